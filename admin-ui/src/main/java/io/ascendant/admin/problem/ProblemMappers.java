@@ -1,0 +1,262 @@
+package io.ascendant.admin.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.ForbiddenException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place that turns exceptions into {@code application/problem+json} on {@code /admin/*} paths.
+ *
+ * <p>Bean Validation and JSON parse errors are global exceptions, so these mappers see them for every path. On admin
+ * paths they answer a {@link Problem} naming the field; on other paths (the tenant API) they answer the OpenAI-shaped
+ * {@code {"error":{"message","type","param","code"}}} so that the tenant API never sees a problem document and never a
+ * 500 for bad input. Messages name the field and the reason, never the rejected value (it could be a secret).
+ */
+public class ProblemMappers {
+
+    /** Path prefix of the admin API and console; only these paths answer problem documents. */
+    public static final String ADMIN_PREFIX = "/admin/";
+
+    /** Renders a {@link ProblemException} thrown by an admin resource. */
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return toResponse(e.problem());
+    }
+
+    /** Bean Validation failures on request parameters/bodies: 400 with every field at fault. */
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        boolean returnValue = e.getConstraintViolations().stream().anyMatch(ProblemMappers::isReturnValue);
+        if (returnValue) {
+            // Our own response broke its contract: a server bug, not bad input.
+            return internal(e, uri);
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+        }
+        errors.sort(Comparator.comparing(Problem.FieldError::field));
+        if (isAdmin(uri)) {
+            String detail = errors.size() == 1
+                    ? errors.getFirst().field() + ": " + errors.getFirst().message()
+                    : "request has " + errors.size() + " invalid fields";
+            return toResponse(Problem.ofFields(ProblemType.INVALID_INPUT, detail, errors));
+        }
+        Problem.FieldError first = errors.getFirst();
+        return openAiError(400, first.field() + ": " + first.message(), first.field(), "invalid_value");
+    }
+
+    /** JSON that parses but does not fit the expected shape (wrong type, unknown enum value, missing body). */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return malformed(e, uri);
+    }
+
+    /** Any other Jackson failure reaching us (syntax errors, bad tokens). */
+    @ServerExceptionMapper
+    public Response jsonProcessing(JsonProcessingException e, UriInfo uri) {
+        return malformed(e, uri);
+    }
+
+    /**
+     * JAX-RS exceptions (404 for an unknown path, 405, 415, and the 400 the JSON reader throws for syntax errors): on
+     * admin paths rendered as problems; elsewhere passed through untouched.
+     */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (!isAdmin(uri)) {
+            return e.getResponse();
+        }
+        if (e.getCause() instanceof JsonProcessingException jpe) {
+            return malformed(jpe, uri);
+        }
+        Response original = e.getResponse();
+        if (original.hasEntity()) {
+            return original;
+        }
+        int status = original.getStatus();
+        ProblemType type = ProblemType.forStatus(status);
+        Problem p = new Problem(type.uri(), type.title(), status, reasonFor(status), null, null);
+        Response.ResponseBuilder b =
+                Response.status(status).type(Problem.MEDIA_TYPE).entity(p);
+        original.getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> b.header(name, v));
+            }
+        });
+        return b.build();
+    }
+
+    /** Role checks ({@code @RolesAllowed}) failing for an authenticated admin: 403 problem. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        if (!isAdmin(uri)) {
+            return openAiError(403, "this API key may not do this", null, "forbidden");
+        }
+        return toResponse(Problem.of(ProblemType.FORBIDDEN, "your roles do not allow this operation"));
+    }
+
+    /** A problem as a JAX-RS response with the problem media type. */
+    public static Response toResponse(Problem p) {
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+
+    private static Response malformed(JsonProcessingException e, UriInfo uri) {
+        String field = null;
+        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+            field = jsonPath(jme.getPath());
+        }
+        String detail;
+        if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            detail = field == null
+                    ? "request body does not have the expected shape"
+                    : field + ": expected " + describe(mie.getTargetType());
+        } else {
+            detail = field == null ? "request body is not valid JSON" : field + ": invalid value";
+        }
+        if (isAdmin(uri)) {
+            return toResponse(
+                    field == null
+                            ? Problem.of(ProblemType.MALFORMED_JSON, detail)
+                            : Problem.ofField(ProblemType.MALFORMED_JSON, field, detail));
+        }
+        return openAiError(400, detail, field, "invalid_json");
+    }
+
+    private static Response internal(Exception e, UriInfo uri) {
+        String ref = UUID.randomUUID().toString();
+        Log.errorf(e, "internal error, reference %s", ref);
+        if (isAdmin(uri)) {
+            return toResponse(Problem.of(ProblemType.INTERNAL, "internal error, reference " + ref));
+        }
+        return openAiError(500, "internal error, reference " + ref, null, "internal_error");
+    }
+
+    private static Response openAiError(int status, String message, String param, String code) {
+        String type = status >= 500 ? "server_error" : status == 403 ? "permission_error" : "invalid_request_error";
+        Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", code);
+        return Response.status(status)
+                .type("application/json")
+                .entity(Map.of("error", error))
+                .build();
+    }
+
+    private static boolean isAdmin(UriInfo uri) {
+        String path = uri == null ? null : uri.getRequestUri().getPath();
+        return path != null && (path.startsWith(ADMIN_PREFIX) || path.equals("/admin"));
+    }
+
+    private static boolean isReturnValue(ConstraintViolation<?> v) {
+        for (Path.Node n : v.getPropertyPath()) {
+            if (n.getKind() == ElementKind.RETURN_VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The JSON-facing name of a violated property: method and parameter nodes are dropped ({@code create.request.name}
+     * becomes {@code name}); a violated parameter itself (query/path parameter) keeps its name.
+     */
+    static String fieldName(Path path) {
+        StringBuilder sb = new StringBuilder();
+        String parameter = null;
+        for (Path.Node n : path) {
+            ElementKind kind = n.getKind();
+            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR) {
+                continue;
+            }
+            if (kind == ElementKind.PARAMETER || kind == ElementKind.CROSS_PARAMETER) {
+                parameter = n.getName();
+                continue;
+            }
+            if (n.getName() == null) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append('.');
+            }
+            sb.append(n.getName());
+            if (n.getIndex() != null) {
+                sb.append('[').append(n.getIndex()).append(']');
+            } else if (n.getKey() != null) {
+                sb.append('[').append(n.getKey()).append(']');
+            }
+        }
+        if (sb.isEmpty()) {
+            return parameter == null ? "request" : parameter;
+        }
+        return sb.toString();
+    }
+
+    private static String jsonPath(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                names.add(c.toString());
+            }
+            return "one of " + names;
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type == UUID.class) {
+            return type == UUID.class ? "a UUID" : "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String reasonFor(int status) {
+        return switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed on this resource";
+            case 406 -> "no acceptable representation";
+            case 415 -> "unsupported media type; send application/json";
+            default -> {
+                Response.Status s = Response.Status.fromStatusCode(status);
+                yield s == null ? "request failed" : s.getReasonPhrase();
+            }
+        };
+    }
+}
