@@ -1,0 +1,327 @@
+package io.ascendant.billing.ledger;
+
+import io.ascendant.billing.pricebook.PriceBook;
+import io.ascendant.billing.rating.Rater;
+import io.ascendant.billing.rating.Rating;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The group-commit writer behind {@link UsageLedger}: callers enqueue an event and block; one writer thread drains
+ * whatever is queued (up to {@code maxBatchSize}) and writes it in <em>one</em> transaction: rate, insert with
+ * {@code ON CONFLICT (request_id) DO NOTHING}, read back the original rows of replays, add the new rows to the hourly
+ * and daily rollups, call every {@link LedgerTransactionParticipant}, commit (with {@code synchronous_commit = on}
+ * when configured). Only then are the callers released, so an acknowledged request id is durable in PostgreSQL: a
+ * {@code kill -9} of the JVM can lose only usage whose {@code record} call had not returned.
+ *
+ * <p>Batching is natural, not timed: under light load a batch is one row and latency is one commit; under heavy load
+ * batches grow and the fsync is shared. Transient failures (serialization, deadlock, connection loss) retry the
+ * batch with back-off; a non-transient failure of a multi-row batch is retried row by row so one bad event fails
+ * alone. Plain Java (no CDI) so crash tests and benchmarks run it in a bare JVM.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class);
+
+    /** Supplies a fresh JDBC connection; the writer closes it. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection get() throws SQLException;
+    }
+
+    /**
+     * Writer settings.
+     *
+     * @param maxBatchSize rows per transaction
+     * @param queueCapacity pending events before callers block
+     * @param synchronousCommit force {@code synchronous_commit = on} per batch
+     * @param recordTimeout how long a caller waits for its commit
+     * @param maxAttempts attempts per batch on transient errors
+     * @param defaultCurrency currency for tenants without a billing account
+     */
+    public record Settings(
+            int maxBatchSize,
+            int queueCapacity,
+            boolean synchronousCommit,
+            Duration recordTimeout,
+            int maxAttempts,
+            String defaultCurrency) {}
+
+    private record Pending(UsageEvent event, CompletableFuture<RatedUsage> result) {}
+
+    private final ConnectionSource connections;
+    private final Supplier<PriceBook> priceBook;
+    private final Supplier<List<LedgerTransactionParticipant>> participants;
+    private final Settings settings;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public GroupCommitWriter(
+            ConnectionSource connections,
+            Supplier<PriceBook> priceBook,
+            Supplier<List<LedgerTransactionParticipant>> participants,
+            Settings settings) {
+        this.connections = connections;
+        this.priceBook = priceBook;
+        this.participants = participants;
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.thread =
+                Thread.ofPlatform().name("usage-ledger-writer").daemon(true).unstarted(this::run);
+        this.thread.start();
+    }
+
+    /** Records one event; see {@link UsageLedger#record(UsageEvent)}. */
+    public RatedUsage record(UsageEvent e) {
+        Pending p = new Pending(e, new CompletableFuture<>());
+        long timeoutNanos = settings.recordTimeout().toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
+        try {
+            if (!running) {
+                throw new LedgerWriteException("usage ledger is shut down; request " + e.requestId(), null);
+            }
+            if (!queue.offer(p, timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw new LedgerWriteException(
+                        "usage ledger queue full (" + settings.queueCapacity() + ") for " + settings.recordTimeout()
+                                + "; request " + e.requestId(),
+                        null);
+            }
+            return p.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new LedgerWriteException("interrupted while recording request " + e.requestId(), ie);
+        } catch (TimeoutException te) {
+            throw new LedgerWriteException(
+                    "usage of request " + e.requestId() + " not committed within " + settings.recordTimeout(), te);
+        } catch (ExecutionException ee) {
+            Throwable c = ee.getCause();
+            if (c instanceof LedgerWriteException lwe) {
+                throw lwe;
+            }
+            throw new LedgerWriteException("usage of request " + e.requestId() + " could not be recorded", c);
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.maxBatchSize() - 1);
+                writeWithRetry(batch);
+            } catch (InterruptedException ie) {
+                if (!running) {
+                    continue;
+                }
+            } catch (RuntimeException | Error t) {
+                LOG.errorf(t, "usage ledger writer: unexpected failure of a batch of %d rows", batch.size());
+                for (Pending p : batch) {
+                    p.result().completeExceptionally(t);
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeWithRetry(List<Pending> batch) {
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                Map<String, RatedUsage> results = writeBatch(batch);
+                complete(batch, results);
+                return;
+            } catch (SQLException e) {
+                boolean transientError = isTransient(e);
+                if (!transientError && batch.size() > 1) {
+                    LOG.warnf(
+                            "usage ledger: batch of %d rows failed (%s, SQLState %s); writing rows one by one",
+                            batch.size(), e.getMessage(), e.getSQLState());
+                    for (Pending p : batch) {
+                        writeWithRetry(List.of(p));
+                    }
+                    return;
+                }
+                if (!transientError || attempt >= settings.maxAttempts()) {
+                    LOG.errorf(
+                            "usage ledger: %d rows not recorded after %d attempts (SQLState %s): %s; first request %s",
+                            batch.size(),
+                            attempt,
+                            e.getSQLState(),
+                            e.getMessage(),
+                            batch.getFirst().event().requestId());
+                    LedgerWriteException failure = new LedgerWriteException(
+                            "usage could not be written to the ledger after " + attempt + " attempts", e);
+                    for (Pending p : batch) {
+                        p.result().completeExceptionally(failure);
+                    }
+                    return;
+                }
+                LOG.warnf(
+                        "usage ledger: transient failure (attempt %d, SQLState %s): %s",
+                        attempt, e.getSQLState(), e.getMessage());
+                sleep(Math.min(2000, 50L << Math.min(attempt, 5)));
+            }
+        }
+    }
+
+    private static void complete(List<Pending> batch, Map<String, RatedUsage> results) {
+        Set<String> handedOut = new java.util.HashSet<>();
+        for (Pending p : batch) {
+            RatedUsage r = results.get(p.event().requestId());
+            if (!handedOut.add(p.event().requestId()) && !r.replayed()) {
+                // A second event with the same id in the same batch is a replay of the first.
+                r = new RatedUsage(r.event(), r.amount(), r.currency(), r.priceVersionId(), r.window(), true);
+            }
+            p.result().complete(r);
+        }
+    }
+
+    /** Writes one batch in one transaction; returns the rating per request id (original rows for replays). */
+    private Map<String, RatedUsage> writeBatch(List<Pending> batch) throws SQLException {
+        Map<String, UsageEvent> unique = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            unique.putIfAbsent(p.event().requestId(), p.event());
+        }
+        try (Connection c = connections.get()) {
+            c.setAutoCommit(false);
+            try {
+                if (settings.synchronousCommit()) {
+                    try (var st = c.createStatement()) {
+                        st.execute("SET LOCAL synchronous_commit = on");
+                    }
+                }
+                Map<UUID, LedgerSql.AccountTerms> accounts = LedgerSql.loadAccounts(c, tenantsOf(unique.values()));
+                PriceBook book = priceBook.get();
+                List<LedgerSql.Row> rows = new ArrayList<>(unique.size());
+                for (UsageEvent e : unique.values()) {
+                    rows.add(rate(book, accounts.get(e.tenantId()), e));
+                }
+                Set<String> inserted = LedgerSql.insert(c, rows);
+                Map<String, RatedUsage> results = new LinkedHashMap<>();
+                List<LedgerSql.Row> fresh = new ArrayList<>(inserted.size());
+                List<String> replayed = new ArrayList<>();
+                for (LedgerSql.Row r : rows) {
+                    if (inserted.contains(r.event().requestId())) {
+                        fresh.add(r);
+                        results.put(r.event().requestId(), r.toRatedUsage(false));
+                    } else {
+                        replayed.add(r.event().requestId());
+                    }
+                }
+                if (!replayed.isEmpty()) {
+                    results.putAll(LedgerSql.findByRequestIds(c, replayed, true));
+                }
+                if (!fresh.isEmpty()) {
+                    LedgerSql.addToRollups(c, fresh);
+                    List<RatedUsage> freshRated = fresh.stream()
+                            .map(r -> results.get(r.event().requestId()))
+                            .toList();
+                    for (LedgerTransactionParticipant p : participants.get()) {
+                        p.onRowsCommitting(c, freshRated);
+                    }
+                }
+                c.commit();
+                return results;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private LedgerSql.Row rate(PriceBook book, LedgerSql.AccountTerms account, UsageEvent e) {
+        String currency = account == null ? settings.defaultCurrency() : account.currency();
+        ZoneId zone = account == null ? ZoneOffset.UTC : account.timeZone();
+        if (account == null) {
+            LOG.warnf(
+                    "usage ledger: tenant %s has no billing account; request %s rated in %s, billing day in UTC",
+                    e.tenantId(), e.requestId(), currency);
+        }
+        Rating rating = Rater.rate(
+                book,
+                e.tenantId(),
+                e.model(),
+                currency,
+                e.finishedAt(),
+                e.promptCacheHitTokens(),
+                e.promptCacheMissTokens(),
+                e.completionTokens());
+        if (rating.priceVersionId() == null) {
+            LOG.errorf(
+                    "usage ledger: no price for model %s in %s at %s (tenant %s, request %s); recorded UNPRICED",
+                    e.model(), currency, e.finishedAt(), e.tenantId(), e.requestId());
+        }
+        LocalDate day = e.finishedAt().atZone(zone).toLocalDate();
+        return new LedgerSql.Row(e, currency, day, rating);
+    }
+
+    private static Set<UUID> tenantsOf(java.util.Collection<UsageEvent> events) {
+        Set<UUID> s = new java.util.HashSet<>();
+        for (UsageEvent e : events) {
+            s.add(e.tenantId());
+        }
+        return s;
+    }
+
+    private static boolean isTransient(SQLException e) {
+        String state = e.getSQLState();
+        return state == null
+                || state.startsWith("08")
+                || state.startsWith("40")
+                || state.startsWith("53")
+                || state.startsWith("57P");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Number of events waiting for the writer. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Stops accepting events, writes what is queued, and stops the thread (waits up to 30 s). */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

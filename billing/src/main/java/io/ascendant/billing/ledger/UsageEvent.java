@@ -1,0 +1,83 @@
+package io.ascendant.billing.ledger;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One metered request as the gateway reports it to {@link UsageLedger#record(UsageEvent)} (contract 2 of the team
+ * brief).
+ *
+ * <p>Token counts are exact counts, never estimates: {@code promptCacheHitTokens + promptCacheMissTokens} is the
+ * prompt, {@code completionTokens} the whole output <em>including</em> {@code reasoningTokens} (the DeepSeek/OpenAI
+ * {@code completion_tokens_details.reasoning_tokens} convention). {@code countedByGateway} is true when the gateway
+ * counted tokens itself (for example a stream cut before the host reported usage) rather than taking the host's
+ * {@code usage} object. The price window is chosen from {@code finishedAt}.
+ *
+ * @param requestId unique request id; the ledger's idempotency key (1..128 characters)
+ * @param tenantId tenant that pays
+ * @param projectId project inside the tenant
+ * @param keyId API key the request was made with
+ * @param model public model id as the tenant requested it, e.g. {@code deepseek-v4-pro}
+ * @param hostPod model-host pod that served it (may be null when none was reached)
+ * @param promptCacheHitTokens prompt tokens served from the context cache (≥ 0)
+ * @param promptCacheMissTokens prompt tokens computed afresh (≥ 0)
+ * @param completionTokens output tokens including reasoning (≥ 0)
+ * @param reasoningTokens the reasoning part of {@code completionTokens} (0 ≤ reasoning ≤ completion)
+ * @param status how the request ended
+ * @param countedByGateway whether the gateway counted the tokens itself
+ * @param startedAt when the gateway accepted the request
+ * @param finishedAt when the last byte was produced; decides price version and window
+ */
+public record UsageEvent(
+        String requestId,
+        UUID tenantId,
+        UUID projectId,
+        UUID keyId,
+        String model,
+        String hostPod,
+        long promptCacheHitTokens,
+        long promptCacheMissTokens,
+        long completionTokens,
+        long reasoningTokens,
+        UsageStatus status,
+        boolean countedByGateway,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    /** Maximum length of a request id (the column is {@code varchar(128)}). */
+    public static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    /**
+     * Validates the event.
+     *
+     * @throws IllegalArgumentException when a field is missing, a count is negative, reasoning exceeds completion
+     *     or the request id is longer than {@value #MAX_REQUEST_ID_LENGTH}
+     */
+    public UsageEvent {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(projectId, "projectId");
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+        if (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH) {
+            throw new IllegalArgumentException(
+                    "requestId must have 1.." + MAX_REQUEST_ID_LENGTH + " characters, had " + requestId.length());
+        }
+        if (promptCacheHitTokens < 0 || promptCacheMissTokens < 0 || completionTokens < 0 || reasoningTokens < 0) {
+            throw new IllegalArgumentException("token counts must be >= 0 (request " + requestId + ")");
+        }
+        if (reasoningTokens > completionTokens) {
+            throw new IllegalArgumentException("reasoningTokens (" + reasoningTokens + ") exceed completionTokens ("
+                    + completionTokens + ") for request " + requestId);
+        }
+    }
+
+    /** Prompt tokens, cache hits plus misses. */
+    public long promptTokens() {
+        return promptCacheHitTokens + promptCacheMissTokens;
+    }
+}

@@ -1,0 +1,91 @@
+package io.ascendant.billing.ledger;
+
+import io.ascendant.billing.BillingConfig;
+import io.ascendant.billing.pricebook.PriceBookService;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The usage ledger (contract 2): the one place metered usage enters billing.
+ *
+ * <p>{@link #record(UsageEvent)} rates the event and returns only after the row is committed to PostgreSQL in a
+ * group commit (see {@link GroupCommitWriter}); it blocks the calling thread for about one commit (call it from a
+ * worker or virtual thread, never an event loop). Recording the same request id again is a no-op that returns the
+ * original rating with {@code replayed = true}: a request is never charged twice. Every {@link
+ * LedgerTransactionParticipant} bean is called inside the batch transaction with the newly inserted rows.
+ */
+@ApplicationScoped
+@Startup
+public class UsageLedger {
+
+    private final DataSource dataSource;
+    private final BillingConfig config;
+    private final PriceBookService prices;
+    private final Instance<LedgerTransactionParticipant> participants;
+    private GroupCommitWriter writer;
+
+    @Inject
+    public UsageLedger(
+            DataSource dataSource,
+            BillingConfig config,
+            PriceBookService prices,
+            @Any Instance<LedgerTransactionParticipant> participants) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.prices = prices;
+        this.participants = participants;
+    }
+
+    @PostConstruct
+    void start() {
+        List<LedgerTransactionParticipant> ps = participants.stream().toList();
+        BillingConfig.Ledger l = config.ledger();
+        writer = new GroupCommitWriter(
+                dataSource::getConnection,
+                prices::current,
+                () -> ps,
+                new GroupCommitWriter.Settings(
+                        l.maxBatchSize(),
+                        l.queueCapacity(),
+                        l.synchronousCommit(),
+                        l.recordTimeout(),
+                        l.maxAttempts(),
+                        config.defaultCurrency()));
+    }
+
+    @PreDestroy
+    void stop() {
+        writer.close();
+    }
+
+    /**
+     * Rates and durably records one request's usage.
+     *
+     * @param e the usage event
+     * @return the rating; for a request id already recorded, the original rating with {@code replayed = true}
+     * @throws LedgerWriteException when the row could not be committed within {@code billing.ledger.record-timeout}
+     */
+    public RatedUsage record(UsageEvent e) {
+        return writer.record(e);
+    }
+
+    /** The stored rating of a request id, if recorded. */
+    public Optional<RatedUsage> find(String requestId) {
+        try (Connection c = dataSource.getConnection()) {
+            return Optional.ofNullable(
+                    LedgerSql.findByRequestIds(c, List.of(requestId), false).get(requestId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("usage ledger lookup failed: " + e.getSQLState(), e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.ascendant.billing.rating;
+
+import io.ascendant.billing.pricebook.PriceBook;
+import io.ascendant.billing.pricebook.PriceVersion;
+import io.ascendant.billing.pricebook.PriceWindow;
+import io.ascendant.billing.pricebook.Rates;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Rates one request: finds the version for (tenant, model, currency, finish time), the window at the finish time,
+ * and charges Σ tokens × price / 10⁶ exactly (no rounding; see {@link Money}). Pure and thread-safe.
+ */
+public final class Rater {
+
+    private Rater() {}
+
+    /** Rates usage finished at {@code at}; {@link Rating#UNPRICED} when no version applies. */
+    public static Rating rate(
+            PriceBook book,
+            UUID tenantId,
+            String model,
+            String currency,
+            Instant at,
+            long cacheHit,
+            long cacheMiss,
+            long output) {
+        return book.find(tenantId, model, currency, at)
+                .map(v -> rate(v, at, cacheHit, cacheMiss, output))
+                .orElse(Rating.UNPRICED);
+    }
+
+    /** Rates usage finished at {@code at} with a given version. */
+    public static Rating rate(PriceVersion v, Instant at, long cacheHit, long cacheMiss, long output) {
+        PriceWindow w = v.windowAt(at);
+        Rates r = v.rates(w);
+        return new Rating(
+                v.id(),
+                w,
+                Money.charge(cacheHit, r.cacheHit())
+                        .add(Money.charge(cacheMiss, r.cacheMiss()))
+                        .add(Money.charge(output, r.output())));
+    }
+}
