@@ -44,6 +44,13 @@ public interface BillingConfig {
         @WithDefault("30s")
         Duration recordTimeout();
 
+        /**
+         * Writer threads, each committing its own batches on its own connection, so rating of one batch overlaps the
+         * database round trip of another. Default 2.
+         */
+        @WithDefault("2")
+        int writers();
+
         /** Attempts per batch on transient database errors (deadlock, lost connection) before failing it. Default 5. */
         @WithDefault("5")
         int maxAttempts();

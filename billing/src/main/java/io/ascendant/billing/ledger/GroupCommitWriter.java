@@ -56,6 +56,7 @@ public final class GroupCommitWriter implements AutoCloseable {
      * @param recordTimeout how long a caller waits for its commit
      * @param maxAttempts attempts per batch on transient errors
      * @param defaultCurrency currency for tenants without a billing account
+     * @param writers writer threads (each with its own connection); 2 lets rating overlap the database round trip
      */
     public record Settings(
             int maxBatchSize,
@@ -63,7 +64,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             boolean synchronousCommit,
             Duration recordTimeout,
             int maxAttempts,
-            String defaultCurrency) {}
+            String defaultCurrency,
+            int writers) {}
 
     private record Pending(UsageEvent event, CompletableFuture<RatedUsage> result) {}
 
@@ -72,8 +74,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Supplier<List<LedgerTransactionParticipant>> participants;
     private final Settings settings;
     private final BlockingQueue<Pending> queue;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.LongAdder[] phaseNanos = {
+        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+        new java.util.concurrent.atomic.LongAdder()
+    };
+    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder rowsWritten = new java.util.concurrent.atomic.LongAdder();
 
     public GroupCommitWriter(
             ConnectionSource connections,
@@ -85,9 +94,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.participants = participants;
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.thread =
-                Thread.ofPlatform().name("usage-ledger-writer").daemon(true).unstarted(this::run);
-        this.thread.start();
+        for (int i = 0; i < Math.max(1, settings.writers()); i++) {
+            Thread t = Thread.ofPlatform()
+                    .name("usage-ledger-writer-" + i)
+                    .daemon(true)
+                    .unstarted(this::run);
+            threads.add(t);
+            t.start();
+        }
     }
 
     /** Records one event; see {@link UsageLedger#record(UsageEvent)}. */
@@ -215,13 +229,16 @@ public final class GroupCommitWriter implements AutoCloseable {
                         st.execute("SET LOCAL synchronous_commit = on");
                     }
                 }
+                long t0 = System.nanoTime();
                 Map<UUID, LedgerSql.AccountTerms> accounts = LedgerSql.loadAccounts(c, tenantsOf(unique.values()));
                 PriceBook book = priceBook.get();
                 List<LedgerSql.Row> rows = new ArrayList<>(unique.size());
                 for (UsageEvent e : unique.values()) {
                     rows.add(rate(book, accounts.get(e.tenantId()), e));
                 }
+                long t1 = System.nanoTime();
                 Set<String> inserted = LedgerSql.insert(c, rows);
+                long t2 = System.nanoTime();
                 Map<String, RatedUsage> results = new LinkedHashMap<>();
                 List<LedgerSql.Row> fresh = new ArrayList<>(inserted.size());
                 List<String> replayed = new ArrayList<>();
@@ -245,7 +262,15 @@ public final class GroupCommitWriter implements AutoCloseable {
                         p.onRowsCommitting(c, freshRated);
                     }
                 }
+                long t3 = System.nanoTime();
                 c.commit();
+                long t4 = System.nanoTime();
+                phaseNanos[0].add(t1 - t0);
+                phaseNanos[1].add(t2 - t1);
+                phaseNanos[2].add(t3 - t2);
+                phaseNanos[3].add(t4 - t3);
+                batches.increment();
+                rowsWritten.add(rows.size());
                 return results;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -309,19 +334,40 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writer statistics since start: batches, rows, and milliseconds spent rating, inserting, in rollups and
+     * participants, and committing.
+     */
+    public String stats() {
+        long b = Math.max(1, batches.sum());
+        return String.format(
+                "batches=%d rows=%d avgBatch=%.1f ms: rate=%d insert=%d rollups+participants=%d commit=%d",
+                batches.sum(),
+                rowsWritten.sum(),
+                rowsWritten.sum() / (double) b,
+                phaseNanos[0].sum() / 1_000_000,
+                phaseNanos[1].sum() / 1_000_000,
+                phaseNanos[2].sum() / 1_000_000,
+                phaseNanos[3].sum() / 1_000_000);
+    }
+
     /** Number of events waiting for the writer. */
     public int queued() {
         return queue.size();
     }
 
-    /** Stops accepting events, writes what is queued, and stops the thread (waits up to 30 s). */
+    /** Stops accepting events, writes what is queued, and stops the writer threads (waits up to 30 s). */
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -60,7 +60,8 @@ public class UsageLedger {
                         l.synchronousCommit(),
                         l.recordTimeout(),
                         l.maxAttempts(),
-                        config.defaultCurrency()));
+                        config.defaultCurrency(),
+                        l.writers()));
     }
 
     @PreDestroy
