@@ -1,0 +1,87 @@
+package io.ascendant.tenancy;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Configuration of the tenancy module ({@code tenancy.*}). Invalid values stop start-up.
+ *
+ * <p>Development and test profiles get a pepper from the module's {@code META-INF/microprofile-config.properties};
+ * production must set {@code tenancy.api-keys.pepper} (environment variable {@code TENANCY_API_KEYS_PEPPER}).
+ */
+@ConfigMapping(prefix = "tenancy")
+public interface TenancyConfig {
+
+    /** API keys. */
+    ApiKeys apiKeys();
+
+    /** Keycloak organizations. */
+    Keycloak keycloak();
+
+    /** API-key settings. */
+    interface ApiKeys {
+        /**
+         * Server-side pepper, the HMAC-SHA-256 key of every stored key hash. Required, at least 32 characters (use 32+
+         * random bytes, base64). Changing it invalidates every issued key. Never logged.
+         */
+        Optional<String> pepper();
+
+        /** Request paths that authenticate with API keys (prefix match). Default {@code /v1/,/anthropic/v1/}. */
+        @WithDefault("/v1/,/anthropic/v1/")
+        List<String> tenantPaths();
+
+        /** Maximum number of known keys kept in the per-replica authentication cache. Default 100000. */
+        @WithDefault("100000")
+        int cacheMaxEntries();
+
+        /** Maximum number of unknown public ids remembered (negative cache). Default 20000. */
+        @WithDefault("20000")
+        int negativeCacheMaxEntries();
+
+        /**
+         * Safety net: a cache entry is reloaded after this age even without a notification (notifications are the
+         * normal path and act within a second). Default 5 minutes.
+         */
+        @WithDefault("5m")
+        Duration cacheMaxAge();
+
+        /** How long the notification listener blocks per poll; bounds invalidation latency. Default 200 ms. */
+        @WithDefault("200ms")
+        Duration notifyPollInterval();
+
+        /** How often buffered last-used times are written to the database. Default 15 s. */
+        @WithDefault("15s")
+        Duration lastUsedFlushInterval();
+
+        /** Longest overlap a rotation may grant the old key. Default 30 days. */
+        @WithDefault("30d")
+        Duration maxRotationOverlap();
+    }
+
+    /** Keycloak 26 Organizations: one organization per tenant, alias = tenant slug. */
+    interface Keycloak {
+        /** Create/maintain organizations and invite admins through the Keycloak admin API. Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Keycloak base URL (without {@code /realms/...}). Default: derived from {@code quarkus.oidc.auth-server-url}.
+         */
+        Optional<String> serverUrl();
+
+        /** Realm holding the organizations. Default: derived from {@code quarkus.oidc.auth-server-url}. */
+        Optional<String> realm();
+
+        /**
+         * Confidential client whose service account manages users and organizations (client-credentials grant).
+         * Default: {@code quarkus.oidc.client-id}.
+         */
+        Optional<String> clientId();
+
+        /** Its secret. Default: {@code quarkus.oidc.credentials.secret}. */
+        Optional<String> clientSecret();
+    }
+}

@@ -1,0 +1,161 @@
+package io.ascendant.tenancy.apikey;
+
+import io.ascendant.tenancy.TenancyConfig;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.AuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.ChallengeData;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
+import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one authentication mechanism of tenant paths ({@code tenancy.api-keys.tenant-paths}, default {@code /v1/} and
+ * {@code /anthropic/v1/}). Accepts {@code Authorization: Bearer <key>} (OpenAI style) and {@code x-api-key: <key>}
+ * (Anthropic style).
+ *
+ * <p>Coexistence with quarkus-oidc: this mechanism has a higher priority and, on tenant paths, always either yields
+ * an identity or fails, so OIDC never sees an API key; on every other path it yields nothing without reading any
+ * header, so an admin JWT never reaches it. Its credential transport scheme is {@value #SCHEME}, selectable per path
+ * with {@code quarkus.http.auth.permission.<name>.auth-mechanism=apikey}.
+ *
+ * <p>Failures are answered here with the OpenAI-shaped error body and a stable code ({@link TenantApiError}).
+ */
+@ApplicationScoped
+public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
+
+    /** Authentication scheme name for path-based mechanism selection. */
+    public static final String SCHEME = "apikey";
+
+    /** Header of Anthropic-style clients. */
+    public static final String X_API_KEY = "x-api-key";
+
+    private static final int PRIORITY = DEFAULT_PRIORITY + 1000;
+
+    @Inject
+    TenancyConfig config;
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(RoutingContext ctx, IdentityProviderManager ipm) {
+        if (!isTenantPath(ctx.normalizedPath())) {
+            return Uni.createFrom().nullItem();
+        }
+        String key = ctx.request().getHeader(X_API_KEY);
+        TenantApiError headerError = null;
+        if (key == null) {
+            String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (auth != null) {
+                if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                    key = auth.substring(7);
+                } else {
+                    headerError = TenantApiError.MALFORMED_API_KEY;
+                }
+            }
+        }
+        if (key != null) {
+            key = key.strip();
+            if (key.isEmpty()) {
+                key = null;
+            }
+        }
+        if (key == null) {
+            return fail(ctx, headerError == null ? TenantApiError.MISSING_API_KEY : headerError);
+        }
+        return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), ctx))
+                .onFailure()
+                .invoke(e -> ctx.put(TenantApiError.ATTRIBUTE, errorOf(e)));
+    }
+
+    @Override
+    public Uni<ChallengeData> getChallenge(RoutingContext ctx) {
+        if (!isTenantPath(ctx.normalizedPath())) {
+            return Uni.createFrom().nullItem();
+        }
+        TenantApiError error = errorIn(ctx);
+        return Uni.createFrom()
+                .item(new ChallengeData(error.status(), "WWW-Authenticate", "Bearer realm=\"ascendant\""));
+    }
+
+    /** Writes the OpenAI-shaped error for tenant paths; leaves other paths to the next mechanism. */
+    @Override
+    public Uni<Boolean> sendChallenge(RoutingContext ctx) {
+        if (!isTenantPath(ctx.normalizedPath())) {
+            return Uni.createFrom().item(false);
+        }
+        writeError(ctx, errorIn(ctx));
+        return Uni.createFrom().item(true);
+    }
+
+    @Override
+    public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
+        return Set.of(ApiKeyAuthenticationRequest.class);
+    }
+
+    @Override
+    public Uni<HttpCredentialTransport> getCredentialTransport(RoutingContext ctx) {
+        return Uni.createFrom()
+                .item(new HttpCredentialTransport(HttpCredentialTransport.Type.OTHER_HEADER, X_API_KEY, SCHEME));
+    }
+
+    @Override
+    public int getPriority() {
+        return PRIORITY;
+    }
+
+    /** Whether the path is a tenant path (authenticated with API keys). */
+    public boolean isTenantPath(String path) {
+        if (path == null) {
+            return false;
+        }
+        List<String> prefixes = config.apiKeys().tenantPaths();
+        for (String p : prefixes) {
+            if (path.startsWith(p) || (p.endsWith("/") && path.equals(p.substring(0, p.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes the error response (status, WWW-Authenticate for 401, JSON body) unless a response was already sent. */
+    static void writeError(RoutingContext ctx, TenantApiError error) {
+        HttpServerResponse r = ctx.response();
+        if (r.ended() || r.headWritten()) {
+            return;
+        }
+        r.setStatusCode(error.status());
+        r.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (error.status() == 401) {
+            r.putHeader("WWW-Authenticate", "Bearer realm=\"ascendant\"");
+        }
+        r.end(error.body(null).toJson());
+    }
+
+    private static Uni<SecurityIdentity> fail(RoutingContext ctx, TenantApiError error) {
+        ctx.put(TenantApiError.ATTRIBUTE, error);
+        return Uni.createFrom()
+                .failure(new AuthenticationFailedException(error.code(), Map.of(TenantApiError.ATTRIBUTE, error)));
+    }
+
+    private static TenantApiError errorIn(RoutingContext ctx) {
+        TenantApiError e = ctx.get(TenantApiError.ATTRIBUTE);
+        return e == null ? TenantApiError.MISSING_API_KEY : e;
+    }
+
+    private static TenantApiError errorOf(Throwable t) {
+        if (t instanceof AuthenticationFailedException afe
+                && afe.getAttribute(TenantApiError.ATTRIBUTE) instanceof TenantApiError e) {
+            return e;
+        }
+        return TenantApiError.INVALID_API_KEY;
+    }
+}

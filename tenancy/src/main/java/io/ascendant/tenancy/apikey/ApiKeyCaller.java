@@ -1,0 +1,59 @@
+package io.ascendant.tenancy.apikey;
+
+import java.security.Principal;
+import java.time.ZoneId;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The principal of a request authenticated with an API key (shared contract 1). The tenancy
+ * {@code HttpAuthenticationMechanism} puts it into the {@code SecurityIdentity} of tenant paths with role
+ * {@value #ROLE}; gateway resources read it from {@code SecurityIdentity.getPrincipal()}.
+ *
+ * @param tenantId owning tenant
+ * @param projectId owning project
+ * @param keyId the key row id
+ * @param publicId the public key id (safe to log; never the secret)
+ * @param allowedModels models this key may use; <b>empty means every model</b> (use {@link #mayUse})
+ * @param currency the tenant's ISO 4217 currency
+ * @param timeZone the tenant's time zone (budget periods)
+ */
+public record ApiKeyCaller(
+        UUID tenantId,
+        UUID projectId,
+        UUID keyId,
+        String publicId,
+        Set<String> allowedModels,
+        String currency,
+        ZoneId timeZone)
+        implements Principal {
+
+    /** The role of every API-key identity. */
+    public static final String ROLE = "tenant-api";
+
+    public ApiKeyCaller {
+        allowedModels = Set.copyOf(allowedModels);
+    }
+
+    /** The public key id. */
+    @Override
+    public String getName() {
+        return publicId;
+    }
+
+    /** Whether this key may use {@code model} (exact model id as requested). */
+    public boolean mayUse(String model) {
+        return allowedModels.isEmpty() || (model != null && allowedModels.contains(model));
+    }
+
+    /**
+     * Refuses a model this key may not use.
+     *
+     * @throws TenantApiException with {@link TenantApiError#MODEL_NOT_ALLOWED} (403, code {@code model_not_allowed})
+     */
+    public void requireModel(String model) {
+        if (!mayUse(model)) {
+            throw new TenantApiException(TenantApiError.MODEL_NOT_ALLOWED, "model");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.ascendant.tenancy.apikey;
+
+import io.ascendant.tenancy.access.TenantScopedRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** API keys, always within one tenant. */
+@ApplicationScoped
+public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
+
+    /** Filters of the key list; null components do not filter. */
+    public record Filter(UUID projectId, ApiKeyStatus status, String search) {}
+
+    /**
+     * Keyset page ({@code limit + 1} rows) of the tenant's keys in creation order, served by the indexes
+     * {@code (tenant_id, id)}, {@code (tenant_id, project_id, id)} and {@code (tenant_id, lower(name), id)}.
+     * {@code search} matches a name prefix (case-insensitive) or an exact public id.
+     */
+    public List<ApiKey> page(UUID tenantId, Filter f, UUID after, int limit) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> p = new HashMap<>();
+        if (f.projectId() != null) {
+            where.append(" and projectId = :projectId");
+            p.put("projectId", f.projectId());
+        }
+        if (f.status() != null) {
+            where.append(" and status = :status");
+            p.put("status", f.status());
+        }
+        if (f.search() != null && !f.search().isBlank()) {
+            String s = f.search().trim();
+            where.append(" and (lower(name) like :prefix escape '\\' or publicId = :exact)");
+            p.put("prefix", escapeLike(s.toLowerCase(Locale.ROOT)) + "%");
+            p.put("exact", s);
+        }
+        return keysetPage(tenantId, where.toString(), p, after, limit);
+    }
+
+    private static String escapeLike(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

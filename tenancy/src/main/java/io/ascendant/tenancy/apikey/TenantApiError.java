@@ -1,0 +1,77 @@
+package io.ascendant.tenancy.apikey;
+
+/**
+ * Authentication and authorisation errors of the tenant API, with stable codes. Rendered OpenAI-style:
+ * {@code {"error":{"message","type","param","code"}}}. Unknown, revoked and expired keys share one code on purpose.
+ */
+public enum TenantApiError {
+    /** No {@code Authorization: Bearer} or {@code x-api-key} header. */
+    MISSING_API_KEY(
+            401,
+            "authentication_error",
+            "missing_api_key",
+            "No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."),
+    /** Not a well-formed key (prefix, length, characters or checksum wrong): a typo or a truncated copy. */
+    MALFORMED_API_KEY(
+            401,
+            "authentication_error",
+            "malformed_api_key",
+            "The API key is malformed (wrong prefix, length or checksum). Check that it was copied completely."),
+    /** Unknown, revoked or expired key (deliberately indistinguishable). */
+    INVALID_API_KEY(
+            401,
+            "authentication_error",
+            "invalid_api_key",
+            "Incorrect API key provided, or the key has been revoked or has expired."),
+    /** The key's tenant is suspended. */
+    TENANT_SUSPENDED(
+            403,
+            "permission_error",
+            "tenant_suspended",
+            "The organization of this API key is suspended. Contact your administrator."),
+    /** The key's tenant is closed. */
+    TENANT_CLOSED(403, "permission_error", "tenant_closed", "The organization of this API key is closed."),
+    /** The key may not use the requested model. */
+    MODEL_NOT_ALLOWED(
+            403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model.");
+
+    /** Attribute name under which the mechanism stores the error in the routing context / failure. */
+    public static final String ATTRIBUTE = TenantApiError.class.getName();
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String message;
+
+    TenantApiError(int status, String type, String code, String message) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.message = message;
+    }
+
+    /** HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** OpenAI error {@code type}. */
+    public String type() {
+        return type;
+    }
+
+    /** Stable error {@code code}. */
+    public String code() {
+        return code;
+    }
+
+    /** Human message (never contains the key). */
+    public String message() {
+        return message;
+    }
+
+    /** The OpenAI-shaped body. */
+    public TenantApiErrorBody body(String param) {
+        return new TenantApiErrorBody(new TenantApiErrorBody.Error(message, type, param, code));
+    }
+}

@@ -1,0 +1,31 @@
+package io.ascendant.tenancy.limits;
+
+import java.time.ZoneId;
+import java.util.UUID;
+
+/**
+ * The limits that apply to one request of (tenant, project, key, model). Each level is enforced on its own counters:
+ * a project's budget is shared by its keys, the tenant's by all its projects. Within a level, values for the specific
+ * model override the level's all-model values field by field; the tenant level starts from the plan's defaults and is
+ * overlaid by the tenant's own values.
+ *
+ * @param tenantId tenant
+ * @param projectId project
+ * @param keyId key
+ * @param model model id as requested
+ * @param currency currency of {@code budgetAmount} values (the tenant's)
+ * @param timeZone time zone of budget periods (the tenant's)
+ * @param tenant tenant-level limits (plan defaults + tenant overrides)
+ * @param project project-level limits
+ * @param key key-level limits
+ */
+public record EffectiveLimits(
+        UUID tenantId,
+        UUID projectId,
+        UUID keyId,
+        String model,
+        String currency,
+        ZoneId timeZone,
+        LimitValues tenant,
+        LimitValues project,
+        LimitValues key) {}
