@@ -1,0 +1,41 @@
+package io.ascendant.engine.model;
+
+/**
+ * The rows one forward pass works on. Prefill: one fresh sequence, rows = its tokens at positions {@code 0..S-1}.
+ * Decode: one row per sequence, each at its own position (sequences of different lengths in one step). Holds the
+ * per-row RoPE angle tables of both RoPE kinds (window-only layers and compressed layers).
+ */
+final class Step {
+    final boolean prefill;
+    final int n;
+    final int[] tokens;
+    final int[] positions;
+    final SequenceState[] states;
+    final float[] cosPlain;
+    final float[] sinPlain;
+    final float[] cosComp;
+    final float[] sinComp;
+
+    Step(boolean prefill, int[] tokens, int[] positions, SequenceState[] states, Rope plain, Rope comp) {
+        this.prefill = prefill;
+        this.n = tokens.length;
+        this.tokens = tokens;
+        this.positions = positions;
+        this.states = states;
+        int half = plain.ropeDim() / 2;
+        this.cosPlain = new float[n * half];
+        this.sinPlain = new float[n * half];
+        this.cosComp = new float[n * half];
+        this.sinComp = new float[n * half];
+        float[] c = new float[half];
+        float[] s = new float[half];
+        for (int r = 0; r < n; r++) {
+            plain.angles(positions[r], c, s);
+            System.arraycopy(c, 0, cosPlain, r * half, half);
+            System.arraycopy(s, 0, sinPlain, r * half, half);
+            comp.angles(positions[r], c, s);
+            System.arraycopy(c, 0, cosComp, r * half, half);
+            System.arraycopy(s, 0, sinComp, r * half, half);
+        }
+    }
+}
