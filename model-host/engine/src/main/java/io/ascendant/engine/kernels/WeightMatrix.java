@@ -42,4 +42,29 @@ public interface WeightMatrix {
 
     /** Bytes of the stored weights (and scales) this matrix reads per full product: the roofline's unit. */
     long storedBytes();
+
+    /**
+     * The general product the others are cases of: for rows r in {@code [rowStart, rowEnd)} and batch rows b in
+     * {@code [0, n)}, {@code out[outOff + b·outStride + r] = Σ_c W[r, c] · x[xOff + b·xStride + c]}. Note that r is
+     * the absolute row index: a row range writes the same slots a full product would. This is what a grouped
+     * projection needs (V4 {@code wo_a}: group g is rows {@code [g·o_lora, (g+1)·o_lora)} applied to the group's
+     * slice of the attention output, {@code xOff = g·cols()}). Rows are split across the engine threads; every
+     * weight byte of the range is read once for the whole batch.
+     *
+     * @throws IndexOutOfBoundsException if a range or an array is too short
+     */
+    default void matmulRows(
+            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int rowStart, int rowEnd) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no row-range product");
+    }
+
+    /**
+     * One row's dot product {@code Σ_c W[row, c] · x[xOff + c]} on the calling thread (a convenience for small
+     * cases; allocates a one-element buffer, so keep it out of hot loops).
+     */
+    default float dotRow(int row, float[] x, int xOff) {
+        float[] out = new float[rows()];
+        matvec(x, xOff, out, 0);
+        return out[row];
+    }
 }

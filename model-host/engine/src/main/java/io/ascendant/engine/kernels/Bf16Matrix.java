@@ -1,0 +1,107 @@
+package io.ascendant.engine.kernels;
+
+import static io.ascendant.engine.kernels.Vec.F;
+import static io.ascendant.engine.kernels.Vec.I;
+import static io.ascendant.engine.kernels.Vec.L;
+import static io.ascendant.engine.kernels.Vec.S;
+import static io.ascendant.engine.kernels.Vec.SL;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A BF16 weight {@code [rows, cols]} (little-endian 16-bit words), used in fp32: {@code Σ_c float(W[r, c]) · x[c]}
+ * accumulated in fp32. The reference uses such weights in fp32 ({@code gate}, compressor {@code wkv}/{@code wgate},
+ * {@code head}) or in bf16 matmuls whose fp32 accumulation is rounded to bf16 by the caller ({@code weights_proj}).
+ * The vector kernel widens L words to int lanes and shifts them into the high half of a float.
+ */
+public final class Bf16Matrix extends MappedMatrix {
+    private static final ValueLayout.OfShort SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int TILE = 256;
+
+    private final MemorySegment data;
+
+    /** @param data {@code rows · cols · 2} bytes */
+    public Bf16Matrix(String name, int rows, int cols, MemorySegment data, EngineThreads threads) {
+        super(name, rows, cols, threads);
+        if (data.byteSize() != (long) rows * cols * 2) {
+            throw new IllegalArgumentException(name + ": BF16 [" + rows + ", " + cols + "] needs "
+                    + ((long) rows * cols * 2) + " bytes, got " + data.byteSize());
+        }
+        this.data = data;
+    }
+
+    @Override
+    public long storedBytes() {
+        return data.byteSize();
+    }
+
+    private float at(long index) {
+        return Float.intBitsToFloat((data.get(SHORT, index * 2) & 0xffff) << 16);
+    }
+
+    @Override
+    public float dotRowScalar(int row, float[] x, int xOff) {
+        long base = (long) row * cols;
+        float acc = 0f;
+        for (int c = 0; c < cols; c++) {
+            acc += at(base + c) * x[xOff + c];
+        }
+        return acc;
+    }
+
+    private FloatVector load(long elementIndex) {
+        IntVector iv = (IntVector) ShortVector.fromMemorySegment(S, data, elementIndex * 2, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.S2I, I, 0);
+        return iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final int cols = this.cols;
+        if (n == 1) {
+            for (int r = r0; r < r1; r++) {
+                final long base = (long) r * cols;
+                FloatVector v = FloatVector.zero(F);
+                int c = 0;
+                for (; c + SL <= cols; c += L) {
+                    v = load(base + c).fma(FloatVector.fromArray(F, x, xOff + c), v);
+                }
+                float acc = v.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    acc += at(base + c) * x[xOff + c];
+                }
+                out[outOff + r] = acc;
+            }
+            return;
+        }
+        final Scratch scratch = Scratch.get();
+        final float[] tile = scratch.tile(TILE);
+        final float[] acc = scratch.acc(n * L);
+        final float[] tails = scratch.factors(n);
+        for (int r = r0; r < r1; r++) {
+            final long base = (long) r * cols;
+            java.util.Arrays.fill(acc, 0, n * L, 0f);
+            java.util.Arrays.fill(tails, 0, n, 0f);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                final int len = Math.min(cols, c0 + TILE) - c0;
+                int i = 0;
+                for (; i + SL <= len; i += L) {
+                    load(base + c0 + i).intoArray(tile, i);
+                }
+                final int vend = i;
+                for (; i < len; i++) {
+                    tile[i] = at(base + c0 + i);
+                }
+                BatchDot.accumulate(tile, vend, len, x, xOff + c0, xStride, n, acc, tails);
+            }
+            BatchDot.finish(acc, tails, n, out, outOff + r, outStride);
+        }
+    }
+}

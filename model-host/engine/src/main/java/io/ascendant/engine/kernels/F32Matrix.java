@@ -1,0 +1,85 @@
+package io.ascendant.engine.kernels;
+
+import static io.ascendant.engine.kernels.Vec.F;
+import static io.ascendant.engine.kernels.Vec.L;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** An F32 weight {@code [rows, cols]} (little-endian), fp32 dot products (the mHC {@code hc_*_fn} matrices). */
+public final class F32Matrix extends MappedMatrix {
+    private static final ValueLayout.OfFloat FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int TILE = 256;
+
+    private final MemorySegment data;
+
+    /** @param data {@code rows · cols · 4} bytes */
+    public F32Matrix(String name, int rows, int cols, MemorySegment data, EngineThreads threads) {
+        super(name, rows, cols, threads);
+        if (data.byteSize() != (long) rows * cols * 4) {
+            throw new IllegalArgumentException(name + ": F32 [" + rows + ", " + cols + "] needs "
+                    + ((long) rows * cols * 4) + " bytes, got " + data.byteSize());
+        }
+        this.data = data;
+    }
+
+    @Override
+    public long storedBytes() {
+        return data.byteSize();
+    }
+
+    private float at(long index) {
+        return data.get(FLOAT, index * 4);
+    }
+
+    @Override
+    public float dotRowScalar(int row, float[] x, int xOff) {
+        long base = (long) row * cols;
+        float acc = 0f;
+        for (int c = 0; c < cols; c++) {
+            acc += at(base + c) * x[xOff + c];
+        }
+        return acc;
+    }
+
+    @Override
+    void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final int cols = this.cols;
+        if (n == 1) {
+            for (int r = r0; r < r1; r++) {
+                final long base = (long) r * cols;
+                FloatVector v = FloatVector.zero(F);
+                int c = 0;
+                for (int end = F.loopBound(cols); c < end; c += L) {
+                    v = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN)
+                            .fma(FloatVector.fromArray(F, x, xOff + c), v);
+                }
+                float acc = v.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    acc += at(base + c) * x[xOff + c];
+                }
+                out[outOff + r] = acc;
+            }
+            return;
+        }
+        final Scratch scratch = Scratch.get();
+        final float[] tile = scratch.tile(TILE);
+        final float[] acc = scratch.acc(n * L);
+        final float[] tails = scratch.factors(n);
+        for (int r = r0; r < r1; r++) {
+            final long base = (long) r * cols;
+            java.util.Arrays.fill(acc, 0, n * L, 0f);
+            java.util.Arrays.fill(tails, 0, n, 0f);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                final int len = Math.min(cols, c0 + TILE) - c0;
+                MemorySegment.copy(data, FLOAT, (base + c0) * 4, tile, 0, len);
+                BatchDot.accumulate(tile, len - len % L, len, x, xOff + c0, xStride, n, acc, tails);
+            }
+            BatchDot.finish(acc, tails, n, out, outOff + r, outStride);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.ascendant.engine.kernels;
+
+import static io.ascendant.engine.kernels.Vec.B;
+import static io.ascendant.engine.kernels.Vec.BL;
+import static io.ascendant.engine.kernels.Vec.F;
+import static io.ascendant.engine.kernels.Vec.I;
+import static io.ascendant.engine.kernels.Vec.L;
+
+import io.ascendant.engine.numerics.E8m0;
+import io.ascendant.engine.numerics.Fp8E4m3;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * An FP8 e4m3 weight {@code [rows, cols]} with E8M0 scales {@code [⌈rows/128⌉, ⌈cols/128⌉]}: {@code W[r, c] =
+ * e4m3(code[r, c]) · 2^(scale[r/128, c/128] − 127)}.
+ *
+ * <p>Numerics follow {@code fp8_gemm}: per 128-column block an fp32 partial sum of weight code times input, then
+ * times the block's scale, accumulated in fp32. The input is the caller's: for the reference's FP8 linears that is
+ * the output of {@link io.ascendant.engine.numerics.ActQuant#fp8QuantDequant} (exactly {@code q·s_a}, so the products
+ * equal the reference's {@code (q·w)·s_a·s_w}); for {@code wo_a}, which {@code convert.py} dequantises to bf16
+ * ({@code code·scale}, exact in bf16) and uses in a bf16 einsum, the plain bf16 activations.
+ *
+ * <p>Vector kernel (batch 1): the codes are widened to int lanes and turned into float bits
+ * {@code (code << 20) & 0x87F00000}, which read as a float are the e4m3 value times 2^-120 (subnormal codes
+ * included); the input is prescaled once per call by {@code 2^(120 − e)} with {@code |x| < 2^e}, so the products are
+ * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products decode one 128-wide tile of
+ * a row into L1 and apply it to every batch row.
+ */
+public final class Fp8Matrix extends MappedMatrix {
+    private static final int BLOCK = 128;
+    private static final float TWO_POW_120 = 0x1p120f;
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    private final MemorySegment codes;
+    private final MemorySegment scales;
+    private final int scaleCols;
+
+    /**
+     * @param codes {@code rows · cols} e4m3 bytes, row-major
+     * @param scales {@code ⌈rows/128⌉ · ⌈cols/128⌉} E8M0 bytes, row-major
+     */
+    public Fp8Matrix(
+            String name, int rows, int cols, MemorySegment codes, MemorySegment scales, EngineThreads threads) {
+        super(name, rows, cols, threads);
+        this.scaleCols = (cols + BLOCK - 1) / BLOCK;
+        long need = (long) rows * cols;
+        long needScales = (long) ((rows + BLOCK - 1) / BLOCK) * scaleCols;
+        if (codes.byteSize() != need || scales.byteSize() != needScales) {
+            throw new IllegalArgumentException(name + ": FP8 [" + rows + ", " + cols + "] needs " + need
+                    + " code bytes and " + needScales + " scale bytes, got " + codes.byteSize() + " and "
+                    + scales.byteSize());
+        }
+        this.codes = codes;
+        this.scales = scales;
+    }
+
+    @Override
+    public long storedBytes() {
+        return codes.byteSize() + scales.byteSize();
+    }
+
+    @Override
+    int rowGrain() {
+        return 16;
+    }
+
+    private float scale(int r, int kb) {
+        return E8m0.decode(scales.get(BYTE, (long) (r / BLOCK) * scaleCols + kb));
+    }
+
+    @Override
+    public float dotRowScalar(int row, float[] x, int xOff) {
+        long base = (long) row * cols;
+        float acc = 0f;
+        for (int kb = 0; kb < scaleCols; kb++) {
+            int c0 = kb * BLOCK;
+            int c1 = Math.min(cols, c0 + BLOCK);
+            float partial = 0f;
+            for (int c = c0; c < c1; c++) {
+                partial += Fp8E4m3.decode(codes.get(BYTE, base + c)) * x[xOff + c];
+            }
+            acc += partial * scale(row, kb);
+        }
+        return acc;
+    }
+
+    @Override
+    void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        if (n == 1) {
+            kernelSingle(x, xOff, out, outOff, r0, r1);
+        } else {
+            kernelBatch(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+        }
+    }
+
+    private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
+        final int cols = this.cols;
+        final float[] xs = Scratch.get().input(cols);
+        final float g = Prescale.apply(x, xOff, cols, xs, TWO_POW_120);
+        final MemorySegment w = codes;
+        for (int r = r0; r < r1; r++) {
+            final long rowOff = (long) r * cols;
+            FloatVector vrow = FloatVector.zero(F);
+            float tailAcc = 0f;
+            for (int kb = 0; kb < scaleCols; kb++) {
+                final int c0 = kb * BLOCK;
+                final int c1 = Math.min(cols, c0 + BLOCK);
+                FloatVector vblk = FloatVector.zero(F);
+                int c = c0;
+                for (; c + BL <= c1; c += L) {
+                    IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
+                            .lanewise(VectorOperators.AND, 0x87F00000)
+                            .reinterpretAsFloats();
+                    vblk = wv.fma(FloatVector.fromArray(F, xs, c), vblk);
+                }
+                float tail = 0f;
+                for (; c < c1; c++) {
+                    tail += Float.intBitsToFloat(Fp8E4m3.rawBits(w.get(BYTE, rowOff + c))) * xs[c];
+                }
+                final float factor = scale(r, kb) * g;
+                vrow = vblk.fma(FloatVector.broadcast(F, factor), vrow);
+                tailAcc += tail * factor;
+            }
+            out[outOff + r] = vrow.reduceLanes(VectorOperators.ADD) + tailAcc;
+        }
+    }
+
+    private void kernelBatch(
+            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final int cols = this.cols;
+        final Scratch scratch = Scratch.get();
+        final float[] tile = scratch.tile(BLOCK);
+        final float[] acc = scratch.acc(n * L);
+        final float[] tails = scratch.factors(n);
+        final MemorySegment w = codes;
+        for (int r = r0; r < r1; r++) {
+            final long rowOff = (long) r * cols;
+            java.util.Arrays.fill(acc, 0, n * L, 0f);
+            java.util.Arrays.fill(tails, 0, n, 0f);
+            for (int kb = 0; kb < scaleCols; kb++) {
+                final int c0 = kb * BLOCK;
+                final int len = Math.min(cols, c0 + BLOCK) - c0;
+                // Decode the tile once: true values code·scale (exact, power-of-two scale).
+                final float s = scale(r, kb);
+                int i = 0;
+                for (; i + BL <= len; i += L) {
+                    IntVector iv =
+                            (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c0 + i, ByteOrder.LITTLE_ENDIAN)
+                                    .convertShape(VectorOperators.B2I, I, 0);
+                    iv.lanewise(VectorOperators.LSHL, 20)
+                            .lanewise(VectorOperators.AND, 0x87F00000)
+                            .reinterpretAsFloats()
+                            .mul(TWO_POW_120)
+                            .mul(s)
+                            .intoArray(tile, i);
+                }
+                final int vend = i;
+                for (; i < len; i++) {
+                    tile[i] = Fp8E4m3.decode(w.get(BYTE, rowOff + c0 + i)) * s;
+                }
+                BatchDot.accumulate(tile, vend, len, x, xOff + c0, xStride, n, acc, tails);
+            }
+            BatchDot.finish(acc, tails, n, out, outOff + r, outStride);
+        }
+    }
+}
