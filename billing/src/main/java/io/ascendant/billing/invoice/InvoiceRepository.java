@@ -1,0 +1,371 @@
+package io.ascendant.billing.invoice;
+
+import io.ascendant.billing.pricebook.PriceWindow;
+import io.ascendant.billing.pricebook.TokenClass;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * JDBC access to {@code invoice}, {@code invoice_line} and {@code invoice_number_counter}. Dates are passed as ISO
+ * text and cast in SQL, so the JVM's default time zone never shifts a {@code date}.
+ */
+final class InvoiceRepository {
+
+    private InvoiceRepository() {}
+
+    static Optional<Invoice> find(Connection c, UUID id) throws SQLException {
+        List<Invoice> l = query(c, "SELECT * FROM invoice WHERE id = ?", List.of(id), true);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.getFirst());
+    }
+
+    static Optional<Invoice> findLive(Connection c, UUID tenant, LocalDate periodStart) throws SQLException {
+        List<Invoice> l = query(
+                c,
+                "SELECT * FROM invoice WHERE tenant_id = ? AND period_start = ?::date AND kind = 'INVOICE'"
+                        + " AND status <> 'VOID'",
+                List.of(tenant, periodStart.toString()),
+                true);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.getFirst());
+    }
+
+    /** Headers (no lines) filtered by tenant and/or status, newest period first. */
+    static List<Invoice> list(Connection c, UUID tenant, InvoiceStatus status, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM invoice WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (tenant != null) {
+            sql.append(" AND tenant_id = ?");
+            args.add(tenant);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        sql.append(" ORDER BY period_start DESC, kind, number NULLS FIRST, id LIMIT ")
+                .append(limit);
+        return query(c, sql.toString(), args, false);
+    }
+
+    private static List<Invoice> query(Connection c, String sql, List<Object> args, boolean withLines)
+            throws SQLException {
+        List<Invoice> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs, List.of()));
+                }
+            }
+        }
+        if (withLines && !out.isEmpty()) {
+            Map<UUID, List<InvoiceLine>> lines =
+                    lines(c, out.stream().map(Invoice::id).toList());
+            out.replaceAll(i -> withLines(i, lines.getOrDefault(i.id(), List.of())));
+        }
+        return out;
+    }
+
+    static Invoice withLines(Invoice i, List<InvoiceLine> lines) {
+        return new Invoice(
+                i.id(),
+                i.tenantId(),
+                i.kind(),
+                i.status(),
+                i.number(),
+                i.periodStart(),
+                i.periodEnd(),
+                i.timeZone(),
+                i.currency(),
+                i.billToName(),
+                i.subtotal(),
+                i.discountPercent(),
+                i.discountAmount(),
+                i.taxRatePercent(),
+                i.taxAmount(),
+                i.total(),
+                i.issueDate(),
+                i.dueDate(),
+                i.creditedInvoiceId(),
+                i.voidReason(),
+                i.draftedAt(),
+                i.finalizedAt(),
+                i.voidedAt(),
+                lines);
+    }
+
+    private static Map<UUID, List<InvoiceLine>> lines(Connection c, Collection<UUID> ids) throws SQLException {
+        Map<UUID, List<InvoiceLine>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM invoice_line WHERE invoice_id = ANY(?) ORDER BY invoice_id, line_no")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getObject("invoice_id", UUID.class), k -> new ArrayList<>())
+                            .add(new InvoiceLine(
+                                    rs.getInt("line_no"),
+                                    LineKind.valueOf(rs.getString("kind")),
+                                    localDate(rs, "service_period_start"),
+                                    localDate(rs, "service_period_end"),
+                                    rs.getString("model"),
+                                    TokenClass.valueOf(rs.getString("token_class")),
+                                    rs.getLong("price_version_id"),
+                                    PriceWindow.valueOf(rs.getString("price_window")),
+                                    rs.getLong("quantity_tokens"),
+                                    plain(rs.getBigDecimal("unit_price_per_mtok")),
+                                    plain(rs.getBigDecimal("amount_precise")),
+                                    rs.getBigDecimal("amount")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Invoice map(ResultSet rs, List<InvoiceLine> lines) throws SQLException {
+        String currency = rs.getString("currency").trim();
+        int digits = io.ascendant.billing.rating.Money.minorDigits(currency);
+        return new Invoice(
+                rs.getObject("id", UUID.class),
+                rs.getObject("tenant_id", UUID.class),
+                InvoiceKind.valueOf(rs.getString("kind")),
+                InvoiceStatus.valueOf(rs.getString("status")),
+                rs.getString("number"),
+                localDate(rs, "period_start"),
+                localDate(rs, "period_end"),
+                rs.getString("time_zone"),
+                currency,
+                rs.getString("bill_to_name"),
+                rs.getBigDecimal("subtotal").setScale(digits),
+                rs.getBigDecimal("discount_percent"),
+                rs.getBigDecimal("discount_amount").setScale(digits),
+                rs.getBigDecimal("tax_rate_percent"),
+                rs.getBigDecimal("tax_amount").setScale(digits),
+                rs.getBigDecimal("total").setScale(digits),
+                localDate(rs, "issue_date"),
+                localDate(rs, "due_date"),
+                rs.getObject("credited_invoice_id", UUID.class),
+                rs.getString("void_reason"),
+                instant(rs, "drafted_at"),
+                instant(rs, "finalized_at"),
+                instant(rs, "voided_at"),
+                lines);
+    }
+
+    /** Inserts header and lines. */
+    static void insert(Connection c, Invoice i) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO invoice (id, tenant_id, kind, status, number,"
+                + " period_start, period_end, time_zone, currency, bill_to_name, subtotal, discount_percent,"
+                + " discount_amount, tax_rate_percent, tax_amount, total, issue_date, due_date, credited_invoice_id,"
+                + " void_reason, drafted_at, finalized_at)"
+                + " VALUES (?,?,?,?,?,?::date,?::date,?,?,?,?,?,?,?,?,?,?::date,?::date,?,?,?,?)")) {
+            int p = 1;
+            ps.setObject(p++, i.id());
+            ps.setObject(p++, i.tenantId());
+            ps.setString(p++, i.kind().name());
+            ps.setString(p++, i.status().name());
+            ps.setString(p++, i.number());
+            ps.setString(p++, i.periodStart().toString());
+            ps.setString(p++, i.periodEnd().toString());
+            ps.setString(p++, i.timeZone());
+            ps.setString(p++, i.currency());
+            ps.setString(p++, i.billToName());
+            ps.setBigDecimal(p++, i.subtotal());
+            ps.setBigDecimal(p++, i.discountPercent());
+            ps.setBigDecimal(p++, i.discountAmount());
+            ps.setBigDecimal(p++, i.taxRatePercent());
+            ps.setBigDecimal(p++, i.taxAmount());
+            ps.setBigDecimal(p++, i.total());
+            ps.setString(p++, i.issueDate() == null ? null : i.issueDate().toString());
+            ps.setString(p++, i.dueDate() == null ? null : i.dueDate().toString());
+            ps.setObject(p++, i.creditedInvoiceId());
+            ps.setString(p++, i.voidReason());
+            ps.setTimestamp(p++, Timestamp.from(i.draftedAt()));
+            ps.setTimestamp(p, i.finalizedAt() == null ? null : Timestamp.from(i.finalizedAt()));
+            ps.executeUpdate();
+        }
+        insertLines(c, List.of(i));
+    }
+
+    /** Replaces a draft's lines and totals (the row must be DRAFT; triggers guard the rest). */
+    static void replaceDraft(Connection c, Invoice i) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM invoice_line WHERE invoice_id = ?")) {
+            del.setObject(1, i.id());
+            del.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE invoice SET bill_to_name = ?, time_zone = ?,"
+                + " subtotal = ?, discount_percent = ?, discount_amount = ?, tax_rate_percent = ?, tax_amount = ?,"
+                + " total = ?, drafted_at = ? WHERE id = ? AND status = 'DRAFT'")) {
+            ps.setString(1, i.billToName());
+            ps.setString(2, i.timeZone());
+            ps.setBigDecimal(3, i.subtotal());
+            ps.setBigDecimal(4, i.discountPercent());
+            ps.setBigDecimal(5, i.discountAmount());
+            ps.setBigDecimal(6, i.taxRatePercent());
+            ps.setBigDecimal(7, i.taxAmount());
+            ps.setBigDecimal(8, i.total());
+            ps.setTimestamp(9, Timestamp.from(i.draftedAt()));
+            ps.setObject(10, i.id());
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("invoice " + i.id() + " is no longer a draft");
+            }
+        }
+        insertLines(c, List.of(i));
+    }
+
+    /** Inserts the lines of many invoices in one statement. */
+    static void insertLines(Connection c, List<Invoice> invoices) throws SQLException {
+        int n = invoices.stream().mapToInt(i -> i.lines().size()).sum();
+        if (n == 0) {
+            return;
+        }
+        Object[] inv = new Object[n];
+        Integer[] no = new Integer[n];
+        String[] kind = new String[n];
+        String[] start = new String[n];
+        String[] end = new String[n];
+        String[] model = new String[n];
+        String[] cls = new String[n];
+        Long[] version = new Long[n];
+        String[] window = new String[n];
+        Long[] qty = new Long[n];
+        BigDecimal[] unit = new BigDecimal[n];
+        BigDecimal[] precise = new BigDecimal[n];
+        BigDecimal[] amount = new BigDecimal[n];
+        int k = 0;
+        for (Invoice i : invoices) {
+            for (InvoiceLine l : i.lines()) {
+                inv[k] = i.id();
+                no[k] = l.lineNo();
+                kind[k] = l.kind().name();
+                start[k] = l.servicePeriodStart().toString();
+                end[k] = l.servicePeriodEnd().toString();
+                model[k] = l.model();
+                cls[k] = l.tokenClass().name();
+                version[k] = l.priceVersionId();
+                window[k] = l.window().name();
+                qty[k] = l.quantityTokens();
+                unit[k] = l.unitPricePerMtok();
+                precise[k] = l.amountPrecise();
+                amount[k] = l.amount();
+                k++;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO invoice_line (invoice_id, line_no, kind,"
+                + " service_period_start, service_period_end, model, token_class, price_version_id, price_window,"
+                + " quantity_tokens, unit_price_per_mtok, amount_precise, amount)"
+                + " SELECT * FROM unnest(?::uuid[], ?::int[], ?::varchar[], ?::date[], ?::date[], ?::varchar[],"
+                + " ?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[], ?::numeric[], ?::numeric[], ?::numeric[])")) {
+            int p = 1;
+            ps.setArray(p++, c.createArrayOf("uuid", inv));
+            ps.setArray(p++, c.createArrayOf("int4", no));
+            ps.setArray(p++, c.createArrayOf("varchar", kind));
+            ps.setArray(p++, c.createArrayOf("varchar", start));
+            ps.setArray(p++, c.createArrayOf("varchar", end));
+            ps.setArray(p++, c.createArrayOf("varchar", model));
+            ps.setArray(p++, c.createArrayOf("varchar", cls));
+            ps.setArray(p++, c.createArrayOf("bigint", version));
+            ps.setArray(p++, c.createArrayOf("varchar", window));
+            ps.setArray(p++, c.createArrayOf("bigint", qty));
+            ps.setArray(p++, c.createArrayOf("numeric", unit));
+            ps.setArray(p++, c.createArrayOf("numeric", precise));
+            ps.setArray(p, c.createArrayOf("numeric", amount));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Inserts many invoice headers (drafts) in one statement, then their lines. */
+    static void insertDrafts(Connection c, List<Invoice> drafts) throws SQLException {
+        if (drafts.isEmpty()) {
+            return;
+        }
+        for (Invoice d : drafts) {
+            // Headers are few (one per tenant); the lines, which are many, go in one statement below.
+            insertHeaderOnly(c, d);
+        }
+        insertLines(c, drafts);
+    }
+
+    private static void insertHeaderOnly(Connection c, Invoice i) throws SQLException {
+        insert(c, withLines(i, List.of()));
+    }
+
+    /** Takes the next gap-free number of (prefix, year) in the current transaction. */
+    static long nextNumber(Connection c, String prefix, int year) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO invoice_number_counter (prefix, year, last_value) VALUES (?, ?, 1)"
+                        + " ON CONFLICT (prefix, year) DO UPDATE SET last_value = invoice_number_counter.last_value + 1"
+                        + " RETURNING last_value")) {
+            ps.setString(1, prefix);
+            ps.setInt(2, year);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static void markFinalized(Connection c, UUID id, String number, LocalDate issue, LocalDate due, Instant at)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE invoice SET status = 'FINALIZED', number = ?,"
+                + " issue_date = ?::date, due_date = ?::date, finalized_at = ? WHERE id = ? AND status = 'DRAFT'")) {
+            ps.setString(1, number);
+            ps.setString(2, issue.toString());
+            ps.setString(3, due.toString());
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.setObject(5, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("invoice " + id + " is no longer a draft");
+            }
+        }
+    }
+
+    static void markVoid(Connection c, UUID id, String reason, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE invoice SET status = 'VOID', void_reason = ?,"
+                + " voided_at = ? WHERE id = ? AND status = 'FINALIZED'")) {
+            ps.setString(1, reason);
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setObject(3, id);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("invoice " + id + " is not finalized");
+            }
+        }
+    }
+
+    static void deleteDraft(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement l = c.prepareStatement("DELETE FROM invoice_line WHERE invoice_id = ?");
+                PreparedStatement h = c.prepareStatement("DELETE FROM invoice WHERE id = ? AND status = 'DRAFT'")) {
+            l.setObject(1, id);
+            l.executeUpdate();
+            h.setObject(1, id);
+            h.executeUpdate();
+        }
+    }
+
+    private static LocalDate localDate(ResultSet rs, String col) throws SQLException {
+        String s = rs.getString(col);
+        return s == null ? null : LocalDate.parse(s);
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static BigDecimal plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
+    }
+}

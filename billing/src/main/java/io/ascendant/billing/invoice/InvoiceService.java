@@ -1,0 +1,437 @@
+package io.ascendant.billing.invoice;
+
+import io.ascendant.billing.BillingConfig;
+import io.ascendant.billing.BillingException;
+import io.ascendant.billing.account.BillingAccount;
+import io.ascendant.billing.account.BillingAccountService;
+import io.ascendant.billing.invoice.InvoiceCalculator.Quantity;
+import io.ascendant.billing.pricebook.PriceBook;
+import io.ascendant.billing.pricebook.PriceBookService;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Invoices: drafting (per tenant, or for every tenant at once from the daily rollups), finalisation with gap-free
+ * numbers, voiding with a credit note.
+ *
+ * <p>Concurrency: every operation on a tenant's invoices first locks the tenant's {@code billing_account} row
+ * ({@code FOR UPDATE}), so drafting, finalising and voiding of one tenant are serialised; numbers come from {@code
+ * invoice_number_counter} in the finalising transaction, so concurrent finalisations of different tenants queue on
+ * the counter row and a rolled-back finalisation gives its number back: numbers are gap-free.
+ */
+@ApplicationScoped
+public class InvoiceService {
+
+    /** Tenants drafted per transaction by {@link #draftAll(YearMonth)}. */
+    static final int DRAFT_CHUNK = 250;
+
+    private final DataSource dataSource;
+    private final PriceBookService prices;
+    private final BillingConfig config;
+    private final Clock clock;
+
+    @Inject
+    public InvoiceService(DataSource dataSource, PriceBookService prices, BillingConfig config) {
+        this.dataSource = dataSource;
+        this.prices = prices;
+        this.config = config;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Result of {@link #draftAll(YearMonth)}. */
+    public record DraftRun(YearMonth period, int tenants, int drafted, int skippedFinalized, int lines) {}
+
+    /** Result of voiding: the voided invoice and its credit note. */
+    public record VoidResult(Invoice voided, Invoice creditNote) {}
+
+    /**
+     * Drafts (or recomputes the draft of) the tenant's invoice for a calendar month of its time zone.
+     *
+     * @throws BillingException.NotFound without a billing account
+     * @throws BillingException.Conflict when that month's invoice is already finalised (late usage goes onto the
+     *     next invoice as an adjustment)
+     */
+    @Transactional
+    public Invoice draft(UUID tenantId, YearMonth period) {
+        try (Connection c = dataSource.getConnection()) {
+            BillingAccount a =
+                    lockAccounts(c, new UUID[] {tenantId}).stream().findFirst().orElseThrow(() -> noAccount(tenantId));
+            Optional<Invoice> live = InvoiceRepository.findLive(c, tenantId, period.atDay(1));
+            if (live.isPresent() && live.get().status() == InvoiceStatus.FINALIZED) {
+                throw new BillingException.Conflict("invoice " + live.get().number() + " for " + period
+                        + " is finalized; later usage is billed on the next invoice as an adjustment");
+            }
+            Invoice d = compute(
+                            c,
+                            List.of(a),
+                            period,
+                            live.map(i -> Map.of(tenantId, i)).orElse(Map.of()))
+                    .getFirst();
+            save(c, d, live.isPresent());
+            return InvoiceRepository.find(c, d.id()).orElseThrow();
+        } catch (SQLException e) {
+            throw dbFailure("drafting", e);
+        }
+    }
+
+    /**
+     * Drafts or recomputes the invoices of every tenant for a month, from the daily rollups, in transactions of
+     * {@value #DRAFT_CHUNK} tenants. Finalised invoices are left alone.
+     */
+    public DraftRun draftAll(YearMonth period) {
+        List<UUID> tenants = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM billing_account ORDER BY tenant_id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tenants.add(rs.getObject(1, UUID.class));
+            }
+        } catch (SQLException e) {
+            throw dbFailure("drafting", e);
+        }
+        int drafted = 0;
+        int skipped = 0;
+        int lines = 0;
+        for (int i = 0; i < tenants.size(); i += DRAFT_CHUNK) {
+            UUID[] chunk = tenants.subList(i, Math.min(tenants.size(), i + DRAFT_CHUNK))
+                    .toArray(UUID[]::new);
+            int[] r = QuarkusTransaction.requiringNew().call(() -> draftChunk(chunk, period));
+            drafted += r[0];
+            skipped += r[1];
+            lines += r[2];
+        }
+        return new DraftRun(period, tenants.size(), drafted, skipped, lines);
+    }
+
+    /**
+     * Drafts the month that has just closed in each tenant's time zone, for tenants that have no invoice for it yet.
+     * Called by the scheduled job; returns how many drafts it created.
+     */
+    public int draftClosedPeriods() {
+        Map<YearMonth, List<UUID>> due = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT a.tenant_id, a.time_zone FROM billing_account a");
+                ResultSet rs = ps.executeQuery()) {
+            Instant now = clock.instant();
+            while (rs.next()) {
+                YearMonth closed =
+                        YearMonth.from(now.atZone(ZoneId.of(rs.getString(2)))).minusMonths(1);
+                due.computeIfAbsent(closed, k -> new ArrayList<>()).add(rs.getObject(1, UUID.class));
+            }
+        } catch (SQLException e) {
+            throw dbFailure("drafting", e);
+        }
+        int created = 0;
+        for (Map.Entry<YearMonth, List<UUID>> e : due.entrySet()) {
+            List<UUID> ts = e.getValue();
+            for (int i = 0; i < ts.size(); i += DRAFT_CHUNK) {
+                UUID[] chunk =
+                        ts.subList(i, Math.min(ts.size(), i + DRAFT_CHUNK)).toArray(UUID[]::new);
+                created += QuarkusTransaction.requiringNew().call(() -> draftMissing(chunk, e.getKey()));
+            }
+        }
+        return created;
+    }
+
+    private int draftMissing(UUID[] tenants, YearMonth period) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<BillingAccount> accounts = lockAccounts(c, tenants);
+            Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
+            List<BillingAccount> missing = accounts.stream()
+                    .filter(a -> !live.containsKey(a.tenantId()))
+                    .toList();
+            if (missing.isEmpty()) {
+                return 0;
+            }
+            List<Invoice> drafts = compute(c, missing, period, Map.of());
+            InvoiceRepository.insertDrafts(c, drafts);
+            return drafts.size();
+        }
+    }
+
+    private int[] draftChunk(UUID[] tenants, YearMonth period) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<BillingAccount> accounts = lockAccounts(c, tenants);
+            Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
+            List<BillingAccount> open = accounts.stream()
+                    .filter(a -> live.get(a.tenantId()) == null
+                            || live.get(a.tenantId()).status() == InvoiceStatus.DRAFT)
+                    .toList();
+            List<Invoice> drafts = compute(c, open, period, live);
+            List<Invoice> fresh = new ArrayList<>();
+            int lines = 0;
+            for (Invoice d : drafts) {
+                lines += d.lines().size();
+                if (live.containsKey(d.tenantId())) {
+                    InvoiceRepository.replaceDraft(c, d);
+                } else {
+                    fresh.add(d);
+                }
+            }
+            InvoiceRepository.insertDrafts(c, fresh);
+            return new int[] {drafts.size(), accounts.size() - open.size(), lines};
+        }
+    }
+
+    /**
+     * Finalises a draft: recomputes it from the current rollups, assigns the next gap-free number of the issue
+     * year ({@code INV-2026-000123}), sets issue and due dates (tenant's local date). The period must have ended in
+     * the tenant's zone.
+     *
+     * @throws BillingException.NotFound for an unknown id
+     * @throws BillingException.Conflict when it is not a draft or its month has not ended yet
+     */
+    @Transactional
+    public Invoice finalizeInvoice(UUID invoiceId) {
+        try (Connection c = dataSource.getConnection()) {
+            Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            BillingAccount a = lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
+            i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId)); // re-read under lock
+            if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.DRAFT) {
+                throw new BillingException.Conflict(
+                        "only draft invoices can be finalized; " + describe(i) + " is " + i.status());
+            }
+            Instant now = clock.instant();
+            LocalDate today = now.atZone(a.timeZone()).toLocalDate();
+            if (today.isBefore(i.periodEnd())) {
+                throw new BillingException.Conflict("the period of this invoice ends on " + i.periodEnd() + " ("
+                        + a.timeZone() + "); it can be finalized from then on");
+            }
+            YearMonth period = YearMonth.from(i.periodStart());
+            Invoice recomputed =
+                    compute(c, List.of(a), period, Map.of(a.tenantId(), i)).getFirst();
+            InvoiceRepository.replaceDraft(c, recomputed);
+            long seq = InvoiceRepository.nextNumber(c, config.invoice().numberPrefix(), today.getYear());
+            String number = formatNumber(config.invoice().numberPrefix(), today.getYear(), seq);
+            InvoiceRepository.markFinalized(
+                    c, invoiceId, number, today, today.plusDays(config.invoice().paymentTermDays()), now);
+            Log.infof("invoice %s finalized as %s for tenant %s", invoiceId, number, a.tenantId());
+            return InvoiceRepository.find(c, invoiceId).orElseThrow();
+        } catch (SQLException e) {
+            throw dbFailure("finalizing", e);
+        }
+    }
+
+    /**
+     * Voids a finalised invoice and issues its credit note (number {@code CN-2026-000001}, negated lines and
+     * totals). A voided month can be drafted and finalised again.
+     *
+     * @throws BillingException.Invalid without a reason
+     * @throws BillingException.Conflict when the invoice is not finalised
+     */
+    @Transactional
+    public VoidResult voidInvoice(UUID invoiceId, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw new BillingException.Invalid("reason", "a void reason of 1..500 characters is required");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            BillingAccount a = lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
+            i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.FINALIZED) {
+                throw new BillingException.Conflict(
+                        "only finalized invoices can be voided; " + describe(i) + " is " + i.status());
+            }
+            Instant now = clock.instant();
+            LocalDate today = now.atZone(a.timeZone()).toLocalDate();
+            InvoiceRepository.markVoid(c, invoiceId, reason.strip(), now);
+            String prefix = config.invoice().creditNotePrefix();
+            String number =
+                    formatNumber(prefix, today.getYear(), InvoiceRepository.nextNumber(c, prefix, today.getYear()));
+            Invoice credit = new Invoice(
+                    UUID.randomUUID(),
+                    i.tenantId(),
+                    InvoiceKind.CREDIT_NOTE,
+                    InvoiceStatus.FINALIZED,
+                    number,
+                    i.periodStart(),
+                    i.periodEnd(),
+                    i.timeZone(),
+                    i.currency(),
+                    i.billToName(),
+                    i.subtotal().negate(),
+                    i.discountPercent(),
+                    i.discountAmount().negate(),
+                    i.taxRatePercent(),
+                    i.taxAmount().negate(),
+                    i.total().negate(),
+                    today,
+                    today,
+                    i.id(),
+                    "credit note for " + i.number() + ": " + reason.strip(),
+                    now,
+                    now,
+                    null,
+                    InvoiceCalculator.negate(i.lines()));
+            InvoiceRepository.insert(c, credit);
+            Log.infof("invoice %s voided with credit note %s for tenant %s", i.number(), number, a.tenantId());
+            return new VoidResult(
+                    InvoiceRepository.find(c, invoiceId).orElseThrow(),
+                    InvoiceRepository.find(c, credit.id()).orElseThrow());
+        } catch (SQLException e) {
+            throw dbFailure("voiding", e);
+        }
+    }
+
+    /** One invoice or credit note with its lines. */
+    public Optional<Invoice> find(UUID id) {
+        try (Connection c = dataSource.getConnection()) {
+            return InvoiceRepository.find(c, id);
+        } catch (SQLException e) {
+            throw dbFailure("reading", e);
+        }
+    }
+
+    /** Invoice headers (without lines), optionally of one tenant and/or status, newest period first. */
+    public List<Invoice> list(UUID tenantId, InvoiceStatus status, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return InvoiceRepository.list(c, tenantId, status, Math.max(1, Math.min(limit, 1000)));
+        } catch (SQLException e) {
+            throw dbFailure("listing", e);
+        }
+    }
+
+    /** {@code PREFIX-YYYY-NNNNNN}. */
+    static String formatNumber(String prefix, int year, long seq) {
+        return String.format("%s-%d-%06d", prefix, year, seq);
+    }
+
+    private List<Invoice> compute(
+            Connection c, List<BillingAccount> accounts, YearMonth period, Map<UUID, Invoice> existing)
+            throws SQLException {
+        if (accounts.isEmpty()) {
+            return List.of();
+        }
+        UUID[] ids = accounts.stream().map(BillingAccount::tenantId).toArray(UUID[]::new);
+        LocalDate start = period.atDay(1);
+        LocalDate end = period.plusMonths(1).atDay(1);
+        LocalDate lookback =
+                period.minusMonths(config.invoice().lateUsageLookbackMonths()).atDay(1);
+        Map<UUID, List<Quantity>> usage = BillableUsage.usage(c, ids, start, end);
+        Map<UUID, List<Quantity>> late = BillableUsage.lateUsage(c, ids, lookback, start);
+        PriceBook book = prices.current();
+        Instant now = clock.instant();
+        List<Invoice> out = new ArrayList<>(accounts.size());
+        for (BillingAccount a : accounts) {
+            List<Quantity> qs = new ArrayList<>(usage.getOrDefault(a.tenantId(), List.of()));
+            qs.addAll(late.getOrDefault(a.tenantId(), List.of()));
+            List<InvoiceLine> lines = linesWithBook(qs, book, a.currency());
+            InvoiceCalculator.Totals t =
+                    InvoiceCalculator.totals(lines, a.discountPercent(), a.taxRatePercent(), a.currency());
+            Invoice prior = existing.get(a.tenantId());
+            out.add(new Invoice(
+                    prior == null ? UUID.randomUUID() : prior.id(),
+                    a.tenantId(),
+                    InvoiceKind.INVOICE,
+                    InvoiceStatus.DRAFT,
+                    null,
+                    start,
+                    end,
+                    a.timeZone().getId(),
+                    a.currency(),
+                    a.displayName(),
+                    t.subtotal(),
+                    a.discountPercent(),
+                    t.discountAmount(),
+                    a.taxRatePercent(),
+                    t.taxAmount(),
+                    t.total(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    now,
+                    null,
+                    null,
+                    lines));
+        }
+        return out;
+    }
+
+    private List<InvoiceLine> linesWithBook(List<Quantity> qs, PriceBook book, String currency) {
+        try {
+            return InvoiceCalculator.lines(qs, book, currency);
+        } catch (IllegalStateException missing) {
+            // A version added by another instance since our last refresh.
+            return InvoiceCalculator.lines(qs, prices.reload(), currency);
+        }
+    }
+
+    private void save(Connection c, Invoice d, boolean exists) throws SQLException {
+        if (exists) {
+            InvoiceRepository.replaceDraft(c, d);
+        } else {
+            InvoiceRepository.insert(c, d);
+        }
+    }
+
+    private static Map<UUID, Invoice> liveInvoices(Connection c, UUID[] tenants, YearMonth period) throws SQLException {
+        Map<UUID, Invoice> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM invoice WHERE tenant_id = ANY(?)"
+                + " AND period_start = ?::date AND kind = 'INVOICE' AND status <> 'VOID'")) {
+            ps.setArray(1, c.createArrayOf("uuid", tenants));
+            ps.setString(2, period.atDay(1).toString());
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            for (UUID id : ids) {
+                Invoice i = InvoiceRepository.find(c, id).orElseThrow();
+                out.put(i.tenantId(), i);
+            }
+        }
+        return out;
+    }
+
+    /** Locks the accounts (ordered, so concurrent callers cannot deadlock) and returns them. */
+    private static List<BillingAccount> lockAccounts(Connection c, UUID[] tenants) throws SQLException {
+        List<BillingAccount> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM billing_account WHERE tenant_id = ANY(?) ORDER BY tenant_id FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("uuid", tenants));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(BillingAccountService.map(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Invoice i) {
+        return i.number() == null ? "invoice " + i.id() : i.number();
+    }
+
+    private static BillingException noAccount(UUID tenantId) {
+        return new BillingException.NotFound("tenant " + tenantId + " has no billing account");
+    }
+
+    private static BillingException noInvoice(UUID id) {
+        return new BillingException.NotFound("invoice " + id + " does not exist");
+    }
+
+    private static IllegalStateException dbFailure(String what, SQLException e) {
+        return new IllegalStateException("database error while " + what + " invoices: SQLState " + e.getSQLState(), e);
+    }
+}
