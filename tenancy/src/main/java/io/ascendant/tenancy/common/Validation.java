@@ -1,0 +1,58 @@
+package io.ascendant.tenancy.common;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Currency;
+import java.util.regex.Pattern;
+
+/** Checks shared by the tenancy services; each failure names the field and the rule. */
+public final class Validation {
+
+    /** Tenant slug = Keycloak organization alias: lower-case letters, digits, dashes, 2-63 characters. */
+    public static final String SLUG_REGEX = "^[a-z0-9][a-z0-9-]{1,62}$";
+
+    /** Model ids in allow-lists and per-model limits. */
+    public static final String MODEL_REGEX = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$";
+
+    private static final Pattern MODEL = Pattern.compile(MODEL_REGEX);
+
+    private Validation() {}
+
+    /** An ISO 4217 currency code in upper case. */
+    public static String currency(String field, String code) {
+        if (code == null || !code.matches("^[A-Z]{3}$")) {
+            throw new TenancyException.Invalid(field, field + " must be an ISO 4217 code such as USD");
+        }
+        try {
+            Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new TenancyException.Invalid(field, field + " '" + code + "' is not an ISO 4217 currency");
+        }
+        return code;
+    }
+
+    /** An IANA time zone id such as Europe/Paris. */
+    public static String timeZone(String field, String zone) {
+        if (zone == null || zone.isBlank()) {
+            throw new TenancyException.Invalid(field, field + " is required (an IANA zone such as Europe/Paris)");
+        }
+        try {
+            return ZoneId.of(zone).getId();
+        } catch (DateTimeException e) {
+            throw new TenancyException.Invalid(
+                    field, field + " is not a known time zone (use an IANA id such as Europe/Paris)");
+        }
+    }
+
+    /** A model id (or {@code *} where allowed). */
+    public static String model(String field, String model, boolean allowStar) {
+        if (allowStar && "*".equals(model)) {
+            return model;
+        }
+        if (model == null || !MODEL.matcher(model).matches()) {
+            throw new TenancyException.Invalid(
+                    field, field + " must be a model id (letters, digits, . _ : / -; at most 100)");
+        }
+        return model;
+    }
+}

@@ -1,0 +1,42 @@
+package io.ascendant.tenancy.keycloak;
+
+/**
+ * Keycloak 26 Organizations as the tenancy module needs them: one organization per tenant (alias = tenant slug, which
+ * tokens carry in the {@code organization} claim) and its admins as members.
+ */
+public interface OrganizationDirectory {
+
+    /**
+     * Creates the organization of a tenant.
+     *
+     * @param alias the tenant slug
+     * @param name display name
+     * @return the Keycloak organization id, or null when organizations are disabled
+     * @throws io.ascendant.tenancy.common.TenancyException.Conflict when the alias is taken in Keycloak
+     * @throws io.ascendant.tenancy.common.TenancyException.Unavailable when Keycloak fails
+     */
+    String createOrganization(String alias, String name);
+
+    /** Deletes an organization (compensation when the tenant's transaction rolled back). Never throws. */
+    void deleteOrganizationQuietly(String organizationId);
+
+    /**
+     * Invites an admin: creates the user (username = e-mail, must set a password at first login) unless a user with
+     * that e-mail exists, grants the realm role, makes the user a member of the organization and asks Keycloak to send
+     * the "set your password" e-mail (best effort: needs SMTP configured in the realm).
+     *
+     * @param organizationId the tenant's organization
+     * @param email the invitee's address
+     * @param role {@code tenant-admin} or {@code billing-viewer}
+     * @return the invitation outcome
+     */
+    Invitation invite(String organizationId, String email, String role);
+
+    /**
+     * Result of an invitation.
+     *
+     * @param userId Keycloak user id
+     * @param emailSent whether Keycloak accepted to send the e-mail
+     */
+    record Invitation(String userId, boolean emailSent) {}
+}

@@ -1,0 +1,20 @@
+package io.ascendant.tenancy.limits;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Create or change a plan (platform admin).
+ *
+ * @param code unique code, lower-case letters, digits, dashes (ignored on update)
+ * @param name display name
+ * @param description free text
+ */
+public record PlanRequest(
+        @NotBlank
+        @Pattern(regexp = "^[a-z0-9][a-z0-9-]{0,63}$", message = "must be lower-case letters, digits or dashes")
+        String code,
+
+        @NotBlank @Size(max = 200) String name,
+        @Size(max = 2000) String description) {}

@@ -1,0 +1,19 @@
+package io.ascendant.tenancy.project;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Create a project.
+ *
+ * @param name unique within the tenant, 1-100 characters, no control characters
+ * @param description optional, at most 2000 characters
+ */
+public record CreateProjectRequest(
+        @NotBlank
+        @Size(max = 100)
+        @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
+        String name,
+
+        @Size(max = 2000) String description) {}

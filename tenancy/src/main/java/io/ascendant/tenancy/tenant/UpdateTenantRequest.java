@@ -1,0 +1,20 @@
+package io.ascendant.tenancy.tenant;
+
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Change a tenant (platform admin); null fields stay as they are.
+ *
+ * @param displayName new human name
+ * @param currency new ISO 4217 currency
+ * @param timeZone new IANA time zone
+ * @param plan new plan code
+ */
+public record UpdateTenantRequest(
+        @Size(min = 1, max = 200) String displayName,
+        String currency,
+        String timeZone,
+
+        @Pattern(regexp = "^[a-z0-9][a-z0-9-]{0,63}$", message = "must be a plan code")
+        String plan) {}
