@@ -101,7 +101,7 @@ final class Indexer {
     }
 
     static long descendingKey(float v, int index) {
-        int s = Float.floatToIntBits(v);
+        int s = Float.floatToIntBits(v == 0f ? 0f : v); // -0 ties with +0
         s ^= (s >> 31) & 0x7fffffff;
         long desc = (long) Integer.MAX_VALUE - s;
         return ((desc - (1L << 31)) << 32) | index;
