@@ -30,11 +30,23 @@ import org.openpdf.text.pdf.PdfWriter;
 @ApplicationScoped
 public class InvoiceExports {
 
-    private final BillingConfig.Invoice config;
+    /** Who issues the invoices, as printed on the PDF. */
+    public record Issuer(String name, String address, String taxId, int paymentTermDays) {}
+
+    private final Issuer issuer;
 
     @Inject
     public InvoiceExports(BillingConfig config) {
-        this.config = config.invoice();
+        this(new Issuer(
+                config.invoice().issuerName(),
+                config.invoice().issuerAddress(),
+                config.invoice().issuerTaxId(),
+                config.invoice().paymentTermDays()));
+    }
+
+    /** For tests and tools without CDI. */
+    public InvoiceExports(Issuer issuer) {
+        this.issuer = issuer;
     }
 
     /** Header of {@link #csv(Invoice)}. */
@@ -153,21 +165,21 @@ public class InvoiceExports {
         Font normal = FontFactory.getFont(FontFactory.HELVETICA, 9);
         Font small = FontFactory.getFont(FontFactory.HELVETICA, 7, Color.DARK_GRAY);
         doc.addTitle(documentName(i) + " " + (i.number() == null ? "DRAFT" : i.number()));
-        doc.addCreator(config.issuerName());
+        doc.addCreator(issuer.name());
         doc.open();
 
         PdfPTable head = new PdfPTable(new float[] {1, 1});
         head.setWidthPercentage(100);
-        PdfPCell issuer = new PdfPCell();
-        issuer.setBorder(0);
-        issuer.addElement(new Paragraph(config.issuerName(), bold));
-        for (String line : config.issuerAddress().split("\\|")) {
-            issuer.addElement(new Paragraph(line.strip(), normal));
+        PdfPCell from = new PdfPCell();
+        from.setBorder(0);
+        from.addElement(new Paragraph(issuer.name(), bold));
+        for (String line : issuer.address().split("\\|")) {
+            from.addElement(new Paragraph(line.strip(), normal));
         }
-        if (!"none".equals(config.issuerTaxId())) {
-            issuer.addElement(new Paragraph("Tax ID: " + config.issuerTaxId(), normal));
+        if (!"none".equals(issuer.taxId())) {
+            from.addElement(new Paragraph("Tax ID: " + issuer.taxId(), normal));
         }
-        head.addCell(issuer);
+        head.addCell(from);
         PdfPCell right = new PdfPCell();
         right.setBorder(0);
         Paragraph t = new Paragraph(documentName(i).toUpperCase(Locale.ROOT), title);
@@ -267,7 +279,7 @@ public class InvoiceExports {
                         + " half-up to the currency's minor unit; discount and tax are computed on the rounded"
                         + " subtotal and rounded the same way. Adjustment lines bill usage of an earlier period that"
                         + " was recorded after that period's invoice was issued. Payment due within "
-                        + config.paymentTermDays() + " days of the issue date.",
+                        + issuer.paymentTermDays() + " days of the issue date.",
                 small));
         doc.close();
         return out.toByteArray();

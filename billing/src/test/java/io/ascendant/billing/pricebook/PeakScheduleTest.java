@@ -1,0 +1,59 @@
+package io.ascendant.billing.pricebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+class PeakScheduleTest {
+
+    private final PeakSchedule deepSeek = PeakSchedule.parse(Fixtures.SHANGHAI, "09:00-12:00,14:00-18:00", true);
+
+    @Test
+    void peakStartsInclusiveAndEndsExclusiveInBeijingTime() {
+        // Monday 2026-08-17: 09:00 Beijing = 01:00 UTC.
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T00:59:59.999Z"))).isFalse();
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T01:00:00Z"))).isTrue();
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T03:59:59.999Z"))).isTrue();
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T04:00:00Z"))).isFalse(); // 12:00
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T05:59:59Z"))).isFalse(); // 13:59:59
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T06:00:00Z"))).isTrue(); // 14:00
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-17T10:00:00Z"))).isFalse(); // 18:00
+    }
+
+    @Test
+    void weekendsAreOffPeakAllDayWhenWeekdaysOnly() {
+        // Saturday 2026-08-22 10:00 Beijing.
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-22T02:00:00Z"))).isFalse();
+        // Friday 23:30 UTC is Saturday 07:30 Beijing; Sunday 2026-08-23 18:00 UTC is Monday 02:00 Beijing.
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-21T23:30:00Z"))).isFalse();
+        PeakSchedule everyDay = PeakSchedule.parse(Fixtures.SHANGHAI, "09:00-12:00", false);
+        assertThat(everyDay.isPeak(Instant.parse("2026-08-22T02:00:00Z"))).isTrue();
+    }
+
+    @Test
+    void weekdayIsTheWeekdayOfTheScheduleZoneNotUtc() {
+        // Sunday 2026-08-23 at 17:30 UTC is Monday 01:30 Beijing: a weekday, but outside the windows.
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-23T17:30:00Z"))).isFalse();
+        // Sunday 2026-08-23 at 01:30 UTC is Sunday 09:30 Beijing: weekend, off-peak although 09:30 is in a window.
+        assertThat(deepSeek.isPeak(Instant.parse("2026-08-23T01:30:00Z"))).isFalse();
+    }
+
+    @Test
+    void windowsFollowLocalTimeAcrossDaylightSavingChanges() {
+        PeakSchedule berlin = PeakSchedule.parse(ZoneId.of("Europe/Berlin"), "09:00-10:00", false);
+        // 09:30 local is 07:30 UTC in summer (CEST) and 08:30 UTC in winter (CET); DST ended 2026-10-25.
+        assertThat(berlin.isPeak(Instant.parse("2026-10-24T07:30:00Z"))).isTrue();
+        assertThat(berlin.isPeak(Instant.parse("2026-10-26T07:30:00Z"))).isFalse();
+        assertThat(berlin.isPeak(Instant.parse("2026-10-26T08:30:00Z"))).isTrue();
+    }
+
+    @Test
+    void rejectsMalformedHours() {
+        assertThrows(IllegalArgumentException.class, () -> PeakSchedule.parse(Fixtures.SHANGHAI, "9-12", true));
+        assertThrows(IllegalArgumentException.class, () -> PeakSchedule.parse(Fixtures.SHANGHAI, "12:00-09:00", true));
+        assertThat(deepSeek.hoursText()).isEqualTo("09:00-12:00,14:00-18:00");
+    }
+}
