@@ -47,7 +47,7 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
         org.setAlias(alias);
         org.setName(name);
         org.setEnabled(true);
-        try (Response r = realm().organizations().create(org)) {
+        try (Response r = createWithDomainFallback(org)) {
             if (r.getStatus() == 409) {
                 throw new TenancyException.Conflict("slug", "a Keycloak organization named '" + alias + "' exists");
             }
@@ -59,6 +59,21 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
         } catch (ProcessingException | WebApplicationException e) {
             throw new TenancyException.Unavailable("Keycloak is unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Keycloak versions differ on whether an organization needs a domain; try without one first, then with a
+     * placeholder domain under the reserved {@code .invalid} TLD-like suffix that no real user e-mail matches.
+     */
+    private Response createWithDomainFallback(OrganizationRepresentation org) {
+        Response r = realm().organizations().create(org);
+        if (r.getStatus() != 400) {
+            return r;
+        }
+        r.close();
+        org.addDomain(new org.keycloak.representations.idm.OrganizationDomainRepresentation(
+                org.getAlias() + ".tenants.ascendant.internal"));
+        return realm().organizations().create(org);
     }
 
     @Override

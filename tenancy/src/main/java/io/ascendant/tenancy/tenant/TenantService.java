@@ -124,7 +124,7 @@ public class TenantService {
     }
 
     /**
-     * Changes name, currency, time zone or plan (platform admin).
+     * Changes name, time zone or plan (platform admin). The currency is fixed at creation.
      *
      * @throws TenancyException.Conflict when the tenant is closed
      */
@@ -139,8 +139,9 @@ public class TenantService {
         if (r.displayName() != null) {
             t.displayName = r.displayName().strip();
         }
-        if (r.currency() != null) {
-            t.currency = Validation.currency("currency", r.currency());
+        if (r.currency() != null && !r.currency().equals(t.currency)) {
+            // Budgets, the billing account and every invoice are in this currency; it never changes.
+            throw new TenancyException.Conflict("currency", "currency cannot change once the tenant exists");
         }
         if (r.timeZone() != null) {
             t.timeZone = Validation.timeZone("timeZone", r.timeZone());

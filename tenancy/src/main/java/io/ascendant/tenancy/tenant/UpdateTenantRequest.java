@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Size;
  * Change a tenant (platform admin); null fields stay as they are.
  *
  * @param displayName new human name
- * @param currency new ISO 4217 currency
+ * @param currency must equal the current currency if given (it cannot change)
  * @param timeZone new IANA time zone
  * @param plan new plan code
  */

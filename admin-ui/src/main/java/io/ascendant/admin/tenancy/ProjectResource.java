@@ -1,0 +1,80 @@
+package io.ascendant.admin.tenancy;
+
+import io.ascendant.tenancy.access.AdminRole;
+import io.ascendant.tenancy.common.Page;
+import io.ascendant.tenancy.project.CreateProjectRequest;
+import io.ascendant.tenancy.project.ProjectService;
+import io.ascendant.tenancy.project.ProjectStatus;
+import io.ascendant.tenancy.project.ProjectView;
+import io.ascendant.tenancy.project.UpdateProjectRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Projects of a tenant. */
+@Path(AdminApi.V1 + "/tenants/{tenantId}/projects")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+@Tag(name = "Projects")
+public class ProjectResource {
+
+    @Inject
+    CurrentAdmin current;
+
+    @Inject
+    ProjectService projects;
+
+    @POST
+    @Operation(summary = "Create a project")
+    public Response create(
+            @PathParam("tenantId") UUID tenantId, @NotNull @Valid CreateProjectRequest request, UriInfo uri) {
+        ProjectView p = projects.create(current.actor(), tenantId, request);
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(p.id().toString()).build())
+                .entity(p)
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "List projects (keyset pagination)")
+    public Page<ProjectView> list(
+            @PathParam("tenantId") UUID tenantId,
+            @QueryParam("status") ProjectStatus status,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        return projects.list(current.actor(), tenantId, status, cursor, limit);
+    }
+
+    @GET
+    @Path("{projectId}")
+    @Operation(summary = "Get a project")
+    public ProjectView get(@PathParam("tenantId") UUID tenantId, @PathParam("projectId") UUID projectId) {
+        return projects.get(current.actor(), tenantId, projectId);
+    }
+
+    @PATCH
+    @Path("{projectId}")
+    @Operation(summary = "Rename, describe, archive or re-activate a project")
+    public ProjectView update(
+            @PathParam("tenantId") UUID tenantId,
+            @PathParam("projectId") UUID projectId,
+            @NotNull @Valid UpdateProjectRequest request) {
+        return projects.update(current.actor(), tenantId, projectId, request);
+    }
+}

@@ -1,0 +1,105 @@
+package io.ascendant.admin.tenancy;
+
+import io.ascendant.tenancy.access.AdminRole;
+import io.ascendant.tenancy.common.Page;
+import io.ascendant.tenancy.tenant.CreateTenantRequest;
+import io.ascendant.tenancy.tenant.TenantService;
+import io.ascendant.tenancy.tenant.TenantStatus;
+import io.ascendant.tenancy.tenant.TenantView;
+import io.ascendant.tenancy.tenant.UpdateTenantRequest;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Tenants: platform admins manage all; tenant admins read their own. */
+@Path(AdminApi.V1 + "/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+@Tag(name = "Tenants")
+public class TenantResource {
+
+    @Inject
+    CurrentAdmin current;
+
+    @Inject
+    TenantService tenants;
+
+    @Inject
+    TenantOnboarding onboarding;
+
+    @POST
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Create a tenant, its Keycloak organization and its billing account")
+    public Response create(@NotNull @Valid CreateTenantRequest request, UriInfo uri) {
+        TenantView t = onboarding.create(current.actor(), request);
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(t.id().toString()).build())
+                .entity(t)
+                .build();
+    }
+
+    @GET
+    @Operation(summary = "List tenants (keyset pagination; tenant admins see their own)")
+    public Page<TenantView> list(
+            @QueryParam("status") TenantStatus status,
+            @QueryParam("q") String search,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        return tenants.list(current.actor(), status, search, cursor, limit);
+    }
+
+    @GET
+    @Path("{tenantId}")
+    @Operation(summary = "Get a tenant")
+    public TenantView get(@PathParam("tenantId") UUID tenantId) {
+        return tenants.get(current.actor(), tenantId);
+    }
+
+    @PATCH
+    @Path("{tenantId}")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Change name, time zone or plan")
+    public TenantView update(@PathParam("tenantId") UUID tenantId, @NotNull @Valid UpdateTenantRequest request) {
+        return onboarding.update(current.actor(), tenantId, request);
+    }
+
+    @POST
+    @Path("{tenantId}/suspend")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Suspend: every key of the tenant is refused within a second")
+    public TenantView suspend(@PathParam("tenantId") UUID tenantId) {
+        return tenants.changeStatus(current.actor(), tenantId, TenantStatus.SUSPENDED);
+    }
+
+    @POST
+    @Path("{tenantId}/activate")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Re-activate a suspended tenant")
+    public TenantView activate(@PathParam("tenantId") UUID tenantId) {
+        return tenants.changeStatus(current.actor(), tenantId, TenantStatus.ACTIVE);
+    }
+
+    @POST
+    @Path("{tenantId}/close")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Close a tenant (final; kept for invoices)")
+    public TenantView close(@PathParam("tenantId") UUID tenantId) {
+        return tenants.changeStatus(current.actor(), tenantId, TenantStatus.CLOSED);
+    }
+}
