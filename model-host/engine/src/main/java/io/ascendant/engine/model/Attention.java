@@ -147,41 +147,23 @@ final class Attention {
 
         // ---- grouped low-rank output: (n, G, H·hd/G) × (G, o_lora, H·hd/G) → (n, G·o_lora) bf16 ----
         float[] woa = ws.woa;
-        groupedWoA(o, n, ws, woa);
+        groupedWoA(o, n, woa); // (n, G·o_lora)
         float[] woq = woB.input(woa, n, ws.woq);
         woB.forward(woq, n, out); // (n, D)
     }
 
     /**
-     * The bf16 einsum {@code bsgd,grd->bsgr}. The weight kernel has no row-range product, so each group input is
-     * multiplied with all G·o_lora rows in one batched product (each weight read once per chunk of rows) and keeps
-     * its own o_lora rows. Rows go in chunks of {@link Workspace#WOA_CHUNK} to bound the scratch.
+     * The bf16 einsum {@code bsgd,grd->bsgr}: group g multiplies rows {@code [g·o_lora, (g+1)·o_lora)} of
+     * {@code wo_a} (FP8 on disk, exactly representable in bf16 as convert.py dequantises it) with its slice of the
+     * attention output, no activation quantisation; fp32 accumulation, bf16 output.
      */
-    private void groupedWoA(float[] o, int n, Workspace ws, float[] out) {
-        int g = groups;
-        int rowsAll = g * oLora;
-        int cols = woA.cols();
-        for (int r0 = 0; r0 < n; r0 += Workspace.WOA_CHUNK) {
-            int r1 = Math.min(n, r0 + Workspace.WOA_CHUNK);
-            int m = r1 - r0;
-            float[] in;
-            if (r0 == 0 && r1 == n) {
-                in = o;
-            } else {
-                in = ws.woaIn;
-                System.arraycopy(o, r0 * g * cols, in, 0, m * g * cols);
-            }
-            woA.w.matmul(in, m * g, ws.woaWide); // (m·G, G·o_lora)
-            for (int r = 0; r < m; r++) {
-                for (int gi = 0; gi < g; gi++) {
-                    int src = (r * g + gi) * rowsAll + gi * oLora;
-                    int dst = (r0 + r) * rowsAll + gi * oLora;
-                    for (int j = 0; j < oLora; j++) {
-                        out[dst + j] = Bf16.round(ws.woaWide[src + j]);
-                    }
-                }
-            }
+    private void groupedWoA(float[] o, int n, float[] out) {
+        int cols = woA.cols(); // H·hd/G
+        int rowsAll = groups * oLora;
+        for (int g = 0; g < groups; g++) {
+            woA.w.matmulRows(o, g * cols, groups * cols, n, out, 0, rowsAll, g * oLora, (g + 1) * oLora);
         }
+        Bf16.roundInPlace(out, 0, n * rowsAll);
     }
 
     private void prefillAttention(Step step, Workspace ws, float[] q, float[] kv, float[] o) {

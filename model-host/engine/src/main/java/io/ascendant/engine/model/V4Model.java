@@ -1,7 +1,10 @@
 package io.ascendant.engine.model;
 
+import io.ascendant.engine.checkpoint.Checkpoint;
+import io.ascendant.engine.checkpoint.TensorInventory;
 import io.ascendant.engine.checkpoint.WeightSource;
 import io.ascendant.engine.config.ModelConfig;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
 
@@ -66,6 +69,26 @@ public final class V4Model implements AutoCloseable {
         long[] embed = src.shape("embed.weight");
         Shapes.require("embed.weight", embed[0], cfg.vocabSize());
         Shapes.require("embed.weight cols", embed[1], cfg.hiddenSize());
+    }
+
+    /**
+     * Opens a checkpoint directory ({@code config.json} + safetensors, sharded or not), validates every tensor
+     * against the config (one message naming the file and the tensor on the first problem; MTP tensors may be
+     * absent) and builds the model on the memory-mapped weights.
+     *
+     * @throws io.ascendant.engine.config.ConfigException for a bad config.json
+     * @throws io.ascendant.engine.checkpoint.CheckpointException for missing, truncated or mismatched weights
+     */
+    public static V4Model load(Path dir) {
+        ModelConfig cfg = ModelConfig.load(dir);
+        Checkpoint ck = Checkpoint.open(dir);
+        try {
+            TensorInventory.of(cfg, ck).validate(ck, false);
+            return new V4Model(cfg, ck);
+        } catch (RuntimeException e) {
+            ck.close();
+            throw e;
+        }
     }
 
     public ModelConfig config() {

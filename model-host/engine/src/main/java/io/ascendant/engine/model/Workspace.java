@@ -7,9 +7,6 @@ import io.ascendant.engine.config.ModelConfig;
  * step, never inside a layer's loops). Shapes are row-major with the row index first.
  */
 final class Workspace {
-    /** Rows per chunk of the grouped {@code wo_a} product (bounds {@link #woaWide}). */
-    static final int WOA_CHUNK = 32;
-
     final int n;
     // residual streams and sublayer I/O
     final float[] x; // (n, hc, D)
@@ -29,8 +26,6 @@ final class Workspace {
     final float[] q; // (n, H, hd)
     final float[] kv; // (n, hd)
     final float[] o; // (n, H, hd)
-    final float[] woaIn; // (chunk, G, H·hd/G)
-    final float[] woaWide; // (chunk·G, G·o_lora)
     final float[] woa; // (n, G·o_lora)
     final float[] woq; // (n, G·o_lora)
     final float[] iq; // (n, IH, ID)
@@ -48,7 +43,6 @@ final class Workspace {
         int hd = c.headDim();
         int h = c.numHeads();
         int g = c.oGroups();
-        int chunk = Math.min(n, WOA_CHUNK);
         x = new float[n * hc * d];
         x2 = new float[n * hc * d];
         mixes = new float[n * c.mixHc()];
@@ -65,8 +59,6 @@ final class Workspace {
         q = new float[n * h * hd];
         kv = new float[n * hd];
         o = new float[n * h * hd];
-        woaIn = n > WOA_CHUNK ? new float[chunk * h * hd] : new float[0];
-        woaWide = new float[chunk * g * g * c.oLoraRank()];
         woa = new float[n * g * c.oLoraRank()];
         woq = new float[n * g * c.oLoraRank()];
         int ih = c.indexNHeads();

@@ -117,6 +117,28 @@ final class ArrayWeights implements WeightSource {
         }
 
         @Override
+        public void matmulRows(
+                float[] x,
+                int xOff,
+                int xStride,
+                int n,
+                float[] out,
+                int outOff,
+                int outStride,
+                int rowStart,
+                int rowEnd) {
+            for (int b = 0; b < n; b++) {
+                for (int r = rowStart; r < rowEnd; r++) {
+                    float s = 0f;
+                    for (int c = 0; c < cols; c++) {
+                        s += w[r * cols + c] * x[xOff + b * xStride + c];
+                    }
+                    out[outOff + b * outStride + r] = s;
+                }
+            }
+        }
+
+        @Override
         public long storedBytes() {
             return 4L * rows * cols;
         }
