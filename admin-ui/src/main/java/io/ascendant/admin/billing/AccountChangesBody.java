@@ -1,0 +1,21 @@
+package io.ascendant.admin.billing;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+
+/**
+ * Changes to a billing account (null = unchanged). Name and time zone normally follow the tenant (the tenant update
+ * mirrors them); tax rate and discount are billing's own.
+ *
+ * @param displayName name on invoices
+ * @param timeZone IANA zone of the invoice calendar
+ * @param taxRatePercent 0..100
+ * @param discountPercent 0..100
+ */
+public record AccountChangesBody(
+        @Size(min = 1, max = 200) String displayName,
+        String timeZone,
+        @DecimalMin("0") @DecimalMax("100") BigDecimal taxRatePercent,
+        @DecimalMin("0") @DecimalMax("100") BigDecimal discountPercent) {}

@@ -1,0 +1,166 @@
+package io.ascendant.admin.billing;
+
+import io.ascendant.admin.tenancy.AdminApi;
+import io.ascendant.billing.BillingException;
+import io.ascendant.billing.invoice.Invoice;
+import io.ascendant.billing.invoice.InvoiceExports;
+import io.ascendant.billing.invoice.InvoiceService;
+import io.ascendant.billing.invoice.InvoiceStatus;
+import io.ascendant.billing.rollup.Reconciler;
+import io.ascendant.billing.rollup.UsageQueries;
+import io.ascendant.tenancy.access.AdminRole;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Invoices for admins: everyone with an admin role reads (billing viewers and tenant admins only their own tenant's);
+ * platform admins draft, finalise and void.
+ */
+@Path(AdminApi.V1 + "/billing")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
+@Tag(name = "Billing")
+public class InvoiceAdminResource {
+
+    static final String CSV = "text/csv";
+    static final String PDF = "application/pdf";
+
+    @Inject
+    InvoiceService invoices;
+
+    @Inject
+    InvoiceExports exports;
+
+    @Inject
+    BillingReadGuard guard;
+
+    @Inject
+    UsageQueries usage;
+
+    @GET
+    @Path("invoices")
+    @Operation(summary = "Invoice headers (no lines), newest period first; tenant-bound callers see their own")
+    public List<Invoice> list(
+            @QueryParam("tenantId") UUID tenantId,
+            @QueryParam("status") InvoiceStatus status,
+            @QueryParam("limit") @DefaultValue("200") int limit) {
+        return invoices.list(guard.listingTenant(tenantId), status, limit);
+    }
+
+    @GET
+    @Path("invoices.csv")
+    @Produces(CSV)
+    @Operation(summary = "CSV export of invoice headers (same filters as the listing)")
+    public Response listCsv(
+            @QueryParam("tenantId") UUID tenantId,
+            @QueryParam("status") InvoiceStatus status,
+            @QueryParam("limit") @DefaultValue("1000") int limit) {
+        String csv = exports.csvList(invoices.list(guard.listingTenant(tenantId), status, limit));
+        return Response.ok(csv, CSV)
+                .header("Content-Disposition", "attachment; filename=\"invoices.csv\"")
+                .build();
+    }
+
+    @GET
+    @Path("invoices/{id}")
+    @Operation(summary = "One invoice or credit note with its lines")
+    public Invoice get(@PathParam("id") UUID id) {
+        return guard.visibleInvoice(id);
+    }
+
+    @GET
+    @Path("invoices/{id}/csv")
+    @Produces(CSV)
+    @Operation(summary = "The invoice's lines as CSV")
+    public Response csv(@PathParam("id") UUID id) {
+        Invoice i = guard.visibleInvoice(id);
+        return Response.ok(exports.csv(i), CSV)
+                .header("Content-Disposition", "attachment; filename=\"" + fileName(i) + ".csv\"")
+                .build();
+    }
+
+    @GET
+    @Path("invoices/{id}/pdf")
+    @Produces(PDF)
+    @Operation(summary = "The invoice as a PDF document")
+    public Response pdf(@PathParam("id") UUID id) {
+        Invoice i = guard.visibleInvoice(id);
+        return Response.ok(exports.pdf(i), PDF)
+                .header("Content-Disposition", "attachment; filename=\"" + fileName(i) + ".pdf\"")
+                .build();
+    }
+
+    @POST
+    @Path("tenants/{tenantId}/invoices")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Draft (or recompute the draft of) a tenant's invoice for a month, ?period=2026-08")
+    public Invoice draft(@PathParam("tenantId") UUID tenantId, @QueryParam("period") String period) {
+        return invoices.draft(tenantId, period(period));
+    }
+
+    @POST
+    @Path("invoices/drafts")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Draft or recompute every tenant's invoice for a month, ?period=2026-08")
+    public InvoiceService.DraftRun draftAll(@QueryParam("period") String period) {
+        return invoices.draftAll(period(period));
+    }
+
+    @POST
+    @Path("invoices/{id}/finalize")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Finalise a draft: recompute, assign the next gap-free number, set issue and due dates")
+    public Invoice finalizeInvoice(@PathParam("id") UUID id) {
+        return invoices.finalizeInvoice(id);
+    }
+
+    @POST
+    @Path("invoices/{id}/void")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Void a finalised invoice; issues its credit note")
+    public InvoiceService.VoidResult voidInvoice(@PathParam("id") UUID id, @NotNull @Valid VoidBody body) {
+        return invoices.voidInvoice(id, body.reason());
+    }
+
+    @POST
+    @Path("reconcile")
+    @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+    @Operation(summary = "Prove the hourly and daily rollups equal the usage ledger")
+    public Reconciler.Report reconcile() {
+        return usage.reconcile();
+    }
+
+    static YearMonth period(String p) {
+        if (p == null || p.isBlank()) {
+            throw new BillingException.Invalid("period", "period is required, e.g. 2026-08");
+        }
+        try {
+            return YearMonth.parse(p);
+        } catch (DateTimeParseException e) {
+            throw new BillingException.Invalid("period", "period must look like 2026-08");
+        }
+    }
+
+    private static String fileName(Invoice i) {
+        return i.number() != null ? i.number() : "draft-" + i.id();
+    }
+}

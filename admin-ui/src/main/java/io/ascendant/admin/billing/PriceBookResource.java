@@ -1,0 +1,65 @@
+package io.ascendant.admin.billing;
+
+import io.ascendant.admin.tenancy.AdminApi;
+import io.ascendant.admin.tenancy.CurrentAdmin;
+import io.ascendant.billing.BillingException;
+import io.ascendant.billing.pricebook.PriceBookService;
+import io.ascendant.billing.pricebook.PriceVersion;
+import io.ascendant.tenancy.access.AdminRole;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The price book: list prices and tenant overrides; versions are only ever added. */
+@Path(AdminApi.V1 + "/billing/price-book")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(AdminRole.PLATFORM_ADMIN)
+@Tag(name = "Billing")
+public class PriceBookResource {
+
+    @Inject
+    PriceBookService prices;
+
+    @Inject
+    CurrentAdmin current;
+
+    @GET
+    @Operation(summary = "List all price-book versions (list prices and tenant overrides)")
+    public List<PriceVersionBody> list() {
+        return prices.list().stream().map(PriceVersionBody::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One price-book version")
+    public PriceVersionBody get(@PathParam("id") long id) {
+        return prices.find(id)
+                .map(PriceVersionBody::of)
+                .orElseThrow(() -> new BillingException.NotFound("price version " + id + " does not exist"));
+    }
+
+    @POST
+    @Operation(summary = "Add a price-book version, effective in the future (never edits an existing one)")
+    public Response add(@NotNull @Valid PriceVersionBody body, UriInfo uri) {
+        PriceVersion v = prices.add(body.toDomain(), current.actor().auditName());
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(String.valueOf(v.id()))
+                        .build())
+                .entity(PriceVersionBody.of(v))
+                .build();
+    }
+}

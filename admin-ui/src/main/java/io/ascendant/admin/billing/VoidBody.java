@@ -1,0 +1,11 @@
+package io.ascendant.admin.billing;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Why a finalized invoice is voided (printed on the credit note).
+ *
+ * @param reason 1..500 characters
+ */
+public record VoidBody(@NotBlank @Size(max = 500) String reason) {}

@@ -1,0 +1,131 @@
+package io.ascendant.gateway.usage;
+
+import io.ascendant.billing.BillingException;
+import io.ascendant.billing.invoice.Invoice;
+import io.ascendant.billing.invoice.InvoiceExports;
+import io.ascendant.billing.invoice.InvoiceKind;
+import io.ascendant.billing.invoice.InvoiceService;
+import io.ascendant.billing.invoice.InvoiceStatus;
+import io.ascendant.billing.rollup.UsageBucket;
+import io.ascendant.billing.rollup.UsageQueries;
+import io.ascendant.tenancy.apikey.ApiKeyCaller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The tenant's own usage and invoices, with its API key (role {@code tenant-api}). The tenant is always the key's
+ * tenant; another tenant's invoice answers 404 as if it did not exist. Drafts are internal and never shown here.
+ * Errors are OpenAI-style JSON.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiKeyCaller.ROLE)
+@Tag(name = "Tenant billing")
+public class TenantBillingResource {
+
+    /** OpenAI-style list envelope. */
+    public record ListOf<T>(String object, List<T> data) {
+        static <T> ListOf<T> of(List<T> data) {
+            return new ListOf<>("list", data);
+        }
+    }
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    UsageQueries usage;
+
+    @Inject
+    InvoiceService invoices;
+
+    @Inject
+    InvoiceExports exports;
+
+    @GET
+    @Path("usage")
+    @Operation(summary = "Usage per local day (the tenant's billing time zone), model and key in [from, to]")
+    public ListOf<UsageBucket> usage(@QueryParam("from") String from, @QueryParam("to") String to) {
+        return ListOf.of(usage.daily(caller().tenantId(), date("from", from), date("to", to)));
+    }
+
+    @GET
+    @Path("invoices")
+    @Operation(summary = "The tenant's finalized and void invoices and credit notes, newest first (headers)")
+    public ListOf<Invoice> invoices() {
+        return ListOf.of(invoices.list(caller().tenantId(), null, 500).stream()
+                .filter(i -> i.status() != InvoiceStatus.DRAFT)
+                .toList());
+    }
+
+    @GET
+    @Path("invoices/{id}")
+    @Operation(summary = "One invoice or credit note with its lines")
+    public Invoice invoice(@PathParam("id") String id) {
+        return visible(id);
+    }
+
+    @GET
+    @Path("invoices/{id}/pdf")
+    @Produces("application/pdf")
+    @Operation(summary = "The invoice as PDF")
+    public Response pdf(@PathParam("id") String id) {
+        Invoice i = visible(id);
+        return Response.ok(exports.pdf(i), "application/pdf")
+                .header("Content-Disposition", "attachment; filename=\"" + i.number() + ".pdf\"")
+                .build();
+    }
+
+    @GET
+    @Path("invoices/{id}/csv")
+    @Produces("text/csv")
+    @Operation(summary = "The invoice's lines as CSV")
+    public Response csv(@PathParam("id") String id) {
+        Invoice i = visible(id);
+        return Response.ok(exports.csv(i), "text/csv")
+                .header("Content-Disposition", "attachment; filename=\"" + i.number() + ".csv\"")
+                .build();
+    }
+
+    private Invoice visible(String rawId) {
+        UUID id;
+        try {
+            id = UUID.fromString(rawId);
+        } catch (IllegalArgumentException e) {
+            throw new BillingException.NotFound("invoice " + rawId + " does not exist");
+        }
+        return invoices.find(id)
+                .filter(i -> i.tenantId().equals(caller().tenantId()))
+                .filter(i -> i.status() != InvoiceStatus.DRAFT || i.kind() == InvoiceKind.CREDIT_NOTE)
+                .orElseThrow(() -> new BillingException.NotFound("invoice " + rawId + " does not exist"));
+    }
+
+    private ApiKeyCaller caller() {
+        return (ApiKeyCaller) identity.getPrincipal();
+    }
+
+    private static LocalDate date(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new BillingException.Invalid(field, field + " is required (ISO date such as 2026-08-01)");
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BillingException.Invalid(field, field + " must be an ISO date such as 2026-08-01");
+        }
+    }
+}
