@@ -10,8 +10,8 @@ import java.util.Arrays;
  * <p>Design: merges live in an open-addressing table keyed by {@code (leftId << 32 | rightId)} with the value
  * {@code (rank << 32 | mergedId)}, so a lookup is one multiply and usually one probe. Short pieces (almost all words) are
  * merged with a pair-rank array that is rescanned after each merge, which is faster than a heap for a few dozen symbols;
- * long pieces use a binary heap over (rank, position) with lazy invalidation, as the reference does. A direct-mapped cache
- * remembers the ids of recent short pieces; its entries are immutable, so the benign races of concurrent readers and
+ * long pieces use a binary heap over (rank, position) with lazy invalidation, as the reference does. A two-way set-associative
+ * cache remembers the ids of recent short pieces; its entries are immutable, so the benign races of concurrent readers and
  * writers can only cost a miss.
  *
  * <p>Threading: immutable after construction apart from the cache; {@link #encode} takes per-call scratch space.
@@ -20,7 +20,7 @@ final class BpeModel {
     /** Pieces with more symbols than this go through the heap-based merge. */
     static final int HEAP_THRESHOLD = 96;
 
-    private static final int CACHE_SIZE = 1 << 15;
+    private static final int CACHE_SIZE = 1 << 16;
     private static final int CACHE_MAX_CHARS = 48;
     private static final long EMPTY = -1L;
 
@@ -30,6 +30,7 @@ final class BpeModel {
     private final int shift;
     private final java.util.Map<String, Integer> wholeWordVocab;
     private final CacheEntry[] cache = new CacheEntry[CACHE_SIZE];
+    private int evictions;
 
     private record CacheEntry(String piece, int[] ids) {}
 
@@ -119,8 +120,15 @@ final class BpeModel {
             for (int i = start; i < end; i++) {
                 h = 31 * h + text.charAt(i);
             }
-            slot = (h ^ (h >>> 15)) & (CACHE_SIZE - 1);
+            h *= 0x9E3779B9;
+            slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 2);
+            // Two-way set: the pair of entries slot, slot + 1.
             CacheEntry e = cache[slot];
+            if (e != null && e.piece.length() == length && text.regionMatches(start, e.piece, 0, length)) {
+                sink.addAll(e.ids);
+                return;
+            }
+            e = cache[slot + 1];
             if (e != null && e.piece.length() == length && text.regionMatches(start, e.piece, 0, length)) {
                 sink.addAll(e.ids);
                 return;
@@ -136,7 +144,9 @@ final class BpeModel {
             n = n > HEAP_THRESHOLD ? mergeWithHeap(n, scratch) : mergeSmall(n, scratch);
         }
         if (length <= CACHE_MAX_CHARS) {
-            cache[slot] = new CacheEntry(text.substring(start, end), Arrays.copyOf(sym, n));
+            // Fill an empty way, else evict alternately (a racy counter is fine: any choice is correct).
+            int way = cache[slot] == null ? 0 : cache[slot + 1] == null ? 1 : (evictions++ & 1);
+            cache[slot + way] = new CacheEntry(text.substring(start, end), Arrays.copyOf(sym, n));
         }
         for (int k = 0; k < n; k++) {
             sink.add(sym[k]);
