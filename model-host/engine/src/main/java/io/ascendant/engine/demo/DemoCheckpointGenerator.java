@@ -53,9 +53,23 @@ public final class DemoCheckpointGenerator {
      * @return the bytes of tensor data written
      */
     public static long generate(DemoVariant variant, Path dir, long seed, boolean withTokenizer) throws IOException {
+        return generate(variant.configJson(), dir, seed, variant.shardBytes, withTokenizer, false);
+    }
+
+    /**
+     * Generates a checkpoint for any V4 {@code config.json} (benchmarks use a mid-size one).
+     *
+     * @param shardBytes shard size, 0 for a single {@code model.safetensors}
+     * @param fastCodes draw FP8/FP4 codes as uniform random bytes (NaN codes excluded) with scales sized for them,
+     *     instead of rounding Gaussians: much faster for checkpoints of gigabytes, same value ranges in spirit
+     * @return the bytes of tensor data written
+     */
+    public static long generate(
+            String configJson, Path dir, long seed, long shardBytes, boolean withTokenizer, boolean fastCodes)
+            throws IOException {
         Files.createDirectories(dir);
-        String json = variant.configJson();
-        ModelConfig config = ModelConfig.parse(json, variant.id() + "/config.json");
+        ModelConfig config =
+                ModelConfig.parse(configJson, dir.resolve("config.json").toString());
         TensorInventory inventory = TensorInventory.of(config, "fp4");
         SplittableRandom rnd = new SplittableRandom(seed);
         SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
@@ -63,12 +77,11 @@ public final class DemoCheckpointGenerator {
             if (s.dtype() == DType.F8_E8M0) {
                 continue; // written together with its weight
             }
-            add(writer, inventory, s, config, rnd);
+            add(writer, inventory, s, config, rnd, fastCodes);
         }
         deleteOldCheckpointFiles(dir);
-        writer.writeSharded(
-                dir, variant.shardBytes == 0 ? Long.MAX_VALUE : variant.shardBytes, variant.shardBytes != 0);
-        Files.writeString(dir.resolve("config.json"), json);
+        writer.writeSharded(dir, shardBytes == 0 ? Long.MAX_VALUE : shardBytes, shardBytes != 0);
+        Files.writeString(dir.resolve("config.json"), configJson);
         if (withTokenizer) {
             copyTokenizer(dir.resolve("tokenizer.json"));
         }
@@ -104,12 +117,12 @@ public final class DemoCheckpointGenerator {
     }
 
     private static void add(
-            SafetensorsWriter w, TensorInventory inv, TensorSpec s, ModelConfig c, SplittableRandom rnd) {
+            SafetensorsWriter w, TensorInventory inv, TensorSpec s, ModelConfig c, SplittableRandom rnd, boolean fast) {
         String name = s.name();
         long[] shape = s.shape();
         switch (s.dtype()) {
-            case F8_E4M3 -> addFp8(w, inv, s, rnd);
-            case I8 -> addFp4(w, inv, s, rnd);
+            case F8_E4M3 -> addFp8(w, inv, s, rnd, fast);
+            case I8 -> addFp4(w, inv, s, rnd, fast);
             case I64 ->
                 w.addInts(name, DType.I64, shape, tid2eid((int) shape[0], (int) shape[1], c.nRoutedExperts(), rnd));
             case BF16 -> w.addFloats(name, DType.BF16, shape, bf16Values(name, shape, rnd));
@@ -122,17 +135,29 @@ public final class DemoCheckpointGenerator {
         return weight.substring(0, weight.length() - ".weight".length()) + ".scale";
     }
 
-    private static void addFp8(SafetensorsWriter w, TensorInventory inv, TensorSpec s, SplittableRandom rnd) {
+    private static void addFp8(
+            SafetensorsWriter w, TensorInventory inv, TensorSpec s, SplittableRandom rnd, boolean fast) {
         long[] shape = s.shape();
         int rows = (int) shape[0];
         int cols = (int) shape[1];
         byte[] codes = new byte[rows * cols];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = Fp8E4m3.encode((float) (rnd.nextGaussian() * 16));
+        double rms = 16;
+        if (fast) {
+            rnd.nextBytes(codes);
+            for (int i = 0; i < codes.length; i++) {
+                if ((codes[i] & 0x7f) == 0x7f) {
+                    codes[i] = 0;
+                }
+            }
+            rms = 128; // uniform e4m3 codes: magnitudes up to 448
+        } else {
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = Fp8E4m3.encode((float) (rnd.nextGaussian() * 16));
+            }
         }
         TensorSpec sc = inv.specs().get(scaleName(s.name()));
         byte[] scales = new byte[(int) (sc.shape()[0] * sc.shape()[1])];
-        int base = (int) Math.round(Math.log(1.0 / (16 * Math.sqrt(cols))) / Math.log(2));
+        int base = (int) Math.round(Math.log(1.0 / (rms * Math.sqrt(cols))) / Math.log(2));
         for (int i = 0; i < scales.length; i++) {
             scales[i] = E8m0.ofExponent(base + rnd.nextInt(-1, 2));
         }
@@ -140,19 +165,26 @@ public final class DemoCheckpointGenerator {
         w.add(sc.name(), DType.F8_E8M0, sc.shape(), scales);
     }
 
-    private static void addFp4(SafetensorsWriter w, TensorInventory inv, TensorSpec s, SplittableRandom rnd) {
+    private static void addFp4(
+            SafetensorsWriter w, TensorInventory inv, TensorSpec s, SplittableRandom rnd, boolean fast) {
         long[] shape = s.shape();
         int rows = (int) shape[0];
         int cols = (int) shape[1] * 2;
         byte[] packed = new byte[rows * cols / 2];
-        for (int i = 0; i < packed.length; i++) {
-            int lo = Fp4E2m1.encode((float) (rnd.nextGaussian() * 1.5));
-            int hi = Fp4E2m1.encode((float) (rnd.nextGaussian() * 1.5));
-            packed[i] = (byte) (lo | hi << 4);
+        double rms = 1.5;
+        if (fast) {
+            rnd.nextBytes(packed);
+            rms = 3; // uniform e2m1 codes
+        } else {
+            for (int i = 0; i < packed.length; i++) {
+                int lo = Fp4E2m1.encode((float) (rnd.nextGaussian() * 1.5));
+                int hi = Fp4E2m1.encode((float) (rnd.nextGaussian() * 1.5));
+                packed[i] = (byte) (lo | hi << 4);
+            }
         }
         TensorSpec sc = inv.specs().get(scaleName(s.name()));
         byte[] scales = new byte[rows * cols / 32];
-        int base = (int) Math.round(Math.log(1.0 / (1.5 * Math.sqrt(cols))) / Math.log(2));
+        int base = (int) Math.round(Math.log(1.0 / (rms * Math.sqrt(cols))) / Math.log(2));
         for (int i = 0; i < scales.length; i++) {
             scales[i] = E8m0.ofExponent(base + rnd.nextInt(-1, 2));
         }

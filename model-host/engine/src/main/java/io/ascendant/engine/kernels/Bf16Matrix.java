@@ -23,7 +23,6 @@ import jdk.incubator.vector.VectorOperators;
 public final class Bf16Matrix extends MappedMatrix {
     private static final ValueLayout.OfShort SHORT =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int TILE = 256;
 
     private final MemorySegment data;
 
@@ -81,27 +80,49 @@ public final class Bf16Matrix extends MappedMatrix {
             }
             return;
         }
-        final Scratch scratch = Scratch.get();
-        final float[] tile = scratch.tile(TILE);
-        final float[] acc = scratch.acc(n * L);
-        final float[] tails = scratch.factors(n);
+        // Batch: groups of four batch rows share each weight vector (a short group repeats its first row).
         for (int r = r0; r < r1; r++) {
             final long base = (long) r * cols;
-            java.util.Arrays.fill(acc, 0, n * L, 0f);
-            java.util.Arrays.fill(tails, 0, n, 0f);
-            for (int c0 = 0; c0 < cols; c0 += TILE) {
-                final int len = Math.min(cols, c0 + TILE) - c0;
-                int i = 0;
-                for (; i + SL <= len; i += L) {
-                    load(base + c0 + i).intoArray(tile, i);
+            for (int b0 = 0; b0 < n; b0 += 4) {
+                final int x0 = xOff + b0 * xStride;
+                final int x1 = b0 + 1 < n ? x0 + xStride : x0;
+                final int x2 = b0 + 2 < n ? x0 + 2 * xStride : x0;
+                final int x3 = b0 + 3 < n ? x0 + 3 * xStride : x0;
+                FloatVector a0 = FloatVector.zero(F);
+                FloatVector a1 = FloatVector.zero(F);
+                FloatVector a2 = FloatVector.zero(F);
+                FloatVector a3 = FloatVector.zero(F);
+                int c = 0;
+                for (; c + SL <= cols; c += L) {
+                    FloatVector wv = load(base + c);
+                    a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                    a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+                    a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+                    a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
                 }
-                final int vend = i;
-                for (; i < len; i++) {
-                    tile[i] = at(base + c0 + i);
+                float t0 = a0.reduceLanes(VectorOperators.ADD);
+                float t1 = a1.reduceLanes(VectorOperators.ADD);
+                float t2 = a2.reduceLanes(VectorOperators.ADD);
+                float t3 = a3.reduceLanes(VectorOperators.ADD);
+                for (; c < cols; c++) {
+                    float wt = at(base + c);
+                    t0 += wt * x[x0 + c];
+                    t1 += wt * x[x1 + c];
+                    t2 += wt * x[x2 + c];
+                    t3 += wt * x[x3 + c];
                 }
-                BatchDot.accumulate(tile, vend, len, x, xOff + c0, xStride, n, acc, tails);
+                final int o = outOff + r + b0 * outStride;
+                out[o] = t0;
+                if (b0 + 1 < n) {
+                    out[o + outStride] = t1;
+                }
+                if (b0 + 2 < n) {
+                    out[o + 2 * outStride] = t2;
+                }
+                if (b0 + 3 < n) {
+                    out[o + 3 * outStride] = t3;
+                }
             }
-            BatchDot.finish(acc, tails, n, out, outOff + r, outStride);
         }
     }
 }

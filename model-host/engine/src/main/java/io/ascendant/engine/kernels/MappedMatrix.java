@@ -4,8 +4,9 @@ package io.ascendant.engine.kernels;
  * Common driver of the memory-mapped weight matrices: splits rows over the {@link EngineThreads} pool (outside the
  * inner loops) and lets each encoding supply a vector kernel for a run of rows and a scalar oracle for one row.
  *
- * <p>Every public product reads each weight byte once per call, whatever the batch size: the batched kernels decode a
- * small tile of one row (at most one 128-column block, in L1) and apply it to every row of the batch.
+ * <p>Every public product reads each weight byte once per call, whatever the batch size: the batched kernels take the
+ * batch rows in groups of four, each decoded weight vector feeding four accumulators (the row stays in L1 between
+ * groups).
  */
 public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Matrix, Fp4Matrix, Bf16Matrix, F32Matrix {
     /** Rows below this many stored bytes per thread are not worth a hand-off to another thread. */

@@ -1,16 +1,13 @@
 package io.ascendant.engine.kernels;
 
 /**
- * Per-thread scratch buffers of the kernels (a prescaled copy of the input vectors, one decoded weight tile, the
- * batch accumulators). Grown on demand and then reused, so steady-state products allocate nothing.
+ * Per-thread scratch buffers of the kernels (prescaled or de-interleaved copies of the input vectors). Grown on demand and then reused, so steady-state products allocate nothing.
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
     private float[] input = new float[0];
     private float[] tile = new float[0];
-    private float[] acc = new float[0];
-    private float[] factors = new float[0];
 
     static Scratch get() {
         return LOCAL.get();
@@ -28,19 +25,5 @@ final class Scratch {
             tile = new float[n];
         }
         return tile;
-    }
-
-    float[] acc(int n) {
-        if (acc.length < n) {
-            acc = new float[n];
-        }
-        return acc;
-    }
-
-    float[] factors(int n) {
-        if (factors.length < n) {
-            factors = new float[n];
-        }
-        return factors;
     }
 }
