@@ -28,19 +28,4 @@ public record AuditEntryView(
         String targetType,
         String targetId,
         Map<String, Object> before,
-        Map<String, Object> after) {
-
-    static AuditEntryView of(AuditEntry e) {
-        return new AuditEntryView(
-                e.id,
-                e.occurredAt,
-                e.tenantId,
-                e.actor,
-                e.actorRoles,
-                e.action,
-                e.targetType,
-                e.targetId,
-                e.before,
-                e.after);
-    }
-}
+        Map<String, Object> after) {}
