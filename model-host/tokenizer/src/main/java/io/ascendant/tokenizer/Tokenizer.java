@@ -97,6 +97,23 @@ public final class Tokenizer {
         return V4Holder.INSTANCE;
     }
 
+    /**
+     * Writes the built-in DeepSeek V4 {@code tokenizer.json} (uncompressed, as Hugging Face tools expect it) to
+     * {@code file}, for installs and model directories that ship the tokenizer next to the weights.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeDeepSeekV4Json(Path file) throws IOException {
+        try (InputStream in = Tokenizer.class.getClassLoader().getResourceAsStream(V4_RESOURCE)) {
+            if (in == null) {
+                throw new TokenizerLoadException("classpath:" + V4_RESOURCE + ": resource missing");
+            }
+            try (InputStream json = new java.util.zip.GZIPInputStream(in, 1 << 16)) {
+                Files.copy(json, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     private static final class V4Holder {
         static final Tokenizer INSTANCE = loadResource();
 

@@ -66,4 +66,15 @@ class DeepSeekV4GoldenIdsTest {
         String text = "Hello, world! 123\nsecond line 你好 🌍🌍 <think>";
         assertThat(tokenizer.countTokens(text)).isEqualTo(tokenizer.encode(text).length);
     }
+
+    @Test
+    void writesTheV4FileThatLoadsToTheSameTokenizer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("tokenizer.json");
+        Tokenizer.writeDeepSeekV4Json(file);
+        Tokenizer loaded = Tokenizer.load(file);
+        assertThat(java.nio.file.Files.readString(file)).startsWith("{\"version\":\"1.0\"");
+        assertThat(loaded.encode("<｜User｜>你好 world 123")).isEqualTo(tokenizer.encode("<｜User｜>你好 world 123"));
+        assertThat(loaded.vocabularySize()).isEqualTo(129_280);
+    }
 }

@@ -3,12 +3,10 @@ package io.ascendant.tokenizer;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Hugging Face's own Rust tokenizers (through DJL's JNI binding) over the same V4 tokenizer.json: the oracle of the
@@ -25,11 +23,7 @@ final class HuggingFaceOracle {
         try {
             Path dir = Files.createTempDirectory("ascendant-v4-tokenizer");
             Path file = dir.resolve("tokenizer.json");
-            try (InputStream in = new GZIPInputStream(HuggingFaceOracle.class
-                    .getClassLoader()
-                    .getResourceAsStream("io/ascendant/tokenizer/deepseek-v4/tokenizer.json.gz"))) {
-                Files.copy(in, file);
-            }
+            Tokenizer.writeDeepSeekV4Json(file);
             file.toFile().deleteOnExit();
             dir.toFile().deleteOnExit();
             return file;
