@@ -65,49 +65,38 @@ public final class F32Matrix extends MappedMatrix {
             }
             return;
         }
-        // Batch: groups of four batch rows share each weight vector (a short group repeats its first row).
-        for (int r = r0; r < r1; r++) {
-            final long base = (long) r * cols;
-            for (int b0 = 0; b0 < n; b0 += 4) {
-                final int x0 = xOff + b0 * xStride;
-                final int x1 = b0 + 1 < n ? x0 + xStride : x0;
-                final int x2 = b0 + 2 < n ? x0 + 2 * xStride : x0;
-                final int x3 = b0 + 3 < n ? x0 + 3 * xStride : x0;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F);
-                FloatVector a3 = FloatVector.zero(F);
-                int c = 0;
-                for (; c + L <= cols; c += L) {
-                    FloatVector wv = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN);
-                    a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                    a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                    a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                    a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-                }
-                float t0 = a0.reduceLanes(VectorOperators.ADD);
-                float t1 = a1.reduceLanes(VectorOperators.ADD);
-                float t2 = a2.reduceLanes(VectorOperators.ADD);
-                float t3 = a3.reduceLanes(VectorOperators.ADD);
-                for (; c < cols; c++) {
-                    float wt = at(base + c);
-                    t0 += wt * x[x0 + c];
-                    t1 += wt * x[x1 + c];
-                    t2 += wt * x[x2 + c];
-                    t3 += wt * x[x3 + c];
-                }
-                final int o = outOff + r + b0 * outStride;
-                out[o] = t0;
-                if (b0 + 1 < n) {
-                    out[o + outStride] = t1;
-                }
-                if (b0 + 2 < n) {
-                    out[o + 2 * outStride] = t2;
-                }
-                if (b0 + 3 < n) {
-                    out[o + 3 * outStride] = t3;
-                }
-            }
+        kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+    }
+
+    @Override
+    void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums) {
+        final long base = (long) r * cols;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int c = c0;
+        for (; c + L <= c1; c += L) {
+            FloatVector wv = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
         }
+        float t0 = a0.reduceLanes(VectorOperators.ADD);
+        float t1 = a1.reduceLanes(VectorOperators.ADD);
+        float t2 = a2.reduceLanes(VectorOperators.ADD);
+        float t3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; c < c1; c++) {
+            float wt = at(base + c);
+            t0 += wt * x[x0 + c];
+            t1 += wt * x[x1 + c];
+            t2 += wt * x[x2 + c];
+            t3 += wt * x[x3 + c];
+        }
+        sums[0] = t0;
+        sums[1] = t1;
+        sums[2] = t2;
+        sums[3] = t3;
     }
 }

@@ -93,7 +93,7 @@ public final class Fp4Matrix extends MappedMatrix {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
         } else {
-            kernelBatch(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+            kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
     }
 
@@ -161,92 +161,73 @@ public final class Fp4Matrix extends MappedMatrix {
         }
     }
 
-    /**
-     * Batched product: the batch rows are split into even and odd columns per 32-block once per call, then processed in
-     * groups of four that share every decoded weight vector (scale folded in: {@code raw · 2^126 · scale}, exact); a
-     * group short of four repeats its first row and drops the copies.
-     */
-    private void kernelBatch(
-            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
-        final int cols = this.cols;
-        final float[] xd = Scratch.get().input(n * cols);
-        for (int b = 0; b < n; b++) {
-            final int src = xOff + b * xStride;
-            final int dst = b * cols;
-            for (int c = 0; c < cols; c += BLOCK) {
-                for (int k = 0; k < HALF; k++) {
-                    xd[dst + c + k] = x[src + c + 2 * k];
-                    xd[dst + c + HALF + k] = x[src + c + 2 * k + 1];
-                }
+    @Override
+    int tileAlign() {
+        return 128;
+    }
+
+    @Override
+    boolean deinterleavesInput() {
+        return true;
+    }
+
+    /** Per 32-block: the 16 even columns, then the 16 odd columns. */
+    @Override
+    void deinterleave(float[] x, int xOff, float[] dst, int dstOff) {
+        for (int c = 0; c < cols; c += BLOCK) {
+            for (int k = 0; k < HALF; k++) {
+                dst[dstOff + c + k] = x[xOff + c + 2 * k];
+                dst[dstOff + c + HALF + k] = x[xOff + c + 2 * k + 1];
             }
         }
+    }
+
+    @Override
+    void group4(int r, int c0, int c1, float[] xd, int x0, int x1, int x2, int x3, float[] sums) {
+        final long rowOff = (long) r * rowBytes;
         final MemorySegment w = packed;
-        for (int r = r0; r < r1; r++) {
-            final long rowOff = (long) r * rowBytes;
-            for (int b0 = 0; b0 < n; b0 += 4) {
-                final int x0 = b0 * cols;
-                final int x1 = b0 + 1 < n ? x0 + cols : x0;
-                final int x2 = b0 + 2 < n ? x0 + 2 * cols : x0;
-                final int x3 = b0 + 3 < n ? x0 + 3 * cols : x0;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F);
-                FloatVector a3 = FloatVector.zero(F);
-                float t0 = 0f;
-                float t1 = 0f;
-                float t2 = 0f;
-                float t3 = 0f;
-                for (int kb = 0; kb < scaleCols; kb++) {
-                    final long bOff = rowOff + (long) kb * HALF;
-                    final int xb = kb * BLOCK;
-                    final float s = scale(r, kb);
-                    int k = 0;
-                    for (; k + BL <= HALF; k += L) {
-                        IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                                .convertShape(VectorOperators.B2I, I, 0);
-                        FloatVector lo = lowBits(iv)
-                                .reinterpretAsFloats()
-                                .mul(TWO_POW_126)
-                                .mul(s);
-                        FloatVector hi = highBits(iv)
-                                .reinterpretAsFloats()
-                                .mul(TWO_POW_126)
-                                .mul(s);
-                        final int e = xb + k;
-                        final int o = xb + HALF + k;
-                        a0 = hi.fma(
-                                FloatVector.fromArray(F, xd, x0 + o), lo.fma(FloatVector.fromArray(F, xd, x0 + e), a0));
-                        a1 = hi.fma(
-                                FloatVector.fromArray(F, xd, x1 + o), lo.fma(FloatVector.fromArray(F, xd, x1 + e), a1));
-                        a2 = hi.fma(
-                                FloatVector.fromArray(F, xd, x2 + o), lo.fma(FloatVector.fromArray(F, xd, x2 + e), a2));
-                        a3 = hi.fma(
-                                FloatVector.fromArray(F, xd, x3 + o), lo.fma(FloatVector.fromArray(F, xd, x3 + e), a3));
-                    }
-                    for (; k < HALF; k++) {
-                        int byt = w.get(BYTE, bOff + k);
-                        float wl = Fp4E2m1.decode(byt) * s;
-                        float wh = Fp4E2m1.decode(byt >>> 4) * s;
-                        final int e = xb + k;
-                        final int o = xb + HALF + k;
-                        t0 += wl * xd[x0 + e] + wh * xd[x0 + o];
-                        t1 += wl * xd[x1 + e] + wh * xd[x1 + o];
-                        t2 += wl * xd[x2 + e] + wh * xd[x2 + o];
-                        t3 += wl * xd[x3 + e] + wh * xd[x3 + o];
-                    }
-                }
-                final int o = outOff + r + b0 * outStride;
-                out[o] = a0.reduceLanes(VectorOperators.ADD) + t0;
-                if (b0 + 1 < n) {
-                    out[o + outStride] = a1.reduceLanes(VectorOperators.ADD) + t1;
-                }
-                if (b0 + 2 < n) {
-                    out[o + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD) + t2;
-                }
-                if (b0 + 3 < n) {
-                    out[o + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD) + t3;
-                }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (int xb = c0; xb < c1; xb += BLOCK) {
+            final long bOff = rowOff + (xb >> 1);
+            // Scale folded into the decoded vectors: raw · 2^126 · s is the exact weight value.
+            final float s = scale(r, xb / BLOCK);
+            int k = 0;
+            for (; k + BL <= HALF; k += L) {
+                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                FloatVector lo =
+                        lowBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
+                FloatVector hi =
+                        highBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
+                final int e = xb + k;
+                final int o = xb + HALF + k;
+                a0 = hi.fma(FloatVector.fromArray(F, xd, x0 + o), lo.fma(FloatVector.fromArray(F, xd, x0 + e), a0));
+                a1 = hi.fma(FloatVector.fromArray(F, xd, x1 + o), lo.fma(FloatVector.fromArray(F, xd, x1 + e), a1));
+                a2 = hi.fma(FloatVector.fromArray(F, xd, x2 + o), lo.fma(FloatVector.fromArray(F, xd, x2 + e), a2));
+                a3 = hi.fma(FloatVector.fromArray(F, xd, x3 + o), lo.fma(FloatVector.fromArray(F, xd, x3 + e), a3));
+            }
+            for (; k < HALF; k++) {
+                int byt = w.get(BYTE, bOff + k);
+                float wl = Fp4E2m1.decode(byt) * s;
+                float wh = Fp4E2m1.decode(byt >>> 4) * s;
+                final int e = xb + k;
+                final int o = xb + HALF + k;
+                t0 += wl * xd[x0 + e] + wh * xd[x0 + o];
+                t1 += wl * xd[x1 + e] + wh * xd[x1 + o];
+                t2 += wl * xd[x2 + e] + wh * xd[x2 + o];
+                t3 += wl * xd[x3 + e] + wh * xd[x3 + o];
             }
         }
+        sums[0] = a0.reduceLanes(VectorOperators.ADD) + t0;
+        sums[1] = a1.reduceLanes(VectorOperators.ADD) + t1;
+        sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
+        sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
     }
 }

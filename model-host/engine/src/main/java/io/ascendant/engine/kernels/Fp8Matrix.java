@@ -95,7 +95,7 @@ public final class Fp8Matrix extends MappedMatrix {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
         } else {
-            kernelBatch(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+            kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
     }
 
@@ -133,70 +133,47 @@ public final class Fp8Matrix extends MappedMatrix {
         }
     }
 
-    /**
-     * Batched product: rows of the batch in groups of four share every decoded weight vector (the weight is read from
-     * memory once per row and decoded once per group); the block scale is folded into the decoded vector
-     * ({@code raw · 2^120 · scale}, exact), so the four accumulators run across the whole row. A group short of four
-     * repeats its first batch row and drops the copies.
-     */
-    private void kernelBatch(
-            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
-        final int cols = this.cols;
+    @Override
+    void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums) {
+        final long rowOff = (long) r * cols;
         final MemorySegment w = codes;
-        for (int r = r0; r < r1; r++) {
-            final long rowOff = (long) r * cols;
-            for (int b0 = 0; b0 < n; b0 += 4) {
-                final int x0 = xOff + b0 * xStride;
-                final int x1 = b0 + 1 < n ? x0 + xStride : x0;
-                final int x2 = b0 + 2 < n ? x0 + 2 * xStride : x0;
-                final int x3 = b0 + 3 < n ? x0 + 3 * xStride : x0;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = FloatVector.zero(F);
-                FloatVector a2 = FloatVector.zero(F);
-                FloatVector a3 = FloatVector.zero(F);
-                float t0 = 0f;
-                float t1 = 0f;
-                float t2 = 0f;
-                float t3 = 0f;
-                for (int kb = 0; kb < scaleCols; kb++) {
-                    final int c0 = kb * BLOCK;
-                    final int c1 = Math.min(cols, c0 + BLOCK);
-                    final float s = scale(r, kb);
-                    int c = c0;
-                    for (; c + BL <= c1; c += L) {
-                        IntVector iv =
-                                (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
-                                        .convertShape(VectorOperators.B2I, I, 0);
-                        FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
-                                .lanewise(VectorOperators.AND, 0x87F00000)
-                                .reinterpretAsFloats()
-                                .mul(TWO_POW_120)
-                                .mul(s);
-                        a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                        a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                        a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                        a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-                    }
-                    for (; c < c1; c++) {
-                        float wt = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
-                        t0 += wt * x[x0 + c];
-                        t1 += wt * x[x1 + c];
-                        t2 += wt * x[x2 + c];
-                        t3 += wt * x[x3 + c];
-                    }
-                }
-                final int o = outOff + r + b0 * outStride;
-                out[o] = a0.reduceLanes(VectorOperators.ADD) + t0;
-                if (b0 + 1 < n) {
-                    out[o + outStride] = a1.reduceLanes(VectorOperators.ADD) + t1;
-                }
-                if (b0 + 2 < n) {
-                    out[o + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD) + t2;
-                }
-                if (b0 + 3 < n) {
-                    out[o + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD) + t3;
-                }
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (int kb0 = c0; kb0 < c1; kb0 += BLOCK) {
+            final int kend = Math.min(c1, kb0 + BLOCK);
+            // Scale folded into the decoded vector: raw · 2^120 · s is the exact weight value.
+            final float s = scale(r, kb0 / BLOCK);
+            int c = kb0;
+            for (; c + BL <= kend; c += L) {
+                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
+                        .lanewise(VectorOperators.AND, 0x87F00000)
+                        .reinterpretAsFloats()
+                        .mul(TWO_POW_120)
+                        .mul(s);
+                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+            }
+            for (; c < kend; c++) {
+                float wt = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
+                t0 += wt * x[x0 + c];
+                t1 += wt * x[x1 + c];
+                t2 += wt * x[x2 + c];
+                t3 += wt * x[x3 + c];
             }
         }
+        sums[0] = a0.reduceLanes(VectorOperators.ADD) + t0;
+        sums[1] = a1.reduceLanes(VectorOperators.ADD) + t1;
+        sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
+        sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
     }
 }

@@ -92,6 +92,94 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         return new ScalarOracleMatrix(this);
     }
 
+    /** L1-resident budget, in floats, for the slice of all batch rows one column tile touches (24 KiB). */
+    private static final int BATCH_TILE_FLOATS = 6144;
+    /** Rows processed together per column tile in batched products. */
+    private static final int BATCH_ROW_BLOCK = 16;
+
+    /**
+     * Batched product over rows {@code [r0, r1)} for {@code n > 1}: columns are walked in tiles small enough that the
+     * tile's slice of all n input rows stays in L1 while a block of 16 weight rows passes over it; within a tile the
+     * batch rows go four at a time through {@link #group4}, which decodes each weight vector once for the four. Every
+     * weight byte is read once per call.
+     */
+    final void kernelBatchTiled(
+            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final float[] xb;
+        final int base;
+        final int stride;
+        if (deinterleavesInput()) {
+            xb = Scratch.get().input(n * cols);
+            for (int b = 0; b < n; b++) {
+                deinterleave(x, xOff + b * xStride, xb, b * cols);
+            }
+            base = 0;
+            stride = cols;
+        } else {
+            xb = x;
+            base = xOff;
+            stride = xStride;
+        }
+        final int align = tileAlign();
+        final int tc = Math.max(align, BATCH_TILE_FLOATS / n / align * align);
+        final float[] part = Scratch.get().tile(BATCH_ROW_BLOCK * n + 4);
+        final float[] sums = new float[4];
+        for (int rb = r0; rb < r1; rb += BATCH_ROW_BLOCK) {
+            final int re = Math.min(r1, rb + BATCH_ROW_BLOCK);
+            java.util.Arrays.fill(part, 0, BATCH_ROW_BLOCK * n, 0f);
+            for (int c0 = 0; c0 < cols; c0 += tc) {
+                final int c1 = Math.min(cols, c0 + tc);
+                for (int r = rb; r < re; r++) {
+                    final int p = (r - rb) * n;
+                    for (int b0 = 0; b0 < n; b0 += 4) {
+                        final int x0 = base + b0 * stride;
+                        final int x1 = b0 + 1 < n ? x0 + stride : x0;
+                        final int x2 = b0 + 2 < n ? x0 + 2 * stride : x0;
+                        final int x3 = b0 + 3 < n ? x0 + 3 * stride : x0;
+                        group4(r, c0, c1, xb, x0, x1, x2, x3, sums);
+                        part[p + b0] += sums[0];
+                        if (b0 + 1 < n) {
+                            part[p + b0 + 1] += sums[1];
+                        }
+                        if (b0 + 2 < n) {
+                            part[p + b0 + 2] += sums[2];
+                        }
+                        if (b0 + 3 < n) {
+                            part[p + b0 + 3] += sums[3];
+                        }
+                    }
+                }
+            }
+            for (int r = rb; r < re; r++) {
+                for (int b = 0; b < n; b++) {
+                    out[outOff + b * outStride + r] = part[(r - rb) * n + b];
+                }
+            }
+        }
+    }
+
+    /**
+     * Four dot products of weight row {@code r}, columns {@code [c0, c1)}, with the input rows starting at
+     * {@code x0..x3} (column c of row k at {@code xk + c}, or the de-interleaved position for FP4): writes
+     * {@code sums[k]}. {@code c0} and {@code c1} are multiples of {@link #tileAlign()} (except {@code c1 = cols}).
+     */
+    abstract void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums);
+
+    /** Column tiles are multiples of this (the scale block, so a tile never splits a block). */
+    int tileAlign() {
+        return 128;
+    }
+
+    /** Whether {@link #group4} reads the input de-interleaved per 32-block (FP4). */
+    boolean deinterleavesInput() {
+        return false;
+    }
+
+    /** Copies one input row into {@code dst} in the layout {@link #group4} reads (FP4 only). */
+    void deinterleave(float[] x, int xOff, float[] dst, int dstOff) {
+        throw new UnsupportedOperationException();
+    }
+
     /** Rows are split in multiples of this (128 for FP8 so a task shares scale rows). */
     int rowGrain() {
         return 16;
