@@ -1,0 +1,466 @@
+package io.ascendant.gateway.quota;
+
+import io.ascendant.gateway.quota.budget.BudgetPeriod;
+import io.ascendant.gateway.quota.lease.AccountSnapshot;
+import io.ascendant.gateway.quota.lease.AccountStore;
+import io.ascendant.gateway.quota.lease.LocalPool;
+import io.ascendant.gateway.quota.lease.PoolSpec;
+import io.ascendant.gateway.quota.lease.ReplicaRegistry;
+import io.ascendant.gateway.quota.lease.Settlement;
+import io.ascendant.gateway.quota.lease.SettlementSql;
+import io.ascendant.gateway.quota.ratelimit.Gcra;
+import io.ascendant.gateway.quota.ratelimit.LocalRate;
+import io.ascendant.gateway.quota.ratelimit.RateSpec;
+import io.ascendant.gateway.quota.ratelimit.RateStore;
+import io.ascendant.gateway.quota.sweeper.LeaseSweeper;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Admission control of one gateway replica: rate limits, concurrency limits and hard budgets, shared through
+ * PostgreSQL by leases (docs/quotas.md).
+ *
+ * <p>{@link #admit} takes one cell per request (and the reserved tokens) from every per-minute limit, one slot from
+ * every concurrency limit and holds the worst-case cost and tokens on every budget, all from this replica's local
+ * leases; the database is touched only to lease more. {@link #settleInLedger} settles budget holds inside the usage
+ * ledger's transaction. {@link #maintain} runs the background duties (heartbeat, giving back idle leases, expiring
+ * abandoned holds, sweeping dead replicas). One instance per replica; thread-safe.
+ */
+public final class QuotaEngine {
+
+    private static final Logger LOG = Logger.getLogger(QuotaEngine.class);
+
+    private final Clock clock;
+    private final QuotaSettings settings;
+    private final ReplicaRegistry registry;
+    private final AccountStore accounts;
+    private final RateStore rateStore;
+    private final LeaseSweeper sweeper;
+    private final ShadowEvents shadowEvents;
+    private final Map<String, LocalPool> pools = new ConcurrentHashMap<>();
+    private final Map<String, LocalRate> rates = new ConcurrentHashMap<>();
+    private final Map<String, QuotaTicket> tickets = new ConcurrentHashMap<>();
+
+    /**
+     * An engine on {@code dataSource}; call {@link #start} before admitting.
+     *
+     * @param host the replica's name for operators
+     */
+    public QuotaEngine(DataSource dataSource, Clock clock, QuotaSettings settings, String host) {
+        this.clock = clock;
+        this.settings = settings;
+        this.registry = new ReplicaRegistry(dataSource, clock, settings.fence(), host);
+        this.accounts = new AccountStore(dataSource);
+        this.rateStore = new RateStore(dataSource);
+        this.sweeper = new LeaseSweeper(dataSource, settings.deadAfter());
+        this.shadowEvents = new ShadowEvents(dataSource);
+    }
+
+    /** Registers this replica. */
+    public void start() {
+        registry.register();
+    }
+
+    /** This replica's current id. */
+    public UUID replicaId() {
+        return registry.replicaId();
+    }
+
+    /**
+     * Admits a request or refuses it.
+     *
+     * @return the ticket to end with {@link QuotaTicket#complete} or {@link QuotaTicket#release}
+     * @throws QuotaRefusedException when an enforced limit refuses (rendered as 429)
+     * @throws QuotaStoreException when the shared state cannot be reached (rendered as 503; fail closed)
+     */
+    public QuotaTicket admit(QuotaRequest r, QuotaPolicy policy) {
+        Instant now = clock.instant();
+        UUID replica = currentReplica(now);
+        long nowNs = nanos(now);
+        List<QuotaTicket.RateTake> taken = new ArrayList<>();
+        List<QuotaTicket.PoolHold> held = new ArrayList<>();
+        try {
+            for (RateSpec spec : policy.rates()) {
+                takeRate(r, spec, nowNs, taken);
+            }
+            for (PoolSpec spec : policy.pools()) {
+                holdPool(r, spec, now, replica, held);
+            }
+        } catch (RuntimeException e) {
+            undo(taken, held, nowNs, now);
+            throw e;
+        }
+        QuotaTicket t = new QuotaTicket(this, r, taken, held, headers(policy, nowNs), now);
+        if (held.stream().anyMatch(QuotaTicket.PoolHold::isBudget)) {
+            tickets.put(r.requestId(), t);
+        }
+        return t;
+    }
+
+    private void takeRate(QuotaRequest r, RateSpec spec, long nowNs, List<QuotaTicket.RateTake> taken) {
+        long n = spec.kind() == RateSpec.Kind.REQUESTS ? 1 : r.reservedTokens();
+        if (n == 0) {
+            return;
+        }
+        LocalRate rate = rate(spec);
+        if (n > spec.perMinute()) {
+            refuseOrShadow(r, spec.shadow(), rateRefusal(spec, Duration.ZERO), "request needs " + n + " tokens");
+            return;
+        }
+        long want = Math.max(n, (long) Math.ceil(spec.perMinute() * settings.rateLeaseFraction()));
+        Gcra.Decision d =
+                rate.take(rateStore, nowNs, n, want, settings.rateLeaseTtl().toNanos());
+        if (d.allowed()) {
+            taken.add(new QuotaTicket.RateTake(rate, spec, n));
+        } else {
+            refuseOrShadow(r, spec.shadow(), rateRefusal(spec, Duration.ofNanos(d.retryAfterNanos())), null);
+        }
+    }
+
+    private void holdPool(QuotaRequest r, PoolSpec spec, Instant now, UUID replica, List<QuotaTicket.PoolHold> held) {
+        BigDecimal amount = switch (spec.unit()) {
+            case MONEY -> r.worstCaseCost();
+            case TOKENS -> BigDecimal.valueOf(r.reservedTokens());
+            case REQUESTS -> BigDecimal.ONE;
+        };
+        BudgetPeriod period = BudgetPeriod.containing(spec.period(), r.zone(), now);
+        if (amount == null) {
+            QuotaRefusal unpriced = new QuotaRefusal(
+                    QuotaRefusal.QUOTA_EXCEEDED,
+                    spec.key(),
+                    spec.label() + " (model " + r.model() + " has no price, so the budget cannot be checked)",
+                    spec.limit(),
+                    BigDecimal.ZERO,
+                    BigDecimal.ZERO,
+                    spec.currency(),
+                    Duration.between(now, period.end()));
+            refuseOrShadow(r, spec.shadow(), unpriced, "unpriced model");
+            return;
+        }
+        if (amount.signum() == 0) {
+            return;
+        }
+        LocalPool pool = pools.computeIfAbsent(
+                spec.key() + '|' + period.start() + '|' + spec.limit().toPlainString(),
+                k -> new LocalPool(spec, period, accounts.ensureAccount(spec, period)));
+        BigDecimal want = spec.limit().multiply(settings.poolLeaseFraction());
+        if (spec.unit() != PoolSpec.Unit.MONEY) {
+            want = want.setScale(0, RoundingMode.CEILING);
+        }
+        LocalPool.Hold h = pool.tryHold(accounts, replica, now, amount, want, settings.headroomShare());
+        if (h != null) {
+            held.add(new QuotaTicket.PoolHold(h));
+            return;
+        }
+        AccountSnapshot s = pool.lastSeen();
+        boolean concurrency = spec.unit() == PoolSpec.Unit.REQUESTS;
+        QuotaRefusal refusal = new QuotaRefusal(
+                concurrency ? QuotaRefusal.RATE_LIMIT_EXCEEDED : QuotaRefusal.QUOTA_EXCEEDED,
+                spec.key(),
+                spec.label(),
+                spec.limit(),
+                concurrency ? null : s.committed(),
+                concurrency ? null : s.reserved(),
+                switch (spec.unit()) {
+                    case MONEY -> spec.currency();
+                    case TOKENS -> "tokens";
+                    case REQUESTS -> "concurrent requests";
+                },
+                concurrency ? Duration.ofSeconds(1) : Duration.between(now, period.end()));
+        refuseOrShadow(r, spec.shadow(), refusal, null);
+    }
+
+    private void refuseOrShadow(QuotaRequest r, boolean shadow, QuotaRefusal refusal, String why) {
+        if (!shadow) {
+            throw new QuotaRefusedException(refusal);
+        }
+        LOG.infof(
+                "shadow limit would refuse request %s of tenant %s: %s%s",
+                r.requestId(), r.tenantId(), refusal.message(), why == null ? "" : " (" + why + ")");
+        shadowEvents.record(r.tenantId(), refusal);
+    }
+
+    private QuotaRefusal rateRefusal(RateSpec spec, Duration retryAfter) {
+        return new QuotaRefusal(
+                QuotaRefusal.RATE_LIMIT_EXCEEDED,
+                spec.key(),
+                spec.label(),
+                BigDecimal.valueOf(spec.perMinute()),
+                null,
+                null,
+                spec.kind() == RateSpec.Kind.REQUESTS ? "requests per minute" : "tokens per minute",
+                retryAfter);
+    }
+
+    private void undo(List<QuotaTicket.RateTake> taken, List<QuotaTicket.PoolHold> held, long nowNs, Instant now) {
+        for (QuotaTicket.RateTake t : taken) {
+            t.rate().adjust(nowNs, t.cells());
+        }
+        for (QuotaTicket.PoolHold h : held) {
+            h.state.set(QuotaTicket.DONE);
+            h.hold.pool().released(h.hold, now);
+        }
+    }
+
+    private RateLimitHeaders headers(QuotaPolicy policy, long nowNs) {
+        LocalRate req = null;
+        LocalRate tok = null;
+        long reqLeft = Long.MAX_VALUE;
+        long tokLeft = Long.MAX_VALUE;
+        for (RateSpec spec : policy.rates()) {
+            if (spec.shadow()) {
+                continue;
+            }
+            LocalRate rate = rate(spec);
+            long left = rate.remaining(nowNs);
+            if (spec.kind() == RateSpec.Kind.REQUESTS && left < reqLeft) {
+                req = rate;
+                reqLeft = left;
+            } else if (spec.kind() == RateSpec.Kind.TOKENS && left < tokLeft) {
+                tok = rate;
+                tokLeft = left;
+            }
+        }
+        return new RateLimitHeaders(
+                req == null ? -1 : req.gcra().limitPerMinute(),
+                req == null ? 0 : Math.min(reqLeft, req.gcra().limitPerMinute()),
+                req == null ? Duration.ZERO : Duration.ofNanos(req.resetNanos(nowNs)),
+                tok == null ? -1 : tok.gcra().limitPerMinute(),
+                tok == null ? 0 : Math.min(tokLeft, tok.gcra().limitPerMinute()),
+                tok == null ? Duration.ZERO : Duration.ofNanos(tok.resetNanos(nowNs)));
+    }
+
+    private LocalRate rate(RateSpec spec) {
+        return rates.computeIfAbsent(
+                spec.key() + '|' + spec.perMinute(),
+                k -> new LocalRate(spec.key(), Gcra.perMinute(spec.perMinute(), settings.burstFraction())));
+    }
+
+    private UUID currentReplica(Instant now) {
+        if (!registry.fenceHolds(now)) {
+            return registry.heartbeat();
+        }
+        return registry.replicaId();
+    }
+
+    // ---- ticket ends ------------------------------------------------------------------------------------------
+
+    void completed(QuotaTicket t, long actualTokens) {
+        Instant now = clock.instant();
+        long nowNs = nanos(now);
+        for (QuotaTicket.RateTake take : t.rateTakes()) {
+            if (take.spec().kind() == RateSpec.Kind.TOKENS) {
+                take.rate().adjust(nowNs, take.cells() - actualTokens);
+            }
+        }
+        boolean waiting = false;
+        for (QuotaTicket.PoolHold h : t.holds()) {
+            if (!h.isBudget()) {
+                h.state.set(QuotaTicket.DONE);
+                h.hold.pool().released(h.hold, now);
+            } else if (h.state.get() == QuotaTicket.ACTIVE) {
+                waiting = true;
+            }
+        }
+        if (!waiting) {
+            // The ledger has committed (the data path completes a ticket after UsageLedger.record returned).
+            tickets.remove(t.requestId(), t);
+            finishSettled(t);
+        }
+    }
+
+    void released(QuotaTicket t) {
+        Instant now = clock.instant();
+        long nowNs = nanos(now);
+        for (QuotaTicket.RateTake take : t.rateTakes()) {
+            if (take.spec().kind() == RateSpec.Kind.TOKENS) {
+                take.rate().adjust(nowNs, take.cells());
+            }
+        }
+        for (QuotaTicket.PoolHold h : t.holds()) {
+            releaseHold(t, h, now);
+        }
+        tickets.remove(t.requestId(), t);
+    }
+
+    private void releaseHold(QuotaTicket t, QuotaTicket.PoolHold h, Instant now) {
+        int state = h.state.getAndSet(QuotaTicket.DONE);
+        if (state == QuotaTicket.DONE) {
+            return;
+        }
+        if (state == QuotaTicket.ACTIVE) {
+            h.hold.pool().released(h.hold, now);
+        } else if (accounts.isSettled(t.requestId(), h.hold.pool().accountId())) {
+            h.hold.pool().settled(h.hold);
+        } else {
+            // Marked by a ledger batch that never committed: the hold is still in the lease, so it is free again.
+            h.hold.pool().released(h.hold, now);
+        }
+    }
+
+    // ---- settlement in the ledger transaction -----------------------------------------------------------------
+
+    /**
+     * Settles the budget holds of {@code rows} on the ledger's connection, inside its transaction: exactly once per
+     * (request, account) however often the batch is retried ({@code quota_settlement}'s key). Rows of requests this
+     * replica did not admit, or whose holds it already released, are left alone.
+     */
+    public void settleInLedger(Connection c, List<LedgerRow> rows) throws SQLException {
+        List<Settlement> settlements = new ArrayList<>();
+        List<QuotaTicket.PoolHold> marked = new ArrayList<>();
+        for (LedgerRow row : rows) {
+            QuotaTicket t = tickets.get(row.requestId());
+            if (t == null) {
+                LOG.debugf("usage of request %s has no hold on this replica", row.requestId());
+                continue;
+            }
+            for (QuotaTicket.PoolHold h : t.holds()) {
+                if (!h.isBudget() || h.state.get() == QuotaTicket.DONE) {
+                    continue;
+                }
+                BigDecimal actual = switch (h.spec().unit()) {
+                    case MONEY -> row.priced() ? row.amount() : h.hold.amount();
+                    case TOKENS -> BigDecimal.valueOf(row.tokens());
+                    case REQUESTS -> throw new IllegalStateException("not a budget");
+                };
+                settlements.add(new Settlement(
+                        row.requestId(),
+                        t.tenantId(),
+                        h.hold.pool().accountId(),
+                        h.hold.replicaId(),
+                        h.hold.amount(),
+                        actual));
+                marked.add(h);
+            }
+        }
+        SettlementSql.settle(c, settlements, settings.thresholds());
+        // Lock-free on purpose: this runs while the transaction holds account row locks, and a replica lock taken
+        // here could wait on a grant that waits on those rows. The local books follow in finishSettled.
+        for (QuotaTicket.PoolHold h : marked) {
+            h.state.compareAndSet(QuotaTicket.ACTIVE, QuotaTicket.SETTLING);
+        }
+    }
+
+    /** Moves holds the ledger settled out of the local lease view (outside any transaction). */
+    private static void finishSettled(QuotaTicket t) {
+        for (QuotaTicket.PoolHold h : t.holds()) {
+            if (h.state.compareAndSet(QuotaTicket.SETTLING, QuotaTicket.DONE)) {
+                h.hold.pool().settled(h.hold);
+            }
+        }
+    }
+
+    // ---- background duties ------------------------------------------------------------------------------------
+
+    /**
+     * One round of background duties: heartbeat, give back idle leases and due rate corrections, release holds
+     * older than {@code maxHoldAge}, forget finished tickets, sweep dead replicas. Call it every second or so.
+     */
+    public void maintain() {
+        try {
+            maintainOnce();
+        } catch (QuotaStoreException e) {
+            LOG.warnf("quota maintenance incomplete, retried next round: %s", e.getMessage());
+        }
+    }
+
+    private void maintainOnce() {
+        Instant now = clock.instant();
+        long nowNs = nanos(now);
+        registry.heartbeat();
+        Instant idleSince = now.minus(settings.idleAfter());
+        for (Map.Entry<String, LocalPool> e : pools.entrySet()) {
+            LocalPool p = e.getValue();
+            LocalPool.GiveBack gb = p.takeIdleFree(now, idleSince);
+            if (gb.amount().signum() > 0) {
+                accounts.giveBack(p.accountId(), gb.replicaId(), gb.amount());
+            }
+            if (!p.period().contains(now) && p.isEmpty()) {
+                pools.remove(e.getKey(), p);
+            }
+        }
+        long idleNs = nowNs - settings.idleAfter().toNanos();
+        for (LocalRate rate : rates.values()) {
+            long due = rate.takeDue(nowNs, idleNs);
+            if (due != 0) {
+                rateStore.adjust(rate.key(), rate.gcra(), due);
+            }
+        }
+        Instant abandoned = now.minus(settings.maxHoldAge());
+        Instant forgettable = now.minus(settings.deadAfter());
+        for (QuotaTicket t : tickets.values()) {
+            if (t.admittedAt().isBefore(abandoned)) {
+                LOG.warnf(
+                        "releasing holds of request %s (tenant %s): no usage after %s",
+                        t.requestId(), t.tenantId(), settings.maxHoldAge());
+                t.release();
+                for (QuotaTicket.PoolHold h : t.holds()) {
+                    releaseHold(t, h, now);
+                }
+                tickets.remove(t.requestId(), t);
+            } else if (t.ended() && t.endedAt().isBefore(forgettable) && allSettling(t)) {
+                tickets.remove(t.requestId(), t);
+                finishSettled(t);
+            }
+        }
+        sweeper.sweep(now);
+    }
+
+    private static boolean allSettling(QuotaTicket t) {
+        return t.holds().stream().noneMatch(h -> h.state.get() == QuotaTicket.ACTIVE);
+    }
+
+    /** Gives every unspent lease back and leaves the cluster (clean shutdown). */
+    public void shutdown() {
+        Instant now = clock.instant();
+        Instant far = now.plus(Duration.ofDays(365 * 100));
+        for (LocalPool p : pools.values()) {
+            LocalPool.GiveBack gb = p.takeIdleFree(now, far);
+            if (gb.amount().signum() > 0) {
+                accounts.giveBack(p.accountId(), gb.replicaId(), gb.amount());
+            }
+        }
+        long nowNs = nanos(now);
+        for (LocalRate rate : rates.values()) {
+            long due = rate.takeDue(nowNs, Long.MAX_VALUE);
+            if (due != 0) {
+                rateStore.adjust(rate.key(), rate.gcra(), due);
+            }
+        }
+        registry.leave();
+    }
+
+    /** Holds of requests in flight on this replica, summed per pool key (for tests and metrics). */
+    public Map<String, BigDecimal> outstandingByPool() {
+        Map<String, BigDecimal> m = new ConcurrentHashMap<>();
+        for (LocalPool p : pools.values()) {
+            m.merge(p.spec().key(), p.outstanding(), BigDecimal::add);
+        }
+        return m;
+    }
+
+    /** Tickets awaiting settlement or release. */
+    public int openTickets() {
+        return tickets.size();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    static long nanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    }
+}

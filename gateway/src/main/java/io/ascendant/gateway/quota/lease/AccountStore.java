@@ -1,0 +1,225 @@
+package io.ascendant.gateway.quota.lease;
+
+import io.ascendant.gateway.quota.QuotaStoreException;
+import io.ascendant.gateway.quota.budget.BudgetPeriod;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * SQL of pool accounts and replica leases ({@code quota_account}, {@code quota_lease}).
+ *
+ * <p>Every transaction that changes an account locks the account row first ({@code SELECT .. FOR UPDATE}, in
+ * ascending id order when there are several) and the lease rows after it. Grants, returns, settlements and the
+ * sweeper all follow that order, so they cannot deadlock one another. A grant checks and moves the counters under
+ * the row lock, which is what makes {@code committed + reserved <= limit} hold with any number of replicas.
+ */
+public final class AccountStore {
+
+    private static final String UPSERT_ACCOUNT = "INSERT INTO quota_account AS a "
+            + "(pool_key, period_start, period_end, unit, currency, limit_amount) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (pool_key, period_start) DO UPDATE SET limit_amount = EXCLUDED.limit_amount "
+            + "RETURNING id";
+    private static final String LOCK =
+            "SELECT limit_amount, committed, reserved FROM quota_account WHERE id = ? FOR UPDATE";
+    private static final String RESERVE = "UPDATE quota_account SET reserved = reserved + ? WHERE id = ?";
+    private static final String LEASE_ADD = "INSERT INTO quota_lease AS l (account_id, replica_id, amount) "
+            + "VALUES (?, ?, ?) ON CONFLICT (account_id, replica_id) DO UPDATE "
+            + "SET amount = l.amount + EXCLUDED.amount, updated_at = now()";
+    private static final String LEASE_TAKE = "UPDATE quota_lease SET amount = amount - ?, updated_at = now() "
+            + "WHERE account_id = ? AND replica_id = ? AND amount >= ?";
+    private static final String UNRESERVE = "UPDATE quota_account SET reserved = reserved - ? WHERE id = ?";
+    private static final String READ = "SELECT limit_amount, committed, reserved FROM quota_account WHERE id = ?";
+
+    private static final String SETTLED = "SELECT 1 FROM quota_settlement WHERE request_id = ? AND account_id = ?";
+
+    private final DataSource dataSource;
+
+    /** A store on {@code dataSource} (PostgreSQL with migration V060 applied). */
+    public AccountStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The account of {@code spec} for {@code period}, created when missing; the stored limit is set to the spec's
+     * (a changed limit applies to the current period from now on).
+     *
+     * @return the account id
+     */
+    public long ensureAccount(PoolSpec spec, BudgetPeriod period) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(UPSERT_ACCOUNT)) {
+            ps.setString(1, spec.key());
+            ps.setTimestamp(2, Timestamp.from(period.start()));
+            ps.setTimestamp(3, Timestamp.from(period.end()));
+            ps.setString(4, spec.unit().name());
+            ps.setString(5, spec.currency());
+            ps.setBigDecimal(6, spec.limit());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new QuotaStoreException("pool " + spec.key() + ": account lookup failed", e);
+        }
+    }
+
+    /**
+     * Leases a slice of an account to a replica: at least {@code need}, at most {@code want}, and at most
+     * {@code headroomShare} of the headroom beyond {@code need}, so slices shrink towards a single request as the
+     * account fills up. Refused (granted 0) when even {@code need} does not fit.
+     *
+     * @param headroomShare fraction (0..1] of the remaining headroom one grant may take
+     * @param integral whether amounts are whole units (tokens, requests): the extra share is rounded down
+     * @return the amount granted (0 when refused) and the account as it stands after the grant
+     */
+    public Grant grant(
+            long accountId,
+            UUID replicaId,
+            BigDecimal need,
+            BigDecimal want,
+            BigDecimal headroomShare,
+            boolean integral) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                AccountSnapshot s = lock(c, accountId);
+                BigDecimal headroom = s.headroom();
+                if (headroom.compareTo(need) < 0) {
+                    c.rollback();
+                    return new Grant(BigDecimal.ZERO, s);
+                }
+                BigDecimal share = headroom.subtract(need).multiply(headroomShare);
+                if (integral) {
+                    share = share.setScale(0, RoundingMode.FLOOR);
+                }
+                BigDecimal amount = need.add(share.min(want.subtract(need).max(BigDecimal.ZERO)));
+                if (amount.compareTo(headroom) > 0) {
+                    amount = headroom;
+                }
+                try (PreparedStatement ps = c.prepareStatement(RESERVE)) {
+                    ps.setBigDecimal(1, amount);
+                    ps.setLong(2, accountId);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(LEASE_ADD)) {
+                    ps.setLong(1, accountId);
+                    ps.setObject(2, replicaId);
+                    ps.setBigDecimal(3, amount);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Grant(
+                        amount,
+                        new AccountSnapshot(
+                                s.limit(), s.committed(), s.reserved().add(amount)));
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new QuotaStoreException("account " + accountId + ": grant failed", e);
+        }
+    }
+
+    /**
+     * Gives back an unspent part of a replica's lease. A lease the sweeper already released (the replica was
+     * declared dead) is left alone: its amount went back to the account then.
+     *
+     * @return whether the lease existed and was reduced
+     */
+    public boolean giveBack(long accountId, UUID replicaId, BigDecimal amount) {
+        if (amount.signum() <= 0) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                lock(c, accountId);
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(LEASE_TAKE)) {
+                    ps.setBigDecimal(1, amount);
+                    ps.setLong(2, accountId);
+                    ps.setObject(3, replicaId);
+                    ps.setBigDecimal(4, amount);
+                    n = ps.executeUpdate();
+                }
+                if (n == 1) {
+                    try (PreparedStatement ps = c.prepareStatement(UNRESERVE)) {
+                        ps.setBigDecimal(1, amount);
+                        ps.setLong(2, accountId);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return n == 1;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new QuotaStoreException("account " + accountId + ": give-back failed", e);
+        }
+    }
+
+    /** The account as it stands (no lock). */
+    public AccountSnapshot read(long accountId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(READ)) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new QuotaStoreException("account " + accountId + " does not exist");
+                }
+                return new AccountSnapshot(rs.getBigDecimal(1), rs.getBigDecimal(2), rs.getBigDecimal(3));
+            }
+        } catch (SQLException e) {
+            throw new QuotaStoreException("account " + accountId + ": read failed", e);
+        }
+    }
+
+    /** Whether the hold of {@code requestId} on {@code accountId} has been settled (committed). */
+    public boolean isSettled(String requestId, long accountId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(SETTLED)) {
+            ps.setString(1, requestId);
+            ps.setLong(2, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new QuotaStoreException("account " + accountId + ": settlement lookup failed", e);
+        }
+    }
+
+    private static AccountSnapshot lock(Connection c, long accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("account " + accountId + " does not exist");
+                }
+                return new AccountSnapshot(rs.getBigDecimal(1), rs.getBigDecimal(2), rs.getBigDecimal(3));
+            }
+        }
+    }
+
+    /**
+     * The outcome of a grant.
+     *
+     * @param granted amount added to the replica's lease, 0 when refused
+     * @param account the account after the grant (or as found, when refused)
+     */
+    public record Grant(BigDecimal granted, AccountSnapshot account) {
+        /** Whether anything was granted. */
+        public boolean allowed() {
+            return granted.signum() > 0;
+        }
+    }
+}
