@@ -47,6 +47,18 @@ class DemoCheckpointTest {
         assertThat(Files.size(dir.resolve("model.safetensors"))).isBetween(8_900_000L, 9_100_000L);
     }
 
+    /**
+     * The tiny checkpoint's bytes are pinned: the model's golden logits are computed on it, so a generator change must
+     * be deliberate (update this hash and regenerate the goldens together).
+     */
+    @Test
+    void tinyCheckpointBytesArePinned() throws Exception {
+        Path dir = tmp.resolve("pinned");
+        DemoCheckpointGenerator.generate(DemoVariant.TINY, dir, DemoCheckpointGenerator.SEED, false);
+        assertThat(sha256(dir.resolve("model.safetensors")))
+                .isEqualTo("aadfb976aa91437c510c437e1581fe043a812dda455f8e0c9413743233b4723d");
+    }
+
     @Test
     void generationIsDeterministic() throws Exception {
         Path a = tmp.resolve("a");
