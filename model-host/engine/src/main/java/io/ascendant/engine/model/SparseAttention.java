@@ -2,7 +2,6 @@ package io.ascendant.engine.model;
 
 import io.ascendant.engine.numerics.Bf16;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -140,7 +139,12 @@ public final class SparseAttention {
             FloatVector vb = FloatVector.fromArray(SPECIES, b, bOff + i);
             accV = va.fma(vb, accV);
         }
-        float s = accV.reduceLanes(VectorOperators.ADD);
+        // lanes summed in a fixed order: reduceLanes(ADD) may reassociate differently once C2 compiles it,
+        // which would make results depend on JIT timing
+        float s = 0f;
+        for (int l = 0; l < SPECIES.length(); l++) {
+            s += accV.lane(l);
+        }
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }

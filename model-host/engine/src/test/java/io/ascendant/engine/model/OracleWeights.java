@@ -1,0 +1,59 @@
+package io.ascendant.engine.model;
+
+import io.ascendant.engine.checkpoint.DType;
+import io.ascendant.engine.checkpoint.WeightSource;
+import io.ascendant.engine.kernels.MappedMatrix;
+import io.ascendant.engine.kernels.WeightMatrix;
+
+/**
+ * A checkpoint whose matrices are the weight kernels' scalar oracles (row by row, single-threaded, the reference's
+ * block order): deterministic, and a batched product equals the single-row one bit for bit.
+ */
+final class OracleWeights implements WeightSource {
+    private final WeightSource delegate;
+
+    OracleWeights(WeightSource delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public boolean has(String name) {
+        return delegate.has(name);
+    }
+
+    @Override
+    public DType dtype(String name) {
+        return delegate.dtype(name);
+    }
+
+    @Override
+    public long[] shape(String name) {
+        return delegate.shape(name);
+    }
+
+    @Override
+    public WeightMatrix matrix(String name) {
+        WeightMatrix m = delegate.matrix(name);
+        return m instanceof MappedMatrix mm ? mm.scalarOracle() : m;
+    }
+
+    @Override
+    public float[] floats(String name) {
+        return delegate.floats(name);
+    }
+
+    @Override
+    public int[] ints(String name) {
+        return delegate.ints(name);
+    }
+
+    @Override
+    public void row(String name, int row, float[] out, int outOff) {
+        delegate.row(name, row, out, outOff);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
