@@ -108,6 +108,14 @@ public final class ChatEncoder {
         return encode(messages, tools, thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode());
     }
 
+    /**
+     * Number of prompt tokens of {@link #render(List, List, ChatOptions)}, without building the id array (what the
+     * gateway holds quota for).
+     */
+    public int countTokens(List<ChatMessage> messages, List<JsonNode> tools, ChatOptions options) {
+        return tokenizer.countTokens(render(messages, tools, options));
+    }
+
     private static List<ChatMessage> attachTools(List<ChatMessage> messages, List<JsonNode> tools) {
         if (tools == null || tools.isEmpty()) {
             return messages;
