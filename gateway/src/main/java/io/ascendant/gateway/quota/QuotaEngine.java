@@ -380,6 +380,23 @@ public final class QuotaEngine {
         Instant now = clock.instant();
         long nowNs = nanos(now);
         registry.heartbeat();
+        Instant abandoned = now.minus(settings.maxHoldAge());
+        Instant forgettable = now.minus(settings.deadAfter());
+        for (QuotaTicket t : tickets.values()) {
+            if (t.admittedAt().isBefore(abandoned)) {
+                LOG.warnf(
+                        "releasing holds of request %s (tenant %s): no usage after %s",
+                        t.requestId(), t.tenantId(), settings.maxHoldAge());
+                t.release();
+                for (QuotaTicket.PoolHold h : t.holds()) {
+                    releaseHold(t, h, now);
+                }
+                tickets.remove(t.requestId(), t);
+            } else if (t.ended() && t.endedAt().isBefore(forgettable) && allSettling(t)) {
+                tickets.remove(t.requestId(), t);
+                finishSettled(t);
+            }
+        }
         Instant idleSince = now.minus(settings.idleAfter());
         for (Map.Entry<String, LocalPool> e : pools.entrySet()) {
             LocalPool p = e.getValue();
@@ -396,23 +413,6 @@ public final class QuotaEngine {
             long due = rate.takeDue(nowNs, idleNs);
             if (due != 0) {
                 rateStore.adjust(rate.key(), rate.gcra(), due);
-            }
-        }
-        Instant abandoned = now.minus(settings.maxHoldAge());
-        Instant forgettable = now.minus(settings.deadAfter());
-        for (QuotaTicket t : tickets.values()) {
-            if (t.admittedAt().isBefore(abandoned)) {
-                LOG.warnf(
-                        "releasing holds of request %s (tenant %s): no usage after %s",
-                        t.requestId(), t.tenantId(), settings.maxHoldAge());
-                t.release();
-                for (QuotaTicket.PoolHold h : t.holds()) {
-                    releaseHold(t, h, now);
-                }
-                tickets.remove(t.requestId(), t);
-            } else if (t.ended() && t.endedAt().isBefore(forgettable) && allSettling(t)) {
-                tickets.remove(t.requestId(), t);
-                finishSettled(t);
             }
         }
         sweeper.sweep(now);

@@ -76,6 +76,20 @@ final class QuotaTestDb implements AutoCloseable {
         return decimal(sql, params).longValueExact();
     }
 
+    /** Runs a query returning one timestamp. */
+    java.time.Instant timestamp(String sql, Object... params) throws SQLException {
+        try (Connection c = newConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
     Connection newConnection() throws SQLException {
         return java.sql.DriverManager.getConnection(url, user, password);
     }

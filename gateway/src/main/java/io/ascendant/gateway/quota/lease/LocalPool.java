@@ -102,8 +102,8 @@ public final class LocalPool {
         lock.lock();
         try {
             if (h.replicaId().equals(replicaId)) {
+                // lastUsed stays: idleness counts admissions, so a released slice can still go back when idle.
                 free = free.add(h.amount());
-                lastUsed = now;
             }
         } finally {
             lock.unlock();
