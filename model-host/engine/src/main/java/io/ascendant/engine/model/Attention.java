@@ -182,7 +182,7 @@ final class Attention {
         final int entries = ratio == 0 ? 0 : n / ratio;
         final int cw = ratio == 0 ? 0 : (indexer != null ? Math.min(indexer.topk, entries) : entries);
         final float[] kvB = comp == null ? new float[0] : comp.entries;
-        Parallel.forRange(n, (from, to) -> {
+        step.parallel.forRange(n, (from, to) -> {
             int[] idx = new int[ww + cw];
             float[] scores = new float[heads * SparseAttention.BLOCK];
             float[] acc = new float[heads * hd];
@@ -264,7 +264,7 @@ final class Attention {
         final int widthMax = window + (indexer != null ? Math.min(indexer.topk, maxEntries) : maxEntries);
         final int[] idx = new int[n * widthMax];
         final int[] width = new int[n];
-        Parallel.forRange(n, (from, to) -> {
+        step.parallel.forRange(n, (from, to) -> {
             float[] iscore = indexer == null ? null : new float[Math.max(1, maxEntries)];
             long[] keys = indexer == null ? null : new long[Math.max(1, maxEntries)];
             for (int r = from; r < to; r++) {
@@ -294,7 +294,7 @@ final class Attention {
         });
         // phase 3: attention, split over (row, head)
         final int units = n * heads;
-        Parallel.forRange(units, (from, to) -> {
+        step.parallel.forRange(units, (from, to) -> {
             float[] scores = new float[heads * SparseAttention.BLOCK];
             float[] acc = new float[heads * hd];
             float[] stats = new float[2 * heads];

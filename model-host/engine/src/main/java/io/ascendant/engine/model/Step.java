@@ -15,13 +15,22 @@ final class Step {
     final float[] sinPlain;
     final float[] cosComp;
     final float[] sinComp;
+    final Parallel parallel;
 
-    Step(boolean prefill, int[] tokens, int[] positions, SequenceState[] states, Rope plain, Rope comp) {
+    Step(
+            boolean prefill,
+            int[] tokens,
+            int[] positions,
+            SequenceState[] states,
+            Rope plain,
+            Rope comp,
+            Parallel parallel) {
         this.prefill = prefill;
         this.n = tokens.length;
         this.tokens = tokens;
         this.positions = positions;
         this.states = states;
+        this.parallel = parallel;
         int half = plain.ropeDim() / 2;
         this.cosPlain = new float[n * half];
         this.sinPlain = new float[n * half];

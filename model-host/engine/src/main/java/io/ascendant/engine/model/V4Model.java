@@ -4,6 +4,7 @@ import io.ascendant.engine.checkpoint.Checkpoint;
 import io.ascendant.engine.checkpoint.TensorInventory;
 import io.ascendant.engine.checkpoint.WeightSource;
 import io.ascendant.engine.config.ModelConfig;
+import io.ascendant.engine.kernels.EngineThreads;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,10 +37,23 @@ public final class V4Model implements AutoCloseable {
     private final float hcHeadScale;
     private final float normEps;
     private final float hcEps;
+    private final Parallel parallel;
 
-    /** Builds the model over {@code src}; checks every tensor it will read against {@code cfg}. */
+    /**
+     * Builds the model over {@code src}; checks every tensor it will read against {@code cfg}. Work inside a step
+     * that is not a weight product (heads, rows) runs on the shared engine pool.
+     */
     public V4Model(ModelConfig cfg, WeightSource src) {
+        this(cfg, src, EngineThreads.shared());
+    }
+
+    /**
+     * Builds the model over {@code src}, splitting attention work over {@code threads} (give the same pool the
+     * weight source's matrices use).
+     */
+    public V4Model(ModelConfig cfg, WeightSource src, EngineThreads threads) {
         this.cfg = cfg;
+        this.parallel = new Parallel(threads);
         this.src = src;
         ModelConfig.RopeScaling ys = cfg.ropeScaling();
         this.ropePlain = new Rope(cfg.ropeHeadDim(), cfg.ropeTheta(), 0, 1, ys.betaFast(), ys.betaSlow());
@@ -80,11 +94,16 @@ public final class V4Model implements AutoCloseable {
      * @throws io.ascendant.engine.checkpoint.CheckpointException for missing, truncated or mismatched weights
      */
     public static V4Model load(Path dir) {
+        return load(dir, EngineThreads.shared());
+    }
+
+    /** {@link #load(Path)} with every product and the attention split over {@code threads}. */
+    public static V4Model load(Path dir, EngineThreads threads) {
         ModelConfig cfg = ModelConfig.load(dir);
-        Checkpoint ck = Checkpoint.open(dir);
+        Checkpoint ck = Checkpoint.open(dir, threads);
         try {
             TensorInventory.of(cfg, ck).validate(ck, false);
-            return new V4Model(cfg, ck);
+            return new V4Model(cfg, ck, threads);
         } catch (RuntimeException e) {
             ck.close();
             throw e;
@@ -126,7 +145,7 @@ public final class V4Model implements AutoCloseable {
             positions[i] = i;
             states[i] = state;
         }
-        float[][] logits = forward(new Step(true, tokens.clone(), positions, states, ropePlain, ropeComp));
+        float[][] logits = forward(new Step(true, tokens.clone(), positions, states, ropePlain, ropeComp, parallel));
         state.position = tokens.length;
         return logits[0];
     }
@@ -160,7 +179,7 @@ public final class V4Model implements AutoCloseable {
             arr[i] = s;
             positions[i] = s.position;
         }
-        float[][] logits = forward(new Step(false, tokens.clone(), positions, arr, ropePlain, ropeComp));
+        float[][] logits = forward(new Step(false, tokens.clone(), positions, arr, ropePlain, ropeComp, parallel));
         for (SequenceState s : arr) {
             s.position++;
         }
