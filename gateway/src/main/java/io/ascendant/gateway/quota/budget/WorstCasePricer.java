@@ -1,0 +1,50 @@
+package io.ascendant.gateway.quota.budget;
+
+import io.ascendant.billing.pricebook.PriceBookService;
+import io.ascendant.billing.pricebook.PriceVersion;
+import io.ascendant.billing.pricebook.Rates;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The money a request can cost at most, from billing's price book: prompt tokens at the cache-miss price plus the
+ * output cap at the output price, each the higher of the peak and off-peak rate (the request may finish in either
+ * window). Prices are per million tokens; the result is exact (unrounded), in the price version's currency.
+ */
+@ApplicationScoped
+public class WorstCasePricer {
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    @Inject
+    PriceBookService priceBook;
+
+    /**
+     * The worst case, or empty when no price version applies to (tenant, model, currency) at {@code at}.
+     *
+     * @param promptTokens exact prompt tokens
+     * @param maxOutputTokens the request's output cap
+     */
+    public Optional<BigDecimal> worstCase(
+            UUID tenantId, String model, String currency, long promptTokens, long maxOutputTokens, Instant at) {
+        return priceBook.current().find(tenantId, model, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
+    }
+
+    /** The worst case under one version. */
+    public static BigDecimal cost(PriceVersion v, long promptTokens, long maxOutputTokens) {
+        Rates base = v.base();
+        BigDecimal miss = base.cacheMiss();
+        BigDecimal out = base.output();
+        if (v.peakRates() != null) {
+            miss = miss.max(v.peakRates().cacheMiss());
+            out = out.max(v.peakRates().output());
+        }
+        return miss.multiply(BigDecimal.valueOf(promptTokens))
+                .add(out.multiply(BigDecimal.valueOf(maxOutputTokens)))
+                .divide(MILLION);
+    }
+}
