@@ -5,17 +5,24 @@ import io.ascendant.tenancy.apikey.ApiKeyRepository;
 import io.ascendant.tenancy.apikey.ApiKeyService;
 import io.ascendant.tenancy.apikey.ApiKeyStatus;
 import io.ascendant.tenancy.apikey.ApiKeyView;
-import io.ascendant.tenancy.apikey.CreateApiKeyRequest;
 import io.ascendant.tenancy.apikey.CreatedApiKey;
 import io.ascendant.tenancy.apikey.RotateApiKeyRequest;
 import io.ascendant.tenancy.common.Page;
+import io.ascendant.tenancy.limits.LimitScope;
+import io.ascendant.tenancy.limits.LimitSetView;
+import io.ascendant.tenancy.limits.LimitsService;
+import io.ascendant.tenancy.limits.PutLimitsRequest;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -24,12 +31,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** API keys of a tenant. The secret appears only in the answers of create and rotate. */
-@Path(AdminApi.V1 + "/tenants/{tenantId}")
+/**
+ * API keys of a tenant (sub-resource of {@link TenantResource}: {@code /tenants/{tenantId}/keys}); keys are created
+ * under their project ({@link ProjectResource}). The secret appears only in the answers of create and rotate.
+ */
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
@@ -42,20 +53,10 @@ public class ApiKeyResource {
     @Inject
     ApiKeyService keys;
 
-    @POST
-    @Path("projects/{projectId}/keys")
-    @Operation(summary = "Create a key; the answer's 'secret' is shown exactly once")
-    public Response create(
-            @PathParam("tenantId") UUID tenantId,
-            @PathParam("projectId") UUID projectId,
-            @NotNull @Valid CreateApiKeyRequest request,
-            UriInfo uri) {
-        CreatedApiKey k = keys.create(current.actor(), tenantId, projectId, request);
-        return Response.created(keyUri(uri, tenantId, k.key().id())).entity(k).build();
-    }
+    @Inject
+    LimitsService limits;
 
     @GET
-    @Path("keys")
     @Operation(summary = "List keys (keyset pagination; filter by project, status, name prefix or public id)")
     public Page<ApiKeyView> list(
             @PathParam("tenantId") UUID tenantId,
@@ -69,14 +70,14 @@ public class ApiKeyResource {
     }
 
     @GET
-    @Path("keys/{keyId}")
+    @Path("{keyId}")
     @Operation(summary = "Get a key (never its secret)")
     public ApiKeyView get(@PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId) {
         return keys.get(current.actor(), tenantId, keyId);
     }
 
     @POST
-    @Path("keys/{keyId}/rotate")
+    @Path("{keyId}/rotate")
     @Operation(summary = "Issue a replacement key; the old one stays valid until oldKeyValidUntil")
     public Response rotate(
             @PathParam("tenantId") UUID tenantId,
@@ -88,13 +89,38 @@ public class ApiKeyResource {
     }
 
     @POST
-    @Path("keys/{keyId}/revoke")
+    @Path("{keyId}/revoke")
     @Operation(summary = "Revoke a key (refused on every gateway replica within a second)")
     public ApiKeyView revoke(@PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId) {
         return keys.revoke(current.actor(), tenantId, keyId);
     }
 
-    private static java.net.URI keyUri(UriInfo uri, UUID tenantId, UUID keyId) {
+    @GET
+    @Path("{keyId}/limits")
+    @Operation(summary = "Key limits")
+    public List<LimitSetView> getLimits(@PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId) {
+        return limits.get(current.actor(), LimitScope.KEY, tenantId, keyId);
+    }
+
+    @PUT
+    @Path("{keyId}/limits")
+    @Operation(summary = "Set key limits for one model (tenant admins: within the tenant's limits)")
+    public LimitSetView putLimits(
+            @PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId, @NotNull @Valid PutLimitsRequest r) {
+        return limits.put(current.actor(), LimitScope.KEY, tenantId, keyId, r);
+    }
+
+    @DELETE
+    @Path("{keyId}/limits")
+    @Operation(summary = "Remove key limits for one model")
+    public void deleteLimits(
+            @PathParam("tenantId") UUID tenantId,
+            @PathParam("keyId") UUID keyId,
+            @QueryParam("model") @DefaultValue("*") String model) {
+        limits.delete(current.actor(), LimitScope.KEY, tenantId, keyId, model);
+    }
+
+    static java.net.URI keyUri(UriInfo uri, UUID tenantId, UUID keyId) {
         return UriBuilder.fromUri(uri.getBaseUri())
                 .path(AdminApi.V1)
                 .path("tenants")

@@ -9,7 +9,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -19,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The audit log of admin changes. */
-@Path(AdminApi.V1)
+@Path(AdminApi.V1 + "/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
 @Tag(name = "Audit log")
@@ -32,7 +31,6 @@ public class AuditResource {
     AuditService audit;
 
     @GET
-    @Path("audit")
     @Operation(summary = "Audit log, filterable (platform admins: everything; tenant admins: their tenant)")
     public Page<AuditEntryView> all(
             @QueryParam("tenantId") UUID tenantId,
@@ -47,25 +45,6 @@ public class AuditResource {
         return audit.list(
                 current.actor(),
                 new AuditQuery(tenantId, action, targetType, targetId, actor, since, until),
-                cursor,
-                limit);
-    }
-
-    @GET
-    @Path("tenants/{tenantId}/audit")
-    @Operation(summary = "Audit log of one tenant")
-    public Page<AuditEntryView> ofTenant(
-            @PathParam("tenantId") UUID tenantId,
-            @QueryParam("action") String action,
-            @QueryParam("targetType") String targetType,
-            @QueryParam("targetId") String targetId,
-            @QueryParam("since") Instant since,
-            @QueryParam("until") Instant until,
-            @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
-        return audit.list(
-                current.actor(),
-                new AuditQuery(tenantId, action, targetType, targetId, null, since, until),
                 cursor,
                 limit);
     }

@@ -6,13 +6,13 @@ import io.ascendant.tenancy.admins.TenantAdminService;
 import io.ascendant.tenancy.admins.TenantAdminView;
 import io.ascendant.tenancy.common.Page;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -23,8 +23,11 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A tenant's admins, invited by e-mail (Keycloak user + organization member). */
-@Path(AdminApi.V1 + "/tenants/{tenantId}/admins")
+/**
+ * A tenant's admins, invited by e-mail (Keycloak user + organization member); sub-resource of {@link TenantResource}:
+ * {@code /tenants/{tenantId}/admins}.
+ */
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})

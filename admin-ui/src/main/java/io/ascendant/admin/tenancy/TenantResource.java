@@ -43,6 +43,53 @@ public class TenantResource {
     @Inject
     TenantOnboarding onboarding;
 
+    @Inject
+    ProjectResource projects;
+
+    @Inject
+    ApiKeyResource keys;
+
+    @Inject
+    TenantLimitsResource limits;
+
+    @Inject
+    TenantAdminResource admins;
+
+    @Inject
+    TenantAuditResource audit;
+
+    // Sub-resources: one root class per path prefix, so JAX-RS never picks a class that cannot serve the path.
+
+    /** Projects of the tenant (and their keys and limits). */
+    @Path("{tenantId}/projects")
+    public ProjectResource projects() {
+        return projects;
+    }
+
+    /** API keys of the tenant. */
+    @Path("{tenantId}/keys")
+    public ApiKeyResource keys() {
+        return keys;
+    }
+
+    /** Tenant-level limits and effective limits. */
+    @Path("{tenantId}/limits")
+    public TenantLimitsResource limits() {
+        return limits;
+    }
+
+    /** Invited tenant admins. */
+    @Path("{tenantId}/admins")
+    public TenantAdminResource admins() {
+        return admins;
+    }
+
+    /** The tenant's audit log. */
+    @Path("{tenantId}/audit")
+    public TenantAuditResource audit() {
+        return audit;
+    }
+
     @POST
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Create a tenant, its Keycloak organization and its billing account")

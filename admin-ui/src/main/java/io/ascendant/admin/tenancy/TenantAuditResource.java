@@ -1,0 +1,51 @@
+package io.ascendant.admin.tenancy;
+
+import io.ascendant.tenancy.access.AdminRole;
+import io.ascendant.tenancy.audit.AuditEntryView;
+import io.ascendant.tenancy.audit.AuditQuery;
+import io.ascendant.tenancy.audit.AuditService;
+import io.ascendant.tenancy.common.Page;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The audit log of one tenant (sub-resource of {@link TenantResource}: {@code /tenants/{tenantId}/audit}). */
+@ApplicationScoped
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+@Tag(name = "Audit log")
+public class TenantAuditResource {
+
+    @Inject
+    CurrentAdmin current;
+
+    @Inject
+    AuditService audit;
+
+    @GET
+    @Operation(summary = "Audit log of one tenant, filterable")
+    public Page<AuditEntryView> list(
+            @PathParam("tenantId") UUID tenantId,
+            @QueryParam("action") String action,
+            @QueryParam("targetType") String targetType,
+            @QueryParam("targetId") String targetId,
+            @QueryParam("since") Instant since,
+            @QueryParam("until") Instant until,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit) {
+        return audit.list(
+                current.actor(),
+                new AuditQuery(tenantId, action, targetType, targetId, null, since, until),
+                cursor,
+                limit);
+    }
+}
