@@ -88,6 +88,9 @@ class DifferentialAgainstHuggingFaceTest {
             if (!actual.equals(expected)) {
                 differences.add(Arrays.toString(ids) + ": ours " + describe(actual) + " hf " + describe(expected));
             }
+            if (!tokenizer.decode(ids, true).equals(HuggingFaceOracle.decode(ids, true))) {
+                differences.add("skip-special decode differs for " + Arrays.toString(ids));
+            }
             StreamingDecoder streaming = tokenizer.newStreamingDecoder();
             StringBuilder sb = new StringBuilder();
             for (int id : ids) {

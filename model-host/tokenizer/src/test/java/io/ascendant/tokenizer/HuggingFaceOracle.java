@@ -62,11 +62,15 @@ final class HuggingFaceOracle {
     }
 
     static String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    static String decode(int[] ids, boolean skipSpecialTokens) {
         long[] l = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             l[i] = ids[i];
         }
-        return v4().decode(l, false);
+        return v4().decode(l, skipSpecialTokens);
     }
 
     private static int[] toInts(long[] ids) {
