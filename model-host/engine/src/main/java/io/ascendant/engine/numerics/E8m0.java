@@ -5,18 +5,22 @@ package io.ascendant.engine.numerics;
  * scales (FP8 128×128 blocks, FP4 1×32 blocks) and the ue8m0 activation scales use it.
  */
 public final class E8m0 {
+    private static final float[] VALUES = new float[256];
+
+    static {
+        for (int e = 0; e < 256; e++) {
+            VALUES[e] = e == 255 ? Float.NaN : e == 0 ? 0x1p-127f : Float.intBitsToFloat(e << 23);
+        }
+    }
+
     private E8m0() {}
 
-    /** The value 2^(b − 127) of the low 8 bits of {@code b}; NaN for 255; 2^-127 (a float subnormal) for 0. */
+    /**
+     * The value 2^(b − 127) of the low 8 bits of {@code b}; NaN for 255; 2^-127 (a float subnormal) for 0. A table
+     * lookup, branch-free (the kernels call it once per scale block).
+     */
     public static float decode(int b) {
-        int e = b & 0xff;
-        if (e == 255) {
-            return Float.NaN;
-        }
-        if (e == 0) {
-            return 0x1p-127f;
-        }
-        return Float.intBitsToFloat(e << 23);
+        return VALUES[b & 0xff];
     }
 
     /**
