@@ -16,6 +16,10 @@ public final class HostContract {
     public static final String HEALTH = "/health";
     /** Prometheus text exposition with vLLM's metric names. */
     public static final String METRICS = "/metrics";
+    /** Text to token ids ({@code {"model":..,"prompt":..}} to {@code {"tokens":[..],"count":n}}). */
+    public static final String TOKENIZE = "/tokenize";
+    /** Token ids to text. */
+    public static final String DETOKENIZE = "/detokenize";
 
     /** Gauge: sequences currently in a decode or prefill step. */
     public static final String METRIC_REQUESTS_RUNNING = "vllm:num_requests_running";
@@ -23,6 +27,17 @@ public final class HostContract {
     public static final String METRIC_REQUESTS_WAITING = "vllm:num_requests_waiting";
     /** Gauge: fraction 0..1 of the KV-cache budget in use. */
     public static final String METRIC_KV_CACHE_USAGE = "vllm:kv_cache_usage_perc";
+
+    /**
+     * Request header carrying the gateway's request id to the host; hosts log it and may echo it. Format: 1 to 128
+     * characters from {@code [A-Za-z0-9._:-]}.
+     */
+    public static final String HEADER_REQUEST_ID = "x-request-id";
+
+    /** Streaming request option the gateway always sets so that a stream ends with a usage chunk. */
+    public static final String STREAM_OPTIONS = "stream_options";
+    /** Member of {@link #STREAM_OPTIONS}: ask for the final usage chunk. */
+    public static final String INCLUDE_USAGE = "include_usage";
 
     private HostContract() {}
 }

@@ -1,0 +1,207 @@
+package io.ascendant.gateway.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.gateway.api.Json;
+import io.ascendant.gateway.error.GatewayException;
+
+/**
+ * Anthropic Messages request to OpenAI chat request. System text becomes a system message; {@code tool_use} blocks
+ * become assistant {@code tool_calls}; {@code tool_result} blocks become {@code tool} messages (placed before the rest
+ * of their user turn); {@code thinking} blocks become DeepSeek's {@code reasoning_content}; {@code thinking.type}
+ * maps to DeepSeek's {@code thinking.type}; tools map to functions with {@code input_schema} as parameters.
+ */
+final class AnthropicRequests {
+    private AnthropicRequests() {}
+
+    /**
+     * @param in the Anthropic body (validated for model and max_tokens already)
+     * @param upstreamModel model name for the host
+     * @param prompt receives the prompt text (prefix hashing, counting)
+     */
+    static ObjectNode toOpenAi(ObjectNode in, String upstreamModel, long maxTokens, StringBuilder prompt) {
+        for (String p : new String[] {"container", "mcp_servers"}) {
+            if (in.hasNonNull(p)) {
+                throw invalid("Unsupported parameter: '" + p + "' is not supported by this gateway.", p);
+            }
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("model", upstreamModel);
+        out.put("max_tokens", maxTokens);
+        ArrayNode messages = out.putArray("messages");
+        JsonNode system = in.get("system");
+        if (system != null && !system.isNull()) {
+            if (!system.isTextual() && !system.isArray()) {
+                throw invalid("system: must be a string or an array of text blocks.", "system");
+            }
+            String text = Json.text(system);
+            messages.addObject().put("role", "system").put("content", text);
+            prompt.append("system: ").append(text).append('\n');
+        }
+        JsonNode tools = in.get("tools");
+        if (tools != null && !tools.isNull()) {
+            out.set("tools", tools(tools));
+            prompt.insert(0, out.get("tools").toString() + "\n");
+        }
+        JsonNode toolChoice = in.get("tool_choice");
+        if (toolChoice != null && toolChoice.isObject()) {
+            String type = toolChoice.path("type").asText("auto");
+            switch (type) {
+                case "auto" -> out.put("tool_choice", "auto");
+                case "any" -> out.put("tool_choice", "required");
+                case "none" -> out.put("tool_choice", "none");
+                case "tool" -> {
+                    ObjectNode tc = out.putObject("tool_choice");
+                    tc.put("type", "function");
+                    tc.putObject("function").put("name", toolChoice.path("name").asText());
+                }
+                default -> throw invalid("tool_choice.type: unknown value '" + type + "'.", "tool_choice");
+            }
+            if (toolChoice.path("disable_parallel_tool_use").asBoolean(false)) {
+                out.put("parallel_tool_calls", false);
+            }
+        }
+        JsonNode msgs = in.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+            throw invalid("messages: Field required (a non-empty array).", "messages");
+        }
+        int i = 0;
+        for (JsonNode m : msgs) {
+            message(m, i++, messages, prompt);
+        }
+        copy(in, out, "temperature");
+        copy(in, out, "top_p");
+        copy(in, out, "top_k");
+        JsonNode stop = in.get("stop_sequences");
+        if (stop != null && stop.isArray() && !stop.isEmpty()) {
+            out.set("stop", stop);
+        }
+        JsonNode thinking = in.get("thinking");
+        if (thinking != null && thinking.isObject()) {
+            String type = thinking.path("type").asText("disabled");
+            out.putObject("thinking").put("type", "disabled".equals(type) ? "disabled" : "enabled");
+        }
+        if (in.path("stream").asBoolean(false)) {
+            out.put("stream", true);
+            out.putObject("stream_options").put("include_usage", true);
+        }
+        return out;
+    }
+
+    private static ArrayNode tools(JsonNode tools) {
+        if (!tools.isArray()) {
+            throw invalid("tools: must be an array.", "tools");
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        int i = 0;
+        for (JsonNode t : tools) {
+            if (!t.path("name").isTextual()) {
+                throw invalid("tools." + i + ".name: Field required.", "tools");
+            }
+            if (t.hasNonNull("type") && !"custom".equals(t.path("type").asText())) {
+                throw invalid(
+                        "tools." + i + ": server tools of type '"
+                                + t.path("type").asText() + "' are not supported.",
+                        "tools");
+            }
+            ObjectNode f = out.addObject();
+            f.put("type", "function");
+            ObjectNode fn = f.putObject("function");
+            fn.put("name", t.get("name").asText());
+            if (t.hasNonNull("description")) {
+                fn.put("description", t.get("description").asText());
+            }
+            fn.set(
+                    "parameters",
+                    t.hasNonNull("input_schema")
+                            ? t.get("input_schema")
+                            : Json.MAPPER.createObjectNode().put("type", "object"));
+            i++;
+        }
+        return out;
+    }
+
+    private static void message(JsonNode m, int index, ArrayNode messages, StringBuilder prompt) {
+        String role = m.path("role").asText("");
+        if (!role.equals("user") && !role.equals("assistant")) {
+            throw invalid("messages." + index + ".role: must be 'user' or 'assistant'.", "messages");
+        }
+        JsonNode content = m.get("content");
+        if (content == null || content.isNull()) {
+            throw invalid("messages." + index + ".content: Field required.", "messages");
+        }
+        if (content.isTextual()) {
+            messages.addObject().put("role", role).put("content", content.asText());
+            prompt.append(role).append(": ").append(content.asText()).append('\n');
+            return;
+        }
+        if (!content.isArray()) {
+            throw invalid("messages." + index + ".content: must be a string or an array of blocks.", "messages");
+        }
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        int b = 0;
+        for (JsonNode block : content) {
+            String type = block.path("type").asText("");
+            switch (type) {
+                case "text" -> text.append(block.path("text").asText(""));
+                case "thinking" -> reasoning.append(block.path("thinking").asText(""));
+                case "redacted_thinking" -> {}
+                case "tool_use" -> {
+                    ObjectNode call = toolCalls.addObject();
+                    call.put("id", block.path("id").asText());
+                    call.put("type", "function");
+                    ObjectNode fn = call.putObject("function");
+                    fn.put("name", block.path("name").asText());
+                    fn.put("arguments", block.has("input") ? block.get("input").toString() : "{}");
+                }
+                case "tool_result" -> {
+                    String result = Json.text(block.get("content"));
+                    if (block.path("is_error").asBoolean(false)) {
+                        result = "Error: " + result;
+                    }
+                    messages.addObject()
+                            .put("role", "tool")
+                            .put("tool_call_id", block.path("tool_use_id").asText())
+                            .put("content", result);
+                    prompt.append("tool: ").append(result).append('\n');
+                }
+                default ->
+                    throw invalid(
+                            "messages." + index + ".content." + b + ": block type '" + type
+                                    + "' is not supported by this gateway.",
+                            "messages");
+            }
+            b++;
+        }
+        if (text.isEmpty() && reasoning.isEmpty() && toolCalls.isEmpty()) {
+            return;
+        }
+        ObjectNode msg = messages.addObject();
+        msg.put("role", role);
+        msg.put("content", text.toString());
+        if (!reasoning.isEmpty()) {
+            msg.put("reasoning_content", reasoning.toString());
+        }
+        if (!toolCalls.isEmpty()) {
+            msg.set("tool_calls", toolCalls);
+        }
+        prompt.append(role).append(": ").append(text);
+        if (!toolCalls.isEmpty()) {
+            prompt.append(toolCalls);
+        }
+        prompt.append('\n');
+    }
+
+    private static void copy(ObjectNode in, ObjectNode out, String field) {
+        if (in.hasNonNull(field)) {
+            out.set(field, in.get(field));
+        }
+    }
+
+    static GatewayException.InvalidRequest invalid(String message, String param) {
+        return new GatewayException.InvalidRequest(message, param, "invalid_request");
+    }
+}

@@ -1,0 +1,412 @@
+package io.ascendant.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.billing.ledger.UsageEvent;
+import io.ascendant.billing.ledger.UsageStatus;
+import io.ascendant.gateway.admission.AdmissionControl;
+import io.ascendant.gateway.admission.AdmissionRequest;
+import io.ascendant.gateway.admission.AdmissionTicket;
+import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.gateway.dispatch.DispatchPlan;
+import io.ascendant.gateway.dispatch.Dispatcher;
+import io.ascendant.gateway.dispatch.PrefixHasher;
+import io.ascendant.gateway.error.ErrorRenderer;
+import io.ascendant.gateway.error.GatewayException;
+import io.ascendant.gateway.metering.TokenCounter;
+import io.ascendant.gateway.metering.UsageSink;
+import io.ascendant.gateway.streaming.StreamRelay;
+import io.ascendant.gateway.upstream.UpstreamCall;
+import io.ascendant.gateway.upstream.UpstreamClient;
+import io.ascendant.gateway.upstream.UpstreamException;
+import io.ascendant.gateway.upstream.UpstreamExchange;
+import io.ascendant.modelhost.api.HostContract;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.logging.Log;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.MDC;
+
+/**
+ * The data path of one tenant request, on its event loop from first byte to usage record:
+ *
+ * <pre>
+ * request id -> content type (415) -> body with limit (413) -> caller (401) -> JSON (400) -> protocol validation
+ * (400/404) -> admission (429) -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one
+ * usage record -> admission settle
+ * </pre>
+ *
+ * Spans: {@code gateway.authenticate}, {@code gateway.admission}, {@code gateway.dispatch}, {@code gateway.upstream}
+ * (children of the HTTP server span). Nothing here blocks: ledger writes happen in {@link UsageSink}.
+ */
+@ApplicationScoped
+public class DataPathPipeline {
+    private static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
+    private static final AttributeKey<String> TENANT = AttributeKey.stringKey("ascendant.tenant_id");
+    private static final AttributeKey<String> POD = AttributeKey.stringKey("ascendant.host_pod");
+    private static final AttributeKey<String> ACCELERATOR = AttributeKey.stringKey("ascendant.accelerator");
+    private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("ascendant.request_id");
+
+    @Inject
+    DataPathConfig config;
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @Inject
+    UpstreamClient upstream;
+
+    @Inject
+    AdmissionControl admission;
+
+    @Inject
+    UsageSink usageSink;
+
+    @Inject
+    TokenCounter tokenCounter;
+
+    @Inject
+    Tracer tracer;
+
+    /** Serves one request of the given protocol. */
+    public void handle(RoutingContext rc, TenantProtocol protocol) {
+        HttpServerRequest req = rc.request();
+        HttpServerResponse resp = rc.response();
+        RequestState st = new RequestState(RequestIds.acceptOrGenerate(req.getHeader(HostContract.HEADER_REQUEST_ID)));
+        st.counter = tokenCounter;
+        resp.putHeader(HostContract.HEADER_REQUEST_ID, st.requestId);
+        MDC.put("requestId", st.requestId);
+        Span.current().setAttribute(REQUEST_ID, st.requestId);
+        boolean anthropic = protocol.anthropicErrors();
+        try {
+            TenantCaller caller = authenticate(rc);
+            st.caller = caller;
+            String contentType = req.getHeader("content-type");
+            if (!isJson(contentType)) {
+                throw new GatewayException.UnsupportedMediaType(contentType);
+            }
+            long limit = config.limits().maxBodyBytes();
+            String length = req.getHeader("content-length");
+            if (length != null && parseLong(length) > limit) {
+                throw new GatewayException.PayloadTooLarge(limit);
+            }
+            Context ctx = Vertx.currentContext();
+            readBody(rc, limit).onComplete(ar -> {
+                if (ar.failed()) {
+                    fail(rc, st, ar.cause(), anthropic);
+                    return;
+                }
+                try {
+                    ObjectNode body = Json.parseObject(ar.result());
+                    st.prepared = protocol.prepare(body, caller);
+                    admit(rc, st, protocol, ctx);
+                } catch (RuntimeException e) {
+                    fail(rc, st, e, anthropic);
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(rc, st, e, anthropic);
+        }
+    }
+
+    private TenantCaller authenticate(RoutingContext rc) {
+        Span span = tracer.spanBuilder("gateway.authenticate").startSpan();
+        try {
+            SecurityIdentity identity = null;
+            if (rc.user() instanceof QuarkusHttpUser user) {
+                identity = user.getSecurityIdentity();
+            }
+            TenantCaller caller = CallerResolver.resolve(identity);
+            if (caller == null) {
+                span.setStatus(StatusCode.ERROR, "unauthenticated");
+                throw new GatewayException.Unauthenticated();
+            }
+            span.setAttribute(TENANT, caller.tenantId().toString());
+            return caller;
+        } finally {
+            span.end();
+        }
+    }
+
+    private void admit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
+        PreparedRequest p = st.prepared;
+        long promptEstimate = p.promptText().length() / 4 + 1;
+        Span span = tracer.spanBuilder("gateway.admission")
+                .setAttribute(MODEL, p.route().publicName())
+                .startSpan();
+        Uni<AdmissionTicket> admitted;
+        try {
+            admitted = admission.admit(new AdmissionRequest(
+                    st.requestId,
+                    st.caller.tenantId(),
+                    st.caller.projectId(),
+                    st.caller.keyId(),
+                    p.route().publicName(),
+                    p.route().priceTier(),
+                    promptEstimate,
+                    p.maxOutputTokens()));
+        } catch (RuntimeException e) {
+            span.end();
+            fail(rc, st, e, protocol.anthropicErrors());
+            return;
+        }
+        admitted.subscribe()
+                .with(
+                        ticket -> onContext(ctx, () -> {
+                            span.end();
+                            st.ticket = ticket;
+                            dispatch(rc, st, protocol, ctx, promptEstimate);
+                        }),
+                        failure -> onContext(ctx, () -> {
+                            span.setStatus(StatusCode.ERROR, "refused");
+                            span.end();
+                            fail(rc, st, failure, protocol.anthropicErrors());
+                        }));
+    }
+
+    private void dispatch(
+            RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx, long promptEstimate) {
+        PreparedRequest p = st.prepared;
+        boolean anthropic = protocol.anthropicErrors();
+        DispatchPlan plan;
+        Span span = tracer.spanBuilder("gateway.dispatch")
+                .setAttribute(MODEL, p.route().publicName())
+                .startSpan();
+        try {
+            DataPathConfig.Dispatch d = config.dispatch();
+            long[] hashes = PrefixHasher.hashes(
+                    p.route().upstreamModel(), p.promptText(), d.prefixBlockChars(), d.prefixMaxBlocks());
+            plan = dispatcher.plan(p.route(), hashes, promptEstimate + Math.min(p.maxOutputTokens(), 8192));
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getMessage());
+            span.end();
+            st.dispatched = true;
+            fail(rc, st, e, anthropic);
+            return;
+        }
+        span.end();
+        st.dispatched = true;
+        Span upstreamSpan = tracer.spanBuilder("gateway.upstream")
+                .setAttribute(MODEL, p.route().publicName())
+                .startSpan();
+        UpstreamCall call = new UpstreamCall(p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.requestId);
+        Cancellable[] pending = new Cancellable[1];
+        rc.response().closeHandler(v -> {
+            if (pending[0] != null && !st.finished.get()) {
+                pending[0].cancel(); // client left before the first byte: abort the host call
+                finish(st, UsageStatus.CANCELLED);
+            }
+        });
+        pending[0] = upstream.open(call, plan)
+                .subscribe()
+                .with(
+                        exchange -> onContext(ctx, () -> {
+                            pending[0] = null;
+                            st.pod = exchange.pod();
+                            st.podTokens = plan.tokens();
+                            exchange.pod().prefixIndex().addAll(plan.prefixHashes());
+                            upstreamSpan.setAttribute(POD, exchange.pod().baseUrl());
+                            upstreamSpan.setAttribute(
+                                    ACCELERATOR, exchange.pod().accelerator().name());
+                            if (st.finished.get()) {
+                                exchange.pod().release(plan.tokens());
+                                if (exchange.request() != null) {
+                                    exchange.request().reset();
+                                }
+                                upstreamSpan.end();
+                                return;
+                            }
+                            answer(rc, st, protocol, exchange, upstreamSpan);
+                        }),
+                        failure -> onContext(ctx, () -> {
+                            pending[0] = null;
+                            upstreamSpan.setStatus(StatusCode.ERROR, failure.getMessage());
+                            upstreamSpan.end();
+                            fail(rc, st, mapUpstreamFailure(failure, p), anthropic);
+                        }));
+    }
+
+    private void answer(
+            RoutingContext rc, RequestState st, TenantProtocol protocol, UpstreamExchange exchange, Span span) {
+        HttpServerResponse resp = rc.response();
+        if (exchange.status() == 200 && st.prepared.stream()) {
+            new StreamRelay(rc, st, protocol.transcoder(st), exchange, () -> {
+                        span.end();
+                    })
+                    .start(this::finish);
+            return;
+        }
+        try {
+            Buffer body = protocol.respond(st, exchange);
+            resp.setStatusCode(exchange.status()).putHeader("content-type", "application/json");
+            resp.end(body);
+            finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED);
+        } catch (RuntimeException e) {
+            fail(rc, st, e, protocol.anthropicErrors());
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Ends a request exactly once: releases the pod, hands one usage record to the ledger, settles admission. */
+    void finish(RequestState st, UsageStatus status) {
+        if (!st.finished.compareAndSet(false, true)) {
+            return;
+        }
+        if (st.pod != null) {
+            st.pod.release(st.podTokens);
+        }
+        AdmissionTicket ticket = st.ticket == null ? AdmissionTicket.NONE : st.ticket;
+        if (!st.dispatched || st.prepared == null) {
+            ticket.release();
+            return;
+        }
+        boolean nothing = !st.counts.reported() && !st.counts.outputSeen();
+        long hit = 0;
+        long miss = 0;
+        long completion = 0;
+        long reasoning = 0;
+        boolean countedByGateway = false;
+        if (!(status == UsageStatus.FAILED && nothing)) {
+            st.ensureCounted();
+            hit = st.counts.cacheHitTokens();
+            miss = st.counts.cacheMissTokens();
+            completion = st.counts.completionTokens();
+            reasoning = st.counts.reasoningTokens();
+            countedByGateway = !st.counts.reported();
+        }
+        UsageEvent event = new UsageEvent(
+                st.requestId,
+                st.caller.tenantId(),
+                st.caller.projectId(),
+                st.caller.keyId(),
+                st.prepared.route().publicName(),
+                st.pod == null ? null : st.pod.baseUrl(),
+                hit,
+                miss,
+                completion,
+                reasoning,
+                status,
+                countedByGateway,
+                st.startedAt,
+                Instant.now());
+        usageSink.submit(event);
+        try {
+            ticket.settle(event);
+        } catch (RuntimeException e) {
+            Log.errorf("Admission settle failed for request %s: %s", st.requestId, e.getMessage());
+        }
+    }
+
+    private void fail(RoutingContext rc, RequestState st, Throwable t, boolean anthropic) {
+        GatewayException e;
+        if (t instanceof GatewayException g) {
+            e = g;
+        } else {
+            Log.warnf(t, "Request %s failed unexpectedly", st.requestId);
+            e = new GatewayException.UpstreamFailure(502, "The request could not be completed.", "gateway_error");
+        }
+        if (e instanceof GatewayException.PayloadTooLarge) {
+            rc.response().putHeader("connection", "close");
+        }
+        ErrorRenderer.send(rc.response(), e, anthropic);
+        finish(st, UsageStatus.FAILED);
+    }
+
+    static GatewayException mapUpstreamFailure(Throwable t, PreparedRequest p) {
+        String model = p.route().publicName();
+        Throwable cause = t instanceof UpstreamException.NoPodLeft && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof GatewayException g) {
+            return g;
+        }
+        if (cause instanceof UpstreamException.Unavailable
+                || cause instanceof CircuitBreakerOpenException
+                || cause instanceof BulkheadException
+                || (cause == t && t instanceof UpstreamException.NoPodLeft)) {
+            return new GatewayException.NoCapacity(
+                    "No host for model `" + model + "` could take the request (all unavailable). Retry later.");
+        }
+        if (cause instanceof UpstreamException.Unreachable) {
+            return new GatewayException.UpstreamFailure(
+                    502, "No host for model `" + model + "` could be reached.", "upstream_unreachable");
+        }
+        if (cause instanceof UpstreamException.ServerError se) {
+            return new GatewayException.UpstreamFailure(
+                    502, "The model host failed (status " + se.status() + ").", "upstream_error");
+        }
+        if (cause instanceof TimeoutException) {
+            return new GatewayException.UpstreamFailure(
+                    504, "The model host did not answer in time.", "upstream_timeout");
+        }
+        return new GatewayException.UpstreamFailure(502, "The model host failed.", "upstream_error");
+    }
+
+    /** Reads the body up to {@code limit} bytes; fails with 413 beyond. */
+    private static Future<Buffer> readBody(RoutingContext rc, long limit) {
+        if (rc.body() != null && rc.body().available()) {
+            Buffer b = rc.body().buffer();
+            if (b != null && b.length() > limit) {
+                return Future.failedFuture(new GatewayException.PayloadTooLarge(limit));
+            }
+            return Future.succeededFuture(b == null ? Buffer.buffer() : b);
+        }
+        HttpServerRequest req = rc.request();
+        Promise<Buffer> promise = Promise.promise();
+        Buffer body = Buffer.buffer();
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > limit) {
+                req.handler(null);
+                promise.tryFail(new GatewayException.PayloadTooLarge(limit));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> promise.tryComplete(body));
+        req.exceptionHandler(promise::tryFail);
+        req.resume();
+        return promise.future();
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return type.equalsIgnoreCase("application/json") || type.toLowerCase().endsWith("+json");
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void onContext(Context ctx, Runnable r) {
+        if (ctx == null || Vertx.currentContext() == ctx) {
+            r.run();
+        } else {
+            ctx.runOnContext(v -> r.run());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.ascendant.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.gateway.catalogue.ModelRoute;
+
+/**
+ * A validated tenant request, translated for the hosts.
+ *
+ * @param route the resolved route
+ * @param requestedModel the model name as the tenant sent it (echoed back in answers)
+ * @param hostPath host path to call
+ * @param hostBody OpenAI-style body for the host (upstream model name, {@code stream_options.include_usage})
+ * @param stream whether the tenant asked for a stream
+ * @param clientWantsUsage whether the tenant asked for the usage chunk of a stream
+ * @param promptText the prompt as text, for prefix hashing and gateway-side token counting
+ * @param maxOutputTokens requested output limit (or the route's limit when absent)
+ */
+public record PreparedRequest(
+        ModelRoute route,
+        String requestedModel,
+        String hostPath,
+        ObjectNode hostBody,
+        boolean stream,
+        boolean clientWantsUsage,
+        String promptText,
+        long maxOutputTokens) {}

@@ -1,0 +1,53 @@
+package io.ascendant.gateway.api;
+
+import io.ascendant.gateway.admission.AdmissionTicket;
+import io.ascendant.gateway.dispatch.Pod;
+import io.ascendant.gateway.metering.UsageCounts;
+import java.time.Instant;
+
+/**
+ * Everything the gateway tracks about one data-path request from acceptance to its usage record. Confined to the
+ * request's event loop, except {@link #finished}, which is a once-only latch checked where callbacks may race (client
+ * disconnect against stream end).
+ */
+public final class RequestState {
+    final String requestId;
+    final Instant startedAt = Instant.now();
+    final UsageCounts counts = new UsageCounts();
+    TenantCaller caller;
+    PreparedRequest prepared;
+    io.ascendant.gateway.metering.TokenCounter counter;
+    AdmissionTicket ticket;
+    Pod pod;
+    long podTokens;
+    boolean dispatched;
+    final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+    RequestState(String requestId) {
+        this.requestId = requestId;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public PreparedRequest prepared() {
+        return prepared;
+    }
+
+    public UsageCounts counts() {
+        return counts;
+    }
+
+    /** True when the request already ended or the stream's terminal event was written. */
+    public boolean finishedOrDone(io.ascendant.gateway.streaming.StreamTranscoder transcoder) {
+        return finished.get() || transcoder.done();
+    }
+
+    /** When the host reported no usage, counts prompt and output with the gateway's tokenizer (marked as such). */
+    public void ensureCounted() {
+        if (!counts.reported() && prepared != null && counter != null) {
+            counts.countWith(counter, prepared.promptText());
+        }
+    }
+}

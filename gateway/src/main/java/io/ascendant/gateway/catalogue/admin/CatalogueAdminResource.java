@@ -1,0 +1,145 @@
+package io.ascendant.gateway.catalogue.admin;
+
+import io.ascendant.admin.problem.ProblemException;
+import io.ascendant.admin.tenancy.CurrentAdmin;
+import io.ascendant.gateway.catalogue.CatalogueRepository;
+import io.ascendant.tenancy.access.AdminRole;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The model catalogue admin API: public model routes and pools of model-host endpoints (static, DNS-discovered or
+ * registered here). Platform admins only; every change is audited and applies on every replica within seconds.
+ */
+@Path("/admin/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(AdminRole.PLATFORM_ADMIN)
+public class CatalogueAdminResource {
+
+    @Inject
+    CatalogueAdminService service;
+
+    @Inject
+    CurrentAdmin current;
+
+    @GET
+    @Path("models")
+    public List<CatalogueViews.ModelRouteView> routes() throws SQLException {
+        return service.routes();
+    }
+
+    @GET
+    @Path("models/{name}")
+    public CatalogueViews.ModelRouteView route(@PathParam("name") String name) throws SQLException {
+        return service.route(name).orElseThrow(() -> ProblemException.notFound("model '" + name + "'"));
+    }
+
+    /** Creates (201) or replaces (200) a route. */
+    @PUT
+    @Path("models/{name}")
+    public Response putRoute(
+            @PathParam("name") String name, @Valid @NotNull CatalogueViews.ModelRouteBody body, UriInfo uri)
+            throws SQLException {
+        boolean created = service.putRoute(current.actor(), name, body);
+        CatalogueViews.ModelRouteView view = service.route(name).orElseThrow();
+        return created
+                ? Response.created(uri.getAbsolutePath()).entity(view).build()
+                : Response.ok(view).build();
+    }
+
+    @DELETE
+    @Path("models/{name}")
+    public Response deleteRoute(@PathParam("name") String name) throws SQLException {
+        if (!service.deleteRoute(current.actor(), name)) {
+            throw ProblemException.notFound("admin-managed model '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("pools")
+    public List<CatalogueViews.PoolView> pools() throws SQLException {
+        return service.pools();
+    }
+
+    @GET
+    @Path("pools/{name}")
+    public CatalogueViews.PoolView pool(@PathParam("name") String name) throws SQLException {
+        return service.pools().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> ProblemException.notFound("pool '" + name + "'"));
+    }
+
+    /** Creates (201) or replaces (200) a pool. */
+    @PUT
+    @Path("pools/{name}")
+    public Response putPool(@PathParam("name") String name, @Valid @NotNull CatalogueViews.PoolBody body, UriInfo uri)
+            throws SQLException {
+        boolean created = service.putPool(current.actor(), name, body);
+        CatalogueViews.PoolView view = pool(name);
+        return created
+                ? Response.created(uri.getAbsolutePath()).entity(view).build()
+                : Response.ok(view).build();
+    }
+
+    @DELETE
+    @Path("pools/{name}")
+    public Response deletePool(@PathParam("name") String name) throws SQLException {
+        if (!service.deletePool(current.actor(), name)) {
+            throw ProblemException.notFound("admin-managed pool '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    /** Registers a model-host endpoint: 201 with its id. */
+    @POST
+    @Path("pools/{name}/endpoints")
+    public Response register(
+            @PathParam("name") String pool, @Valid @NotNull CatalogueViews.EndpointBody body, UriInfo uri)
+            throws SQLException {
+        CatalogueRepository.RegisteredEndpoint e = service.register(current.actor(), pool, body);
+        URI location = uri.getAbsolutePathBuilder().path(e.id().toString()).build();
+        return Response.created(location).entity(e).build();
+    }
+
+    /** Drains (no new requests) or undrains a registered endpoint. */
+    @PATCH
+    @Path("pools/{name}/endpoints/{id}")
+    public Response drain(
+            @PathParam("name") String pool, @PathParam("id") UUID id, @NotNull CatalogueViews.EndpointPatch body)
+            throws SQLException {
+        if (!service.setDraining(current.actor(), pool, id, body.draining())) {
+            throw ProblemException.notFound("endpoint " + id + " in pool '" + pool + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("pools/{name}/endpoints/{id}")
+    public Response deregister(@PathParam("name") String pool, @PathParam("id") UUID id) throws SQLException {
+        if (!service.deregister(current.actor(), pool, id)) {
+            throw ProblemException.notFound("endpoint " + id + " in pool '" + pool + "'");
+        }
+        return Response.noContent().build();
+    }
+}

@@ -1,0 +1,98 @@
+package io.ascendant.gateway.catalogue.admin;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Wire types of the catalogue admin API ({@code /admin/api/v1/models}, {@code /admin/api/v1/pools}). */
+public final class CatalogueViews {
+    private CatalogueViews() {}
+
+    /**
+     * Body of {@code PUT /admin/api/v1/models/{name}}.
+     *
+     * @param pool pool serving the model (must exist)
+     * @param aliases other public names
+     * @param priceTier billing price tier; default the public name
+     * @param upstreamModel model name sent to hosts; default the public name
+     * @param maxOutputTokens largest {@code max_tokens}; default 65536
+     * @param contextLength context window in tokens; default 1048576
+     */
+    public record ModelRouteBody(
+            @NotBlank String pool,
+            List<@Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$") String> aliases,
+            String priceTier,
+            String upstreamModel,
+            @Min(1) @Max(10_000_000) Long maxOutputTokens,
+            @Min(1) @Max(100_000_000) Long contextLength) {}
+
+    /** A route as admins see it; {@code source} is STATIC (configuration) or ADMIN (database). */
+    public record ModelRouteView(
+            String name,
+            List<String> aliases,
+            String priceTier,
+            String pool,
+            String upstreamModel,
+            long maxOutputTokens,
+            long contextLength,
+            String source) {}
+
+    /**
+     * Body of {@code PUT /admin/api/v1/pools/{name}}.
+     *
+     * @param accelerator CPU or ASCEND
+     * @param dns optional {@code host:port} for DNS / headless-service discovery
+     */
+    public record PoolBody(
+            @NotBlank @Pattern(regexp = "(?i)CPU|ASCEND", message = "must be CPU or ASCEND")
+            String accelerator,
+
+            @Pattern(regexp = "^[A-Za-z0-9.-]+:[0-9]{1,5}$", message = "must be host:port")
+            String dns) {}
+
+    /** A pool with its live endpoints. */
+    public record PoolView(String name, String accelerator, String dns, String source, List<EndpointView> endpoints) {}
+
+    /**
+     * One endpoint with the gateway's live view of it.
+     *
+     * @param id registration id (null for static and DNS endpoints)
+     * @param ready passes health checks
+     * @param circuit CLOSED, OPEN or HALF_OPEN
+     * @param waiting last sampled queue depth (-1 unknown)
+     * @param kvCacheUsage last sampled KV-cache use 0..1 (-1 unknown)
+     * @param inFlightRequests requests this replica has on it
+     */
+    public record EndpointView(
+            UUID id,
+            String baseUrl,
+            String accelerator,
+            boolean draining,
+            String source,
+            boolean ready,
+            String circuit,
+            double waiting,
+            double kvCacheUsage,
+            int inFlightRequests,
+            Instant registeredAt) {}
+
+    /**
+     * Body of {@code POST /admin/api/v1/pools/{name}/endpoints}.
+     *
+     * @param baseUrl {@code http(s)://host:port}
+     * @param accelerator CPU or ASCEND; default the pool's
+     */
+    public record EndpointBody(
+            @NotBlank @Pattern(regexp = "^https?://[^/\\s]+$", message = "must be http(s)://host:port")
+            String baseUrl,
+
+            @Pattern(regexp = "(?i)CPU|ASCEND", message = "must be CPU or ASCEND")
+            String accelerator) {}
+
+    /** Body of {@code PATCH /admin/api/v1/pools/{name}/endpoints/{id}}. */
+    public record EndpointPatch(boolean draining) {}
+}

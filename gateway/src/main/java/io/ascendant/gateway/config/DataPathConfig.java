@@ -1,0 +1,222 @@
+package io.ascendant.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Settings of the tenant data path ({@code gateway.*}): request limits, the upstream client's fault-tolerance
+ * policy, dispatch scoring, the model catalogue and metering. Every item has a default that suits a small cluster;
+ * tests shorten the timeouts.
+ */
+@ConfigMapping(prefix = "gateway")
+public interface DataPathConfig {
+
+    /** Request limits. */
+    Limits limits();
+
+    /** The upstream (model-host) client. */
+    Upstream upstream();
+
+    /** Pod selection. */
+    Dispatch dispatch();
+
+    /** Routes and pools. */
+    Catalogue catalogue();
+
+    /** Usage records. */
+    Metering metering();
+
+    interface Limits {
+        /** Largest accepted request body in bytes; larger bodies get 413. Default 4 MiB. */
+        @WithDefault("4194304")
+        int maxBodyBytes();
+
+        /**
+         * Request parameters the gateway rejects with 400 naming the parameter (OpenAI features the hosts do not
+         * implement).
+         */
+        @WithDefault("audio,modalities,prediction,web_search_options,functions,function_call,store,metadata")
+        List<String> unsupportedParameters();
+    }
+
+    interface Upstream {
+        /** TCP connect timeout to a pod. Default 2 s. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /**
+         * Time from sending a request to the first byte of the answer the gateway can forward: the first SSE event
+         * of a stream, or the whole body of a non-streamed answer (hosts send nothing before it is complete).
+         * Default 300 s.
+         */
+        @WithDefault("300s")
+        Duration firstByteTimeout();
+
+        /** Longest silence between two chunks of a stream after the first; then the stream fails. Default 60 s. */
+        @WithDefault("60s")
+        Duration streamIdleTimeout();
+
+        /** Further pods to try after a connection failure or a 503, before the first byte. Default 2. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** HTTP/1.1 connections kept per pod. Default 512. */
+        @WithDefault("512")
+        int connectionsPerPod();
+
+        /** Concurrent requests per pod (bulkhead); a full pod is skipped for the next. Default 1024. */
+        @WithDefault("1024")
+        int bulkheadPerPod();
+
+        /** Circuit breaker: calls in the rolling window. Default 10. */
+        @WithDefault("10")
+        int breakerWindow();
+
+        /** Circuit breaker: failure ratio in the window that opens the circuit. Default 0.5. */
+        @WithDefault("0.5")
+        double breakerFailureRatio();
+
+        /** Circuit breaker: how long the circuit stays open before a trial call. Default 5 s. */
+        @WithDefault("5s")
+        Duration breakerDelay();
+
+        /** Interval of the {@code /metrics} poll of every pod (load signals). Default 100 ms. */
+        @WithDefault("100ms")
+        Duration metricsInterval();
+
+        /** Interval of the {@code /health} poll of every pod. Default 1 s. */
+        @WithDefault("1s")
+        Duration healthInterval();
+
+        /** Consecutive failed health polls that mark a pod unhealthy. Default 2. */
+        @WithDefault("2")
+        int unhealthyAfter();
+    }
+
+    interface Dispatch {
+        /**
+         * {@code scored} (prefix affinity, load and in-flight tokens) or {@code round-robin} (only for comparison in
+         * benchmarks). Default scored.
+         */
+        @WithDefault("scored")
+        String strategy();
+
+        /** Load samples older than this count as saturation. Default 500 ms. */
+        @WithDefault("500ms")
+        Duration metricsStaleAfter();
+
+        /** A pod with at least this many waiting requests is saturated. Default 8. */
+        @WithDefault("8")
+        int saturationQueueDepth();
+
+        /** A pod at or above this KV-cache use (0..1) is saturated. Default 0.95. */
+        @WithDefault("0.95")
+        double saturationKvCache();
+
+        /** Tokens the gateway may have in flight to one pod before it counts as saturated. Default 2,000,000. */
+        @WithDefault("2000000")
+        long saturationInFlightTokens();
+
+        /** Characters per prefix block (about 16 tokens). Default 64. */
+        @WithDefault("64")
+        int prefixBlockChars();
+
+        /** Leading blocks hashed per prompt. Default 256. */
+        @WithDefault("256")
+        int prefixMaxBlocks();
+
+        /** Block hashes remembered per pod (power of two). Default 65536. */
+        @WithDefault("65536")
+        int prefixEntriesPerPod();
+
+        /** Score weight of the prefix-cache match fraction. Default 3. */
+        @WithDefault("3")
+        double weightPrefix();
+
+        /** Score weight of the (inverse) queue depth. Default 2. */
+        @WithDefault("2")
+        double weightQueue();
+
+        /** Score weight of the free KV cache. Default 2. */
+        @WithDefault("2")
+        double weightKvCache();
+
+        /** Score weight of the (inverse) tokens in flight from this gateway. Default 1. */
+        @WithDefault("1")
+        double weightInFlight();
+
+        /** {@code Retry-After} seconds sent with 429 when every pod is saturated. Default 1. */
+        @WithDefault("1")
+        int retryAfterSeconds();
+    }
+
+    interface Catalogue {
+        /** How often each replica checks the database for catalogue changes. Default 2 s. */
+        @WithDefault("2s")
+        Duration refreshInterval();
+
+        /** Whether the catalogue is also read from the database (admin-managed). Default true. */
+        @WithDefault("true")
+        boolean database();
+
+        /** Interval of DNS discovery for pools that use it. Default 5 s. */
+        @WithDefault("5s")
+        Duration dnsInterval();
+
+        /** Static model routes by public name. */
+        Map<String, StaticModel> models();
+
+        /** Static pools by name. */
+        Map<String, StaticPool> pools();
+    }
+
+    interface StaticModel {
+        /** Pool serving this model. */
+        String pool();
+
+        /** Other public names of the model. */
+        Optional<List<String>> aliases();
+
+        /** Price tier (billing); defaults to the public name. */
+        Optional<String> priceTier();
+
+        /** Model name sent to the hosts; defaults to the public name. */
+        Optional<String> upstreamModel();
+
+        /** Largest {@code max_tokens} a request may ask for. Default 65536. */
+        @WithDefault("65536")
+        long maxOutputTokens();
+
+        /** Context length reported by {@code /v1/models}. Default 1048576. */
+        @WithDefault("1048576")
+        long contextLength();
+    }
+
+    interface StaticPool {
+        /** Endpoint base URLs ({@code http://host:port}). */
+        Optional<List<String>> endpoints();
+
+        /** {@code host:port} of a DNS name (Kubernetes headless service) whose A records are the pods. */
+        Optional<String> dns();
+
+        /** Accelerator of the pool's pods: CPU or ASCEND. Default CPU. */
+        @WithDefault("CPU")
+        String accelerator();
+    }
+
+    interface Metering {
+        /** Attempts to hand one usage record to the ledger before it is logged as lost. Default 20. */
+        @WithDefault("20")
+        int maxAttempts();
+
+        /** Pause between attempts. Default 500 ms. */
+        @WithName("retry-delay")
+        @WithDefault("500ms")
+        Duration retryDelay();
+    }
+}

@@ -1,0 +1,117 @@
+package io.ascendant.gateway.dispatch;
+
+import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.modelhost.api.HostContract;
+import io.ascendant.modelhost.api.HostLoad;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Active health checking and load sampling of every pod. Two periodic timers on the event loop: every
+ * {@code gateway.upstream.metrics-interval} (100 ms) a {@code GET /metrics} per pod refreshes its {@link HostLoad};
+ * every {@code gateway.upstream.health-interval} (1 s) a {@code GET /health} per pod updates readiness. At most one
+ * poll of each kind per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
+ * saturation. Polls use their own small connection pool so that they never queue behind tenant traffic.
+ */
+@ApplicationScoped
+public class HostPoller {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    DataPathConfig config;
+
+    @Inject
+    PodRegistry registry;
+
+    private HttpClient client;
+    private long metricsTimer = -1;
+    private long healthTimer = -1;
+
+    void onStart(@Observes StartupEvent ev) {
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(2)
+                .setKeepAlive(true)
+                .setConnectTimeout((int) config.upstream().connectTimeout().toMillis())
+                .setIdleTimeout(30)
+                .setName("gateway-host-poller"));
+        metricsTimer = vertx.setPeriodic(
+                Math.max(10, config.upstream().metricsInterval().toMillis()), id -> pollMetrics());
+        healthTimer = vertx.setPeriodic(
+                Math.max(10, config.upstream().healthInterval().toMillis()), id -> pollHealth());
+        pollHealth();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        vertx.cancelTimer(metricsTimer);
+        vertx.cancelTimer(healthTimer);
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** Polls the health of every pod now (tests use it to avoid waiting for the interval). */
+    public void pollHealthNow() {
+        pollHealth();
+    }
+
+    private void pollMetrics() {
+        long timeout = Math.max(50, config.upstream().metricsInterval().toMillis() * 5);
+        for (Pod pod : registry.all()) {
+            if (!pod.pollsInFlight.compareAndSet(0, 1)) {
+                continue;
+            }
+            client.request(options(pod, HostContract.METRICS, timeout))
+                    .compose(req -> req.send())
+                    .compose(resp -> resp.statusCode() == 200
+                            ? resp.body()
+                            : io.vertx.core.Future.failedFuture("status " + resp.statusCode()))
+                    .onComplete(ar -> {
+                        pod.pollsInFlight.set(0);
+                        if (ar.succeeded()) {
+                            HostLoad load = HostLoad.parsePrometheus(ar.result().toString());
+                            if (load.complete()) {
+                                pod.load(load, System.nanoTime());
+                            }
+                        }
+                    });
+        }
+    }
+
+    private void pollHealth() {
+        long timeout = Math.max(100, config.upstream().healthInterval().toMillis());
+        for (Pod pod : registry.all()) {
+            client.request(options(pod, HostContract.HEALTH, timeout))
+                    .compose(req -> req.send())
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result().statusCode() == 200) {
+                            pod.healthOk();
+                        } else {
+                            pod.healthFailed();
+                        }
+                        if (ar.succeeded()) {
+                            ar.result().body(); // drain so the connection returns to the pool
+                        }
+                    });
+        }
+    }
+
+    private static RequestOptions options(Pod pod, String path, long timeoutMs) {
+        return new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(pod.host())
+                .setPort(pod.port())
+                .setSsl(pod.ssl())
+                .setURI(path)
+                .setTimeout(timeoutMs);
+    }
+}

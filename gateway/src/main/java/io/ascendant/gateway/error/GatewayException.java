@@ -1,0 +1,152 @@
+package io.ascendant.gateway.error;
+
+/**
+ * A failure the gateway answers with a precise, client-facing error. Each subtype fixes the HTTP status; the
+ * renderers ({@link ErrorRenderer}) turn it into the OpenAI or the Anthropic error shape. Messages name what was wrong
+ * and the limit; they never carry keys, prompt text or class names.
+ */
+public abstract sealed class GatewayException extends RuntimeException
+        permits GatewayException.InvalidRequest,
+                GatewayException.ModelNotFound,
+                GatewayException.PayloadTooLarge,
+                GatewayException.UnsupportedMediaType,
+                GatewayException.Unauthenticated,
+                GatewayException.RateLimited,
+                GatewayException.NoCapacity,
+                GatewayException.UpstreamFailure {
+
+    private final String param;
+    private final String code;
+
+    GatewayException(String message, String param, String code) {
+        super(message, null, false, false);
+        this.param = param;
+        this.code = code;
+    }
+
+    /** HTTP status of the answer. */
+    public abstract int status();
+
+    /** The request parameter at fault, or null. */
+    public String param() {
+        return param;
+    }
+
+    /** Machine-readable code (OpenAI's {@code error.code}), or null. */
+    public String code() {
+        return code;
+    }
+
+    /** 400: the request is malformed, names an unsupported parameter or exceeds a limit. */
+    public static final class InvalidRequest extends GatewayException {
+        public InvalidRequest(String message, String param, String code) {
+            super(message, param, code);
+        }
+
+        @Override
+        public int status() {
+            return 400;
+        }
+    }
+
+    /** 404: the model does not exist or the key may not use it (the two are not told apart). */
+    public static final class ModelNotFound extends GatewayException {
+        public ModelNotFound(String model) {
+            super(
+                    "The model `" + model + "` does not exist or you do not have access to it.",
+                    "model",
+                    "model_not_found");
+        }
+
+        @Override
+        public int status() {
+            return 404;
+        }
+    }
+
+    /** 413: the body is larger than {@code gateway.limits.max-body-bytes}. */
+    public static final class PayloadTooLarge extends GatewayException {
+        public PayloadTooLarge(long limitBytes) {
+            super("Request body exceeds the limit of " + limitBytes + " bytes.", null, "request_too_large");
+        }
+
+        @Override
+        public int status() {
+            return 413;
+        }
+    }
+
+    /** 415: the body is not declared as JSON. */
+    public static final class UnsupportedMediaType extends GatewayException {
+        public UnsupportedMediaType(String contentType) {
+            super(
+                    "Content-Type must be application/json, got "
+                            + (contentType == null ? "none" : "`" + contentType + "`") + ".",
+                    null,
+                    "unsupported_media_type");
+        }
+
+        @Override
+        public int status() {
+            return 415;
+        }
+    }
+
+    /** 401: no valid API key. */
+    public static final class Unauthenticated extends GatewayException {
+        public Unauthenticated() {
+            super("Missing or invalid API key.", null, "invalid_api_key");
+        }
+
+        @Override
+        public int status() {
+            return 401;
+        }
+    }
+
+    /** 429: admission refused or every pod is saturated; carries {@code Retry-After}. */
+    public static final class RateLimited extends GatewayException {
+        private final int retryAfterSeconds;
+
+        public RateLimited(String message, String code, int retryAfterSeconds) {
+            super(message, null, code);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public int retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+
+        @Override
+        public int status() {
+            return 429;
+        }
+    }
+
+    /** 503: no pod of the model's pool is ready. */
+    public static final class NoCapacity extends GatewayException {
+        public NoCapacity(String message) {
+            super(message, null, "no_ready_host");
+        }
+
+        @Override
+        public int status() {
+            return 503;
+        }
+    }
+
+    /** 502 or 504: the host failed or did not answer in time before anything reached the client. */
+    public static final class UpstreamFailure extends GatewayException {
+        private final int status;
+
+        public UpstreamFailure(int status, String message, String code) {
+            super(message, null, code);
+            this.status = status;
+        }
+
+        @Override
+        public int status() {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.ascendant.gateway.metering;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Token usage of one request as it accumulates: the host's {@code usage} object when it sends one, and the
+ * generated text so that the gateway can count tokens itself when the host does not. Single-threaded (the request's
+ * event loop).
+ *
+ * <p>Host fields read (contract 3): {@code prompt_tokens}, {@code completion_tokens},
+ * {@code prompt_cache_hit_tokens} / {@code prompt_cache_miss_tokens} (DeepSeek), otherwise
+ * {@code prompt_tokens_details.cached_tokens} (null counts as 0), and
+ * {@code completion_tokens_details.reasoning_tokens}.
+ */
+public final class UsageCounts {
+    private static final int MAX_TEXT_CHARS = 16 * 1024 * 1024;
+
+    private boolean reported;
+    private long promptTokens;
+    private long cacheHitTokens;
+    private long completionTokens;
+    private long reasoningTokens;
+    private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private boolean outputSeen;
+
+    /** Takes a host {@code usage} object (ignored when null or not an object). */
+    public void report(JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return;
+        }
+        reported = true;
+        promptTokens = usage.path("prompt_tokens").asLong(0);
+        completionTokens = usage.path("completion_tokens").asLong(0);
+        JsonNode hit = usage.get("prompt_cache_hit_tokens");
+        if (hit != null && hit.isNumber()) {
+            cacheHitTokens = hit.asLong();
+        } else {
+            cacheHitTokens =
+                    usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+        }
+        cacheHitTokens = Math.min(Math.max(0, cacheHitTokens), promptTokens);
+        reasoningTokens = Math.min(
+                completionTokens,
+                Math.max(
+                        0,
+                        usage.path("completion_tokens_details")
+                                .path("reasoning_tokens")
+                                .asLong(0)));
+    }
+
+    /** Notes generated answer text (content, tool-call arguments). */
+    public void content(String text) {
+        if (text != null && !text.isEmpty()) {
+            outputSeen = true;
+            if (content.length() < MAX_TEXT_CHARS) {
+                content.append(text);
+            }
+        }
+    }
+
+    /** Notes generated reasoning text. */
+    public void reasoning(String text) {
+        if (text != null && !text.isEmpty()) {
+            outputSeen = true;
+            if (reasoning.length() < MAX_TEXT_CHARS) {
+                reasoning.append(text);
+            }
+        }
+    }
+
+    /** Whether the host reported usage. */
+    public boolean reported() {
+        return reported;
+    }
+
+    /** Whether any output text was seen. */
+    public boolean outputSeen() {
+        return outputSeen;
+    }
+
+    /**
+     * Fills the counts from the generated text when the host did not report usage.
+     *
+     * @param promptText the prompt as rendered for prefix hashing
+     * @param counter the tokenizer
+     */
+    public void countWith(TokenCounter counter, String promptText) {
+        if (reported) {
+            return;
+        }
+        promptTokens = counter.count(promptText);
+        cacheHitTokens = 0;
+        reasoningTokens = counter.count(reasoning.toString());
+        completionTokens = reasoningTokens + counter.count(content.toString());
+    }
+
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    public long cacheHitTokens() {
+        return cacheHitTokens;
+    }
+
+    public long cacheMissTokens() {
+        return promptTokens - cacheHitTokens;
+    }
+
+    public long completionTokens() {
+        return completionTokens;
+    }
+
+    public long reasoningTokens() {
+        return reasoningTokens;
+    }
+
+    /** Writes the counts as an OpenAI/DeepSeek usage object into {@code usage}. */
+    public ObjectNode writeOpenAi(ObjectNode usage) {
+        usage.put("prompt_tokens", promptTokens);
+        usage.put("completion_tokens", completionTokens);
+        usage.put("total_tokens", promptTokens + completionTokens);
+        usage.put("prompt_cache_hit_tokens", cacheHitTokens);
+        usage.put("prompt_cache_miss_tokens", cacheMissTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", cacheHitTokens);
+        usage.putObject("completion_tokens_details").put("reasoning_tokens", reasoningTokens);
+        return usage;
+    }
+}

@@ -1,0 +1,205 @@
+package io.ascendant.gateway.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.gateway.api.Json;
+import io.ascendant.gateway.api.PreparedRequest;
+import io.ascendant.gateway.api.RequestState;
+import io.ascendant.gateway.api.TenantCaller;
+import io.ascendant.gateway.api.TenantProtocol;
+import io.ascendant.gateway.catalogue.ModelCatalogue;
+import io.ascendant.gateway.catalogue.ModelRoute;
+import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.gateway.error.GatewayException;
+import io.ascendant.gateway.metering.UsageCounts;
+import io.ascendant.gateway.streaming.StreamTranscoder;
+import io.ascendant.gateway.upstream.UpstreamExchange;
+import io.ascendant.modelhost.api.HostContract;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * OpenAI's {@code /v1/chat/completions} and {@code /v1/completions}, passed to hosts that speak the same API. The
+ * body goes through almost unchanged: DeepSeek extensions ({@code thinking}, {@code reasoning_effort},
+ * {@code reasoning_content} in messages) pass as they are; the gateway only swaps in the upstream model name and, for
+ * streams, always asks for the usage chunk. Answers come back with the tenant's model name, reasoning under
+ * {@code reasoning_content} (hosts that say {@code reasoning} are renamed) and a usage object with DeepSeek's cache
+ * fields.
+ */
+public final class OpenAiProtocol implements TenantProtocol {
+    private final boolean chat;
+    private final ModelCatalogue catalogue;
+    private final DataPathConfig config;
+
+    /** @param chat true for chat completions, false for legacy completions */
+    public OpenAiProtocol(boolean chat, ModelCatalogue catalogue, DataPathConfig config) {
+        this.chat = chat;
+        this.catalogue = catalogue;
+        this.config = config;
+    }
+
+    @Override
+    public boolean anthropicErrors() {
+        return false;
+    }
+
+    @Override
+    public PreparedRequest prepare(ObjectNode body, TenantCaller caller) {
+        ModelRoute route = OpenAiValidation.resolveModel(body.get("model"), caller, catalogue);
+        String requested = body.get("model").asText();
+        OpenAiValidation.rejectUnsupported(body, config.limits().unsupportedParameters());
+        long maxTokens = OpenAiValidation.maxTokens(body, "max_tokens", route);
+        if (chat) {
+            long mct = OpenAiValidation.maxTokens(body, "max_completion_tokens", route);
+            maxTokens = Math.max(maxTokens, mct);
+        }
+        boolean stream = OpenAiValidation.bool(body.get("stream"), "stream");
+        boolean wantsUsage = false;
+        JsonNode so = body.get(HostContract.STREAM_OPTIONS);
+        if (so != null && !so.isNull()) {
+            if (!so.isObject()) {
+                throw new GatewayException.InvalidRequest(
+                        "'stream_options' must be an object.", "stream_options", "invalid_type");
+            }
+            wantsUsage = OpenAiValidation.bool(so.get(HostContract.INCLUDE_USAGE), "stream_options.include_usage");
+        }
+        String prompt = chat ? chatPrompt(body) : completionPrompt(body);
+        body.put("model", route.upstreamModel());
+        if (stream) {
+            ObjectNode options = so instanceof ObjectNode o ? o : body.putObject(HostContract.STREAM_OPTIONS);
+            options.put(HostContract.INCLUDE_USAGE, true);
+        }
+        return new PreparedRequest(
+                route,
+                requested,
+                chat ? HostContract.CHAT_COMPLETIONS : HostContract.COMPLETIONS,
+                body,
+                stream,
+                wantsUsage,
+                prompt,
+                maxTokens > 0 ? maxTokens : Math.min(route.maxOutputTokens(), chat ? 4096 : 16));
+    }
+
+    private static String chatPrompt(ObjectNode body) {
+        JsonNode messages = body.get("messages");
+        if (messages == null || messages.isNull()) {
+            throw new GatewayException.InvalidRequest(
+                    "Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw new GatewayException.InvalidRequest(
+                    "'messages' must be a non-empty array.", "messages", "invalid_value");
+        }
+        StringBuilder sb = new StringBuilder();
+        JsonNode tools = body.get("tools");
+        if (tools != null && tools.isArray()) {
+            sb.append(tools).append('\n');
+        }
+        int i = 0;
+        for (JsonNode m : messages) {
+            if (!m.isObject() || !m.path("role").isTextual()) {
+                throw new GatewayException.InvalidRequest(
+                        "'messages[" + i + "]' must be an object with a string 'role'.",
+                        "messages[" + i + "]",
+                        "invalid_value");
+            }
+            sb.append(m.get("role").asText()).append(": ");
+            sb.append(Json.text(m.get("content")));
+            JsonNode calls = m.get("tool_calls");
+            if (calls != null && calls.isArray()) {
+                sb.append(calls);
+            }
+            sb.append('\n');
+            i++;
+        }
+        return sb.toString();
+    }
+
+    private static String completionPrompt(ObjectNode body) {
+        JsonNode prompt = body.get("prompt");
+        if (prompt == null || prompt.isNull()) {
+            throw new GatewayException.InvalidRequest(
+                    "Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
+        }
+        if (prompt.isTextual()) {
+            return prompt.asText();
+        }
+        if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
+            return prompt.get(0).asText();
+        }
+        throw new GatewayException.InvalidRequest(
+                "'prompt' must be a string (batched and token-id prompts are not supported).",
+                "prompt",
+                "invalid_value");
+    }
+
+    @Override
+    public Buffer respond(RequestState state, UpstreamExchange exchange) {
+        if (exchange.status() != 200) {
+            return hostError(exchange);
+        }
+        ObjectNode answer = Json.parseHost(exchange.body());
+        if (answer == null) {
+            throw new GatewayException.UpstreamFailure(
+                    502, "The model host returned an answer that is not JSON.", "upstream_invalid_response");
+        }
+        UsageCounts counts = state.counts();
+        answer.put("model", state.prepared().requestedModel());
+        for (JsonNode choice : answer.path("choices")) {
+            if (chat) {
+                JsonNode message = choice.get("message");
+                if (message instanceof ObjectNode m) {
+                    renameReasoning(m);
+                    counts.reasoning(textOrNull(m.get("reasoning_content")));
+                    counts.content(textOrNull(m.get("content")));
+                    for (JsonNode call : m.path("tool_calls")) {
+                        counts.content(call.path("function").path("name").asText(""));
+                        counts.content(call.path("function").path("arguments").asText(""));
+                    }
+                }
+            } else {
+                counts.content(textOrNull(choice.get("text")));
+            }
+        }
+        counts.report(answer.get("usage"));
+        if (!counts.reported()) {
+            state.ensureCounted();
+        }
+        counts.writeOpenAi(answer.putObject("usage"));
+        return Json.buffer(answer);
+    }
+
+    /** A host 4xx: forwarded as the host wrote it when it is an OpenAI error, otherwise wrapped. */
+    static Buffer hostError(UpstreamExchange exchange) {
+        ObjectNode parsed = Json.parseHost(exchange.body());
+        if (parsed != null && parsed.get("error") instanceof ObjectNode) {
+            return exchange.body();
+        }
+        String detail = parsed != null && parsed.hasNonNull("message")
+                ? parsed.get("message").asText()
+                : "The model host rejected the request (status " + exchange.status() + ").";
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", detail);
+        error.put("type", exchange.status() == 429 ? "rate_limit_error" : "invalid_request_error");
+        error.putNull("param");
+        error.putNull("code");
+        return Json.buffer(root);
+    }
+
+    /** Hosts such as newer vLLM name the field {@code reasoning}; tenants always get {@code reasoning_content}. */
+    static void renameReasoning(ObjectNode messageOrDelta) {
+        JsonNode reasoning = messageOrDelta.remove("reasoning");
+        if (reasoning != null && !messageOrDelta.has("reasoning_content")) {
+            messageOrDelta.set("reasoning_content", reasoning);
+        }
+    }
+
+    static String textOrNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    @Override
+    public StreamTranscoder transcoder(RequestState state) {
+        return new OpenAiStreamTranscoder(state, chat);
+    }
+}

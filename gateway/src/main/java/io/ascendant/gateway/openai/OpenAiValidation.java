@@ -1,0 +1,87 @@
+package io.ascendant.gateway.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.gateway.api.TenantCaller;
+import io.ascendant.gateway.catalogue.ModelCatalogue;
+import io.ascendant.gateway.catalogue.ModelRoute;
+import io.ascendant.gateway.error.GatewayException;
+import java.util.List;
+
+/** Checks shared by the OpenAI-style endpoints (and reused for Anthropic). */
+public final class OpenAiValidation {
+    private OpenAiValidation() {}
+
+    /** Resolves {@code model}: 400 when missing, 404 when unknown or not allowed for the key. */
+    public static ModelRoute resolveModel(JsonNode model, TenantCaller caller, ModelCatalogue catalogue) {
+        if (model == null || model.isNull()) {
+            throw new GatewayException.InvalidRequest(
+                    "Missing required parameter: 'model'.", "model", "missing_required_parameter");
+        }
+        if (!model.isTextual() || model.asText().isBlank()) {
+            throw new GatewayException.InvalidRequest("'model' must be a non-empty string.", "model", "invalid_type");
+        }
+        String name = model.asText();
+        ModelRoute route = catalogue.resolve(name).orElseThrow(() -> new GatewayException.ModelNotFound(name));
+        if (!ModelCatalogue.allows(caller.allowedModels(), route)) {
+            throw new GatewayException.ModelNotFound(name);
+        }
+        return route;
+    }
+
+    /**
+     * Reads an output limit parameter: 400 when not a positive integer or above the route's limit.
+     *
+     * @return the value, or -1 when absent
+     */
+    public static long maxTokens(ObjectNode body, String param, ModelRoute route) {
+        JsonNode v = body.get(param);
+        if (v == null || v.isNull()) {
+            return -1;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 1) {
+            throw new GatewayException.InvalidRequest(
+                    "'" + param + "' must be a positive integer.", param, "invalid_value");
+        }
+        long n = v.asLong();
+        if (!v.canConvertToLong() || n > route.maxOutputTokens()) {
+            throw new GatewayException.InvalidRequest(
+                    "'" + param + "' is too large: " + v.asText() + ". Model `" + route.publicName()
+                            + "` supports at most " + route.maxOutputTokens() + " output tokens.",
+                    param,
+                    "max_tokens_exceeded");
+        }
+        return n;
+    }
+
+    /** 400 naming the first parameter of {@code unsupported} that the body sets (non-null). */
+    public static void rejectUnsupported(ObjectNode body, List<String> unsupported) {
+        for (String p : unsupported) {
+            JsonNode v = body.get(p);
+            if (v != null && !v.isNull()) {
+                throw new GatewayException.InvalidRequest(
+                        "Unsupported parameter: '" + p + "' is not supported by this gateway.",
+                        p,
+                        "unsupported_parameter");
+            }
+        }
+        JsonNode n = body.get("n");
+        if (n != null && !n.isNull() && (!n.isIntegralNumber() || n.asLong() != 1)) {
+            throw new GatewayException.InvalidRequest(
+                    "Unsupported parameter: 'n' must be 1; several choices per request are not supported.",
+                    "n",
+                    "unsupported_parameter");
+        }
+    }
+
+    /** Reads an optional boolean; 400 when present with another type. */
+    public static boolean bool(JsonNode v, String param) {
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new GatewayException.InvalidRequest("'" + param + "' must be a boolean.", param, "invalid_type");
+        }
+        return v.asBoolean();
+    }
+}

@@ -1,0 +1,126 @@
+package io.ascendant.gateway.streaming;
+
+import io.ascendant.billing.ledger.UsageStatus;
+import io.ascendant.gateway.api.RequestState;
+import io.ascendant.gateway.upstream.UpstreamExchange;
+import io.ascendant.modelhost.api.HostContract;
+import io.quarkus.logging.Log;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Relays one host SSE stream to the tenant, event by event, without holding the answer:
+ *
+ * <ul>
+ *   <li><b>Back-pressure</b>: when the tenant's socket write queue is full the host stream is paused and resumed on
+ *       drain, so a slow client slows the host read instead of filling memory.
+ *   <li><b>Client disconnect</b> resets the host request at once (the host aborts generation and frees its KV
+ *       cache); the request is recorded as CANCELLED with the output produced so far.
+ *   <li><b>Host death</b> (connection lost, idle timeout) after the first byte: the tenant gets an error event and a
+ *       properly ended stream; recorded as FAILED_AFTER_PARTIAL_OUTPUT (or FAILED without output). The pod is
+ *       ejected until its next good health check. Never retried: bytes already reached the client.
+ * </ul>
+ *
+ * Runs on the request's event loop.
+ */
+public final class StreamRelay {
+    private final RoutingContext rc;
+    private final RequestState state;
+    private final StreamTranscoder transcoder;
+    private final UpstreamExchange exchange;
+    private final Runnable onClose;
+    private final SseParser parser = new SseParser();
+    private boolean ended;
+
+    public StreamRelay(
+            RoutingContext rc,
+            RequestState state,
+            StreamTranscoder transcoder,
+            UpstreamExchange exchange,
+            Runnable onClose) {
+        this.rc = rc;
+        this.state = state;
+        this.transcoder = transcoder;
+        this.exchange = exchange;
+        this.onClose = onClose;
+    }
+
+    /** Sends the head and the first chunk, then relays until the end. {@code finish} is called exactly once. */
+    public void start(BiConsumer<RequestState, UsageStatus> finish) {
+        HttpServerResponse resp = rc.response();
+        HttpClientResponse up = exchange.response();
+        resp.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("content-type", "text/event-stream; charset=utf-8")
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no")
+                .putHeader(HostContract.HEADER_REQUEST_ID, state.requestId());
+        Consumer<Buffer> out = b -> {
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            resp.write(b);
+            if (up != null && resp.writeQueueFull()) {
+                up.pause();
+                resp.drainHandler(v -> up.resume());
+            }
+        };
+        resp.closeHandler(v -> {
+            if (!state.finishedOrDone(transcoder)) {
+                if (exchange.request() != null) {
+                    exchange.request().reset();
+                }
+                Log.debugf("Client closed stream of request %s; host request cancelled", state.requestId());
+                end(finish, UsageStatus.CANCELLED);
+            }
+        });
+        parser.feed(exchange.body(), data -> transcoder.onData(data, out));
+        if (exchange.ended() || up == null) {
+            complete(finish, out);
+            return;
+        }
+        up.handler(chunk -> parser.feed(chunk, data -> transcoder.onData(data, out)));
+        up.endHandler(v -> complete(finish, out));
+        up.exceptionHandler(t -> {
+            if (transcoder.done()) {
+                complete(finish, out);
+                return;
+            }
+            Log.warnf(
+                    "Host %s failed mid-stream for request %s: %s", exchange.pod(), state.requestId(), t.getMessage());
+            exchange.pod().ejectUntilHealthy();
+            transcoder.onFailure("The model host failed mid-stream; the answer is incomplete.", out);
+            if (!resp.ended() && !resp.closed()) {
+                resp.end();
+            }
+            end(
+                    finish,
+                    state.counts().outputSeen() || state.counts().reported()
+                            ? UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT
+                            : UsageStatus.FAILED);
+        });
+        up.resume();
+    }
+
+    private void complete(BiConsumer<RequestState, UsageStatus> finish, Consumer<Buffer> out) {
+        transcoder.onEnd(out);
+        HttpServerResponse resp = rc.response();
+        if (!resp.ended() && !resp.closed()) {
+            resp.end();
+        }
+        end(finish, UsageStatus.COMPLETED);
+    }
+
+    private void end(BiConsumer<RequestState, UsageStatus> finish, UsageStatus status) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        finish.accept(state, status);
+        onClose.run();
+    }
+}

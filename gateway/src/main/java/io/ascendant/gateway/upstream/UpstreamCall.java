@@ -1,0 +1,13 @@
+package io.ascendant.gateway.upstream;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One request to send to a host.
+ *
+ * @param path host path ({@code /v1/chat/completions} or {@code /v1/completions})
+ * @param body the JSON body, already rewritten for the host (upstream model name, {@code stream_options})
+ * @param stream true for SSE
+ * @param requestId propagated as {@code x-request-id}
+ */
+public record UpstreamCall(String path, Buffer body, boolean stream, String requestId) {}

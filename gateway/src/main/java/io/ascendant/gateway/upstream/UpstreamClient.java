@@ -1,0 +1,267 @@
+package io.ascendant.gateway.upstream;
+
+import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.gateway.dispatch.DispatchPlan;
+import io.ascendant.gateway.dispatch.Pod;
+import io.ascendant.gateway.dispatch.PodRegistry;
+import io.ascendant.modelhost.api.HostContract;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Inject;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * The one client the gateway uses to talk to model hosts, decorated with SmallRye Fault Tolerance.
+ *
+ * <p><b>Policy.</b> {@link #open} covers only the part of an exchange before the first byte reaches the tenant: for
+ * a stream, until the first SSE chunk; for a non-streamed answer, until the whole body (hosts send nothing before it
+ * is complete). Inside that window, and only there, failures may be retried, because nothing has been forwarded:
+ *
+ * <ul>
+ *   <li><b>Connect timeout</b> ({@code gateway.upstream.connect-timeout}) on the Vert.x client and <b>first-byte
+ *       timeout</b> ({@code first-byte-timeout}) as the per-pod guard's {@code Timeout}.
+ *   <li><b>Retry</b> (outer guard): only {@link UpstreamException.Unreachable} (connection refused/reset, connect
+ *       timeout) and {@link UpstreamException.Unavailable} (503), plus a pod whose breaker is open or whose bulkhead
+ *       is full; each attempt takes the <em>next</em> pod of the {@link DispatchPlan}, never the same one, at most
+ *       {@code max-retries} times. Timeouts and other 5xx are not retried: the host may have done the work.
+ *   <li><b>Circuit breaker per pod</b>: opens when {@code breaker-failure-ratio} of the last {@code breaker-window}
+ *       calls failed (unreachable, 5xx, timeout); a tenant's 4xx is returned as a normal answer and so never counts.
+ *       Open circuits are also filtered out by the dispatcher (state mirrored onto {@link Pod#circuit}).
+ *   <li><b>Bulkhead per pod</b> ({@code bulkhead-per-pod}) on concurrent opens; a full pod is skipped for the next.
+ *   <li><b>Passive ejection</b>: an unreachable pod leaves rotation until its next good health poll ({@link
+ *       io.ascendant.gateway.dispatch.HostPoller} does the active part).
+ * </ul>
+ *
+ * After {@link #open} returns, a stream is never retried: mid-stream failures end the tenant's stream with an error
+ * event (see {@code io.ascendant.gateway.streaming}).
+ */
+@ApplicationScoped
+public class UpstreamClient {
+    private static final TypeLiteral<Uni<UpstreamExchange>> EXCHANGE = new TypeLiteral<>() {};
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    DataPathConfig config;
+
+    private HttpClient client;
+    private Guard retry;
+    private final Map<Pod, Guard> podGuards = new ConcurrentHashMap<>();
+
+    void onStart(@Observes StartupEvent ev) {
+        DataPathConfig.Upstream u = config.upstream();
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(u.connectionsPerPod())
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) u.connectTimeout().toMillis())
+                .setMaxWaitQueueSize(-1)
+                .setName("gateway-upstream"));
+        retry = Guard.create()
+                .withDescription("gateway upstream: retry on another pod")
+                .withRetry()
+                .maxRetries(u.maxRetries())
+                .delay(0, ChronoUnit.MILLIS)
+                .retryOn(List.of(
+                        UpstreamException.Unreachable.class,
+                        UpstreamException.Unavailable.class,
+                        CircuitBreakerOpenException.class,
+                        BulkheadException.class))
+                .done()
+                .build();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    void onPodRemoved(@Observes PodRegistry.PodRemoved ev) {
+        podGuards.remove(ev.pod());
+    }
+
+    /** Forgets every pod's breaker and bulkhead state (operations and tests; new guards start closed). */
+    public void resetGuards() {
+        podGuards.keySet().forEach(p -> p.circuit(io.smallrye.faulttolerance.api.CircuitBreakerState.CLOSED));
+        podGuards.clear();
+    }
+
+    /**
+     * Sends {@code call} to the plan's pods in order until one answers with something forwardable.
+     *
+     * @return the exchange of the pod that answered; fails with {@link UpstreamException.NoPodLeft} (cause: the last
+     *     failure), {@link UpstreamException.ServerError} or {@link TimeoutException}
+     */
+    public Uni<UpstreamExchange> open(UpstreamCall call, DispatchPlan plan) {
+        Throwable[] last = new Throwable[1];
+        return retry.get(
+                        () -> {
+                            Pod pod = plan.nextPod();
+                            if (pod == null) {
+                                return Uni.createFrom().failure(new UpstreamException.NoPodLeft(last[0]));
+                            }
+                            // In-flight accounting from the first attempt on; the caller releases after success.
+                            pod.acquire(plan.tokens());
+                            return guardOf(pod)
+                                    .get(() -> send(pod, call), EXCHANGE)
+                                    .onFailure()
+                                    .invoke(t -> {
+                                        last[0] = t;
+                                        pod.release(plan.tokens());
+                                    })
+                                    .onCancellation()
+                                    .invoke(() -> pod.release(plan.tokens()));
+                        },
+                        EXCHANGE)
+                .onFailure(t -> isRetryable(t))
+                .transform(t -> new UpstreamException.NoPodLeft(t));
+    }
+
+    private static boolean isRetryable(Throwable t) {
+        return t instanceof UpstreamException.Unreachable
+                || t instanceof UpstreamException.Unavailable
+                || t instanceof CircuitBreakerOpenException
+                || t instanceof BulkheadException;
+    }
+
+    private Guard guardOf(Pod pod) {
+        return podGuards.computeIfAbsent(pod, p -> {
+            DataPathConfig.Upstream u = config.upstream();
+            return Guard.create()
+                    .withDescription("gateway upstream pod " + p)
+                    .withTimeout()
+                    .duration(u.firstByteTimeout().toMillis(), ChronoUnit.MILLIS)
+                    .done()
+                    .withCircuitBreaker()
+                    .requestVolumeThreshold(u.breakerWindow())
+                    .failureRatio(u.breakerFailureRatio())
+                    .delay(u.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(1)
+                    .skipOn(BulkheadException.class)
+                    .onStateChange(p::circuit)
+                    .done()
+                    .withBulkhead()
+                    .limit(u.bulkheadPerPod())
+                    .queueSize(1)
+                    .done()
+                    .build();
+        });
+    }
+
+    /** One attempt against one pod, resolved at the first forwardable byte. */
+    private Uni<UpstreamExchange> send(Pod pod, UpstreamCall call) {
+        return Uni.createFrom().emitter(em -> {
+            AtomicBoolean done = new AtomicBoolean();
+            HttpClientRequest[] sent = new HttpClientRequest[1];
+            em.onTermination(() -> {
+                // Cancelled (client gone, timeout) before the exchange was handed over: abort the host's work.
+                if (done.compareAndSet(false, true) && sent[0] != null) {
+                    sent[0].reset();
+                }
+            });
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost(pod.host())
+                    .setPort(pod.port())
+                    .setSsl(pod.ssl())
+                    .setURI(call.path())
+                    .setIdleTimeout(
+                            call.stream()
+                                    ? config.upstream().streamIdleTimeout().toMillis()
+                                    : config.upstream().firstByteTimeout().toMillis())
+                    .putHeader("content-type", "application/json")
+                    .putHeader("accept", call.stream() ? "text/event-stream" : "application/json")
+                    .putHeader(HostContract.HEADER_REQUEST_ID, call.requestId());
+            client.request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    pod.ejectUntilHealthy();
+                    fail(em, done, new UpstreamException.Unreachable(pod, ar.cause()));
+                    return;
+                }
+                HttpClientRequest req = ar.result();
+                sent[0] = req;
+                if (done.get()) {
+                    req.reset();
+                    return;
+                }
+                req.response().onComplete(rar -> {
+                    if (rar.failed()) {
+                        fail(em, done, new UpstreamException.Unreachable(pod, rar.cause()));
+                        return;
+                    }
+                    onResponse(pod, call, req, rar.result(), em, done);
+                });
+                req.end(call.body()).onFailure(t -> fail(em, done, new UpstreamException.Unreachable(pod, t)));
+            });
+        });
+    }
+
+    private void onResponse(
+            Pod pod,
+            UpstreamCall call,
+            HttpClientRequest req,
+            HttpClientResponse resp,
+            io.smallrye.mutiny.subscription.UniEmitter<? super UpstreamExchange> em,
+            AtomicBoolean done) {
+        int status = resp.statusCode();
+        if (status == 503) {
+            resp.body().onComplete(ignored -> fail(em, done, new UpstreamException.Unavailable(pod)));
+            return;
+        }
+        if (status >= 500) {
+            resp.body().onComplete(ignored -> fail(em, done, new UpstreamException.ServerError(pod, status)));
+            return;
+        }
+        if (status != 200 || !call.stream()) {
+            resp.body().onComplete(b -> {
+                if (b.failed()) {
+                    fail(em, done, new UpstreamException.Unreachable(pod, b.cause()));
+                } else if (done.compareAndSet(false, true)) {
+                    em.complete(new UpstreamExchange(pod, status, resp.headers(), b.result(), null, null, true));
+                }
+            });
+            return;
+        }
+        resp.exceptionHandler(t -> fail(em, done, new UpstreamException.Unreachable(pod, t)));
+        resp.endHandler(v -> {
+            if (done.compareAndSet(false, true)) {
+                em.complete(new UpstreamExchange(pod, status, resp.headers(), Buffer.buffer(), req, resp, true));
+            }
+        });
+        resp.handler(chunk -> {
+            resp.pause();
+            if (done.compareAndSet(false, true)) {
+                em.complete(new UpstreamExchange(pod, status, resp.headers(), chunk, req, resp, false));
+            }
+        });
+    }
+
+    private static void fail(
+            io.smallrye.mutiny.subscription.UniEmitter<? super UpstreamExchange> em, AtomicBoolean done, Throwable t) {
+        if (done.compareAndSet(false, true)) {
+            em.fail(t);
+        }
+    }
+}

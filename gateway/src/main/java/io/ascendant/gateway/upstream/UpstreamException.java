@@ -1,0 +1,62 @@
+package io.ascendant.gateway.upstream;
+
+import io.ascendant.gateway.dispatch.Pod;
+
+/**
+ * A host-side failure before the first byte reached the client. The subtypes decide the fault-tolerance policy (see
+ * {@link UpstreamClient}): only {@link Unreachable} and {@link Unavailable} are retried on another pod; all of them
+ * count against the pod's circuit breaker. A host's 4xx is not an exception at all: it goes back to the client as the
+ * host's answer and never counts against the pod.
+ */
+public abstract sealed class UpstreamException extends RuntimeException
+        permits UpstreamException.Unreachable,
+                UpstreamException.Unavailable,
+                UpstreamException.ServerError,
+                UpstreamException.NoPodLeft {
+    private final transient Pod pod;
+
+    UpstreamException(Pod pod, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.pod = pod;
+    }
+
+    /** The pod that failed, or null. */
+    public Pod pod() {
+        return pod;
+    }
+
+    /** Connection refused or reset, connect timeout, or the connection closed before the response head. */
+    public static final class Unreachable extends UpstreamException {
+        public Unreachable(Pod pod, Throwable cause) {
+            super(pod, "host " + pod + " unreachable: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The host answered 503 (loading, draining, over its queue cap). */
+    public static final class Unavailable extends UpstreamException {
+        public Unavailable(Pod pod) {
+            super(pod, "host " + pod + " answered 503", null);
+        }
+    }
+
+    /** The host answered another 5xx; not retried (the request may have run), counts against the pod. */
+    public static final class ServerError extends UpstreamException {
+        private final int status;
+
+        public ServerError(Pod pod, int status) {
+            super(pod, "host " + pod + " answered " + status, null);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Every pod of the plan was tried (or the retry budget is spent); carries the last failure as cause. */
+    public static final class NoPodLeft extends UpstreamException {
+        public NoPodLeft(Throwable last) {
+            super(null, "no host left to try", last);
+        }
+    }
+}

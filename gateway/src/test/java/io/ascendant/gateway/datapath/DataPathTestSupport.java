@@ -1,0 +1,83 @@
+package io.ascendant.gateway.datapath;
+
+import io.ascendant.gateway.dispatch.HostPoller;
+import io.ascendant.gateway.dispatch.Pod;
+import io.ascendant.gateway.dispatch.PodRegistry;
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.upstream.UpstreamClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Puts the fake hosts and the gateway's pod state back to a known start before each data-path test. */
+@ApplicationScoped
+public class DataPathTestSupport {
+
+    @Inject
+    UpstreamClient upstream;
+
+    @Inject
+    PodRegistry registry;
+
+    @Inject
+    HostPoller poller;
+
+    /** Resets hosts and breakers and waits until every fake pod is ready with fresh load data. */
+    public void reset() {
+        FakeHostsResource.FLASH.forEach(FakeModelHost::reset);
+        FakeHostsResource.PRO.reset();
+        FakeHostsResource.DISCOVERED.reset();
+        upstream.resetGuards();
+        poller.pollHealthNow();
+        await(
+                "all fake pods ready",
+                () -> registry.pods("flash").stream().allMatch(this::ready)
+                        && registry.pods("pro").stream().allMatch(this::ready));
+    }
+
+    private boolean ready(Pod p) {
+        return p.ready(2)
+                && p.loadAgeNanos(System.nanoTime()) < Duration.ofMillis(500).toNanos()
+                && p.load().waiting() == 0
+                && p.inFlightRequests() == 0;
+    }
+
+    private String describe() {
+        StringBuilder sb = new StringBuilder();
+        long now = System.nanoTime();
+        for (Pod p : registry.all()) {
+            sb.append(String.format(
+                    "%n  %s ready=%s loadAgeMs=%d waiting=%s inFlight=%d circuit=%s",
+                    p,
+                    p.ready(2),
+                    p.loadAgeNanos(now) / 1_000_000,
+                    p.load().waiting(),
+                    p.inFlightRequests(),
+                    p.circuit()));
+        }
+        return sb.toString();
+    }
+
+    /** Polls a condition every 20 ms for up to 10 s. */
+    public static void await(String what, BooleanSupplier condition) {
+        await(() -> what, condition);
+    }
+
+    /** Polls a condition every 20 ms for up to 10 s; the message is computed on failure. */
+    public static void await(java.util.function.Supplier<String> what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what.get());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

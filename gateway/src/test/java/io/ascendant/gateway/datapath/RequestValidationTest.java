@@ -1,0 +1,214 @@
+package io.ascendant.gateway.datapath;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every refusal of bad input is precise, in the OpenAI error shape, and never a 500. */
+@QuarkusTest
+class RequestValidationTest {
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    TestKeys.Key key;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        key = keys.create(Set.of());
+    }
+
+    private static final String HELLO = "[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    @Test
+    void rejectsUnknownModelWith404() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"gpt-17\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(404)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("model_not_found"))
+                .body("error.param", equalTo("model"))
+                .body("error.message", containsString("gpt-17"));
+    }
+
+    @Test
+    void hidesModelsTheKeyMayNotUseBehind404() {
+        TestKeys.Key limited = keys.create(Set.of("deepseek-v4-pro"));
+        given().auth()
+                .oauth2(limited.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void rejectsMaxTokensAboveTheModelLimitNamingTheLimit() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":9000,\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("max_tokens"))
+                .body("error.code", equalTo("max_tokens_exceeded"))
+                .body("error.message", containsString("at most 8192"));
+    }
+
+    @Test
+    void rejectsMalformedJsonSayingWhereItBroke() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\n \"messages\": [,]}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_json"))
+                .body("error.message", containsString("line 2, column"))
+                .body("error.message", not(containsString("com.fasterxml")));
+    }
+
+    @Test
+    void rejectsBodiesOverTheLimitWith413() {
+        String big = "x".repeat(70_000);
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"" + big
+                        + "\"}]}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(413)
+                .body("error.code", equalTo("request_too_large"))
+                .body("error.message", containsString("65536 bytes"));
+    }
+
+    @Test
+    void rejectsUnsupportedParameterNamingIt() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"audio\":{\"voice\":\"x\"},\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("audio"))
+                .body("error.code", equalTo("unsupported_parameter"));
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"n\":3,\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("n"));
+    }
+
+    @Test
+    void rejectsWrongContentTypeWith415() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("text/plain")
+                .body("{\"model\":\"deepseek-v4-flash\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(415)
+                .body("error.code", equalTo("unsupported_media_type"));
+    }
+
+    @Test
+    void rejectsMissingMessagesAndWrongTypes() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\"}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("messages"));
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"stream\":\"yes\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("stream"));
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("[1,2]")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_json"));
+    }
+
+    @Test
+    void passesTheHostsOwn4xxThroughWithoutCountingItAgainstThePod() {
+        FakeHostsResource.PRO.defaultBehaviour(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.BAD_REQUEST_400);
+        for (int i = 0; i < 6; i++) {
+            given().auth()
+                    .oauth2(key.text())
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-pro\",\"messages\":" + HELLO + "}")
+                    .when()
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(400)
+                    .body("error.message", containsString("maximum context length"));
+        }
+        // Six host 4xx in a row: the breaker (window 4, ratio 0.5) would be open if they counted.
+        FakeHostsResource.PRO.defaultBehaviour(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.NORMAL);
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void answersRequestsWithoutKeyWith401() {
+        given().contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(401)
+                .body("error", not(equalTo(null)));
+    }
+}
