@@ -28,17 +28,41 @@ final class BillableUsage {
 
     private BillableUsage() {}
 
-    /** Usage of [start, end) per tenant, as USAGE quantities. UNPRICED rows (version 0) are not billable. */
+    /**
+     * Usage of [start, end) per tenant, as USAGE quantities, less what finalised later invoices already billed for
+     * this period as adjustments (only possible when this period's own invoice was voided and is drafted again).
+     * UNPRICED rows (version 0) are not billable.
+     */
     static Map<UUID, List<Quantity>> usage(Connection c, UUID[] tenants, LocalDate start, LocalDate end)
             throws SQLException {
         Map<UUID, List<Quantity>> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT tenant_id, model, price_version_id, price_window,"
-                + " sum(cache_hit_tokens), sum(cache_miss_tokens), sum(output_tokens) FROM usage_rollup_day"
-                + " WHERE tenant_id = ANY(?) AND day >= ?::date AND day < ?::date AND price_version_id <> 0"
-                + " GROUP BY tenant_id, model, price_version_id, price_window")) {
+        String sql = """
+                WITH u AS (
+                    SELECT tenant_id, model, price_version_id, price_window, sum(cache_hit_tokens) AS hit,
+                           sum(cache_miss_tokens) AS miss, sum(output_tokens) AS out
+                    FROM usage_rollup_day
+                    WHERE tenant_id = ANY(?) AND day >= ?::date AND day < ?::date AND price_version_id <> 0
+                    GROUP BY tenant_id, model, price_version_id, price_window),
+                adj AS (
+                    SELECT i.tenant_id, l.model, l.price_version_id, l.price_window,
+                           sum(l.quantity_tokens) FILTER (WHERE l.token_class = 'CACHE_HIT') AS hit,
+                           sum(l.quantity_tokens) FILTER (WHERE l.token_class = 'CACHE_MISS') AS miss,
+                           sum(l.quantity_tokens) FILTER (WHERE l.token_class = 'OUTPUT') AS out
+                    FROM invoice i JOIN invoice_line l ON l.invoice_id = i.id
+                    WHERE i.kind = 'INVOICE' AND i.status = 'FINALIZED' AND i.tenant_id = ANY(?)
+                      AND l.kind = 'ADJUSTMENT' AND l.service_period_start = ?::date
+                    GROUP BY i.tenant_id, l.model, l.price_version_id, l.price_window)
+                SELECT u.tenant_id, u.model, u.price_version_id, u.price_window, u.hit - coalesce(a.hit, 0),
+                       u.miss - coalesce(a.miss, 0), u.out - coalesce(a.out, 0)
+                FROM u LEFT JOIN adj a ON a.tenant_id = u.tenant_id AND a.model = u.model
+                 AND a.price_version_id = u.price_version_id AND a.price_window = u.price_window
+                """;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", tenants));
             ps.setString(2, start.toString());
             ps.setString(3, end.toString());
+            ps.setArray(4, c.createArrayOf("uuid", tenants));
+            ps.setString(5, start.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<Quantity> l = out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>());

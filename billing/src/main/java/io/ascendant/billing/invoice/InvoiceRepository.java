@@ -74,9 +74,29 @@ final class InvoiceRepository {
         if (withLines && !out.isEmpty()) {
             Map<UUID, List<InvoiceLine>> lines =
                     lines(c, out.stream().map(Invoice::id).toList());
-            out.replaceAll(i -> withLines(i, lines.getOrDefault(i.id(), List.of())));
+            out.replaceAll(i -> withLines(i, inMinorUnits(lines.getOrDefault(i.id(), List.of()), i.currency())));
         }
         return out;
+    }
+
+    /** Line amounts are stored as numeric(20,4); present them with the currency's own number of decimals. */
+    private static List<InvoiceLine> inMinorUnits(List<InvoiceLine> lines, String currency) {
+        int digits = io.ascendant.billing.rating.Money.minorDigits(currency);
+        return lines.stream()
+                .map(l -> new InvoiceLine(
+                        l.lineNo(),
+                        l.kind(),
+                        l.servicePeriodStart(),
+                        l.servicePeriodEnd(),
+                        l.model(),
+                        l.tokenClass(),
+                        l.priceVersionId(),
+                        l.window(),
+                        l.quantityTokens(),
+                        l.unitPricePerMtok(),
+                        l.amountPrecise(),
+                        l.amount().setScale(digits)))
+                .toList();
     }
 
     static Invoice withLines(Invoice i, List<InvoiceLine> lines) {
