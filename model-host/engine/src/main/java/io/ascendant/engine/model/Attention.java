@@ -260,38 +260,59 @@ final class Attention {
             }
         }
         maxEntries = me;
-        // phase 2: index lists per row (window in ring order, then compressed entries at offset W)
+        // phase 2: indexer scores (CSA), split over (row, entry) so one long sequence still uses every thread
+        final int[] entriesOf = new int[n];
+        for (int r = 0; r < n; r++) {
+            entriesOf[r] = ratio == 0 ? 0 : (step.positions[r] + 1) / ratio;
+        }
+        final int stride = Math.max(1, maxEntries);
+        final float[] iscore = indexer == null ? null : new float[n * stride];
+        if (indexer != null && maxEntries > 0) {
+            step.parallel.forRange(n * stride, (from, to) -> {
+                for (int u = from; u < to; ) {
+                    int r = u / stride;
+                    int t0 = u % stride;
+                    int t1 = Math.min(stride, t0 + (to - u));
+                    int e = Math.min(t1, entriesOf[r]);
+                    if (t0 < e) {
+                        indexer.score(
+                                ws.iq,
+                                r * indexer.heads * indexer.dim,
+                                ws.iw,
+                                r * indexer.heads,
+                                step.states[r].indexer[layer].entries,
+                                t0,
+                                e,
+                                iscore,
+                                r * stride);
+                    }
+                    u += t1 - t0;
+                }
+            });
+        }
+        // index lists per row: window in ring order, then compressed entries at offset W
         final int widthMax = window + (indexer != null ? Math.min(indexer.topk, maxEntries) : maxEntries);
         final int[] idx = new int[n * widthMax];
         final int[] width = new int[n];
-        step.parallel.forRange(n, (from, to) -> {
-            float[] iscore = indexer == null ? null : new float[Math.max(1, maxEntries)];
-            long[] keys = indexer == null ? null : new long[Math.max(1, maxEntries)];
-            for (int r = from; r < to; r++) {
-                int pos = step.positions[r];
-                int base = r * widthMax;
-                windowIndices(pos, idx, base);
-                int entries = ratio == 0 ? 0 : (pos + 1) / ratio;
-                if (indexer != null) {
-                    int cw = Math.min(indexer.topk, entries);
-                    indexer.score(
-                            ws.iq,
-                            r * indexer.heads * indexer.dim,
-                            ws.iw,
-                            r * indexer.heads,
-                            step.states[r].indexer[layer].entries,
-                            entries,
-                            iscore);
-                    Indexer.select(iscore, entries, cw, window, idx, base + window, keys);
-                    width[r] = window + cw;
-                } else {
-                    for (int j = 0; j < entries; j++) {
-                        idx[base + window + j] = window + j;
-                    }
-                    width[r] = window + entries;
+        long[] keys = indexer == null ? null : new long[stride];
+        float[] rowScores = indexer == null ? null : new float[stride];
+        for (int r = 0; r < n; r++) {
+            int pos = step.positions[r];
+            int base = r * widthMax;
+            windowIndices(pos, idx, base);
+            int entries = entriesOf[r];
+            if (indexer != null) {
+                int cw = Math.min(indexer.topk, entries);
+                System.arraycopy(iscore, r * stride, rowScores, 0, entries);
+                Indexer.select(rowScores, entries, cw, window, idx, base + window, keys);
+                width[r] = window + cw;
+            } else {
+                for (int j = 0; j < entries; j++) {
+                    idx[base + window + j] = window + j;
                 }
+                width[r] = window + entries;
             }
-        });
+        }
         // phase 3: attention, split over (row, head)
         final int units = n * heads;
         step.parallel.forRange(units, (from, to) -> {

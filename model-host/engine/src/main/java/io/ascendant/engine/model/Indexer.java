@@ -68,7 +68,12 @@ final class Indexer {
      * @param scores output, {@code visible} values
      */
     void score(float[] q, int qOff, float[] w, int wOff, float[] keys, int visible, float[] scores) {
-        for (int t = 0; t < visible; t++) {
+        score(q, qOff, w, wOff, keys, 0, visible, scores, 0);
+    }
+
+    /** {@link #score} for entries {@code [t0, t1)}, written to {@code scores[sOff + t]}. */
+    void score(float[] q, int qOff, float[] w, int wOff, float[] keys, int t0, int t1, float[] scores, int sOff) {
+        for (int t = t0; t < t1; t++) {
             float s = 0f;
             int kOff = t * dim;
             for (int h = 0; h < heads; h++) {
@@ -76,7 +81,7 @@ final class Indexer {
                 float relu = dot > 0f ? dot : 0f;
                 s += Bf16.round(relu * w[wOff + h]);
             }
-            scores[t] = Bf16.round(s);
+            scores[sOff + t] = Bf16.round(s);
         }
     }
 
