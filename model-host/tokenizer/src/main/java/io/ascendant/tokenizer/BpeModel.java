@@ -25,14 +25,16 @@ final class BpeModel {
     private static final long EMPTY = -1L;
 
     private final int[] byteToId;
-    private final long[] keys;
-    private final long[] values;
+    /** Open addressing, key at 2 * slot and value at 2 * slot + 1 (one cache line per probe). */
+    private final long[] table;
+
+    private final int mask;
     private final int shift;
     private final java.util.Map<String, Integer> wholeWordVocab;
     private final CacheEntry[] cache = new CacheEntry[CACHE_SIZE];
     private int evictions;
 
-    private record CacheEntry(String piece, int[] ids) {}
+    private record CacheEntry(int hash, String piece, int[] ids) {}
 
     /**
      * @param byteToId vocabulary id of each byte symbol, -1 where the vocabulary lacks it (such bytes are dropped, as the
@@ -53,9 +55,11 @@ final class BpeModel {
         this.wholeWordVocab = wholeWordVocab == null ? null : java.util.Map.copyOf(wholeWordVocab);
         int capacity = Integer.highestOneBit(Math.max(16, mergeLeft.length * 2)) << 1;
         this.shift = 64 - Integer.numberOfTrailingZeros(capacity);
-        this.keys = new long[capacity];
-        this.values = new long[capacity];
-        Arrays.fill(keys, EMPTY);
+        this.mask = capacity - 1;
+        this.table = new long[2 * capacity];
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = EMPTY;
+        }
         for (int rank = 0; rank < mergeLeft.length; rank++) {
             // A later duplicate of a pair replaces the earlier one, as the reference's HashMap collect does.
             put(((long) mergeLeft[rank] << 32) | mergeRight[rank], ((long) rank << 32) | mergeResult[rank]);
@@ -63,13 +67,12 @@ final class BpeModel {
     }
 
     private void put(long key, long value) {
-        int mask = keys.length - 1;
         int slot = slot(key);
-        while (keys[slot] != EMPTY && keys[slot] != key) {
+        while (table[2 * slot] != EMPTY && table[2 * slot] != key) {
             slot = (slot + 1) & mask;
         }
-        keys[slot] = key;
-        values[slot] = value;
+        table[2 * slot] = key;
+        table[2 * slot + 1] = value;
     }
 
     private int slot(long key) {
@@ -79,12 +82,12 @@ final class BpeModel {
     /** {@code (rank << 32 | mergedId)} of the pair, or -1 if the pair never merges. */
     long merge(int left, int right) {
         long key = ((long) left << 32) | right;
-        int mask = keys.length - 1;
+        long[] t = table;
         int slot = slot(key);
         while (true) {
-            long k = keys[slot];
+            long k = t[2 * slot];
             if (k == key) {
-                return values[slot];
+                return t[2 * slot + 1];
             }
             if (k == EMPTY) {
                 return -1L;
@@ -115,21 +118,24 @@ final class BpeModel {
         int length = end - start;
         CacheEntry[] cache = this.cache;
         int slot = 0;
+        int hash = 0;
         if (length <= CACHE_MAX_CHARS) {
             int h = 0;
             for (int i = start; i < end; i++) {
                 h = 31 * h + text.charAt(i);
             }
+            hash = h;
             h *= 0x9E3779B9;
             slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 2);
-            // Two-way set: the pair of entries slot, slot + 1.
+            // Two-way set: the pair of entries slot, slot + 1. The stored hash settles most mismatches without
+            // touching the cached string.
             CacheEntry e = cache[slot];
-            if (e != null && e.piece.length() == length && text.regionMatches(start, e.piece, 0, length)) {
+            if (e != null && e.hash == hash && matches(e.piece, text, start, length)) {
                 sink.addAll(e.ids);
                 return;
             }
             e = cache[slot + 1];
-            if (e != null && e.piece.length() == length && text.regionMatches(start, e.piece, 0, length)) {
+            if (e != null && e.hash == hash && matches(e.piece, text, start, length)) {
                 sink.addAll(e.ids);
                 return;
             }
@@ -146,11 +152,15 @@ final class BpeModel {
         if (length <= CACHE_MAX_CHARS) {
             // Fill an empty way, else evict alternately (a racy counter is fine: any choice is correct).
             int way = cache[slot] == null ? 0 : cache[slot + 1] == null ? 1 : (evictions++ & 1);
-            cache[slot + way] = new CacheEntry(text.substring(start, end), Arrays.copyOf(sym, n));
+            cache[slot + way] = new CacheEntry(hash, text.substring(start, end), Arrays.copyOf(sym, n));
         }
         for (int k = 0; k < n; k++) {
             sink.add(sym[k]);
         }
+    }
+
+    private static boolean matches(String piece, String text, int start, int length) {
+        return piece.length() == length && text.regionMatches(start, piece, 0, length);
     }
 
     private static String symbols(String piece) {
