@@ -1,0 +1,14 @@
+# ascendant.d/engine.sh: ./ascendant engine generate|score|inspect [options]
+# The native V4 engine's command-line tools (model-host/engine/README.md): stream a completion, write teacher-forced
+# logits as .npy, or validate a checkpoint. Builds the engine on first use.
+EXTRA_COMMANDS[engine]="native V4 engine: generate --model DIR --prompt TEXT | score --model DIR --prompt-ids .. --forced-ids .. --out F.npy | inspect --model DIR"
+cmd_engine() {
+    find_jdk
+    local jar="$ROOT/model-host/engine/target/model-host-engine-0.1.0-SNAPSHOT.jar"
+    if [ ! -f "$jar" ] || [ ! -d "$ROOT/model-host/engine/target/lib" ]; then
+        say "building the engine (first use)" >&2
+        (cd "$ROOT" && ./mvnw -B -q -pl model-host/engine -am package -DskipTests -Dquarkus.analytics.disabled=true) >&2 \
+            || die "Building the engine failed: run ./mvnw -B -pl model-host/engine -am package -DskipTests to see why."
+    fi
+    exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
+}
