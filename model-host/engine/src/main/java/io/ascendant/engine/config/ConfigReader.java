@@ -43,8 +43,8 @@ final class ConfigReader {
                 optionalInt(20, "hc_sinkhorn_iters"),
                 optionalDouble(1e-6, "hc_eps"),
                 optionalDouble(1e-6, "rms_norm_eps", "norm_eps"),
-                optionalDouble(10000.0, "rope_theta"),
-                optionalDouble(160000.0, "compress_rope_theta"),
+                theta("rope_theta", "rope_parameters", 10000.0),
+                theta("compress_rope_theta", "compress_rope_parameters", 160000.0),
                 ropeScaling(),
                 compressRatios(numLayers, numMtp),
                 numMtp,
@@ -59,26 +59,35 @@ final class ConfigReader {
 
     private ModelConfig.RopeScaling ropeScaling() {
         JsonNode rs = root.get("rope_scaling");
+        String field = "rope_scaling";
+        if (rs == null || rs.isNull()) {
+            // transformers v5 style: compress_rope_parameters carries the YaRN of the compressed layers.
+            rs = root.get("compress_rope_parameters");
+            field = "compress_rope_parameters";
+        }
         if (rs != null && !rs.isNull()) {
             if (!rs.isObject()) {
-                throw fail("rope_scaling", "must be an object");
+                throw fail(field, "must be an object");
             }
             String type = rs.hasNonNull("type")
                     ? rs.get("type").asText()
                     : rs.hasNonNull("rope_type") ? rs.get("rope_type").asText() : "yarn";
+            if (type.equals("default") || type.equals("none")) {
+                return ModelConfig.RopeScaling.NONE;
+            }
             if (!"yarn".equals(type)) {
-                throw fail("rope_scaling.type", "only \"yarn\" is supported, got \"" + type + "\"");
+                throw fail(field + ".type", "only \"yarn\" is supported, got \"" + type + "\"");
             }
             return new ModelConfig.RopeScaling(
                     type,
-                    number(rs, "rope_scaling.factor", "factor").doubleValue(),
-                    number(rs, "rope_scaling.original_max_position_embeddings", "original_max_position_embeddings")
+                    number(rs, field + ".factor", "factor").doubleValue(),
+                    number(rs, field + ".original_max_position_embeddings", "original_max_position_embeddings")
                             .longValue(),
                     rs.hasNonNull("beta_fast")
-                            ? number(rs, "rope_scaling.beta_fast", "beta_fast").doubleValue()
+                            ? number(rs, field + ".beta_fast", "beta_fast").doubleValue()
                             : 32,
                     rs.hasNonNull("beta_slow")
-                            ? number(rs, "rope_scaling.beta_slow", "beta_slow").doubleValue()
+                            ? number(rs, field + ".beta_slow", "beta_slow").doubleValue()
                             : 1);
         }
         // Reference config names: original_seq_len (0 = no YaRN), rope_factor, beta_fast, beta_slow.
@@ -92,6 +101,19 @@ final class ConfigReader {
                 original,
                 optionalDouble(32, "beta_fast"),
                 optionalDouble(1, "beta_slow"));
+    }
+
+    /** A theta given at top level, else inside a transformers-v5 parameters object, else the default. */
+    private double theta(String topLevel, String parametersObject, double def) {
+        JsonNode v = root.get(topLevel);
+        if (v != null && !v.isNull()) {
+            return optionalDouble(def, topLevel);
+        }
+        JsonNode p = root.get(parametersObject);
+        if (p != null && p.isObject() && p.hasNonNull("rope_theta")) {
+            return number(p, parametersObject + ".rope_theta", "rope_theta").doubleValue();
+        }
+        return def;
     }
 
     private List<Integer> compressRatios(int numLayers, int numMtp) {

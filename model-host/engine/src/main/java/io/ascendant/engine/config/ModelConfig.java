@@ -52,7 +52,8 @@ import java.util.List;
  * @param rmsNormEps {@code rms_norm_eps} ({@code norm_eps}); default 1e-6
  * @param ropeTheta {@code rope_theta}: base of window-only layers (no YaRN); default 10000
  * @param compressRopeTheta {@code compress_rope_theta}: base of CSA/HCA layers (with YaRN); default 160000
- * @param ropeScaling {@code rope_scaling} (YaRN), or {@link RopeScaling#NONE} when absent
+ * @param ropeScaling {@code rope_scaling} (YaRN; or a transformers-v5 {@code compress_rope_parameters}), or
+ *     {@link RopeScaling#NONE} when absent
  * @param compressRatios {@code compress_ratios}: one entry per main layer then per MTP layer (0 = window only,
  *     4 = CSA with overlap and indexer, any other ratio = HCA); MTP entries missing from the file are 0
  * @param numNextnPredictLayers {@code num_nextn_predict_layers} ({@code n_mtp_layers}): MTP blocks; default 0

@@ -3,6 +3,8 @@ package io.ascendant.engine.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,27 @@ class ModelConfigTest {
         assertThat(c.quantization().ue8m0()).isTrue();
         assertThat(c.expertDtype()).isEqualTo("fp4");
         assertThat(c.isHca(2)).isTrue();
+    }
+
+    @Test
+    void readsTransformersV5RopeParameters() throws IOException {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = (ObjectNode) om.readTree(flashJson());
+        root.remove(java.util.List.of("rope_scaling", "rope_theta", "compress_rope_theta"));
+        root.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 10000.0);
+        root.putObject("compress_rope_parameters")
+                .put("rope_type", "yarn")
+                .put("rope_theta", 160000.0)
+                .put("factor", 16)
+                .put("original_max_position_embeddings", 65536)
+                .put("beta_fast", 32)
+                .put("beta_slow", 1);
+        ModelConfig c = ModelConfig.parse(om.writeValueAsString(root), "config.json");
+        assertThat(c.ropeTheta()).isEqualTo(10000);
+        assertThat(c.compressRopeTheta()).isEqualTo(160000);
+        assertThat(c.ropeScaling().enabled()).isTrue();
+        assertThat(c.ropeScaling().factor()).isEqualTo(16);
+        assertThat(c.ropeScaling().originalMaxPositionEmbeddings()).isEqualTo(65536);
     }
 
     @Test
