@@ -162,11 +162,6 @@ public final class Fp4Matrix extends MappedMatrix {
     }
 
     @Override
-    int tileAlign() {
-        return 128;
-    }
-
-    @Override
     boolean deinterleavesInput() {
         return true;
     }

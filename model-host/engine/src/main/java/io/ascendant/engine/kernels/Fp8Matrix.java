@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Vector kernel (batch 1): the codes are widened to int lanes and turned into float bits
  * {@code (code << 20) & 0x87F00000}, which read as a float are the e4m3 value times 2^-120 (subnormal codes
  * included); the input is prescaled once per call by {@code 2^(120 − e)} with {@code |x| < 2^e}, so the products are
- * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products decode one 128-wide tile of
- * a row into L1 and apply it to every batch row.
+ * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products ({@link #group4}) decode each
+ * weight vector once for four batch rows, with the block scale folded into the decoded values.
  */
 public final class Fp8Matrix extends MappedMatrix {
     private static final int BLOCK = 128;
@@ -63,11 +63,6 @@ public final class Fp8Matrix extends MappedMatrix {
     @Override
     public long storedBytes() {
         return codes.byteSize() + scales.byteSize();
-    }
-
-    @Override
-    int rowGrain() {
-        return 16;
     }
 
     private float scale(int r, int kb) {

@@ -180,7 +180,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         throw new UnsupportedOperationException();
     }
 
-    /** Rows are split in multiples of this (128 for FP8 so a task shares scale rows). */
+    /** Rows are handed to threads in multiples of this. */
     int rowGrain() {
         return 16;
     }
