@@ -1,0 +1,114 @@
+package io.ascendant.gateway.quota;
+
+import io.ascendant.billing.ledger.UsageEvent;
+import io.ascendant.gateway.admission.AdmissionControl;
+import io.ascendant.gateway.admission.AdmissionRequest;
+import io.ascendant.gateway.admission.AdmissionTicket;
+import io.ascendant.gateway.error.GatewayException;
+import io.ascendant.gateway.quota.budget.WorstCasePricer;
+import io.ascendant.gateway.quota.lease.PoolSpec;
+import io.ascendant.tenancy.limits.EffectiveLimits;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The gateway's admission hook backed by {@link QuotaEngine}: rate limits, concurrency limits and hard budgets from
+ * tenancy's limits, priced with billing's price book.
+ *
+ * <p>Admission runs on a worker thread (it may lease from PostgreSQL and resolve limits on a cache miss); ending a
+ * ticket is local and does not block, except for the rare release of a hold whose settlement was attempted by a
+ * ledger batch (one indexed lookup). Refusals become {@link GatewayException.RateLimited} (429 with
+ * {@code Retry-After}); an unreachable quota store becomes a 503 (fail closed).
+ */
+@ApplicationScoped
+public class QuotaAdmissionControl implements AdmissionControl {
+
+    @Inject
+    QuotaService quota;
+
+    @Inject
+    QuotaPolicies policies;
+
+    @Inject
+    WorstCasePricer pricer;
+
+    @Inject
+    QuotaConfig config;
+
+    @Override
+    public Uni<AdmissionTicket> admit(AdmissionRequest request) {
+        if (!config.enabled()) {
+            return Uni.createFrom().item(AdmissionTicket.NONE);
+        }
+        return Uni.createFrom()
+                .item(() -> admitBlocking(request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    AdmissionTicket admitBlocking(AdmissionRequest r) {
+        EffectiveLimits limits = policies.limits(r.tenantId(), r.projectId(), r.keyId(), r.model());
+        QuotaPolicy policy = policies.policy(limits, r.model());
+        if (policy.rates().isEmpty() && policy.pools().isEmpty()) {
+            return AdmissionTicket.NONE;
+        }
+        BigDecimal worstCase = null;
+        if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
+            worstCase = pricer.worstCase(
+                            r.tenantId(),
+                            r.model(),
+                            limits.currency(),
+                            r.estimatedPromptTokens(),
+                            r.maxOutputTokens(),
+                            Instant.now())
+                    .orElse(null);
+        }
+        QuotaRequest q = new QuotaRequest(
+                r.requestId(),
+                r.tenantId(),
+                r.projectId(),
+                r.keyId(),
+                r.model(),
+                limits.timeZone(),
+                r.estimatedPromptTokens(),
+                r.maxOutputTokens(),
+                worstCase);
+        try {
+            return new Ticket(quota.engine().admit(q, policy));
+        } catch (QuotaRefusedException e) {
+            QuotaRefusal refusal = e.refusal();
+            throw new GatewayException.RateLimited(
+                    refusal.message(), refusal.code(), (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()));
+        } catch (QuotaStoreException e) {
+            org.jboss.logging.Logger.getLogger(QuotaAdmissionControl.class)
+                    .warnf(
+                            "quota store unavailable for request %s of tenant %s: %s",
+                            r.requestId(), r.tenantId(), e.getMessage());
+            throw new GatewayException.UpstreamFailure(
+                    503, "Limits cannot be checked right now; retry shortly.", "quota_unavailable");
+        }
+    }
+
+    /** Adapts a {@link QuotaTicket} to the data path's ticket. */
+    private record Ticket(QuotaTicket ticket) implements AdmissionTicket {
+
+        @Override
+        public void settle(UsageEvent usage) {
+            ticket.complete(usage.promptTokens(), usage.completionTokens());
+        }
+
+        @Override
+        public void release() {
+            ticket.release();
+        }
+
+        /** The {@code x-ratelimit-*} headers of the response. */
+        Map<String, String> headers() {
+            return ticket.headers().asMap();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ascendant.gateway.quota.admin;
+
+import io.ascendant.admin.problem.ProblemException;
+import io.ascendant.admin.tenancy.CurrentAdmin;
+import io.ascendant.gateway.quota.admin.QuotaAdminViews.QuotaEventView;
+import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitBody;
+import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitView;
+import io.ascendant.tenancy.access.AdminRole;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Quota events (soft thresholds crossed, shadow refusals) and shadow limits of a tenant. Errors are
+ * {@code application/problem+json}.
+ */
+@Path("/admin/api/v1/tenants/{tenantId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
+public class QuotaAdminResource {
+
+    @Inject
+    QuotaAdminService service;
+
+    @Inject
+    CurrentAdmin current;
+
+    /**
+     * Events after {@code after} (an event id; 0 for the first page), oldest first, at most {@code limit}.
+     *
+     * @param kind THRESHOLD or SHADOW_REFUSAL, or absent for both
+     */
+    @GET
+    @Path("quota-events")
+    public List<QuotaEventView> events(
+            @PathParam("tenantId") UUID tenantId,
+            @QueryParam("kind") String kind,
+            @QueryParam("after") @DefaultValue("0") long after,
+            @QueryParam("limit") @DefaultValue("100") int limit)
+            throws SQLException {
+        if (kind != null && !kind.equals("THRESHOLD") && !kind.equals("SHADOW_REFUSAL")) {
+            throw ProblemException.invalid("kind", "kind must be THRESHOLD or SHADOW_REFUSAL");
+        }
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalid("limit", "limit must be between 1 and 500");
+        }
+        return service.events(current.actor(), tenantId, kind, after, limit);
+    }
+
+    /** The tenant's shadow limits. */
+    @GET
+    @Path("shadow-limits")
+    @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+    public List<ShadowLimitView> shadowLimits(@PathParam("tenantId") UUID tenantId) throws SQLException {
+        return service.shadowLimits(current.actor(), tenantId);
+    }
+
+    /** Creates or replaces the shadow limit of (scope, owner, model); 201 with its location. */
+    @POST
+    @Path("shadow-limits")
+    @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+    public Response putShadowLimit(
+            @PathParam("tenantId") UUID tenantId,
+            @Valid @NotNull ShadowLimitBody body,
+            @jakarta.ws.rs.core.Context UriInfo uri)
+            throws SQLException {
+        if ((body.budgetTokens() != null || body.budgetAmount() != null) && body.budgetPeriod() == null) {
+            throw ProblemException.invalid("budgetPeriod", "a budget needs budgetPeriod DAY or MONTH");
+        }
+        UUID id = service.putShadowLimit(current.actor(), tenantId, body);
+        if (id == null) {
+            throw ProblemException.invalid(
+                    "ownerId", "no " + body.scope().toLowerCase() + " with this id in the tenant");
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(id.toString()).build())
+                .entity(new ShadowLimitView(id, body, null))
+                .build();
+    }
+
+    /** Deletes a shadow limit; 404 when the tenant has none with that id. */
+    @DELETE
+    @Path("shadow-limits/{id}")
+    @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+    public Response deleteShadowLimit(@PathParam("tenantId") UUID tenantId, @PathParam("id") UUID id)
+            throws SQLException {
+        if (!service.deleteShadowLimit(current.actor(), tenantId, id)) {
+            throw ProblemException.notFound("shadow limit " + id);
+        }
+        return Response.noContent().build();
+    }
+}

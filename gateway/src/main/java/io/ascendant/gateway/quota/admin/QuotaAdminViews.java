@@ -1,0 +1,61 @@
+package io.ascendant.gateway.quota.admin;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Wire types of the quota admin API. */
+public final class QuotaAdminViews {
+
+    private QuotaAdminViews() {}
+
+    /**
+     * A quota event: a soft threshold crossed, or a request a shadow limit would have refused.
+     *
+     * @param id event id (ascending in time)
+     * @param kind {@code THRESHOLD} or {@code SHADOW_REFUSAL}
+     * @param limitKey the limit's key, e.g. {@code money:tenant:<uuid>:*:MONTH}
+     * @param thresholdPercent the threshold crossed, for THRESHOLD events
+     * @param limit the limit's value
+     * @param used for THRESHOLD events the settled usage when it crossed
+     * @param detail human-readable description
+     * @param occurredAt when
+     */
+    public record QuotaEventView(
+            long id,
+            String kind,
+            String limitKey,
+            Integer thresholdPercent,
+            BigDecimal limit,
+            BigDecimal used,
+            String detail,
+            Instant occurredAt) {}
+
+    /**
+     * A limit on trial (shadow mode): evaluated on its own counters, never refuses, records would-be refusals.
+     *
+     * @param scope TENANT, PROJECT or KEY
+     * @param ownerId the tenant, project or key id
+     * @param model {@code *} or a model id
+     */
+    public record ShadowLimitBody(
+            @NotNull @Pattern(regexp = "TENANT|PROJECT|KEY") String scope,
+            @NotNull UUID ownerId,
+            @Pattern(regexp = "\\*|[A-Za-z0-9._:-]{1,100}") String model,
+            @PositiveOrZero Integer requestsPerMinute,
+            @PositiveOrZero Long tokensPerMinute,
+            @PositiveOrZero Integer concurrentRequests,
+            @Pattern(regexp = "DAY|MONTH") String budgetPeriod,
+            @PositiveOrZero Long budgetTokens,
+
+            @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            BigDecimal budgetAmount) {}
+
+    /** A stored shadow limit. */
+    public record ShadowLimitView(UUID id, ShadowLimitBody limit, Instant createdAt) {}
+}

@@ -1,0 +1,13 @@
+package io.ascendant.gateway.quota;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** The application with quota enforcement on (the test profile turns it off for other features' tests). */
+public class QuotaEnabledProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("gateway.quota.enabled", "true", "gateway.quota.thresholds", "50,100");
+    }
+}
