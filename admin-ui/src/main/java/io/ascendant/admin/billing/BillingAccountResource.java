@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A tenant's billing account and usage, for admins (billing viewers see only their own tenant). */
-@Path(AdminApi.V1 + "/billing/tenants/{tenantId}")
+@Path(AdminApi.V1 + "/billing")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
@@ -45,7 +45,7 @@ public class BillingAccountResource {
     BillingReadGuard guard;
 
     @GET
-    @Path("account")
+    @Path("tenants/{tenantId}/account")
     @Operation(summary = "The tenant's billing account (currency, time zone, tax rate, discount)")
     public BillingAccount account(@PathParam("tenantId") UUID tenantId) {
         guard.requireTenant(tenantId);
@@ -54,7 +54,7 @@ public class BillingAccountResource {
     }
 
     @PATCH
-    @Path("account")
+    @Path("tenants/{tenantId}/account")
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Change tax rate, discount, name or time zone of the billing account")
     public BillingAccount update(@PathParam("tenantId") UUID tenantId, @NotNull @Valid AccountChangesBody body) {
@@ -68,7 +68,7 @@ public class BillingAccountResource {
     }
 
     @GET
-    @Path("usage")
+    @Path("tenants/{tenantId}/usage")
     @Operation(summary = "Usage per local day, model and key in [from, to] (ISO dates, inclusive)")
     public List<UsageBucket> usage(
             @PathParam("tenantId") UUID tenantId, @QueryParam("from") String from, @QueryParam("to") String to) {
