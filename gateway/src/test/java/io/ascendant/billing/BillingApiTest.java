@@ -102,6 +102,8 @@ class BillingApiTest {
                 .body("model", hasItem("deepseek-v4-pro"));
         given().auth()
                 .oauth2(viewer)
+                .contentType("application/json")
+                .body(Map.of("reason", "not mine"))
                 .when()
                 .post(BASE + "/invoices/" + otherInvoice.id() + "/void")
                 .then()
