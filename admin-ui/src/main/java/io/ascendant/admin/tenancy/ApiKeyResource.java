@@ -78,6 +78,7 @@ public class ApiKeyResource {
 
     @POST
     @Path("{keyId}/rotate")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Operation(summary = "Issue a replacement key; the old one stays valid until oldKeyValidUntil")
     public Response rotate(
             @PathParam("tenantId") UUID tenantId,
@@ -90,6 +91,7 @@ public class ApiKeyResource {
 
     @POST
     @Path("{keyId}/revoke")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Revoke a key (refused on every gateway replica within a second)")
     public ApiKeyView revoke(@PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId) {
         return keys.revoke(current.actor(), tenantId, keyId);

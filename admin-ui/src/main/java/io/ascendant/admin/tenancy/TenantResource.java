@@ -128,6 +128,7 @@ public class TenantResource {
 
     @POST
     @Path("{tenantId}/suspend")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Suspend: every key of the tenant is refused within a second")
     public TenantView suspend(@PathParam("tenantId") UUID tenantId) {
@@ -136,6 +137,7 @@ public class TenantResource {
 
     @POST
     @Path("{tenantId}/activate")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Re-activate a suspended tenant")
     public TenantView activate(@PathParam("tenantId") UUID tenantId) {
@@ -144,6 +146,7 @@ public class TenantResource {
 
     @POST
     @Path("{tenantId}/close")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Close a tenant (final; kept for invoices)")
     public TenantView close(@PathParam("tenantId") UUID tenantId) {
