@@ -239,13 +239,25 @@ final class Attention {
         }
     }
 
+    /**
+     * The incremental path for the step's rows, wave by wave: a wave holds at most one row per sequence, and a
+     * sequence's later rows (several tokens of one sequence in one step) come in later waves, so each row sees the
+     * ring, compressor and indexer state exactly as a one-token decode would.
+     */
     private void decodeAttention(Step step, Workspace ws, float[] q, float[] kv, float[] o) {
-        final int n = step.n;
+        for (int[] wave : step.waves) {
+            decodeWave(step, ws, q, kv, o, wave);
+        }
+    }
+
+    private void decodeWave(Step step, Workspace ws, float[] q, float[] kv, float[] o, int[] rows) {
+        final int m = rows.length;
         final int hd = headDim;
-        final int maxEntries;
         // phase 1 (sequential, per sequence): ring write and compressor steps
+        final int[] entriesOf = new int[m];
         int me = 0;
-        for (int r = 0; r < n; r++) {
+        for (int i = 0; i < m; i++) {
+            int r = rows[i];
             SequenceState st = step.states[r];
             int pos = step.positions[r];
             System.arraycopy(kv, r * hd, st.ring[layer], (pos % window) * hd, hd);
@@ -255,25 +267,21 @@ final class Attention {
             if (compressor != null) {
                 compressor.decode(st.compressor[layer], ws.ckv, ws.csc, r * compressor.width, pos, ws.pooled);
             }
-            if (ratio != 0) {
-                me = Math.max(me, (pos + 1) / ratio);
-            }
+            entriesOf[i] = ratio == 0 ? 0 : (pos + 1) / ratio;
+            me = Math.max(me, entriesOf[i]);
         }
-        maxEntries = me;
+        final int maxEntries = me;
         // phase 2: indexer scores (CSA), split over (row, entry) so one long sequence still uses every thread
-        final int[] entriesOf = new int[n];
-        for (int r = 0; r < n; r++) {
-            entriesOf[r] = ratio == 0 ? 0 : (step.positions[r] + 1) / ratio;
-        }
         final int stride = Math.max(1, maxEntries);
-        final float[] iscore = indexer == null ? null : new float[n * stride];
+        final float[] iscore = indexer == null ? null : new float[m * stride];
         if (indexer != null && maxEntries > 0) {
-            step.parallel.forRange(n * stride, (from, to) -> {
+            step.parallel.forRange(m * stride, (from, to) -> {
                 for (int u = from; u < to; ) {
-                    int r = u / stride;
+                    int i = u / stride;
+                    int r = rows[i];
                     int t0 = u % stride;
                     int t1 = Math.min(stride, t0 + (to - u));
-                    int e = Math.min(t1, entriesOf[r]);
+                    int e = Math.min(t1, entriesOf[i]);
                     if (t0 < e) {
                         indexer.score(
                                 ws.iq,
@@ -284,7 +292,7 @@ final class Attention {
                                 t0,
                                 e,
                                 iscore,
-                                r * stride);
+                                i * stride);
                     }
                     u += t1 - t0;
                 }
@@ -292,36 +300,37 @@ final class Attention {
         }
         // index lists per row: window in ring order, then compressed entries at offset W
         final int widthMax = window + (indexer != null ? Math.min(indexer.topk, maxEntries) : maxEntries);
-        final int[] idx = new int[n * widthMax];
-        final int[] width = new int[n];
+        final int[] idx = new int[m * widthMax];
+        final int[] width = new int[m];
         long[] keys = indexer == null ? null : new long[stride];
         float[] rowScores = indexer == null ? null : new float[stride];
-        for (int r = 0; r < n; r++) {
-            int pos = step.positions[r];
-            int base = r * widthMax;
+        for (int i = 0; i < m; i++) {
+            int pos = step.positions[rows[i]];
+            int base = i * widthMax;
             windowIndices(pos, idx, base);
-            int entries = entriesOf[r];
+            int entries = entriesOf[i];
             if (indexer != null) {
                 int cw = Math.min(indexer.topk, entries);
-                System.arraycopy(iscore, r * stride, rowScores, 0, entries);
+                System.arraycopy(iscore, i * stride, rowScores, 0, entries);
                 Indexer.select(rowScores, entries, cw, window, idx, base + window, keys);
-                width[r] = window + cw;
+                width[i] = window + cw;
             } else {
                 for (int j = 0; j < entries; j++) {
                     idx[base + window + j] = window + j;
                 }
-                width[r] = window + entries;
+                width[i] = window + entries;
             }
         }
         // phase 3: attention, split over (row, head)
-        final int units = n * heads;
+        final int units = m * heads;
         step.parallel.forRange(units, (from, to) -> {
             float[] scores = new float[heads * SparseAttention.BLOCK];
             float[] acc = new float[heads * hd];
             float[] stats = new float[2 * heads];
             int u = from;
             while (u < to) {
-                int r = u / heads;
+                int i = u / heads;
+                int r = rows[i];
                 int h0 = u % heads;
                 int h1 = Math.min(heads, h0 + (to - u));
                 SequenceState st = step.states[r];
@@ -336,8 +345,8 @@ final class Attention {
                         window,
                         kvB,
                         idx,
-                        r * widthMax,
-                        width[r],
+                        i * widthMax,
+                        width[i],
                         sink,
                         scale,
                         o,

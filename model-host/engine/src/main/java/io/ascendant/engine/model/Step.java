@@ -16,6 +16,13 @@ final class Step {
     final float[] cosComp;
     final float[] sinComp;
     final Parallel parallel;
+    /**
+     * Decode rows grouped so that a wave holds at most one row per sequence, in order: wave k holds the k-th row of
+     * every sequence that has one (one wave when all states differ).
+     */
+    final int[][] waves;
+    /** Rows whose logits the step returns, ascending. */
+    final int[] logitRows;
 
     Step(
             boolean prefill,
@@ -24,13 +31,16 @@ final class Step {
             SequenceState[] states,
             Rope plain,
             Rope comp,
-            Parallel parallel) {
+            Parallel parallel,
+            int[] logitRows) {
         this.prefill = prefill;
         this.n = tokens.length;
         this.tokens = tokens;
         this.positions = positions;
         this.states = states;
         this.parallel = parallel;
+        this.waves = prefill ? new int[0][] : waves(states);
+        this.logitRows = logitRows;
         int half = plain.ropeDim() / 2;
         this.cosPlain = new float[n * half];
         this.sinPlain = new float[n * half];
@@ -46,5 +56,31 @@ final class Step {
             System.arraycopy(c, 0, cosComp, r * half, half);
             System.arraycopy(s, 0, sinComp, r * half, half);
         }
+    }
+
+    private static int[][] waves(SequenceState[] states) {
+        int n = states.length;
+        int[] wave = new int[n];
+        java.util.IdentityHashMap<SequenceState, Integer> seen = new java.util.IdentityHashMap<>();
+        int count = 0;
+        for (int r = 0; r < n; r++) {
+            Integer k = seen.get(states[r]);
+            wave[r] = k == null ? 0 : k + 1;
+            seen.put(states[r], wave[r]);
+            count = Math.max(count, wave[r] + 1);
+        }
+        int[] sizes = new int[count];
+        for (int r = 0; r < n; r++) {
+            sizes[wave[r]]++;
+        }
+        int[][] out = new int[count][];
+        for (int w = 0; w < count; w++) {
+            out[w] = new int[sizes[w]];
+            sizes[w] = 0;
+        }
+        for (int r = 0; r < n; r++) {
+            out[wave[r]][sizes[wave[r]]++] = r;
+        }
+        return out;
     }
 }

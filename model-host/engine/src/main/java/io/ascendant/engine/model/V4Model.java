@@ -17,8 +17,8 @@ import java.util.List;
  * <p>Entry points: {@link #prefill} (the reference's {@code start_pos = 0} pass over a whole prompt; only the last
  * position's logits are computed), {@link #decode} (one token through the incremental path), {@link
  * #decodeBatch} (one token for each of several sequences of any lengths in one step: every projection reads its
- * weights once for the whole batch). A prefill on a state that already holds tokens continues through the
- * incremental path token by token.
+ * weights once for the whole batch), {@link #extend} / {@link #extendAll} (several tokens of one sequence through
+ * the incremental path in one step, for a restored prefix or teacher forcing).
  *
  * <p>Threading: a model is immutable after construction and may serve concurrent steps on different states; a
  * {@link SequenceState} must see one step at a time. Work inside a step is split over the model's pool (heads,
@@ -125,7 +125,7 @@ public final class V4Model implements AutoCloseable {
 
     /**
      * Feeds a prompt and returns the logits (fp32, {@code vocab}) after its last token. On a fresh state this is
-     * the reference prefill; on a state that already holds tokens the tokens go through {@link #decode} one by one.
+     * the reference prefill; on a state that already holds tokens (a restored prefix) it is {@link #extend}.
      */
     public float[] prefill(SequenceState state, int[] tokens) {
         if (tokens.length == 0) {
@@ -133,11 +133,7 @@ public final class V4Model implements AutoCloseable {
         }
         checkTokens(tokens);
         if (state.position > 0) {
-            float[] logits = null;
-            for (int t : tokens) {
-                logits = decode(state, t);
-            }
-            return logits;
+            return extend(state, tokens);
         }
         int[] positions = new int[tokens.length];
         SequenceState[] states = new SequenceState[tokens.length];
@@ -145,7 +141,8 @@ public final class V4Model implements AutoCloseable {
             positions[i] = i;
             states[i] = state;
         }
-        float[][] logits = forward(new Step(true, tokens.clone(), positions, states, ropePlain, ropeComp, parallel));
+        float[][] logits = forward(new Step(
+                true, tokens.clone(), positions, states, ropePlain, ropeComp, parallel, new int[] {tokens.length - 1}));
         state.position = tokens.length;
         return logits[0];
     }
@@ -179,11 +176,54 @@ public final class V4Model implements AutoCloseable {
             arr[i] = s;
             positions[i] = s.position;
         }
-        float[][] logits = forward(new Step(false, tokens.clone(), positions, arr, ropePlain, ropeComp, parallel));
+        float[][] logits =
+                forward(new Step(false, tokens.clone(), positions, arr, ropePlain, ropeComp, parallel, all(n)));
         for (SequenceState s : arr) {
             s.position++;
         }
         return logits;
+    }
+
+    /**
+     * Feeds several tokens to one sequence through the incremental path, exactly as that many {@link #decode} calls
+     * would (same ring, compressor and indexer semantics, token after token), but reading every weight once for the
+     * whole chunk. Returns the logits after the last token. For continuing a restored prefix, or a prompt appended
+     * to a conversation.
+     */
+    public float[] extend(SequenceState state, int[] tokens) {
+        return extend(state, tokens, false)[0];
+    }
+
+    /** {@link #extend} returning the logits after every token ({@code [tokens.length][vocab]}: teacher forcing). */
+    public float[][] extendAll(SequenceState state, int[] tokens) {
+        return extend(state, tokens, true);
+    }
+
+    private float[][] extend(SequenceState state, int[] tokens, boolean everyRow) {
+        int n = tokens.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("extend needs at least one token");
+        }
+        checkTokens(tokens);
+        int[] positions = new int[n];
+        SequenceState[] states = new SequenceState[n];
+        for (int i = 0; i < n; i++) {
+            positions[i] = state.position + i;
+            states[i] = state;
+        }
+        int[] rows = everyRow ? all(n) : new int[] {n - 1};
+        float[][] logits =
+                forward(new Step(false, tokens.clone(), positions, states, ropePlain, ropeComp, parallel, rows));
+        state.position += n;
+        return logits;
+    }
+
+    private static int[] all(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
     }
 
     private void checkTokens(int[] tokens) {
@@ -195,7 +235,7 @@ public final class V4Model implements AutoCloseable {
         }
     }
 
-    /** The forward pass of a step; logits of the last row (prefill) or of every row (decode). */
+    /** The forward pass of a step; logits of the step's {@code logitRows}. */
     float[][] forward(Step step) {
         final int n = step.n;
         final int d = cfg.hiddenSize();
@@ -233,13 +273,14 @@ public final class V4Model implements AutoCloseable {
         }
 
         // ---- head: hc_head mix → norm → fp32 logits, for the rows that need them ----
-        int first = step.prefill ? n - 1 : 0;
-        int m = n - first;
+        int m = step.logitRows.length;
         float[] y = new float[m * d]; // (m, D)
         float[] mixes = new float[m * hc];
         float[] pre = new float[hc];
-        float[] rows = new float[m * hc * d];
-        System.arraycopy(x, first * hc * d, rows, 0, m * hc * d);
+        float[] rows = new float[m * hc * d]; // (m, hc, D)
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(x, step.logitRows[i] * hc * d, rows, i * hc * d, hc * d);
+        }
         hcHeadFn.forward(rows, m, mixes); // (m, hc) fp32
         for (int r = 0; r < m; r++) {
             float rs = HyperConnections.rmsScale(rows, r * hc * d, hc * d, normEps);

@@ -118,6 +118,20 @@ class ModelConsistencyTest {
     }
 
     @Test
+    void extendingByAChunkEqualsDecodingItTokenByToken() {
+        // from position 150, 120 tokens: the chunk overwrites most of the 128-slot ring, completes 30 CSA entries
+        // and HCA entry 1 (tokens 128..255)
+        SequenceState s = model.newSequence();
+        model.prefill(s, Arrays.copyOf(tokens, 150));
+        float[][] all = model.extendAll(s, Arrays.copyOfRange(tokens, 150, 270));
+        for (int i = 0; i < 120; i++) {
+            assertThat(all[i]).as("row %d", i).containsExactly(stepwise[150 + i]);
+        }
+        assertThat(model.extend(s, Arrays.copyOfRange(tokens, 270, 300))).containsExactly(stepwise[299]);
+        assertThat(s.position()).isEqualTo(300);
+    }
+
+    @Test
     void rejectsTokensOutsideTheVocabularyAndRepeatedStates() {
         SequenceState s = model.newSequence();
         assertThatThrownBy(() -> model.prefill(s, new int[] {cfg.vocabSize()}))
