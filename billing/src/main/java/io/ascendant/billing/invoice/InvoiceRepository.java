@@ -41,6 +41,16 @@ final class InvoiceRepository {
         return l.isEmpty() ? Optional.empty() : Optional.of(l.getFirst());
     }
 
+    /** Live (draft or finalised) regular invoices of these tenants for the period, with lines. */
+    static List<Invoice> findLive(Connection c, UUID[] tenants, LocalDate periodStart) throws SQLException {
+        return query(
+                c,
+                "SELECT * FROM invoice WHERE tenant_id = ANY(?) AND period_start = ?::date AND kind = 'INVOICE'"
+                        + " AND status <> 'VOID'",
+                List.of(c.createArrayOf("uuid", tenants), periodStart.toString()),
+                true);
+    }
+
     /** Headers (no lines) filtered by tenant and/or status, newest period first. */
     static List<Invoice> list(Connection c, UUID tenant, InvoiceStatus status, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM invoice WHERE true");
@@ -184,39 +194,45 @@ final class InvoiceRepository {
                 lines);
     }
 
+    private static final String INSERT_HEADER = "INSERT INTO invoice (id, tenant_id, kind, status, number,"
+            + " period_start, period_end, time_zone, currency, bill_to_name, subtotal, discount_percent,"
+            + " discount_amount, tax_rate_percent, tax_amount, total, issue_date, due_date, credited_invoice_id,"
+            + " void_reason, drafted_at, finalized_at)"
+            + " VALUES (?,?,?,?,?,?::date,?::date,?,?,?,?,?,?,?,?,?,?::date,?::date,?,?,?,?)";
+
     /** Inserts header and lines. */
     static void insert(Connection c, Invoice i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO invoice (id, tenant_id, kind, status, number,"
-                + " period_start, period_end, time_zone, currency, bill_to_name, subtotal, discount_percent,"
-                + " discount_amount, tax_rate_percent, tax_amount, total, issue_date, due_date, credited_invoice_id,"
-                + " void_reason, drafted_at, finalized_at)"
-                + " VALUES (?,?,?,?,?,?::date,?::date,?,?,?,?,?,?,?,?,?,?::date,?::date,?,?,?,?)")) {
-            int p = 1;
-            ps.setObject(p++, i.id());
-            ps.setObject(p++, i.tenantId());
-            ps.setString(p++, i.kind().name());
-            ps.setString(p++, i.status().name());
-            ps.setString(p++, i.number());
-            ps.setString(p++, i.periodStart().toString());
-            ps.setString(p++, i.periodEnd().toString());
-            ps.setString(p++, i.timeZone());
-            ps.setString(p++, i.currency());
-            ps.setString(p++, i.billToName());
-            ps.setBigDecimal(p++, i.subtotal());
-            ps.setBigDecimal(p++, i.discountPercent());
-            ps.setBigDecimal(p++, i.discountAmount());
-            ps.setBigDecimal(p++, i.taxRatePercent());
-            ps.setBigDecimal(p++, i.taxAmount());
-            ps.setBigDecimal(p++, i.total());
-            ps.setString(p++, i.issueDate() == null ? null : i.issueDate().toString());
-            ps.setString(p++, i.dueDate() == null ? null : i.dueDate().toString());
-            ps.setObject(p++, i.creditedInvoiceId());
-            ps.setString(p++, i.voidReason());
-            ps.setTimestamp(p++, Timestamp.from(i.draftedAt()));
-            ps.setTimestamp(p, i.finalizedAt() == null ? null : Timestamp.from(i.finalizedAt()));
+        try (PreparedStatement ps = c.prepareStatement(INSERT_HEADER)) {
+            bindHeader(ps, i);
             ps.executeUpdate();
         }
         insertLines(c, List.of(i));
+    }
+
+    private static void bindHeader(PreparedStatement ps, Invoice i) throws SQLException {
+        int p = 1;
+        ps.setObject(p++, i.id());
+        ps.setObject(p++, i.tenantId());
+        ps.setString(p++, i.kind().name());
+        ps.setString(p++, i.status().name());
+        ps.setString(p++, i.number());
+        ps.setString(p++, i.periodStart().toString());
+        ps.setString(p++, i.periodEnd().toString());
+        ps.setString(p++, i.timeZone());
+        ps.setString(p++, i.currency());
+        ps.setString(p++, i.billToName());
+        ps.setBigDecimal(p++, i.subtotal());
+        ps.setBigDecimal(p++, i.discountPercent());
+        ps.setBigDecimal(p++, i.discountAmount());
+        ps.setBigDecimal(p++, i.taxRatePercent());
+        ps.setBigDecimal(p++, i.taxAmount());
+        ps.setBigDecimal(p++, i.total());
+        ps.setString(p++, i.issueDate() == null ? null : i.issueDate().toString());
+        ps.setString(p++, i.dueDate() == null ? null : i.dueDate().toString());
+        ps.setObject(p++, i.creditedInvoiceId());
+        ps.setString(p++, i.voidReason());
+        ps.setTimestamp(p++, Timestamp.from(i.draftedAt()));
+        ps.setTimestamp(p, i.finalizedAt() == null ? null : Timestamp.from(i.finalizedAt()));
     }
 
     /** Replaces a draft's lines and totals (the row must be DRAFT; triggers guard the rest). */
@@ -306,20 +322,19 @@ final class InvoiceRepository {
         }
     }
 
-    /** Inserts many invoice headers (drafts) in one statement, then their lines. */
+    /** Inserts many drafts: headers in one JDBC batch, then all their lines in one statement. */
     static void insertDrafts(Connection c, List<Invoice> drafts) throws SQLException {
         if (drafts.isEmpty()) {
             return;
         }
-        for (Invoice d : drafts) {
-            // Headers are few (one per tenant); the lines, which are many, go in one statement below.
-            insertHeaderOnly(c, d);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_HEADER)) {
+            for (Invoice d : drafts) {
+                bindHeader(ps, d);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
         insertLines(c, drafts);
-    }
-
-    private static void insertHeaderOnly(Connection c, Invoice i) throws SQLException {
-        insert(c, withLines(i, List.of()));
     }
 
     /** Takes the next gap-free number of (prefix, year) in the current transaction. */

@@ -3,9 +3,6 @@ package io.ascendant.billing.invoice;
 import io.ascendant.billing.BillingConfig;
 import io.ascendant.billing.BillingException;
 import io.ascendant.billing.account.BillingAccount;
-import io.ascendant.billing.account.BillingAccountService;
-import io.ascendant.billing.invoice.InvoiceCalculator.Quantity;
-import io.ascendant.billing.pricebook.PriceBook;
 import io.ascendant.billing.pricebook.PriceBookService;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -48,6 +45,7 @@ public class InvoiceService {
     private final PriceBookService prices;
     private final BillingConfig config;
     private final Clock clock;
+    private final InvoiceDrafter drafter;
 
     @Inject
     public InvoiceService(DataSource dataSource, PriceBookService prices, BillingConfig config) {
@@ -55,6 +53,8 @@ public class InvoiceService {
         this.prices = prices;
         this.config = config;
         this.clock = Clock.systemUTC();
+        this.drafter = new InvoiceDrafter(
+                prices::current, prices::reload, config.invoice().lateUsageLookbackMonths(), clock);
     }
 
     /** Result of {@link #draftAll(YearMonth)}. */
@@ -73,14 +73,15 @@ public class InvoiceService {
     @Transactional
     public Invoice draft(UUID tenantId, YearMonth period) {
         try (Connection c = dataSource.getConnection()) {
-            BillingAccount a =
-                    lockAccounts(c, new UUID[] {tenantId}).stream().findFirst().orElseThrow(() -> noAccount(tenantId));
+            BillingAccount a = InvoiceDrafter.lockAccounts(c, new UUID[] {tenantId}).stream()
+                    .findFirst()
+                    .orElseThrow(() -> noAccount(tenantId));
             Optional<Invoice> live = InvoiceRepository.findLive(c, tenantId, period.atDay(1));
             if (live.isPresent() && live.get().status() == InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict("invoice " + live.get().number() + " for " + period
                         + " is finalized; later usage is billed on the next invoice as an adjustment");
             }
-            Invoice d = compute(
+            Invoice d = drafter.compute(
                             c,
                             List.of(a),
                             period,
@@ -114,10 +115,14 @@ public class InvoiceService {
         for (int i = 0; i < tenants.size(); i += DRAFT_CHUNK) {
             UUID[] chunk = tenants.subList(i, Math.min(tenants.size(), i + DRAFT_CHUNK))
                     .toArray(UUID[]::new);
-            int[] r = QuarkusTransaction.requiringNew().call(() -> draftChunk(chunk, period));
-            drafted += r[0];
-            skipped += r[1];
-            lines += r[2];
+            InvoiceDrafter.ChunkResult r = QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    return drafter.draftChunk(c, chunk, period, false);
+                }
+            });
+            drafted += r.drafted();
+            skipped += r.skippedFinalized();
+            lines += r.lines();
         }
         return new DraftRun(period, tenants.size(), drafted, skipped, lines);
     }
@@ -146,50 +151,14 @@ public class InvoiceService {
             for (int i = 0; i < ts.size(); i += DRAFT_CHUNK) {
                 UUID[] chunk =
                         ts.subList(i, Math.min(ts.size(), i + DRAFT_CHUNK)).toArray(UUID[]::new);
-                created += QuarkusTransaction.requiringNew().call(() -> draftMissing(chunk, e.getKey()));
+                created += QuarkusTransaction.requiringNew().call(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        return drafter.draftChunk(c, chunk, e.getKey(), true).drafted();
+                    }
+                });
             }
         }
         return created;
-    }
-
-    private int draftMissing(UUID[] tenants, YearMonth period) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<BillingAccount> accounts = lockAccounts(c, tenants);
-            Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
-            List<BillingAccount> missing = accounts.stream()
-                    .filter(a -> !live.containsKey(a.tenantId()))
-                    .toList();
-            if (missing.isEmpty()) {
-                return 0;
-            }
-            List<Invoice> drafts = compute(c, missing, period, Map.of());
-            InvoiceRepository.insertDrafts(c, drafts);
-            return drafts.size();
-        }
-    }
-
-    private int[] draftChunk(UUID[] tenants, YearMonth period) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            List<BillingAccount> accounts = lockAccounts(c, tenants);
-            Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
-            List<BillingAccount> open = accounts.stream()
-                    .filter(a -> live.get(a.tenantId()) == null
-                            || live.get(a.tenantId()).status() == InvoiceStatus.DRAFT)
-                    .toList();
-            List<Invoice> drafts = compute(c, open, period, live);
-            List<Invoice> fresh = new ArrayList<>();
-            int lines = 0;
-            for (Invoice d : drafts) {
-                lines += d.lines().size();
-                if (live.containsKey(d.tenantId())) {
-                    InvoiceRepository.replaceDraft(c, d);
-                } else {
-                    fresh.add(d);
-                }
-            }
-            InvoiceRepository.insertDrafts(c, fresh);
-            return new int[] {drafts.size(), accounts.size() - open.size(), lines};
-        }
     }
 
     /**
@@ -204,7 +173,8 @@ public class InvoiceService {
     public Invoice finalizeInvoice(UUID invoiceId) {
         try (Connection c = dataSource.getConnection()) {
             Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
-            BillingAccount a = lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
+            BillingAccount a =
+                    InvoiceDrafter.lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
             i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId)); // re-read under lock
             if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.DRAFT) {
                 throw new BillingException.Conflict(
@@ -217,8 +187,8 @@ public class InvoiceService {
                         + a.timeZone() + "); it can be finalized from then on");
             }
             YearMonth period = YearMonth.from(i.periodStart());
-            Invoice recomputed =
-                    compute(c, List.of(a), period, Map.of(a.tenantId(), i)).getFirst();
+            Invoice recomputed = drafter.compute(c, List.of(a), period, Map.of(a.tenantId(), i))
+                    .getFirst();
             InvoiceRepository.replaceDraft(c, recomputed);
             long seq = InvoiceRepository.nextNumber(c, config.invoice().numberPrefix(), today.getYear());
             String number = formatNumber(config.invoice().numberPrefix(), today.getYear(), seq);
@@ -245,7 +215,8 @@ public class InvoiceService {
         }
         try (Connection c = dataSource.getConnection()) {
             Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
-            BillingAccount a = lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
+            BillingAccount a =
+                    InvoiceDrafter.lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
             i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
             if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict(
@@ -315,108 +286,12 @@ public class InvoiceService {
         return String.format("%s-%d-%06d", prefix, year, seq);
     }
 
-    private List<Invoice> compute(
-            Connection c, List<BillingAccount> accounts, YearMonth period, Map<UUID, Invoice> existing)
-            throws SQLException {
-        if (accounts.isEmpty()) {
-            return List.of();
-        }
-        UUID[] ids = accounts.stream().map(BillingAccount::tenantId).toArray(UUID[]::new);
-        LocalDate start = period.atDay(1);
-        LocalDate end = period.plusMonths(1).atDay(1);
-        LocalDate lookback =
-                period.minusMonths(config.invoice().lateUsageLookbackMonths()).atDay(1);
-        Map<UUID, List<Quantity>> usage = BillableUsage.usage(c, ids, start, end);
-        Map<UUID, List<Quantity>> late = BillableUsage.lateUsage(c, ids, lookback, start);
-        PriceBook book = prices.current();
-        Instant now = clock.instant();
-        List<Invoice> out = new ArrayList<>(accounts.size());
-        for (BillingAccount a : accounts) {
-            List<Quantity> qs = new ArrayList<>(usage.getOrDefault(a.tenantId(), List.of()));
-            qs.addAll(late.getOrDefault(a.tenantId(), List.of()));
-            List<InvoiceLine> lines = linesWithBook(qs, book, a.currency());
-            InvoiceCalculator.Totals t =
-                    InvoiceCalculator.totals(lines, a.discountPercent(), a.taxRatePercent(), a.currency());
-            Invoice prior = existing.get(a.tenantId());
-            out.add(new Invoice(
-                    prior == null ? UUID.randomUUID() : prior.id(),
-                    a.tenantId(),
-                    InvoiceKind.INVOICE,
-                    InvoiceStatus.DRAFT,
-                    null,
-                    start,
-                    end,
-                    a.timeZone().getId(),
-                    a.currency(),
-                    a.displayName(),
-                    t.subtotal(),
-                    a.discountPercent(),
-                    t.discountAmount(),
-                    a.taxRatePercent(),
-                    t.taxAmount(),
-                    t.total(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    now,
-                    null,
-                    null,
-                    lines));
-        }
-        return out;
-    }
-
-    private List<InvoiceLine> linesWithBook(List<Quantity> qs, PriceBook book, String currency) {
-        try {
-            return InvoiceCalculator.lines(qs, book, currency);
-        } catch (IllegalStateException missing) {
-            // A version added by another instance since our last refresh.
-            return InvoiceCalculator.lines(qs, prices.reload(), currency);
-        }
-    }
-
     private void save(Connection c, Invoice d, boolean exists) throws SQLException {
         if (exists) {
             InvoiceRepository.replaceDraft(c, d);
         } else {
             InvoiceRepository.insert(c, d);
         }
-    }
-
-    private static Map<UUID, Invoice> liveInvoices(Connection c, UUID[] tenants, YearMonth period) throws SQLException {
-        Map<UUID, Invoice> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM invoice WHERE tenant_id = ANY(?)"
-                + " AND period_start = ?::date AND kind = 'INVOICE' AND status <> 'VOID'")) {
-            ps.setArray(1, c.createArrayOf("uuid", tenants));
-            ps.setString(2, period.atDay(1).toString());
-            List<UUID> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            for (UUID id : ids) {
-                Invoice i = InvoiceRepository.find(c, id).orElseThrow();
-                out.put(i.tenantId(), i);
-            }
-        }
-        return out;
-    }
-
-    /** Locks the accounts (ordered, so concurrent callers cannot deadlock) and returns them. */
-    private static List<BillingAccount> lockAccounts(Connection c, UUID[] tenants) throws SQLException {
-        List<BillingAccount> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM billing_account WHERE tenant_id = ANY(?) ORDER BY tenant_id FOR UPDATE")) {
-            ps.setArray(1, c.createArrayOf("uuid", tenants));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(BillingAccountService.map(rs));
-                }
-            }
-        }
-        return out;
     }
 
     private static String describe(Invoice i) {
