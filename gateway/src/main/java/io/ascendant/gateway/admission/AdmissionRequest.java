@@ -1,5 +1,6 @@
 package io.ascendant.gateway.admission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.UUID;
 
 /**
@@ -13,6 +14,9 @@ import java.util.UUID;
  * @param priceTier the route's price tier
  * @param estimatedPromptTokens prompt estimate (characters / 4)
  * @param maxOutputTokens the request's {@code max_tokens} (or the route limit when absent)
+ * @param hostBody the OpenAI-style body sent to the host ({@code messages}, {@code tools}, or {@code prompt}), from
+ *     which admission counts the prompt exactly with the shared tokenizer and chat encoding; null when unknown (the
+ *     estimate is used then). Read only, never modified.
  */
 public record AdmissionRequest(
         String requestId,
@@ -22,4 +26,19 @@ public record AdmissionRequest(
         String model,
         String priceTier,
         long estimatedPromptTokens,
-        long maxOutputTokens) {}
+        long maxOutputTokens,
+        ObjectNode hostBody) {
+
+    /** Without the host body: admission uses {@code estimatedPromptTokens}. */
+    public AdmissionRequest(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            String priceTier,
+            long estimatedPromptTokens,
+            long maxOutputTokens) {
+        this(requestId, tenantId, projectId, keyId, model, priceTier, estimatedPromptTokens, maxOutputTokens, null);
+    }
+}

@@ -1,6 +1,7 @@
 package io.ascendant.gateway.admission;
 
 import io.ascendant.billing.ledger.UsageEvent;
+import java.util.Map;
 
 /**
  * An admitted request's hold on rate limits and budget. Exactly one of {@link #settle} or {@link #release} is
@@ -13,6 +14,14 @@ public interface AdmissionTicket {
 
     /** The request ended without usage to account (never dispatched); give the hold back. */
     void release();
+
+    /**
+     * Headers to put on the response, e.g. OpenAI's {@code x-ratelimit-*}; set once the request is admitted, before
+     * the response starts. Default: none.
+     */
+    default Map<String, String> responseHeaders() {
+        return Map.of();
+    }
 
     /** A ticket that holds nothing. */
     AdmissionTicket NONE = new AdmissionTicket() {

@@ -162,7 +162,8 @@ public class DataPathPipeline {
                     p.route().publicName(),
                     p.route().priceTier(),
                     promptEstimate,
-                    p.maxOutputTokens()));
+                    p.maxOutputTokens(),
+                    p.hostBody()));
         } catch (RuntimeException e) {
             span.end();
             fail(rc, st, e, protocol.anthropicErrors());
@@ -173,6 +174,7 @@ public class DataPathPipeline {
                         ticket -> onContext(ctx, () -> {
                             span.end();
                             st.ticket = ticket;
+                            ticket.responseHeaders().forEach(rc.response()::putHeader);
                             dispatch(rc, st, protocol, ctx, promptEstimate);
                         }),
                         failure -> onContext(ctx, () -> {

@@ -40,6 +40,9 @@ public class QuotaAdmissionControl implements AdmissionControl {
     @Inject
     QuotaConfig config;
 
+    @Inject
+    PromptTokenCounter promptTokens;
+
     @Override
     public Uni<AdmissionTicket> admit(AdmissionRequest request) {
         if (!config.enabled()) {
@@ -56,15 +59,11 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (policy.rates().isEmpty() && policy.pools().isEmpty()) {
             return AdmissionTicket.NONE;
         }
+        long prompt = promptTokens.count(r.hostBody(), r.estimatedPromptTokens());
         BigDecimal worstCase = null;
         if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
             worstCase = pricer.worstCase(
-                            r.tenantId(),
-                            r.model(),
-                            limits.currency(),
-                            r.estimatedPromptTokens(),
-                            r.maxOutputTokens(),
-                            Instant.now())
+                            r.tenantId(), r.model(), limits.currency(), prompt, r.maxOutputTokens(), Instant.now())
                     .orElse(null);
         }
         QuotaRequest q = new QuotaRequest(
@@ -74,7 +73,7 @@ public class QuotaAdmissionControl implements AdmissionControl {
                 r.keyId(),
                 r.model(),
                 limits.timeZone(),
-                r.estimatedPromptTokens(),
+                prompt,
                 r.maxOutputTokens(),
                 worstCase);
         try {
@@ -106,8 +105,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
             ticket.release();
         }
 
-        /** The {@code x-ratelimit-*} headers of the response. */
-        Map<String, String> headers() {
+        @Override
+        public Map<String, String> responseHeaders() {
             return ticket.headers().asMap();
         }
     }

@@ -62,6 +62,11 @@ class QuotaLedgerIntegrationTest {
         // Worst case of 1,000 prompt + 1,000 output tokens at the current Flash peak prices (0.30 / 1.20 per 1M):
         // exactly the budget.
         AdmissionTicket ticket = admit("q-" + UUID.randomUUID(), tenant, project, key);
+        // The enterprise plan's 6,000 requests per minute is the tightest request limit.
+        assertThat(ticket.responseHeaders())
+                .containsEntry("x-ratelimit-limit-requests", "6000")
+                .containsKeys(
+                        "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests", "x-ratelimit-limit-tokens");
 
         // The second request cannot be held while the first is in flight.
         GatewayException.RateLimited refused = assertThrows(
