@@ -8,7 +8,8 @@ io.ascendant.bench.tokenizer.ExportBenchmarkInputs bench/results/tokenizer`:
     RAYON_NUM_THREADS=1 python3 bench/tokenizer-jmh/hf_rust_baseline.py bench/results/tokenizer
 
 Needs the `tokenizers` wheel (pip install tokenizers). Prints tokens/s and MB/s of `encode` one text at a time
-(single thread) and of `encode_batch` over the whole corpus (Rust threads = RAYON_NUM_THREADS).
+(single thread) and of `encode_batch` over the whole corpus (Rust threads = RAYON_NUM_THREADS), for the mixed and the
+unseen-words corpus.
 """
 import json
 import os
@@ -20,12 +21,17 @@ from tokenizers import Tokenizer
 
 def main(directory):
     tok = Tokenizer.from_file(os.path.join(directory, "tokenizer.json"))
-    with open(os.path.join(directory, "corpus.jsonl"), encoding="utf-8") as f:
-        texts = [json.loads(line) for line in f]
+    for corpus in ("mixed", "unseen"):
+        with open(os.path.join(directory, "corpus-%s.jsonl" % corpus), encoding="utf-8") as f:
+            texts = [json.loads(line) for line in f]
+        measure(tok, corpus, texts)
+
+
+def measure(tok, corpus, texts):
     size = sum(len(t.encode("utf-8")) for t in texts)
     tokens = sum(len(tok.encode(t, add_special_tokens=False).ids) for t in texts)
-    print("tokenizers %s, corpus: %d texts, %d UTF-8 bytes, %d tokens" % (
-        __import__("tokenizers").__version__, len(texts), size, tokens))
+    print("tokenizers %s, corpus %s: %d texts, %d UTF-8 bytes, %d tokens" % (
+        __import__("tokenizers").__version__, corpus, len(texts), size, tokens))
     for name, run in (
         ("encode, one text per call", lambda: [tok.encode(t, add_special_tokens=False) for t in texts]),
         ("encode_batch, whole corpus", lambda: tok.encode_batch(texts, add_special_tokens=False)),

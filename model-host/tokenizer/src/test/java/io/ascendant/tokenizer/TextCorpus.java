@@ -303,6 +303,37 @@ public final class TextCorpus {
         return out;
     }
 
+    /**
+     * Text that defeats word caches: {@code count} texts of 20..300 random "words" (random Latin letters, sometimes
+     * capitalised, random CJK ideographs, random digits) with spaces and punctuation. The benchmark's cold corpus.
+     */
+    public static List<String> unseenWords(long seed, int count) {
+        TextCorpus c = new TextCorpus(seed, List.of());
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StringBuilder sb = new StringBuilder();
+            int words = 20 + c.random.nextInt(281);
+            for (int w = 0; w < words; w++) {
+                if (w > 0) {
+                    sb.append(c.random.nextInt(12) == 0 ? c.pick(PUNCT) + " " : " ");
+                }
+                int kind = c.random.nextInt(10);
+                if (kind < 7) {
+                    String letters = c.randomLetters(2 + c.random.nextInt(9)).toLowerCase(java.util.Locale.ROOT);
+                    sb.append(kind == 0 ? Character.toUpperCase(letters.charAt(0)) + letters.substring(1) : letters);
+                } else if (kind < 9) {
+                    for (int k = 1 + c.random.nextInt(4); k > 0; k--) {
+                        sb.append((char) (0x4E00 + c.random.nextInt(0x51A6)));
+                    }
+                } else {
+                    sb.append(c.digits(1 + c.random.nextInt(8)));
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
     private List<String> all() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < 800; i++) {

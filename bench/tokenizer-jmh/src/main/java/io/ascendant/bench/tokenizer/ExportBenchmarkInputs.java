@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the benchmark's corpus (one JSON string per line) and the V4 tokenizer.json into a directory, so that
+ * Writes the benchmark's two corpora (one JSON string per line) and the V4 tokenizer.json into a directory, so that
  * {@code hf_rust_baseline.py} can time Hugging Face tokenizers' Python binding on exactly the same input.
  */
 public final class ExportBenchmarkInputs {
@@ -21,12 +21,17 @@ public final class ExportBenchmarkInputs {
         Files.createDirectories(dir);
         Tokenizer.writeDeepSeekV4Json(dir.resolve("tokenizer.json"));
         ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter w = Files.newBufferedWriter(dir.resolve("corpus.jsonl"), StandardCharsets.UTF_8)) {
-            for (String text : TextCorpus.realistic(42L, 4000)) {
+        write(dir.resolve("corpus-mixed.jsonl"), TextCorpus.realistic(42L, 4000), json);
+        write(dir.resolve("corpus-unseen.jsonl"), TextCorpus.unseenWords(42L, 4000), json);
+        System.out.println("wrote tokenizer.json, corpus-mixed.jsonl and corpus-unseen.jsonl to " + dir);
+    }
+
+    private static void write(Path file, java.util.List<String> texts, ObjectMapper json) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (String text : texts) {
                 w.write(json.writeValueAsString(text));
                 w.newLine();
             }
         }
-        System.out.println("wrote " + dir.resolve("tokenizer.json") + " and " + dir.resolve("corpus.jsonl"));
     }
 }

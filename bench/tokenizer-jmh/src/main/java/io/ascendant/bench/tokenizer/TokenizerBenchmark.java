@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Encode and count throughput of the DeepSeek V4 tokenizer against Hugging Face's Rust tokenizers (DJL binding) on the
- * same mixed corpus (prose, code, CJK, other scripts, emoji; {@link TextCorpus#realistic}). Each invocation encodes one
+ * same corpus: {@code mixed} (prose, code, CJK, other scripts, emoji; {@link TextCorpus#realistic}) or {@code unseen}
+ * (random words that defeat both libraries' word caches; {@link TextCorpus#unseenWords}). Each invocation encodes one
  * text; the {@code tokens} and {@code bytes} counters turn into tokens/s and bytes/s (UTF-8 input) per run, summed over
  * threads. Run with {@code -t 1} and {@code -t 2}.
  *
@@ -46,6 +48,9 @@ public class TokenizerBenchmark {
     /** The corpus and both tokenizers, shared by all threads. */
     @State(Scope.Benchmark)
     public static class Shared {
+        @Param({"mixed", "unseen"})
+        public String corpus;
+
         Tokenizer ascendant;
         HuggingFaceTokenizer huggingFace;
         String[] texts;
@@ -68,8 +73,9 @@ public class TokenizerBenchmark {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            List<String> corpus = TextCorpus.realistic(42L, 4000);
-            texts = corpus.toArray(String[]::new);
+            List<String> list =
+                    corpus.equals("unseen") ? TextCorpus.unseenWords(42L, 4000) : TextCorpus.realistic(42L, 4000);
+            texts = list.toArray(String[]::new);
             utf8Bytes = new int[texts.length];
             long tokens = 0;
             long bytes = 0;
@@ -79,8 +85,8 @@ public class TokenizerBenchmark {
                 tokens += ascendant.countTokens(texts[i]);
             }
             System.out.printf(
-                    "%ncorpus: %d texts, %d UTF-8 bytes, %d tokens (%.2f bytes/token)%n",
-                    texts.length, bytes, tokens, (double) bytes / tokens);
+                    "%ncorpus %s: %d texts, %d UTF-8 bytes, %d tokens (%.2f bytes/token)%n",
+                    corpus, texts.length, bytes, tokens, (double) bytes / tokens);
         }
 
         @TearDown(Level.Trial)
