@@ -78,6 +78,7 @@ public final class ChatOutputParser {
     private ChatParseError error;
     private boolean endOfSequence;
     private boolean finished;
+    private boolean trailingReported;
 
     /**
      * @param thinking whether the prompt opened a reasoning block ({@code <think>}); then the text starts with reasoning
@@ -151,8 +152,11 @@ public final class ChatOutputParser {
                 case AFTER_TOOLS -> afterTools(out, end);
                 case DONE -> {
                     if (!pending.isEmpty()) {
-                        problem(out, ChatParseError.Kind.TRAILING_TEXT, "text after the end of the sequence");
-                        pending.setLength(0);
+                        if (!trailingReported) {
+                            trailingReported = true;
+                            problem(out, ChatParseError.Kind.TRAILING_TEXT, "text after the end of the sequence");
+                        }
+                        pending.setLength(0); // generation should have stopped at EOS; what follows is dropped
                     }
                     yield false;
                 }

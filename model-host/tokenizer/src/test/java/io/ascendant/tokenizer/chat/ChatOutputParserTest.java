@@ -225,4 +225,16 @@ class ChatOutputParserTest {
         assertThat(calls).isEqualTo(whole.toolCalls());
         assertThat(p.result()).isEqualTo(whole);
     }
+
+    @Test
+    void textAfterEndOfSequenceIsReportedOnceAndDropped() {
+        ChatOutputParser p = new ChatOutputParser(false, ids());
+        List<ChatDelta> deltas = new ArrayList<>(p.append("hi<｜end▁of▁sentence｜>x"));
+        deltas.addAll(p.append("y"));
+        deltas.addAll(p.finish());
+        assertThat(deltas.stream().filter(d -> d instanceof ChatDelta.Problem)).hasSize(1);
+        assertThat(p.result().content()).isEqualTo("hi");
+        assertThat(p.result().endOfSequence()).isTrue();
+        assertThat(p.result().error().orElseThrow().kind()).isEqualTo(ChatParseError.Kind.TRAILING_TEXT);
+    }
 }
