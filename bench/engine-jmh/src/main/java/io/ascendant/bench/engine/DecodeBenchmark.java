@@ -74,7 +74,7 @@ public class DecodeBenchmark {
         rnd = new SplittableRandom(11);
         states = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
-            int[] prompt = new int[8 + 3 * b]; // different lengths
+            int[] prompt = new int[4 + b]; // different lengths
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = rnd.nextInt(model.vocabSize());
             }

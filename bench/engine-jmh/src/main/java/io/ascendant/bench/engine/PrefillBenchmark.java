@@ -35,7 +35,7 @@ public class PrefillBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    @Param({"64"})
+    @Param({"16"})
     public int length;
 
     private EngineThreads pool;
