@@ -253,7 +253,7 @@ public class DataPathPipeline {
             new StreamRelay(rc, st, protocol.transcoder(st), exchange, () -> {
                         span.end();
                     })
-                    .start(this::finish);
+                    .start(this::finish, config.upstream().streamIdleTimeout().toMillis());
             return;
         }
         try {

@@ -2,6 +2,7 @@ package io.ascendant.gateway.streaming;
 
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.api.RequestState;
+import io.ascendant.gateway.upstream.StreamTap;
 import io.ascendant.gateway.upstream.UpstreamExchange;
 import io.ascendant.modelhost.api.HostContract;
 import io.quarkus.logging.Log;
@@ -35,6 +36,9 @@ public final class StreamRelay {
     private final Runnable onClose;
     private final SseParser parser = new SseParser();
     private boolean ended;
+    private boolean cancelled;
+    private long lastChunkNanos;
+    private long idleTimer = -1;
 
     public StreamRelay(
             RoutingContext rc,
@@ -50,9 +54,10 @@ public final class StreamRelay {
     }
 
     /** Sends the head and the first chunk, then relays until the end. {@code finish} is called exactly once. */
-    public void start(BiConsumer<RequestState, UsageStatus> finish) {
+    public void start(BiConsumer<RequestState, UsageStatus> finish, long idleTimeoutMs) {
         HttpServerResponse resp = rc.response();
-        HttpClientResponse up = exchange.response();
+        StreamTap tap = exchange.response();
+        HttpClientResponse up = tap == null ? null : tap.response();
         resp.setStatusCode(200)
                 .setChunked(true)
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
@@ -70,12 +75,13 @@ public final class StreamRelay {
             }
         };
         resp.closeHandler(v -> {
-            if (!state.finishedOrDone(transcoder)) {
+            if (!state.finishedOrDone(transcoder) && !ended) {
+                cancelled = true;
+                Log.debugf("Client closed stream of request %s; host request cancelled", state.requestId());
+                end(finish, UsageStatus.CANCELLED);
                 if (exchange.request() != null) {
                     exchange.request().reset();
                 }
-                Log.debugf("Client closed stream of request %s; host request cancelled", state.requestId());
-                end(finish, UsageStatus.CANCELLED);
             }
         });
         parser.feed(exchange.body(), data -> transcoder.onData(data, out));
@@ -83,30 +89,57 @@ public final class StreamRelay {
             complete(finish, out);
             return;
         }
-        up.handler(chunk -> parser.feed(chunk, data -> transcoder.onData(data, out)));
-        up.endHandler(v -> complete(finish, out));
-        up.exceptionHandler(t -> {
-            if (transcoder.done()) {
-                complete(finish, out);
-                return;
+        lastChunkNanos = System.nanoTime();
+        // Our own idle watchdog: a host that stops sending mid-stream (hung engine) ends the tenant's stream.
+        long period = Math.max(10, idleTimeoutMs / 4);
+        idleTimer = rc.vertx().setPeriodic(period, id -> {
+            if (ended) {
+                rc.vertx().cancelTimer(id);
+            } else if (System.nanoTime() - lastChunkNanos > idleTimeoutMs * 1_000_000L) {
+                rc.vertx().cancelTimer(id);
+                if (exchange.request() != null) {
+                    cancelled = true; // our reset, not a host failure report
+                    exchange.request().reset();
+                }
+                cancelled = false;
+                hostFailed(finish, out, "no data for " + idleTimeoutMs + " ms");
             }
-            Log.warnf(
-                    "Host %s failed mid-stream for request %s: %s", exchange.pod(), state.requestId(), t.getMessage());
-            exchange.pod().ejectUntilHealthy();
-            transcoder.onFailure("The model host failed mid-stream; the answer is incomplete.", out);
-            if (!resp.ended() && !resp.closed()) {
-                resp.end();
-            }
-            end(
-                    finish,
-                    state.counts().outputSeen() || state.counts().reported()
-                            ? UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT
-                            : UsageStatus.FAILED);
         });
-        up.resume();
+        tap.attach(
+                chunk -> {
+                    lastChunkNanos = System.nanoTime();
+                    parser.feed(chunk, data -> transcoder.onData(data, out));
+                },
+                v -> complete(finish, out),
+                t -> hostFailed(finish, out, t.getMessage()));
+    }
+
+    private void hostFailed(BiConsumer<RequestState, UsageStatus> finish, Consumer<Buffer> out, String why) {
+        if (ended || cancelled) {
+            return;
+        }
+        if (transcoder.done()) {
+            complete(finish, out);
+            return;
+        }
+        Log.warnf("Host %s failed mid-stream for request %s: %s", exchange.pod(), state.requestId(), why);
+        exchange.pod().ejectUntilHealthy();
+        transcoder.onFailure("The model host failed mid-stream; the answer is incomplete.", out);
+        HttpServerResponse resp = rc.response();
+        if (!resp.ended() && !resp.closed()) {
+            resp.end();
+        }
+        end(
+                finish,
+                state.counts().outputSeen() || state.counts().reported()
+                        ? UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT
+                        : UsageStatus.FAILED);
     }
 
     private void complete(BiConsumer<RequestState, UsageStatus> finish, Consumer<Buffer> out) {
+        if (ended) {
+            return;
+        }
         transcoder.onEnd(out);
         HttpServerResponse resp = rc.response();
         if (!resp.ended() && !resp.closed()) {
@@ -120,6 +153,9 @@ public final class StreamRelay {
             return;
         }
         ended = true;
+        if (idleTimer >= 0) {
+            rc.vertx().cancelTimer(idleTimer);
+        }
         finish.accept(state, status);
         onClose.run();
     }

@@ -5,6 +5,7 @@ import io.ascendant.gateway.dispatch.DispatchPlan;
 import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.modelhost.api.HostContract;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.Guard;
@@ -119,6 +120,7 @@ public class UpstreamClient {
         return retry.get(
                         () -> {
                             Pod pod = plan.nextPod();
+                            Log.debugf("Upstream attempt on %s (%s)", pod, call.requestId());
                             if (pod == null) {
                                 return Uni.createFrom().failure(new UpstreamException.NoPodLeft(last[0]));
                             }
@@ -225,6 +227,7 @@ public class UpstreamClient {
             HttpClientResponse resp,
             io.smallrye.mutiny.subscription.UniEmitter<? super UpstreamExchange> em,
             AtomicBoolean done) {
+        Log.debugf("Host %s answered %d", pod, resp.statusCode());
         int status = resp.statusCode();
         if (status == 503) {
             resp.body().onComplete(ignored -> fail(em, done, new UpstreamException.Unavailable(pod)));
@@ -244,18 +247,19 @@ public class UpstreamClient {
             });
             return;
         }
-        resp.exceptionHandler(t -> fail(em, done, new UpstreamException.Unreachable(pod, t)));
+        // Stream: resolve at the first chunk; a tap holds whatever follows until the relay attaches.
+        resp.handler(chunk -> {
+            StreamTap t = new StreamTap(resp);
+            if (done.compareAndSet(false, true)) {
+                em.complete(new UpstreamExchange(pod, status, resp.headers(), chunk, req, t, false));
+            }
+        });
         resp.endHandler(v -> {
             if (done.compareAndSet(false, true)) {
-                em.complete(new UpstreamExchange(pod, status, resp.headers(), Buffer.buffer(), req, resp, true));
+                em.complete(new UpstreamExchange(pod, status, resp.headers(), Buffer.buffer(), req, null, true));
             }
         });
-        resp.handler(chunk -> {
-            resp.pause();
-            if (done.compareAndSet(false, true)) {
-                em.complete(new UpstreamExchange(pod, status, resp.headers(), chunk, req, resp, false));
-            }
-        });
+        resp.exceptionHandler(t -> fail(em, done, new UpstreamException.Unreachable(pod, t)));
     }
 
     private static void fail(

@@ -61,8 +61,8 @@ public class FakeHostsResource implements QuarkusTestResourceLifecycleManager {
         p.put("gateway.catalogue.models.deepseek-v4-pro.pool", "pro");
         p.put("gateway.catalogue.models.deepseek-v4-dead.pool", "dead");
         p.put("gateway.catalogue.models.deepseek-v4-discovered.pool", "discovered");
-        p.put("gateway.upstream.first-byte-timeout", "1500ms");
-        p.put("gateway.upstream.stream-idle-timeout", "1500ms");
+        p.put("gateway.upstream.first-byte-timeout", "3s");
+        p.put("gateway.upstream.stream-idle-timeout", "3s");
         p.put("gateway.upstream.connect-timeout", "500ms");
         p.put("gateway.upstream.breaker-window", "4");
         p.put("gateway.upstream.breaker-delay", "1s");

@@ -406,7 +406,8 @@ public final class FakeModelHost implements AutoCloseable {
         }
         if ((b == Behaviour.DIE_MID_STREAM || b == Behaviour.STALL_MID_STREAM) && i == 2) {
             if (b == Behaviour.DIE_MID_STREAM) {
-                resp.reset(); // abrupt close, no terminating chunk
+                // abrupt close without the terminating chunk, once the chunks sent so far are on the wire
+                vertx.setTimer(100, id -> resp.reset());
             }
             return;
         }
