@@ -44,8 +44,11 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
             return null;
         }
         OrganizationRepresentation org = new OrganizationRepresentation();
+        // Organization names are unique in Keycloak, display names of tenants need not be: name = alias = slug; the
+        // display name lives in our tenant table (the source of truth) and in the description.
         org.setAlias(alias);
-        org.setName(name);
+        org.setName(alias);
+        org.setDescription(name);
         org.setEnabled(true);
         try (Response r = createWithDomainFallback(org)) {
             if (r.getStatus() == 409) {

@@ -1,0 +1,168 @@
+package io.ascendant.tenancy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TestUser;
+import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
+import io.ascendant.tenancy.limits.LimitScope;
+import io.ascendant.tenancy.limits.LimitsChanged;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class LimitsApiTest {
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @Inject
+    EffectiveLimitsResolver resolver;
+
+    @Inject
+    LimitsChangedRecorder recorder;
+
+    private TenancyFixtures fx;
+    private String slug;
+    private UUID tenant;
+    private UUID project;
+    private UUID key;
+
+    @BeforeEach
+    void setUp() {
+        fx = new TenancyFixtures(keycloak);
+        slug = TenancyFixtures.uniqueSlug("lim");
+        tenant = fx.createTenantId(slug);
+        project = fx.createProject(tenant, "p");
+        key = UUID.fromString(fx.createKey(tenant, project, "k", null).getString("key.id"));
+    }
+
+    @Test
+    void effectiveLimitsLayerPlanTenantProjectKeyAndModel() {
+        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "*", Map.of("requestsPerMinute", 300), 200);
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/limits",
+                "deepseek-v4-pro",
+                Map.of("concurrentRequests", 4),
+                200);
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/projects/" + project + "/limits",
+                "*",
+                Map.of("budgetPeriod", "MONTH", "budgetAmount", "25.50"),
+                200);
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/keys/" + key + "/limits",
+                "deepseek-v4-pro",
+                Map.of("tokensPerMinute", 1000),
+                200);
+
+        JsonPath pro = given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("projectId", project)
+                .queryParam("keyId", key)
+                .queryParam("model", "deepseek-v4-pro")
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/limits/effective")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+
+        // standard plan: 600 rpm, 2,000,000 tpm, 32 concurrent; tenant overrides rpm and, for pro, concurrency.
+        assertThat(pro.getInt("tenant.requestsPerMinute")).isEqualTo(300);
+        assertThat(pro.getLong("tenant.tokensPerMinute")).isEqualTo(2_000_000L);
+        assertThat(pro.getInt("tenant.concurrentRequests")).isEqualTo(4);
+        assertThat(pro.getString("project.budgetPeriod")).isEqualTo("MONTH");
+        assertThat(pro.getString("project.budgetAmount")).isEqualTo("25.5");
+        assertThat(pro.getLong("key.tokensPerMinute")).isEqualTo(1000L);
+        assertThat(pro.getString("currency")).isEqualTo("EUR");
+        assertThat(pro.getString("timeZone")).isEqualTo("Europe/Paris");
+
+        var flash = resolver.resolve(tenant, project, key, "deepseek-v4-flash");
+        assertThat(flash.tenant().concurrentRequests()).isEqualTo(32);
+        assertThat(flash.key().tokensPerMinute()).isNull();
+    }
+
+    @Test
+    void tenantAdminMayNotExceedTheTenantsLimits() {
+        TestUser admin = fx.tenantAdminOf(slug);
+        String token = keycloak.accessToken(admin);
+
+        put(
+                        token,
+                        "/tenants/" + tenant + "/projects/" + project + "/limits",
+                        "*",
+                        Map.of("requestsPerMinute", 601),
+                        400)
+                .body("field", equalTo("limits.requestsPerMinute"))
+                .body("detail", org.hamcrest.Matchers.containsString("600"));
+        put(
+                token,
+                "/tenants/" + tenant + "/projects/" + project + "/limits",
+                "*",
+                Map.of("requestsPerMinute", 600),
+                200);
+        put(token, "/tenants/" + tenant + "/limits", "*", Map.of("requestsPerMinute", 1), 403);
+    }
+
+    @Test
+    void invalidLimitsNameTheField() {
+        put(fx.platformToken(), "/tenants/" + tenant + "/keys/" + key + "/limits", "*", Map.of("budgetTokens", 10), 400)
+                .body("field", equalTo("limits.budgetPeriod"));
+        put(
+                        fx.platformToken(),
+                        "/tenants/" + tenant + "/keys/" + key + "/limits",
+                        "*",
+                        Map.of("requestsPerMinute", -1),
+                        400)
+                .body("field", equalTo("limits.requestsPerMinute"));
+        put(
+                        fx.platformToken(),
+                        "/tenants/" + tenant + "/keys/" + key + "/limits",
+                        "*",
+                        Map.of("budgetPeriod", "YEAR"),
+                        400)
+                .body("field", equalTo("limits.budgetPeriod"));
+    }
+
+    @Test
+    void limitChangesAreAnnouncedToTheQuotaEngine() throws Exception {
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/projects/" + project + "/limits",
+                "*",
+                Map.of("concurrentRequests", 3),
+                200);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline
+                && !recorder.events().contains(new LimitsChanged(LimitScope.PROJECT, project))) {
+            Thread.sleep(20);
+        }
+        assertThat(recorder.events()).contains(new LimitsChanged(LimitScope.PROJECT, project));
+    }
+
+    private io.restassured.response.ValidatableResponse put(
+            String token, String path, String model, Map<String, Object> limits, int status) {
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("model", model, "limits", limits))
+                .when()
+                .put(TenancyFixtures.API + path)
+                .then()
+                .statusCode(status);
+    }
+}
