@@ -23,7 +23,6 @@ public final class LocalRate {
     private long pendingBack;
     private long lastUsed = Long.MIN_VALUE;
     private volatile long lastTat;
-    private volatile long lastSeenAt;
 
     /** The local side of limit {@code key}. */
     public LocalRate(String key, Gcra gcra) {
@@ -53,7 +52,6 @@ public final class LocalRate {
             Gcra.Decision d = store.lease(key, gcra, now, giveBack, need, Math.max(want, need));
             pendingBack = 0;
             lastTat = d.newTat();
-            lastSeenAt = now;
             if (!d.allowed()) {
                 cells = keep;
                 return d;

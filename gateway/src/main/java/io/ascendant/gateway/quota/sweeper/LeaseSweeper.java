@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  * replica may sweep: the dead replica's row is locked with {@code SKIP LOCKED}, so two sweepers never release the
  * same lease twice, and account rows are locked in ascending id order before lease rows, the order every other
  * writer uses. Leases left without a replica row (granted while their replica was being swept) are released
- * too. A usage row of a swept replica that commits later still settles: it adds its cost to
+ * too (that pass scans every lease, so it runs at most once a minute). A usage row of a swept replica that commits later still settles: it adds its cost to
  * {@code committed} and, finding no lease, leaves {@code reserved} alone.
  */
 public final class LeaseSweeper {
@@ -38,8 +38,12 @@ public final class LeaseSweeper {
     private static final String DROP_LEASES = "DELETE FROM quota_lease WHERE replica_id = ?";
     private static final String DROP_REPLICA = "DELETE FROM quota_replica WHERE replica_id = ?";
 
+    /** The orphan pass scans all leases, so it runs at most this often. */
+    private static final Duration ORPHAN_PASS_INTERVAL = Duration.ofMinutes(1);
+
     private final DataSource dataSource;
     private final Duration deadAfter;
+    private Instant lastOrphanPass = Instant.MIN;
 
     /** A sweeper declaring replicas dead after {@code deadAfter} without a heartbeat. */
     public LeaseSweeper(DataSource dataSource, Duration deadAfter) {
@@ -52,15 +56,19 @@ public final class LeaseSweeper {
      *
      * @return the ids of the replicas swept
      */
-    public List<UUID> sweep(Instant now) {
+    public synchronized List<UUID> sweep(Instant now) {
         List<UUID> swept = new ArrayList<>();
+        boolean orphans = !now.isBefore(lastOrphanPass.plus(ORPHAN_PASS_INTERVAL));
+        if (orphans) {
+            lastOrphanPass = now;
+        }
         Timestamp cutoff = Timestamp.from(now.minus(deadAfter));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 while (true) {
                     UUID dead = firstOf(c, DEAD, cutoff);
-                    if (dead == null) {
+                    if (dead == null && orphans) {
                         // Leases whose replica row is gone: granted while the replica was being swept.
                         dead = firstOf(c, ORPHAN, null);
                     }
