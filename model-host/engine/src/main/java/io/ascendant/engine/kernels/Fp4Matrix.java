@@ -225,4 +225,71 @@ public final class Fp4Matrix extends MappedMatrix {
         sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
         sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
     }
+
+    @Override
+    boolean hasGroup8() {
+        return true;
+    }
+
+    @Override
+    void group8(int r, int c0, int c1, float[] xd, int x0, int stride, float[] sums) {
+        final long rowOff = (long) r * rowBytes;
+        final MemorySegment w = packed;
+        final int x1 = x0 + stride;
+        final int x2 = x1 + stride;
+        final int x3 = x2 + stride;
+        final int x4 = x3 + stride;
+        final int x5 = x4 + stride;
+        final int x6 = x5 + stride;
+        final int x7 = x6 + stride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector a4 = FloatVector.zero(F);
+        FloatVector a5 = FloatVector.zero(F);
+        FloatVector a6 = FloatVector.zero(F);
+        FloatVector a7 = FloatVector.zero(F);
+        java.util.Arrays.fill(sums, 0, 8, 0f); // scalar tails accumulate here first
+        for (int xb = c0; xb < c1; xb += BLOCK) {
+            final long bOff = rowOff + (xb >> 1);
+            final float s = scale(r, xb / BLOCK);
+            int k = 0;
+            for (; k + BL <= HALF; k += L) {
+                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                FloatVector lo =
+                        lowBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
+                FloatVector hi =
+                        highBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
+                final int e = xb + k;
+                final int o = xb + HALF + k;
+                a0 = hi.fma(FloatVector.fromArray(F, xd, x0 + o), lo.fma(FloatVector.fromArray(F, xd, x0 + e), a0));
+                a1 = hi.fma(FloatVector.fromArray(F, xd, x1 + o), lo.fma(FloatVector.fromArray(F, xd, x1 + e), a1));
+                a2 = hi.fma(FloatVector.fromArray(F, xd, x2 + o), lo.fma(FloatVector.fromArray(F, xd, x2 + e), a2));
+                a3 = hi.fma(FloatVector.fromArray(F, xd, x3 + o), lo.fma(FloatVector.fromArray(F, xd, x3 + e), a3));
+                a4 = hi.fma(FloatVector.fromArray(F, xd, x4 + o), lo.fma(FloatVector.fromArray(F, xd, x4 + e), a4));
+                a5 = hi.fma(FloatVector.fromArray(F, xd, x5 + o), lo.fma(FloatVector.fromArray(F, xd, x5 + e), a5));
+                a6 = hi.fma(FloatVector.fromArray(F, xd, x6 + o), lo.fma(FloatVector.fromArray(F, xd, x6 + e), a6));
+                a7 = hi.fma(FloatVector.fromArray(F, xd, x7 + o), lo.fma(FloatVector.fromArray(F, xd, x7 + e), a7));
+            }
+            for (; k < HALF; k++) {
+                int byt = w.get(BYTE, bOff + k);
+                float wl = Fp4E2m1.decode(byt) * s;
+                float wh = Fp4E2m1.decode(byt >>> 4) * s;
+                for (int j = 0; j < 8; j++) {
+                    final int xj = x0 + j * stride;
+                    sums[j] += wl * xd[xj + xb + k] + wh * xd[xj + xb + HALF + k];
+                }
+            }
+        }
+        sums[0] += a0.reduceLanes(VectorOperators.ADD);
+        sums[1] += a1.reduceLanes(VectorOperators.ADD);
+        sums[2] += a2.reduceLanes(VectorOperators.ADD);
+        sums[3] += a3.reduceLanes(VectorOperators.ADD);
+        sums[4] += a4.reduceLanes(VectorOperators.ADD);
+        sums[5] += a5.reduceLanes(VectorOperators.ADD);
+        sums[6] += a6.reduceLanes(VectorOperators.ADD);
+        sums[7] += a7.reduceLanes(VectorOperators.ADD);
+    }
 }

@@ -171,4 +171,67 @@ public final class Fp8Matrix extends MappedMatrix {
         sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
         sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
     }
+
+    @Override
+    boolean hasGroup8() {
+        return true;
+    }
+
+    @Override
+    void group8(int r, int c0, int c1, float[] x, int x0, int stride, float[] sums) {
+        final long rowOff = (long) r * cols;
+        final MemorySegment w = codes;
+        final int x1 = x0 + stride;
+        final int x2 = x1 + stride;
+        final int x3 = x2 + stride;
+        final int x4 = x3 + stride;
+        final int x5 = x4 + stride;
+        final int x6 = x5 + stride;
+        final int x7 = x6 + stride;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector a4 = FloatVector.zero(F);
+        FloatVector a5 = FloatVector.zero(F);
+        FloatVector a6 = FloatVector.zero(F);
+        FloatVector a7 = FloatVector.zero(F);
+        java.util.Arrays.fill(sums, 0, 8, 0f); // scalar tails accumulate here first
+        for (int kb0 = c0; kb0 < c1; kb0 += BLOCK) {
+            final int kend = Math.min(c1, kb0 + BLOCK);
+            final float s = scale(r, kb0 / BLOCK);
+            int c = kb0;
+            for (; c + BL <= kend; c += L) {
+                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
+                        .lanewise(VectorOperators.AND, 0x87F00000)
+                        .reinterpretAsFloats()
+                        .mul(TWO_POW_120)
+                        .mul(s);
+                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+                a4 = wv.fma(FloatVector.fromArray(F, x, x4 + c), a4);
+                a5 = wv.fma(FloatVector.fromArray(F, x, x5 + c), a5);
+                a6 = wv.fma(FloatVector.fromArray(F, x, x6 + c), a6);
+                a7 = wv.fma(FloatVector.fromArray(F, x, x7 + c), a7);
+            }
+            for (; c < kend; c++) {
+                float wt = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
+                for (int k = 0; k < 8; k++) {
+                    sums[k] += wt * x[x0 + k * stride + c];
+                }
+            }
+        }
+        sums[0] += a0.reduceLanes(VectorOperators.ADD);
+        sums[1] += a1.reduceLanes(VectorOperators.ADD);
+        sums[2] += a2.reduceLanes(VectorOperators.ADD);
+        sums[3] += a3.reduceLanes(VectorOperators.ADD);
+        sums[4] += a4.reduceLanes(VectorOperators.ADD);
+        sums[5] += a5.reduceLanes(VectorOperators.ADD);
+        sums[6] += a6.reduceLanes(VectorOperators.ADD);
+        sums[7] += a7.reduceLanes(VectorOperators.ADD);
+    }
 }

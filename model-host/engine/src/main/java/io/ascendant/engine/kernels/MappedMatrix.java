@@ -124,6 +124,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         final int tc = Math.max(align, BATCH_TILE_FLOATS / n / align * align);
         final float[] part = Scratch.get().tile(BATCH_ROW_BLOCK * n + 4);
         final float[] sums = new float[4];
+        final float[] sums8 = new float[8];
         for (int rb = r0; rb < r1; rb += BATCH_ROW_BLOCK) {
             final int re = Math.min(r1, rb + BATCH_ROW_BLOCK);
             java.util.Arrays.fill(part, 0, BATCH_ROW_BLOCK * n, 0f);
@@ -131,7 +132,14 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                 final int c1 = Math.min(cols, c0 + tc);
                 for (int r = rb; r < re; r++) {
                     final int p = (r - rb) * n;
-                    for (int b0 = 0; b0 < n; b0 += 4) {
+                    int b8 = 0;
+                    for (; hasGroup8() && b8 + 8 <= n; b8 += 8) {
+                        group8(r, c0, c1, xb, base + b8 * stride, stride, sums8);
+                        for (int k = 0; k < 8; k++) {
+                            part[p + b8 + k] += sums8[k];
+                        }
+                    }
+                    for (int b0 = b8; b0 < n; b0 += 4) {
                         final int x0 = base + b0 * stride;
                         final int x1 = b0 + 1 < n ? x0 + stride : x0;
                         final int x2 = b0 + 2 < n ? x0 + 2 * stride : x0;
@@ -164,6 +172,20 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * {@code sums[k]}. {@code c0} and {@code c1} are multiples of {@link #tileAlign()} (except {@code c1 = cols}).
      */
     abstract void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums);
+
+    /**
+     * Eight dot products of weight row {@code r}, columns {@code [c0, c1)}, with the input rows at
+     * {@code x0 + k·stride} (k = 0..7): writes {@code sums[k]}. Implemented by the quantised formats, which then decode
+     * each weight vector once for eight rows ({@link #hasGroup8()}).
+     */
+    void group8(int r, int c0, int c1, float[] x, int x0, int stride, float[] sums) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Whether {@link #group8} is implemented. */
+    boolean hasGroup8() {
+        return false;
+    }
 
     /** Column tiles are multiples of this (the scale block, so a tile never splits a block). */
     int tileAlign() {

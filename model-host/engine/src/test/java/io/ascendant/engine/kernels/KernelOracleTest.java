@@ -179,7 +179,7 @@ class KernelOracleTest {
     @MethodSource("shapes")
     void batchedEqualsSingleRowByRow(Kind kind, int rows, int cols) {
         Fixture f = build(kind, rows, cols, rows * 17L + cols, TWO);
-        for (int n : new int[] {2, 3, 8}) {
+        for (int n : new int[] {2, 3, 8, 11}) {
             float[] x = input(n * cols, 5 + n);
             float[] batched = new float[n * rows];
             f.matrix().matmul(x, n, batched);
