@@ -370,7 +370,9 @@ public final class ChatEncoder {
         if (!m.tools().isEmpty()) {
             prompt.append("\n\n").append(renderTools(m.tools()));
         }
-        if (m.responseFormat() != null) {
+        // Python truthiness, as the reference's "if response_format:": null, {} and [] render nothing.
+        JsonNode format = m.responseFormat();
+        if (format != null && !format.isNull() && !(format.isContainerNode() && format.isEmpty())) {
             prompt.append("\n\n").append(RESPONSE_FORMAT).append(PythonJson.dumps(m.responseFormat()));
         }
     }

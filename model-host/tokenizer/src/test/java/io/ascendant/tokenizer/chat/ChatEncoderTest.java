@@ -123,6 +123,9 @@ class ChatEncoderTest {
                         + " schema to reply:\n{\"type\": \"json_schema\", \"x\": 1.0, \"y\": 1e+20, \"z\": 1e-05, \"s\":"
                         + " \"é\\n\\u0001\"}");
 
+        ChatMessage emptyFormat = new ChatMessage("system", "S", null, null, null, null, json("{}"), null, false);
+        assertThat(encoder.render(List.of(emptyFormat), List.of(), false)).isEqualTo("<｜begin▁of▁sentence｜>S");
+
         ChatMessage call = ChatMessage.assistant(null, "", List.of(new ToolCall("i", "g", "not json")));
         assertThat(encoder.render(List.of(ChatMessage.user("u"), call), List.of(), false))
                 .contains("<｜DSML｜parameter name=\"arguments\" string=\"true\">not json</｜DSML｜parameter>");
