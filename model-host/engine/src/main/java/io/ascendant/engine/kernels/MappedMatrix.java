@@ -5,8 +5,8 @@ package io.ascendant.engine.kernels;
  * inner loops) and lets each encoding supply a vector kernel for a run of rows and a scalar oracle for one row.
  *
  * <p>Every public product reads each weight byte once per call, whatever the batch size: the batched kernels take the
- * batch rows in groups of four, each decoded weight vector feeding four accumulators (the row stays in L1 between
- * groups).
+ * batch rows in groups of eight (FP8, FP4) or four, each decoded weight vector feeding one accumulator per batch row
+ * (the weight row and the inputs' column tile stay in L1 between groups).
  */
 public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Matrix, Fp4Matrix, Bf16Matrix, F32Matrix {
     /** Rows below this many stored bytes per thread are not worth a hand-off to another thread. */
@@ -100,8 +100,8 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
     /**
      * Batched product over rows {@code [r0, r1)} for {@code n > 1}: columns are walked in tiles small enough that the
      * tile's slice of all n input rows stays in L1 while a block of 16 weight rows passes over it; within a tile the
-     * batch rows go four at a time through {@link #group4}, which decodes each weight vector once for the four. Every
-     * weight byte is read once per call.
+     * batch rows go eight at a time through {@link #group8} (FP8, FP4) and then four at a time through {@link #group4},
+     * which decode each weight vector once for the group. Every weight byte is read once per call.
      */
     final void kernelBatchTiled(
             float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
