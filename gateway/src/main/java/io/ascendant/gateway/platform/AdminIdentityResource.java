@@ -1,5 +1,6 @@
 package io.ascendant.gateway.platform;
 
+import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -39,6 +40,7 @@ public class AdminIdentityResource {
     public AdminIdentity whoami() {
         List<String> roles =
                 ADMIN_ROLES.stream().filter(identity::hasRole).sorted().toList();
+        Log.debugf("whoami: %s has admin roles %s", identity.getPrincipal().getName(), roles);
         return new AdminIdentity(identity.getPrincipal().getName(), roles, organizations());
     }
 

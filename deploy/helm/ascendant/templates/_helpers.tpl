@@ -1,0 +1,34 @@
+{{- define "ascendant.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ascendant.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "ascendant.dbSecret" -}}
+{{- default (printf "%s-db" (include "ascendant.fullname" .)) .Values.database.existingSecret -}}
+{{- end -}}
+
+{{- define "ascendant.keycloakSecret" -}}
+{{- default (printf "%s-keycloak" (include "ascendant.fullname" .)) .Values.keycloak.existingSecret -}}
+{{- end -}}
+
+{{- define "ascendant.tenancySecret" -}}
+{{- default (printf "%s-tenancy" (include "ascendant.fullname" .)) .Values.tenancy.existingSecret -}}
+{{- end -}}
+
+{{/* Environment shared by gateway containers and the migration Job. */}}
+{{- define "ascendant.gatewayEnv" -}}
+- name: QUARKUS_HTTP_HOST
+  value: "0.0.0.0"
+- name: QUARKUS_DATASOURCE_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ include "ascendant.dbSecret" . }}, key: password } }
+- name: ASCENDANT_PLATFORM_CLIENT_SECRET
+  valueFrom: { secretKeyRef: { name: {{ include "ascendant.keycloakSecret" . }}, key: client-secret } }
+- name: TENANCY_API_KEYS_PEPPER
+  valueFrom: { secretKeyRef: { name: {{ include "ascendant.tenancySecret" . }}, key: pepper } }
+{{- end -}}

@@ -1,0 +1,150 @@
+package io.ascendant.gateway.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ascendant} launcher refuses to start, with one clear sentence and a non-zero status, when an operator
+ * must act first. Runs the real script with a controlled environment and its own ASCENDANT_HOME; none of these
+ * cases gets as far as building or starting anything.
+ */
+class LauncherTest {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("ascendant.test.launcher", "../ascendant"));
+    private static final String JDK = System.getProperty("java.home");
+
+    @TempDir
+    Path home;
+
+    private final List<Process> helpers = new ArrayList<>();
+
+    @AfterEach
+    void stopHelpers() {
+        helpers.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void refusesToStartWithoutJdk25() throws Exception {
+        Path fakeJvms = Files.createDirectories(home.resolve("no-jvms"));
+        Result result = run(
+                Map.of(
+                        "JAVA_HOME",
+                        home.resolve("missing-jdk").toString(),
+                        "ASCENDANT_JVM_DIR",
+                        fakeJvms.toString(),
+                        "PATH",
+                        "/usr/bin:/bin"),
+                "up");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr().strip())
+                .startsWith("ascendant: No JDK 25 found")
+                .contains("set JAVA_HOME")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void refusesPortAlreadyInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result result = run(Map.of("ASCENDANT_GATEWAY_PORT", Integer.toString(port)), "up");
+
+            assertThat(result.status()).isNotZero();
+            assertThat(result.stderr().strip())
+                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by the gateway): stop the"
+                            + " program that uses it or set ASCENDANT_GATEWAY_PORT to a free port.");
+        }
+    }
+
+    @Test
+    void refusesSecondUpWhileOneRuns() throws Exception {
+        Path lock = Files.createDirectories(home.resolve("run")).resolve("launcher.lock");
+        Files.writeString(home.resolve("run/launcher.pid"), "4242\n");
+        // A running `up` holds this flock for its lifetime; hold it the same way.
+        Process holder = new ProcessBuilder("flock", "-n", lock.toString(), "sleep", "120").start();
+        helpers.add(holder);
+        for (int i = 0; i < 100 && !lockIsHeld(lock); i++) {
+            Thread.sleep(50);
+        }
+
+        Result result = run(Map.of(), "up");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stderr().strip())
+                .isEqualTo("ascendant: Ascendant is already running from " + home
+                        + " (launcher pid 4242): use './ascendant status' to see it or './ascendant down' to stop it.");
+    }
+
+    @Test
+    void rejectsUnknownCommandInOneSentence() throws Exception {
+        Result result = run(Map.of(), "launch-rockets");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stderr().strip())
+                .isEqualTo("ascendant: Unknown command 'launch-rockets': run './ascendant help' to see the commands.");
+    }
+
+    @Test
+    void statusReportsEverythingStoppedWithNonZeroStatus() throws Exception {
+        Result result = run(Map.of(), "status");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stdout()).contains("gateway   stopped").contains("postgres  stopped");
+    }
+
+    private boolean lockIsHeld(Path lock) throws Exception {
+        Process probe = new ProcessBuilder("flock", "-n", lock.toString(), "true").start();
+        return probe.waitFor() != 0;
+    }
+
+    private Result run(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("ASCENDANT_") || k.startsWith("QUARKUS_"));
+        env.put("HOME", home.toString());
+        env.put("ASCENDANT_HOME", home.toString());
+        env.put("JAVA_HOME", JDK);
+        env.put("ASCENDANT_SKIP_BUILD", "true");
+        // Ports nobody else uses in this test, unless a test overrides them.
+        env.put("ASCENDANT_POSTGRES_PORT", Integer.toString(freePort()));
+        env.put("ASCENDANT_KEYCLOAK_PORT", Integer.toString(freePort()));
+        env.put("ASCENDANT_KEYCLOAK_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("ASCENDANT_GATEWAY_PORT", Integer.toString(freePort()));
+        env.putAll(extraEnv);
+        Path out = home.resolve("launcher.out");
+        Path err = home.resolve("launcher.err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher did not finish within 120 s");
+        }
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private record Result(int status, String stdout, String stderr) {}
+}
