@@ -32,11 +32,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Invoices for admins: everyone with an admin role reads (billing viewers and tenant admins only their own tenant's);
- * platform admins draft, finalise and void.
+ * platform admins draft, finalise and void. POSTs without a body need no content type.
  */
 @Path(AdminApi.V1 + "/billing")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
 @Tag(name = "Billing")
 public class InvoiceAdminResource {
@@ -135,6 +134,7 @@ public class InvoiceAdminResource {
 
     @POST
     @Path("invoices/{id}/void")
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Void a finalised invoice; issues its credit note")
     public InvoiceService.VoidResult voidInvoice(@PathParam("id") UUID id, @NotNull @Valid VoidBody body) {
