@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +78,11 @@ public final class FakeModelHost implements AutoCloseable {
 
     public volatile double ttftPerMissBlockMs = 0;
 
-    private final Set<Long> prefixCache = ConcurrentHashMap.newKeySet();
+    /** Prefix blocks cached, least recently used first; bounded by {@link #cacheBlocks} (a KV cache's size). */
+    private final java.util.LinkedHashMap<Long, Boolean> prefixCache = new java.util.LinkedHashMap<>(1024, 0.75f, true);
+    /** Capacity of the prefix cache in 64-character blocks. */
+    public volatile int cacheBlocks = Integer.MAX_VALUE;
+
     private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> receivedRequestIds = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger completed = new AtomicInteger();
@@ -178,7 +180,9 @@ public final class FakeModelHost implements AutoCloseable {
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
-        prefixCache.clear();
+        synchronized (prefixCache) {
+            prefixCache.clear();
+        }
         received.clear();
         receivedRequestIds.clear();
         completed.set(0);
@@ -275,7 +279,11 @@ public final class FakeModelHost implements AutoCloseable {
                 + "# TYPE vllm:num_requests_waiting gauge\n"
                 + "vllm:num_requests_waiting{model_name=\"fake\"} " + waiting + "\n"
                 + "# TYPE vllm:kv_cache_usage_perc gauge\n"
-                + "vllm:kv_cache_usage_perc{model_name=\"fake\"} " + kvCache + "\n";
+                + "vllm:kv_cache_usage_perc{model_name=\"fake\"} " + kvCache + "\n"
+                + "# TYPE vllm:prefix_cache_queries counter\n"
+                + "vllm:prefix_cache_queries_total{model_name=\"fake\"} " + promptBlocks.get() * 16 + "\n"
+                + "# TYPE vllm:prefix_cache_hits counter\n"
+                + "vllm:prefix_cache_hits_total{model_name=\"fake\"} " + promptBlockHits.get() * 16 + "\n";
         req.response().putHeader("content-type", "text/plain; version=0.0.4").end(text);
     }
 
@@ -376,13 +384,19 @@ public final class FakeModelHost implements AutoCloseable {
         long h = 1469598103934665603L;
         long hits = 0;
         boolean chain = true;
-        for (int i = 0; i < blocks; i++) {
-            h = (h ^ prompt.substring(i * 64, (i + 1) * 64).hashCode()) * 1099511628211L;
-            if (chain && prefixCache.contains(h)) {
-                hits++;
-            } else {
-                chain = false;
-                prefixCache.add(h);
+        synchronized (prefixCache) {
+            for (int i = 0; i < blocks; i++) {
+                h = (h ^ prompt.substring(i * 64, (i + 1) * 64).hashCode()) * 1099511628211L;
+                if (chain && prefixCache.get(h) != null) {
+                    hits++;
+                } else {
+                    chain = false;
+                    prefixCache.put(h, Boolean.TRUE);
+                }
+            }
+            while (prefixCache.size() > cacheBlocks) {
+                Long eldest = prefixCache.keySet().iterator().next();
+                prefixCache.remove(eldest);
             }
         }
         promptBlocks.addAndGet(blocks);
@@ -599,6 +613,7 @@ public final class FakeModelHost implements AutoCloseable {
             host.ttftBaseMs = Double.parseDouble(System.getProperty("fakehost.ttft-base-ms"));
             host.ttftPerMissBlockMs = Double.parseDouble(System.getProperty("fakehost.ttft-per-miss-block-ms", "0"));
         }
+        host.cacheBlocks = Integer.getInteger("fakehost.cache-blocks", Integer.MAX_VALUE);
         host.start(port);
         System.out.println("fake host " + host.name() + " listening on " + host.baseUrl());
         Thread.currentThread().join();

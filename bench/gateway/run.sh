@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Load benchmark of the gateway data path: a fast fake OpenAI-compatible host on loopback, the gateway in front of
+# it with a real API key, the usage ledger in its embedded PostgreSQL (metering on) and the default admission
+# control, and the same fake host called directly. Prints the latency the gateway adds (p50/p99 at concurrency 1)
+# and the maximum requests/s for small non-streamed chat completions (wrk), then checks that every request the
+# gateway answered was metered.
+#
+#   bench/gateway/run.sh            (after ./mvnw -B -pl gateway -am install -DskipTests; needs wrk from Debian)
+#
+# Knobs: DURATION (s, default 15), CONNECTIONS for the throughput run (default 64).
+source "$(dirname "$0")/lib.sh"
+require_build
+
+DURATION="${DURATION:-15}"
+CONNECTIONS="${CONNECTIONS:-64}"
+FAKE_PORT=18391
+GW_PORT=18381
+PG_PORT=25381
+
+start_fake_host "$FAKE_PORT"
+start_gateway "$GW_PORT" "$PG_PORT" "http://127.0.0.1:$FAKE_PORT"
+KEY="$(new_key)"
+
+cat >"$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"deepseek-v4-flash","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+
+# wrk_run <label> <url> <threads> <connections> <seconds>: prints wrk output to $WORK/<label>.txt
+wrk_run() {
+    wrk -t"$3" -c"$4" -d"$5"s --latency -s "$WORK/post.lua" "$2" >"$WORK/$1.txt" 2>&1
+}
+# micros <label> <percent>: a latency percentile of a wrk run in microseconds
+micros() {
+    awk -v p="$2%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1000000}}' "$WORK/$1.txt"
+}
+rps() { awk '/Requests\/sec/ {print $2}' "$WORK/$1.txt"; }
+completed() { awk '/requests in/ {print $1}' "$WORK/$1.txt"; }
+non2xx() { awk '/Non-2xx/ {print $5}' "$WORK/$1.txt"; }
+
+GW_URL="http://127.0.0.1:$GW_PORT/v1/chat/completions"
+DIRECT_URL="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
+
+echo "warming up (JIT) ..."
+wrk_run warm-gw "$GW_URL" 2 16 10
+wrk_run warm-direct "$DIRECT_URL" 2 16 5
+wrk_run c1-direct "$DIRECT_URL" 1 1 "$DURATION"
+wrk_run c1-gw "$GW_URL" 1 1 "$DURATION"
+wrk_run max-direct "$DIRECT_URL" 2 "$CONNECTIONS" "$DURATION"
+wrk_run max-gw "$GW_URL" 2 "$CONNECTIONS" "$DURATION"
+sleep 5 # let the last ledger group commits land
+
+sent=0
+for run in warm-gw c1-gw max-gw; do
+    sent=$((sent + $(completed "$run")))
+done
+read -r rows rows_completed < <(ledger_count)
+
+d50=$(micros c1-direct 50); d99=$(micros c1-direct 99)
+g50=$(micros c1-gw 50); g99=$(micros c1-gw 99)
+echo
+echo "== Gateway data path benchmark ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')) =="
+printf "concurrency 1, %ss: direct p50 %.0f us p99 %.0f us | via gateway p50 %.0f us p99 %.0f us\n" "$DURATION" "$d50" "$d99" "$g50" "$g99"
+printf "added latency: p50 %.0f us, p99 %.0f us\n" "$(echo "$g50 - $d50" | bc -l)" "$(echo "$g99 - $d99" | bc -l)"
+printf "max throughput (%s connections, 2 wrk threads): direct %s req/s | via gateway %s req/s (gateway p99 %.0f us)\n" \
+    "$CONNECTIONS" "$(rps max-direct)" "$(rps max-gw)" "$(micros max-gw 99)"
+echo "gateway non-2xx responses: warm $(non2xx warm-gw) c1 $(non2xx c1-gw) max $(non2xx max-gw) (empty = none)"
+echo "metering: wrk completed $sent gateway requests; usage_ledger has $rows rows ($rows_completed COMPLETED)"
+echo "logs and raw wrk output: $WORK"

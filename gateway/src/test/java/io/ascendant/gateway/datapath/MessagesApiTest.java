@@ -1,0 +1,173 @@
+package io.ascendant.gateway.datapath;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Anthropic's Messages API on top of the hosts' OpenAI API: translation both ways, events, errors. */
+@QuarkusTest
+class MessagesApiTest {
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    TestKeys.Key key;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        key = keys.create(Set.of());
+    }
+
+    private io.restassured.specification.RequestSpecification anthropic() {
+        return given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json");
+    }
+
+    @Test
+    void translatesSystemToolsToolResultsAndThinkingForTheHost() {
+        String body = """
+                {"model":"deepseek-v4-pro","max_tokens":100,"system":"Be brief.",
+                 "thinking":{"type":"enabled","budget_tokens":1024},
+                 "stop_sequences":["END"],
+                 "tools":[{"name":"get_weather","description":"d","input_schema":{"type":"object"}}],
+                 "messages":[
+                   {"role":"user","content":"Weather?"},
+                   {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":""},
+                     {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
+                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny"},
+                     {"type":"text","text":"Thanks"}]}]}
+                """;
+        anthropic()
+                .body(body)
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .body("type", equalTo("message"))
+                .body("role", equalTo("assistant"));
+        JsonObject sent = FakeHostsResource.PRO.received().get(0);
+        assertThat(sent.getString("model")).isEqualTo("deepseek-v4-pro");
+        assertThat(sent.getLong("max_tokens")).isEqualTo(100);
+        assertThat(sent.getJsonObject("thinking").getString("type")).isEqualTo("enabled");
+        assertThat(sent.getJsonArray("stop").getString(0)).isEqualTo("END");
+        assertThat(sent.getJsonArray("tools")
+                        .getJsonObject(0)
+                        .getJsonObject("function")
+                        .getString("name"))
+                .isEqualTo("get_weather");
+        var messages = sent.getJsonArray("messages");
+        assertThat(messages.getJsonObject(0).getString("role")).isEqualTo("system");
+        assertThat(messages.getJsonObject(2).getString("reasoning_content")).isEqualTo("hmm");
+        assertThat(messages.getJsonObject(2)
+                        .getJsonArray("tool_calls")
+                        .getJsonObject(0)
+                        .getJsonObject("function")
+                        .getString("arguments"))
+                .isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(messages.getJsonObject(3).getString("role")).isEqualTo("tool");
+        assertThat(messages.getJsonObject(3).getString("tool_call_id")).isEqualTo("toolu_1");
+        assertThat(messages.getJsonObject(4).getString("content")).isEqualTo("Thanks");
+    }
+
+    @Test
+    void streamsTheFullAnthropicEventSequence() {
+        String body = "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true,"
+                + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String stream = anthropic()
+                .body(body)
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        List<String> events = new ArrayList<>();
+        for (String line : stream.split("\n")) {
+            if (line.startsWith("event: ")) {
+                events.add(line.substring(7));
+            }
+        }
+        assertThat(events.get(0)).isEqualTo("message_start");
+        assertThat(events)
+                .containsSubsequence(
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
+        assertThat(events.get(events.size() - 1)).isEqualTo("message_stop");
+        assertThat(stream).contains("\"type\":\"thinking_delta\"", "\"type\":\"text_delta\"", "\"signature_delta\"");
+        assertThat(stream).contains("\"stop_reason\":\"end_turn\"", "\"output_tokens\":8");
+    }
+
+    @Test
+    void answersErrorsInTheAnthropicShape() {
+        anthropic()
+                .body("{\"model\":\"nope\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(404)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("not_found_error"));
+        anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("max_tokens"));
+        given().header("x-api-key", key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("anthropic-version"));
+        anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":[{\"type\":\"image\",\"source\":{}}]}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(400)
+                .body("error.message", containsString("image"));
+    }
+
+    @Test
+    void endsAnAnthropicStreamWithAnErrorEventWhenTheHostDies() {
+        FakeHostsResource.PRO.script(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.DIE_MID_STREAM);
+        String stream = anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(stream).startsWith("event: message_start").contains("event: error", "\"type\":\"api_error\"");
+    }
+}
