@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.apikey;
 
+import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -38,7 +39,17 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
                 return Uni.createFrom().failure(e);
             }
         }
-        return ctx.runBlocking(() -> toIdentity(authenticator.authenticate(request.key())));
+        return ctx.runBlocking(() -> {
+            ApiKeyAuthenticator.Result result;
+            try {
+                result = authenticator.authenticate(request.key());
+            } catch (RuntimeException e) {
+                // Database unreachable on a cache miss: a clean 503, never a 500 and never "invalid key".
+                Log.warnf("API key could not be verified: %s", e.getMessage());
+                result = new ApiKeyAuthenticator.Refused(TenantApiError.AUTH_UNAVAILABLE);
+            }
+            return toIdentity(result);
+        });
     }
 
     private static SecurityIdentity toIdentity(ApiKeyAuthenticator.Result result) {

@@ -33,7 +33,10 @@ public enum TenantApiError {
     TENANT_CLOSED(403, "permission_error", "tenant_closed", "The organization of this API key is closed."),
     /** The key may not use the requested model. */
     MODEL_NOT_ALLOWED(
-            403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model.");
+            403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model."),
+    /** The key could not be checked (database unreachable on a cache miss); retrying later may succeed. */
+    AUTH_UNAVAILABLE(
+            503, "server_error", "auth_unavailable", "API keys cannot be verified right now. Please retry shortly.");
 
     /** Attribute name under which the mechanism stores the error in the routing context / failure. */
     public static final String ATTRIBUTE = TenantApiError.class.getName();
