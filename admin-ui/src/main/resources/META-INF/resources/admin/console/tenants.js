@@ -1,0 +1,352 @@
+// Tenants list and tenant pages (projects, API keys, limits and budgets).
+import { api, ApiError } from './api.js';
+import { h, form, table, toast, confirmDialog, badge, when, money, num, today, showProblem } from './ui.js';
+import { session } from './app.js';
+
+const PAGE = 20;
+const CURRENCIES = [['USD', 'USD'], ['EUR', 'EUR'], ['CNY', 'CNY'], ['GBP', 'GBP'], ['JPY', 'JPY']];
+
+function isPlatform() { return session().roles.includes('platform-admin'); }
+
+/** First day of the current month and today, as ISO dates in `zone`. */
+export function monthToDate(zone) {
+  const t = today(zone);
+  return { from: t.slice(0, 8) + '01', to: t };
+}
+
+/** Money used in the current period (DAY or MONTH) from the usage API. */
+async function spend(tenantId, zone, period = 'MONTH') {
+  const range = period === 'DAY' ? { from: today(zone), to: today(zone) } : monthToDate(zone);
+  const rows = await api(`/billing/tenants/${tenantId}/usage`, { query: range });
+  return rows.reduce((sum, r) => sum + Number(r.amount), 0);
+}
+
+export async function tenantsView(view) {
+  view.append(h('h1', {}, 'Tenants'));
+  const state = { q: '', status: '', cursors: [null], page: 0 };
+  const listBox = h('div', { id: 'tenant-list' });
+  const filters = form({
+    label: 'Filter tenants', cls: 'toolbar', submit: 'Search',
+    fields: [
+      { name: 'q', label: 'Search (slug or name)', type: 'search' },
+      { name: 'status', label: 'Status', options: [['', 'Any'], ['ACTIVE', 'Active'], ['SUSPENDED', 'Suspended'], ['CLOSED', 'Closed']] },
+    ],
+    onSubmit: async (v) => { Object.assign(state, v, { cursors: [null], page: 0 }); await load(); },
+  });
+  view.append(filters, listBox);
+
+  async function load() {
+    const page = await api('/tenants', { query: { q: state.q, status: state.status, limit: PAGE, cursor: state.cursors[state.page] } });
+    state.cursors[state.page + 1] = page.nextCursor;
+    const spendCells = new Map();
+    listBox.replaceChildren(table([
+      { label: 'Tenant', value: (t) => h('a', { href: '#/tenants/' + t.id }, t.displayName) },
+      { label: 'Slug', value: (t) => t.slug },
+      { label: 'Status', value: (t) => badge(t.status) },
+      { label: 'Plan', value: (t) => t.plan },
+      { label: 'Spend this month', num: true, value: (t) => { const c = h('span', { dataset: { spendFor: t.slug } }, '…'); spendCells.set(t, c); return c; } },
+      { label: 'Created', value: (t) => when(t.createdAt) },
+      { label: 'Actions', value: (t) => statusActions(t, load) },
+    ], page.items, { empty: 'No tenants match.' }),
+    h('div', { class: 'pager' },
+      h('button', { type: 'button', disabled: state.page === 0, onclick: () => { state.page--; load(); } }, 'Previous'),
+      h('span', { class: 'muted' }, `Page ${state.page + 1}`),
+      h('button', { type: 'button', disabled: !page.nextCursor, onclick: () => { state.page++; load(); } }, 'Next')));
+    for (const [t, cell] of spendCells) {
+      spend(t.id, t.timeZone).then((s) => (cell.textContent = money(s, t.currency)))
+        .catch(() => (cell.textContent = '—'));
+    }
+  }
+  await load();
+
+  if (isPlatform()) {
+    view.append(h('h2', {}, 'Create a tenant'), form({
+      label: 'Create a tenant', submit: 'Create tenant',
+      fields: [
+        { name: 'slug', label: 'Slug', required: true, hint: 'lower-case letters, digits, dashes' },
+        { name: 'displayName', label: 'Display name', required: true },
+        { name: 'currency', label: 'Currency', options: CURRENCIES, value: 'USD' },
+        { name: 'timeZone', label: 'Time zone', value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', required: true },
+        { name: 'plan', label: 'Plan (code, optional)' },
+      ],
+      onSubmit: async (v) => {
+        const t = await api('/tenants', { method: 'POST', body: { ...v, plan: v.plan || null } });
+        toast(`Tenant ${t.displayName} created`);
+        location.hash = '#/tenants/' + t.id;
+      },
+    }));
+  }
+}
+
+function statusActions(t, reload) {
+  if (!isPlatform()) return '';
+  const act = async (verb, label, danger) => {
+    const ok = await confirmDialog({ title: `${label} ${t.displayName}?`, danger, confirm: label,
+      text: verb === 'suspend' ? 'Every API key of this tenant is refused within a second.'
+        : verb === 'close' ? 'Closing is final. Invoices are kept.' : 'Keys of this tenant work again.' });
+    if (!ok) return;
+    try {
+      await api(`/tenants/${t.id}/${verb}`, { method: 'POST' });
+      toast(`${t.displayName}: ${label.toLowerCase()}d`);
+      await reload();
+    } catch (e) { toast(e.message, 'error'); }
+  };
+  return h('div', { class: 'actions' },
+    t.status === 'ACTIVE' ? h('button', { type: 'button', onclick: () => act('suspend', 'Suspend') }, 'Suspend') : null,
+    t.status === 'SUSPENDED' ? h('button', { type: 'button', onclick: () => act('activate', 'Reactivate') }, 'Reactivate') : null,
+    t.status !== 'CLOSED' ? h('button', { type: 'button', class: 'danger', onclick: () => act('close', 'Close', true) }, 'Close') : null);
+}
+
+export function tenantTabs(tenantId, current) {
+  const roles = session().roles;
+  const tabs = [];
+  if (roles.includes('platform-admin') || roles.includes('tenant-admin')) {
+    tabs.push(['overview', 'Projects & keys'], ['limits', 'Limits & budgets']);
+  }
+  tabs.push(['usage', 'Usage'], ['invoices', 'Invoices']);
+  return h('nav', { class: 'tabs', 'aria-label': 'Tenant' }, tabs.map(([id, text]) =>
+    h('a', { href: `#/tenants/${tenantId}${id === 'overview' ? '' : '/' + id}`, 'aria-current': id === current ? 'page' : null }, text)));
+}
+
+export async function tenantView(view, tenantId, tab) {
+  const t = await api('/tenants/' + tenantId);
+  view.append(h('h1', {}, t.displayName, ' ', badge(t.status)),
+    h('p', { class: 'muted' }, `${t.slug} · ${t.currency} · ${t.timeZone} · plan ${t.plan || '—'}`),
+    isPlatform() ? statusActions(t, () => tenantViewReload()) : '', tenantTabs(tenantId, tab));
+  if (tab === 'limits') await limitsTab(view, t);
+  else await overviewTab(view, t);
+}
+
+function tenantViewReload() { window.dispatchEvent(new HashChangeEvent('hashchange')); }
+
+async function overviewTab(view, t) {
+  const projectsBox = h('section', { class: 'panel', 'aria-labelledby': 'projects-h' });
+  const keysBox = h('section', { class: 'panel', 'aria-labelledby': 'keys-h' });
+  const secretBox = h('div', { id: 'secret-box' });
+  view.append(projectsBox, keysBox);
+  let projects = [];
+
+  async function loadProjects() {
+    projects = (await api(`/tenants/${t.id}/projects`, { query: { limit: 500 } })).items;
+    projectsBox.replaceChildren(h('h2', { id: 'projects-h' }, 'Projects'),
+      table([
+        { label: 'Name', value: (p) => p.name },
+        { label: 'Description', value: (p) => p.description },
+        { label: 'Status', value: (p) => badge(p.status) },
+        { label: 'Created', value: (p) => when(p.createdAt, t.timeZone) },
+      ], projects, { empty: 'No projects yet. Create one to issue keys.' }),
+      form({
+        label: 'Create a project', submit: 'Create project',
+        fields: [{ name: 'name', label: 'Project name', required: true }, { name: 'description', label: 'Description' }],
+        onSubmit: async (v) => {
+          await api(`/tenants/${t.id}/projects`, { method: 'POST', body: { name: v.name, description: v.description || null } });
+          toast('Project created');
+          await loadProjects();
+          await loadKeys();
+        },
+      }));
+  }
+
+  const keyState = { cursors: [null], page: 0, status: '' };
+  async function loadKeys() {
+    const page = await api(`/tenants/${t.id}/keys`, { query: { limit: PAGE, cursor: keyState.cursors[keyState.page], status: keyState.status } });
+    keyState.cursors[keyState.page + 1] = page.nextCursor;
+    const projectName = (id) => projects.find((p) => p.id === id)?.name || id;
+    keysBox.replaceChildren(h('h2', { id: 'keys-h' }, 'API keys'), secretBox,
+      table([
+        { label: 'Name', value: (k) => k.name },
+        { label: 'Key', value: (k) => h('code', {}, k.hint) },
+        { label: 'Project', value: (k) => projectName(k.projectId) },
+        { label: 'Status', value: (k) => badge(k.status) },
+        { label: 'Last used', value: (k) => (k.lastUsedAt ? when(k.lastUsedAt, t.timeZone) : 'never') },
+        { label: 'Expires', value: (k) => (k.expiresAt ? when(k.expiresAt, t.timeZone) : 'never') },
+        { label: 'Actions', value: (k) => keyActions(k) },
+      ], page.items, { empty: 'No keys yet.' }),
+      h('div', { class: 'pager' },
+        h('button', { type: 'button', disabled: keyState.page === 0, onclick: () => { keyState.page--; loadKeys(); } }, 'Previous'),
+        h('span', { class: 'muted' }, `Page ${keyState.page + 1}`),
+        h('button', { type: 'button', disabled: !page.nextCursor, onclick: () => { keyState.page++; loadKeys(); } }, 'Next')),
+      projects.length ? form({
+        label: 'Create an API key', submit: 'Create key',
+        fields: [
+          { name: 'name', label: 'Key name', required: true },
+          { name: 'projectId', label: 'Project', options: projects.map((p) => [p.id, p.name]) },
+          { name: 'allowedModels', label: 'Allowed models (comma-separated, empty = all)' },
+          { name: 'expiresAt', label: 'Expires (optional)', type: 'datetime-local' },
+        ],
+        onSubmit: async (v) => {
+          const created = await api(`/tenants/${t.id}/projects/${v.projectId}/keys`, { method: 'POST', body: {
+            name: v.name,
+            allowedModels: v.allowedModels ? v.allowedModels.split(',').map((s) => s.trim()).filter(Boolean) : [],
+            expiresAt: v.expiresAt ? new Date(v.expiresAt).toISOString() : null,
+          } });
+          await loadKeys();
+          showSecret(created);
+        },
+      }) : null);
+  }
+
+  function showSecret(created) {
+    const input = h('input', { id: 'new-secret', readonly: true, 'aria-label': 'New API key secret', value: created.secret });
+    input.value = created.secret;
+    secretBox.replaceChildren(h('div', { class: 'secret', role: 'alert' },
+      h('strong', {}, `Secret of key “${created.key.name}”`),
+      h('p', {}, 'Copy it now. It is shown only this once: it is not stored in readable form and will be gone when you leave or reload this page.'),
+      input,
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'copy-secret', onclick: async () => {
+          try { await navigator.clipboard.writeText(created.secret); toast('Secret copied'); }
+          catch (e) { input.select(); toast('Select the text and copy it (clipboard not available)', 'error'); }
+        } }, 'Copy'),
+        h('button', { type: 'button', onclick: () => secretBox.replaceChildren() }, 'I have stored it'))));
+    input.focus();
+    input.select();
+  }
+
+  function keyActions(k) {
+    if (k.status !== 'ACTIVE') return '';
+    return h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: async () => {
+        const v = await confirmDialog({ title: `Rotate “${k.name}”`, confirm: 'Rotate',
+          text: 'A new key is issued. The old one keeps working until the end of the overlap.',
+          fields: [{ name: 'overlapHours', label: 'Overlap (hours)', type: 'number', min: 0, value: 24 }] });
+        if (!v) return;
+        try {
+          const until = new Date(Date.now() + Number(v.overlapHours || 0) * 3600_000).toISOString();
+          const created = await api(`/tenants/${t.id}/keys/${k.id}/rotate`, { method: 'POST', body: { oldKeyValidUntil: until } });
+          await loadKeys();
+          showSecret(created);
+        } catch (e) { toast(e.message, 'error'); }
+      } }, 'Rotate'),
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        const ok = await confirmDialog({ title: `Revoke “${k.name}”?`, danger: true, confirm: 'Revoke',
+          text: 'Requests with this key are refused on every gateway within a second. This cannot be undone.' });
+        if (!ok) return;
+        try { await api(`/tenants/${t.id}/keys/${k.id}/revoke`, { method: 'POST' }); toast('Key revoked'); await loadKeys(); }
+        catch (e) { toast(e.message, 'error'); }
+      } }, 'Revoke'));
+  }
+
+  await loadProjects();
+  await loadKeys();
+}
+
+const LIMIT_FIELDS = [
+  { name: 'limits.requestsPerMinute', label: 'Requests / minute', type: 'number', min: 0 },
+  { name: 'limits.tokensPerMinute', label: 'Tokens / minute', type: 'number', min: 0 },
+  { name: 'limits.concurrentRequests', label: 'Concurrent requests', type: 'number', min: 0 },
+  { name: 'limits.budgetPeriod', label: 'Budget period', options: [['', 'None'], ['DAY', 'Day'], ['MONTH', 'Month']] },
+  { name: 'limits.budgetTokens', label: 'Token budget', type: 'number', min: 0 },
+  { name: 'limits.budgetAmount', label: 'Money budget', type: 'text', placeholder: '100.00' },
+];
+
+function limitsBody(v) {
+  const n = (x) => (x === '' ? null : Number.isNaN(Number(x)) ? x : Number(x));
+  return {
+    model: v.model || '*',
+    limits: {
+      requestsPerMinute: n(v['limits.requestsPerMinute']),
+      tokensPerMinute: n(v['limits.tokensPerMinute']),
+      concurrentRequests: n(v['limits.concurrentRequests']),
+      budgetPeriod: v['limits.budgetPeriod'] || null,
+      budgetTokens: n(v['limits.budgetTokens']),
+      // Money stays a decimal string: never a binary float on its way to the API.
+      budgetAmount: v['limits.budgetAmount'] === '' ? null : v['limits.budgetAmount'],
+    },
+  };
+}
+
+async function limitsTab(view, t) {
+  const box = h('div', {});
+  view.append(box);
+  const platform = isPlatform();
+  const projects = (await api(`/tenants/${t.id}/projects`, { query: { limit: 500 } })).items;
+  const keys = (await api(`/tenants/${t.id}/keys`, { query: { limit: 500, status: 'ACTIVE' } })).items;
+  const scopes = [];
+  if (platform) scopes.push([`tenant`, `Tenant (${t.displayName})`]);
+  projects.forEach((p) => scopes.push([`project:${p.id}`, `Project ${p.name}`]));
+  keys.forEach((k) => scopes.push([`key:${k.id}`, `Key ${k.name} (${k.hint})`]));
+  const pathOf = (scope) => scope === 'tenant' ? `/tenants/${t.id}/limits`
+    : scope.startsWith('project:') ? `/tenants/${t.id}/projects/${scope.slice(8)}/limits` : `/tenants/${t.id}/keys/${scope.slice(4)}/limits`;
+
+  const tenantSets = await api(`/tenants/${t.id}/limits`);
+  const effective = await api(`/tenants/${t.id}/limits/effective`);
+  let shadow = [];
+  let events = [];
+  try { shadow = await api(`/tenants/${t.id}/shadow-limits`); } catch (e) { /* not for every role */ }
+  try { events = await api(`/tenants/${t.id}/quota-events`, { query: { limit: 500 } }); } catch (e) { /* idem */ }
+
+  // Budgets: the effective tenant budget against this period's spend; 80 % and 100 % are the default thresholds
+  // (gateway.quota.thresholds) at which the gateway records events.
+  const budgets = h('section', { class: 'panel', 'aria-labelledby': 'budgets-h' }, h('h2', { id: 'budgets-h' }, 'Budgets this period'));
+  const eff = { ...(effective.tenant || {}) };
+  if (eff.budgetAmount != null) {
+    const used = await spend(t.id, t.timeZone, eff.budgetPeriod || 'MONTH');
+    const lastMoney = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null).map((e) => Number(e.used));
+    const usedShown = Math.max(used, ...lastMoney, 0);
+    budgets.append(budgetBar(`Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, usedShown, Number(eff.budgetAmount),
+      (x) => money(x, t.currency), 'budget-money'));
+  }
+  if (eff.budgetTokens != null) {
+    const tokensEvents = events.filter((e) => e.kind === 'THRESHOLD' && /token/i.test(e.limitKey || '')).map((e) => Number(e.used));
+    budgets.append(budgetBar(`Tokens (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, Math.max(0, ...tokensEvents), Number(eff.budgetTokens), num, 'budget-tokens'));
+  }
+  if (eff.budgetAmount == null && eff.budgetTokens == null) budgets.append(h('p', { class: 'muted' }, 'No tenant budget set.'));
+  box.append(budgets);
+
+  box.append(h('section', { class: 'panel', 'aria-labelledby': 'sets-h' }, h('h2', { id: 'sets-h' }, 'Tenant limits'),
+    table([
+      { label: 'Model', value: (s) => s.model },
+      { label: 'Req/min', num: true, value: (s) => num(s.limits.requestsPerMinute) },
+      { label: 'Tokens/min', num: true, value: (s) => num(s.limits.tokensPerMinute) },
+      { label: 'Concurrent', num: true, value: (s) => num(s.limits.concurrentRequests) },
+      { label: 'Budget period', value: (s) => s.limits.budgetPeriod },
+      { label: 'Token budget', num: true, value: (s) => num(s.limits.budgetTokens) },
+      { label: 'Money budget', num: true, value: (s) => (s.limits.budgetAmount == null ? '—' : money(s.limits.budgetAmount, t.currency)) },
+      { label: 'Mode', value: () => badge('enforced', 'ACTIVE') },
+      { label: 'Updated', value: (s) => `${when(s.updatedAt, t.timeZone)} by ${s.updatedBy || '—'}` },
+    ], tenantSets, { empty: 'No tenant overrides: the plan applies.' }),
+    shadow.length ? h('h3', {}, 'Shadow limits (on trial: evaluated, never refuse)') : null,
+    shadow.length ? table([
+      { label: 'Limit', value: (s) => h('pre', {}, JSON.stringify(s.limit, null, 1)) },
+      { label: 'Mode', value: () => badge('shadow') },
+      { label: 'Since', value: (s) => when(s.createdAt, t.timeZone) },
+    ], shadow) : null));
+
+  if (scopes.length) {
+    const editor = form({
+      label: 'Set limits', submit: 'Save limits',
+      fields: [{ name: 'scope', label: 'Level', options: scopes }, { name: 'model', label: 'Model (* = all)', value: '*' }, ...LIMIT_FIELDS],
+      onSubmit: async (v) => {
+        await api(pathOf(v.scope), { method: 'PUT', body: limitsBody(v) });
+        toast('Limits saved');
+        tenantViewReload();
+      },
+    });
+    box.append(h('section', { class: 'panel', 'aria-labelledby': 'edit-h' }, h('h2', { id: 'edit-h' }, 'Edit limits and budgets'),
+      h('p', { class: 'muted' }, 'Empty fields mean “no limit at this level”. Tenant admins set project and key limits within the tenant’s.'), editor));
+  }
+
+  box.append(h('section', { class: 'panel', 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Quota events'),
+    table([
+      { label: 'When', value: (e) => when(e.occurredAt, t.timeZone) },
+      { label: 'Kind', value: (e) => badge(e.kind === 'SHADOW_REFUSAL' ? 'shadow' : e.kind, e.kind === 'SHADOW_REFUSAL' ? 'shadow' : 'DRAFT') },
+      { label: 'Limit', value: (e) => e.limitKey },
+      { label: 'Threshold', num: true, value: (e) => (e.thresholdPercent == null ? '—' : e.thresholdPercent + ' %') },
+      { label: 'Used / limit', num: true, value: (e) => `${e.used ?? '—'} / ${e.limit ?? '—'}` },
+      { label: 'Detail', value: (e) => e.detail },
+    ], [...events].reverse(), { empty: 'No quota events.' })));
+}
+
+/** A budget bar with the soft threshold (80 %) marked; the bar turns red at 100 %. */
+function budgetBar(label, used, limit, fmt, id) {
+  const pct = limit > 0 ? Math.min(100, (used / limit) * 100) : 100;
+  return h('div', { class: 'budget', id },
+    h('span', {}, label),
+    h('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) },
+      h('div', { class: 'fill' + (pct >= 100 ? ' over' : ''), style: `width:${pct}%` }),
+      h('div', { class: 'mark', style: 'left:80%', title: 'soft threshold 80 %' })),
+    h('span', { class: 'budget-text' }, `${fmt(used)} of ${fmt(limit)} (${Math.round(pct)} %)`));
+}
+
+export { ApiError, showProblem };
