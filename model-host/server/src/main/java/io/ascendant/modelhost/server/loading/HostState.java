@@ -1,0 +1,9 @@
+package io.ascendant.modelhost.server.loading;
+
+/** Lifecycle of the pod: readiness is true only in {@link #READY}. */
+public enum HostState {
+    LOADING,
+    READY,
+    DRAINING,
+    FAILED
+}

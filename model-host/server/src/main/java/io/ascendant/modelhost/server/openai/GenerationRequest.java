@@ -1,0 +1,33 @@
+package io.ascendant.modelhost.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ascendant.engine.sampling.SamplingParams;
+import java.util.List;
+
+/**
+ * A validated chat or text completion request, ready for the scheduler.
+ *
+ * @param chat chat completion (else legacy completion)
+ * @param promptIds the encoded prompt
+ * @param thinking chat in thinking mode (the answer starts with reasoning)
+ * @param params sampling parameters (EOS among the stop ids unless {@code ignore_eos})
+ * @param stream SSE answer
+ * @param includeUsage streams end with a usage chunk ({@code stream_options.include_usage})
+ * @param logprobs report the chosen tokens' log-probabilities
+ * @param echo legacy completions: prepend the prompt to the text
+ * @param tools whether tools were offered (chat)
+ * @param prompt the legacy completion prompt text (for {@code echo}); null for chat
+ */
+public record GenerationRequest(
+        boolean chat,
+        String model,
+        int[] promptIds,
+        boolean thinking,
+        SamplingParams params,
+        boolean stream,
+        boolean includeUsage,
+        boolean logprobs,
+        boolean echo,
+        boolean tools,
+        String prompt,
+        List<JsonNode> toolList) {}

@@ -1,0 +1,395 @@
+package io.ascendant.modelhost.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ascendant.engine.sampling.SamplingParams;
+import io.ascendant.modelhost.server.loading.ModelHost;
+import io.ascendant.tokenizer.chat.ChatMessage;
+import io.ascendant.tokenizer.chat.ChatOptions;
+import io.ascendant.tokenizer.chat.ReasoningEffort;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns an OpenAI/vLLM request body into a {@link GenerationRequest}: every field known, every value in range, the
+ * prompt encoded (chat: the V4 chat encoding with thinking, reasoning effort and tools), and the length checked
+ * against {@code max-model-len} and the KV budget. Anything else is a 400 naming the parameter.
+ */
+final class RequestParser {
+    private static final Set<String> COMMON = Set.of(
+            "model",
+            "stream",
+            "stream_options",
+            "max_tokens",
+            "temperature",
+            "top_p",
+            "top_k",
+            "min_p",
+            "seed",
+            "stop",
+            "stop_token_ids",
+            "ignore_eos",
+            "repetition_penalty",
+            "frequency_penalty",
+            "presence_penalty",
+            "logprobs",
+            "n",
+            "user");
+    private static final Set<String> CHAT_ONLY = Set.of(
+            "messages",
+            "max_completion_tokens",
+            "top_logprobs",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "thinking",
+            "chat_template_kwargs",
+            "reasoning_effort");
+    private static final Set<String> COMPLETION_ONLY = Set.of("prompt", "echo");
+
+    private final ModelHost host;
+
+    RequestParser(ModelHost host) {
+        this.host = host;
+    }
+
+    GenerationRequest parse(JsonNode body, boolean chat) {
+        if (body == null || !body.isObject()) {
+            throw OpenAiException.badRequest(null, "The request body must be a JSON object.");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!COMMON.contains(f) && !(chat ? CHAT_ONLY : COMPLETION_ONLY).contains(f)) {
+                throw OpenAiException.badRequest(f, "Unknown parameter: '" + f + "'.");
+            }
+        }
+        String model = text(body, "model", true);
+        if (!model.equals(host.config().servedModelName())) {
+            throw new OpenAiException(
+                    404,
+                    "NotFoundError",
+                    "model",
+                    "The model '" + model + "' does not exist; this host serves '"
+                            + host.config().servedModelName() + "'.");
+        }
+        int n = intIn(body, "n", 1, 1, 1);
+        assert n == 1;
+        boolean stream = bool(body, "stream", false);
+        boolean includeUsage = false;
+        JsonNode so = body.get("stream_options");
+        if (so != null && !so.isNull()) {
+            if (!so.isObject()) {
+                throw OpenAiException.badRequest("stream_options", "stream_options must be an object.");
+            }
+            for (Iterator<String> it = so.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("include_usage") && !f.equals("continuous_usage_stats")) {
+                    throw OpenAiException.badRequest(
+                            "stream_options." + f, "Unknown parameter: 'stream_options." + f + "'.");
+                }
+            }
+            includeUsage = bool(so, "include_usage", false);
+        }
+        boolean thinking = false;
+        boolean tools = false;
+        List<JsonNode> toolList = List.of();
+        String prompt = null;
+        int[] ids;
+        boolean logprobs;
+        int topLogprobs;
+        boolean echo = false;
+        if (chat) {
+            JsonNode messages = body.get("messages");
+            if (messages == null || !messages.isArray() || messages.isEmpty()) {
+                throw OpenAiException.badRequest("messages", "messages must be a non-empty array.");
+            }
+            List<ChatMessage> msgs;
+            try {
+                msgs = ChatMessage.listFromJson(messages);
+            } catch (IllegalArgumentException e) {
+                throw OpenAiException.badRequest("messages", e.getMessage());
+            }
+            thinking = thinking(body);
+            ReasoningEffort effort = effort(body);
+            JsonNode tn = body.get("tools");
+            List<JsonNode> tl = new ArrayList<>();
+            if (tn != null && !tn.isNull()) {
+                if (!tn.isArray()) {
+                    throw OpenAiException.badRequest("tools", "tools must be an array.");
+                }
+                for (JsonNode t : tn) {
+                    if (!t.isObject()
+                            || !"function".equals(t.path("type").asText())
+                            || !t.path("function").path("name").isTextual()) {
+                        throw OpenAiException.badRequest(
+                                "tools", "Each tool must be {\"type\":\"function\",\"function\":{\"name\":..}}.");
+                    }
+                    tl.add(t);
+                }
+            }
+            JsonNode choice = body.get("tool_choice");
+            if (choice != null && !choice.isNull()) {
+                String c = choice.isTextual() ? choice.asText() : "";
+                if (c.equals("none")) {
+                    tl.clear();
+                } else if (!c.equals("auto")) {
+                    throw OpenAiException.badRequest(
+                            "tool_choice", "tool_choice must be \"auto\" or \"none\" on this host.");
+                }
+            }
+            tools = !tl.isEmpty();
+            toolList = tl;
+            ChatOptions options =
+                    (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
+            try {
+                ids = host.encoder().encode(msgs, tl, options);
+            } catch (IllegalArgumentException e) {
+                throw OpenAiException.badRequest("messages", e.getMessage());
+            }
+            logprobs = bool(body, "logprobs", false);
+            topLogprobs = intIn(body, "top_logprobs", 0, 0, 20);
+            if (topLogprobs > 0 && !logprobs) {
+                throw OpenAiException.badRequest("top_logprobs", "top_logprobs needs logprobs=true.");
+            }
+        } else {
+            JsonNode p = body.get("prompt");
+            if (p == null || p.isNull()) {
+                throw OpenAiException.badRequest("prompt", "prompt is required.");
+            }
+            if (p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
+                p = p.get(0);
+            }
+            if (p.isTextual()) {
+                prompt = p.asText();
+                ids = host.tokenizer().encode(prompt);
+            } else if (p.isArray() && !p.isEmpty() && p.get(0).isIntegralNumber()) {
+                ids = new int[p.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    JsonNode t = p.get(i);
+                    if (!t.canConvertToInt()
+                            || t.asInt() < 0
+                            || t.asInt() >= host.model().vocabSize()) {
+                        throw OpenAiException.badRequest(
+                                "prompt",
+                                "prompt[" + i + "] is not a token id in 0.."
+                                        + (host.model().vocabSize() - 1) + ".");
+                    }
+                    ids[i] = t.asInt();
+                }
+                prompt = host.tokenizer().decode(ids);
+            } else {
+                throw OpenAiException.badRequest(
+                        "prompt", "prompt must be a string, one string in an array, or an array of token ids.");
+            }
+            if (ids.length == 0) {
+                throw OpenAiException.badRequest("prompt", "prompt must not be empty.");
+            }
+            int lp = intIn(body, "logprobs", -1, 0, 20);
+            logprobs = lp >= 0;
+            topLogprobs = Math.max(0, lp);
+            echo = bool(body, "echo", false);
+        }
+        int maxLen = host.config().maxModelLen();
+        if (ids.length >= maxLen) {
+            throw OpenAiException.badRequest(
+                    chat ? "messages" : "prompt",
+                    "This model's maximum context length is " + maxLen + " tokens. However, your prompt has "
+                            + ids.length + " tokens.");
+        }
+        String maxParam = chat && body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int requested = intIn(body, maxParam, -1, 1, Integer.MAX_VALUE);
+        long budgetTokens = host.maxTokensByBudget();
+        int maxTokens;
+        if (requested < 0) {
+            maxTokens = (int) Math.max(1, Math.min((long) maxLen, budgetTokens) - ids.length);
+        } else {
+            if ((long) requested + ids.length > maxLen) {
+                throw OpenAiException.badRequest(
+                        maxParam,
+                        "This model's maximum context length is " + maxLen
+                                + " tokens. However, you requested " + ((long) requested + ids.length) + " tokens ("
+                                + ids.length + " in the prompt, " + requested + " in the completion).");
+            }
+            maxTokens = requested;
+        }
+        long need = host.kvBytesFor((long) ids.length + maxTokens);
+        if (need > host.config().kvCacheBytes()) {
+            throw OpenAiException.badRequest(
+                    maxParam,
+                    maxParam + "=" + maxTokens + " with a " + ids.length
+                            + "-token prompt needs " + need + " bytes of KV state, more than the host's KV budget of "
+                            + host.config().kvCacheBytes() + " bytes (at most " + Math.max(0, budgetTokens - ids.length)
+                            + " tokens).");
+        }
+        float temperature = floatIn(body, "temperature", 1f, 0f, 2f);
+        float topP = floatIn(body, "top_p", 1f, Float.MIN_VALUE, 1f);
+        int topK = intIn(body, "top_k", 0, -1, host.model().vocabSize());
+        float minP = floatIn(body, "min_p", 0f, 0f, 1f);
+        float rep = floatIn(body, "repetition_penalty", 1f, Float.MIN_VALUE, 2f);
+        float freq = floatIn(body, "frequency_penalty", 0f, -2f, 2f);
+        float pres = floatIn(body, "presence_penalty", 0f, -2f, 2f);
+        long seed = body.hasNonNull("seed") ? longOf(body, "seed") : System.nanoTime();
+        List<String> stops = stops(body);
+        List<Integer> stopIds = new ArrayList<>();
+        if (!bool(body, "ignore_eos", false)) {
+            stopIds.add(host.model().config().eosTokenId());
+        }
+        JsonNode sti = body.get("stop_token_ids");
+        if (sti != null && !sti.isNull()) {
+            if (!sti.isArray()) {
+                throw OpenAiException.badRequest("stop_token_ids", "stop_token_ids must be an array of token ids.");
+            }
+            for (JsonNode t : sti) {
+                if (!t.canConvertToInt()
+                        || t.asInt() < 0
+                        || t.asInt() >= host.model().vocabSize()) {
+                    throw OpenAiException.badRequest(
+                            "stop_token_ids", "stop_token_ids holds a value that is not a" + " token id.");
+                }
+                stopIds.add(t.asInt());
+            }
+        }
+        SamplingParams params = new SamplingParams(
+                temperature,
+                topP,
+                Math.max(0, topK),
+                minP,
+                seed,
+                rep,
+                freq,
+                pres,
+                maxTokens,
+                stopIds.stream().mapToInt(Integer::intValue).toArray(),
+                stops,
+                topLogprobs);
+        return new GenerationRequest(
+                chat, model, ids, thinking, params, stream, includeUsage, logprobs, echo, tools, prompt, toolList);
+    }
+
+    private static boolean thinking(JsonNode body) {
+        boolean thinking = false;
+        JsonNode t = body.get("thinking");
+        if (t != null && !t.isNull()) {
+            String type = t.path("type").asText("");
+            if (!t.isObject() || !(type.equals("enabled") || type.equals("disabled"))) {
+                throw OpenAiException.badRequest("thinking", "thinking must be {\"type\":\"enabled\"|\"disabled\"}.");
+            }
+            thinking = type.equals("enabled");
+        }
+        JsonNode k = body.get("chat_template_kwargs");
+        if (k != null && !k.isNull()) {
+            if (!k.isObject()) {
+                throw OpenAiException.badRequest("chat_template_kwargs", "chat_template_kwargs must be an object.");
+            }
+            for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("thinking") && !f.equals("enable_thinking")) {
+                    throw OpenAiException.badRequest(
+                            "chat_template_kwargs." + f, "Unknown parameter: 'chat_template_kwargs." + f + "'.");
+                }
+                if (!k.get(f).isBoolean()) {
+                    throw OpenAiException.badRequest(
+                            "chat_template_kwargs." + f, "chat_template_kwargs." + f + " must be a boolean.");
+                }
+                thinking = k.get(f).asBoolean();
+            }
+        }
+        return thinking;
+    }
+
+    private static ReasoningEffort effort(JsonNode body) {
+        JsonNode e = body.get("reasoning_effort");
+        if (e == null || e.isNull()) {
+            return ReasoningEffort.DEFAULT;
+        }
+        return switch (e.asText("")) {
+            case "minimal", "low", "medium" -> ReasoningEffort.DEFAULT;
+            case "high" -> ReasoningEffort.HIGH;
+            case "max", "xhigh" -> ReasoningEffort.MAX;
+            default ->
+                throw OpenAiException.badRequest(
+                        "reasoning_effort", "reasoning_effort must be one of low, medium, high, max.");
+        };
+    }
+
+    private static List<String> stops(JsonNode body) {
+        JsonNode s = body.get("stop");
+        if (s == null || s.isNull()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (s.isTextual()) {
+            out.add(s.asText());
+        } else if (s.isArray() && s.size() <= 16) {
+            for (JsonNode x : s) {
+                if (!x.isTextual()) {
+                    throw OpenAiException.badRequest("stop", "stop must be a string or an array of strings.");
+                }
+                out.add(x.asText());
+            }
+        } else {
+            throw OpenAiException.badRequest("stop", "stop must be a string or an array of at most 16 strings.");
+        }
+        return out;
+    }
+
+    private static String text(JsonNode body, String name, boolean required) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw OpenAiException.badRequest(name, name + " is required.");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw OpenAiException.badRequest(name, name + " must be a string.");
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode body, String name, boolean dflt) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw OpenAiException.badRequest(name, name + " must be a boolean.");
+        }
+        return v.asBoolean();
+    }
+
+    private static int intIn(JsonNode body, String name, int dflt, int min, int max) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+            throw OpenAiException.badRequest(
+                    name, name + " must be an integer in " + min + ".." + max + ", was " + v + ".");
+        }
+        return v.asInt();
+    }
+
+    private static long longOf(JsonNode body, String name) {
+        JsonNode v = body.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw OpenAiException.badRequest(name, name + " must be an integer, was " + v + ".");
+        }
+        return v.asLong();
+    }
+
+    private static float floatIn(JsonNode body, String name, float dflt, float min, float max) {
+        JsonNode v = body.get(name);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber() || !(v.floatValue() >= min && v.floatValue() <= max)) {
+            throw OpenAiException.badRequest(
+                    name,
+                    name + " must be a number in [" + (min == Float.MIN_VALUE ? "0 (excl.)" : min) + ", " + max
+                            + "], was " + v + ".");
+        }
+        return v.floatValue();
+    }
+}
