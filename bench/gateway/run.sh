@@ -7,7 +7,8 @@
 #
 #   bench/gateway/run.sh            (after ./mvnw -B -pl gateway -am install -DskipTests; needs wrk from Debian)
 #
-# Knobs: DURATION (s, default 15), CONNECTIONS for the throughput run (default 64).
+# Knobs: DURATION (s, default 15), CONNECTIONS for the throughput run (default 64), QUOTA=off to run without the
+# quota module's admission control (gateway.quota.enabled=false) and so measure the data path alone.
 source "$(dirname "$0")/lib.sh"
 require_build
 
@@ -18,7 +19,9 @@ GW_PORT=18381
 PG_PORT=25381
 
 start_fake_host "$FAKE_PORT"
-start_gateway "$GW_PORT" "$PG_PORT" "http://127.0.0.1:$FAKE_PORT"
+EXTRA=()
+if [ "${QUOTA:-on}" = "off" ]; then EXTRA+=(-Dgateway.quota.enabled=false); fi
+start_gateway "$GW_PORT" "$PG_PORT" "http://127.0.0.1:$FAKE_PORT" "${EXTRA[@]}"
 KEY="$(new_key)"
 
 cat >"$WORK/post.lua" <<LUA
@@ -61,7 +64,7 @@ read -r rows rows_completed < <(ledger_count)
 d50=$(micros c1-direct 50); d99=$(micros c1-direct 99)
 g50=$(micros c1-gw 50); g99=$(micros c1-gw 99)
 echo
-echo "== Gateway data path benchmark ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')) =="
+echo "== Gateway data path benchmark, quota admission ${QUOTA:-on} ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')) =="
 printf "concurrency 1, %ss: direct p50 %.0f us p99 %.0f us | via gateway p50 %.0f us p99 %.0f us\n" "$DURATION" "$d50" "$d99" "$g50" "$g99"
 printf "added latency: p50 %.0f us, p99 %.0f us\n" "$(echo "$g50 - $d50" | bc -l)" "$(echo "$g99 - $d99" | bc -l)"
 printf "max throughput (%s connections, 2 wrk threads): direct %s req/s | via gateway %s req/s (gateway p99 %.0f us)\n" \

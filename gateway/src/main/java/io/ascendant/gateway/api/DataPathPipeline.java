@@ -287,7 +287,8 @@ public class DataPathPipeline {
         long completion = 0;
         long reasoning = 0;
         boolean countedByGateway = false;
-        if (!(status == UsageStatus.FAILED && nothing)) {
+        // Nothing came back (failed or cancelled before any output): nothing to count or charge.
+        if (!((status == UsageStatus.FAILED || status == UsageStatus.CANCELLED) && nothing)) {
             st.ensureCounted();
             hit = st.counts.cacheHitTokens();
             miss = st.counts.cacheMissTokens();
