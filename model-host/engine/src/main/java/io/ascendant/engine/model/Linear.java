@@ -56,8 +56,8 @@ final class Linear {
     }
 
     /**
-     * {@code y[n, rows] = x[n, cols] · Wᵀ}. When the input must be quantised, {@code xq} receives the
-     * quantise-dequantised copy (callers that already hold it pass {@code alreadyQuantised = true} and x = xq).
+     * {@code y[n, rows] = x[n, cols] · Wᵀ} (fp32 accumulation; rounded to bf16 for {@link Out#BF16}). {@code x}
+     * must already be the GEMM input: {@link #input} gives the act_quant copy when the weight is FP8/FP4.
      */
     void forward(float[] x, int n, float[] y) {
         w.matmul(x, n, y);
