@@ -1,0 +1,140 @@
+package io.ascendant.modelhost.server.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.engine.sampling.Sampler;
+import io.ascendant.engine.sampling.SamplingParams;
+import io.ascendant.modelhost.server.scheduler.FinishReason;
+import io.ascendant.modelhost.server.scheduler.Sequence;
+import io.ascendant.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The answer pipeline fed with known token ids: reasoning, content and a tool call in the OpenAI shapes. */
+class CompletionJobTest {
+    private static final Tokenizer TOKENIZER = Tokenizer.deepSeekV4();
+    private static final int EOS = 1;
+    private static final String ANSWER = "The user wants weather.</think>Let me check.\n\n<｜DSML｜tool_calls>\n"
+            + "<｜DSML｜invoke name=\"get_weather\">\n"
+            + "<｜DSML｜parameter name=\"city\" string=\"true\">Paris</｜DSML｜parameter>\n"
+            + "</｜DSML｜invoke>\n</｜DSML｜tool_calls>";
+
+    static final class Recorder implements ResponseSink {
+        final List<ObjectNode> events = new ArrayList<>();
+        boolean done;
+        int status;
+        ObjectNode body;
+
+        @Override
+        public void event(ObjectNode json) {
+            events.add(json);
+        }
+
+        @Override
+        public void done() {
+            done = true;
+        }
+
+        @Override
+        public void json(int status, ObjectNode body) {
+            this.status = status;
+            this.body = body;
+        }
+
+        @Override
+        public boolean started() {
+            return !events.isEmpty() || body != null;
+        }
+    }
+
+    private static Recorder feed(boolean stream, List<String> stops) {
+        SamplingParams p = new SamplingParams(0f, 1f, 0, 0f, 0, 1f, 0f, 0f, 100, new int[] {EOS}, stops, 0);
+        int[] prompt = {5, 6, 7};
+        GenerationRequest req = new GenerationRequest(
+                true, "deepseek-v4-flash", prompt, true, p, stream, true, false, false, true, null, List.of());
+        Recorder sink = new Recorder();
+        CompletionJob job = new CompletionJob(req, "rid", TOKENIZER, sink);
+        Sequence seq = new Sequence("rid", prompt, new Sampler(p, TOKENIZER.vocabularySize(), prompt), job, 1);
+        boolean go = true;
+        int[] ids = TOKENIZER.encode(ANSWER);
+        for (int id : ids) {
+            go = job.onToken(new Sampler.Step(id, 0f, null, null), false);
+            if (!go) {
+                break;
+            }
+        }
+        if (go) {
+            job.onToken(new Sampler.Step(EOS, 0f, null, null), true);
+        }
+        job.onFinish(FinishReason.STOP, seq);
+        return sink;
+    }
+
+    @Test
+    void parsesReasoningContentAndToolCallIntoOneMessage() {
+        Recorder r = feed(false, List.of());
+        assertThat(r.status).isEqualTo(200);
+        JsonNode choice = r.body.path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode m = choice.path("message");
+        assertThat(m.path("reasoning_content").asText()).isEqualTo("The user wants weather.");
+        assertThat(m.path("reasoning").asText()).isEqualTo("The user wants weather.");
+        assertThat(m.path("content").asText()).isEqualTo("Let me check.");
+        JsonNode call = m.path("tool_calls").get(0);
+        assertThat(call.path("type").asText()).isEqualTo("function");
+        assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+        assertThat(call.path("function").path("arguments").asText()).isEqualTo("{\"city\": \"Paris\"}");
+        int generated = TOKENIZER.encode(ANSWER).length + 1;
+        assertThat(r.body.path("usage").path("completion_tokens").asInt()).isEqualTo(generated);
+        assertThat(r.body.path("usage")
+                        .path("completion_tokens_details")
+                        .path("reasoning_tokens")
+                        .asInt())
+                .isEqualTo(TOKENIZER.encode("The user wants weather.").length);
+    }
+
+    @Test
+    void streamsDeltasThatNeverShowHalfAMarker() {
+        Recorder r = feed(true, List.of());
+        assertThat(r.done).isTrue();
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        List<JsonNode> calls = new ArrayList<>();
+        String finish = null;
+        for (ObjectNode e : r.events) {
+            if (e.path("choices").isEmpty()) {
+                assertThat(e.path("usage").path("prompt_tokens").asInt()).isEqualTo(3);
+                continue;
+            }
+            JsonNode c = e.path("choices").get(0);
+            JsonNode d = c.path("delta");
+            reasoning.append(d.path("reasoning_content").asText(""));
+            content.append(d.path("content").asText(""));
+            d.path("tool_calls").forEach(calls::add);
+            assertThat(d.path("content").asText("")
+                            + d.path("reasoning_content").asText(""))
+                    .doesNotContain("<｜", "</think", "DSML");
+            if (!c.path("finish_reason").isNull()) {
+                finish = c.path("finish_reason").asText();
+            }
+        }
+        assertThat(reasoning.toString()).isEqualTo("The user wants weather.");
+        assertThat(content.toString()).isEqualTo("Let me check.");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst().path("index").asInt()).isZero();
+        assertThat(calls.getFirst().path("function").path("name").asText()).isEqualTo("get_weather");
+        assertThat(finish).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void stopStringEndsTheAnswerBeforeIt() {
+        Recorder r = feed(false, List.of("check"));
+        JsonNode m = r.body.path("choices").get(0).path("message");
+        assertThat(m.path("content").asText()).isEqualTo("Let me ");
+        assertThat(m.has("tool_calls")).isFalse();
+        assertThat(r.body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+    }
+}
