@@ -38,6 +38,7 @@ public final class V4Model implements AutoCloseable {
     private final float normEps;
     private final float hcEps;
     private final Parallel parallel;
+    private int maxChunk = Integer.getInteger("ascendant.engine.maxPrefillChunk", 4096);
 
     /**
      * Builds the model over {@code src}; checks every tensor it will read against {@code cfg}. Work inside a step
@@ -135,6 +136,11 @@ public final class V4Model implements AutoCloseable {
         if (state.position > 0) {
             return extend(state, tokens);
         }
+        if (tokens.length > maxChunk) {
+            // bounded memory: the reference's one-shot prefill of the first chunk, then the incremental path
+            prefill(state, java.util.Arrays.copyOf(tokens, maxChunk));
+            return extend(state, java.util.Arrays.copyOfRange(tokens, maxChunk, tokens.length));
+        }
         int[] positions = new int[tokens.length];
         SequenceState[] states = new SequenceState[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
@@ -205,6 +211,20 @@ public final class V4Model implements AutoCloseable {
             throw new IllegalArgumentException("extend needs at least one token");
         }
         checkTokens(tokens);
+        if (n > maxChunk) {
+            // chunks of the incremental path are exact: each token sees the state the previous one left
+            float[][] out = new float[everyRow ? n : 1][];
+            for (int c0 = 0; c0 < n; c0 += maxChunk) {
+                int c1 = Math.min(n, c0 + maxChunk);
+                float[][] part = extend(state, java.util.Arrays.copyOfRange(tokens, c0, c1), everyRow);
+                if (everyRow) {
+                    System.arraycopy(part, 0, out, c0, part.length);
+                } else if (c1 == n) {
+                    out[0] = part[0];
+                }
+            }
+            return out;
+        }
         int[] positions = new int[n];
         SequenceState[] states = new SequenceState[n];
         for (int i = 0; i < n; i++) {
@@ -216,6 +236,18 @@ public final class V4Model implements AutoCloseable {
                 forward(new Step(false, tokens.clone(), positions, states, ropePlain, ropeComp, parallel, rows));
         state.position += n;
         return logits;
+    }
+
+    /**
+     * Most tokens one forward step takes (default 4096, {@code -Dascendant.engine.maxPrefillChunk}): activations grow
+     * with the tokens of a step, so a longer prompt is prefilled in its first chunk (the reference's one-shot
+     * prefill) and continued chunk by chunk through {@link #extend}; longer extends are cut the same way (exact).
+     */
+    public void setMaxChunk(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("max chunk must be at least one token, was " + tokens);
+        }
+        this.maxChunk = tokens;
     }
 
     private static int[] all(int n) {

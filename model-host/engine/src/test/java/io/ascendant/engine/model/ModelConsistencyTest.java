@@ -132,6 +132,22 @@ class ModelConsistencyTest {
     }
 
     @Test
+    void longPromptsArePrefilledInBoundedChunks() {
+        V4Model chunked = new V4Model(cfg, TinyModels.random(cfg, 7));
+        chunked.setMaxChunk(130);
+        SequenceState a = chunked.newSequence();
+        float[] viaChunks = chunked.prefill(a, tokens); // 130 one-shot, then extends of 130 and 40
+        SequenceState b = model.newSequence();
+        model.prefill(b, Arrays.copyOf(tokens, 130));
+        assertThat(viaChunks).containsExactly(model.extend(b, Arrays.copyOfRange(tokens, 130, LEN)));
+        assertThat(viaChunks).containsExactly(stepwise[LEN - 1]);
+        float[][] rows = chunked.extendAll(chunked.newSequence(), Arrays.copyOf(tokens, 200));
+        for (int i = 0; i < 200; i++) {
+            assertThat(rows[i]).as("row %d", i).containsExactly(stepwise[i]);
+        }
+    }
+
+    @Test
     void rejectsTokensOutsideTheVocabularyAndRepeatedStates() {
         SequenceState s = model.newSequence();
         assertThatThrownBy(() -> model.prefill(s, new int[] {cfg.vocabSize()}))
