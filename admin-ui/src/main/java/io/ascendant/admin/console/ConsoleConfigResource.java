@@ -1,5 +1,7 @@
 package io.ascendant.admin.console;
 
+import io.ascendant.admin.AdminConfig;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -33,22 +35,14 @@ public class ConsoleConfigResource {
     @ConfigProperty(name = "quarkus.oidc.auth-server-url")
     String authServerUrl;
 
-    /** Public client id of the console; default {@code ascendant-console} (deploy/keycloak/realm-ascendant.json). */
-    @ConfigProperty(name = "admin.console.client-id", defaultValue = "ascendant-console")
-    String clientId;
-
-    /**
-     * Keycloak base URL as browsers reach it, when it differs from the one the gateway uses (for example behind an
-     * ingress); default: derived from {@code quarkus.oidc.auth-server-url}.
-     */
-    @ConfigProperty(name = "admin.console.keycloak-url")
-    Optional<String> publicKeycloakUrl;
+    @Inject
+    AdminConfig admin;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Sign-in settings of the admin console (anonymous, no secrets)")
     public ConsoleConfig config() {
-        return of(authServerUrl, publicKeycloakUrl, clientId);
+        return of(authServerUrl, admin.console().keycloakUrl(), admin.console().clientId());
     }
 
     static ConsoleConfig of(String authServerUrl, Optional<String> publicUrl, String clientId) {

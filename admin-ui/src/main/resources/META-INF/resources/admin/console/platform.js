@@ -7,7 +7,13 @@ export async function modelsView(view) {
   const modelsBox = h('section', { class: 'panel', 'aria-labelledby': 'models-h' });
   const poolsBox = h('section', { class: 'panel', 'aria-labelledby': 'pools-h', 'aria-live': 'off' });
   const stamp = h('p', { class: 'muted', id: 'pods-refreshed' });
-  view.append(modelsBox, poolsBox, stamp);
+  let paused = false;
+  const pause = h('button', { type: 'button', id: 'pods-pause', 'aria-pressed': 'false', onclick: () => {
+    paused = !paused;
+    pause.setAttribute('aria-pressed', String(paused));
+    pause.textContent = paused ? 'Resume live updates' : 'Pause live updates';
+  } }, 'Pause live updates');
+  view.append(modelsBox, h('div', { class: 'actions' }, pause), poolsBox, stamp);
   const models = await api('/models');
   modelsBox.append(h('h2', { id: 'models-h' }, 'Catalogue'), table([
     { label: 'Model', value: (m) => m.name },
@@ -42,7 +48,7 @@ export async function modelsView(view) {
     stamp.textContent = 'Refreshed ' + when(new Date().toISOString()) + ' · every 2 s';
   }
   await refresh();
-  const timer = setInterval(() => refresh().catch(() => {}), 2000);
+  const timer = setInterval(() => paused || refresh().catch(() => {}), 2000);
   return () => clearInterval(timer);
 }
 

@@ -282,13 +282,13 @@ async function limitsTab(view, t) {
   const eff = { ...(effective.tenant || {}) };
   if (eff.budgetAmount != null) {
     const used = await spend(t.id, t.timeZone, eff.budgetPeriod || 'MONTH');
-    const lastMoney = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null).map((e) => Number(e.used));
+    const lastMoney = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null && /^money:tenant:/.test(e.limitKey || '')).map((e) => Number(e.used));
     const usedShown = Math.max(used, ...lastMoney, 0);
     budgets.append(budgetBar(`Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, usedShown, Number(eff.budgetAmount),
       (x) => money(x, t.currency), 'budget-money'));
   }
   if (eff.budgetTokens != null) {
-    const tokensEvents = events.filter((e) => e.kind === 'THRESHOLD' && /token/i.test(e.limitKey || '')).map((e) => Number(e.used));
+    const tokensEvents = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null && /^tokens:tenant:/.test(e.limitKey || '')).map((e) => Number(e.used));
     budgets.append(budgetBar(`Tokens (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, Math.max(0, ...tokensEvents), Number(eff.budgetTokens), num, 'budget-tokens'));
   }
   if (eff.budgetAmount == null && eff.budgetTokens == null) budgets.append(h('p', { class: 'muted' }, 'No tenant budget set.'));

@@ -119,7 +119,8 @@ function findSlot(f, path) {
  */
 export function table(columns, rows, { caption, empty = 'Nothing here yet.' } = {}) {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
+  // Focusable so keyboard users can scroll a wide table sideways.
+  return h('div', { class: 'table-wrap', tabindex: 0 }, h('table', { class: 'stack' },
     caption ? h('caption', { class: 'muted' }, caption) : null,
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
     h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => {
@@ -140,6 +141,7 @@ export function toast(text, kind = 'info') {
 export function confirmDialog({ title, text, confirm = 'Confirm', danger = false, fields = [] }) {
   const dlg = document.getElementById('dialog');
   dlg.replaceChildren();
+  dlg.setAttribute('aria-labelledby', 'dialog-title');
   return new Promise((resolve) => {
     const f = h('form', { method: 'dialog' },
       h('h2', { id: 'dialog-title' }, title),
