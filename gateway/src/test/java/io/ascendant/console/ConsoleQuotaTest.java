@@ -1,0 +1,111 @@
+package io.ascendant.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TestUser;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The budget story end to end with quotas enforced: a tenant, a key and a money budget made in the console, chat
+ * requests through the gateway (fake model hosts) with that key until {@code 429 quota_exceeded}, then the spend, the
+ * budget bar and the threshold event in the console.
+ */
+@QuarkusTest
+@TestProfile(QuotaEnabledProfile.class)
+class ConsoleQuotaTest {
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @TestHTTPResource("/admin/")
+    URL console;
+
+    @BeforeEach
+    void pointConsoleClientAtThisGateway() throws Exception {
+        ConsoleClientSetup.allowOrigin(keycloak, console);
+    }
+
+    @Test
+    void moneyBudgetSetInTheConsoleStopsTheKeyAndShowsInTheConsole() throws Exception {
+        TestUser admin = keycloak.platformAdmin();
+        String slug = "budget-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ConsoleBrowser b = new ConsoleBrowser()) {
+            b.signIn(console.toString(), admin.username(), admin.password());
+            WebElement create = b.form("Create a tenant");
+            ConsoleBrowser.fill(create, "slug", slug);
+            ConsoleBrowser.fill(create, "displayName", "Budget Co");
+            ConsoleBrowser.fill(create, "timeZone", "UTC");
+            ConsoleBrowser.submit(create);
+            b.waitForText(By.tagName("h1"), "Budget Co");
+            WebElement project = b.form("Create a project");
+            ConsoleBrowser.fill(project, "name", "app");
+            ConsoleBrowser.submit(project);
+            WebElement keyForm = b.form("Create an API key");
+            ConsoleBrowser.fill(keyForm, "name", "budgeted");
+            ConsoleBrowser.submit(keyForm);
+            String secret = b.waitFor(By.id("new-secret")).getAttribute("value");
+
+            b.driver.findElement(By.linkText("Limits & budgets")).click();
+            WebElement limits = b.form("Set limits");
+            ConsoleBrowser.fill(limits, "scope", "tenant");
+            ConsoleBrowser.fill(limits, "limits.budgetPeriod", "MONTH");
+            ConsoleBrowser.fill(limits, "limits.budgetAmount", "0.0005");
+            ConsoleBrowser.submit(limits);
+            b.waitFor(By.id("budget-money"));
+
+            // Chat through the gateway with the key until the budget refuses.
+            Response last = null;
+            int ok = 0;
+            for (int i = 0; i < 300; i++) {
+                last = given().header("Authorization", "Bearer " + secret)
+                        .contentType("application/json")
+                        .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello, request " + i + "\"}]}")
+                        .when()
+                        .post("/v1/chat/completions");
+                if (last.statusCode() != 200) {
+                    break;
+                }
+                ok++;
+            }
+            assertThat(ok).as("requests admitted before the budget ran out").isPositive();
+            assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
+            assertThat(last.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
+
+            b.driver.navigate().refresh();
+            WebElement bar = b.waitFor(By.cssSelector("#budget-money [role=progressbar]"));
+            int percent = Integer.parseInt(bar.getAttribute("aria-valuenow"));
+            // Admission holds each request's worst case, so the last admitted request leaves less than one request's
+            // worst case unused: the budget is spent to at least the 50 % threshold of the test profile.
+            assertThat(percent).isBetween(50, 100);
+            b.waitForText(By.cssSelector("section[aria-labelledby=events-h]"), "THRESHOLD");
+            assertThat(b.driver
+                            .findElement(By.cssSelector("section[aria-labelledby=events-h]"))
+                            .getText())
+                    .contains("50 %");
+            b.screenshot("tenant-budget-spent");
+
+            b.driver.findElement(By.linkText("Usage")).click();
+            b.waitFor(By.id("usage-chart"));
+            ConsoleBrowser.fill(b.form("Usage range"), "by", "model");
+            ConsoleBrowser.submit(b.form("Usage range"));
+            b.waitForText(By.cssSelector("main table"), "deepseek-v4-flash");
+            assertThat(b.driver.findElement(By.cssSelector("main table")).getText())
+                    .contains(String.valueOf(ok));
+            b.screenshot("tenant-usage-by-model");
+        }
+    }
+}
