@@ -2,7 +2,9 @@ package io.ascendant.gateway.quota;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -27,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +121,45 @@ class QuotaLedgerIntegrationTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400));
+    }
+
+    @Test
+    void shadowLimitRecordsWouldBeRefusalsWithoutRefusing() throws Exception {
+        UUID tenant = tenantWithMonthlyBudget(new BigDecimal("100"));
+        UUID project = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of("scope", "TENANT", "ownerId", tenant.toString(), "model", "*", "requestsPerMinute", 1))
+                .when()
+                .post("/admin/api/v1/tenants/{id}/shadow-limits", tenant)
+                .then()
+                .statusCode(201)
+                .header("Location", containsString("/shadow-limits/"));
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of("scope", "TENANT", "ownerId", tenant.toString(), "budgetTokens", 5))
+                .when()
+                .post("/admin/api/v1/tenants/{id}/shadow-limits", tenant)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+
+        // One request per minute on trial: all five are admitted, four are reported.
+        for (int i = 0; i < 5; i++) {
+            admit("s-" + UUID.randomUUID(), tenant, project, key).release();
+        }
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get("/admin/api/v1/tenants/{id}/quota-events?kind=SHADOW_REFUSAL", tenant)
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(4))
+                .body("limitKey", everyItem(equalTo("shadow-rpm:tenant:" + tenant + ":*")));
     }
 
     private String lastAdmitted;
