@@ -47,6 +47,21 @@ public abstract class TenantScopedRepository<E extends TenantOwned> implements P
         return sort == null ? find(q, p) : find(q, sort, p);
     }
 
+    /**
+     * A native SQL query over the tenant's rows, for the few queries HQL cannot shape (e.g. a MATERIALIZED CTE that
+     * makes PostgreSQL use a search index before ordering). {@code sql} must contain {@code tenant_id = :tenantId};
+     * this is checked, and the parameter is always bound here.
+     */
+    @SuppressWarnings("unchecked")
+    protected List<E> nativeScoped(UUID tenantId, String sql, Class<E> type, Map<String, Object> params) {
+        if (tenantId == null || !sql.contains("tenant_id = :tenantId")) {
+            throw new IllegalArgumentException("native tenant-scoped SQL must filter tenant_id = :tenantId");
+        }
+        var q = getEntityManager().createNativeQuery(sql, type).setParameter("tenantId", tenantId);
+        params.forEach(q::setParameter);
+        return q.getResultList();
+    }
+
     /** Keyset page of the tenant's rows with ids after {@code after}, in id order, {@code limit + 1} rows. */
     protected List<E> keysetPage(UUID tenantId, String where, Map<String, Object> params, UUID after, int limit) {
         Map<String, Object> all = new java.util.HashMap<>(params);

@@ -32,12 +32,40 @@ public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
             p.put("status", f.status());
         }
         if (f.search() != null && !f.search().isBlank()) {
-            String s = f.search().trim();
-            where.append(" and (lower(name) like :prefix escape '\\' or publicId = :exact)");
-            p.put("prefix", escapeLike(s.toLowerCase(Locale.ROOT)) + "%");
-            p.put("exact", s);
+            return search(tenantId, f, after, limit);
         }
         return keysetPage(tenantId, where.toString(), p, after, limit);
+    }
+
+    /**
+     * Name-prefix / public-id search. Ordered by id like every page, but PostgreSQL would walk the id index and filter
+     * (600 ms at 100,000 keys); the MATERIALIZED CTE makes it find the matches through the name and public-id indexes
+     * first and sort only those.
+     */
+    private List<ApiKey> search(UUID tenantId, Filter f, UUID after, int limit) {
+        StringBuilder sql =
+                new StringBuilder("with m as materialized (select * from api_key where tenant_id = :tenantId"
+                        + " and (lower(name) like :prefix escape '\\' or public_id = :exact)");
+        Map<String, Object> p = new HashMap<>();
+        String s = f.search().trim();
+        p.put("prefix", escapeLike(s.toLowerCase(Locale.ROOT)) + "%");
+        p.put("exact", s);
+        if (f.projectId() != null) {
+            sql.append(" and project_id = :projectId");
+            p.put("projectId", f.projectId());
+        }
+        if (f.status() != null) {
+            sql.append(" and status = :status");
+            p.put("status", f.status().name());
+        }
+        sql.append(") select * from m");
+        if (after != null) {
+            sql.append(" where id > :after");
+            p.put("after", after);
+        }
+        sql.append(" order by id limit :limit");
+        p.put("limit", limit + 1);
+        return nativeScoped(tenantId, sql.toString(), ApiKey.class, p);
     }
 
     private static String escapeLike(String s) {
