@@ -39,14 +39,18 @@ class LauncherTest {
     @Test
     void refusesToStartWithoutJdk25() throws Exception {
         Path fakeJvms = Files.createDirectories(home.resolve("no-jvms"));
+        // The only java on PATH is a JDK 17 (a stand-in that prints 17's version line), whatever this machine has.
+        Path oldJdkBin = Files.createDirectories(home.resolve("jdk-17/bin"));
+        for (String tool : new String[] {"java", "javac"}) {
+            Path script = oldJdkBin.resolve(tool);
+            Files.writeString(script, "#!/bin/sh\necho 'openjdk version \"17.0.2\" 2022-01-18' >&2\n");
+            script.toFile().setExecutable(true);
+        }
         Result result = run(
                 Map.of(
-                        "JAVA_HOME",
-                        home.resolve("missing-jdk").toString(),
-                        "ASCENDANT_JVM_DIR",
-                        fakeJvms.toString(),
-                        "PATH",
-                        "/usr/bin:/bin"),
+                        "JAVA_HOME", home.resolve("missing-jdk").toString(),
+                        "ASCENDANT_JVM_DIR", fakeJvms.toString(),
+                        "PATH", oldJdkBin + ":/usr/bin:/bin"),
                 "up");
 
         assertThat(result.status()).isNotZero();
