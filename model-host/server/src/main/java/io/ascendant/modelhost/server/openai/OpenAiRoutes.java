@@ -97,6 +97,9 @@ public class OpenAiRoutes {
                             e.getMessage()));
             return;
         }
+        if (req.stream()) {
+            sink.open();
+        }
         ctx.response().closeHandler(v -> {
             if (!ctx.response().ended()) {
                 job.clientGone();

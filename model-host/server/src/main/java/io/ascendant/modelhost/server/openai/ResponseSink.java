@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * from the scheduler thread and must not block.
  */
 interface ResponseSink {
+    /** Opens the stream now (200, text/event-stream, headers flushed) so the client knows it was admitted. */
+    void open();
+
     /** One SSE event {@code data: <json>}. Opens the stream (200, text/event-stream) on first use. */
     void event(ObjectNode json);
 

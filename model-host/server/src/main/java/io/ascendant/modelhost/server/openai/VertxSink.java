@@ -9,6 +9,7 @@ final class VertxSink implements ResponseSink {
     private final Context context;
     private final HttpServerResponse response;
     private volatile boolean started;
+    private boolean headersSent; // on the context only
 
     VertxSink(Context context, HttpServerResponse response) {
         this.context = context;
@@ -16,37 +17,49 @@ final class VertxSink implements ResponseSink {
     }
 
     @Override
+    public void open() {
+        started = true;
+        context.runOnContext(v -> {
+            if (!response.closed() && !response.ended()) {
+                head();
+                response.writeHead();
+            }
+        });
+    }
+
+    @Override
     public void event(ObjectNode json) {
-        boolean first = !started;
         started = true;
         String data = "data: " + json + "\n\n";
         context.runOnContext(v -> {
             if (response.closed() || response.ended()) {
                 return;
             }
-            if (first) {
-                response.setStatusCode(200)
-                        .setChunked(true)
-                        .putHeader("content-type", "text/event-stream")
-                        .putHeader("cache-control", "no-cache");
-            }
+            head();
             response.write(data);
         });
     }
 
     @Override
     public void done() {
-        boolean first = !started;
         started = true;
         context.runOnContext(v -> {
             if (response.closed() || response.ended()) {
                 return;
             }
-            if (first) {
-                response.setStatusCode(200).setChunked(true).putHeader("content-type", "text/event-stream");
-            }
+            head();
             response.end("data: [DONE]\n\n");
         });
+    }
+
+    private void head() {
+        if (!headersSent) {
+            headersSent = true;
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
+                    .putHeader("cache-control", "no-cache");
+        }
     }
 
     @Override

@@ -93,7 +93,8 @@ public final class Scheduler implements AutoCloseable {
             if (draining || closed) {
                 throw new AdmissionException(503, "The model host is draining and takes no new requests.");
             }
-            if (waiting.size() >= maxWaiting && (runningCount >= maxRunning || !waiting.isEmpty())) {
+            // free running slots absorb a burst before the scheduler thread gets to admit it
+            if (waiting.size() >= maxWaiting + Math.max(0, maxRunning - runningCount)) {
                 throw new AdmissionException(
                         429,
                         "The model host is at capacity (running=" + runningCount + ", waiting=" + waiting.size()

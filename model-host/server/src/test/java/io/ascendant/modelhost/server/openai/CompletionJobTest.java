@@ -29,6 +29,9 @@ class CompletionJobTest {
         ObjectNode body;
 
         @Override
+        public void open() {}
+
+        @Override
         public void event(ObjectNode json) {
             events.add(json);
         }

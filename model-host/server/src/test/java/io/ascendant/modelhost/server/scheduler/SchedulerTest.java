@@ -3,6 +3,8 @@ package io.ascendant.modelhost.server.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ascendant.engine.checkpoint.Checkpoint;
+import io.ascendant.engine.config.ModelConfig;
 import io.ascendant.engine.kernels.EngineThreads;
 import io.ascendant.engine.model.V4Model;
 import io.ascendant.engine.sampling.Sampler;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The scheduler on the generated DEMO checkpoint (window 128, compression ratios 0/4/128/4): prefix-cache hits give
+ * The scheduler on the generated DEMO checkpoint (scalar oracle kernels) (window 128, compression ratios 0/4/128/4): prefix-cache hits give
  * the same greedy tokens as misses across compression boundaries, batched decode gives each sequence what it gets
  * alone, and the bounds hold.
  */
@@ -32,7 +34,11 @@ class SchedulerTest {
     @BeforeAll
     static void load() {
         threads = EngineThreads.create(2);
-        model = V4Model.load(DemoCheckpoint.dir(), threads);
+        // scalar oracle kernels: bit-exact whatever the JIT tier (Vector API reductions are not, across tiers)
+        model = new V4Model(
+                ModelConfig.load(DemoCheckpoint.dir()),
+                new OracleWeights(Checkpoint.open(DemoCheckpoint.dir(), threads)),
+                threads);
     }
 
     @AfterAll
