@@ -79,8 +79,11 @@ public class UpstreamClient {
                 .setConnectTimeout((int) u.connectTimeout().toMillis())
                 .setMaxWaitQueueSize(-1)
                 .setName("gateway-upstream"));
+        // Thread offload off: the guarded Uni is non-blocking and completes on the event loop; offloading it to a
+        // worker pool would add two thread hand-offs to every request.
         retry = Guard.create()
                 .withDescription("gateway upstream: retry on another pod")
+                .withThreadOffload(false)
                 .withRetry()
                 .maxRetries(u.maxRetries())
                 .delay(0, ChronoUnit.MILLIS)
@@ -153,6 +156,7 @@ public class UpstreamClient {
             DataPathConfig.Upstream u = config.upstream();
             return Guard.create()
                     .withDescription("gateway upstream pod " + p)
+                    .withThreadOffload(false)
                     .withTimeout()
                     .duration(u.firstByteTimeout().toMillis(), ChronoUnit.MILLIS)
                     .done()
