@@ -1,0 +1,55 @@
+# ascendant.d/modelhost.sh: the model-host pod (native V4 engine behind the vLLM-compatible API).
+# `./ascendant up` calls start_model_host before the gateway and passes MODEL_HOST_GATEWAY_FLAGS to the gateway, so
+# the gateway's static catalogue routes deepseek-v4-flash to it. `./ascendant model-host [--model DIR]` runs one in
+# the foreground. The demo checkpoint is generated into $ASCENDANT_HOME/models/demo on first use (71 MB, seconds).
+MODEL_HOST_JAR="$ROOT/model-host/server/target/quarkus-app/quarkus-run.jar"
+MODEL_HOST_DIR="${ASCENDANT_MODEL_DIR:-$ASCENDANT_HOME/models/demo}"
+MODEL_HOST_HEAP="${ASCENDANT_MODEL_HOST_HEAP:-3g}"
+MODEL_HOST_GATEWAY_FLAGS=(
+    "-Dgateway.catalogue.pools.local-cpu.endpoints=http://127.0.0.1:${MODEL_HOST_PORT:-8090}"
+    "-Dgateway.catalogue.pools.local-cpu.accelerator=CPU"
+    "-Dgateway.catalogue.models.deepseek-v4-flash.pool=local-cpu"
+)
+EXTRA_COMMANDS[model-host]="run one model-host pod in the foreground: model-host [--model DIR] [--port N]"
+
+# Generates the demo checkpoint unless $MODEL_HOST_DIR already holds a model.
+ensure_demo_model() {
+    [ -f "$MODEL_HOST_DIR/config.json" ] && return 0
+    [ "$MODEL_HOST_DIR" = "$ASCENDANT_HOME/models/demo" ] ||
+        die "$MODEL_HOST_DIR holds no config.json: point ASCENDANT_MODEL_DIR at a DeepSeek V4 checkpoint."
+    [ -d "$ROOT/model-host/server/target/quarkus-app/lib/main" ] ||
+        die "Build the model host first: ./mvnw -B -pl model-host/server -am package -DskipTests."
+    say "generating the demo V4 checkpoint into $MODEL_HOST_DIR (first use)"
+    mkdir -p "$MODEL_HOST_DIR"
+    "$JAVA" "${JVM_FLAGS[@]}" -cp "$ROOT/model-host/server/target/quarkus-app/lib/main/*" \
+        io.ascendant.engine.demo.GenerateDemoCheckpoint "$MODEL_HOST_DIR" demo >>"$LOG_DIR/modelhost.log" 2>&1 ||
+        die "Generating the demo checkpoint failed; see $LOG_DIR/modelhost.log."
+}
+
+# Starts the model host as component "modelhost" and waits until /health answers 200 (model loaded).
+start_model_host() {
+    [ -f "$MODEL_HOST_JAR" ] || die "$MODEL_HOST_JAR does not exist: build it with ./mvnw -B -pl model-host/server -am package -DskipTests."
+    require_free_port "$MODEL_HOST_PORT" "the model host" ASCENDANT_MODEL_HOST_PORT
+    ensure_demo_model
+    say "starting the model host on http://127.0.0.1:$MODEL_HOST_PORT (model $MODEL_HOST_DIR, served as deepseek-v4-flash)"
+    spawn modelhost "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$MODEL_HOST_PORT" \
+        -Dquarkus.http.host=127.0.0.1 -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
+    await_healthy modelhost "http://127.0.0.1:$MODEL_HOST_PORT/health"
+}
+
+cmd_model-host() {
+    find_jdk
+    local port="$MODEL_HOST_PORT"
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --model) MODEL_HOST_DIR="${2:?--model needs a directory}"; shift 2 ;;
+            --port) port="${2:?--port needs a number}"; shift 2 ;;
+            *) die "Unknown option '$1': use model-host [--model DIR] [--port N]." ;;
+        esac
+    done
+    mkdir -p "$ASCENDANT_HOME/logs"
+    LOG_DIR="$ASCENDANT_HOME/logs"
+    ensure_demo_model
+    exec "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$port" \
+        -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
+}
