@@ -1,0 +1,111 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Load generator for one model host: {@code java HostBench.java BASE streams N maxTokens} runs N concurrent streamed
+ * chats (distinct prompts) and prints aggregate output tok/s, TTFT p50/p99 and per-stream decode tok/s;
+ * {@code java HostBench.java BASE prefix N maxTokens} sends N sequential chats sharing a 90% prompt prefix (after one
+ * warm-up request) and prints their TTFT p50/p99.
+ */
+public class HostBench {
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    record Result(double ttftMs, double totalMs, int completionTokens) {}
+
+    static Result chat(String base, String content, int maxTokens) throws Exception {
+        String body = "{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + quote(content) + "}],\"max_tokens\":" + maxTokens
+                + ",\"temperature\":0,\"ignore_eos\":true,\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+        long t0 = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("status " + r.statusCode());
+        }
+        double ttft = -1;
+        int tokens = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body()))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (ttft < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    ttft = (System.nanoTime() - t0) / 1e6;
+                }
+                int u = line.indexOf("\"completion_tokens\":");
+                if (u >= 0) {
+                    tokens = Integer.parseInt(line.substring(u + 20).split("[,}]")[0]);
+                }
+            }
+        }
+        double total = (System.nanoTime() - t0) / 1e6;
+        return new Result(ttft < 0 ? total : ttft, total, tokens);
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    static double pct(List<Double> xs, double p) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(p * s.size()) - 1));
+    }
+
+    static String words(int seed, int n) {
+        StringBuilder b = new StringBuilder();
+        java.util.Random r = new java.util.Random(seed);
+        String[] w = {"alpha", "river", "stone", "cloud", "market", "engine", "garden", "signal", "paper", "orbit"};
+        for (int i = 0; i < n; i++) {
+            b.append(w[r.nextInt(w.length)]).append(' ');
+        }
+        return b.toString();
+    }
+
+    public static void main(String[] a) throws Exception {
+        String base = a[0];
+        int n = Integer.parseInt(a[2]);
+        int maxTokens = Integer.parseInt(a[3]);
+        if (a[1].equals("streams")) {
+            chat(base, "warm up " + words(99, 20), 4);
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            List<Future<Result>> fs = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                fs.add(pool.submit(() -> chat(base, "Story " + k + ": " + words(k, 30), maxTokens)));
+            }
+            List<Double> ttft = new ArrayList<>();
+            List<Double> perStream = new ArrayList<>();
+            long tokens = 0;
+            for (Future<Result> f : fs) {
+                Result r = f.get();
+                ttft.add(r.ttftMs());
+                tokens += r.completionTokens();
+                perStream.add((r.completionTokens() - 1) / ((r.totalMs() - r.ttftMs()) / 1000));
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            System.out.printf("streams=%d max_tokens=%d output_tok/s=%.2f ttft_p50_ms=%.0f ttft_p99_ms=%.0f"
+                            + " per_stream_decode_tok/s_p50=%.2f%n",
+                    n, maxTokens, tokens / wall, pct(ttft, 0.5), pct(ttft, 0.99), pct(perStream, 0.5));
+        } else {
+            String shared = words(7, 900); // ~90% of the prompt
+            chat(base, shared + words(1000, 100), 2);
+            List<Double> ttft = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ttft.add(chat(base, shared + words(2000 + i, 100), maxTokens).ttftMs());
+            }
+            System.out.printf("prefix-shared requests=%d ttft_p50_ms=%.0f ttft_p99_ms=%.0f%n", n, pct(ttft, 0.5),
+                    pct(ttft, 0.99));
+        }
+    }
+}
