@@ -27,5 +27,7 @@ billing_reconcile() {
         url="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/ascendant"
         password="$(cat "$data_dir.password")"
     fi
-    exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$lib/*" io.ascendant.billing.rollup.ReconcileMain "$url" "$user" "$password"
+    # The password travels in the environment, never on the command line (other local users can read argv).
+    QUARKUS_DATASOURCE_PASSWORD="$password" \
+        exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$lib/*" io.ascendant.billing.rollup.ReconcileMain "$url" "$user"
 }
