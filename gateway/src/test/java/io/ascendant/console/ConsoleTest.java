@@ -74,7 +74,7 @@ class ConsoleTest {
 
             b.driver.navigate().refresh();
             b.waitForText(By.id("keys-h"), "API keys");
-            b.waitForText(By.cssSelector("section[aria-labelledby=keys-h] table"), "prod key");
+            b.waitForText(By.cssSelector("section[aria-label='API keys'] table"), "prod key");
             assertThat(b.driver.findElements(By.id("new-secret"))).isEmpty();
             assertThat(b.driver.getPageSource()).doesNotContain(secret);
 
@@ -95,13 +95,15 @@ class ConsoleTest {
             assertThat(b.driver.findElement(By.id("budget-money")).getText()).contains("10.00");
             checkPage(b, "tenant-limits-budgets");
 
-            b.driver.findElement(By.linkText("Usage")).click();
+            b.driver.findElement(By.cssSelector("nav.tabs a[href$='/usage']")).click();
             b.waitFor(By.id("usage-chart"));
             checkPage(b, "tenant-usage");
 
             // Invoices: draft this month's, finalize it, download its PDF.
             // Last month: only a month that has ended can be finalized.
-            b.driver.findElement(By.linkText("Invoices")).click();
+            b.driver
+                    .findElement(By.cssSelector("nav.tabs a[href$='/invoices']"))
+                    .click();
             WebElement draft = b.form("Draft an invoice");
             String lastMonth = java.time.YearMonth.now(java.time.ZoneId.of("Europe/Berlin"))
                     .minusMonths(1)
@@ -151,6 +153,7 @@ class ConsoleTest {
         try (ConsoleBrowser b = new ConsoleBrowser()) {
             b.signIn(console.toString(), tenantAdmin.username(), tenantAdmin.password());
             b.waitForText(By.tagName("h1"), "Tenant own");
+            b.waitForText(By.id("keys-h"), "API keys");
             String nav = b.driver.findElement(By.id("nav")).getText();
             assertThat(nav).contains("My tenant", "Usage", "Invoices").doesNotContain("Price book", "Models");
             checkPage(b, "tenant-admin-home");

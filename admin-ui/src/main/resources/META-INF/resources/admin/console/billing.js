@@ -58,7 +58,8 @@ export async function usageView(view, tenantId) {
       labels: list.map((g) => g.label),
       datasets: [
         ...SERIES.map(([f, label, color]) => ({ type: 'bar', label, data: list.map((g) => g[f]), backgroundColor: color, stack: 'tokens', yAxisID: 'y' })),
-        { type: 'line', label: `Money (${account.currency})`, data: list.map((g) => g.amount), borderColor: '#b3261e', backgroundColor: '#b3261e', yAxisID: 'money' },
+        // Money beside the tokens: its own bar on its own axis, so even a single group shows it.
+        { type: 'bar', label: `Money (${account.currency})`, data: list.map((g) => g.amount), backgroundColor: '#b3261e', stack: 'money', yAxisID: 'money' },
       ],
     };
     if (chart) chart.destroy();
@@ -69,7 +70,7 @@ export async function usageView(view, tenantId) {
         scales: {
           x: { stacked: true },
           y: { stacked: true, title: { display: true, text: 'tokens' } },
-          money: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: account.currency } },
+          money: { position: 'right', beginAtZero: true, stacked: true, grid: { drawOnChartArea: false }, title: { display: true, text: account.currency } },
         },
       },
     });

@@ -4,8 +4,8 @@ import { h, form, table, toast, badge, when, num } from './ui.js';
 
 export async function modelsView(view) {
   view.append(h('h1', {}, 'Models & pods'));
-  const modelsBox = h('section', { class: 'panel', 'aria-labelledby': 'models-h' });
-  const poolsBox = h('section', { class: 'panel', 'aria-labelledby': 'pools-h', 'aria-live': 'off' });
+  const modelsBox = h('section', { class: 'panel', 'aria-label': 'Catalogue' });
+  const poolsBox = h('section', { class: 'panel', 'aria-label': 'Pools and pods' });
   const stamp = h('p', { class: 'muted', id: 'pods-refreshed' });
   let paused = false;
   const pause = h('button', { type: 'button', id: 'pods-pause', 'aria-pressed': 'false', onclick: () => {

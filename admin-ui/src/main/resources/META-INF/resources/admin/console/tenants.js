@@ -120,8 +120,8 @@ export async function tenantView(view, tenantId, tab) {
 function tenantViewReload() { window.dispatchEvent(new HashChangeEvent('hashchange')); }
 
 async function overviewTab(view, t) {
-  const projectsBox = h('section', { class: 'panel', 'aria-labelledby': 'projects-h' });
-  const keysBox = h('section', { class: 'panel', 'aria-labelledby': 'keys-h' });
+  const projectsBox = h('section', { class: 'panel', 'aria-label': 'Projects' });
+  const keysBox = h('section', { class: 'panel', 'aria-label': 'API keys' });
   const secretBox = h('div', { id: 'secret-box' });
   view.append(projectsBox, keysBox);
   let projects = [];
