@@ -50,6 +50,11 @@ public final class SharedKeycloak {
     /** Build-time options; a change here invalidates the cached build (the hash is part of its directory name). */
     private static final List<String> BUILD_OPTIONS = List.of("--db=dev-mem", "--health-enabled=true");
 
+    private static final Object JVM_LOCK = "io.ascendant.gateway.testsupport.SharedKeycloak".intern();
+    private static final String URL_PROPERTY = "ascendant.test.shared-keycloak.url";
+    private static final String ADMIN_USER_PROPERTY = "ascendant.test.shared-keycloak.admin";
+    private static final String ADMIN_PASSWORD_PROPERTY = "ascendant.test.shared-keycloak.admin-password";
+
     private static SharedKeycloak instance;
 
     private final String baseUrl;
@@ -61,21 +66,39 @@ public final class SharedKeycloak {
         tokens.provisionRealm(realmFile());
     }
 
-    /** Returns the server of this JVM, starting it on first use (20-60 s). */
-    public static synchronized SharedKeycloak get() {
-        if (instance == null) {
-            String external = System.getenv("ASCENDANT_TEST_KEYCLOAK_URL");
-            if (external != null && !external.isBlank()) {
+    /**
+     * Returns the server of this JVM, starting it on first use (20-60 s).
+     *
+     * <p>Trap: a {@code @TestProfile} makes Quarkus restart the application in a new class loader, where this
+     * class's statics start empty. The server's coordinates are therefore kept in JVM-wide system properties, under
+     * a lock on an interned string (one object per JVM), so every class loader finds the one running server.
+     */
+    public static SharedKeycloak get() {
+        synchronized (JVM_LOCK) {
+            if (instance == null) {
+                String url = System.getProperty(URL_PROPERTY);
+                if (url == null) {
+                    String external = System.getenv("ASCENDANT_TEST_KEYCLOAK_URL");
+                    String adminUser;
+                    String adminPassword;
+                    if (external != null && !external.isBlank()) {
+                        url = external.replaceAll("/+$", "");
+                        adminUser = envOr("ASCENDANT_TEST_KEYCLOAK_ADMIN", "admin");
+                        adminPassword = envOr("ASCENDANT_TEST_KEYCLOAK_ADMIN_PASSWORD", "admin");
+                    } else {
+                        adminUser = "admin";
+                        adminPassword = UUID.randomUUID().toString();
+                        url = startEmbedded(adminPassword);
+                    }
+                    System.setProperty(ADMIN_USER_PROPERTY, adminUser);
+                    System.setProperty(ADMIN_PASSWORD_PROPERTY, adminPassword);
+                    System.setProperty(URL_PROPERTY, url);
+                }
                 instance = new SharedKeycloak(
-                        external.replaceAll("/+$", ""),
-                        envOr("ASCENDANT_TEST_KEYCLOAK_ADMIN", "admin"),
-                        envOr("ASCENDANT_TEST_KEYCLOAK_ADMIN_PASSWORD", "admin"));
-            } else {
-                String adminPassword = UUID.randomUUID().toString();
-                instance = new SharedKeycloak(startEmbedded(adminPassword), "admin", adminPassword);
+                        url, System.getProperty(ADMIN_USER_PROPERTY), System.getProperty(ADMIN_PASSWORD_PROPERTY));
             }
+            return instance;
         }
-        return instance;
     }
 
     /** The server's base URL, for example {@code http://127.0.0.1:41234}. */

@@ -28,11 +28,14 @@ import java.util.regex.Pattern;
  * server instead; the user needs {@code CREATEDB}. Either way {@link #runDatabase()} is a database created empty
  * for this JVM, and {@link #createDatabase(String)} makes more (for tests that need an empty schema).
  *
- * <p>Thread safety: {@link #get()} is synchronized; the rest is immutable or opens its own connections.
+ * <p>Thread safety: {@link #get()} holds a JVM-wide lock; the rest is immutable or opens its own connections.
  */
 public final class SharedPostgres {
 
     private static final Pattern JDBC_URL = Pattern.compile("^(jdbc:postgresql://[^/?]+/)([^?]*)(\\?.*)?$");
+    private static final Object JVM_LOCK = "io.ascendant.gateway.testsupport.SharedPostgres".intern();
+    private static final String PREFIX_PROPERTY = "ascendant.test.shared-postgres.url-prefix";
+
     private static SharedPostgres instance;
 
     private final String serverUrlPrefix;
@@ -42,22 +45,51 @@ public final class SharedPostgres {
     private final String runDatabase;
 
     private SharedPostgres(String serverUrlPrefix, String maintenanceDatabase, String username, String password) {
+        this(serverUrlPrefix, maintenanceDatabase, username, password, null);
+    }
+
+    private SharedPostgres(
+            String serverUrlPrefix, String maintenanceDatabase, String username, String password, String runDatabase) {
         this.serverUrlPrefix = serverUrlPrefix;
         this.maintenanceDatabase = maintenanceDatabase;
         this.username = username;
         this.password = password;
-        this.runDatabase = createDatabase("ascendant_test");
+        this.runDatabase = runDatabase != null ? runDatabase : createDatabase("ascendant_test");
     }
 
-    /** Returns the server of this JVM, starting it on first use (2-10 s). */
-    public static synchronized SharedPostgres get() {
-        if (instance == null) {
-            instance = Optional.ofNullable(System.getenv("ASCENDANT_TEST_JDBC_URL"))
-                    .filter(url -> !url.isBlank())
-                    .map(SharedPostgres::external)
-                    .orElseGet(SharedPostgres::embedded);
+    /**
+     * Returns the server of this JVM, starting it on first use (2-10 s).
+     *
+     * <p>Trap: a {@code @TestProfile} makes Quarkus restart the application in a new class loader, where this
+     * class's statics start empty. The server's coordinates are therefore kept in JVM-wide system properties, under
+     * a lock on an interned string (one object per JVM), so every class loader finds the one running server and the
+     * one run database.
+     */
+    public static SharedPostgres get() {
+        synchronized (JVM_LOCK) {
+            if (instance == null) {
+                String prefix = System.getProperty(PREFIX_PROPERTY);
+                if (prefix != null) {
+                    instance = new SharedPostgres(
+                            prefix,
+                            System.getProperty(PREFIX_PROPERTY + ".maintenance-db"),
+                            System.getProperty(PREFIX_PROPERTY + ".user"),
+                            System.getProperty(PREFIX_PROPERTY + ".password"),
+                            System.getProperty(PREFIX_PROPERTY + ".run-db"));
+                } else {
+                    instance = Optional.ofNullable(System.getenv("ASCENDANT_TEST_JDBC_URL"))
+                            .filter(url -> !url.isBlank())
+                            .map(SharedPostgres::external)
+                            .orElseGet(SharedPostgres::embedded);
+                    System.setProperty(PREFIX_PROPERTY + ".maintenance-db", instance.maintenanceDatabase);
+                    System.setProperty(PREFIX_PROPERTY + ".user", instance.username);
+                    System.setProperty(PREFIX_PROPERTY + ".password", instance.password);
+                    System.setProperty(PREFIX_PROPERTY + ".run-db", instance.runDatabase);
+                    System.setProperty(PREFIX_PROPERTY, instance.serverUrlPrefix);
+                }
+            }
+            return instance;
         }
-        return instance;
     }
 
     private static SharedPostgres external(String url) {
