@@ -80,6 +80,13 @@ public class OpenAiRoutes {
         long reserved =
                 host.kvBytesFor((long) req.promptIds().length + req.params().maxTokens());
         Sequence seq = new Sequence(requestId, req.promptIds(), sampler, job, reserved);
+        // registered before submission so that a client gone at once is not missed; harmless if refused below
+        ctx.response().closeHandler(v -> {
+            if (!ctx.response().ended()) {
+                job.clientGone();
+                seq.cancel();
+            }
+        });
         try {
             scheduler.submit(seq);
         } catch (AdmissionException e) {
@@ -100,12 +107,6 @@ public class OpenAiRoutes {
         if (req.stream()) {
             sink.open();
         }
-        ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) {
-                job.clientGone();
-                seq.cancel();
-            }
-        });
     }
 
     private void models(RoutingContext ctx) {

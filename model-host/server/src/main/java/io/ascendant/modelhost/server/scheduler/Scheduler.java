@@ -48,11 +48,12 @@ public final class Scheduler implements AutoCloseable {
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
-    private final List<Sequence> running = new ArrayList<>(); // scheduler thread only, size mirrored below
+    private final List<Sequence> running = new ArrayList<>(); // scheduler thread only; size mirrored in runningCount
     private volatile int runningCount;
     private volatile long reservedBytes;
     private volatile boolean draining;
     private volatile boolean closed;
+    private volatile boolean cancelAll; // set by other threads, acted on by the scheduler thread
     private final Thread thread;
     private volatile long steps;
 
@@ -169,13 +170,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Cancels every running sequence (end of the drain grace). */
+    /** Cancels every running and waiting sequence (end of the drain grace); the scheduler thread drops them. */
     public void cancelRunning() {
+        cancelAll = true;
         lock.lock();
         try {
-            for (Sequence s : List.copyOf(running)) {
-                s.cancel();
-            }
             waiting.forEach(Sequence::cancel);
             work.signal();
         } finally {
@@ -211,6 +210,10 @@ public final class Scheduler implements AutoCloseable {
 
     /** Drops cancelled sequences, admits waiting ones; blocks while nothing runs. Returns whether to step. */
     private boolean admit() throws InterruptedException {
+        if (cancelAll) {
+            cancelAll = false;
+            running.forEach(Sequence::cancel);
+        }
         for (Sequence s : List.copyOf(running)) {
             if (s.cancelled()) {
                 finish(s, FinishReason.ABORT);
