@@ -1,4 +1,4 @@
-# ascendant.d/modelhost.sh: the model-host pod (native V4 engine behind the vLLM-compatible API).
+# deploy/launcher.d/modelhost.sh: the model-host pod (native V4 engine behind the vLLM-compatible API).
 # `./ascendant up` calls start_model_host before the gateway and passes MODEL_HOST_GATEWAY_FLAGS to the gateway, so
 # the gateway's static catalogue routes deepseek-v4-flash to it. `./ascendant model-host [--model DIR]` runs one in
 # the foreground. The demo checkpoint is generated into $ASCENDANT_HOME/models/demo on first use (71 MB, seconds).

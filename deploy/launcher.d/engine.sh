@@ -1,4 +1,4 @@
-# ascendant.d/engine.sh: ./ascendant engine generate|score|inspect [options]
+# deploy/launcher.d/engine.sh: ./ascendant engine generate|score|inspect [options]
 # The native V4 engine's command-line tools (model-host/engine/README.md): stream a completion, write teacher-forced
 # logits as .npy, or validate a checkpoint. Builds the engine on first use.
 EXTRA_COMMANDS[engine]="native V4 engine: generate --model DIR --prompt TEXT | score --model DIR --prompt-ids .. --forced-ids .. --out F.npy | inspect --model DIR"

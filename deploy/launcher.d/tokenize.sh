@@ -1,4 +1,4 @@
-# ascendant.d/tokenize.sh: ./ascendant tokenize --tokenizer FILE|deepseek-v4 [--chat]
+# deploy/launcher.d/tokenize.sh: ./ascendant tokenize --tokenizer FILE|deepseek-v4 [--chat]
 # JSON lines on stdin ({"id":..,"text":..}, or with --chat {"id":..,"messages":[..],"tools":[..],"thinking":true}),
 # {"id":..,"ids":[..]} lines on stdout; see model-host/tokenizer/README.md.
 EXTRA_COMMANDS[tokenize]="token ids of JSON-lines text or V4 chats read from stdin (--tokenizer FILE|deepseek-v4 [--chat])"

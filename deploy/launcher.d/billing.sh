@@ -1,4 +1,4 @@
-# ascendant.d/billing.sh: billing operations.
+# deploy/launcher.d/billing.sh: billing operations.
 #   ./ascendant billing reconcile [jdbc-url [user [password]]]
 #       prove the hourly and daily usage rollups equal the usage ledger (exit 0 equal, 1 differ, 2 error)
 EXTRA_COMMANDS[billing]="billing operations: 'billing reconcile' proves the usage rollups equal the ledger"
