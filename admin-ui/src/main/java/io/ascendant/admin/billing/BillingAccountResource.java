@@ -30,7 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** A tenant's billing account and usage, for admins (billing viewers see only their own tenant). */
 @Path(AdminApi.V1 + "/billing")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
 @Tag(name = "Billing")
 public class BillingAccountResource {
@@ -55,6 +54,9 @@ public class BillingAccountResource {
 
     @PATCH
     @Path("tenants/{tenantId}/account")
+    // On the method, not the class: this class shares its root path with InvoiceAdminResource, and a class-level
+    // @Consumes there made body-less POSTs of the invoice resource answer 415.
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Change tax rate, discount, name or time zone of the billing account")
     public BillingAccount update(@PathParam("tenantId") UUID tenantId, @NotNull @Valid AccountChangesBody body) {
