@@ -214,7 +214,17 @@ public class UpstreamClient {
                 }
                 req.response().onComplete(rar -> {
                     if (rar.failed()) {
-                        fail(em, done, new UpstreamException.Unreachable(pod, rar.cause()));
+                        // The request's idle timeout equals the first-byte timeout of the guard: whichever fires
+                        // first, a host that sent nothing in time is a timeout (504), not an unreachable host (502).
+                        fail(
+                                em,
+                                done,
+                                rar.cause() instanceof java.util.concurrent.TimeoutException
+                                        ? new TimeoutException("The model host sent no response within "
+                                                + config.upstream()
+                                                        .firstByteTimeout()
+                                                        .toMillis() + " ms")
+                                        : new UpstreamException.Unreachable(pod, rar.cause()));
                         return;
                     }
                     onResponse(pod, call, req, rar.result(), em, done);
