@@ -40,6 +40,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -259,8 +261,14 @@ public class DataPathPipeline {
         try {
             Buffer body = protocol.respond(st, exchange);
             resp.setStatusCode(exchange.status()).putHeader("content-type", "application/json");
-            resp.end(body);
-            finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED);
+            // The answer's last byte leaves only once its usage is durable in the ledger.
+            Context ctx = Vertx.currentContext();
+            finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
+                    .whenComplete((v, t) -> ctx.runOnContext(x -> {
+                        if (!resp.ended() && !resp.closed()) {
+                            resp.end(body);
+                        }
+                    }));
         } catch (RuntimeException e) {
             fail(rc, st, e, protocol.anthropicErrors());
         } finally {
@@ -268,10 +276,14 @@ public class DataPathPipeline {
         }
     }
 
-    /** Ends a request exactly once: releases the pod, hands one usage record to the ledger, settles admission. */
-    void finish(RequestState st, UsageStatus status) {
+    /**
+     * Ends a request exactly once: releases the pod, hands one usage record to the ledger, settles admission. The
+     * stage completes when the usage record is durable (at once when there is nothing to record, or on a repeated
+     * call); callers hold back the answer's last bytes until then.
+     */
+    CompletionStage<Void> finish(RequestState st, UsageStatus status) {
         if (!st.finished.compareAndSet(false, true)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         if (st.pod != null) {
             st.pod.release(st.podTokens);
@@ -279,7 +291,7 @@ public class DataPathPipeline {
         AdmissionTicket ticket = st.ticket == null ? AdmissionTicket.NONE : st.ticket;
         if (!st.dispatched || st.prepared == null) {
             ticket.release();
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         boolean nothing = !st.counts.reported() && !st.counts.outputSeen();
         long hit = 0;
@@ -311,12 +323,13 @@ public class DataPathPipeline {
                 countedByGateway,
                 st.startedAt,
                 Instant.now());
-        usageSink.submit(event);
+        CompletionStage<Void> recorded = usageSink.submit(event);
         try {
             ticket.settle(event);
         } catch (RuntimeException e) {
             Log.errorf("Admission settle failed for request %s: %s", st.requestId, e.getMessage());
         }
+        return recorded;
     }
 
     private void fail(RoutingContext rc, RequestState st, Throwable t, boolean anthropic) {

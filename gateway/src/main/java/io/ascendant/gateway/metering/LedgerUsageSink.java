@@ -9,8 +9,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,8 +39,26 @@ public class LedgerUsageSink implements UsageSink {
             Thread.ofVirtual().name("usage-ledger-", 0).factory());
 
     @Override
-    public void submit(UsageEvent event) {
-        executor.execute(() -> deliver(event));
+    public CompletionStage<Void> submit(UsageEvent event) {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    deliver(event);
+                } finally {
+                    durable.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) { // shutting down: record on the caller's thread rather than lose it
+            Thread.ofVirtual().start(() -> {
+                try {
+                    deliver(event);
+                } finally {
+                    durable.complete(null);
+                }
+            });
+        }
+        return durable;
     }
 
     private void deliver(UsageEvent event) {

@@ -10,7 +10,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.BiConsumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -54,7 +56,7 @@ public final class StreamRelay {
     }
 
     /** Sends the head and the first chunk, then relays until the end. {@code finish} is called exactly once. */
-    public void start(BiConsumer<RequestState, UsageStatus> finish, long idleTimeoutMs) {
+    public void start(BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish, long idleTimeoutMs) {
         HttpServerResponse resp = rc.response();
         StreamTap tap = exchange.response();
         HttpClientResponse up = tap == null ? null : tap.response();
@@ -114,7 +116,8 @@ public final class StreamRelay {
                 t -> hostFailed(finish, out, t.getMessage()));
     }
 
-    private void hostFailed(BiConsumer<RequestState, UsageStatus> finish, Consumer<Buffer> out, String why) {
+    private void hostFailed(
+            BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish, Consumer<Buffer> out, String why) {
         if (ended || cancelled) {
             return;
         }
@@ -136,27 +139,36 @@ public final class StreamRelay {
                         : UsageStatus.FAILED);
     }
 
-    private void complete(BiConsumer<RequestState, UsageStatus> finish, Consumer<Buffer> out) {
+    private void complete(BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish, Consumer<Buffer> out) {
         if (ended) {
             return;
         }
-        transcoder.onEnd(out);
+        // The final events (usage, [DONE]) leave only once the usage is durable in the ledger: a client that saw the
+        // whole answer is never served without its usage recorded.
+        Buffer tail = Buffer.buffer();
+        transcoder.onEnd(tail::appendBuffer);
         HttpServerResponse resp = rc.response();
-        if (!resp.ended() && !resp.closed()) {
-            resp.end();
-        }
-        end(finish, UsageStatus.COMPLETED);
+        io.vertx.core.Context ctx = rc.vertx().getOrCreateContext();
+        end(finish, UsageStatus.COMPLETED)
+                .whenComplete((v, t) -> ctx.runOnContext(x -> {
+                    out.accept(tail);
+                    if (!resp.ended() && !resp.closed()) {
+                        resp.end();
+                    }
+                }));
     }
 
-    private void end(BiConsumer<RequestState, UsageStatus> finish, UsageStatus status) {
+    private CompletionStage<Void> end(
+            BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish, UsageStatus status) {
         if (ended) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         ended = true;
         if (idleTimer >= 0) {
             rc.vertx().cancelTimer(idleTimer);
         }
-        finish.accept(state, status);
+        CompletionStage<Void> recorded = finish.apply(state, status);
         onClose.run();
+        return recorded;
     }
 }
