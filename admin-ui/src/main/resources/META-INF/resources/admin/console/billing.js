@@ -125,7 +125,7 @@ export async function invoicesView(view, tenantId) {
     listBox.replaceChildren(table([
       { label: 'Number', value: (i) => h('a', { href: 'javascript:void 0', onclick: (e) => { e.preventDefault(); show(i.id); } }, i.number || 'draft ' + i.periodStart) },
       { label: 'Kind', value: (i) => i.kind },
-      { label: 'Period', value: (i) => `${i.periodStart} – ${i.periodEnd}` },
+      { label: 'Period', value: (i) => `${i.periodStart} to ${i.periodEnd} (exclusive)` },
       { label: 'Status', value: (i) => badge(i.status) },
       { label: 'Bill to', value: (i) => i.billToName },
       { label: 'Total', num: true, value: (i) => money(i.total, i.currency) },
@@ -155,7 +155,7 @@ export async function invoicesView(view, tenantId) {
     }
     detail.replaceChildren(h('section', { class: 'panel', 'aria-labelledby': 'inv-h' },
       h('h2', { id: 'inv-h' }, `Invoice ${inv.number || '(draft)'} `, badge(inv.status)),
-      h('p', {}, `${inv.billToName} · ${inv.periodStart} – ${inv.periodEnd} (${inv.timeZone}) · subtotal ${money(inv.subtotal, inv.currency)} · discount ${money(inv.discountAmount, inv.currency)} · tax ${money(inv.taxAmount, inv.currency)} · `, h('strong', { id: 'invoice-total' }, 'total ' + money(inv.total, inv.currency))),
+      h('p', {}, `${inv.billToName} · ${inv.periodStart} to ${inv.periodEnd} (exclusive, ${inv.timeZone}) · subtotal ${money(inv.subtotal, inv.currency)} · discount ${money(inv.discountAmount, inv.currency)} · tax ${money(inv.taxAmount, inv.currency)} · `, h('strong', { id: 'invoice-total' }, 'total ' + money(inv.total, inv.currency))),
       inv.voidReason ? h('p', {}, 'Voided: ' + inv.voidReason) : null,
       actions,
       table([
