@@ -41,6 +41,14 @@ public final class ReconcileMain {
             System.out.println(
                     r.consistent() ? "OK: rollups equal the ledger" : "MISMATCH: rollups differ from the ledger");
             System.exit(r.consistent() ? 0 : 1);
+        } catch (java.sql.SQLException e) {
+            // 42P01 undefined_table: the database exists but the billing schema was never migrated.
+            System.err.println(
+                    "42P01".equals(e.getSQLState())
+                            ? "reconcile failed: the billing tables do not exist in " + url
+                                    + "; apply the schema first with './ascendant migrate' (or start the gateway once)."
+                            : "reconcile failed: " + e.getMessage());
+            System.exit(2);
         } catch (Exception e) {
             System.err.println("reconcile failed: " + e.getMessage());
             System.exit(2);
