@@ -198,6 +198,11 @@ class ConsoleTest {
             assertThat(b.driver.findElements(By.cssSelector("form[aria-label='Draft an invoice']")))
                     .isEmpty();
             checkPage(b, "billing-viewer-invoices");
+
+            // Sign-out ends the Keycloak session: the console asks for a login again.
+            b.driver.findElement(By.id("sign-out")).click();
+            b.waitFor(By.id("username"));
+            assertThat(b.driver.getCurrentUrl()).contains("/realms/ascendant/protocol/openid-connect/auth");
         }
     }
 
