@@ -110,6 +110,24 @@ class LauncherTest {
         assertThat(result.stdout()).contains("gateway   stopped").contains("postgres  stopped");
     }
 
+    @Test
+    void statusSaysStartingWhileUpIsStillStartingThings() throws Exception {
+        Path run = Files.createDirectories(home.resolve("run"));
+        // A live process stands in for an `up` that is part-way through starting: its PID and its last phase.
+        Process launcher = new ProcessBuilder("sleep", "120").start();
+        helpers.add(launcher);
+        Files.writeString(run.resolve("launcher.pid"), launcher.pid() + "\n");
+        Files.writeString(run.resolve("phase"), "starting Keycloak on http://127.0.0.1:8180\n");
+
+        Result result = run(Map.of(), "status");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stdout())
+                .contains("launcher  running (pid " + launcher.pid() + "), STARTING: starting Keycloak on")
+                .contains("gateway   not started yet")
+                .doesNotContain("stopped");
+    }
+
     private boolean lockIsHeld(Path lock) throws Exception {
         Process probe = new ProcessBuilder("flock", "-n", lock.toString(), "true").start();
         return probe.waitFor() != 0;
