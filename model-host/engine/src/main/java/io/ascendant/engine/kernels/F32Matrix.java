@@ -65,38 +65,14 @@ public final class F32Matrix extends MappedMatrix {
             }
             return;
         }
-        kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+        kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
     }
 
+    /** Copies {@code nr} rows of a column chunk. */
     @Override
-    void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums) {
-        final long base = (long) r * cols;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        int c = c0;
-        for (; c + L <= c1; c += L) {
-            FloatVector wv = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN);
-            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
+    void decodeTile(int r, int nr, int c0, int width, float[] tile) {
+        for (int i = 0; i < nr; i++) {
+            MemorySegment.copy(data, FLOAT, ((long) (r + i) * cols + c0) * 4, tile, i * TILE_COLS, width);
         }
-        float t0 = a0.reduceLanes(VectorOperators.ADD);
-        float t1 = a1.reduceLanes(VectorOperators.ADD);
-        float t2 = a2.reduceLanes(VectorOperators.ADD);
-        float t3 = a3.reduceLanes(VectorOperators.ADD);
-        for (; c < c1; c++) {
-            float wt = at(base + c);
-            t0 += wt * x[x0 + c];
-            t1 += wt * x[x1 + c];
-            t2 += wt * x[x2 + c];
-            t3 += wt * x[x3 + c];
-        }
-        sums[0] = t0;
-        sums[1] = t1;
-        sums[2] = t2;
-        sums[3] = t3;
     }
 }

@@ -37,6 +37,9 @@ public final class Fp4Matrix extends MappedMatrix {
     private static final float TWO_POW_126 = 0x1p126f;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
+    /** The 16 e2m1 values as float bits, when a vector holds 16 lanes (else null: arithmetic decode). */
+    private static final IntVector LUT = lut();
+
     private final MemorySegment packed;
     private final MemorySegment scales;
     private final int rowBytes;
@@ -93,8 +96,19 @@ public final class Fp4Matrix extends MappedMatrix {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
         } else {
-            kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+            kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
+    }
+
+    private static IntVector lut() {
+        if (L != 16) {
+            return null;
+        }
+        int[] bits = new int[16];
+        for (int c = 0; c < 16; c++) {
+            bits[c] = Float.floatToRawIntBits(Fp4E2m1.decode(c));
+        }
+        return IntVector.fromArray(I, bits, 0);
     }
 
     /** Float bits of the low nibbles of {@code iv}'s lanes, value · 2^-126. */
@@ -140,14 +154,17 @@ public final class Fp4Matrix extends MappedMatrix {
             for (int kb = 0; kb < scaleCols; kb++) {
                 final long bOff = rowOff + (long) kb * HALF;
                 final int xb = kb * BLOCK;
+                // Even and odd columns in two independent chains, so the FMA latency is hidden.
                 FloatVector vblk = FloatVector.zero(F);
+                FloatVector vodd = FloatVector.zero(F);
                 int k = 0;
                 for (; k + BL <= HALF; k += L) {
                     IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
                             .convertShape(VectorOperators.B2I, I, 0);
                     vblk = lowBits(iv).reinterpretAsFloats().fma(FloatVector.fromArray(F, xd, xb + k), vblk);
-                    vblk = highBits(iv).reinterpretAsFloats().fma(FloatVector.fromArray(F, xd, xb + HALF + k), vblk);
+                    vodd = highBits(iv).reinterpretAsFloats().fma(FloatVector.fromArray(F, xd, xb + HALF + k), vodd);
                 }
+                vblk = vblk.add(vodd);
                 float tail = 0f;
                 for (; k < HALF; k++) {
                     int byt = w.get(BYTE, bOff + k);
@@ -177,119 +194,50 @@ public final class Fp4Matrix extends MappedMatrix {
         }
     }
 
+    /**
+     * Decodes {@code nr} rows of a column chunk into exact fp32 weights, per 32-block the 16 even columns then the 16
+     * odd ones (the order of {@link #deinterleave}): the nibble's raw float (value · 2^-126) times {@code 2^126 ·
+     * scale}.
+     */
     @Override
-    void group4(int r, int c0, int c1, float[] xd, int x0, int x1, int x2, int x3, float[] sums) {
-        final long rowOff = (long) r * rowBytes;
+    void decodeTile(int r, int nr, int c0, int width, float[] tile) {
         final MemorySegment w = packed;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        float t0 = 0f;
-        float t1 = 0f;
-        float t2 = 0f;
-        float t3 = 0f;
-        for (int xb = c0; xb < c1; xb += BLOCK) {
-            final long bOff = rowOff + (xb >> 1);
-            // Scale folded into the decoded vectors: raw · 2^126 · s is the exact weight value.
-            final float s = scale(r, xb / BLOCK);
-            int k = 0;
-            for (; k + BL <= HALF; k += L) {
-                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2I, I, 0);
-                FloatVector lo =
-                        lowBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
-                FloatVector hi =
-                        highBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
-                final int e = xb + k;
-                final int o = xb + HALF + k;
-                a0 = hi.fma(FloatVector.fromArray(F, xd, x0 + o), lo.fma(FloatVector.fromArray(F, xd, x0 + e), a0));
-                a1 = hi.fma(FloatVector.fromArray(F, xd, x1 + o), lo.fma(FloatVector.fromArray(F, xd, x1 + e), a1));
-                a2 = hi.fma(FloatVector.fromArray(F, xd, x2 + o), lo.fma(FloatVector.fromArray(F, xd, x2 + e), a2));
-                a3 = hi.fma(FloatVector.fromArray(F, xd, x3 + o), lo.fma(FloatVector.fromArray(F, xd, x3 + e), a3));
-            }
-            for (; k < HALF; k++) {
-                int byt = w.get(BYTE, bOff + k);
-                float wl = Fp4E2m1.decode(byt) * s;
-                float wh = Fp4E2m1.decode(byt >>> 4) * s;
-                final int e = xb + k;
-                final int o = xb + HALF + k;
-                t0 += wl * xd[x0 + e] + wh * xd[x0 + o];
-                t1 += wl * xd[x1 + e] + wh * xd[x1 + o];
-                t2 += wl * xd[x2 + e] + wh * xd[x2 + o];
-                t3 += wl * xd[x3 + e] + wh * xd[x3 + o];
-            }
-        }
-        sums[0] = a0.reduceLanes(VectorOperators.ADD) + t0;
-        sums[1] = a1.reduceLanes(VectorOperators.ADD) + t1;
-        sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
-        sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
-    }
-
-    @Override
-    boolean hasGroup8() {
-        return true;
-    }
-
-    @Override
-    void group8(int r, int c0, int c1, float[] xd, int x0, int stride, float[] sums) {
-        final long rowOff = (long) r * rowBytes;
-        final MemorySegment w = packed;
-        final int x1 = x0 + stride;
-        final int x2 = x1 + stride;
-        final int x3 = x2 + stride;
-        final int x4 = x3 + stride;
-        final int x5 = x4 + stride;
-        final int x6 = x5 + stride;
-        final int x7 = x6 + stride;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        FloatVector a4 = FloatVector.zero(F);
-        FloatVector a5 = FloatVector.zero(F);
-        FloatVector a6 = FloatVector.zero(F);
-        FloatVector a7 = FloatVector.zero(F);
-        java.util.Arrays.fill(sums, 0, 8, 0f); // scalar tails accumulate here first
-        for (int xb = c0; xb < c1; xb += BLOCK) {
-            final long bOff = rowOff + (xb >> 1);
-            final float s = scale(r, xb / BLOCK);
-            int k = 0;
-            for (; k + BL <= HALF; k += L) {
-                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2I, I, 0);
-                FloatVector lo =
-                        lowBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
-                FloatVector hi =
-                        highBits(iv).reinterpretAsFloats().mul(TWO_POW_126).mul(s);
-                final int e = xb + k;
-                final int o = xb + HALF + k;
-                a0 = hi.fma(FloatVector.fromArray(F, xd, x0 + o), lo.fma(FloatVector.fromArray(F, xd, x0 + e), a0));
-                a1 = hi.fma(FloatVector.fromArray(F, xd, x1 + o), lo.fma(FloatVector.fromArray(F, xd, x1 + e), a1));
-                a2 = hi.fma(FloatVector.fromArray(F, xd, x2 + o), lo.fma(FloatVector.fromArray(F, xd, x2 + e), a2));
-                a3 = hi.fma(FloatVector.fromArray(F, xd, x3 + o), lo.fma(FloatVector.fromArray(F, xd, x3 + e), a3));
-                a4 = hi.fma(FloatVector.fromArray(F, xd, x4 + o), lo.fma(FloatVector.fromArray(F, xd, x4 + e), a4));
-                a5 = hi.fma(FloatVector.fromArray(F, xd, x5 + o), lo.fma(FloatVector.fromArray(F, xd, x5 + e), a5));
-                a6 = hi.fma(FloatVector.fromArray(F, xd, x6 + o), lo.fma(FloatVector.fromArray(F, xd, x6 + e), a6));
-                a7 = hi.fma(FloatVector.fromArray(F, xd, x7 + o), lo.fma(FloatVector.fromArray(F, xd, x7 + e), a7));
-            }
-            for (; k < HALF; k++) {
-                int byt = w.get(BYTE, bOff + k);
-                float wl = Fp4E2m1.decode(byt) * s;
-                float wh = Fp4E2m1.decode(byt >>> 4) * s;
-                for (int j = 0; j < 8; j++) {
-                    final int xj = x0 + j * stride;
-                    sums[j] += wl * xd[xj + xb + k] + wh * xd[xj + xb + HALF + k];
+        for (int i = 0; i < nr; i++) {
+            final long rowOff = (long) (r + i) * rowBytes + (c0 >> 1);
+            final int t = i * TILE_COLS;
+            for (int xb = 0; xb < width; xb += BLOCK) {
+                final long bOff = rowOff + (xb >> 1);
+                final float s = scale(r + i, (c0 + xb) / BLOCK);
+                final float f = s * TWO_POW_126;
+                final boolean one = f != Float.POSITIVE_INFINITY;
+                int k = 0;
+                if (LUT != null) {
+                    // 16 lanes: the nibbles index a vector of the 16 e2m1 values (one permute each).
+                    for (; k + BL <= HALF; k += L) {
+                        IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
+                                .convertShape(VectorOperators.B2I, I, 0);
+                        IntVector lo = iv.lanewise(VectorOperators.AND, 0xf).selectFrom(LUT);
+                        IntVector hi = iv.lanewise(VectorOperators.LSHR, 4)
+                                .lanewise(VectorOperators.AND, 0xf)
+                                .selectFrom(LUT);
+                        lo.reinterpretAsFloats().mul(s).intoArray(tile, t + xb + k);
+                        hi.reinterpretAsFloats().mul(s).intoArray(tile, t + xb + HALF + k);
+                    }
+                }
+                for (; k + BL <= HALF; k += L) {
+                    IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
+                            .convertShape(VectorOperators.B2I, I, 0);
+                    FloatVector lo = lowBits(iv).reinterpretAsFloats();
+                    FloatVector hi = highBits(iv).reinterpretAsFloats();
+                    (one ? lo.mul(f) : lo.mul(TWO_POW_126).mul(s)).intoArray(tile, t + xb + k);
+                    (one ? hi.mul(f) : hi.mul(TWO_POW_126).mul(s)).intoArray(tile, t + xb + HALF + k);
+                }
+                for (; k < HALF; k++) {
+                    int byt = w.get(BYTE, bOff + k);
+                    tile[t + xb + k] = Fp4E2m1.decode(byt & 0xf) * s;
+                    tile[t + xb + HALF + k] = Fp4E2m1.decode((byt >>> 4) & 0xf) * s;
                 }
             }
         }
-        sums[0] += a0.reduceLanes(VectorOperators.ADD);
-        sums[1] += a1.reduceLanes(VectorOperators.ADD);
-        sums[2] += a2.reduceLanes(VectorOperators.ADD);
-        sums[3] += a3.reduceLanes(VectorOperators.ADD);
-        sums[4] += a4.reduceLanes(VectorOperators.ADD);
-        sums[5] += a5.reduceLanes(VectorOperators.ADD);
-        sums[6] += a6.reduceLanes(VectorOperators.ADD);
-        sums[7] += a7.reduceLanes(VectorOperators.ADD);
     }
 }

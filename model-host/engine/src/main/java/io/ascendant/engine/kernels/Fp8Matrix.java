@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Vector kernel (batch 1): the codes are widened to int lanes and turned into float bits
  * {@code (code << 20) & 0x87F00000}, which read as a float are the e4m3 value times 2^-120 (subnormal codes
  * included); the input is prescaled once per call by {@code 2^(120 − e)} with {@code |x| < 2^e}, so the products are
- * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products ({@link #group4}) decode each
- * weight vector once for four batch rows, with the block scale folded into the decoded values.
+ * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products decode each weight once per
+ * step into an fp32 tile with the block scale folded in ({@link #decodeTile}, {@link MappedMatrix#kernelBatchDecoded}).
  */
 public final class Fp8Matrix extends MappedMatrix {
     private static final int BLOCK = 128;
@@ -90,7 +90,7 @@ public final class Fp8Matrix extends MappedMatrix {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
         } else {
-            kernelBatchTiled(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+            kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
     }
 
@@ -106,16 +106,18 @@ public final class Fp8Matrix extends MappedMatrix {
             for (int kb = 0; kb < scaleCols; kb++) {
                 final int c0 = kb * BLOCK;
                 final int c1 = Math.min(cols, c0 + BLOCK);
+                // Two independent chains so the FMA latency is hidden.
                 FloatVector vblk = FloatVector.zero(F);
+                FloatVector vblk2 = FloatVector.zero(F);
                 int c = c0;
-                for (; c + BL <= c1; c += L) {
-                    IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
-                            .convertShape(VectorOperators.B2I, I, 0);
-                    FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
-                            .lanewise(VectorOperators.AND, 0x87F00000)
-                            .reinterpretAsFloats();
-                    vblk = wv.fma(FloatVector.fromArray(F, xs, c), vblk);
+                for (; c + L + BL <= c1; c += 2 * L) {
+                    vblk = rawCodes(w, rowOff + c).fma(FloatVector.fromArray(F, xs, c), vblk);
+                    vblk2 = rawCodes(w, rowOff + c + L).fma(FloatVector.fromArray(F, xs, c + L), vblk2);
                 }
+                for (; c + BL <= c1; c += L) {
+                    vblk = rawCodes(w, rowOff + c).fma(FloatVector.fromArray(F, xs, c), vblk);
+                }
+                vblk = vblk.add(vblk2);
                 float tail = 0f;
                 for (; c < c1; c++) {
                     tail += Float.intBitsToFloat(Fp8E4m3.rawBits(w.get(BYTE, rowOff + c))) * xs[c];
@@ -128,110 +130,39 @@ public final class Fp8Matrix extends MappedMatrix {
         }
     }
 
+    /**
+     * Decodes {@code nr} rows of a column chunk into exact fp32 weights: the raw float of the code bits (value ·
+     * 2^-120) times {@code 2^120 · scale}, one multiplication per weight (two when that factor would overflow).
+     */
     @Override
-    void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums) {
-        final long rowOff = (long) r * cols;
+    void decodeTile(int r, int nr, int c0, int width, float[] tile) {
         final MemorySegment w = codes;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        float t0 = 0f;
-        float t1 = 0f;
-        float t2 = 0f;
-        float t3 = 0f;
-        for (int kb0 = c0; kb0 < c1; kb0 += BLOCK) {
-            final int kend = Math.min(c1, kb0 + BLOCK);
-            // Scale folded into the decoded vector: raw · 2^120 · s is the exact weight value.
-            final float s = scale(r, kb0 / BLOCK);
-            int c = kb0;
-            for (; c + BL <= kend; c += L) {
-                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2I, I, 0);
-                FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
-                        .lanewise(VectorOperators.AND, 0x87F00000)
-                        .reinterpretAsFloats()
-                        .mul(TWO_POW_120)
-                        .mul(s);
-                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-            }
-            for (; c < kend; c++) {
-                float wt = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
-                t0 += wt * x[x0 + c];
-                t1 += wt * x[x1 + c];
-                t2 += wt * x[x2 + c];
-                t3 += wt * x[x3 + c];
-            }
-        }
-        sums[0] = a0.reduceLanes(VectorOperators.ADD) + t0;
-        sums[1] = a1.reduceLanes(VectorOperators.ADD) + t1;
-        sums[2] = a2.reduceLanes(VectorOperators.ADD) + t2;
-        sums[3] = a3.reduceLanes(VectorOperators.ADD) + t3;
-    }
-
-    @Override
-    boolean hasGroup8() {
-        return true;
-    }
-
-    @Override
-    void group8(int r, int c0, int c1, float[] x, int x0, int stride, float[] sums) {
-        final long rowOff = (long) r * cols;
-        final MemorySegment w = codes;
-        final int x1 = x0 + stride;
-        final int x2 = x1 + stride;
-        final int x3 = x2 + stride;
-        final int x4 = x3 + stride;
-        final int x5 = x4 + stride;
-        final int x6 = x5 + stride;
-        final int x7 = x6 + stride;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        FloatVector a4 = FloatVector.zero(F);
-        FloatVector a5 = FloatVector.zero(F);
-        FloatVector a6 = FloatVector.zero(F);
-        FloatVector a7 = FloatVector.zero(F);
-        java.util.Arrays.fill(sums, 0, 8, 0f); // scalar tails accumulate here first
-        for (int kb0 = c0; kb0 < c1; kb0 += BLOCK) {
-            final int kend = Math.min(c1, kb0 + BLOCK);
-            final float s = scale(r, kb0 / BLOCK);
-            int c = kb0;
-            for (; c + BL <= kend; c += L) {
-                IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, rowOff + c, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2I, I, 0);
-                FloatVector wv = iv.lanewise(VectorOperators.LSHL, 20)
-                        .lanewise(VectorOperators.AND, 0x87F00000)
-                        .reinterpretAsFloats()
-                        .mul(TWO_POW_120)
-                        .mul(s);
-                a0 = wv.fma(FloatVector.fromArray(F, x, x0 + c), a0);
-                a1 = wv.fma(FloatVector.fromArray(F, x, x1 + c), a1);
-                a2 = wv.fma(FloatVector.fromArray(F, x, x2 + c), a2);
-                a3 = wv.fma(FloatVector.fromArray(F, x, x3 + c), a3);
-                a4 = wv.fma(FloatVector.fromArray(F, x, x4 + c), a4);
-                a5 = wv.fma(FloatVector.fromArray(F, x, x5 + c), a5);
-                a6 = wv.fma(FloatVector.fromArray(F, x, x6 + c), a6);
-                a7 = wv.fma(FloatVector.fromArray(F, x, x7 + c), a7);
-            }
-            for (; c < kend; c++) {
-                float wt = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
-                for (int k = 0; k < 8; k++) {
-                    sums[k] += wt * x[x0 + k * stride + c];
+        for (int i = 0; i < nr; i++) {
+            final long rowOff = (long) (r + i) * cols + c0;
+            final int t = i * TILE_COLS;
+            for (int k0 = 0; k0 < width; k0 += BLOCK) {
+                final int kend = Math.min(width, k0 + BLOCK);
+                final float s = scale(r + i, (c0 + k0) / BLOCK);
+                final float f = s * TWO_POW_120;
+                final boolean one = f != Float.POSITIVE_INFINITY;
+                int c = k0;
+                for (; c + BL <= kend; c += L) {
+                    FloatVector raw = rawCodes(w, rowOff + c);
+                    (one ? raw.mul(f) : raw.mul(TWO_POW_120).mul(s)).intoArray(tile, t + c);
+                }
+                for (; c < kend; c++) {
+                    tile[t + c] = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;
                 }
             }
         }
-        sums[0] += a0.reduceLanes(VectorOperators.ADD);
-        sums[1] += a1.reduceLanes(VectorOperators.ADD);
-        sums[2] += a2.reduceLanes(VectorOperators.ADD);
-        sums[3] += a3.reduceLanes(VectorOperators.ADD);
-        sums[4] += a4.reduceLanes(VectorOperators.ADD);
-        sums[5] += a5.reduceLanes(VectorOperators.ADD);
-        sums[6] += a6.reduceLanes(VectorOperators.ADD);
-        sums[7] += a7.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code L} codes from byte {@code at} as floats of value · 2^-120 (exact, subnormal codes included). */
+    private static FloatVector rawCodes(MemorySegment w, long at) {
+        IntVector iv = (IntVector)
+                ByteVector.fromMemorySegment(B, w, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I, 0);
+        return iv.lanewise(VectorOperators.LSHL, 20)
+                .lanewise(VectorOperators.AND, 0x87F00000)
+                .reinterpretAsFloats();
     }
 }

@@ -1,12 +1,18 @@
 package io.ascendant.engine.kernels;
 
+import static io.ascendant.engine.kernels.Vec.F;
+import static io.ascendant.engine.kernels.Vec.L;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * Common driver of the memory-mapped weight matrices: splits rows over the {@link EngineThreads} pool (outside the
- * inner loops) and lets each encoding supply a vector kernel for a run of rows and a scalar oracle for one row.
+ * inner loops) and lets each encoding supply a batch-1 vector kernel, a tile decoder for the batched products and a
+ * scalar oracle for one row.
  *
- * <p>Every public product reads each weight byte once per call, whatever the batch size: the batched kernels take the
- * batch rows in groups of eight (FP8, FP4) or four, each decoded weight vector feeding one accumulator per batch row
- * (the weight row and the inputs' column tile stay in L1 between groups).
+ * <p>Every public product reads each weight byte from memory once per call for up to {@link #BATCH_BLOCK} batch rows
+ * and decodes it once ({@link #kernelBatchDecoded}).
  */
 public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Matrix, Fp4Matrix, Bf16Matrix, F32Matrix {
     /** Rows below this many stored bytes per thread are not worth a hand-off to another thread. */
@@ -92,24 +98,37 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         return new ScalarOracleMatrix(this);
     }
 
-    /** L1-resident budget, in floats, for the slice of all batch rows one column tile touches (24 KiB). */
-    private static final int BATCH_TILE_FLOATS = 6144;
-    /** Rows processed together per column tile in batched products. */
-    private static final int BATCH_ROW_BLOCK = 16;
+    /** Weight rows decoded together into one tile (and sharing every input vector load of the micro-kernels). */
+    static final int TILE_ROWS = 4;
+    /** Columns per decoded tile: a multiple of the FP8 block (128) and of the FP4 block (32); 8 KiB of floats. */
+    static final int TILE_COLS = 512;
+    /** Batch rows sharing one decoded tile: up to this many rows read each weight byte once per call. */
+    static final int BATCH_BLOCK = 64;
 
     /**
-     * Batched product over rows {@code [r0, r1)} for {@code n > 1}: columns are walked in tiles small enough that the
-     * tile's slice of all n input rows stays in L1 while a block of 16 weight rows passes over it; within a tile the
-     * batch rows go eight at a time through {@link #group8} (FP8, FP4) and then four at a time through {@link #group4},
-     * which decode each weight vector once for the group. Every weight byte is read once per call.
+     * Batched product over rows {@code [r0, r1)} for {@code n > 1}, weights decoded once per step.
+     *
+     * <p>Loop order: for each block of {@link #BATCH_BLOCK} batch rows, for each block of {@link #TILE_ROWS} weight
+     * rows, for each chunk of {@link #TILE_COLS} columns, the encoding's {@link #decodeTile} turns the weights of the
+     * chunk into exact fp32 values (block scale folded in, a power of two, so the decoded values are the dequantised
+     * weights exactly) in a small L1-resident tile; then a register micro-kernel multiplies the tile into every batch
+     * row, four weight rows by two batch rows at a time (4 weight loads and 2 input loads feed 8 FMAs), so the decode
+     * cost is paid once per weight and the loads stay below the FMA rate. Each (weight row, batch row) pair keeps a
+     * vector of fp32 lane sums across the chunks, reduced once at the end. (A 4×4 micro-kernel would need fewer loads,
+     * but C2 stops inlining inside it (NodeCountInliningCutoff) and then boxes its vectors.)
+     *
+     * <p>Numerics: an fp32 dot product of the exact weights and the inputs; it differs from the batch-1 kernels and the
+     * scalar oracle only in summation order (the reference's per-block partial times a power-of-two scale equals the
+     * sum of the scaled products up to that order).
      */
-    final void kernelBatchTiled(
+    final void kernelBatchDecoded(
             float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final Scratch scratch = Scratch.get();
         final float[] xb;
         final int base;
         final int stride;
         if (deinterleavesInput()) {
-            xb = Scratch.get().input(n * cols);
+            xb = scratch.input(n * cols);
             for (int b = 0; b < n; b++) {
                 deinterleave(x, xOff + b * xStride, xb, b * cols);
             }
@@ -120,84 +139,130 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             base = xOff;
             stride = xStride;
         }
-        final int align = tileAlign();
-        final int tc = Math.max(align, BATCH_TILE_FLOATS / n / align * align);
-        final float[] part = Scratch.get().tile(BATCH_ROW_BLOCK * n + 4);
-        final float[] sums = new float[4];
-        final float[] sums8 = new float[8];
-        for (int rb = r0; rb < r1; rb += BATCH_ROW_BLOCK) {
-            final int re = Math.min(r1, rb + BATCH_ROW_BLOCK);
-            java.util.Arrays.fill(part, 0, BATCH_ROW_BLOCK * n, 0f);
-            for (int c0 = 0; c0 < cols; c0 += tc) {
-                final int c1 = Math.min(cols, c0 + tc);
-                for (int r = rb; r < re; r++) {
-                    final int p = (r - rb) * n;
-                    int b8 = 0;
-                    for (; hasGroup8() && b8 + 8 <= n; b8 += 8) {
-                        group8(r, c0, c1, xb, base + b8 * stride, stride, sums8);
-                        for (int k = 0; k < 8; k++) {
-                            part[p + b8 + k] += sums8[k];
+        final float[] tile = scratch.tile(TILE_ROWS * TILE_COLS);
+        final float[] acc = scratch.acc(TILE_ROWS * BATCH_BLOCK * L);
+        final float[] tails = scratch.tails(TILE_ROWS * BATCH_BLOCK);
+        final int cols = this.cols;
+        for (int b0 = 0; b0 < n; b0 += BATCH_BLOCK) {
+            final int nb = Math.min(BATCH_BLOCK, n - b0);
+            final int xBlock = base + b0 * stride;
+            for (int rb = r0; rb < r1; rb += TILE_ROWS) {
+                final int nr = Math.min(TILE_ROWS, r1 - rb);
+                java.util.Arrays.fill(acc, 0, TILE_ROWS * nb * L, 0f);
+                java.util.Arrays.fill(tails, 0, TILE_ROWS * nb, 0f);
+                for (int c0 = 0; c0 < cols; c0 += TILE_COLS) {
+                    final int width = Math.min(TILE_COLS, cols - c0);
+                    decodeTile(rb, nr, c0, width, tile);
+                    if (nr < TILE_ROWS) {
+                        for (int i = nr; i < TILE_ROWS; i++) {
+                            java.util.Arrays.fill(tile, i * TILE_COLS, i * TILE_COLS + width, 0f);
                         }
                     }
-                    for (int b0 = b8; b0 < n; b0 += 4) {
-                        final int x0 = base + b0 * stride;
-                        final int x1 = b0 + 1 < n ? x0 + stride : x0;
-                        final int x2 = b0 + 2 < n ? x0 + 2 * stride : x0;
-                        final int x3 = b0 + 3 < n ? x0 + 3 * stride : x0;
-                        group4(r, c0, c1, xb, x0, x1, x2, x3, sums);
-                        part[p + b0] += sums[0];
-                        if (b0 + 1 < n) {
-                            part[p + b0 + 1] += sums[1];
-                        }
-                        if (b0 + 2 < n) {
-                            part[p + b0 + 2] += sums[2];
-                        }
-                        if (b0 + 3 < n) {
-                            part[p + b0 + 3] += sums[3];
+                    final int vend = width / L * L;
+                    final int xc = xBlock + c0;
+                    int b = 0;
+                    for (; b + 2 <= nb; b += 2) {
+                        micro4x2(tile, vend, xb, xc + b * stride, stride, acc, b, nb);
+                    }
+                    for (; b < nb; b++) {
+                        micro4x1(tile, vend, xb, xc + b * stride, acc, b, nb);
+                    }
+                    for (int i = 0; i < nr; i++) {
+                        for (int bb = 0; bb < nb; bb++) {
+                            float t = 0f;
+                            final int xr = xc + bb * stride;
+                            for (int c = vend; c < width; c++) {
+                                t += tile[i * TILE_COLS + c] * xb[xr + c];
+                            }
+                            tails[i * nb + bb] += t;
                         }
                     }
                 }
-            }
-            for (int r = rb; r < re; r++) {
-                for (int b = 0; b < n; b++) {
-                    out[outOff + b * outStride + r] = part[(r - rb) * n + b];
+                for (int i = 0; i < nr; i++) {
+                    for (int bb = 0; bb < nb; bb++) {
+                        final int a = (i * nb + bb) * L;
+                        out[outOff + (b0 + bb) * outStride + rb + i] =
+                                FloatVector.fromArray(F, acc, a).reduceLanes(VectorOperators.ADD) + tails[i * nb + bb];
+                    }
                 }
             }
         }
     }
 
+    /** Four weight rows of the tile times two input rows. */
+    private static void micro4x2(float[] tile, int vend, float[] x, int x0, int stride, float[] acc, int b, int nb) {
+        final int x1 = x0 + stride;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F);
+        FloatVector a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F);
+        FloatVector a31 = FloatVector.zero(F);
+        for (int c = 0; c < vend; c += L) {
+            final FloatVector w0 = FloatVector.fromArray(F, tile, c);
+            final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
+            final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
+            final FloatVector w3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+        }
+        add(acc, (0 * nb + b) * L, a00);
+        add(acc, (0 * nb + b) * L + L, a01);
+        add(acc, (1 * nb + b) * L, a10);
+        add(acc, (1 * nb + b) * L + L, a11);
+        add(acc, (2 * nb + b) * L, a20);
+        add(acc, (2 * nb + b) * L + L, a21);
+        add(acc, (3 * nb + b) * L, a30);
+        add(acc, (3 * nb + b) * L + L, a31);
+    }
+
+    /** Four weight rows of the tile times one input row. */
+    private static void micro4x1(float[] tile, int vend, float[] x, int x0, float[] acc, int b, int nb) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int c = 0; c < vend; c += L) {
+            final FloatVector v = FloatVector.fromArray(F, x, x0 + c);
+            a0 = FloatVector.fromArray(F, tile, c).fma(v, a0);
+            a1 = FloatVector.fromArray(F, tile, TILE_COLS + c).fma(v, a1);
+            a2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c).fma(v, a2);
+            a3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c).fma(v, a3);
+        }
+        add(acc, (0 * nb + b) * L, a0);
+        add(acc, (1 * nb + b) * L, a1);
+        add(acc, (2 * nb + b) * L, a2);
+        add(acc, (3 * nb + b) * L, a3);
+    }
+
+    /** {@code acc[at .. at + L) += v}: one pair's lane sums. */
+    private static void add(float[] acc, int at, FloatVector v) {
+        FloatVector.fromArray(F, acc, at).add(v).intoArray(acc, at);
+    }
+
     /**
-     * Four dot products of weight row {@code r}, columns {@code [c0, c1)}, with the input rows starting at
-     * {@code x0..x3} (column c of row k at {@code xk + c}, or the de-interleaved position for FP4): writes
-     * {@code sums[k]}. {@code c0} and {@code c1} are multiples of {@link #tileAlign()} (except {@code c1 = cols}).
+     * Writes the exact fp32 values of weight rows {@code [r, r + nr)}, columns {@code [c0, c0 + width)} into
+     * {@code tile[i·TILE_COLS + (c − c0)]} (for FP4 in the de-interleaved column order of {@link #deinterleave}).
+     * {@code c0} is a multiple of {@link #TILE_COLS}; {@code nr ≤ TILE_ROWS}.
      */
-    abstract void group4(int r, int c0, int c1, float[] x, int x0, int x1, int x2, int x3, float[] sums);
+    abstract void decodeTile(int r, int nr, int c0, int width, float[] tile);
 
-    /**
-     * Eight dot products of weight row {@code r}, columns {@code [c0, c1)}, with the input rows at
-     * {@code x0 + k·stride} (k = 0..7): writes {@code sums[k]}. Implemented by the quantised formats, which then decode
-     * each weight vector once for eight rows ({@link #hasGroup8()}).
-     */
-    void group8(int r, int c0, int c1, float[] x, int x0, int stride, float[] sums) {
-        throw new UnsupportedOperationException();
-    }
-
-    /** Whether {@link #group8} is implemented. */
-    boolean hasGroup8() {
-        return false;
-    }
-
-    /** Column tiles are multiples of this (the scale block, so a tile never splits a block). */
-    int tileAlign() {
-        return 128;
-    }
-
-    /** Whether {@link #group4} reads the input de-interleaved per 32-block (FP4). */
+    /** Whether the batched kernel reads the input de-interleaved per 32-block (FP4). */
     boolean deinterleavesInput() {
         return false;
     }
 
-    /** Copies one input row into {@code dst} in the layout {@link #group4} reads (FP4 only). */
+    /** Copies one input row into {@code dst} in the layout {@link #decodeTile} writes (FP4 only). */
     void deinterleave(float[] x, int xOff, float[] dst, int dstOff) {
         throw new UnsupportedOperationException();
     }

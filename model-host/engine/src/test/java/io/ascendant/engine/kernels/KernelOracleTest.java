@@ -247,4 +247,127 @@ class KernelOracleTest {
         }
         assertThat((double) got[0]).isCloseTo(exact, org.assertj.core.api.Assertions.within(Math.abs(exact) * 1e-6));
     }
+
+    static Stream<Arguments> oddBatchShapes() {
+        return Stream.of(
+                // K not a multiple of the vector length, partial 128-blocks, several column tiles, rows not a
+                // multiple of the 4-row tile
+                Arguments.of(Kind.FP8, 5, 200),
+                Arguments.of(Kind.FP8, 131, 777),
+                Arguments.of(Kind.FP8, 67, 1300),
+                Arguments.of(Kind.FP8, 3, 13),
+                Arguments.of(Kind.FP4, 5, 96),
+                Arguments.of(Kind.FP4, 130, 544),
+                Arguments.of(Kind.FP4, 33, 1056),
+                Arguments.of(Kind.BF16, 7, 601),
+                Arguments.of(Kind.F32, 9, 517));
+    }
+
+    @ParameterizedTest
+    @MethodSource("oddBatchShapes")
+    void batchedDecodeOncePerStepEqualsPerSequenceProducts(Kind kind, int rows, int cols) {
+        for (EngineThreads threads : new EngineThreads[] {ONE, TWO}) {
+            Fixture f = build(kind, rows, cols, rows * 7L + cols, threads);
+            // 65 and 70 cross the 64-row batch block; 1..9 cover every micro-kernel remainder
+            for (int n : new int[] {2, 3, 4, 5, 6, 7, 8, 9, 16, 65, 70}) {
+                float[] x = input(n * cols, 41 + n);
+                float[] batched = new float[n * rows];
+                f.matrix().matmul(x, n, batched);
+                for (int b = 0; b < n; b++) {
+                    float[] single = new float[rows];
+                    f.matrix().matvec(x, b * cols, single, 0);
+                    for (int r = 0; r < rows; r++) {
+                        double tol = bound(f.dense()[r], x, b * cols);
+                        assertThat((double) batched[b * rows + r])
+                                .as("%s [%d, %d] n=%d b=%d r=%d", kind, rows, cols, n, b, r)
+                                .isCloseTo(single[r], org.assertj.core.api.Assertions.within(tol));
+                        assertThat((double) batched[b * rows + r])
+                                .as("%s oracle n=%d b=%d r=%d", kind, n, b, r)
+                                .isCloseTo(
+                                        f.matrix().dotRowScalar(r, x, b * cols),
+                                        org.assertj.core.api.Assertions.within(tol));
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("oddBatchShapes")
+    void batchedRowRangeNotAlignedToTheTileMatchesTheOracle(Kind kind, int rows, int cols) {
+        Fixture f = build(kind, rows, cols, rows * 3L + cols, TWO);
+        int n = 5;
+        int xStride = cols + 3;
+        int outStride = rows + 2;
+        float[] x = input(n * xStride + 1, 8);
+        float[] out = new float[1 + n * outStride];
+        java.util.Arrays.fill(out, -7f);
+        int r0 = Math.min(1, rows - 1);
+        int r1 = Math.max(r0 + 1, rows - 1);
+        f.matrix().matmulRows(x, 1, xStride, n, out, 1, outStride, r0, r1);
+        for (int b = 0; b < n; b++) {
+            for (int r = 0; r < rows; r++) {
+                int slot = 1 + b * outStride + r;
+                if (r >= r0 && r < r1) {
+                    assertThat((double) out[slot])
+                            .as("%s b=%d r=%d", kind, b, r)
+                            .isCloseTo(
+                                    f.matrix().dotRowScalar(r, x, 1 + b * xStride),
+                                    org.assertj.core.api.Assertions.within(bound(f.dense()[r], x, 1 + b * xStride)));
+                } else {
+                    assertThat(out[slot]).as("untouched slot b=%d r=%d", b, r).isEqualTo(-7f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchedKernelsDecodeEveryFp8AndFp4CodeAndExtremeScalesExactly() {
+        // One row per code pattern; scales from 2^-127 (E8M0 0) to 2^10: the folded factor 2^120·s must stay exact.
+        int cols = 256;
+        byte[] codes = new byte[4 * cols];
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0; c < cols; c++) {
+                codes[r * cols + c] = (byte) ((c & 0x7f) == 0x7f ? 0 : c);
+            }
+        }
+        byte[] scales = {E8m0.ofExponent(-3), E8m0.ofExponent(10)};
+        Fp8Matrix fp8 = new Fp8Matrix("w", 4, cols, MemorySegment.ofArray(codes), MemorySegment.ofArray(scales), ONE);
+        byte[] packed = new byte[4 * cols / 2];
+        byte[] fp4Scales = new byte[4 * cols / 32];
+        for (int i = 0; i < packed.length; i++) {
+            packed[i] = (byte) i;
+        }
+        for (int i = 0; i < fp4Scales.length; i++) {
+            fp4Scales[i] = (byte) (i % 2 == 0 ? 0 : 137); // 2^-127 and 2^10
+        }
+        Fp4Matrix fp4 =
+                new Fp4Matrix("w", 4, cols, MemorySegment.ofArray(packed), MemorySegment.ofArray(fp4Scales), ONE);
+        int n = 3;
+        float[] x = new float[n * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.pow(2, -8 + (i % 11)) * (i % 3 == 0 ? -1 : 1);
+        }
+        for (MappedMatrix m : new MappedMatrix[] {fp8, fp4}) {
+            float[] got = new float[n * 4];
+            m.matmul(x, n, got);
+            for (int b = 0; b < n; b++) {
+                for (int r = 0; r < 4; r++) {
+                    double exact = 0;
+                    double mag = 0;
+                    for (int c = 0; c < cols; c++) {
+                        double w = m == fp8
+                                ? Fp8E4m3.decode(codes[r * cols + c]) * (double) E8m0.decode(scales[c / 128])
+                                : Fp4E2m1.decodePacked(packed[(r * cols + c) / 2], c & 1)
+                                        * (double) E8m0.decode(fp4Scales[(r * cols + c) / 32]);
+                        exact += w * x[b * cols + c];
+                        mag += Math.abs(w * x[b * cols + c]);
+                    }
+                    assertThat((double) got[b * 4 + r])
+                            .as("%s b=%d r=%d", m.getClass().getSimpleName(), b, r)
+                            .isCloseTo(exact, org.assertj.core.api.Assertions.within(mag * 0x1p-20 + 0x1p-140));
+                }
+            }
+        }
+    }
 }
