@@ -26,6 +26,7 @@ import org.openpdf.text.pdf.PdfWriter;
  * Invoice exports: CSV (one row per line, or one row per invoice for lists) and PDF (A4, issuer, bill-to, number,
  * dates, period, line table, subtotal, discount, tax and total), rendered with OpenPDF. JSON is the {@link Invoice}
  * record itself. Numbers are printed with a dot as decimal separator and the currency code, never a locale symbol.
+ * Names (issuer, bill-to, models) may be in any script Noto Sans SC covers, Chinese included ({@link InvoiceFonts}).
  */
 @ApplicationScoped
 public class InvoiceExports {
@@ -172,12 +173,12 @@ public class InvoiceExports {
         head.setWidthPercentage(100);
         PdfPCell from = new PdfPCell();
         from.setBorder(0);
-        from.addElement(new Paragraph(issuer.name(), bold));
+        from.addElement(new Paragraph(InvoiceFonts.phrase(issuer.name(), bold)));
         for (String line : issuer.address().split("\\|")) {
-            from.addElement(new Paragraph(line.strip(), normal));
+            from.addElement(new Paragraph(InvoiceFonts.phrase(line.strip(), normal)));
         }
         if (!"none".equals(issuer.taxId())) {
-            from.addElement(new Paragraph("Tax ID: " + issuer.taxId(), normal));
+            from.addElement(new Paragraph(InvoiceFonts.phrase("Tax ID: " + issuer.taxId(), normal)));
         }
         head.addCell(from);
         PdfPCell right = new PdfPCell();
@@ -242,7 +243,7 @@ public class InvoiceExports {
         }
         for (InvoiceLine l : i.lines()) {
             lines.addCell(right(String.valueOf(l.lineNo()), normal));
-            lines.addCell(new PdfPCell(new Phrase(describe(l), normal)));
+            lines.addCell(new PdfPCell(InvoiceFonts.phrase(describe(l), normal)));
             lines.addCell(right(grouped(l.quantityTokens()), normal));
             lines.addCell(right(l.unitPricePerMtok().toPlainString(), normal));
             lines.addCell(right(l.amount().toPlainString(), normal));
@@ -310,7 +311,7 @@ public class InvoiceExports {
             PdfPCell k = new PdfPCell(new Phrase(kv[0], bold));
             k.setBorder(0);
             t.addCell(k);
-            PdfPCell v = new PdfPCell(new Phrase(kv[1], normal));
+            PdfPCell v = new PdfPCell(InvoiceFonts.phrase(kv[1], normal));
             v.setBorder(0);
             t.addCell(v);
         }

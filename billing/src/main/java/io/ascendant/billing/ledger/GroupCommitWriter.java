@@ -291,11 +291,14 @@ public final class GroupCommitWriter implements AutoCloseable {
                     "usage ledger: tenant %s has no billing account; request %s rated in %s, billing day in UTC",
                     e.tenantId(), e.requestId(), currency);
         }
+        // The version in force at the start, the window at the finish: the quota module prices a request's budget
+        // hold with that same version, so a price change mid-request never makes settle exceed the hold.
         Rating rating = Rater.rate(
                 book,
                 e.tenantId(),
                 e.model(),
                 currency,
+                e.startedAt(),
                 e.finishedAt(),
                 e.promptCacheHitTokens(),
                 e.promptCacheMissTokens(),
@@ -303,7 +306,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (rating.priceVersionId() == null) {
             LOG.errorf(
                     "usage ledger: no price for model %s in %s at %s (tenant %s, request %s); recorded UNPRICED",
-                    e.model(), currency, e.finishedAt(), e.tenantId(), e.requestId());
+                    e.model(), currency, e.startedAt(), e.tenantId(), e.requestId());
         }
         LocalDate day = e.finishedAt().atZone(zone).toLocalDate();
         return new LedgerSql.Row(e, currency, day, rating);

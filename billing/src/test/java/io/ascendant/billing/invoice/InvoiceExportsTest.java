@@ -20,6 +20,10 @@ class InvoiceExportsTest {
             new InvoiceExports(new InvoiceExports.Issuer("Ascendant GmbH", "Street 1|10115 Berlin", "DE123456789", 30));
 
     private Invoice invoice() {
+        return invoice("=Acme, \"Labs\"");
+    }
+
+    private Invoice invoice(String billTo) {
         LocalDate aug = LocalDate.parse("2026-08-01");
         List<InvoiceLine> lines = InvoiceCalculator.lines(
                 List.of(
@@ -54,7 +58,7 @@ class InvoiceExportsTest {
                 aug.plusMonths(1),
                 "Europe/Berlin",
                 "USD",
-                "=Acme, \"Labs\"",
+                billTo,
                 t.subtotal(),
                 new BigDecimal("5"),
                 t.discountAmount(),
@@ -91,6 +95,31 @@ class InvoiceExportsTest {
                 .contains(i.subtotal().toPlainString())
                 .contains(i.taxAmount().toPlainString())
                 .contains(i.total().toPlainString());
+    }
+
+    @Test
+    void pdfEmbedsChineseTenantAndIssuerNamesAsExtractableText() throws Exception {
+        InvoiceExports chinese = new InvoiceExports(
+                new InvoiceExports.Issuer("阿森丹特（上海）科技有限公司", "上海市浦东新区世纪大道 100 号|200120", "91310000MA1K000000", 30));
+        byte[] pdf = chinese.pdf(invoice("深度求索测试"));
+
+        String text = new PdfTextExtractor(new PdfReader(pdf)).getTextFromPage(1);
+        assertThat(text)
+                .contains("深度求索测试")
+                .contains("阿森丹特（上海）科技有限公司")
+                .contains("上海市浦东新区世纪大道 100 号")
+                .contains("INV-2026-000123")
+                .contains("488.89");
+        // The glyphs travel with the document (an embedded TrueType subset), not left to the reader's fonts.
+        String raw = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(raw).contains("/FontFile2").contains("NotoSansSC");
+        assertThat(pdf.length).isLessThan(300_000);
+    }
+
+    @Test
+    void latinOnlyPdfEmbedsNoFont() throws Exception {
+        String raw = new String(exports.pdf(invoice("Acme Labs")), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(raw).doesNotContain("/FontFile2");
     }
 
     @Test
