@@ -26,8 +26,9 @@ import java.util.UUID;
  * @param reasoningTokens the reasoning part of {@code completionTokens} (0 ≤ reasoning ≤ completion)
  * @param status how the request ended
  * @param countedByGateway whether the gateway counted the tokens itself
- * @param startedAt when the gateway accepted the request
- * @param finishedAt when the last byte was produced; decides price version and window
+ * @param startedAt when the gateway accepted the request; decides the price version (the one in force then, so a
+ *     price change never applies to a request already running)
+ * @param finishedAt when the last byte was produced; decides the price window (peak or off-peak)
  */
 public record UsageEvent(
         String requestId,
