@@ -49,6 +49,7 @@ public final class QuotaEngine {
     private final RateStore rateStore;
     private final LeaseSweeper sweeper;
     private final ShadowEvents shadowEvents;
+    private final ExhaustedEvents exhaustedEvents;
     private final Map<String, LocalPool> pools = new ConcurrentHashMap<>();
     private final Map<String, LocalRate> rates = new ConcurrentHashMap<>();
     private final Map<String, QuotaTicket> tickets = new ConcurrentHashMap<>();
@@ -66,6 +67,7 @@ public final class QuotaEngine {
         this.rateStore = new RateStore(dataSource);
         this.sweeper = new LeaseSweeper(dataSource, settings.deadAfter());
         this.shadowEvents = new ShadowEvents(dataSource);
+        this.exhaustedEvents = new ExhaustedEvents(dataSource);
     }
 
     /** Registers this replica. */
@@ -179,6 +181,10 @@ public final class QuotaEngine {
                     case REQUESTS -> "concurrent requests";
                 },
                 concurrency ? Duration.ofSeconds(1) : Duration.between(now, period.end()));
+        if (!spec.shadow() && !concurrency) {
+            // Hook for the admin console: a budget that refused is shown as used up (V071 EXHAUSTED event).
+            exhaustedEvents.record(r.tenantId(), pool.accountId(), spec.key(), s);
+        }
         refuseOrShadow(r, spec.shadow(), refusal, null);
     }
 
