@@ -53,6 +53,17 @@ public class PriceBookResource {
     }
 
     @POST
+    @Path("{id}/preview")
+    @Operation(
+            summary = "What a sample request would cost under this version, per price window (exact decimals,"
+                    + " billing's rating rule)")
+    public PricePreview preview(@PathParam("id") long id, @NotNull @Valid PricePreview.Sample sample) {
+        PriceVersion v = prices.find(id)
+                .orElseThrow(() -> new BillingException.NotFound("price version " + id + " does not exist"));
+        return PricePreview.of(v, sample);
+    }
+
+    @POST
     @Operation(summary = "Add a price-book version, effective in the future (never edits an existing one)")
     public Response add(@NotNull @Valid PriceVersionBody body, UriInfo uri) {
         PriceVersion v = prices.add(body.toDomain(), current.actor().auditName());

@@ -3,12 +3,14 @@ package io.ascendant.admin.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -85,6 +87,13 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonProcessingException jpe) {
             return malformed(jpe, uri);
         }
+        if (e instanceof NotFoundException
+                && e.getCause() != null
+                && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 when a path or query parameter does not convert (a tenant id that is not a UUID):
+            // the resource exists, the input is wrong, so it is a 400 naming the parameter.
+            return invalidParameter(e.getCause(), uri);
+        }
         Response original = e.getResponse();
         if (original.hasEntity()) {
             return original;
@@ -111,6 +120,56 @@ public class ProblemMappers {
         return toResponse(Problem.of(ProblemType.FORBIDDEN, "your roles do not allow this operation"));
     }
 
+    /**
+     * A 400 naming the parameter whose value did not convert: the path or query parameter whose value the converter's
+     * message quotes, else the first path parameter named like an id whose value is not a UUID.
+     */
+    static Response invalidParameter(Throwable cause, UriInfo uri) {
+        String message = String.valueOf(cause.getMessage());
+        String name = null;
+        String expected = "a valid value";
+        for (var params : List.of(uri.getPathParameters(), uri.getQueryParameters())) {
+            for (var entry : params.entrySet()) {
+                for (String value : entry.getValue()) {
+                    if (name == null && !value.isEmpty() && message.contains(value)) {
+                        name = entry.getKey();
+                    }
+                }
+            }
+        }
+        if (name == null) {
+            for (var entry : uri.getPathParameters().entrySet()) {
+                if (name == null
+                        && entry.getKey().matches("(?i)(.*id)")
+                        && !isUuid(entry.getValue().getFirst())) {
+                    name = entry.getKey();
+                }
+            }
+        }
+        if (message.contains("UUID")
+                || name != null
+                        && name.matches("(?i).*id")
+                        && cause instanceof IllegalArgumentException
+                        && !(cause instanceof NumberFormatException)) {
+            expected = "a UUID";
+        } else if (cause instanceof NumberFormatException) {
+            expected = "a whole number";
+        }
+        if (name == null) {
+            return toResponse(Problem.of(ProblemType.INVALID_INPUT, "a path or query parameter has an invalid value"));
+        }
+        return toResponse(Problem.ofField(ProblemType.INVALID_INPUT, name, name + " must be " + expected));
+    }
+
+    private static boolean isUuid(String s) {
+        try {
+            UUID.fromString(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** A problem as a JAX-RS response with the problem media type. */
     public static Response toResponse(Problem p) {
         return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
@@ -122,7 +181,11 @@ public class ProblemMappers {
             field = jsonPath(jme.getPath());
         }
         String detail;
-        if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+        if (e instanceof UnrecognizedPropertyException upe) {
+            detail = "unknown field " + (field == null ? upe.getPropertyName() : field) + "; this request accepts "
+                    + upe.getKnownPropertyIds();
+            field = field == null ? upe.getPropertyName() : field;
+        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             detail = field == null
                     ? "request body does not have the expected shape"
                     : field + ": expected " + describe(mie.getTargetType());

@@ -1,0 +1,39 @@
+package io.ascendant.admin.quota;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One hard budget of a tenant in its current period, as the gateways' shared quota state has it.
+ *
+ * <p>Admission holds each request's worst case before dispatch and refuses (429 {@code quota_exceeded}) when settled
+ * usage plus holds plus the new worst case would pass the limit. So a budget can be used up while its settled usage
+ * is still below 100 %: {@code exhausted} says that a request has been refused on this budget in this period.
+ *
+ * @param poolKey the gateways' counter, e.g. {@code money:tenant:<id>:*:MONTH}
+ * @param unit MONEY or TOKENS
+ * @param currency currency of a MONEY budget, else null
+ * @param model {@code *} or the model the budget is specific to
+ * @param period DAY or MONTH (calendar periods in the tenant's time zone)
+ * @param periodStart first instant of the period
+ * @param periodEnd first instant after the period
+ * @param limit the budget
+ * @param settled usage settled in the usage ledger this period
+ * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back
+ *     when idle)
+ * @param exhausted whether a request was refused on this budget this period
+ * @param exhaustedAt when the first such refusal happened, or null
+ */
+public record BudgetStatus(
+        String poolKey,
+        String unit,
+        String currency,
+        String model,
+        String period,
+        Instant periodStart,
+        Instant periodEnd,
+        BigDecimal limit,
+        BigDecimal settled,
+        BigDecimal held,
+        boolean exhausted,
+        Instant exhaustedAt) {}
