@@ -1,6 +1,7 @@
 package io.ascendant.gateway.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,8 @@ import java.util.UUID;
  * @param hostBody the OpenAI-style body sent to the host ({@code messages}, {@code tools}, or {@code prompt}), from
  *     which admission counts the prompt exactly with the shared tokenizer and chat encoding; null when unknown (the
  *     estimate is used then). Read only, never modified.
+ * @param startedAt when the request arrived (the usage event's {@code startedAt}): the price version in force then
+ *     rates the request, so a budget hold is priced with it; null means "now"
  */
 public record AdmissionRequest(
         String requestId,
@@ -27,7 +30,32 @@ public record AdmissionRequest(
         String priceTier,
         long estimatedPromptTokens,
         long maxOutputTokens,
-        ObjectNode hostBody) {
+        ObjectNode hostBody,
+        Instant startedAt) {
+
+    /** Without the arrival instant: admission prices at "now". */
+    public AdmissionRequest(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            String priceTier,
+            long estimatedPromptTokens,
+            long maxOutputTokens,
+            ObjectNode hostBody) {
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                priceTier,
+                estimatedPromptTokens,
+                maxOutputTokens,
+                hostBody,
+                null);
+    }
 
     /** Without the host body: admission uses {@code estimatedPromptTokens}. */
     public AdmissionRequest(
@@ -39,6 +67,16 @@ public record AdmissionRequest(
             String priceTier,
             long estimatedPromptTokens,
             long maxOutputTokens) {
-        this(requestId, tenantId, projectId, keyId, model, priceTier, estimatedPromptTokens, maxOutputTokens, null);
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                priceTier,
+                estimatedPromptTokens,
+                maxOutputTokens,
+                null,
+                null);
     }
 }

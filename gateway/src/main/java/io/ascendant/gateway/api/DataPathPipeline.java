@@ -165,7 +165,8 @@ public class DataPathPipeline {
                     p.route().priceTier(),
                     promptEstimate,
                     p.maxOutputTokens(),
-                    p.hostBody()));
+                    p.hostBody(),
+                    st.startedAt));
         } catch (RuntimeException e) {
             span.end();
             fail(rc, st, e, protocol.anthropicErrors());

@@ -46,6 +46,7 @@ public final class ErrorRenderer {
         }
         response.setStatusCode(e.status()).putHeader("content-type", "application/json");
         if (e instanceof GatewayException.RateLimited limited) {
+            limited.headers().forEach(response::putHeader);
             response.putHeader("retry-after", Integer.toString(limited.retryAfterSeconds()));
         }
         response.end(anthropicShape ? anthropic(e) : openAi(e));

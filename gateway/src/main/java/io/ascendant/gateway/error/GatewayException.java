@@ -104,17 +104,32 @@ public abstract sealed class GatewayException extends RuntimeException
         }
     }
 
-    /** 429: admission refused or every pod is saturated; carries {@code Retry-After}. */
+    /**
+     * 429: admission refused or every pod is saturated; carries {@code Retry-After} and, from admission, the
+     * OpenAI-style {@code x-ratelimit-*} headers.
+     */
     public static final class RateLimited extends GatewayException {
         private final int retryAfterSeconds;
+        private final java.util.Map<String, String> headers;
 
         public RateLimited(String message, String code, int retryAfterSeconds) {
+            this(message, code, retryAfterSeconds, java.util.Map.of());
+        }
+
+        /** With extra response headers (header name to value), e.g. {@code x-ratelimit-remaining-requests}. */
+        public RateLimited(String message, String code, int retryAfterSeconds, java.util.Map<String, String> headers) {
             super(message, null, code);
             this.retryAfterSeconds = retryAfterSeconds;
+            this.headers = java.util.Map.copyOf(headers);
         }
 
         public int retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        /** Extra response headers; empty when none. */
+        public java.util.Map<String, String> headers() {
+            return headers;
         }
 
         @Override

@@ -62,8 +62,12 @@ public class QuotaAdmissionControl implements AdmissionControl {
         long prompt = promptTokens.count(r.hostBody(), r.estimatedPromptTokens());
         BigDecimal worstCase = null;
         if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
+            // The ledger rates a request with the price version in force when it started (its usage event's
+            // startedAt); pricing the hold with that same version keeps settle <= hold when a price changes
+            // mid-request.
+            Instant startedAt = r.startedAt() == null ? Instant.now() : r.startedAt();
             worstCase = pricer.worstCase(
-                            r.tenantId(), r.model(), limits.currency(), prompt, r.maxOutputTokens(), Instant.now())
+                            r.tenantId(), r.model(), limits.currency(), prompt, r.maxOutputTokens(), startedAt)
                     .orElse(null);
         }
         QuotaRequest q = new QuotaRequest(
@@ -81,7 +85,10 @@ public class QuotaAdmissionControl implements AdmissionControl {
         } catch (QuotaRefusedException e) {
             QuotaRefusal refusal = e.refusal();
             throw new GatewayException.RateLimited(
-                    refusal.message(), refusal.code(), (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()));
+                    refusal.message(),
+                    refusal.code(),
+                    (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()),
+                    e.headers().asMap());
         } catch (QuotaStoreException e) {
             org.jboss.logging.Logger.getLogger(QuotaAdmissionControl.class)
                     .warnf(

@@ -100,11 +100,15 @@ public final class QuotaEngine {
             for (PoolSpec spec : policy.pools()) {
                 holdPool(r, spec, now, replica, held);
             }
+        } catch (QuotaRefusedException e) {
+            undo(taken, held, nowNs, now);
+            throw new QuotaRefusedException(
+                    e.refusal(), headers(policy, nowNs, e.refusal().limitKey()));
         } catch (RuntimeException e) {
             undo(taken, held, nowNs, now);
             throw e;
         }
-        QuotaTicket t = new QuotaTicket(this, r, taken, held, headers(policy, nowNs), now);
+        QuotaTicket t = new QuotaTicket(this, r, taken, held, headers(policy, nowNs, null), now);
         if (held.stream().anyMatch(QuotaTicket.PoolHold::isBudget)) {
             tickets.put(r.requestId(), t);
         }
@@ -220,23 +224,33 @@ public final class QuotaEngine {
         }
     }
 
-    private RateLimitHeaders headers(QuotaPolicy policy, long nowNs) {
+    /**
+     * The {@code x-ratelimit-*} headers: per kind, the enforced per-minute limit with the fewest remaining; when
+     * {@code refusedKey} names a per-minute limit that refused the request, that limit for its kind (and, for
+     * requests, 0 remaining: not even one more conforms now).
+     */
+    private RateLimitHeaders headers(QuotaPolicy policy, long nowNs, String refusedKey) {
         LocalRate req = null;
         LocalRate tok = null;
         long reqLeft = Long.MAX_VALUE;
         long tokLeft = Long.MAX_VALUE;
+        boolean reqPinned = false;
+        boolean tokPinned = false;
         for (RateSpec spec : policy.rates()) {
             if (spec.shadow()) {
                 continue;
             }
             LocalRate rate = rate(spec);
             long left = rate.remaining(nowNs);
-            if (spec.kind() == RateSpec.Kind.REQUESTS && left < reqLeft) {
+            boolean refused = spec.key().equals(refusedKey);
+            if (spec.kind() == RateSpec.Kind.REQUESTS && (refused || (!reqPinned && left < reqLeft))) {
                 req = rate;
-                reqLeft = left;
-            } else if (spec.kind() == RateSpec.Kind.TOKENS && left < tokLeft) {
+                reqLeft = refused ? 0 : left;
+                reqPinned = refused;
+            } else if (spec.kind() == RateSpec.Kind.TOKENS && (refused || (!tokPinned && left < tokLeft))) {
                 tok = rate;
                 tokLeft = left;
+                tokPinned = refused;
             }
         }
         return new RateLimitHeaders(

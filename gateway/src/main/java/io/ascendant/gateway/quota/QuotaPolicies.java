@@ -109,7 +109,7 @@ public class QuotaPolicies {
                     RateSpec.Kind.REQUESTS,
                     v.requestsPerMinute(),
                     shadow,
-                    "requests per minute (" + level + ")" + tag));
+                    "requests per minute (" + level + onModel(scope) + ")" + tag));
         }
         if (v.tokensPerMinute() != null && v.tokensPerMinute() > 0) {
             String scope = scope(model, v.tokensPerMinute(), allModels.tokensPerMinute());
@@ -118,7 +118,7 @@ public class QuotaPolicies {
                     RateSpec.Kind.TOKENS,
                     v.tokensPerMinute(),
                     shadow,
-                    "tokens per minute (" + level + ")" + tag));
+                    "tokens per minute (" + level + onModel(scope) + ")" + tag));
         }
         if (v.concurrentRequests() != null) {
             String scope = scope(model, v.concurrentRequests(), allModels.concurrentRequests());
@@ -129,7 +129,7 @@ public class QuotaPolicies {
                     BigDecimal.valueOf(v.concurrentRequests()),
                     PeriodKind.NONE,
                     shadow,
-                    "concurrent requests (" + level + ")" + tag));
+                    "concurrent requests (" + level + onModel(scope) + ")" + tag));
         }
         if (v.budgetPeriod() == null) {
             return;
@@ -145,7 +145,7 @@ public class QuotaPolicies {
                     v.budgetAmount(),
                     period,
                     shadow,
-                    level + " " + every + " budget" + tag));
+                    level + " " + every + " budget" + forModel(scope) + tag));
         }
         if (v.budgetTokens() != null) {
             String scope = scope(model, v.budgetTokens(), allModels.budgetTokens());
@@ -156,8 +156,16 @@ public class QuotaPolicies {
                     BigDecimal.valueOf(v.budgetTokens()),
                     period,
                     shadow,
-                    level + " " + every + " token budget" + tag));
+                    level + " " + every + " token budget" + forModel(scope) + tag));
         }
+    }
+
+    private static String onModel(String scope) {
+        return scope.equals("*") ? "" : ", model " + scope;
+    }
+
+    private static String forModel(String scope) {
+        return scope.equals("*") ? "" : " for model " + scope;
     }
 
     /** The model the counter is for: the model when its value is model-specific, else {@code *}. */

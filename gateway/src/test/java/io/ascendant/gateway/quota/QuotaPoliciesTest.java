@@ -65,6 +65,10 @@ class QuotaPoliciesTest {
         assertThat(flash.get("rpm:key:" + K + ":*").perMinute()).isEqualTo(100);
         assertThat(pro).containsKeys("rpm:tenant:" + T + ":*", "tpm:tenant:" + T + ":*");
         assertThat(pro.get("tpm:tenant:" + T + ":*").kind()).isEqualTo(RateSpec.Kind.TOKENS);
+        // A refusal names the model only where the value is the model's own.
+        assertThat(pro.get("rpm:key:" + K + ":" + PRO).label())
+                .isEqualTo("requests per minute (key, model " + PRO + ")");
+        assertThat(flash.get("rpm:key:" + K + ":*").label()).isEqualTo("requests per minute (key)");
     }
 
     @Test

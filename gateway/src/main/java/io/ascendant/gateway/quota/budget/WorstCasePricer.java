@@ -11,9 +11,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The money a request can cost at most, from billing's price book: prompt tokens at the cache-miss price plus the
- * output cap at the output price, each the higher of the peak and off-peak rate (the request may finish in either
- * window). Prices are per million tokens; the result is exact (unrounded), in the price version's currency.
+ * The money a request can cost at most, from billing's price book: prompt tokens at the cache-miss price (or the
+ * cache-hit price if a version ever made hits dearer) plus the output cap at the output price, each the higher of
+ * the peak and off-peak rate (the request may finish in either window). The version is the one in force when the
+ * request started, the one the usage ledger rates it with. Prices are per million tokens; the result is exact
+ * (unrounded), in the price version's currency.
  */
 @ApplicationScoped
 public class WorstCasePricer {
@@ -26,6 +28,7 @@ public class WorstCasePricer {
     /**
      * The worst case, or empty when no price version applies to (tenant, model, currency) at {@code at}.
      *
+     * @param at when the request started (the ledger rates it with the version in force then)
      * @param promptTokens exact prompt tokens
      * @param maxOutputTokens the request's output cap
      */
@@ -37,10 +40,10 @@ public class WorstCasePricer {
     /** The worst case under one version. */
     public static BigDecimal cost(PriceVersion v, long promptTokens, long maxOutputTokens) {
         Rates base = v.base();
-        BigDecimal miss = base.cacheMiss();
+        BigDecimal miss = base.cacheMiss().max(base.cacheHit());
         BigDecimal out = base.output();
         if (v.peakRates() != null) {
-            miss = miss.max(v.peakRates().cacheMiss());
+            miss = miss.max(v.peakRates().cacheMiss()).max(v.peakRates().cacheHit());
             out = out.max(v.peakRates().output());
         }
         return miss.multiply(BigDecimal.valueOf(promptTokens))
