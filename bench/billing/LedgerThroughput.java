@@ -19,7 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * record() in a loop for D seconds against an embedded PostgreSQL with fsync and synchronous_commit on. Rows are
  * spread over 200 tenants x 5 keys x 2 models, so rollup upserts are part of the cost. Prints rows/s.
  *
+ * <p>Before the throughput phase, a latency phase at concurrency 1 (one caller, idle database): 300 warm-up calls,
+ * then {@code latencySamples} sequential record() calls; prints p50/p90/p99/max in microseconds. That is the time a
+ * response's last bytes wait for their usage to be durable.
+ *
  * <p>Usage: LedgerThroughput &lt;migrations dir&gt; [callers=2000] [seconds=20] [maxBatch=2000] [writers=2]
+ * [latencySamples=2000] [warmupSeconds=10]
+ *
+ * <p>The throughput phase is measured after {@code warmupSeconds} of the same load, so the JIT has compiled the hot
+ * path (on 2 busy cores the C2 compiler alone takes more CPU than the writer for the first seconds).
  */
 public class LedgerThroughput {
     public static void main(String[] args) throws Exception {
@@ -28,6 +36,8 @@ public class LedgerThroughput {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int maxBatch = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
         int writers = args.length > 4 ? Integer.parseInt(args[4]) : 2;
+        int latencySamples = args.length > 5 ? Integer.parseInt(args[5]) : 2000;
+        int warmupSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 10;
         try (EmbeddedPostgres pg = BenchDatabase.start(migrations)) {
             var ds = pg.getPostgresDatabase();
             var book = PriceBookRepository.loadAll(ds.getConnection());
@@ -53,8 +63,31 @@ public class LedgerThroughput {
             AtomicLong done = new AtomicLong();
             AtomicLong seq = new AtomicLong();
             String[] models = {"deepseek-v4-pro", "deepseek-v4-flash"};
-            // warm-up 3 s, then measure
-            long warmEnd = System.nanoTime() + 3_000_000_000L;
+            if (latencySamples > 0) {
+                long[] nanos = new long[latencySamples];
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (int i = -300; i < latencySamples; i++) {
+                    int ti = r.nextInt(tenants);
+                    Instant fin = Instant.now();
+                    UsageEvent e = new UsageEvent(
+                            "lat-" + seq.incrementAndGet(), tenantIds[ti], project, keys[ti][r.nextInt(5)],
+                            models[r.nextInt(2)], "pod-0", r.nextLong(0, 5000), r.nextLong(0, 20000),
+                            r.nextLong(1, 4000), 0, UsageStatus.COMPLETED, false, fin.minusMillis(900), fin);
+                    long t0 = System.nanoTime();
+                    w.record(e);
+                    long t = System.nanoTime() - t0;
+                    done.incrementAndGet();
+                    if (i >= 0) nanos[i] = t;
+                }
+                java.util.Arrays.sort(nanos);
+                System.out.printf(
+                        "record() latency at concurrency 1 (%d calls, %d writers): p50 %d us, p90 %d us, p99 %d us, max %d us%n",
+                        latencySamples, writers, nanos[latencySamples / 2] / 1000,
+                        nanos[(int) (latencySamples * 0.90)] / 1000, nanos[(int) (latencySamples * 0.99)] / 1000,
+                        nanos[latencySamples - 1] / 1000);
+                System.out.println("writer after latency phase: " + w.stats());
+            }
+            long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
             long end = warmEnd + seconds * 1_000_000_000L;
             List<Thread> threads = new ArrayList<>();
             AtomicLong measured = new AtomicLong();
@@ -85,8 +118,8 @@ public class LedgerThroughput {
                 rows = rs.getLong(1);
             }
             System.out.printf(
-                    "ledger group commit: %d callers, %d writers, max batch %d, %d s measured: %,.0f rows/s (acknowledged %d, rows in table %d, cores %d)%n",
-                    callers, writers, maxBatch, seconds, measured.get() / (double) seconds, done.get(), rows,
+                    "ledger group commit: %d callers, %d writers, max batch %d, %d s measured after %d s warm-up: %,.0f rows/s (acknowledged %d, rows in table %d, cores %d)%n",
+                    callers, writers, maxBatch, seconds, warmupSeconds, measured.get() / (double) seconds, done.get(), rows,
                     Runtime.getRuntime().availableProcessors());
             if (rows != done.get()) {
                 System.out.println("MISMATCH: acknowledged rows differ from table rows");

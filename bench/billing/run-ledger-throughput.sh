@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage-ledger group-commit throughput against an embedded PostgreSQL (fsync + synchronous_commit on).
-# Usage: bench/billing/run-ledger-throughput.sh [callers=2000] [seconds=20] [maxBatch=2000] [writers=2]
+# and record() latency p50/p99 at concurrency 1 (idle database) before the throughput phase.
+# Usage: bench/billing/run-ledger-throughput.sh [callers=2000] [seconds=20] [maxBatch=2000] [writers=2] [latencySamples=2000] [warmupSeconds=10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -29,7 +29,7 @@ public interface BillingConfig {
         @WithDefault("2000")
         int maxBatchSize();
 
-        /** Capacity of the in-memory queue in front of the writer; callers block when it is full. Default 100000. */
+        /** Capacity of each writer lane's in-memory queue; callers block when theirs is full. Default 100000. */
         @WithDefault("100000")
         int queueCapacity();
 
@@ -45,8 +45,9 @@ public interface BillingConfig {
         Duration recordTimeout();
 
         /**
-         * Writer threads, each committing its own batches on its own connection, so rating of one batch overlaps the
-         * database round trip of another. Default 2.
+         * Writer lanes, each a thread with its own queue and its own long-lived connection. Events are routed by
+         * tenant, so two lanes never update the same rollup or quota rows and one lane's commit (fsync) overlaps the
+         * next batch of another. Default 2.
          */
         @WithDefault("2")
         int writers();

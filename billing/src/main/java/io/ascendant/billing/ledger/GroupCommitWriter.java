@@ -5,11 +5,14 @@ import io.ascendant.billing.rating.Rater;
 import io.ascendant.billing.rating.Rating;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,27 +24,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The group-commit writer behind {@link UsageLedger}: callers enqueue an event and block; one writer thread drains
- * whatever is queued (up to {@code maxBatchSize}) and writes it in <em>one</em> transaction: rate, insert with
- * {@code ON CONFLICT (request_id) DO NOTHING}, read back the original rows of replays, add the new rows to the hourly
- * and daily rollups, call every {@link LedgerTransactionParticipant}, commit (with {@code synchronous_commit = on}
- * when configured). Only then are the callers released, so an acknowledged request id is durable in PostgreSQL: a
- * {@code kill -9} of the JVM can lose only usage whose {@code record} call had not returned.
+ * The group-commit writer behind {@link UsageLedger}: callers enqueue an event and block; a writer lane drains
+ * whatever is queued for it (up to {@code maxBatchSize}) and writes it in <em>one</em> transaction: read the account
+ * terms, rate, then one statement that inserts with {@code ON CONFLICT (request_id) DO NOTHING} and adds exactly the
+ * inserted rows to the hourly and daily rollups (data-modifying CTEs, see {@link LedgerSql#write}), read back the
+ * original rows of replays (only when there are some), call every {@link LedgerTransactionParticipant}, commit (with
+ * {@code synchronous_commit = on} when configured). Only then are the callers released, so an acknowledged request
+ * id is durable in PostgreSQL: a {@code kill -9} of the JVM can lose only usage whose {@code record} call had not
+ * returned.
  *
- * <p>Batching is natural, not timed: under light load a batch is one row and latency is one commit; under heavy load
- * batches grow and the fsync is shared. Transient failures (serialization, deadlock, connection loss) retry the
- * batch with back-off; a non-transient failure of a multi-row batch is retried row by row so one bad event fails
- * alone. Plain Java (no CDI) so crash tests and benchmarks run it in a bare JVM.
+ * <p>Lanes: each of the {@code writers} lanes is one platform thread with its own queue and its own long-lived
+ * connection (opened on first use, replaced after a connection failure), so statements stay prepared on the server
+ * and no pool hand-off sits on the commit path. Events are routed by tenant id: two lanes never touch the same
+ * rollup row (every rollup key starts with the tenant) nor the same tenant's quota rows, so one lane's commit never
+ * waits for another's row locks and fsyncs of different lanes overlap. The trap: one very hot tenant is written by
+ * one lane only (its batches simply grow).
+ *
+ * <p>Batching is natural, not timed: under light load a batch is one row and latency is one commit (four round trips
+ * and the WAL flush); under heavy load batches grow and the fsync is shared. Transient failures (serialization,
+ * deadlock, connection loss) retry the batch with back-off; a non-transient failure of a multi-row batch is retried
+ * row by row so one bad event fails alone. Plain Java (no CDI) so crash tests and benchmarks run it in a bare JVM.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommitWriter.class);
 
-    /** Supplies a fresh JDBC connection; the writer closes it. */
+    /** Supplies a JDBC connection; the writer keeps it open for its lane and closes it on failure or shutdown. */
     @FunctionalInterface
     public interface ConnectionSource {
         Connection get() throws SQLException;
@@ -51,12 +64,12 @@ public final class GroupCommitWriter implements AutoCloseable {
      * Writer settings.
      *
      * @param maxBatchSize rows per transaction
-     * @param queueCapacity pending events before callers block
-     * @param synchronousCommit force {@code synchronous_commit = on} per batch
+     * @param queueCapacity pending events per lane before callers block
+     * @param synchronousCommit force {@code synchronous_commit = on} on the lanes' connections
      * @param recordTimeout how long a caller waits for its commit
      * @param maxAttempts attempts per batch on transient errors
      * @param defaultCurrency currency for tenants without a billing account
-     * @param writers writer threads (each with its own connection); 2 lets rating overlap the database round trip
+     * @param writers writer lanes (each a thread with its own queue and connection); events are routed by tenant
      */
     public record Settings(
             int maxBatchSize,
@@ -73,16 +86,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Supplier<PriceBook> priceBook;
     private final Supplier<List<LedgerTransactionParticipant>> participants;
     private final Settings settings;
-    private final BlockingQueue<Pending> queue;
-    private final List<Thread> threads = new ArrayList<>();
+    private final Lane[] lanes;
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.LongAdder[] phaseNanos = {
-        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
-        new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
-        new java.util.concurrent.atomic.LongAdder()
-    };
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder rowsWritten = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder[] phaseNanos = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder rowsWritten = new LongAdder();
 
     public GroupCommitWriter(
             ConnectionSource connections,
@@ -93,14 +101,12 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.priceBook = priceBook;
         this.participants = participants;
         this.settings = settings;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        for (int i = 0; i < Math.max(1, settings.writers()); i++) {
-            Thread t = Thread.ofPlatform()
-                    .name("usage-ledger-writer-" + i)
-                    .daemon(true)
-                    .unstarted(this::run);
-            threads.add(t);
-            t.start();
+        this.lanes = new Lane[Math.max(1, settings.writers())];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i);
+        }
+        for (Lane lane : lanes) {
+            lane.thread.start();
         }
     }
 
@@ -109,14 +115,15 @@ public final class GroupCommitWriter implements AutoCloseable {
         Pending p = new Pending(e, new CompletableFuture<>());
         long timeoutNanos = settings.recordTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
+        Lane lane = laneOf(e.tenantId());
         try {
             if (!running) {
                 throw new LedgerWriteException("usage ledger is shut down; request " + e.requestId(), null);
             }
-            if (!queue.offer(p, timeoutNanos, TimeUnit.NANOSECONDS)) {
+            if (!lane.queue.offer(p, timeoutNanos, TimeUnit.NANOSECONDS)) {
                 throw new LedgerWriteException(
-                        "usage ledger queue full (" + settings.queueCapacity() + ") for " + settings.recordTimeout()
-                                + "; request " + e.requestId(),
+                        "usage ledger queue of lane " + lane.index + " full (" + settings.queueCapacity() + ") for "
+                                + settings.recordTimeout() + "; request " + e.requestId(),
                         null);
             }
             return p.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -135,100 +142,116 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
-        while (running || !queue.isEmpty()) {
+    private Lane laneOf(UUID tenantId) {
+        if (tenantId == null || lanes.length == 1) {
+            return lanes[0];
+        }
+        long h = tenantId.getMostSignificantBits() ^ tenantId.getLeastSignificantBits();
+        h ^= (h >>> 33);
+        h *= 0xff51afd7ed558ccdL; // murmur3 finaliser step: tenant ids need not be random (tests, imports)
+        h ^= (h >>> 33);
+        return lanes[(int) Math.floorMod(h, (long) lanes.length)];
+    }
+
+    /** One writer thread with its queue and its connection; the connection is only ever used by the thread. */
+    private final class Lane implements Runnable {
+        final int index;
+        final BlockingQueue<Pending> queue;
+        final Thread thread;
+        private Connection connection;
+
+        Lane(int index) {
+            this.index = index;
+            this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+            this.thread = Thread.ofPlatform()
+                    .name("usage-ledger-writer-" + index)
+                    .daemon(true)
+                    .unstarted(this);
+        }
+
+        @Override
+        public void run() {
+            List<Pending> batch = new ArrayList<>(settings.maxBatchSize());
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, settings.maxBatchSize() - 1);
-                writeWithRetry(batch);
-            } catch (InterruptedException ie) {
-                if (!running) {
-                    continue;
-                }
-            } catch (RuntimeException | Error t) {
-                LOG.errorf(t, "usage ledger writer: unexpected failure of a batch of %d rows", batch.size());
-                for (Pending p : batch) {
-                    p.result().completeExceptionally(t);
+                while (running || !queue.isEmpty()) {
+                    try {
+                        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
+                        queue.drainTo(batch, settings.maxBatchSize() - 1);
+                        writeWithRetry(batch);
+                    } catch (InterruptedException ie) {
+                        if (!running) {
+                            continue;
+                        }
+                    } catch (RuntimeException | Error t) {
+                        LOG.errorf(t, "usage ledger writer: unexpected failure of a batch of %d rows", batch.size());
+                        discardConnection();
+                        for (Pending p : batch) {
+                            p.result().completeExceptionally(t);
+                        }
+                    } finally {
+                        batch.clear();
+                    }
                 }
             } finally {
-                batch.clear();
+                discardConnection();
             }
         }
-    }
 
-    private void writeWithRetry(List<Pending> batch) {
-        int attempt = 0;
-        while (true) {
-            attempt++;
-            try {
-                Map<String, RatedUsage> results = writeBatch(batch);
-                complete(batch, results);
-                return;
-            } catch (SQLException e) {
-                boolean transientError = isTransient(e);
-                if (!transientError && batch.size() > 1) {
+        private void writeWithRetry(List<Pending> batch) {
+            int attempt = 0;
+            while (true) {
+                attempt++;
+                try {
+                    Map<String, RatedUsage> results = writeBatch(batch);
+                    complete(batch, results);
+                    return;
+                } catch (SQLException e) {
+                    boolean transientError = isTransient(e);
+                    if (!transientError && batch.size() > 1) {
+                        LOG.warnf(
+                                "usage ledger: batch of %d rows failed (%s, SQLState %s); writing rows one by one",
+                                batch.size(), e.getMessage(), e.getSQLState());
+                        for (Pending p : batch) {
+                            writeWithRetry(List.of(p));
+                        }
+                        return;
+                    }
+                    if (!transientError || attempt >= settings.maxAttempts()) {
+                        LOG.errorf(
+                                "usage ledger: %d rows not recorded after %d attempts (SQLState %s): %s; first"
+                                        + " request %s",
+                                batch.size(),
+                                attempt,
+                                e.getSQLState(),
+                                e.getMessage(),
+                                batch.getFirst().event().requestId());
+                        LedgerWriteException failure = new LedgerWriteException(
+                                "usage could not be written to the ledger after " + attempt + " attempts", e);
+                        for (Pending p : batch) {
+                            p.result().completeExceptionally(failure);
+                        }
+                        return;
+                    }
                     LOG.warnf(
-                            "usage ledger: batch of %d rows failed (%s, SQLState %s); writing rows one by one",
-                            batch.size(), e.getMessage(), e.getSQLState());
-                    for (Pending p : batch) {
-                        writeWithRetry(List.of(p));
-                    }
-                    return;
+                            "usage ledger: transient failure (attempt %d, SQLState %s): %s",
+                            attempt, e.getSQLState(), e.getMessage());
+                    sleep(Math.min(2000, 50L << Math.min(attempt, 5)));
                 }
-                if (!transientError || attempt >= settings.maxAttempts()) {
-                    LOG.errorf(
-                            "usage ledger: %d rows not recorded after %d attempts (SQLState %s): %s; first request %s",
-                            batch.size(),
-                            attempt,
-                            e.getSQLState(),
-                            e.getMessage(),
-                            batch.getFirst().event().requestId());
-                    LedgerWriteException failure = new LedgerWriteException(
-                            "usage could not be written to the ledger after " + attempt + " attempts", e);
-                    for (Pending p : batch) {
-                        p.result().completeExceptionally(failure);
-                    }
-                    return;
-                }
-                LOG.warnf(
-                        "usage ledger: transient failure (attempt %d, SQLState %s): %s",
-                        attempt, e.getSQLState(), e.getMessage());
-                sleep(Math.min(2000, 50L << Math.min(attempt, 5)));
             }
         }
-    }
 
-    private static void complete(List<Pending> batch, Map<String, RatedUsage> results) {
-        Set<String> handedOut = new java.util.HashSet<>();
-        for (Pending p : batch) {
-            RatedUsage r = results.get(p.event().requestId());
-            if (!handedOut.add(p.event().requestId()) && !r.replayed()) {
-                // A second event with the same id in the same batch is a replay of the first.
-                r = new RatedUsage(r.event(), r.amount(), r.currency(), r.priceVersionId(), r.window(), true);
+        /** Writes one batch in one transaction; returns the rating per request id (original rows for replays). */
+        private Map<String, RatedUsage> writeBatch(List<Pending> batch) throws SQLException {
+            Map<String, UsageEvent> unique = new LinkedHashMap<>();
+            for (Pending p : batch) {
+                unique.putIfAbsent(p.event().requestId(), p.event());
             }
-            p.result().complete(r);
-        }
-    }
-
-    /** Writes one batch in one transaction; returns the rating per request id (original rows for replays). */
-    private Map<String, RatedUsage> writeBatch(List<Pending> batch) throws SQLException {
-        Map<String, UsageEvent> unique = new LinkedHashMap<>();
-        for (Pending p : batch) {
-            unique.putIfAbsent(p.event().requestId(), p.event());
-        }
-        try (Connection c = connections.get()) {
-            c.setAutoCommit(false);
+            Connection c = connection();
             try {
-                if (settings.synchronousCommit()) {
-                    try (var st = c.createStatement()) {
-                        st.execute("SET LOCAL synchronous_commit = on");
-                    }
-                }
                 long t0 = System.nanoTime();
                 Map<UUID, LedgerSql.AccountTerms> accounts = LedgerSql.loadAccounts(c, tenantsOf(unique.values()));
                 PriceBook book = priceBook.get();
@@ -237,15 +260,16 @@ public final class GroupCommitWriter implements AutoCloseable {
                     rows.add(rate(book, accounts.get(e.tenantId()), e));
                 }
                 long t1 = System.nanoTime();
-                Set<String> inserted = LedgerSql.insert(c, rows);
+                Set<String> inserted = LedgerSql.write(c, rows);
                 long t2 = System.nanoTime();
                 Map<String, RatedUsage> results = new LinkedHashMap<>();
-                List<LedgerSql.Row> fresh = new ArrayList<>(inserted.size());
+                List<RatedUsage> fresh = new ArrayList<>(inserted.size());
                 List<String> replayed = new ArrayList<>();
                 for (LedgerSql.Row r : rows) {
                     if (inserted.contains(r.event().requestId())) {
-                        fresh.add(r);
-                        results.put(r.event().requestId(), r.toRatedUsage(false));
+                        RatedUsage rated = r.toRatedUsage(false);
+                        fresh.add(rated);
+                        results.put(r.event().requestId(), rated);
                     } else {
                         replayed.add(r.event().requestId());
                     }
@@ -254,12 +278,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                     results.putAll(LedgerSql.findByRequestIds(c, replayed, true));
                 }
                 if (!fresh.isEmpty()) {
-                    LedgerSql.addToRollups(c, fresh);
-                    List<RatedUsage> freshRated = fresh.stream()
-                            .map(r -> results.get(r.event().requestId()))
-                            .toList();
+                    List<RatedUsage> view = java.util.Collections.unmodifiableList(fresh);
                     for (LedgerTransactionParticipant p : participants.get()) {
-                        p.onRowsCommitting(c, freshRated);
+                        p.onRowsCommitting(c, view);
                     }
                 }
                 long t3 = System.nanoTime();
@@ -277,9 +298,63 @@ public final class GroupCommitWriter implements AutoCloseable {
                     c.rollback();
                 } catch (SQLException re) {
                     e.addSuppressed(re);
+                    discardConnection();
+                }
+                if (e instanceof SQLException se && isConnectionLoss(se)) {
+                    discardConnection();
                 }
                 throw e;
             }
+        }
+
+        /** The lane's connection, opened on first use with auto-commit off and the session's commit mode set. */
+        private Connection connection() throws SQLException {
+            if (connection == null) {
+                Connection c = connections.get();
+                try {
+                    c.setAutoCommit(false);
+                    if (settings.synchronousCommit()) {
+                        // Session level, once: this connection belongs to the lane until it fails or shuts down.
+                        try (Statement st = c.createStatement()) {
+                            st.execute("SET synchronous_commit = on");
+                        }
+                        c.commit();
+                    }
+                } catch (SQLException e) {
+                    try {
+                        c.close();
+                    } catch (SQLException ce) {
+                        e.addSuppressed(ce);
+                    }
+                    throw e;
+                }
+                connection = c;
+            }
+            return connection;
+        }
+
+        private void discardConnection() {
+            Connection c = connection;
+            connection = null;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debugf("usage ledger: closing lane %d's connection failed: %s", index, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void complete(List<Pending> batch, Map<String, RatedUsage> results) {
+        Set<String> handedOut = new HashSet<>();
+        for (Pending p : batch) {
+            RatedUsage r = results.get(p.event().requestId());
+            if (!handedOut.add(p.event().requestId()) && !r.replayed()) {
+                // A second event with the same id in the same batch is a replay of the first.
+                r = new RatedUsage(r.event(), r.amount(), r.currency(), r.priceVersionId(), r.window(), true);
+            }
+            p.result().complete(r);
         }
     }
 
@@ -312,8 +387,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         return new LedgerSql.Row(e, currency, day, rating);
     }
 
-    private static Set<UUID> tenantsOf(java.util.Collection<UsageEvent> events) {
-        Set<UUID> s = new java.util.HashSet<>();
+    private static Set<UUID> tenantsOf(Collection<UsageEvent> events) {
+        Set<UUID> s = new HashSet<>();
         for (UsageEvent e : events) {
             s.add(e.tenantId());
         }
@@ -329,6 +404,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                 || state.startsWith("57P");
     }
 
+    private static boolean isConnectionLoss(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -338,13 +418,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * Writer statistics since start: batches, rows, and milliseconds spent rating, inserting, in rollups and
-     * participants, and committing.
+     * Writer statistics since start: batches, rows, and milliseconds spent reading account terms and rating,
+     * writing (insert and rollups in one statement), reading replays and running participants, and committing.
      */
     public String stats() {
         long b = Math.max(1, batches.sum());
         return String.format(
-                "batches=%d rows=%d avgBatch=%.1f ms: rate=%d insert=%d rollups+participants=%d commit=%d",
+                "batches=%d rows=%d avgBatch=%.1f ms: accounts+rate=%d write=%d replays+participants=%d commit=%d",
                 batches.sum(),
                 rowsWritten.sum(),
                 rowsWritten.sum() / (double) b,
@@ -354,9 +434,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                 phaseNanos[3].sum() / 1_000_000);
     }
 
-    /** Number of events waiting for the writer. */
+    /** Number of events waiting for the writer lanes. */
     public int queued() {
-        return queue.size();
+        int n = 0;
+        for (Lane lane : lanes) {
+            n += lane.queue.size();
+        }
+        return n;
     }
 
     /** Stops accepting events, writes what is queued, and stops the writer threads (waits up to 30 s). */
@@ -364,9 +448,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     public void close() {
         running = false;
         long deadline = System.nanoTime() + 30_000_000_000L;
-        for (Thread t : threads) {
+        for (Lane lane : lanes) {
             try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                lane.thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 return;

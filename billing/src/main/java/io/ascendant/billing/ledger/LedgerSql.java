@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
@@ -17,12 +16,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The SQL of the ledger's batch transaction. Every statement is set-based ({@code unnest} of arrays): one round
- * trip per batch for the insert, one per rollup table, whatever the batch size.
+ * The SQL of the ledger's batch transaction. Every statement is set-based ({@code unnest} of arrays): per batch one
+ * round trip for the account terms and one for the insert with both rollups, whatever the batch size.
  */
 final class LedgerSql {
 
@@ -52,17 +50,53 @@ final class LedgerSql {
         return out;
     }
 
-    private static final String INSERT = "INSERT INTO usage_ledger (request_id, tenant_id, project_id, key_id, model,"
+    /**
+     * One statement per batch: the rows arrive as arrays ({@code unnest}), the insert skips request ids already in
+     * the ledger, and both rollups add exactly the rows the insert returned, grouped per rollup key (each key is
+     * upserted once per batch, in key order). Rollup hours are computed in Java ({@code hour_start}, UTC) so the
+     * statement does not depend on the session's time zone.
+     */
+    private static final String WRITE = "WITH src AS (SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[],"
+            + " ?::uuid[], ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
+            + " ?::varchar[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::date[], ?::varchar[], ?::bigint[],"
+            + " ?::varchar[], ?::numeric[], ?::timestamptz[]) AS s(request_id, tenant_id, project_id, key_id, model,"
             + " host_pod, cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status,"
             + " counted_by_gateway, started_at, finished_at, billing_day, currency, price_version_id, price_window,"
-            + " amount)"
-            + " SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[], ?::uuid[], ?::varchar[], ?::varchar[],"
-            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[], ?::boolean[], ?::timestamptz[],"
-            + " ?::timestamptz[], ?::date[], ?::varchar[], ?::bigint[], ?::varchar[], ?::numeric[])"
-            + " ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
+            + " amount, hour_start)),"
+            + " ins AS (INSERT INTO usage_ledger (request_id, tenant_id, project_id, key_id, model, host_pod,"
+            + " cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway,"
+            + " started_at, finished_at, billing_day, currency, price_version_id, price_window, amount)"
+            + " SELECT request_id, tenant_id, project_id, key_id, model, host_pod, cache_hit_tokens,"
+            + " cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway, started_at,"
+            + " finished_at, billing_day, currency, price_version_id, price_window, amount FROM src"
+            + " ON CONFLICT (request_id) DO NOTHING RETURNING request_id),"
+            + " fresh AS MATERIALIZED (SELECT src.* FROM src JOIN ins USING (request_id)),"
+            + rollup("h", "usage_rollup_hour", "hour_start", "hour_start") + ","
+            + rollup("d", "usage_rollup_day", "day", "billing_day")
+            + " SELECT request_id FROM ins";
 
-    /** Inserts the rows; returns the request ids actually inserted (the others already existed). */
-    static Set<String> insert(Connection c, List<Row> rows) throws SQLException {
+    private static String rollup(String name, String table, String bucketColumn, String bucketSource) {
+        String key = "tenant_id, " + bucketColumn + ", project_id, key_id, model, currency, price_version_id,"
+                + " price_window";
+        return " " + name + " AS (INSERT INTO " + table + " AS r (" + key + ", requests, cache_hit_tokens,"
+                + " cache_miss_tokens, output_tokens, reasoning_tokens, amount)"
+                + " SELECT tenant_id, " + bucketSource + ", project_id, key_id, model, currency,"
+                + " coalesce(price_version_id, 0), price_window, count(*), sum(cache_hit_tokens)::bigint,"
+                + " sum(cache_miss_tokens)::bigint, sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint,"
+                + " sum(amount) FROM fresh GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + " ON CONFLICT (" + key + ") DO UPDATE SET requests = r.requests + excluded.requests,"
+                + " cache_hit_tokens = r.cache_hit_tokens + excluded.cache_hit_tokens,"
+                + " cache_miss_tokens = r.cache_miss_tokens + excluded.cache_miss_tokens,"
+                + " output_tokens = r.output_tokens + excluded.output_tokens,"
+                + " reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,"
+                + " amount = r.amount + excluded.amount)";
+    }
+
+    /**
+     * Inserts the rows (distinct request ids) and adds the inserted ones to usage_rollup_hour and usage_rollup_day,
+     * in one round trip; returns the request ids actually inserted (the others already existed).
+     */
+    static Set<String> write(Connection c, List<Row> rows) throws SQLException {
         int n = rows.size();
         String[] requestId = new String[n];
         Object[] tenant = new Object[n];
@@ -83,6 +117,7 @@ final class LedgerSql {
         Long[] version = new Long[n];
         String[] window = new String[n];
         BigDecimal[] amount = new BigDecimal[n];
+        String[] hour = new String[n];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
             UsageEvent e = r.event();
@@ -105,9 +140,10 @@ final class LedgerSql {
             version[i] = r.rating().priceVersionId();
             window[i] = r.rating().window().name();
             amount[i] = r.rating().amount();
+            hour[i] = e.finishedAt().truncatedTo(ChronoUnit.HOURS).toString();
         }
         Set<String> inserted = new HashSet<>(n * 2);
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(WRITE)) {
             int p = 1;
             ps.setArray(p++, c.createArrayOf("varchar", requestId));
             ps.setArray(p++, c.createArrayOf("uuid", tenant));
@@ -127,7 +163,8 @@ final class LedgerSql {
             ps.setArray(p++, c.createArrayOf("varchar", currency));
             ps.setArray(p++, c.createArrayOf("bigint", version));
             ps.setArray(p++, c.createArrayOf("varchar", window));
-            ps.setArray(p, c.createArrayOf("numeric", amount));
+            ps.setArray(p++, c.createArrayOf("numeric", amount));
+            ps.setArray(p, c.createArrayOf("varchar", hour));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));
@@ -182,159 +219,5 @@ final class LedgerSql {
                 version,
                 PriceWindow.valueOf(rs.getString("price_window")),
                 replayed);
-    }
-
-    /** Aggregation key of both rollups (bucket is the UTC hour or the billing day). */
-    private record RollupKey(
-            UUID tenant,
-            String bucket,
-            UUID project,
-            UUID key,
-            String model,
-            String currency,
-            long version,
-            String window)
-            implements Comparable<RollupKey> {
-        @Override
-        public int compareTo(RollupKey o) {
-            // A fixed order over all writers keeps concurrent batches from deadlocking on rollup rows.
-            int c = tenant.compareTo(o.tenant);
-            if (c == 0) c = bucket.compareTo(o.bucket);
-            if (c == 0) c = project.compareTo(o.project);
-            if (c == 0) c = key.compareTo(o.key);
-            if (c == 0) c = model.compareTo(o.model);
-            if (c == 0) c = currency.compareTo(o.currency);
-            if (c == 0) c = Long.compare(version, o.version);
-            if (c == 0) c = window.compareTo(o.window);
-            return c;
-        }
-    }
-
-    private static final class Sums {
-        long requests;
-        long hit;
-        long miss;
-        long out;
-        long reasoning;
-        BigDecimal amount = BigDecimal.ZERO;
-
-        void add(Row r) {
-            requests++;
-            hit += r.event().promptCacheHitTokens();
-            miss += r.event().promptCacheMissTokens();
-            out += r.event().completionTokens();
-            reasoning += r.event().reasoningTokens();
-            amount = amount.add(r.rating().amount());
-        }
-    }
-
-    /** Adds newly inserted rows to usage_rollup_hour and usage_rollup_day. */
-    static void addToRollups(Connection c, List<Row> rows) throws SQLException {
-        Map<RollupKey, Sums> hours = new TreeMap<>();
-        Map<RollupKey, Sums> days = new TreeMap<>();
-        for (Row r : rows) {
-            UsageEvent e = r.event();
-            long version = r.rating().priceVersionId() == null ? 0L : r.rating().priceVersionId();
-            String window = r.rating().window().name();
-            Instant hour = e.finishedAt().truncatedTo(ChronoUnit.HOURS);
-            hours.computeIfAbsent(
-                            new RollupKey(
-                                    e.tenantId(),
-                                    hour.toString(),
-                                    e.projectId(),
-                                    e.keyId(),
-                                    e.model(),
-                                    r.currency(),
-                                    version,
-                                    window),
-                            k -> new Sums())
-                    .add(r);
-            days.computeIfAbsent(
-                            new RollupKey(
-                                    e.tenantId(),
-                                    r.billingDay().toString(),
-                                    e.projectId(),
-                                    e.keyId(),
-                                    e.model(),
-                                    r.currency(),
-                                    version,
-                                    window),
-                            k -> new Sums())
-                    .add(r);
-        }
-        upsert(c, "usage_rollup_hour", "hour_start", "timestamptz", hours);
-        upsert(c, "usage_rollup_day", "day", "date", days);
-    }
-
-    private static void upsert(
-            Connection c, String table, String bucketColumn, String bucketType, Map<RollupKey, Sums> m)
-            throws SQLException {
-        int n = m.size();
-        Object[] tenant = new Object[n];
-        String[] bucket = new String[n];
-        Object[] project = new Object[n];
-        Object[] key = new Object[n];
-        String[] model = new String[n];
-        String[] currency = new String[n];
-        Long[] version = new Long[n];
-        String[] window = new String[n];
-        Long[] requests = new Long[n];
-        Long[] hit = new Long[n];
-        Long[] miss = new Long[n];
-        Long[] out = new Long[n];
-        Long[] reasoning = new Long[n];
-        BigDecimal[] amount = new BigDecimal[n];
-        int i = 0;
-        for (Map.Entry<RollupKey, Sums> en : m.entrySet()) {
-            RollupKey k = en.getKey();
-            Sums s = en.getValue();
-            tenant[i] = k.tenant();
-            bucket[i] = k.bucket();
-            project[i] = k.project();
-            key[i] = k.key();
-            model[i] = k.model();
-            currency[i] = k.currency();
-            version[i] = k.version();
-            window[i] = k.window();
-            requests[i] = s.requests;
-            hit[i] = s.hit;
-            miss[i] = s.miss;
-            out[i] = s.out;
-            reasoning[i] = s.reasoning;
-            amount[i] = s.amount;
-            i++;
-        }
-        String sql = "INSERT INTO " + table + " AS r (tenant_id, " + bucketColumn
-                + ", project_id, key_id, model, currency, price_version_id, price_window, requests, cache_hit_tokens,"
-                + " cache_miss_tokens, output_tokens, reasoning_tokens, amount)"
-                + " SELECT * FROM unnest(?::uuid[], ?::" + bucketType + "[], ?::uuid[], ?::uuid[], ?::varchar[],"
-                + " ?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
-                + " ?::bigint[], ?::numeric[])"
-                + " ON CONFLICT (tenant_id, " + bucketColumn
-                + ", project_id, key_id, model, currency, price_version_id, price_window) DO UPDATE SET"
-                + " requests = r.requests + excluded.requests,"
-                + " cache_hit_tokens = r.cache_hit_tokens + excluded.cache_hit_tokens,"
-                + " cache_miss_tokens = r.cache_miss_tokens + excluded.cache_miss_tokens,"
-                + " output_tokens = r.output_tokens + excluded.output_tokens,"
-                + " reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,"
-                + " amount = r.amount + excluded.amount";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            ps.setArray(p++, c.createArrayOf("uuid", tenant));
-            ps.setArray(p++, c.createArrayOf("varchar", bucket));
-            ps.setArray(p++, c.createArrayOf("uuid", project));
-            ps.setArray(p++, c.createArrayOf("uuid", key));
-            ps.setArray(p++, c.createArrayOf("varchar", model));
-            ps.setArray(p++, c.createArrayOf("varchar", currency));
-            ps.setArray(p++, c.createArrayOf("bigint", version));
-            ps.setArray(p++, c.createArrayOf("varchar", window));
-            ps.setArray(p++, c.createArrayOf("bigint", requests));
-            ps.setArray(p++, c.createArrayOf("bigint", hit));
-            ps.setArray(p++, c.createArrayOf("bigint", miss));
-            ps.setArray(p++, c.createArrayOf("bigint", out));
-            ps.setArray(p++, c.createArrayOf("bigint", reasoning));
-            ps.setArray(p, c.createArrayOf("numeric", amount));
-            ps.executeUpdate();
-        }
     }
 }
