@@ -15,7 +15,6 @@ public final class Money {
     /** The rounding mode of every monetary rounding. */
     public static final RoundingMode ROUNDING = RoundingMode.HALF_UP;
 
-    private static final BigDecimal ONE_MILLION = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100L);
 
     private Money() {}
@@ -43,12 +42,18 @@ public final class Money {
         return amount.setScale(minorDigits(currency), ROUNDING);
     }
 
-    /** Exact charge of {@code tokens} at {@code pricePerMillion}: tokens × price / 1,000,000, no rounding. */
+    /**
+     * Exact charge of {@code tokens} at {@code pricePerMillion}: tokens × price / 1,000,000, no rounding. The value
+     * and scale are those of {@code BigDecimal.divide(1_000_000)} (the exact quotient at the smallest scale not below
+     * the product's), computed by a decimal point shift: this runs once per token class of every metered request.
+     */
     public static BigDecimal charge(long tokens, BigDecimal pricePerMillion) {
         if (tokens == 0) {
             return BigDecimal.ZERO;
         }
-        return BigDecimal.valueOf(tokens).multiply(pricePerMillion).divide(ONE_MILLION);
+        BigDecimal product = BigDecimal.valueOf(tokens).multiply(pricePerMillion);
+        BigDecimal quotient = product.movePointLeft(6).stripTrailingZeros();
+        return quotient.scale() < product.scale() ? quotient.setScale(product.scale()) : quotient;
     }
 
     /** {@code percent}% of {@code amount}, rounded to the currency's minor unit, HALF_UP. */

@@ -48,6 +48,23 @@ class MoneyTest {
     }
 
     @Test
+    void chargeHasTheValueAndScaleOfAnExactDivisionByOneMillion() {
+        java.util.Random r = new java.util.Random(7);
+        String[] prices = {"0", "0.0028", "0.14", "1.74", "3.48", "0.003625", "13.5", "27", "0.30", "100", "0.0000001"};
+        for (int i = 0; i < 20_000; i++) {
+            long tokens = i < 10 ? i : (i % 3 == 0 ? r.nextLong(0, 2_000_000_000_000L) : r.nextInt(5_000_000));
+            BigDecimal price = d(prices[i % prices.length]);
+            BigDecimal expected = BigDecimal.valueOf(tokens).multiply(price).divide(BigDecimal.valueOf(1_000_000L));
+            BigDecimal actual = Money.charge(tokens, price);
+            if (tokens == 0) {
+                assertThat(actual).isEqualByComparingTo(expected);
+            } else {
+                assertThat(actual).as("%d tokens at %s", tokens, price).isEqualTo(expected); // value and scale
+            }
+        }
+    }
+
+    @Test
     void percentRoundsOnce() {
         assertThat(Money.percentOf(d("10.05"), d("19"), "USD")).isEqualByComparingTo("1.91"); // 1.9095
         assertThat(Money.percentOf(d("0.03"), d("10"), "USD")).isEqualByComparingTo("0.00"); // 0.003
