@@ -109,7 +109,36 @@ public class LedgerThroughput {
                     }
                 }));
             }
+            // CPU per row in the measured window, split into this JVM (writer, callers, GC, JIT) and the PostgreSQL
+            // processes, plus what everything else on the machine used: comparable across runs on a busy machine.
+            long[] cpu = new long[8];
+            Thread sampler = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000));
+                    cpu[0] = done.get();
+                    cpu[1] = jvmCpuNanos();
+                    cpu[2] = postgresCpuNanos(ds);
+                    cpu[3] = machineCpuNanos();
+                    Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+                    cpu[4] = done.get();
+                    cpu[5] = jvmCpuNanos();
+                    cpu[6] = postgresCpuNanos(ds);
+                    cpu[7] = machineCpuNanos();
+                } catch (Exception e) {
+                    System.out.println("cpu sampling failed: " + e);
+                }
+            });
             for (Thread t : threads) t.join();
+            sampler.join();
+            long windowRows = Math.max(1, cpu[4] - cpu[0]);
+            double jvmUs = (cpu[5] - cpu[1]) / 1000.0 / windowRows;
+            double pgUs = (cpu[6] - cpu[2]) / 1000.0 / windowRows;
+            double machineUs = (cpu[7] - cpu[3]) / 1000.0 / windowRows;
+            System.out.printf(
+                    "cpu per row in the measured window: jvm %.1f us, postgres %.1f us, rest of the machine %.1f us"
+                            + " (%d rows; at 2 cores, jvm+postgres alone would allow %,.0f rows/s)%n",
+                    jvmUs, pgUs, Math.max(0, machineUs - jvmUs - pgUs), windowRows,
+                    2_000_000.0 / Math.max(0.001, jvmUs + pgUs));
             w.close();
             System.out.println("writer: " + w.stats());
             long rows;
@@ -126,5 +155,39 @@ public class LedgerThroughput {
                 System.exit(1);
             }
         }
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** user + system CPU of every PostgreSQL process listed in pg_stat_activity (backends and auxiliaries). */
+    private static long postgresCpuNanos(javax.sql.DataSource ds) throws Exception {
+        long ticks = 0;
+        try (Connection c = ds.getConnection(); ResultSet rs = c.createStatement().executeQuery("SELECT pid FROM pg_stat_activity")) {
+            while (rs.next()) {
+                ticks += procTicks(java.nio.file.Path.of("/proc", rs.getString(1), "stat"));
+            }
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
+    }
+
+    private static long procTicks(java.nio.file.Path stat) {
+        try {
+            String s = java.nio.file.Files.readString(stat);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        } catch (Exception e) {
+            return 0; // the process ended
+        }
+    }
+
+    /** Busy CPU time of the whole machine (all cores, /proc/stat: user+nice+system+irq+softirq+steal). */
+    private static long machineCpuNanos() throws Exception {
+        String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+        return busy * 10_000_000L;
     }
 }
