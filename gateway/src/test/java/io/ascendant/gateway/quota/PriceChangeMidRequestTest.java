@@ -1,0 +1,203 @@
+package io.ascendant.gateway.quota;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ascendant.gateway.datapath.DataPathTestSupport;
+import io.ascendant.gateway.datapath.TestKeys;
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A price rise that takes effect while a request runs: the hold was priced at admission, and the request is rated
+ * with the version in force when it started, so its settlement stays within the hold and the budget is never
+ * overspent. The new version is added through the admin API while the fake host is still streaming the answer.
+ */
+@QuarkusTest
+@TestProfile(QuotaEnabledProfile.class)
+class PriceChangeMidRequestTest {
+
+    private static final String MODEL = "deepseek-v4-flash";
+    /** Fits one request's worst case at the list price (a few hundred-thousandths of a dollar), not 100 USD/1M. */
+    private static final BigDecimal BUDGET = new BigDecimal("0.0001");
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    @Inject
+    DataSource ds;
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @BeforeEach
+    @AfterEach
+    void resetHosts() {
+        support.reset();
+    }
+
+    @Test
+    void aPriceRiseDuringASlowRequestNeitherExceedsTheHoldNorOverspendsTheBudget() throws Exception {
+        TestKeys.Key key = keys.create(Set.of());
+        monthlyBudget(key.tenantId(), BUDGET);
+        // The host streams eight words 1.5 s apart (within the stream idle timeout): the answer ends about 12 s after
+        // it started, and the new price starts 3 s after the host got the request.
+        FakeHostsResource.FLASH.forEach(h -> {
+            h.answerText = "one two three four five six seven eight";
+            h.chunkDelayMs = 1_500;
+        });
+        String adminToken = keycloak.accessToken(keycloak.platformAdmin());
+
+        CompletableFuture<Response> slow = CompletableFuture.supplyAsync(() -> given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body(chat(true))
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .extract()
+                .response());
+        DataPathTestSupport.await(
+                "the host has the request",
+                () -> FakeHostsResource.FLASH.stream()
+                                .mapToInt(FakeModelHost::requestCount)
+                                .sum()
+                        == 1);
+        // Just after the earliest start the price book accepts: twice its refresh interval (1 s in this profile).
+        Instant effective = Instant.now().plusMillis(3_000);
+        long dearVersion = addTenantPrice(adminToken, key.tenantId(), effective, "100");
+
+        Response r = slow.get(60, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.asString()).contains("eight").doesNotContain("\"error\"");
+        String requestId = r.header("x-request-id");
+
+        Map<String, Object> row =
+                row("SELECT price_version_id, amount, finished_at FROM usage_ledger WHERE request_id = ?", requestId);
+        assertThat(((java.sql.Timestamp) row.get("finished_at")).toInstant())
+                .as("the request finished after the new price took effect")
+                .isAfter(effective);
+        assertThat((Long) row.get("price_version_id"))
+                .as("rated with the version in force when it started")
+                .isNotEqualTo(dearVersion);
+        BigDecimal amount = (BigDecimal) row.get("amount");
+        assertThat(amount).isPositive();
+
+        Map<String, Object> settlement =
+                row("SELECT held, actual FROM quota_settlement WHERE request_id = ?", requestId);
+        assertThat((BigDecimal) settlement.get("actual")).isEqualByComparingTo(amount);
+        assertThat((BigDecimal) settlement.get("actual")).isLessThanOrEqualTo((BigDecimal) settlement.get("held"));
+
+        Map<String, Object> account = row(
+                "SELECT committed, reserved, limit_amount FROM quota_account WHERE pool_key = ?",
+                "money:tenant:" + key.tenantId() + ":*:MONTH");
+        assertThat((BigDecimal) account.get("committed")).isEqualByComparingTo(amount);
+        assertThat(((BigDecimal) account.get("committed")).add((BigDecimal) account.get("reserved")))
+                .as("spent plus held never exceeds the budget")
+                .isLessThanOrEqualTo(BUDGET);
+
+        // A request that starts now is priced with the new version: its worst case no longer fits the budget.
+        FakeHostsResource.FLASH.forEach(h -> h.chunkDelayMs = 0);
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body(chat(false))
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(429)
+                .body("error.code", equalTo("quota_exceeded"));
+    }
+
+    private static String chat(boolean stream) {
+        return new JsonObject()
+                .put("model", MODEL)
+                .put("stream", stream)
+                .put("max_tokens", 16)
+                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
+                .encode();
+    }
+
+    private long addTenantPrice(String adminToken, UUID tenant, Instant effectiveFrom, String perMillion) {
+        Map<String, Object> rates = Map.of("cacheHit", perMillion, "cacheMiss", perMillion, "output", perMillion);
+        return given().auth()
+                .oauth2(adminToken)
+                .contentType("application/json")
+                .body(Map.of(
+                        "model",
+                        MODEL,
+                        "currency",
+                        "USD",
+                        "tenantId",
+                        tenant.toString(),
+                        "effectiveFrom",
+                        effectiveFrom.toString(),
+                        "rates",
+                        rates,
+                        "source",
+                        "price rise mid-request test"))
+                .when()
+                .post("/admin/api/v1/billing/price-book")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
+    }
+
+    private void monthlyBudget(UUID tenant, BigDecimal amount) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
+                                + " budget_period, budget_amount, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 'MONTH', ?,"
+                                + " 'test')")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(2, tenant);
+            ps.setObject(3, tenant);
+            ps.setBigDecimal(4, amount);
+            ps.executeUpdate();
+        }
+    }
+
+    private Map<String, Object> row(String sql, String param) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("a row for %s: %s", param, sql).isTrue();
+                Map<String, Object> m = new java.util.HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    m.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                return m;
+            }
+        }
+    }
+}
