@@ -29,7 +29,9 @@ import jdk.incubator.vector.VectorOperators;
  * call, so the low nibbles of {@code L} consecutive bytes meet {@code L} consecutive even inputs and the high nibbles
  * the odd ones, with no shuffles. A nibble becomes float bits arithmetically: sign to bit 31, the three magnitude
  * bits to bits 24..22, which read as a float are the e2m1 value times 2^-126 (code 1, 0.5, lands on a float
- * subnormal, exactly).
+ * subnormal, exactly). With 16-lane vectors (AVX-512) the nibble instead indexes a vector holding the 16 values (one
+ * permute, {@code selectFrom}), which costs half the operations. Batched products decode a tile of exact weights once
+ * per step ({@link #decodeTile}).
  */
 public final class Fp4Matrix extends MappedMatrix {
     private static final int BLOCK = 32;
@@ -38,7 +40,9 @@ public final class Fp4Matrix extends MappedMatrix {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** The 16 e2m1 values as float bits, when a vector holds 16 lanes (else null: arithmetic decode). */
-    private static final IntVector LUT = lut();
+    private static final IntVector LUT = lut(1f);
+    /** The same times 2^-126: the raw floats of {@link #lowBits}, for the prescaled batch-1 kernel. */
+    private static final IntVector LUT_RAW = lut(0x1p-126f);
 
     private final MemorySegment packed;
     private final MemorySegment scales;
@@ -100,13 +104,13 @@ public final class Fp4Matrix extends MappedMatrix {
         }
     }
 
-    private static IntVector lut() {
+    private static IntVector lut(float factor) {
         if (L != 16) {
             return null;
         }
         int[] bits = new int[16];
         for (int c = 0; c < 16; c++) {
-            bits[c] = Float.floatToRawIntBits(Fp4E2m1.decode(c));
+            bits[c] = Float.floatToRawIntBits(Fp4E2m1.decode(c) * factor); // exact: a power of two, 2^-127 at least
         }
         return IntVector.fromArray(I, bits, 0);
     }
@@ -158,6 +162,21 @@ public final class Fp4Matrix extends MappedMatrix {
                 FloatVector vblk = FloatVector.zero(F);
                 FloatVector vodd = FloatVector.zero(F);
                 int k = 0;
+                if (LUT_RAW != null) {
+                    for (; k + BL <= HALF; k += L) {
+                        IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
+                                .convertShape(VectorOperators.B2I, I, 0);
+                        FloatVector lo = iv.lanewise(VectorOperators.AND, 0xf)
+                                .selectFrom(LUT_RAW)
+                                .reinterpretAsFloats();
+                        FloatVector hi = iv.lanewise(VectorOperators.LSHR, 4)
+                                .lanewise(VectorOperators.AND, 0xf)
+                                .selectFrom(LUT_RAW)
+                                .reinterpretAsFloats();
+                        vblk = lo.fma(FloatVector.fromArray(F, xd, xb + k), vblk);
+                        vodd = hi.fma(FloatVector.fromArray(F, xd, xb + HALF + k), vodd);
+                    }
+                }
                 for (; k + BL <= HALF; k += L) {
                     IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
                             .convertShape(VectorOperators.B2I, I, 0);

@@ -112,10 +112,9 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * rows, for each chunk of {@link #TILE_COLS} columns, the encoding's {@link #decodeTile} turns the weights of the
      * chunk into exact fp32 values (block scale folded in, a power of two, so the decoded values are the dequantised
      * weights exactly) in a small L1-resident tile; then a register micro-kernel multiplies the tile into every batch
-     * row, four weight rows by two batch rows at a time (4 weight loads and 2 input loads feed 8 FMAs), so the decode
-     * cost is paid once per weight and the loads stay below the FMA rate. Each (weight row, batch row) pair keeps a
-     * vector of fp32 lane sums across the chunks, reduced once at the end. (A 4×4 micro-kernel would need fewer loads,
-     * but C2 stops inlining inside it (NodeCountInliningCutoff) and then boxes its vectors.)
+     * row, four weight rows by four (then two, one) batch rows at a time (4 weight loads and 4 input loads feed 16
+     * FMAs), so the decode cost is paid once per weight and the loads stay below the FMA rate. Each (weight row, batch
+     * row) pair keeps a vector of fp32 lane sums across the chunks, reduced once at the end.
      *
      * <p>Numerics: an fp32 dot product of the exact weights and the inputs; it differs from the batch-1 kernels and the
      * scalar oracle only in summation order (the reference's per-block partial times a power-of-two scale equals the
@@ -161,6 +160,9 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                     final int vend = width / L * L;
                     final int xc = xBlock + c0;
                     int b = 0;
+                    for (; b + 4 <= nb; b += 4) {
+                        micro4x4(tile, vend, xb, xc + b * stride, stride, acc, b, nb);
+                    }
                     for (; b + 2 <= nb; b += 2) {
                         micro4x2(tile, vend, xb, xc + b * stride, stride, acc, b, nb);
                     }
@@ -187,6 +189,79 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                 }
             }
         }
+    }
+
+    /**
+     * Four weight rows of the tile times four input rows ({@code x0 + k·stride}): 4 weight loads and 4 input loads
+     * feed 16 FMAs. The lane sums are loaded at the start and stored at the end (not added after the loop), which
+     * keeps the method under C2's inlining node budget; past it the vectors would be boxed.
+     */
+    private static void micro4x4(float[] tile, int vend, float[] x, int x0, int stride, float[] acc, int b, int nb) {
+        final int x1 = x0 + stride;
+        final int x2 = x1 + stride;
+        final int x3 = x2 + stride;
+        final int p0 = b * L;
+        final int p1 = (nb + b) * L;
+        final int p2 = (2 * nb + b) * L;
+        final int p3 = (3 * nb + b) * L;
+        FloatVector a00 = FloatVector.fromArray(F, acc, p0);
+        FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
+        FloatVector a02 = FloatVector.fromArray(F, acc, p0 + 2 * L);
+        FloatVector a03 = FloatVector.fromArray(F, acc, p0 + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, p1);
+        FloatVector a11 = FloatVector.fromArray(F, acc, p1 + L);
+        FloatVector a12 = FloatVector.fromArray(F, acc, p1 + 2 * L);
+        FloatVector a13 = FloatVector.fromArray(F, acc, p1 + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, p2);
+        FloatVector a21 = FloatVector.fromArray(F, acc, p2 + L);
+        FloatVector a22 = FloatVector.fromArray(F, acc, p2 + 2 * L);
+        FloatVector a23 = FloatVector.fromArray(F, acc, p2 + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, p3);
+        FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
+        FloatVector a32 = FloatVector.fromArray(F, acc, p3 + 2 * L);
+        FloatVector a33 = FloatVector.fromArray(F, acc, p3 + 3 * L);
+        for (int c = 0; c < vend; c += L) {
+            final FloatVector w0 = FloatVector.fromArray(F, tile, c);
+            final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
+            final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
+            final FloatVector w3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + c);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + c);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(F, x, x2 + c);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            a22 = w2.fma(v, a22);
+            a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(F, x, x3 + c);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            a23 = w2.fma(v, a23);
+            a33 = w3.fma(v, a33);
+        }
+        a00.intoArray(acc, p0);
+        a01.intoArray(acc, p0 + L);
+        a02.intoArray(acc, p0 + 2 * L);
+        a03.intoArray(acc, p0 + 3 * L);
+        a10.intoArray(acc, p1);
+        a11.intoArray(acc, p1 + L);
+        a12.intoArray(acc, p1 + 2 * L);
+        a13.intoArray(acc, p1 + 3 * L);
+        a20.intoArray(acc, p2);
+        a21.intoArray(acc, p2 + L);
+        a22.intoArray(acc, p2 + 2 * L);
+        a23.intoArray(acc, p2 + 3 * L);
+        a30.intoArray(acc, p3);
+        a31.intoArray(acc, p3 + L);
+        a32.intoArray(acc, p3 + 2 * L);
+        a33.intoArray(acc, p3 + 3 * L);
     }
 
     /** Four weight rows of the tile times two input rows. */
