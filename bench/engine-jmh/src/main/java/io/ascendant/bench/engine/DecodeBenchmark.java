@@ -43,7 +43,7 @@ public class DecodeBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    @Param({"1", "8"})
+    @Param({"1", "2", "4", "8"})
     public int batch;
 
     private EngineThreads pool;
