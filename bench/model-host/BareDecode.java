@@ -2,23 +2,34 @@ import io.ascendant.engine.model.SequenceState;
 import io.ascendant.engine.model.V4Model;
 import java.nio.file.Path;
 
-/** Bare-engine decode at batch 1: {@code java -cp <server lib/main/*> BareDecode.java DIR TOKENS} prints ms/token. */
+/**
+ * Bare-engine decode at batch 1, no HTTP, no scheduler: {@code java -cp <server lib/main/*> BareDecode.java DIR TOKENS
+ * [REPS]} decodes REPS sequences of TOKENS tokens (after two warm-up ones; each generated token after the first is one
+ * {@code decode} call with greedy argmax, as the host's first token comes from the prefill) and prints the p50
+ * ms/token.
+ */
 public class BareDecode {
     public static void main(String[] a) {
         V4Model model = V4Model.load(Path.of(a[0]));
         int n = Integer.parseInt(a[1]);
-        SequenceState s = model.newSequence();
-        float[] logits = model.extend(s, new int[] {0, 100, 200, 300, 400, 500});
-        int token = argmax(logits);
-        for (int i = 0; i < 8; i++) {
-            token = argmax(model.decode(s, token)); // warm-up
+        int reps = a.length > 2 ? Integer.parseInt(a[2]) : 1;
+        double[] ms = new double[reps];
+        for (int r = -2; r < reps; r++) { // two warm-up sequences, like HostBench decode
+            SequenceState s = model.newSequence();
+            float[] logits = model.extend(s, new int[] {0, 100 + r, 200, 300, 400, 500, 600, 700, 800, 900});
+            int token = argmax(logits);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n - 1; i++) {
+                token = argmax(model.decode(s, token));
+            }
+            if (r >= 0) {
+                ms[r] = (System.nanoTime() - t0) / 1e6 / (n - 1);
+            }
         }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            token = argmax(model.decode(s, token));
-        }
-        double ms = (System.nanoTime() - t0) / 1e6 / n;
-        System.out.printf("bare engine decode batch 1: %.2f ms/token (%.2f tok/s) over %d tokens%n", ms, 1000 / ms, n);
+        java.util.Arrays.sort(ms);
+        double p50 = ms[(reps - 1) / 2];
+        System.out.printf("bare engine decode batch 1: %.2f ms/token (%.2f tok/s, p50 of %d sequences of %d tokens)%n",
+                p50, 1000 / p50, reps, n);
         model.close();
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.Future;
  * Load generator for one model host: {@code java HostBench.java BASE streams N maxTokens} runs N concurrent streamed
  * chats (distinct prompts) and prints aggregate output tok/s, TTFT p50/p99 and per-stream decode tok/s;
  * {@code java HostBench.java BASE prefix N maxTokens} sends N sequential chats sharing a 90% prompt prefix (after one
- * warm-up request) and prints their TTFT p50/p99.
+ * warm-up request) and prints their TTFT p50/p99; {@code java HostBench.java BASE decode N maxTokens} runs N sequential
+ * single streams (after two warm-up ones) and prints the p50 ms per generated token after the first.
  */
 public class HostBench {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -97,6 +98,18 @@ public class HostBench {
             System.out.printf("streams=%d max_tokens=%d output_tok/s=%.2f ttft_p50_ms=%.0f ttft_p99_ms=%.0f"
                             + " per_stream_decode_tok/s_p50=%.2f%n",
                     n, maxTokens, tokens / wall, pct(ttft, 0.5), pct(ttft, 0.99), pct(perStream, 0.5));
+        } else if (a[1].equals("decode")) {
+            // batch-1 decode through HTTP + scheduler: n sequential streams after two warm-up ones; ms per token
+            // after the first (TTFT excluded), the number the bare engine's BareDecode prints for the same work
+            chat(base, "warm up " + words(98, 20), maxTokens);
+            chat(base, "warm up " + words(97, 20), maxTokens);
+            List<Double> msPerToken = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Result r = chat(base, "Story " + i + ": " + words(500 + i, 20), maxTokens);
+                msPerToken.add((r.totalMs() - r.ttftMs()) / (r.completionTokens() - 1));
+            }
+            System.out.printf("host decode batch 1: %.2f ms/token (p50 of %d streams of %d tokens)%n",
+                    pct(msPerToken, 0.5), n, maxTokens);
         } else {
             String shared = words(7, 900); // ~90% of the prompt
             chat(base, shared + words(1000, 100), 2);

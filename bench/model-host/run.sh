@@ -1,32 +1,63 @@
 #!/usr/bin/env bash
-# Model-host benchmarks on the demo checkpoint: ./bench/model-host/run.sh [MODEL_DIR]
-# Starts the host twice on 127.0.0.1 (prefix cache on, then off), prints streams 1/4/16, the shared-prefix TTFT and
-# the bare engine's batch-1 decode for the overhead comparison. Needs model-host/server built (quarkus-app).
+# Model-host benchmarks on the demo checkpoint:
+#   flock /tmp/ascendant-bench.lock bench/model-host/run.sh [MODEL_DIR]
+# PARTS selects what runs (default "streams prefix overhead"); MAX_TOKENS the stream length (default 32);
+# BENCH_PORT the host's port (default 18190). Every result line is followed by the load average at that moment.
+#   streams   1, 4 and 16 concurrent streamed chats: output tok/s, TTFT p50/p99, per-stream decode tok/s
+#   prefix    TTFT of ~1,000-token prompts sharing 90 % of their tokens, prefix cache on, then off (host restarted)
+#   overhead  batch-1 decode ms/token through HTTP + scheduler (HostBench decode) against the bare engine's decode
+#             loop (BareDecode), alternated bare/host/bare/host on the same checkpoint; prints the overhead in %
+# Needs model-host/server built (target/quarkus-app).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 APP="$ROOT/model-host/server/target/quarkus-app"
 DIR="${1:-$HOME/.ascendant/models/demo}"
 PORT="${BENCH_PORT:-18190}"
+PARTS="${PARTS:-streams prefix overhead}"
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dquarkus.analytics.disabled=true)
 B="$ROOT/bench/model-host"
 [ -f "$DIR/config.json" ] || "$JAVA" "${FLAGS[@]}" -cp "$APP/lib/main/*" io.ascendant.engine.demo.GenerateDemoCheckpoint "$DIR" demo
 
+HOST_PID=
 start_host() {
     "$JAVA" -Xmx3g "${FLAGS[@]}" -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 -Dmodelhost.model-dir="$DIR" \
         -Dmodelhost.max-running-sequences=16 "$@" -jar "$APP/quarkus-run.jar" >"/tmp/bench-model-host.log" 2>&1 &
     HOST_PID=$!
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health")" = "200" ]; do sleep 1; done
 }
-stop_host() { kill -TERM "$HOST_PID"; wait "$HOST_PID" || true; }
+stop_host() { kill -TERM "$HOST_PID"; wait "$HOST_PID" || true; HOST_PID=; }
+trap '[ -z "$HOST_PID" ] || kill -TERM "$HOST_PID" 2>/dev/null || true' EXIT
+load() { echo "    (load average $(cut -d' ' -f1-3 /proc/loadavg))"; }
+bench() { "$JAVA" "$B/HostBench.java" "http://127.0.0.1:$PORT" "$@"; load; }
+bare() { "$JAVA" "${FLAGS[@]}" -cp "$APP/lib/main/*" "$B/BareDecode.java" "$DIR" "$@" 2>/dev/null | grep '^bare'; load; }
+ms_of() { grep -o '[0-9.]* ms/token' | head -n 1 | cut -d' ' -f1; }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD)"
+load
 start_host
-for n in 1 4 16; do "$JAVA" "$B/HostBench.java" "http://127.0.0.1:$PORT" streams "$n" "${MAX_TOKENS:-32}"; done
-echo -n "prefix cache on:  "; "$JAVA" "$B/HostBench.java" "http://127.0.0.1:$PORT" prefix 5 4
+case " $PARTS " in *" streams "*)
+    for n in 1 4 16; do bench streams "$n" "${MAX_TOKENS:-32}"; done ;;
+esac
+case " $PARTS " in *" prefix "*)
+    echo -n "prefix cache on:  "; bench prefix 5 4 ;;
+esac
+case " $PARTS " in *" overhead "*)
+    TOKENS="${DECODE_TOKENS:-64}"
+    b1="$(bare "$TOKENS" 5)"; echo "$b1"
+    h1="$(bench decode 5 "$TOKENS")"; echo "$h1"
+    b2="$(bare "$TOKENS" 5)"; echo "$b2"
+    h2="$(bench decode 5 "$TOKENS")"; echo "$h2"
+    awk -v b1="$(echo "$b1" | ms_of)" -v b2="$(echo "$b2" | ms_of)" -v h1="$(echo "$h1" | ms_of)" \
+        -v h2="$(echo "$h2" | ms_of)" 'BEGIN {
+        b = (b1 + b2) / 2; h = (h1 + h2) / 2;
+        printf "HTTP + scheduler overhead at batch 1: host %.2f ms/token vs bare %.2f ms/token = %+.1f %% of decode time\n",
+            h, b, 100 * (h - b) / b }'
+    load ;;
+esac
 stop_host
-start_host -Dmodelhost.prefix-cache.enabled=false
-echo -n "prefix cache off: "; "$JAVA" "$B/HostBench.java" "http://127.0.0.1:$PORT" prefix 5 4
-stop_host
-"$JAVA" "${FLAGS[@]}" -cp "$APP/lib/main/*" "$B/BareDecode.java" "$DIR" 64
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+case " $PARTS " in *" prefix "*)
+    start_host -Dmodelhost.prefix-cache.enabled=false
+    echo -n "prefix cache off: "; bench prefix 5 4
+    stop_host ;;
+esac

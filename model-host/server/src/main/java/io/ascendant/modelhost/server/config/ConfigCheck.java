@@ -38,6 +38,10 @@ public final class ConfigCheck {
             p.add("modelhost.prefill-tokens-per-step must be a positive multiple of modelhost.prefix-cache.block-size ("
                     + block + "), was " + c.prefillTokensPerStep());
         }
+        int every = c.prefixCache().snapshotIntervalBlocks();
+        if (every < 1 || every > 1024) {
+            p.add("modelhost.prefix-cache.snapshot-interval-blocks must be in 1..1024, was " + every);
+        }
         if (c.prefixCache().bytes() < 0) {
             p.add("modelhost.prefix-cache.bytes must be >= 0, was "
                     + c.prefixCache().bytes());

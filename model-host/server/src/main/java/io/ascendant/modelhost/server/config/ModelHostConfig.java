@@ -80,5 +80,14 @@ public interface ModelHostConfig {
         /** Tokens per block: snapshots are taken at multiples of it and keyed by chained block hashes. Default 32. */
         @WithDefault("32")
         int blockSize();
+
+        /**
+         * A snapshot is kept at every this many block boundaries of a prompt (and always at the last one before its
+         * end). 1 (the default) lets a prompt that diverges anywhere reuse all but its last partial block, at the
+         * price of one snapshot ({@code SequenceState.byteSize()}, for the demo checkpoint 448 KiB + 516 bytes per
+         * token) per block; raise it for checkpoints whose per-sequence state is large.
+         */
+        @WithDefault("1")
+        int snapshotIntervalBlocks();
     }
 }

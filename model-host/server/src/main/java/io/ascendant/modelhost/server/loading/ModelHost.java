@@ -100,7 +100,8 @@ public class ModelHost {
                     config.maxWaitingRequests(),
                     config.kvCacheBytes(),
                     config.prefillTokensPerStep(),
-                    config.prefixCache().blockSize());
+                    config.prefixCache().blockSize(),
+                    config.prefixCache().snapshotIntervalBlocks());
             state = HostState.READY;
             Log.infof(
                     "Model host: serving %s as %s, ready in %.1f s",
