@@ -4,6 +4,8 @@ import static io.ascendant.billing.BillingFixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ascendant.billing.account.BillingAccountService;
+import io.ascendant.billing.account.NewBillingAccount;
 import io.ascendant.billing.ledger.RatedUsage;
 import io.ascendant.billing.ledger.UsageLedger;
 import io.ascendant.billing.pricebook.PriceWindow;
@@ -11,7 +13,9 @@ import io.ascendant.billing.rollup.Reconciler;
 import io.ascendant.billing.rollup.UsageQueries;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +39,9 @@ class UsageLedgerTest {
 
     @Inject
     UsageQueries usage;
+
+    @Inject
+    BillingAccountService accounts;
 
     @Test
     void ratesEveryRowWithItsPriceVersionAndWindow() {
@@ -167,6 +174,43 @@ class UsageLedgerTest {
         assertThat(r.currency()).isEqualTo("USD");
         // Saturday 20:00 Beijing: off-peak V4.1-era Flash output, 0.60 per 1M.
         assertThat(r.amount()).isEqualByComparingTo("0.60");
+    }
+
+    @Test
+    void aChangedAccountZoneAppliesToTheNextRequestAlthoughTheWriterCachesAccountTerms() throws SQLException {
+        UUID t = fixtures.account("USD", "UTC", "0", "0");
+        // 23:30 UTC on 2026-09-20 is 07:30 on 2026-09-21 in Shanghai.
+        ledger.record(event(t, "zone-a-" + t, "deepseek-v4-pro", "2026-09-20T23:30:00Z", 0, 0, 1));
+        fixtures.exec("UPDATE billing_account SET time_zone = 'Asia/Shanghai' WHERE tenant_id = ?", t);
+        ledger.record(event(t, "zone-b-" + t, "deepseek-v4-pro", "2026-09-20T23:30:00Z", 0, 0, 1));
+
+        assertThat(fixtures.queryLong(
+                        "SELECT count(*) FROM usage_ledger WHERE request_id = ? AND billing_day = '2026-09-20'",
+                        "zone-a-" + t))
+                .isEqualTo(1);
+        assertThat(fixtures.queryLong(
+                        "SELECT count(*) FROM usage_ledger WHERE request_id = ? AND billing_day = '2026-09-21'",
+                        "zone-b-" + t))
+                .isEqualTo(1);
+        assertThat(fixtures.queryLong(
+                        "SELECT sum(requests) FROM usage_rollup_day WHERE tenant_id = ? AND day = '2026-09-21'", t))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anAccountCreatedAfterUsageWithoutOneRatesTheNextRequestInItsCurrency() {
+        UUID t = UUID.randomUUID();
+        RatedUsage before = ledger.record(
+                event(t, "late-account-a-" + t, "deepseek-v4-flash", "2026-09-12T12:00:00Z", 0, 0, 1_000_000));
+        accounts.create(new NewBillingAccount(
+                t, "Late account", "CNY", ZoneId.of("Asia/Shanghai"), BigDecimal.ZERO, BigDecimal.ZERO));
+        RatedUsage after = ledger.record(
+                event(t, "late-account-b-" + t, "deepseek-v4-flash", "2026-09-12T12:00:00Z", 0, 0, 1_000_000));
+
+        assertThat(before.currency()).isEqualTo("USD");
+        assertThat(after.currency()).isEqualTo("CNY");
+        // Saturday 20:00 Beijing: off-peak V4.1-era Flash output, CNY 4 per 1M.
+        assertThat(after.amount()).isEqualByComparingTo("4");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The group-commit writer behind {@link UsageLedger}: callers enqueue an event and block; a writer lane drains
- * whatever is queued for it (up to {@code maxBatchSize}) and writes it in <em>one</em> transaction: read the account
- * terms, rate, then one statement that inserts with {@code ON CONFLICT (request_id) DO NOTHING} and adds exactly the
- * inserted rows to the hourly and daily rollups (data-modifying CTEs, see {@link LedgerSql#write}), read back the
+ * whatever is queued for it (up to {@code maxBatchSize}) and writes it in <em>one</em> transaction: rate with the
+ * lane's cached account terms, then one statement that proves those terms current, inserts with {@code ON CONFLICT
+ * (request_id) DO NOTHING} and adds exactly the inserted rows to the hourly and daily rollups (data-modifying CTEs,
+ * see {@link LedgerSql#write}; stale terms are re-read and the batch rated again), read back the
  * original rows of replays (only when there are some), call every {@link LedgerTransactionParticipant}, commit (with
  * {@code synchronous_commit = on} when configured). Only then are the callers released, so an acknowledged request
  * id is durable in PostgreSQL: a {@code kill -9} of the JVM can lose only usage whose {@code record} call had not
@@ -45,8 +47,8 @@ import org.jboss.logging.Logger;
  * waits for another's row locks and fsyncs of different lanes overlap. The trap: one very hot tenant is written by
  * one lane only (its batches simply grow).
  *
- * <p>Batching is natural, not timed: under light load a batch is one row and latency is one commit (four round trips
- * and the WAL flush); under heavy load batches grow and the fsync is shared. Transient failures (serialization,
+ * <p>Batching is natural, not timed: under light load a batch is one row and latency is one commit (two round trips
+ * and the WAL flush once the tenant's terms are cached); under heavy load batches grow and the fsync is shared. Transient failures (serialization,
  * deadlock, connection loss) retry the batch with back-off; a non-transient failure of a multi-row batch is retried
  * row by row so one bad event fails alone. Plain Java (no CDI) so crash tests and benchmarks run it in a bare JVM.
  */
@@ -159,6 +161,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         final BlockingQueue<Pending> queue;
         final Thread thread;
         private Connection connection;
+        /** Account terms per tenant as last read or proven current; touched by the lane thread only. */
+        private final Map<UUID, LedgerSql.AccountTerms> terms = new HashMap<>();
 
         Lane(int index) {
             this.index = index;
@@ -253,14 +257,30 @@ public final class GroupCommitWriter implements AutoCloseable {
             Connection c = connection();
             try {
                 long t0 = System.nanoTime();
-                Map<UUID, LedgerSql.AccountTerms> accounts = LedgerSql.loadAccounts(c, tenantsOf(unique.values()));
+                Set<UUID> tenants = tenantsOf(unique.values());
                 PriceBook book = priceBook.get();
-                List<LedgerSql.Row> rows = new ArrayList<>(unique.size());
-                for (UsageEvent e : unique.values()) {
-                    rows.add(rate(book, accounts.get(e.tenantId()), e));
+                List<LedgerSql.Row> rows;
+                LedgerSql.WriteResult written;
+                long t1;
+                int refreshes = 0;
+                while (true) {
+                    Map<UUID, LedgerSql.AccountTerms> used = termsOf(c, tenants);
+                    rows = new ArrayList<>(unique.size());
+                    for (UsageEvent e : unique.values()) {
+                        rows.add(rate(book, used.get(e.tenantId()), e));
+                    }
+                    t1 = System.nanoTime();
+                    written = LedgerSql.write(c, rows, used);
+                    if (written.staleTenants().isEmpty()) {
+                        break;
+                    }
+                    // An account changed since its terms were cached: nothing was written; rate again.
+                    terms.keySet().removeAll(written.staleTenants());
+                    if (++refreshes > 3) {
+                        throw new SQLException("billing account terms kept changing during the batch", "40001");
+                    }
                 }
-                long t1 = System.nanoTime();
-                Set<String> inserted = LedgerSql.write(c, rows);
+                Set<String> inserted = written.inserted();
                 long t2 = System.nanoTime();
                 Map<String, RatedUsage> results = new LinkedHashMap<>();
                 List<RatedUsage> fresh = new ArrayList<>(inserted.size());
@@ -305,6 +325,28 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 throw e;
             }
+        }
+
+        /**
+         * The account terms of {@code tenants}: cached per lane (tenants always come to the same lane), read in the
+         * batch transaction when not cached. The write statement proves them current, so a changed account is never
+         * rated with old terms.
+         */
+        private Map<UUID, LedgerSql.AccountTerms> termsOf(Connection c, Set<UUID> tenants) throws SQLException {
+            Set<UUID> missing = new HashSet<>();
+            for (UUID t : tenants) {
+                if (!terms.containsKey(t)) {
+                    missing.add(t);
+                }
+            }
+            if (!missing.isEmpty()) {
+                terms.putAll(LedgerSql.loadAccounts(c, missing));
+            }
+            Map<UUID, LedgerSql.AccountTerms> used = new HashMap<>(tenants.size() * 2);
+            for (UUID t : tenants) {
+                used.put(t, terms.get(t));
+            }
+            return used;
         }
 
         /** The lane's connection, opened on first use with auto-commit off and the session's commit mode set. */
@@ -359,9 +401,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private LedgerSql.Row rate(PriceBook book, LedgerSql.AccountTerms account, UsageEvent e) {
-        String currency = account == null ? settings.defaultCurrency() : account.currency();
-        ZoneId zone = account == null ? ZoneOffset.UTC : account.timeZone();
-        if (account == null) {
+        boolean exists = account != null && account.exists();
+        String currency = exists ? account.currency() : settings.defaultCurrency();
+        ZoneId zone = exists ? account.timeZone() : ZoneOffset.UTC;
+        if (!exists) {
             LOG.warnf(
                     "usage ledger: tenant %s has no billing account; request %s rated in %s, billing day in UTC",
                     e.tenantId(), e.requestId(), currency);

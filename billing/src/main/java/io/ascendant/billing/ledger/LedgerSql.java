@@ -26,8 +26,31 @@ final class LedgerSql {
 
     private LedgerSql() {}
 
-    /** Currency and zone of a billing account, read in the batch transaction (always current). */
-    record AccountTerms(String currency, ZoneId timeZone) {}
+    /**
+     * Currency and zone of a billing account as the writer rated with them; {@link #NONE} for a tenant without an
+     * account. A lane caches them; {@link #write} proves them current in the batch's own statement.
+     *
+     * @param currency the account's currency, null for {@link #NONE}
+     * @param timeZone the account's zone, null for {@link #NONE}
+     * @param storedZone the zone exactly as stored (compared in SQL), null for {@link #NONE}
+     */
+    record AccountTerms(String currency, ZoneId timeZone, String storedZone) {
+        /** No billing account. */
+        static final AccountTerms NONE = new AccountTerms(null, null, null);
+
+        boolean exists() {
+            return currency != null;
+        }
+    }
+
+    /**
+     * What {@link #write} did.
+     *
+     * @param inserted request ids inserted (the others already existed)
+     * @param staleTenants tenants whose account terms changed since they were cached; when not empty nothing was
+     *     written and the batch must be rated again with fresh terms
+     */
+    record WriteResult(Set<String> inserted, Set<UUID> staleTenants) {}
 
     /** A rated event ready to insert. */
     record Row(UsageEvent event, String currency, LocalDate billingDay, Rating rating) {
@@ -36,6 +59,7 @@ final class LedgerSql {
         }
     }
 
+    /** The current terms of these tenants ({@link AccountTerms#NONE} for those without an account). */
     static Map<UUID, AccountTerms> loadAccounts(Connection c, Set<UUID> tenants) throws SQLException {
         Map<UUID, AccountTerms> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -43,20 +67,30 @@ final class LedgerSql {
             ps.setArray(1, c.createArrayOf("uuid", tenants.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getObject(1, UUID.class), new AccountTerms(rs.getString(2), ZoneId.of(rs.getString(3))));
+                    String zone = rs.getString(3);
+                    out.put(rs.getObject(1, UUID.class), new AccountTerms(rs.getString(2), ZoneId.of(zone), zone));
                 }
             }
+        }
+        for (UUID t : tenants) {
+            out.putIfAbsent(t, AccountTerms.NONE);
         }
         return out;
     }
 
     /**
-     * One statement per batch: the rows arrive as arrays ({@code unnest}), the insert skips request ids already in
-     * the ledger, and both rollups add exactly the rows the insert returned, grouped per rollup key (each key is
-     * upserted once per batch, in key order). Rollup hours are computed in Java ({@code hour_start}, UTC) so the
-     * statement does not depend on the session's time zone.
+     * One statement per batch: first it checks that the account terms the rows were rated with are still those of
+     * {@code billing_account} (stale tenants are returned and then nothing is written), the rows arrive as arrays
+     * ({@code unnest}), the insert skips request ids already in the ledger, and both rollups add exactly the rows the
+     * insert returned, grouped per rollup key (each key is upserted once per batch, in key order). Rollup hours are
+     * computed in Java ({@code hour_start}, UTC) so the statement does not depend on the session's time zone.
      */
-    private static final String WRITE = "WITH src AS (SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[],"
+    private static final String WRITE = "WITH terms AS (SELECT * FROM unnest(?::uuid[], ?::varchar[], ?::varchar[])"
+            + " AS t(tenant_id, currency, time_zone)),"
+            + " stale AS MATERIALIZED (SELECT t.tenant_id FROM terms t LEFT JOIN billing_account a"
+            + " ON a.tenant_id = t.tenant_id WHERE a.currency::varchar IS DISTINCT FROM t.currency"
+            + " OR a.time_zone IS DISTINCT FROM t.time_zone),"
+            + " src AS (SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[],"
             + " ?::uuid[], ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
             + " ?::varchar[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::date[], ?::varchar[], ?::bigint[],"
             + " ?::varchar[], ?::numeric[], ?::timestamptz[]) AS s(request_id, tenant_id, project_id, key_id, model,"
@@ -69,11 +103,12 @@ final class LedgerSql {
             + " SELECT request_id, tenant_id, project_id, key_id, model, host_pod, cache_hit_tokens,"
             + " cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway, started_at,"
             + " finished_at, billing_day, currency, price_version_id, price_window, amount FROM src"
+            + " WHERE NOT EXISTS (SELECT 1 FROM stale)"
             + " ON CONFLICT (request_id) DO NOTHING RETURNING request_id),"
             + " fresh AS MATERIALIZED (SELECT src.* FROM src JOIN ins USING (request_id)),"
             + rollup("h", "usage_rollup_hour", "hour_start", "hour_start") + ","
             + rollup("d", "usage_rollup_day", "day", "billing_day")
-            + " SELECT request_id FROM ins";
+            + " SELECT request_id, NULL::uuid FROM ins UNION ALL SELECT NULL, tenant_id FROM stale";
 
     private static String rollup(String name, String table, String bucketColumn, String bucketSource) {
         String key = "tenant_id, " + bucketColumn + ", project_id, key_id, model, currency, price_version_id,"
@@ -94,9 +129,20 @@ final class LedgerSql {
 
     /**
      * Inserts the rows (distinct request ids) and adds the inserted ones to usage_rollup_hour and usage_rollup_day,
-     * in one round trip; returns the request ids actually inserted (the others already existed).
+     * in one round trip, provided the account terms the rows were rated with ({@code terms}, one per tenant of the
+     * rows) are current; otherwise writes nothing and names the stale tenants.
      */
-    static Set<String> write(Connection c, List<Row> rows) throws SQLException {
+    static WriteResult write(Connection c, List<Row> rows, Map<UUID, AccountTerms> terms) throws SQLException {
+        int t = 0;
+        Object[] termTenant = new Object[terms.size()];
+        String[] termCurrency = new String[terms.size()];
+        String[] termZone = new String[terms.size()];
+        for (Map.Entry<UUID, AccountTerms> en : terms.entrySet()) {
+            termTenant[t] = en.getKey();
+            termCurrency[t] = en.getValue().currency();
+            termZone[t] = en.getValue().storedZone();
+            t++;
+        }
         int n = rows.size();
         String[] requestId = new String[n];
         Object[] tenant = new Object[n];
@@ -143,8 +189,12 @@ final class LedgerSql {
             hour[i] = e.finishedAt().truncatedTo(ChronoUnit.HOURS).toString();
         }
         Set<String> inserted = new HashSet<>(n * 2);
+        Set<UUID> stale = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(WRITE)) {
             int p = 1;
+            ps.setArray(p++, c.createArrayOf("uuid", termTenant));
+            ps.setArray(p++, c.createArrayOf("varchar", termCurrency));
+            ps.setArray(p++, c.createArrayOf("varchar", termZone));
             ps.setArray(p++, c.createArrayOf("varchar", requestId));
             ps.setArray(p++, c.createArrayOf("uuid", tenant));
             ps.setArray(p++, c.createArrayOf("uuid", project));
@@ -167,11 +217,16 @@ final class LedgerSql {
             ps.setArray(p, c.createArrayOf("varchar", hour));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1));
+                    String id = rs.getString(1);
+                    if (id != null) {
+                        inserted.add(id);
+                    } else {
+                        stale.add(rs.getObject(2, UUID.class));
+                    }
                 }
             }
         }
-        return inserted;
+        return new WriteResult(inserted, stale);
     }
 
     /** The stored rows of these request ids, as ratings. */
