@@ -1,0 +1,469 @@
+package io.ascendant.gateway.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.SharedPostgres;
+import io.ascendant.tenancy.apikey.ApiKeyFormat;
+import io.ascendant.tenancy.apikey.ApiKeyHasher;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proof of issue #8 with real processes: two packaged gateways ({@code target/quarkus-app/quarkus-run.jar}) as
+ * child processes on one PostgreSQL database, behind them one fake model host in this JVM.
+ *
+ * <ul>
+ *   <li>Storm: 500 concurrent requests, split over both gateways, against a money budget that fits exactly
+ *       {@value #N} worst cases. The tenant's price (a fixture override) charges output only, and the host answers
+ *       exactly {@code max_tokens} words, so every request costs exactly its worst case: at most {@value #N} can be
+ *       admitted, settled spend never exceeds the budget, and afterwards every hold is settled or released.
+ *   <li>Rate accuracy: a tenant limit of {@value #RPM} requests per minute offered three times that rate through both
+ *       gateways. GCRA's bound holds for any window (docs/quotas.md), so the test proves it over the window it
+ *       actually measured instead of a whole minute; the bound grows with the measured window, so a slow machine
+ *       cannot make the test fail or pass by accident.
+ * </ul>
+ *
+ * Assertions never depend on how fast the machine is: only counts and database state are checked.
+ */
+class QuotaTwoGatewaysIT {
+
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final String PEPPER = "it-only-pepper-quota-0123456789abcdef01234567";
+    private static final String MODEL = "deepseek-v4-flash";
+    private static final int MAX_TOKENS = 8;
+    /** USD per 1M output tokens of the fixture price: 0.001 USD per token. */
+    private static final BigDecimal OUTPUT_PER_MTOK = new BigDecimal("1000");
+
+    private static final BigDecimal WORST_CASE = new BigDecimal("0.008");
+    private static final int N = 37;
+    private static final int STORM = 500;
+
+    private static final int RPM = 120;
+    private static final int OFFERED_PER_SECOND = 3 * RPM / 60;
+    private static final int RATE_WINDOW_SECONDS = 20;
+    /** Defaults of gateway.quota.burst (fraction of a minute) and gateway.quota.rate-lease-ttl. */
+    private static final double BURST_SECONDS = 0.1 * 60;
+
+    private static final double LEASE_TTL_SECONDS = 1;
+
+    private static final List<Process> GATEWAYS = new ArrayList<>();
+    private static final List<Integer> PORTS = new ArrayList<>();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+
+    private static SharedPostgres pg;
+    private static String db;
+    private static FakeModelHost host;
+    private static Path home;
+
+    @BeforeAll
+    static void twoGatewaysOnOneDatabase() throws Exception {
+        pg = SharedPostgres.get();
+        db = pg.createDatabase("quota_two_gw");
+        home = Files.createTempDirectory("ascendant-quota-it-");
+        host = new FakeModelHost("quota-it").start(0);
+        host.recordRequests(false);
+        host.answerText = String.join(" ", java.util.Collections.nCopies(MAX_TOKENS, "word"));
+        for (int i = 0; i < 2; i++) {
+            PORTS.add(freePort());
+            GATEWAYS.add(launch(i, PORTS.get(i)));
+        }
+        for (int i = 0; i < 2; i++) {
+            awaitReady(i);
+        }
+        // Until a gateway has polled the host it has no ready pod (503); a tenant without limits warms both up.
+        Tenant warm = tenant("warm");
+        for (int i = 0; i < 2; i++) {
+            int gateway = i;
+            awaitTrue("gateway " + i + " answers a chat", () -> {
+                try {
+                    return HTTP.send(chat(gateway, warm.key), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (Process p : GATEWAYS) {
+            p.destroy();
+        }
+        for (Process p : GATEWAYS) {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void stormOverTwoGatewaysNeverSpendsPastTheBudgetAndLeavesNoHold() throws Exception {
+        BigDecimal budget = WORST_CASE.multiply(BigDecimal.valueOf(N));
+        Tenant t = tenant("storm");
+        exec(
+                "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, budget_period, budget_amount, updated_by)"
+                        + " VALUES (?, 'TENANT', ?, ?, '*', 'MONTH', ?, 'it')",
+                UUID.randomUUID(),
+                t.id,
+                t.id,
+                budget);
+        // Requests stay in flight a while, so holds of both gateways overlap.
+        host.ttftBaseMs = 300;
+        awaitPriceBookReload();
+
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < STORM; i++) {
+            calls.add(HTTP.sendAsync(chat(i % 2, t.key), HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<String, Integer> outcomes = new HashMap<>();
+        List<String> admittedIds = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            HttpResponse<String> r = c.get(5, TimeUnit.MINUTES);
+            outcomes.merge(outcome(r), 1, Integer::sum);
+            if (r.statusCode() == 200) {
+                admittedIds.add(r.headers().firstValue("x-request-id").orElseThrow());
+            }
+        }
+        int admitted = admittedIds.size();
+        System.out.printf(
+                "quota storm: %d requests over 2 gateways, budget fits %d, outcomes %s%n", STORM, N, outcomes);
+        assertThat(outcomes.keySet()).as("outcomes %s", outcomes).containsOnly("200", "429 quota_exceeded");
+        assertThat(admitted).as("outcomes %s", outcomes).isBetween(1, N);
+
+        String poolKey = "money:tenant:" + t.id + ":*:MONTH";
+        // Slices left on a gateway come back once idle (gateway.quota.idle-after); then nothing is reserved.
+        awaitTrue(
+                "every slice given back: " + poolKey,
+                () -> decimal("SELECT reserved FROM quota_account WHERE pool_key = ?", poolKey)
+                                .signum()
+                        == 0);
+        BigDecimal committed = decimal("SELECT committed FROM quota_account WHERE pool_key = ?", poolKey);
+        BigDecimal ledger = decimal("SELECT coalesce(sum(amount), 0) FROM usage_ledger WHERE tenant_id = ?", t.id);
+        BigDecimal settled = decimal(
+                "SELECT coalesce(sum(s.actual), 0) FROM quota_settlement s JOIN quota_account a ON a.id = s.account_id"
+                        + " WHERE a.pool_key = ?",
+                poolKey);
+        assertThat(committed).as("settled spend").isLessThanOrEqualTo(budget);
+        assertThat(committed).isEqualByComparingTo(WORST_CASE.multiply(BigDecimal.valueOf(admitted)));
+        assertThat(ledger).as("billed equals settled").isEqualByComparingTo(committed);
+        assertThat(settled).isEqualByComparingTo(committed);
+        assertThat(count("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?", t.id))
+                .as("one usage row per admitted request")
+                .isEqualTo(admitted);
+        assertThat(count(
+                        "SELECT count(*) FROM quota_settlement s JOIN quota_account a ON a.id = s.account_id"
+                                + " WHERE a.pool_key = ?",
+                        poolKey))
+                .as("every admitted request's hold settled exactly once")
+                .isEqualTo(admitted);
+        assertThat(count(
+                        "SELECT count(*) FROM quota_lease l JOIN quota_account a ON a.id = l.account_id"
+                                + " WHERE a.pool_key = ? AND l.amount > 0",
+                        poolKey))
+                .as("no lease holds anything")
+                .isZero();
+        assertThat(count(
+                        "SELECT count(DISTINCT s.replica_id) FROM quota_settlement s JOIN quota_account a"
+                                + " ON a.id = s.account_id WHERE a.pool_key = ?",
+                        poolKey))
+                .as("both gateways admitted requests")
+                .isEqualTo(admitted >= 2 ? 2 : 1);
+    }
+
+    @Test
+    void requestsPerMinuteHoldAcrossBothGatewaysAtThreeTimesTheLimit() throws Exception {
+        Tenant t = tenant("rate");
+        exec(
+                "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, requests_per_minute, updated_by)"
+                        + " VALUES (?, 'TENANT', ?, ?, '*', ?, 'it')",
+                UUID.randomUUID(),
+                t.id,
+                t.id,
+                RPM);
+        host.ttftBaseMs = 0;
+        awaitPriceBookReload();
+
+        int offered = OFFERED_PER_SECOND * RATE_WINDOW_SECONDS;
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        long start = System.nanoTime();
+        try {
+            long periodNanos = TimeUnit.SECONDS.toNanos(1) / OFFERED_PER_SECOND;
+            List<CompletableFuture<CompletableFuture<HttpResponse<String>>>> scheduled = new ArrayList<>();
+            for (int i = 0; i < offered; i++) {
+                int gateway = i % 2;
+                CompletableFuture<CompletableFuture<HttpResponse<String>>> f = new CompletableFuture<>();
+                pacer.schedule(
+                        () -> f.complete(HTTP.sendAsync(chat(gateway, t.key), HttpResponse.BodyHandlers.ofString())),
+                        i * periodNanos,
+                        TimeUnit.NANOSECONDS);
+                scheduled.add(f);
+            }
+            for (CompletableFuture<CompletableFuture<HttpResponse<String>>> f : scheduled) {
+                calls.add(f.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pacer.shutdown();
+        }
+        int admitted = 0;
+        Map<String, Integer> outcomes = new HashMap<>();
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            HttpResponse<String> r = c.get(5, TimeUnit.MINUTES);
+            outcomes.merge(outcome(r), 1, Integer::sum);
+            if (r.statusCode() == 200) {
+                admitted++;
+            } else {
+                assertThat(r.headers().firstValue("x-ratelimit-limit-requests")).hasValue(Integer.toString(RPM));
+                assertThat(r.headers().firstValue("retry-after")).isPresent();
+            }
+        }
+        // Every admission happened inside [start, now]: GCRA admits at most RPM x (W + burst + lease ttl) / 60 s
+        // plus one in-flight charge per replica in any window W.
+        double window = (System.nanoTime() - start) / 1e9;
+        double bound = RPM * (window + BURST_SECONDS + LEASE_TTL_SECONDS) / 60.0 + 2;
+        System.out.printf(
+                "quota rate: %d rpm, %d offered over 2 gateways in %.1f s, admitted %d (bound %.1f), outcomes %s%n",
+                RPM, offered, window, admitted, bound, outcomes);
+        assertThat(outcomes.keySet()).as("outcomes %s", outcomes).containsOnly("200", "429 rate_limit_exceeded");
+        assertThat(admitted)
+                .as("admitted of %d offered in %.1f s (bound %.1f), outcomes %s", offered, window, bound, outcomes)
+                .isPositive()
+                .isLessThanOrEqualTo((int) Math.floor(bound));
+    }
+
+    // ---- fixtures ---------------------------------------------------------------------------------------------
+
+    private record Tenant(UUID id, String key) {}
+
+    /** A tenant (new plan without limits) with one key, a billing account and an output-only price override. */
+    private static Tenant tenant(String name) throws SQLException {
+        UUID plan = UUID.randomUUID();
+        UUID tenant = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+        ApiKeyFormat.Generated g = ApiKeyFormat.generate(new SecureRandom());
+        String slug = name + "-" + tenant.toString().substring(0, 8);
+        exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
+        exec(
+                "INSERT INTO tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
+                        + " VALUES (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
+                tenant,
+                slug,
+                slug,
+                plan);
+        exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
+        exec(
+                "INSERT INTO api_key (id, tenant_id, project_id, public_id, name, secret_hash, last4, status,"
+                        + " created_by) VALUES (?, ?, ?, ?, 'it', ?, ?, 'ACTIVE', 'it')",
+                UUID.randomUUID(),
+                tenant,
+                project,
+                g.publicId(),
+                new ApiKeyHasher(PEPPER).hash(g.text()),
+                g.text().substring(g.text().length() - 4));
+        exec(
+                "INSERT INTO billing_account (tenant_id, display_name, currency, time_zone) VALUES (?, ?, 'USD',"
+                        + " 'UTC')",
+                tenant,
+                slug);
+        // Prompt tokens free, output at 0.001 USD a token, no peak window: a request costs exactly its worst case
+        // when the host answers max_tokens tokens. In force since before the test (fixtures may backdate).
+        exec(
+                "INSERT INTO price_book_version (model, currency, tenant_id, effective_from, cache_hit_per_mtok,"
+                        + " cache_miss_per_mtok, output_per_mtok, source, created_by)"
+                        + " VALUES (?, 'USD', ?, now() - interval '1 hour', 0, 0, ?, 'quota IT', 'it')",
+                MODEL,
+                tenant,
+                OUTPUT_PER_MTOK);
+        return new Tenant(tenant, g.text());
+    }
+
+    /**
+     * The gateways reload their price book on demand once it is older than billing.price-book.refresh-interval (1 s
+     * here): after that long, the next admission sees the fixture's price.
+     */
+    private static void awaitPriceBookReload() throws InterruptedException {
+        Thread.sleep(1_500);
+    }
+
+    private static HttpRequest chat(int gateway, String key) {
+        String body = new JsonObject()
+                .put("model", MODEL)
+                .put("max_tokens", MAX_TOKENS)
+                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
+                .encode();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.get(gateway) + "/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(2))
+                .header("authorization", "Bearer " + key)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    private static String outcome(HttpResponse<String> r) {
+        if (r.statusCode() == 200) {
+            return "200";
+        }
+        String code;
+        try {
+            code = new JsonObject(r.body()).getJsonObject("error").getString("code");
+        } catch (RuntimeException e) {
+            code = r.body();
+        }
+        return r.statusCode() + " " + code;
+    }
+
+    // ---- processes --------------------------------------------------------------------------------------------
+
+    private static Process launch(int index, int port) throws IOException {
+        Path log = home.resolve("gateway-" + index + ".log");
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dquarkus.analytics.disabled=true",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.oidc.tenant-enabled=false",
+                "-Dquarkus.otel.sdk.disabled=true",
+                "-Dquarkus.log.level=WARN",
+                "-Dgateway.quota.enabled=true",
+                "-Dbilling.price-book.refresh-interval=1s",
+                "-Dgateway.catalogue.pools.quota-it.endpoints=" + host.baseUrl(),
+                "-Dgateway.catalogue.models." + MODEL + ".pool=quota-it",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "serve");
+        pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("ASCENDANT_"));
+        pb.environment().put("ASCENDANT_HOME", home.resolve("home-" + index).toString());
+        pb.environment().put("ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1");
+        pb.environment().put("TENANCY_API_KEYS_PEPPER", PEPPER);
+        // Both replicas on one database; the hostname tells them apart in quota_replica.
+        pb.environment().put("HOSTNAME", "quota-it-" + index);
+        pb.environment().put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(db));
+        pb.environment().put("QUARKUS_DATASOURCE_USERNAME", pg.username());
+        pb.environment().put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
+        return pb.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    private static void awaitReady(int index) throws Exception {
+        Process p = GATEWAYS.get(index);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("gateway " + index + " exited with " + p.exitValue() + ":\n" + logTail(index));
+            }
+            try {
+                HttpResponse<Void> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS.get(index) + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("gateway " + index + " not ready after 300 s:\n" + logTail(index));
+    }
+
+    private static String logTail(int index) {
+        try {
+            List<String> lines = Files.readAllLines(home.resolve("gateway-" + index + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    // ---- database ---------------------------------------------------------------------------------------------
+
+    private static void exec(String sql, Object... params) throws SQLException {
+        try (Connection c = pg.connect(db);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static BigDecimal decimal(String sql, Object param) {
+        try (Connection c = pg.connect(db);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("a row for %s: %s", param, sql).isTrue();
+                return rs.getBigDecimal(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql, Object param) {
+        return decimal(sql, param).longValueExact();
+    }
+
+    /** Polls every 200 ms for up to 60 s (a liveness wait, not a speed assertion). */
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
