@@ -86,16 +86,26 @@ class ConsoleQuotaTest {
             assertThat(last.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
 
             b.driver.navigate().refresh();
-            WebElement bar = b.waitFor(By.cssSelector("#budget-money [role=progressbar]"));
-            int percent = Integer.parseInt(bar.getAttribute("aria-valuenow"));
-            // Admission holds each request's worst case, so the last admitted request leaves less than one request's
-            // worst case unused: the budget is spent to at least the 50 % threshold of the test profile.
-            assertThat(percent).isBetween(50, 100);
+            WebElement budget = b.waitFor(By.id("budget-money"));
+            WebElement bar = budget.findElement(By.cssSelector("[role=progressbar]"));
+            // Refused: the budget is used up, shown full, with the refusal's time; the settled spend is beside it.
+            assertThat(bar.getAttribute("aria-valuenow")).isEqualTo("100");
+            assertThat(budget.getAttribute("data-exhausted")).isEqualTo("true");
+            assertThat(budget.getText()).contains("Used up", "quota_exceeded", "Settled $");
+            // The soft-threshold marks are the configured ones (the test profile's 50 %), not a fixed 80 %.
+            assertThat(bar.findElements(By.cssSelector(".mark")))
+                    .singleElement()
+                    .extracting(m -> m.getAttribute("data-threshold"))
+                    .isEqualTo("50");
+            assertThat(b.driver.findElement(By.id("budget-legend")).getText()).contains("50 %");
             b.waitForText(By.cssSelector("section[aria-labelledby=events-h]"), "THRESHOLD");
-            assertThat(b.driver
-                            .findElement(By.cssSelector("section[aria-labelledby=events-h]"))
-                            .getText())
-                    .contains("50 %");
+            String events = b.driver
+                    .findElement(By.cssSelector("section[aria-labelledby=events-h]"))
+                    .getText();
+            assertThat(events).contains("50 %", "EXHAUSTED");
+            assertThat(b.seriousAccessibilityViolations())
+                    .as("axe-core on the budgets")
+                    .isEmpty();
             b.screenshot("tenant-budget-spent");
 
             b.driver.findElement(By.linkText("Usage")).click();
@@ -106,6 +116,36 @@ class ConsoleQuotaTest {
             assertThat(b.driver.findElement(By.cssSelector("main table")).getText())
                     .contains(String.valueOf(ok));
             b.screenshot("tenant-usage-by-model");
+
+            // By hour, in the tenant's time zone (UTC here): the same requests, from the hourly rollup.
+            ConsoleBrowser.fill(b.form("Usage range"), "by", "hour");
+            ConsoleBrowser.submit(b.form("Usage range"));
+            b.waitForText(By.cssSelector("main table caption"), "Usage by hour, UTC");
+            String hourly = b.driver.findElement(By.cssSelector("main table")).getText();
+            String thisHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .toLocalDateTime()
+                    .toString()
+                    .replace('T', ' ');
+            String previousHour = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .minusHours(1)
+                    .toLocalDateTime()
+                    .toString()
+                    .replace('T', ' ');
+            assertThat(hourly).containsAnyOf(thisHour, previousHour);
+            assertThat(b.seriousAccessibilityViolations())
+                    .as("axe-core on usage by hour")
+                    .isEmpty();
+            b.screenshot("tenant-usage-by-hour");
+            b.driver.findElement(By.id("usage-csv")).click();
+            String csv = new String(b.awaitDownload(".csv"), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(csv.lines().findFirst().orElseThrow()).startsWith("hour,model,project_id,key_id,requests");
+            long requests = csv.lines()
+                    .skip(1)
+                    .mapToLong(l -> Long.parseLong(l.split(",")[4]))
+                    .sum();
+            assertThat(requests).isEqualTo(ok);
         }
     }
 }

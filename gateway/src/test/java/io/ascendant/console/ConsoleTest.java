@@ -70,6 +70,10 @@ class ConsoleTest {
             String secret = b.waitFor(By.id("new-secret")).getAttribute("value");
             assertThat(secret).hasSizeGreaterThan(20);
             assertThat(b.driver.findElement(By.id("secret-box")).getText()).contains("shown only this once");
+            // The screenshot goes into the README: never with a usable secret on it.
+            ConsoleLifecycleTest.maskSecret(b);
+            assertThat(b.driver.findElement(By.id("new-secret")).getAttribute("value"))
+                    .doesNotContain(secret.substring(8));
             checkPage(b, "tenant-keys-secret-once");
 
             b.driver.navigate().refresh();

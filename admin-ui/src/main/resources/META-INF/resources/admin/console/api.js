@@ -33,6 +33,11 @@ export async function signIn() {
     checkLoginIframe: false,
     redirectUri: location.origin + '/admin/',
   });
+  // When the session ends (refresh refused: expired, or ended in Keycloak), keycloak-js would redirect to the login
+  // page at once because of onLoad 'login-required', losing the page. The console says so instead and offers to
+  // sign in again, coming back to the same page.
+  keycloak.loginRequired = false;
+  keycloak.onAuthLogout = () => onExpired();
   const back = sessionStorage.getItem(RETURN_KEY);
   sessionStorage.removeItem(RETURN_KEY);
   if (back && !location.hash) {

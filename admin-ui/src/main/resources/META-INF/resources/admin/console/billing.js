@@ -1,5 +1,5 @@
 // Usage charts (Chart.js), invoices and the price book.
-import { api, download, saveBlob } from './api.js';
+import { api, download } from './api.js';
 import { h, form, table, toast, confirmDialog, badge, when, money, num, today } from './ui.js';
 import { session } from './app.js';
 import { tenantTabs, monthToDate } from './tenants.js';
@@ -27,29 +27,34 @@ export async function usageView(view, tenantId) {
   const tableBox = h('div', {});
   let chart;
   let rows = [];
-  view.append(h('p', { class: 'muted' }, `Dates are days in the tenant’s time zone (${zone}). Usage is rolled up per day; hourly detail is not served by the API yet.`),
+  view.append(h('p', { class: 'muted', id: 'usage-zone' }, `Dates and hours are in the tenant’s time zone (${zone}); the range covers whole local days, both ends included. By hour: at most 31 days.`),
     form({
       label: 'Usage range', cls: 'toolbar', submit: 'Show',
       fields: [
-        { name: 'from', label: 'From', type: 'date', value: state.from },
-        { name: 'to', label: 'To', type: 'date', value: state.to },
-        { name: 'by', label: 'Group by', options: [['day', 'Day'], ['model', 'Model'], ['projectId', 'Project'], ['keyId', 'Key']] },
+        { name: 'from', label: `From (${zone})`, type: 'date', value: state.from },
+        { name: 'to', label: `To (${zone})`, type: 'date', value: state.to },
+        { name: 'by', label: 'Group by', options: [['day', 'Day'], ['hour', 'Hour'], ['model', 'Model'], ['projectId', 'Project'], ['keyId', 'Key']] },
       ],
       onSubmit: async (v) => { Object.assign(state, v); await load(); },
     }),
-    h('section', { class: 'panel' }, chartBox),
+    h('section', { class: 'panel', 'aria-label': 'Usage chart' }, chartBox),
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'usage-csv', onclick: () => csv() }, 'Download CSV')),
     tableBox);
 
+  /** Local hour label from the API's offset date-time (2026-11-30T09:00+01:00 → 2026-11-30 09:00). */
+  const hourLabel = (hour) => String(hour).slice(0, 16).replace('T', ' ');
+
   async function load() {
-    rows = await api(`/billing/tenants/${tenantId}/usage`, { query: { from: state.from, to: state.to } });
+    const hourly = state.by === 'hour';
+    rows = await api(`/billing/tenants/${tenantId}/usage${hourly ? '/hourly' : ''}`, { query: { from: state.from, to: state.to } });
     const key = state.by;
     const groups = new Map();
     for (const r of rows) {
-      const g = String(r[key] ?? '—');
+      const g = key === 'hour' ? hourLabel(r.hour) : String(r[key] ?? '—');
       const acc = groups.get(g) || { label: g, promptCacheHitTokens: 0, promptCacheMissTokens: 0, completionTokens: 0, requests: 0, amount: 0 };
       for (const [f] of SERIES) acc[f] += r[f];
       acc.requests += r.requests;
+      // Display only: the chart and table sum in floating point; the CSV carries the server's exact decimals.
       acc.amount += Number(r.amount);
       groups.set(g, acc);
     }
@@ -75,18 +80,18 @@ export async function usageView(view, tenantId) {
       },
     });
     tableBox.replaceChildren(table([
-      { label: 'Group', value: (g) => g.label },
+      { label: hourly ? `Hour (${zone})` : 'Group', value: (g) => g.label },
       { label: 'Requests', num: true, value: (g) => num(g.requests) },
       ...SERIES.map(([f, label]) => ({ label, num: true, value: (g) => num(g[f]) })),
       { label: 'Money', num: true, value: (g) => money(g.amount, account.currency) },
-    ], list, { empty: 'No usage in this range.' }));
+    ], list, { empty: 'No usage in this range.', caption: hourly ? `Usage by hour, ${zone}` : null }));
   }
 
+  /** The same buckets as CSV, from the server (exact decimal amounts): by hour when grouped by hour, else by day. */
   function csv() {
-    const cols = ['day', 'model', 'projectId', 'keyId', 'requests', 'promptCacheHitTokens', 'promptCacheMissTokens', 'completionTokens', 'reasoningTokens', 'amount', 'currency'];
-    const q = (v) => (/[",\n]/.test(String(v ?? '')) ? `"${String(v).replaceAll('"', '""')}"` : String(v ?? ''));
-    const text = [cols.join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n') + '\n';
-    saveBlob(new Blob([text], { type: 'text/csv' }), `usage-${state.from}-${state.to}.csv`);
+    const granularity = state.by === 'hour' ? 'hour' : 'day';
+    return download(`/billing/tenants/${tenantId}/usage.csv?${new URLSearchParams({ from: state.from, to: state.to, granularity })}`,
+      `usage-${granularity}-${state.from}-${state.to}.csv`).catch((e) => toast(e.message, 'error'));
   }
 
   await load();
@@ -174,15 +179,6 @@ export async function invoicesView(view, tenantId) {
   await load();
 }
 
-/** cost = tokens × rate per million tokens, in exact decimal arithmetic (BigInt with 12 fractional digits). */
-export function cost(tokens, ratePerMtok) {
-  const [i, f = ''] = String(ratePerMtok || '0').split('.');
-  const rate = BigInt(i + (f + '000000').slice(0, 6)); // rate × 10^6
-  const total = BigInt(Math.max(0, Math.trunc(Number(tokens) || 0))) * rate; // currency × 10^12
-  const s = total.toString().padStart(13, '0');
-  return (s.slice(0, -12) + '.' + s.slice(-12)).replace(/(\.\d{6})\d*$/, '$1');
-}
-
 export async function priceBookView(view) {
   view.append(h('h1', {}, 'Price book'));
   const versions = await api('/billing/price-book');
@@ -226,19 +222,28 @@ export async function priceBookView(view) {
     }));
 
   function showPreview(v) {
-    const out = h('p', { 'aria-live': 'polite' });
+    const out = h('div', { 'aria-live': 'polite', id: 'price-preview-result' });
     const f = form({
       label: 'Sample request', cls: 'toolbar', submit: 'Compute',
       fields: [
-        { name: 'hit', label: 'Input tokens, cache hit', type: 'number', min: 0, value: 2000 },
-        { name: 'miss', label: 'Input tokens, cache miss', type: 'number', min: 0, value: 1000 },
-        { name: 'out', label: 'Output tokens', type: 'number', min: 0, value: 500 },
+        { name: 'cacheHitTokens', label: 'Input tokens, cache hit', type: 'number', min: 0, value: 2000 },
+        { name: 'cacheMissTokens', label: 'Input tokens, cache miss', type: 'number', min: 0, value: 1000 },
+        { name: 'outputTokens', label: 'Output tokens', type: 'number', min: 0, value: 500 },
       ],
       onSubmit: async (s) => {
-        const parts = [cost(s.hit, v.rates.cacheHit), cost(s.miss, v.rates.cacheMiss), cost(s.out, v.rates.output)];
-        const total = parts.reduce((a, b) => (Number(a) + Number(b)).toFixed(6));
-        out.textContent = `Off-peak: ${parts.join(' + ')} = ${total} ${v.currency}` + (v.peak
-          ? ` · peak: ${[cost(s.hit, v.peak.rates.cacheHit), cost(s.miss, v.peak.rates.cacheMiss), cost(s.out, v.peak.rates.output)].reduce((a, b) => (Number(a) + Number(b)).toFixed(6))} ${v.currency}` : '');
+        // Token counts go as strings of digits; the server validates them and computes in exact decimals.
+        const body = {};
+        for (const k of ['cacheHitTokens', 'cacheMissTokens', 'outputTokens']) body[k] = /^-?\d+$/.test(s[k]) ? Number(s[k]) : s[k];
+        out.replaceChildren();
+        const p = await api(`/billing/price-book/${v.id}/preview`, { method: 'POST', body });
+        out.replaceChildren(table([
+          { label: 'Window', value: (w) => w.window.replace('_', '-').toLowerCase() },
+          { label: 'Cache hit', num: true, value: (w) => `${w.cacheHit} ${p.currency}` },
+          { label: 'Cache miss', num: true, value: (w) => `${w.cacheMiss} ${p.currency}` },
+          { label: 'Output', num: true, value: (w) => `${w.output} ${p.currency}` },
+          { label: 'Total (exact)', num: true, value: (w) => h('strong', { dataset: { window: w.window } }, `${w.total} ${p.currency}`) },
+          { label: 'Invoiced as', num: true, value: (w) => money(w.totalRounded, p.currency) },
+        ], p.windows, { caption: 'Computed by the server with billing’s rating rule (tokens × price per million / 1,000,000, exact decimals).' }));
       },
     });
     preview.replaceChildren(h('section', { class: 'panel' }, h('h2', {}, `Sample cost under version ${v.id} (${v.model})`), f, out));

@@ -276,22 +276,38 @@ async function limitsTab(view, t) {
   try { shadow = await api(`/tenants/${t.id}/shadow-limits`); } catch (e) { /* not for every role */ }
   try { events = await api(`/tenants/${t.id}/quota-events`, { query: { limit: 500 } }); } catch (e) { /* idem */ }
 
-  // Budgets: the effective tenant budget against this period's spend; 80 % and 100 % are the default thresholds
-  // (gateway.quota.thresholds) at which the gateway records events.
-  const budgets = h('section', { class: 'panel', 'aria-labelledby': 'budgets-h' }, h('h2', { id: 'budgets-h' }, 'Budgets this period'));
+  // Budgets: each tenant budget of this period as the gateways count it (settled usage and holds), with the soft
+  // thresholds the gateways record events at (gateway.quota.thresholds) marked on the bar.
+  let report = { thresholds: [80, 100], budgets: [] };
+  try { report = await api(`/tenants/${t.id}/budgets`); } catch (e) { /* shown without holds below */ }
+  const budgets = h('section', { class: 'panel', 'aria-labelledby': 'budgets-h' }, h('h2', { id: 'budgets-h' }, 'Budgets this period'),
+    h('p', { class: 'muted', id: 'budget-legend' },
+      'Settled: usage recorded in the ledger. Held: the worst case of requests in flight plus budget slices leased by gateways (given back when idle). ',
+      'A request is refused when settled + held + its own worst case would pass the budget, so a budget is shown used up (100 %) once the gateway has refused a request on it, even if the settled part is a little lower. ',
+      `Marks: soft thresholds ${report.thresholds.map((p) => p + ' %').join(', ')}.`));
   const eff = { ...(effective.tenant || {}) };
-  if (eff.budgetAmount != null) {
+  const fmtMoney = (x) => money(x, t.currency);
+  const shown = new Set();
+  for (const b of report.budgets) {
+    const isMoney = b.unit === 'MONEY';
+    const id = (isMoney ? 'budget-money' : 'budget-tokens') + (b.model === '*' ? '' : '-' + b.model.replace(/[^A-Za-z0-9_-]/g, '_'));
+    shown.add(id);
+    const label = `${isMoney ? 'Money' : 'Tokens'}${b.model === '*' ? '' : ', ' + b.model} (${String(b.period || '').toLowerCase()})`;
+    budgets.append(budgetBar({ id, label, settled: Number(b.settled), held: Number(b.held), limit: Number(b.limit),
+      thresholds: report.thresholds, exhaustedAt: b.exhausted ? b.exhaustedAt : null, zone: t.timeZone,
+      fmt: isMoney ? fmtMoney : num }));
+  }
+  // A budget without a counter yet (no request this period): its settled usage from the usage rollups, nothing held.
+  if (eff.budgetAmount != null && !shown.has('budget-money')) {
     const used = await spend(t.id, t.timeZone, eff.budgetPeriod || 'MONTH');
-    const lastMoney = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null && /^money:tenant:/.test(e.limitKey || '')).map((e) => Number(e.used));
-    const usedShown = Math.max(used, ...lastMoney, 0);
-    budgets.append(budgetBar(`Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, usedShown, Number(eff.budgetAmount),
-      (x) => money(x, t.currency), 'budget-money'));
+    budgets.append(budgetBar({ id: 'budget-money', label: `Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, settled: used, held: 0,
+      limit: Number(eff.budgetAmount), thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: fmtMoney }));
   }
-  if (eff.budgetTokens != null) {
-    const tokensEvents = events.filter((e) => e.kind === 'THRESHOLD' && e.used != null && /^tokens:tenant:/.test(e.limitKey || '')).map((e) => Number(e.used));
-    budgets.append(budgetBar(`Tokens (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, Math.max(0, ...tokensEvents), Number(eff.budgetTokens), num, 'budget-tokens'));
+  if (eff.budgetTokens != null && !shown.has('budget-tokens')) {
+    budgets.append(budgetBar({ id: 'budget-tokens', label: `Tokens (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, settled: 0, held: 0,
+      limit: Number(eff.budgetTokens), thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: num }));
   }
-  if (eff.budgetAmount == null && eff.budgetTokens == null) budgets.append(h('p', { class: 'muted' }, 'No tenant budget set.'));
+  if (eff.budgetAmount == null && eff.budgetTokens == null && !report.budgets.length) budgets.append(h('p', { class: 'muted' }, 'No tenant budget set.'));
   box.append(budgets);
 
   box.append(h('section', { class: 'panel', 'aria-labelledby': 'sets-h' }, h('h2', { id: 'sets-h' }, 'Tenant limits'),
@@ -338,15 +354,29 @@ async function limitsTab(view, t) {
     ], [...events].reverse(), { empty: 'No quota events.' })));
 }
 
-/** A budget bar with the soft threshold (80 %) marked; the bar turns red at 100 %. */
-function budgetBar(label, used, limit, fmt, id) {
-  const pct = limit > 0 ? Math.min(100, (used / limit) * 100) : 100;
-  return h('div', { class: 'budget', id },
+/**
+ * A budget bar: settled usage, then holds, against the limit, with a mark per soft threshold. A budget on which the
+ * gateway refused a request (EXHAUSTED event) is shown full and red: it admits nothing more this period.
+ */
+function budgetBar({ id, label, settled, held, limit, thresholds, exhaustedAt, zone, fmt }) {
+  const pctOf = (x) => (limit > 0 ? Math.min(100, (x / limit) * 100) : 100);
+  const settledPct = pctOf(settled);
+  const heldPct = Math.max(0, Math.min(100 - settledPct, pctOf(settled + held) - settledPct));
+  const pct = exhaustedAt ? 100 : settledPct + heldPct;
+  const text = exhaustedAt
+    ? `Used up: a request was refused (quota_exceeded) ${when(exhaustedAt, zone)}. Settled ${fmt(settled)} + held ${fmt(held)} of ${fmt(limit)}`
+    : `${fmt(settled)} settled + ${fmt(held)} held of ${fmt(limit)} (${Math.round(pct)} %)`;
+  return h('div', { class: 'budget', id, dataset: { exhausted: exhaustedAt ? 'true' : 'false' } },
     h('span', {}, label),
-    h('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) },
-      h('div', { class: 'fill' + (pct >= 100 ? ' over' : ''), style: `width:${pct}%` }),
-      h('div', { class: 'mark', style: 'left:80%', title: 'soft threshold 80 %' })),
-    h('span', { class: 'budget-text' }, `${fmt(used)} of ${fmt(limit)} (${Math.round(pct)} %)`));
+    h('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100,
+      'aria-valuenow': Math.round(pct), 'aria-valuetext': text, title: text },
+      exhaustedAt
+        ? h('div', { class: 'fill over', style: 'width:100%' })
+        : [h('div', { class: 'fill' + (pct >= 100 ? ' over' : ''), style: `width:${settledPct}%` }),
+          h('div', { class: 'fill held', style: `left:${settledPct}%;width:${heldPct}%` })],
+      (thresholds || []).filter((p) => p > 0 && p < 100).map((p) =>
+        h('div', { class: 'mark', style: `left:${p}%`, title: `soft threshold ${p} %`, dataset: { threshold: p } }))),
+    h('span', { class: 'budget-text' }, text));
 }
 
 export { ApiError, showProblem };
