@@ -14,7 +14,12 @@ public class BareDecode {
         int n = Integer.parseInt(a[1]);
         int reps = a.length > 2 ? Integer.parseInt(a[2]) : 1;
         double[] ms = new double[reps];
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = 0;
         for (int r = -2; r < reps; r++) { // two warm-up sequences, like HostBench decode
+            if (r == 0) {
+                cpu0 = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            }
             SequenceState s = model.newSequence();
             float[] logits = model.extend(s, new int[] {0, 100 + r, 200, 300, 400, 500, 600, 700, 800, 900});
             int token = argmax(logits);
@@ -26,10 +31,12 @@ public class BareDecode {
                 ms[r] = (System.nanoTime() - t0) / 1e6 / (n - 1);
             }
         }
+        double cpuMs = (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - cpu0) / 1e6 / ((long) reps * n);
         java.util.Arrays.sort(ms);
         double p50 = ms[(reps - 1) / 2];
-        System.out.printf("bare engine decode batch 1: %.2f ms/token (%.2f tok/s, p50 of %d sequences of %d tokens)%n",
-                p50, 1000 / p50, reps, n);
+        System.out.printf("bare engine decode batch 1: %.2f ms/token (%.2f tok/s, p50 of %d sequences of %d tokens),"
+                        + " process CPU %.2f ms/token%n",
+                p50, 1000 / p50, reps, n, cpuMs);
         model.close();
     }
 

@@ -15,8 +15,10 @@ import java.util.concurrent.Future;
  * Load generator for one model host: {@code java HostBench.java BASE streams N maxTokens} runs N concurrent streamed
  * chats (distinct prompts) and prints aggregate output tok/s, TTFT p50/p99 and per-stream decode tok/s;
  * {@code java HostBench.java BASE prefix N maxTokens} sends N sequential chats sharing a 90% prompt prefix (after one
- * warm-up request) and prints their TTFT p50/p99; {@code java HostBench.java BASE decode N maxTokens} runs N sequential
- * single streams (after two warm-up ones) and prints the p50 ms per generated token after the first.
+ * warm-up request) and prints their TTFT p50/p99 ({@code BASE prefix N maxTokens OFF_BASE}: the same against a host with
+ * the cache and one without, request by request in turn, and the ratio); {@code java HostBench.java BASE decode N maxTokens} runs N sequential
+ * single streams (after two warm-up ones) and prints the p50 ms per generated token after the first; with the host's
+ * process id as a fifth argument also the host process's CPU time per generated token (all its threads).
  */
 public class HostBench {
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -49,6 +51,25 @@ public class HostBench {
         }
         double total = (System.nanoTime() - t0) / 1e6;
         return new Result(ttft < 0 ? total : ttft, total, tokens);
+    }
+
+    /** CPU time (user + system, all threads) of a Linux process so far, from /proc/PID/stat (clock ticks of 10 ms). */
+    static double cpuMs(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime, stime (fields 14, 15)
+    }
+
+    /** A counter's value from the host's /metrics (the first sample of that name). */
+    static double metric(String base, String name) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new IllegalStateException(name + " not on " + base + "/metrics");
     }
 
     static String quote(String s) {
@@ -104,12 +125,42 @@ public class HostBench {
             chat(base, "warm up " + words(98, 20), maxTokens);
             chat(base, "warm up " + words(97, 20), maxTokens);
             List<Double> msPerToken = new ArrayList<>();
+            long hostPid = a.length > 4 ? Long.parseLong(a[4]) : -1;
+            double cpu0 = hostPid > 0 ? cpuMs(hostPid) : 0;
+            double step0 = metric(base, "modelhost:scheduler_step_seconds_total");
+            double engine0 = metric(base, "modelhost:engine_seconds_total");
+            long generated = 0;
             for (int i = 0; i < n; i++) {
                 Result r = chat(base, "Story " + i + ": " + words(500 + i, 20), maxTokens);
                 msPerToken.add((r.totalMs() - r.ttftMs()) / (r.completionTokens() - 1));
+                generated += r.completionTokens();
             }
-            System.out.printf("host decode batch 1: %.2f ms/token (p50 of %d streams of %d tokens)%n",
-                    pct(msPerToken, 0.5), n, maxTokens);
+            String cpu = hostPid > 0
+                    ? String.format(", host process CPU %.2f ms/token", (cpuMs(hostPid) - cpu0) / generated)
+                    : "";
+            double step = metric(base, "modelhost:scheduler_step_seconds_total") - step0;
+            double engine = metric(base, "modelhost:engine_seconds_total") - engine0;
+            System.out.printf("host decode batch 1: %.2f ms/token (p50 of %d streams of %d tokens)%s; scheduler thread"
+                            + " %.2f ms/token of which engine %.2f: scheduler overhead %.1f %%%n",
+                    pct(msPerToken, 0.5), n, maxTokens, cpu, 1000 * step / generated, 1000 * engine / generated,
+                    100 * (step - engine) / engine);
+        } else if (a.length > 4) {
+            // the same shared-prefix workload against a host with the cache (BASE) and one without (a[4]), request by
+            // request in turn, so that both see the same machine load; prints both and the ratio of the p50s
+            String shared = words(11, 900);
+            String off = a[4];
+            chat(base, shared + words(3000, 100), 2);
+            chat(off, shared + words(3000, 100), 2);
+            List<Double> on = new ArrayList<>();
+            List<Double> without = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                on.add(chat(base, shared + words(4000 + i, 100), maxTokens).ttftMs());
+                without.add(chat(off, shared + words(4000 + i, 100), maxTokens).ttftMs());
+            }
+            System.out.printf("prefix-shared interleaved requests=%d cache on ttft_p50_ms=%.0f p99_ms=%.0f, cache off"
+                            + " ttft_p50_ms=%.0f p99_ms=%.0f: %.1fx lower p50 with the cache%n",
+                    n, pct(on, 0.5), pct(on, 0.99), pct(without, 0.5), pct(without, 0.99),
+                    pct(without, 0.5) / pct(on, 0.5));
         } else {
             String shared = words(7, 900); // ~90% of the prompt
             chat(base, shared + words(1000, 100), 2);

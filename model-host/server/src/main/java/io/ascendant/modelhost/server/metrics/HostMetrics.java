@@ -24,6 +24,8 @@ public final class HostMetrics {
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong generationTokens = new AtomicLong();
     private final AtomicLong requestsSuccess = new AtomicLong();
+    private final AtomicLong engineNanos = new AtomicLong();
+    private final AtomicLong stepNanos = new AtomicLong();
     private final Histogram ttft = new Histogram(TTFT);
     private final Histogram itl = new Histogram(ITL);
     private final Histogram e2e = new Histogram(E2E);
@@ -51,6 +53,17 @@ public final class HostMetrics {
     public void requestFinished(double seconds) {
         e2e.observe(seconds);
         requestsSuccess.incrementAndGet();
+    }
+
+    /**
+     * One scheduler iteration: {@code stepNanos} wall time of the whole iteration on the scheduler thread (admission,
+     * prefill, batched decode, sampling, the answer pipeline of every token), {@code engineNanos} of it inside the
+     * engine ({@code extend}, {@code decodeBatch}). Their difference is what the host adds to the bare engine on the
+     * scheduler thread.
+     */
+    public void schedulerStep(long stepNanos, long engineNanos) {
+        this.stepNanos.addAndGet(stepNanos);
+        this.engineNanos.addAndGet(engineNanos);
     }
 
     public long generationTokens() {
@@ -82,6 +95,16 @@ public final class HostMetrics {
         counter(out, "vllm:prompt_tokens", "Number of prefill tokens processed.", promptTokens.get());
         counter(out, "vllm:generation_tokens", "Number of generation tokens processed.", generationTokens.get());
         counter(out, "vllm:request_success", "Count of finished requests.", requestsSuccess.get());
+        seconds(
+                out,
+                "modelhost:scheduler_step_seconds",
+                "Wall time of scheduler iterations (admission, prefill, decode, sampling, answer pipeline).",
+                stepNanos.get());
+        seconds(
+                out,
+                "modelhost:engine_seconds",
+                "Wall time of it inside the engine (extend, decodeBatch).",
+                engineNanos.get());
         ttft.write(out, "vllm:time_to_first_token_seconds", labels);
         itl.write(out, "vllm:inter_token_latency_seconds", labels);
         e2e.write(out, "vllm:e2e_request_latency_seconds", labels);
@@ -96,6 +119,17 @@ public final class HostMetrics {
                 .append(labels)
                 .append("} ")
                 .append(v.getAsDouble())
+                .append('\n');
+    }
+
+    private void seconds(StringBuilder out, String name, String help, long nanos) {
+        out.append("# HELP ").append(name).append("_total ").append(help).append('\n');
+        out.append("# TYPE ").append(name).append("_total counter\n");
+        out.append(name)
+                .append("_total{")
+                .append(labels)
+                .append("} ")
+                .append(nanos / 1e9)
                 .append('\n');
     }
 

@@ -57,6 +57,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile boolean cancelAll; // set by other threads, acted on by the scheduler thread
     private final Thread thread;
     private volatile long steps;
+    private long engineNanos; // scheduler thread only: engine time of the current step
 
     /** A scheduler that offers the prefix cache a snapshot at every block boundary. */
     public Scheduler(
@@ -213,8 +214,11 @@ public final class Scheduler implements AutoCloseable {
                 if (!admit()) {
                     continue;
                 }
+                long t0 = System.nanoTime();
+                engineNanos = 0;
                 step();
                 steps++;
+                metrics.schedulerStep(System.nanoTime() - t0, engineNanos);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
@@ -318,7 +322,9 @@ public final class Scheduler implements AutoCloseable {
             tokens[i] = decoding.get(i).lastToken;
             states.add(decoding.get(i).state);
         }
+        long t0 = System.nanoTime();
         float[][] logits = model.decodeBatch(states, tokens);
+        engineNanos += System.nanoTime() - t0;
         for (int i = 0; i < tokens.length; i++) {
             sample(decoding.get(i), logits[i]);
         }
@@ -344,7 +350,9 @@ public final class Scheduler implements AutoCloseable {
             to = Math.min(n, from + blockSize); // budget smaller than what remains of a block: one block anyway
         }
         if (cache == null) {
+            long t0 = System.nanoTime();
             s.logits = model.extend(s.state, Arrays.copyOfRange(s.prompt, from, to));
+            engineNanos += System.nanoTime() - t0;
             s.prefilled = to;
             return to - from;
         }
@@ -356,7 +364,9 @@ public final class Scheduler implements AutoCloseable {
         int at = from;
         while (at < to) {
             int end = Math.min(to, (at / snapshotEvery + 1) * snapshotEvery);
+            long t0 = System.nanoTime();
             s.logits = model.extend(s.state, Arrays.copyOfRange(s.prompt, at, end));
+            engineNanos += System.nanoTime() - t0;
             s.prefilled = end;
             if (end % blockSize == 0 && end < n) {
                 cache.offer(s.prompt, end, s.state);

@@ -229,6 +229,24 @@ class OpenAiEndpointsTest {
     }
 
     @Test
+    void accountsSchedulerStepTimeAndTheEngineShareOfIt() {
+        client.post("/v1/chat/completions", chat(",\"max_tokens\":3"));
+        String body = client.get("/metrics").body();
+        double step = sample(body, "modelhost:scheduler_step_seconds_total{");
+        double engine = sample(body, "modelhost:engine_seconds_total{");
+        assertThat(engine).isPositive();
+        assertThat(step).isGreaterThanOrEqualTo(engine);
+    }
+
+    private static double sample(String body, String prefix) {
+        return body.lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " missing from /metrics"));
+    }
+
+    @Test
     void livenessAndReadinessAnswerWhenLoaded() {
         assertThat(client.get("/health").status()).isEqualTo(200);
         assertThat(client.get("/q/health/ready").status()).isEqualTo(200);
