@@ -10,22 +10,29 @@ import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.openai.OpenAiProtocol;
 import io.ascendant.modelhost.api.HostContract;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The tenant API routes, registered directly on the Vert.x router so that bodies, streams and back-pressure are
  * under the gateway's control: OpenAI {@code POST /v1/chat/completions}, {@code POST /v1/completions},
  * {@code GET /v1/models}, and Anthropic {@code POST /v1/messages}. Authentication is the tenancy module's
  * {@code HttpAuthenticationMechanism} (proactive); each handler requires the role {@code tenant-api} and answers 401
- * in its API's own error shape otherwise.
+ * in its API's own error shape otherwise. Another method on one of these paths is a 405 with {@code Allow}; a body
+ * refused by Quarkus' body handler (over {@code quarkus.http.limits.max-body-size}, e.g. sent chunked) is a 413, both
+ * in the endpoint's own error shape.
  */
 @ApplicationScoped
 public class TenantRoutes {
+    /** After {@code RequestIdFilter} (1,000,000), before Quarkus' security handlers. */
+    private static final int BODY_LIMIT_FILTER_PRIORITY = 900_000;
 
     @Inject
     DataPathPipeline pipeline;
@@ -54,6 +61,88 @@ public class TenantRoutes {
             pipeline.handle(rc, messages);
         });
         router.get(HostContract.MODELS).handler(this::models);
+        // Registered after the routes above, so only the other methods of each endpoint arrive here.
+        refuseOtherMethods(router, HostContract.CHAT_COMPLETIONS, "POST", false);
+        refuseOtherMethods(router, HostContract.COMPLETIONS, "POST", false);
+        refuseOtherMethods(router, "/v1/messages", "POST", true);
+        refuseOtherMethods(router, HostContract.MODELS, "GET", false);
+        // Quarkus' body handler fails the route with 413 when a chunked body grows over its limit.
+        router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(this::bodyTooLarge);
+    }
+
+    /**
+     * A declared body ({@code Content-Length}) over the limit is refused before anything reads it; otherwise
+     * Quarkus' body handler would answer a length over {@code quarkus.http.limits.max-body-size} with an empty 413.
+     * Runs after the request id is set and before authentication (a refusal needs no key).
+     */
+    void registerBodyLimit(@Observes Filters filters) {
+        filters.register(this::refuseDeclaredOversizeBody, BODY_LIMIT_FILTER_PRIORITY);
+    }
+
+    private void refuseDeclaredOversizeBody(RoutingContext rc) {
+        String length = rc.request().getHeader("content-length");
+        if (length != null
+                && isDataPath(rc.normalizedPath())
+                && exceeds(length, config.limits().maxBodyBytes())) {
+            refuseTooLarge(rc, config.limits().maxBodyBytes());
+            return;
+        }
+        rc.next();
+    }
+
+    private static boolean exceeds(String contentLength, long limit) {
+        try {
+            return Long.parseLong(contentLength.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false; // Vert.x refuses a malformed length itself
+        }
+    }
+
+    private static boolean isDataPath(String path) {
+        return HostContract.CHAT_COMPLETIONS.equals(path)
+                || HostContract.COMPLETIONS.equals(path)
+                || "/v1/messages".equals(path);
+    }
+
+    private static void refuseTooLarge(RoutingContext rc, long limit) {
+        rc.response()
+                .putHeader(
+                        HostContract.HEADER_REQUEST_ID,
+                        RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)))
+                .putHeader("connection", "close"); // the rest of the body is not read
+        ErrorRenderer.send(
+                rc.response(), new GatewayException.PayloadTooLarge(limit), "/v1/messages".equals(rc.normalizedPath()));
+    }
+
+    private static void refuseOtherMethods(Router router, String path, String allow, boolean anthropic) {
+        router.route(path).handler(rc -> {
+            rc.response()
+                    .putHeader(
+                            HostContract.HEADER_REQUEST_ID,
+                            RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
+            ErrorRenderer.send(
+                    rc.response(),
+                    new GatewayException.MethodNotAllowed(rc.request().method().name(), path, allow),
+                    anthropic);
+        });
+    }
+
+    /** The failure handler of the tenant paths: a body-handler 413 in the endpoint's own error shape. */
+    void bodyTooLarge(RoutingContext rc) {
+        if (rc.statusCode() != 413
+                || !isDataPath(rc.normalizedPath())
+                || rc.response().headWritten()) {
+            rc.next();
+            return;
+        }
+        refuseTooLarge(
+                rc,
+                Math.min(
+                        config.limits().maxBodyBytes(),
+                        ConfigProvider.getConfig()
+                                .getOptionalValue("quarkus.http.limits.max-body-size", String.class)
+                                .map(v -> new MemorySizeConverter().convert(v).asLongValue())
+                                .orElse(Long.MAX_VALUE)));
     }
 
     /** {@code GET /v1/models}: the routes the key may use (public names; aliases are not listed). */

@@ -49,12 +49,15 @@ public final class ErrorRenderer {
             limited.headers().forEach(response::putHeader);
             response.putHeader("retry-after", Integer.toString(limited.retryAfterSeconds()));
         }
+        if (e instanceof GatewayException.MethodNotAllowed notAllowed) {
+            response.putHeader("allow", notAllowed.allow());
+        }
         response.end(anthropicShape ? anthropic(e) : openAi(e));
     }
 
     static String openAiType(int status) {
         return switch (status) {
-            case 400, 404, 413, 415 -> "invalid_request_error";
+            case 400, 404, 405, 413, 415 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> "rate_limit_error";
@@ -65,7 +68,7 @@ public final class ErrorRenderer {
 
     static String anthropicType(int status) {
         return switch (status) {
-            case 400, 415 -> "invalid_request_error";
+            case 400, 405, 415 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";

@@ -9,6 +9,7 @@ public abstract sealed class GatewayException extends RuntimeException
         permits GatewayException.InvalidRequest,
                 GatewayException.ModelNotFound,
                 GatewayException.PayloadTooLarge,
+                GatewayException.MethodNotAllowed,
                 GatewayException.UnsupportedMediaType,
                 GatewayException.Unauthenticated,
                 GatewayException.RateLimited,
@@ -73,6 +74,34 @@ public abstract sealed class GatewayException extends RuntimeException
         @Override
         public int status() {
             return 413;
+        }
+    }
+
+    /** 405: the endpoint exists but not for this HTTP method; carries the methods it allows ({@code Allow}). */
+    public static final class MethodNotAllowed extends GatewayException {
+        private final String allow;
+
+        /**
+         * @param method the method the client used
+         * @param path the endpoint
+         * @param allow the endpoint's methods, comma separated, for the {@code Allow} header
+         */
+        public MethodNotAllowed(String method, String path, String allow) {
+            super(
+                    "Method " + method + " is not allowed on " + path + "; use " + allow + ".",
+                    null,
+                    "method_not_allowed");
+            this.allow = allow;
+        }
+
+        /** The value of the {@code Allow} header. */
+        public String allow() {
+            return allow;
+        }
+
+        @Override
+        public int status() {
+            return 405;
         }
     }
 

@@ -4,10 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,59 @@ class RequestValidationTest {
                 .statusCode(413)
                 .body("error.code", equalTo("request_too_large"))
                 .body("error.message", containsString("65536 bytes"));
+    }
+
+    @Test
+    void refusesOtherMethodsOnPostOnlyEndpointsWith405AndAllow() {
+        for (String path : List.of("/v1/chat/completions", "/v1/completions")) {
+            given().auth()
+                    .oauth2(key.text())
+                    .when()
+                    .get(path)
+                    .then()
+                    .statusCode(405)
+                    .header("allow", "POST")
+                    .header("x-request-id", notNullValue())
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.code", equalTo("method_not_allowed"))
+                    .body("error.message", containsString("GET"));
+        }
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .put("/v1/chat/completions")
+                .then()
+                .statusCode(405)
+                .header("allow", "POST")
+                .body("error.code", equalTo("method_not_allowed"));
+    }
+
+    @Test
+    void refusesOtherMethodsOnMessagesWith405InAnthropicShape() {
+        given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .when()
+                .get("/v1/messages")
+                .then()
+                .statusCode(405)
+                .header("allow", "POST")
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("GET"));
+    }
+
+    @Test
+    void refusesOtherMethodsOnModelsWith405() {
+        given().auth()
+                .oauth2(key.text())
+                .when()
+                .delete("/v1/models")
+                .then()
+                .statusCode(405)
+                .header("allow", "GET")
+                .body("error.code", equalTo("method_not_allowed"));
     }
 
     @Test
