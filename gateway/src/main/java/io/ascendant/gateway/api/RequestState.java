@@ -44,10 +44,13 @@ public final class RequestState {
         return finished.get() || transcoder.done();
     }
 
-    /** When the host reported no usage, counts prompt and output with the gateway's tokenizer (marked as such). */
+    /**
+     * When the host reported no usage, counts prompt (with the chat template, as the host saw it) and output with the
+     * gateway's tokenizer (marked as such).
+     */
     public void ensureCounted() {
         if (!counts.reported() && prepared != null && counter != null) {
-            counts.countWith(counter, prepared.promptText());
+            counts.countWith(counter, prepared.hostBody(), prepared.promptText());
         }
     }
 }

@@ -1,22 +1,34 @@
 package io.ascendant.gateway.metering;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.tokenizer.Tokenizer;
+import io.ascendant.tokenizer.chat.ChatEncoder;
+import io.ascendant.tokenizer.chat.ChatMessage;
+import io.ascendant.tokenizer.chat.ChatOptions;
+import io.ascendant.tokenizer.chat.ReasoningEffort;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Counts with the shared DeepSeek V4 tokenizer (contract 4), loaded once per process on a background thread at
- * start-up (loading takes seconds and must never happen on an event loop). Counts plain text: the chat template's
- * special tokens are not added, so a gateway count of a chat prompt is a few tokens lower than the host's. Counting
- * runs on the calling thread (an event loop); it is only needed when a host omits usage or dies mid-stream.
+ * Counts with the shared DeepSeek V4 tokenizer and chat encoding (contract 4), loaded once per process on a
+ * background thread at start-up (loading takes seconds and must never happen on an event loop). A chat prompt is
+ * counted as the host encodes it: {@link ChatEncoder} with the body's tools ({@code tool_choice: "none"} drops them),
+ * thinking mode ({@code thinking.type} or {@code chat_template_kwargs.thinking}/{@code enable_thinking}) and reasoning
+ * effort, so the count includes the template's special tokens. A body the encoder refuses (the host refuses it too) is
+ * counted as plain text. Counting runs on the calling thread (an event loop); it is only needed when a host omits
+ * usage or dies mid-stream.
  */
 @ApplicationScoped
 public class TokenizerTokenCounter implements TokenCounter {
-    private volatile Tokenizer tokenizer;
+    private volatile ChatEncoder encoder;
 
     void preload(@Observes StartupEvent ev) {
-        Thread.ofVirtual().name("tokenizer-preload").start(this::tokenizer);
+        Thread.ofVirtual().name("tokenizer-preload").start(this::encoder);
     }
 
     @Override
@@ -27,17 +39,67 @@ public class TokenizerTokenCounter implements TokenCounter {
         return tokenizer().countTokens(text);
     }
 
+    @Override
+    public long countPrompt(ObjectNode hostBody, String promptText) {
+        if (hostBody != null) {
+            JsonNode messages = hostBody.get("messages");
+            if (messages != null && messages.isArray()) {
+                try {
+                    return encoder()
+                            .countTokens(ChatMessage.listFromJson(messages), tools(hostBody), options(hostBody));
+                } catch (IllegalArgumentException e) {
+                    Log.debugf("Chat prompt not renderable, counted as plain text: %s", e.getMessage());
+                }
+            } else if (hostBody.get("prompt") instanceof JsonNode prompt && prompt.isTextual()) {
+                return count(prompt.asText());
+            }
+        }
+        return count(promptText);
+    }
+
+    private static List<JsonNode> tools(ObjectNode body) {
+        JsonNode choice = body.get("tool_choice");
+        JsonNode tools = body.get("tools");
+        if (tools == null || !tools.isArray() || (choice != null && "none".equals(choice.asText()))) {
+            return List.of();
+        }
+        List<JsonNode> list = new ArrayList<>(tools.size());
+        tools.forEach(list::add);
+        return list;
+    }
+
+    /** Thinking mode and reasoning effort as a V4 host reads them from the body. */
+    private static ChatOptions options(ObjectNode body) {
+        boolean thinking = "enabled".equals(body.path("thinking").path("type").asText(""));
+        JsonNode kwargs = body.path("chat_template_kwargs");
+        for (String flag : new String[] {"thinking", "enable_thinking"}) {
+            if (kwargs.path(flag).isBoolean()) {
+                thinking = kwargs.path(flag).asBoolean();
+            }
+        }
+        ReasoningEffort effort = switch (body.path("reasoning_effort").asText("")) {
+            case "high" -> ReasoningEffort.HIGH;
+            case "max", "xhigh" -> ReasoningEffort.MAX;
+            default -> ReasoningEffort.DEFAULT;
+        };
+        return (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
+    }
+
     private Tokenizer tokenizer() {
-        Tokenizer t = tokenizer;
-        if (t == null) {
+        return encoder().tokenizer();
+    }
+
+    private ChatEncoder encoder() {
+        ChatEncoder e = encoder;
+        if (e == null) {
             synchronized (this) {
-                t = tokenizer;
-                if (t == null) {
-                    t = Tokenizer.deepSeekV4();
-                    tokenizer = t;
+                e = encoder;
+                if (e == null) {
+                    e = ChatEncoder.deepSeekV4();
+                    encoder = e;
                 }
             }
         }
-        return t;
+        return e;
     }
 }

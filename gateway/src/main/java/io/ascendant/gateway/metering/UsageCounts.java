@@ -83,14 +83,16 @@ public final class UsageCounts {
     /**
      * Fills the counts from the generated text when the host did not report usage.
      *
-     * @param promptText the prompt as rendered for prefix hashing
      * @param counter the tokenizer
+     * @param hostBody the body sent to the host (its prompt is counted with the chat template), or null
+     * @param promptText the prompt as rendered for prefix hashing, counted when the body cannot be rendered
      */
-    public void countWith(TokenCounter counter, String promptText) {
+    public void countWith(
+            TokenCounter counter, com.fasterxml.jackson.databind.node.ObjectNode hostBody, String promptText) {
         if (reported) {
             return;
         }
-        promptTokens = counter.count(promptText);
+        promptTokens = counter.countPrompt(hostBody, promptText);
         cacheHitTokens = 0;
         reasoningTokens = counter.count(reasoning.toString());
         completionTokens = reasoningTokens + counter.count(content.toString());

@@ -11,6 +11,9 @@ import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.metering.LedgerUsageSink;
+import io.ascendant.tokenizer.chat.ChatEncoder;
+import io.ascendant.tokenizer.chat.ChatMessage;
+import io.ascendant.tokenizer.chat.ChatOptions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -250,6 +253,37 @@ class ChatCompletionsTest {
         assertThat(m.event().countedByGateway()).isTrue();
         assertThat(m.event().completionTokens()).isEqualTo(completion);
         assertThat(m.event().promptTokens()).isPositive();
+    }
+
+    @Test
+    void countsThePromptWithTheChatTemplateWhenTheHostOmitsUsage() throws Exception {
+        FakeHostsResource.PRO.defaultBehaviour(FakeModelHost.Behaviour.OMIT_USAGE);
+        String messages = "[{\"role\":\"system\",\"content\":\"You answer briefly.\"},"
+                + "{\"role\":\"user\",\"content\":\"What is the weather in Hangzhou?\"}]";
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
+        Response r = given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"thinking\":{\"type\":\"enabled\"},\"messages\":" + messages
+                        + ",\"tools\":" + tools + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> toolList = new java.util.ArrayList<>();
+        json.readTree(tools).forEach(toolList::add);
+        int hostIds = ChatEncoder.deepSeekV4()
+                .encode(ChatMessage.listFromJson(json.readTree(messages)), toolList, ChatOptions.thinkingMode())
+                .length;
+        LedgerUsageSink.Metered m = metered.single(r.header("x-request-id"));
+        assertThat(m.event().countedByGateway()).isTrue();
+        assertThat(m.event().promptTokens()).isEqualTo(hostIds);
+        assertThat(r.jsonPath().getLong("usage.prompt_tokens")).isEqualTo(hostIds);
     }
 
     @Test
