@@ -8,7 +8,8 @@
 #   bench/gateway/run.sh            (after ./mvnw -B -pl gateway -am install -DskipTests; needs wrk from Debian)
 #
 # Knobs: DURATION (s, default 15), CONNECTIONS for the throughput run (default 64), QUOTA=off to run without the
-# quota module's admission control (gateway.quota.enabled=false) and so measure the data path alone.
+# quota module's admission control (gateway.quota.enabled=false) and so measure the data path alone,
+# GATEWAY_JAVA_OPTS for extra gateway JVM options (a JFR recording, a -D setting).
 source "$(dirname "$0")/lib.sh"
 require_build
 
@@ -20,6 +21,8 @@ PG_PORT=25381
 
 start_fake_host "$FAKE_PORT"
 EXTRA=()
+# GATEWAY_JAVA_OPTS: extra JVM options of the gateway (e.g. -XX:StartFlightRecording=... to profile a run)
+read -r -a EXTRA <<<"${GATEWAY_JAVA_OPTS:-}"
 if [ "${QUOTA:-on}" = "off" ]; then EXTRA+=(-Dgateway.quota.enabled=false); fi
 start_gateway "$GW_PORT" "$PG_PORT" "http://127.0.0.1:$FAKE_PORT" "${EXTRA[@]}"
 KEY="$(new_key)"

@@ -419,8 +419,13 @@ public class DataPathPipeline {
         }
     }
 
+    /**
+     * Runs {@code r} on the request's event loop. A callback may arrive on a worker thread that carries the request's
+     * context (admission runs there); continuing there would put dispatch, the host call and the answer on the worker
+     * pool, with a thread hand-off at each later step, so such callbacks hop back.
+     */
     private static void onContext(Context ctx, Runnable r) {
-        if (ctx == null || Vertx.currentContext() == ctx) {
+        if (ctx == null || (Vertx.currentContext() == ctx && Context.isOnEventLoopThread())) {
             r.run();
         } else {
             ctx.runOnContext(v -> r.run());
