@@ -64,19 +64,20 @@ public final class Bf16Matrix extends MappedMatrix {
     @Override
     void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
         final int cols = this.cols;
-        if (n == 1) {
+        if (n == 1 && SL == L) {
+            // the order of kernelBatchDecoded: lane sums over the vector columns, summed in lane order, then the tail
+            final int vend = cols / L * L;
             for (int r = r0; r < r1; r++) {
                 final long base = (long) r * cols;
                 FloatVector v = FloatVector.zero(F);
-                int c = 0;
-                for (; c + SL <= cols; c += L) {
+                for (int c = 0; c < vend; c += L) {
                     v = load(base + c).fma(FloatVector.fromArray(F, x, xOff + c), v);
                 }
-                float acc = v.reduceLanes(VectorOperators.ADD);
-                for (; c < cols; c++) {
-                    acc += at(base + c) * x[xOff + c];
+                float tail = 0f;
+                for (int c = vend; c < cols; c++) {
+                    tail += at(base + c) * x[xOff + c];
                 }
-                out[outOff + r] = acc;
+                out[outOff + r] = sumLanes(v) + tail;
             }
             return;
         }

@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** An F32 weight {@code [rows, cols]} (little-endian), fp32 dot products (the mHC {@code hc_*_fn} matrices). */
 public final class F32Matrix extends MappedMatrix {
@@ -49,19 +48,20 @@ public final class F32Matrix extends MappedMatrix {
     void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
         final int cols = this.cols;
         if (n == 1) {
+            // the order of kernelBatchDecoded: lane sums over the vector columns, summed in lane order, then the tail
+            final int vend = cols / L * L;
             for (int r = r0; r < r1; r++) {
                 final long base = (long) r * cols;
                 FloatVector v = FloatVector.zero(F);
-                int c = 0;
-                for (int end = F.loopBound(cols); c < end; c += L) {
+                for (int c = 0; c < vend; c += L) {
                     v = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN)
                             .fma(FloatVector.fromArray(F, x, xOff + c), v);
                 }
-                float acc = v.reduceLanes(VectorOperators.ADD);
-                for (; c < cols; c++) {
-                    acc += at(base + c) * x[xOff + c];
+                float tail = 0f;
+                for (int c = vend; c < cols; c++) {
+                    tail += at(base + c) * x[xOff + c];
                 }
-                out[outOff + r] = acc;
+                out[outOff + r] = sumLanes(v) + tail;
             }
             return;
         }

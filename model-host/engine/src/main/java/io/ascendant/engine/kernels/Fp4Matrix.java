@@ -25,13 +25,14 @@ import jdk.incubator.vector.VectorOperators;
  * fp32; the caller passes {@code act_quant}-ed inputs ({@link io.ascendant.engine.numerics.ActQuant#fp8QuantDequant},
  * block 128) as for FP8.
  *
- * <p>Vector kernel (batch 1): the input is prescaled and split per 32-block into its even and odd columns once per
- * call, so the low nibbles of {@code L} consecutive bytes meet {@code L} consecutive even inputs and the high nibbles
- * the odd ones, with no shuffles. A nibble becomes float bits arithmetically: sign to bit 31, the three magnitude
+ * <p>Vector kernels: the input is split per 32-block into its even and odd columns once per call, so the low nibbles
+ * of {@code L} consecutive bytes meet {@code L} consecutive even inputs and the high nibbles the odd ones, with no
+ * shuffles. A nibble becomes float bits arithmetically: sign to bit 31, the three magnitude
  * bits to bits 24..22, which read as a float are the e2m1 value times 2^-126 (code 1, 0.5, lands on a float
  * subnormal, exactly). With 16-lane vectors (AVX-512) the nibble instead indexes a vector holding the 16 values (one
- * permute, {@code selectFrom}), which costs half the operations. Batched products decode a tile of exact weights once
- * per step ({@link #decodeTile}).
+ * permute, {@code selectFrom}), which costs half the operations; one multiplication by the block scale gives the exact
+ * weights. Batch 1 multiplies them in registers (four rows at a time); batched products decode a tile of exact weights
+ * once per step ({@link #decodeTile}); both sum in the same order, so their results are identical.
  */
 public final class Fp4Matrix extends MappedMatrix {
     private static final int BLOCK = 32;
@@ -40,9 +41,7 @@ public final class Fp4Matrix extends MappedMatrix {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     /** The 16 e2m1 values as float bits, when a vector holds 16 lanes (else null: arithmetic decode). */
-    private static final IntVector LUT = lut(1f);
-    /** The same times 2^-126: the raw floats of {@link #lowBits}, for the prescaled batch-1 kernel. */
-    private static final IntVector LUT_RAW = lut(0x1p-126f);
+    private static final IntVector LUT = lut();
 
     private final MemorySegment packed;
     private final MemorySegment scales;
@@ -104,13 +103,13 @@ public final class Fp4Matrix extends MappedMatrix {
         }
     }
 
-    private static IntVector lut(float factor) {
+    private static IntVector lut() {
         if (L != 16) {
             return null;
         }
         int[] bits = new int[16];
         for (int c = 0; c < 16; c++) {
-            bits[c] = Float.floatToRawIntBits(Fp4E2m1.decode(c) * factor); // exact: a power of two, 2^-127 at least
+            bits[c] = Float.floatToRawIntBits(Fp4E2m1.decode(c));
         }
         return IntVector.fromArray(I, bits, 0);
     }
@@ -133,68 +132,107 @@ public final class Fp4Matrix extends MappedMatrix {
                         iv.lanewise(VectorOperators.LSHL, 18).lanewise(VectorOperators.AND, 0x01C00000));
     }
 
-    private static float rawValue(int nibble) {
-        return Fp4E2m1.decode(nibble) * 0x1p-126f;
+    /**
+     * Batch 1, four rows at a time (four FMA chains sharing each input load), on the input de-interleaved per 32-block.
+     * Per row the same order as {@link MappedMatrix#kernelBatchDecoded} on the decoded tile: per 32-block the even
+     * columns' vectors, then the odd columns' ones; lanes summed in lane order.
+     */
+    private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
+        if (BL != L || HALF % L != 0) {
+            kernelBatchDecoded(x, xOff, cols, 1, out, outOff, rows, r0, r1);
+            return;
+        }
+        final int cols = this.cols;
+        final float[] xd = Scratch.get().input(cols);
+        deinterleave(x, xOff, xd, 0);
+        final MemorySegment w = packed;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            final long o0 = (long) r * rowBytes;
+            final long o1 = o0 + rowBytes;
+            final long o2 = o1 + rowBytes;
+            final long o3 = o2 + rowBytes;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int xb = 0; xb < cols; xb += BLOCK) {
+                final int kb = xb / BLOCK;
+                final long bo = xb >> 1;
+                final float s0 = scale(r, kb);
+                final float s1 = scale(r + 1, kb);
+                final float s2 = scale(r + 2, kb);
+                final float s3 = scale(r + 3, kb);
+                for (int k = 0; k < HALF; k += L) {
+                    final FloatVector xv = FloatVector.fromArray(F, xd, xb + k);
+                    a0 = even(codes(w, o0 + bo + k), s0).fma(xv, a0);
+                    a1 = even(codes(w, o1 + bo + k), s1).fma(xv, a1);
+                    a2 = even(codes(w, o2 + bo + k), s2).fma(xv, a2);
+                    a3 = even(codes(w, o3 + bo + k), s3).fma(xv, a3);
+                }
+                for (int k = 0; k < HALF; k += L) {
+                    final FloatVector xv = FloatVector.fromArray(F, xd, xb + HALF + k);
+                    a0 = odd(codes(w, o0 + bo + k), s0).fma(xv, a0);
+                    a1 = odd(codes(w, o1 + bo + k), s1).fma(xv, a1);
+                    a2 = odd(codes(w, o2 + bo + k), s2).fma(xv, a2);
+                    a3 = odd(codes(w, o3 + bo + k), s3).fma(xv, a3);
+                }
+            }
+            out[outOff + r] = sumLanes(a0);
+            out[outOff + r + 1] = sumLanes(a1);
+            out[outOff + r + 2] = sumLanes(a2);
+            out[outOff + r + 3] = sumLanes(a3);
+        }
+        for (; r < r1; r++) {
+            final long o0 = (long) r * rowBytes;
+            FloatVector a0 = FloatVector.zero(F);
+            for (int xb = 0; xb < cols; xb += BLOCK) {
+                final long bo = xb >> 1;
+                final float s0 = scale(r, xb / BLOCK);
+                for (int k = 0; k < HALF; k += L) {
+                    a0 = even(codes(w, o0 + bo + k), s0).fma(FloatVector.fromArray(F, xd, xb + k), a0);
+                }
+                for (int k = 0; k < HALF; k += L) {
+                    a0 = odd(codes(w, o0 + bo + k), s0).fma(FloatVector.fromArray(F, xd, xb + HALF + k), a0);
+                }
+            }
+            out[outOff + r] = sumLanes(a0);
+        }
     }
 
-    private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
-        final int cols = this.cols;
-        final Scratch scratch = Scratch.get();
-        final float[] xs = scratch.input(cols);
-        final float[] xd = scratch.tile(cols);
-        final float g = Prescale.apply(x, xOff, cols, xs, TWO_POW_126);
-        // Per 32-block: 16 even columns, then 16 odd columns.
-        for (int c = 0; c < cols; c += BLOCK) {
-            for (int k = 0; k < HALF; k++) {
-                xd[c + k] = xs[c + 2 * k];
-                xd[c + HALF + k] = xs[c + 2 * k + 1];
-            }
+    /** {@code L} packed bytes from {@code at}, widened to int lanes. */
+    private static IntVector codes(MemorySegment w, long at) {
+        return (IntVector)
+                ByteVector.fromMemorySegment(B, w, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** Exact weights of the low nibbles (even columns): table or arithmetic decode, times the block scale. */
+    private static FloatVector even(IntVector iv, float s) {
+        if (LUT != null) {
+            return iv.lanewise(VectorOperators.AND, 0xf)
+                    .selectFrom(LUT)
+                    .reinterpretAsFloats()
+                    .mul(s);
         }
-        final MemorySegment w = packed;
-        for (int r = r0; r < r1; r++) {
-            final long rowOff = (long) r * rowBytes;
-            FloatVector vrow = FloatVector.zero(F);
-            float tailAcc = 0f;
-            for (int kb = 0; kb < scaleCols; kb++) {
-                final long bOff = rowOff + (long) kb * HALF;
-                final int xb = kb * BLOCK;
-                // Even and odd columns in two independent chains, so the FMA latency is hidden.
-                FloatVector vblk = FloatVector.zero(F);
-                FloatVector vodd = FloatVector.zero(F);
-                int k = 0;
-                if (LUT_RAW != null) {
-                    for (; k + BL <= HALF; k += L) {
-                        IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                                .convertShape(VectorOperators.B2I, I, 0);
-                        FloatVector lo = iv.lanewise(VectorOperators.AND, 0xf)
-                                .selectFrom(LUT_RAW)
-                                .reinterpretAsFloats();
-                        FloatVector hi = iv.lanewise(VectorOperators.LSHR, 4)
-                                .lanewise(VectorOperators.AND, 0xf)
-                                .selectFrom(LUT_RAW)
-                                .reinterpretAsFloats();
-                        vblk = lo.fma(FloatVector.fromArray(F, xd, xb + k), vblk);
-                        vodd = hi.fma(FloatVector.fromArray(F, xd, xb + HALF + k), vodd);
-                    }
-                }
-                for (; k + BL <= HALF; k += L) {
-                    IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                            .convertShape(VectorOperators.B2I, I, 0);
-                    vblk = lowBits(iv).reinterpretAsFloats().fma(FloatVector.fromArray(F, xd, xb + k), vblk);
-                    vodd = highBits(iv).reinterpretAsFloats().fma(FloatVector.fromArray(F, xd, xb + HALF + k), vodd);
-                }
-                vblk = vblk.add(vodd);
-                float tail = 0f;
-                for (; k < HALF; k++) {
-                    int byt = w.get(BYTE, bOff + k);
-                    tail += rawValue(byt) * xd[xb + k] + rawValue(byt >>> 4) * xd[xb + HALF + k];
-                }
-                final float factor = scale(r, kb) * g;
-                vrow = vblk.fma(FloatVector.broadcast(F, factor), vrow);
-                tailAcc += tail * factor;
-            }
-            out[outOff + r] = vrow.reduceLanes(VectorOperators.ADD) + tailAcc;
+        return scaleRaw(lowBits(iv).reinterpretAsFloats(), s);
+    }
+
+    /** Exact weights of the high nibbles (odd columns). */
+    private static FloatVector odd(IntVector iv, float s) {
+        if (LUT != null) {
+            return iv.lanewise(VectorOperators.LSHR, 4)
+                    .lanewise(VectorOperators.AND, 0xf)
+                    .selectFrom(LUT)
+                    .reinterpretAsFloats()
+                    .mul(s);
         }
+        return scaleRaw(highBits(iv).reinterpretAsFloats(), s);
+    }
+
+    /** Raw nibble floats (value · 2^-126) to exact weights: times {@code 2^126 · s}, in two steps if that overflows. */
+    private static FloatVector scaleRaw(FloatVector raw, float s) {
+        final float f = s * TWO_POW_126;
+        return f != Float.POSITIVE_INFINITY ? raw.mul(f) : raw.mul(TWO_POW_126).mul(s);
     }
 
     @Override
@@ -227,29 +265,11 @@ public final class Fp4Matrix extends MappedMatrix {
             for (int xb = 0; xb < width; xb += BLOCK) {
                 final long bOff = rowOff + (xb >> 1);
                 final float s = scale(r + i, (c0 + xb) / BLOCK);
-                final float f = s * TWO_POW_126;
-                final boolean one = f != Float.POSITIVE_INFINITY;
                 int k = 0;
-                if (LUT != null) {
-                    // 16 lanes: the nibbles index a vector of the 16 e2m1 values (one permute each).
-                    for (; k + BL <= HALF; k += L) {
-                        IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                                .convertShape(VectorOperators.B2I, I, 0);
-                        IntVector lo = iv.lanewise(VectorOperators.AND, 0xf).selectFrom(LUT);
-                        IntVector hi = iv.lanewise(VectorOperators.LSHR, 4)
-                                .lanewise(VectorOperators.AND, 0xf)
-                                .selectFrom(LUT);
-                        lo.reinterpretAsFloats().mul(s).intoArray(tile, t + xb + k);
-                        hi.reinterpretAsFloats().mul(s).intoArray(tile, t + xb + HALF + k);
-                    }
-                }
                 for (; k + BL <= HALF; k += L) {
-                    IntVector iv = (IntVector) ByteVector.fromMemorySegment(B, w, bOff + k, ByteOrder.LITTLE_ENDIAN)
-                            .convertShape(VectorOperators.B2I, I, 0);
-                    FloatVector lo = lowBits(iv).reinterpretAsFloats();
-                    FloatVector hi = highBits(iv).reinterpretAsFloats();
-                    (one ? lo.mul(f) : lo.mul(TWO_POW_126).mul(s)).intoArray(tile, t + xb + k);
-                    (one ? hi.mul(f) : hi.mul(TWO_POW_126).mul(s)).intoArray(tile, t + xb + HALF + k);
+                    final IntVector iv = codes(w, bOff + k);
+                    even(iv, s).intoArray(tile, t + xb + k);
+                    odd(iv, s).intoArray(tile, t + xb + HALF + k);
                 }
                 for (; k < HALF; k++) {
                     int byt = w.get(BYTE, bOff + k);

@@ -26,11 +26,11 @@ import jdk.incubator.vector.VectorOperators;
  * equal the reference's {@code (q·w)·s_a·s_w}); for {@code wo_a}, which {@code convert.py} dequantises to bf16
  * ({@code code·scale}, exact in bf16) and uses in a bf16 einsum, the plain bf16 activations.
  *
- * <p>Vector kernel (batch 1): the codes are widened to int lanes and turned into float bits
- * {@code (code << 20) & 0x87F00000}, which read as a float are the e4m3 value times 2^-120 (subnormal codes
- * included); the input is prescaled once per call by {@code 2^(120 − e)} with {@code |x| < 2^e}, so the products are
- * exact and the block factor {@code scale · 2^e} restores the magnitude. Batched products decode each weight once per
- * step into an fp32 tile with the block scale folded in ({@link #decodeTile}, {@link MappedMatrix#kernelBatchDecoded}).
+ * <p>Vector kernels: the codes are widened to int lanes and turned into float bits {@code (code << 20) & 0x87F00000},
+ * which read as a float are the e4m3 value times 2^-120 (subnormal codes included); one multiplication by
+ * {@code 2^120 · scale} gives the exact weight. Batch 1 multiplies these in registers (four rows at a time); batched
+ * products decode each weight once per step into an fp32 tile ({@link #decodeTile},
+ * {@link MappedMatrix#kernelBatchDecoded}); both sum in the same order, so their results are identical.
  */
 public final class Fp8Matrix extends MappedMatrix {
     private static final int BLOCK = 128;
@@ -94,40 +94,78 @@ public final class Fp8Matrix extends MappedMatrix {
         }
     }
 
+    /**
+     * Batch 1, four rows at a time (four independent FMA chains sharing each input load). Per row the same order as
+     * {@link MappedMatrix#kernelBatchDecoded}: lane sums of exact weight times input over the vector columns, summed
+     * in lane order, plus the scalar sum of the tail columns.
+     */
     private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
-        final int cols = this.cols;
-        final float[] xs = Scratch.get().input(cols);
-        final float g = Prescale.apply(x, xOff, cols, xs, TWO_POW_120);
-        final MemorySegment w = codes;
-        for (int r = r0; r < r1; r++) {
-            final long rowOff = (long) r * cols;
-            FloatVector vrow = FloatVector.zero(F);
-            float tailAcc = 0f;
-            for (int kb = 0; kb < scaleCols; kb++) {
-                final int c0 = kb * BLOCK;
-                final int c1 = Math.min(cols, c0 + BLOCK);
-                // Two independent chains so the FMA latency is hidden.
-                FloatVector vblk = FloatVector.zero(F);
-                FloatVector vblk2 = FloatVector.zero(F);
-                int c = c0;
-                for (; c + L + BL <= c1; c += 2 * L) {
-                    vblk = rawCodes(w, rowOff + c).fma(FloatVector.fromArray(F, xs, c), vblk);
-                    vblk2 = rawCodes(w, rowOff + c + L).fma(FloatVector.fromArray(F, xs, c + L), vblk2);
-                }
-                for (; c + BL <= c1; c += L) {
-                    vblk = rawCodes(w, rowOff + c).fma(FloatVector.fromArray(F, xs, c), vblk);
-                }
-                vblk = vblk.add(vblk2);
-                float tail = 0f;
-                for (; c < c1; c++) {
-                    tail += Float.intBitsToFloat(Fp8E4m3.rawBits(w.get(BYTE, rowOff + c))) * xs[c];
-                }
-                final float factor = scale(r, kb) * g;
-                vrow = vblk.fma(FloatVector.broadcast(F, factor), vrow);
-                tailAcc += tail * factor;
-            }
-            out[outOff + r] = vrow.reduceLanes(VectorOperators.ADD) + tailAcc;
+        if (BL != L) {
+            kernelBatchDecoded(x, xOff, cols, 1, out, outOff, rows, r0, r1);
+            return;
         }
+        final int cols = this.cols;
+        final int vend = cols / L * L;
+        final MemorySegment w = codes;
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            final long o0 = (long) r * cols;
+            final long o1 = o0 + cols;
+            final long o2 = o1 + cols;
+            final long o3 = o2 + cols;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int k0 = 0; k0 < vend; k0 += BLOCK) {
+                final int kend = Math.min(vend, k0 + BLOCK);
+                final int kb = k0 / BLOCK;
+                final float s0 = scale(r, kb);
+                final float s1 = scale(r + 1, kb);
+                final float s2 = scale(r + 2, kb);
+                final float s3 = scale(r + 3, kb);
+                for (int c = k0; c < kend; c += L) {
+                    final FloatVector xv = FloatVector.fromArray(F, x, xOff + c);
+                    a0 = weights(w, o0 + c, s0).fma(xv, a0);
+                    a1 = weights(w, o1 + c, s1).fma(xv, a1);
+                    a2 = weights(w, o2 + c, s2).fma(xv, a2);
+                    a3 = weights(w, o3 + c, s3).fma(xv, a3);
+                }
+            }
+            out[outOff + r] = sumLanes(a0) + tail(r, vend, x, xOff);
+            out[outOff + r + 1] = sumLanes(a1) + tail(r + 1, vend, x, xOff);
+            out[outOff + r + 2] = sumLanes(a2) + tail(r + 2, vend, x, xOff);
+            out[outOff + r + 3] = sumLanes(a3) + tail(r + 3, vend, x, xOff);
+        }
+        for (; r < r1; r++) {
+            final long o0 = (long) r * cols;
+            FloatVector a0 = FloatVector.zero(F);
+            for (int k0 = 0; k0 < vend; k0 += BLOCK) {
+                final int kend = Math.min(vend, k0 + BLOCK);
+                final float s0 = scale(r, k0 / BLOCK);
+                for (int c = k0; c < kend; c += L) {
+                    a0 = weights(w, o0 + c, s0).fma(FloatVector.fromArray(F, x, xOff + c), a0);
+                }
+            }
+            out[outOff + r] = sumLanes(a0) + tail(r, vend, x, xOff);
+        }
+    }
+
+    /** {@code L} exact weights from byte {@code at}: code values times the block scale {@code s}. */
+    private static FloatVector weights(MemorySegment w, long at, float s) {
+        final float f = s * TWO_POW_120;
+        final FloatVector raw = rawCodes(w, at);
+        return f != Float.POSITIVE_INFINITY ? raw.mul(f) : raw.mul(TWO_POW_120).mul(s);
+    }
+
+    /** Sum over the columns past the last full vector, in column order. */
+    private float tail(int r, int vend, float[] x, int xOff) {
+        final long o = (long) r * cols;
+        float t = 0f;
+        for (int c = vend; c < cols; c++) {
+            t += Fp8E4m3.decode(codes.get(BYTE, o + c)) * scale(r, c / BLOCK) * x[xOff + c];
+        }
+        return t;
     }
 
     /**
@@ -143,12 +181,9 @@ public final class Fp8Matrix extends MappedMatrix {
             for (int k0 = 0; k0 < width; k0 += BLOCK) {
                 final int kend = Math.min(width, k0 + BLOCK);
                 final float s = scale(r + i, (c0 + k0) / BLOCK);
-                final float f = s * TWO_POW_120;
-                final boolean one = f != Float.POSITIVE_INFINITY;
                 int c = k0;
                 for (; c + BL <= kend; c += L) {
-                    FloatVector raw = rawCodes(w, rowOff + c);
-                    (one ? raw.mul(f) : raw.mul(TWO_POW_120).mul(s)).intoArray(tile, t + c);
+                    weights(w, rowOff + c, s).intoArray(tile, t + c);
                 }
                 for (; c < kend; c++) {
                     tile[t + c] = Fp8E4m3.decode(w.get(BYTE, rowOff + c)) * s;

@@ -4,7 +4,6 @@ import static io.ascendant.engine.kernels.Vec.F;
 import static io.ascendant.engine.kernels.Vec.L;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Common driver of the memory-mapped weight matrices: splits rows over the {@link EngineThreads} pool (outside the
@@ -116,9 +115,11 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * FMAs), so the decode cost is paid once per weight and the loads stay below the FMA rate. Each (weight row, batch
      * row) pair keeps a vector of fp32 lane sums across the chunks, reduced once at the end.
      *
-     * <p>Numerics: an fp32 dot product of the exact weights and the inputs; it differs from the batch-1 kernels and the
-     * scalar oracle only in summation order (the reference's per-block partial times a power-of-two scale equals the
-     * sum of the scaled products up to that order).
+     * <p>Numerics: an fp32 dot product of the exact weights and the inputs; it differs from the scalar oracle only in
+     * summation order (the reference's per-block partial times a power-of-two scale equals the sum of the scaled
+     * products up to that order). The batch-1 kernels use the same order (per lane, columns in tile order; lanes summed
+     * by {@link #sumLanes}; then the scalar tail columns' sum), so a batched product equals the per-sequence products
+     * bit for bit: a sequence's results do not depend on what it was batched with.
      */
     final void kernelBatchDecoded(
             float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
@@ -148,7 +149,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             for (int rb = r0; rb < r1; rb += TILE_ROWS) {
                 final int nr = Math.min(TILE_ROWS, r1 - rb);
                 java.util.Arrays.fill(acc, 0, TILE_ROWS * nb * L, 0f);
-                java.util.Arrays.fill(tails, 0, TILE_ROWS * nb, 0f);
+                java.util.Arrays.fill(tails, 0, TILE_ROWS * nb, -0f); // -0 + t == t, also for t = -0
                 for (int c0 = 0; c0 < cols; c0 += TILE_COLS) {
                     final int width = Math.min(TILE_COLS, cols - c0);
                     decodeTile(rb, nr, c0, width, tile);
@@ -184,7 +185,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                     for (int bb = 0; bb < nb; bb++) {
                         final int a = (i * nb + bb) * L;
                         out[outOff + (b0 + bb) * outStride + rb + i] =
-                                FloatVector.fromArray(F, acc, a).reduceLanes(VectorOperators.ADD) + tails[i * nb + bb];
+                                sumLanes(FloatVector.fromArray(F, acc, a)) + tails[i * nb + bb];
                     }
                 }
             }
@@ -264,17 +265,21 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         a33.intoArray(acc, p3 + 3 * L);
     }
 
-    /** Four weight rows of the tile times two input rows. */
+    /** Four weight rows of the tile times two input rows (lane sums continued from and stored back to acc). */
     private static void micro4x2(float[] tile, int vend, float[] x, int x0, int stride, float[] acc, int b, int nb) {
         final int x1 = x0 + stride;
-        FloatVector a00 = FloatVector.zero(F);
-        FloatVector a01 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F);
-        FloatVector a11 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F);
-        FloatVector a21 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F);
-        FloatVector a31 = FloatVector.zero(F);
+        final int p0 = b * L;
+        final int p1 = (nb + b) * L;
+        final int p2 = (2 * nb + b) * L;
+        final int p3 = (3 * nb + b) * L;
+        FloatVector a00 = FloatVector.fromArray(F, acc, p0);
+        FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
+        FloatVector a10 = FloatVector.fromArray(F, acc, p1);
+        FloatVector a11 = FloatVector.fromArray(F, acc, p1 + L);
+        FloatVector a20 = FloatVector.fromArray(F, acc, p2);
+        FloatVector a21 = FloatVector.fromArray(F, acc, p2 + L);
+        FloatVector a30 = FloatVector.fromArray(F, acc, p3);
+        FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
         for (int c = 0; c < vend; c += L) {
             final FloatVector w0 = FloatVector.fromArray(F, tile, c);
             final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
@@ -291,22 +296,26 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             a21 = w2.fma(v, a21);
             a31 = w3.fma(v, a31);
         }
-        add(acc, (0 * nb + b) * L, a00);
-        add(acc, (0 * nb + b) * L + L, a01);
-        add(acc, (1 * nb + b) * L, a10);
-        add(acc, (1 * nb + b) * L + L, a11);
-        add(acc, (2 * nb + b) * L, a20);
-        add(acc, (2 * nb + b) * L + L, a21);
-        add(acc, (3 * nb + b) * L, a30);
-        add(acc, (3 * nb + b) * L + L, a31);
+        a00.intoArray(acc, p0);
+        a01.intoArray(acc, p0 + L);
+        a10.intoArray(acc, p1);
+        a11.intoArray(acc, p1 + L);
+        a20.intoArray(acc, p2);
+        a21.intoArray(acc, p2 + L);
+        a30.intoArray(acc, p3);
+        a31.intoArray(acc, p3 + L);
     }
 
-    /** Four weight rows of the tile times one input row. */
+    /** Four weight rows of the tile times one input row (lane sums continued from and stored back to acc). */
     private static void micro4x1(float[] tile, int vend, float[] x, int x0, float[] acc, int b, int nb) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
+        final int p0 = b * L;
+        final int p1 = (nb + b) * L;
+        final int p2 = (2 * nb + b) * L;
+        final int p3 = (3 * nb + b) * L;
+        FloatVector a0 = FloatVector.fromArray(F, acc, p0);
+        FloatVector a1 = FloatVector.fromArray(F, acc, p1);
+        FloatVector a2 = FloatVector.fromArray(F, acc, p2);
+        FloatVector a3 = FloatVector.fromArray(F, acc, p3);
         for (int c = 0; c < vend; c += L) {
             final FloatVector v = FloatVector.fromArray(F, x, x0 + c);
             a0 = FloatVector.fromArray(F, tile, c).fma(v, a0);
@@ -314,15 +323,23 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             a2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c).fma(v, a2);
             a3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c).fma(v, a3);
         }
-        add(acc, (0 * nb + b) * L, a0);
-        add(acc, (1 * nb + b) * L, a1);
-        add(acc, (2 * nb + b) * L, a2);
-        add(acc, (3 * nb + b) * L, a3);
+        a0.intoArray(acc, p0);
+        a1.intoArray(acc, p1);
+        a2.intoArray(acc, p2);
+        a3.intoArray(acc, p3);
     }
 
-    /** {@code acc[at .. at + L) += v}: one pair's lane sums. */
-    private static void add(float[] acc, int at, FloatVector v) {
-        FloatVector.fromArray(F, acc, at).add(v).intoArray(acc, at);
+    /**
+     * The lanes of {@code v} summed in lane order. Every kernel reduces this way (not with {@code reduceLanes}, whose
+     * order differs between the interpreter and C2), so a product's result does not depend on the batch it ran in nor
+     * on when the JIT compiled it.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /**

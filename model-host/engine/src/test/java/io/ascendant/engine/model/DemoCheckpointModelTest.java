@@ -85,10 +85,12 @@ class DemoCheckpointModelTest {
 
     @Test
     void batchedDecodeEqualsSingleDecode() {
-        // oracle kernels: bit for bit; Vector API kernels: equal up to fp32 summation order (their lane
-        // reductions may reassociate once the JIT compiles them), amplified through the bf16 rounding points
+        // bit for bit with both kernel sets: the Vector API kernels sum a product in the same order whatever the
+        // batch (batched tile kernel and batch-1 kernel alike, lanes summed in lane order), so a sequence's logits
+        // do not depend on what it was batched with (a summation-order difference would be amplified through the
+        // bf16 rounding points and the router / indexer top-k into visible logit changes)
         batchVersusSingle(oracle, 0.0);
-        batchVersusSingle(vector, 2e-2);
+        batchVersusSingle(vector, 0.0);
     }
 
     private static void batchVersusSingle(V4Model model, double relTolerance) {
