@@ -266,14 +266,18 @@ class ConsoleLifecycleTest {
             b.driver.findElement(By.id("pods-pause")).click();
             var stable = b.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
             stable.until(d -> {
-                podRow(b, baseUrl).findElement(By.xpath(".//button[text()='Drain']")).click();
+                podRow(b, baseUrl)
+                        .findElement(By.xpath(".//button[text()='Drain']"))
+                        .click();
                 return true;
             });
             stable.until(d -> podRow(b, baseUrl).getText().contains("draining"));
             checkPage(b, "pod-draining");
             assertThat(endpointDraining(admin, pool)).isTrue();
             stable.until(d -> {
-                podRow(b, baseUrl).findElement(By.xpath(".//button[text()='Undrain']")).click();
+                podRow(b, baseUrl)
+                        .findElement(By.xpath(".//button[text()='Undrain']"))
+                        .click();
                 return true;
             });
             stable.until(d -> podRow(b, baseUrl)
