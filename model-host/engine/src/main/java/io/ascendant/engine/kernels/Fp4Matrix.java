@@ -133,12 +133,13 @@ public final class Fp4Matrix extends MappedMatrix {
     }
 
     /**
-     * Batch 1, four rows at a time (four FMA chains sharing each input load), on the input de-interleaved per 32-block.
-     * Per row the same order as {@link MappedMatrix#kernelBatchDecoded} on the decoded tile: per 32-block the even
-     * columns' vectors, then the odd columns' ones; lanes summed in lane order.
+     * Batch 1 with 16-lane vectors, two rows at a time (two FMA chains sharing each input load), on the input
+     * de-interleaved per 32-block. Per row the same order as {@link MappedMatrix#kernelBatchDecoded} on the decoded
+     * tile: per 32-block the even columns' vector, then the odd columns' one; lanes summed in lane order.
      */
     private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
-        if (BL != L || HALF % L != 0) {
+        if (BL != L || HALF != L) {
+            // not 16 lanes: the tile kernel (same order, one decode per weight, slower at batch 1)
             kernelBatchDecoded(x, xOff, cols, 1, out, outOff, rows, r0, r1);
             return;
         }
@@ -147,54 +148,37 @@ public final class Fp4Matrix extends MappedMatrix {
         deinterleave(x, xOff, xd, 0);
         final MemorySegment w = packed;
         int r = r0;
-        for (; r + 4 <= r1; r += 4) {
+        for (; r + 2 <= r1; r += 2) {
             final long o0 = (long) r * rowBytes;
             final long o1 = o0 + rowBytes;
-            final long o2 = o1 + rowBytes;
-            final long o3 = o2 + rowBytes;
             FloatVector a0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
             for (int xb = 0; xb < cols; xb += BLOCK) {
                 final int kb = xb / BLOCK;
                 final long bo = xb >> 1;
                 final float s0 = scale(r, kb);
                 final float s1 = scale(r + 1, kb);
-                final float s2 = scale(r + 2, kb);
-                final float s3 = scale(r + 3, kb);
-                for (int k = 0; k < HALF; k += L) {
-                    final FloatVector xv = FloatVector.fromArray(F, xd, xb + k);
-                    a0 = even(codes(w, o0 + bo + k), s0).fma(xv, a0);
-                    a1 = even(codes(w, o1 + bo + k), s1).fma(xv, a1);
-                    a2 = even(codes(w, o2 + bo + k), s2).fma(xv, a2);
-                    a3 = even(codes(w, o3 + bo + k), s3).fma(xv, a3);
-                }
-                for (int k = 0; k < HALF; k += L) {
-                    final FloatVector xv = FloatVector.fromArray(F, xd, xb + HALF + k);
-                    a0 = odd(codes(w, o0 + bo + k), s0).fma(xv, a0);
-                    a1 = odd(codes(w, o1 + bo + k), s1).fma(xv, a1);
-                    a2 = odd(codes(w, o2 + bo + k), s2).fma(xv, a2);
-                    a3 = odd(codes(w, o3 + bo + k), s3).fma(xv, a3);
-                }
+                // one vector of even columns, then one of odd columns: the tile's order
+                final FloatVector xe = FloatVector.fromArray(F, xd, xb);
+                final FloatVector xo = FloatVector.fromArray(F, xd, xb + HALF);
+                final IntVector c0 = codes(w, o0 + bo);
+                final IntVector c1 = codes(w, o1 + bo);
+                a0 = odd(c0, s0).fma(xo, even(c0, s0).fma(xe, a0));
+                a1 = odd(c1, s1).fma(xo, even(c1, s1).fma(xe, a1));
             }
             out[outOff + r] = sumLanes(a0);
             out[outOff + r + 1] = sumLanes(a1);
-            out[outOff + r + 2] = sumLanes(a2);
-            out[outOff + r + 3] = sumLanes(a3);
         }
         for (; r < r1; r++) {
             final long o0 = (long) r * rowBytes;
             FloatVector a0 = FloatVector.zero(F);
             for (int xb = 0; xb < cols; xb += BLOCK) {
-                final long bo = xb >> 1;
                 final float s0 = scale(r, xb / BLOCK);
-                for (int k = 0; k < HALF; k += L) {
-                    a0 = even(codes(w, o0 + bo + k), s0).fma(FloatVector.fromArray(F, xd, xb + k), a0);
-                }
-                for (int k = 0; k < HALF; k += L) {
-                    a0 = odd(codes(w, o0 + bo + k), s0).fma(FloatVector.fromArray(F, xd, xb + HALF + k), a0);
-                }
+                final IntVector c0 = codes(w, o0 + (xb >> 1));
+                a0 = odd(c0, s0)
+                        .fma(
+                                FloatVector.fromArray(F, xd, xb + HALF),
+                                even(c0, s0).fma(FloatVector.fromArray(F, xd, xb), a0));
             }
             out[outOff + r] = sumLanes(a0);
         }
