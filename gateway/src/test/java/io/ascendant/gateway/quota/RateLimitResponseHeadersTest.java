@@ -77,6 +77,42 @@ class RateLimitResponseHeadersTest {
     }
 
     @Test
+    void anthropicMessagesCarryTheHeadersOnAnswersAndOnRefusals() throws SQLException {
+        TestKeys.Key key = keys.create(Set.of());
+        limit("TENANT", key.tenantId(), key.tenantId(), "*", 1, 2_000_000L, null);
+        String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+
+        given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .body("type", equalTo("message"))
+                .header("x-ratelimit-limit-requests", "1")
+                .header("x-ratelimit-limit-tokens", "2000000")
+                .header("x-ratelimit-reset-tokens", matchesPattern(DURATION));
+
+        given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(429)
+                .header("retry-after", matchesPattern("[1-9]\\d*"))
+                .header("x-ratelimit-limit-requests", "1")
+                .header("x-ratelimit-remaining-requests", "0")
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("rate_limit_error"))
+                .body("error.message", containsString("requests per minute (tenant) is 1 requests per minute"));
+    }
+
+    @Test
     void refusalNamesThePerModelLimitItsValueAndWhenToRetry() throws SQLException {
         TestKeys.Key key = keys.create(Set.of());
         limit("TENANT", key.tenantId(), key.tenantId(), "*", 600, 2_000_000L, null);
