@@ -91,7 +91,8 @@ class QuotaTwoGatewaysIT {
     static void twoGatewaysOnOneDatabase() throws Exception {
         pg = SharedPostgres.get();
         db = pg.createDatabase("quota_two_gw");
-        home = Files.createTempDirectory("ascendant-quota-it-");
+        // Under target/ so the gateways' logs stay with the build (an artefact when this fails) and go with mvn clean.
+        home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "quota-it-");
         host = new FakeModelHost("quota-it").start(0);
         host.recordRequests(false);
         host.answerText = String.join(" ", java.util.Collections.nCopies(MAX_TOKENS, "word"));
