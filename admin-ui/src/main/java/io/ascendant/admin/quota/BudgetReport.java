@@ -3,10 +3,13 @@ package io.ascendant.admin.quota;
 import java.util.List;
 
 /**
- * A tenant's hard budgets this period and the soft thresholds the gateways record events at.
+ * One page of a tenant's hard budgets at one level (tenant, project or key) this period, with the soft thresholds the
+ * gateways record events at.
  *
  * @param thresholds soft thresholds in percent of a budget, ascending ({@code gateway.quota.thresholds}, default
  *     80,100); the console marks them on every budget bar
- * @param budgets tenant-level budgets that have a counter this period (a request was admitted or refused under them)
+ * @param budgets budgets of the level that have a counter this period (a request was admitted or refused under them),
+ *     ordered by pool key
+ * @param nextCursor pass as {@code cursor} for the next page, or null when this is the last one
  */
-public record BudgetReport(List<Integer> thresholds, List<BudgetStatus> budgets) {}
+public record BudgetReport(List<Integer> thresholds, List<BudgetStatus> budgets, String nextCursor) {}

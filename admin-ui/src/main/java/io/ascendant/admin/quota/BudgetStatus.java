@@ -2,15 +2,21 @@ package io.ascendant.admin.quota;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
- * One hard budget of a tenant in its current period, as the gateways' shared quota state has it.
+ * One hard budget of a tenant, project or key in its current period, as the gateways' shared quota state has it.
  *
  * <p>Admission holds each request's worst case before dispatch and refuses (429 {@code quota_exceeded}) when settled
  * usage plus holds plus the new worst case would pass the limit. So a budget can be used up while its settled usage
- * is still below 100 %: {@code exhausted} says that a request has been refused on this budget in this period.
+ * is still below 100 %: {@code exhausted} says that a request has been refused on this budget in this period. A shadow
+ * budget (a limit on trial) is counted the same way but never refuses, so it is never {@code exhausted}.
  *
- * @param poolKey the gateways' counter, e.g. {@code money:tenant:<id>:*:MONTH}
+ * @param poolKey the gateways' counter, e.g. {@code money:tenant:<id>:*:MONTH} or {@code shadow-tokens:key:<id>:*:DAY}
+ * @param level {@code tenant}, {@code project} or {@code key}
+ * @param ownerId id of the tenant, project or key the budget belongs to
+ * @param ownerName display name of the tenant, or name of the project or key
+ * @param shadow whether this is a shadow-mode budget (evaluated, never enforced)
  * @param unit MONEY or TOKENS
  * @param currency currency of a MONEY budget, else null
  * @param model {@code *} or the model the budget is specific to
@@ -18,7 +24,7 @@ import java.time.Instant;
  * @param periodStart first instant of the period
  * @param periodEnd first instant after the period
  * @param limit the budget
- * @param settled usage settled in the usage ledger this period
+ * @param settled usage settled in the usage ledger this period (exact, trailing zeros stripped)
  * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back
  *     when idle)
  * @param exhausted whether a request was refused on this budget this period
@@ -26,6 +32,10 @@ import java.time.Instant;
  */
 public record BudgetStatus(
         String poolKey,
+        String level,
+        UUID ownerId,
+        String ownerName,
+        boolean shadow,
         String unit,
         String currency,
         String model,

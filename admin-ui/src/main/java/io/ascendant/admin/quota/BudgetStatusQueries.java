@@ -10,24 +10,65 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Reads the tenant-level hard budgets of the current period from the gateways' quota state ({@code quota_account},
- * V060) and their {@code EXHAUSTED} events (V071). Read-only: the quota engine owns these tables; their meaning is in
- * {@code docs/quotas.md}. A budget appears once a request has been admitted or refused under it this period.
+ * Reads the hard budgets of a tenant, of its projects or of its keys in the current period from the gateways' quota
+ * state ({@code quota_account}, V060) and their {@code EXHAUSTED} events (V071). Read-only: the quota engine owns these
+ * tables; their meaning is in {@code docs/quotas.md}. A budget appears once a request has been admitted or refused
+ * under it this period.
+ *
+ * <p>Pool keys read {@code [shadow-]<money|tokens>:<level>:<owner id>:<model or *>:<DAY|MONTH>}
+ * ({@code QuotaPolicies} in the gateway). Owners are joined with tenancy's tables, so a project or key of another
+ * tenant never shows, and pages are keyed by pool key so a tenant with thousands of keys pages on the server.
  */
 @ApplicationScoped
 public class BudgetStatusQueries {
 
-    private static final String SQL = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end,"
-            + " a.limit_amount, a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
-            + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED')"
-            + " FROM quota_account a WHERE (a.pool_key LIKE ? OR a.pool_key LIKE ?) AND a.unit <> 'REQUESTS'"
-            + " AND a.period_start <= ? AND a.period_end > ? ORDER BY a.pool_key";
+    /** Largest page of {@link #current(UUID, Level, String, int)}. */
+    public static final int MAX_PAGE = 500;
+
+    /** The level of a budget and where its owner lives (fixed table and column names, never user input). */
+    public enum Level {
+        TENANT("tenant", "tenant", "id", "display_name"),
+        PROJECT("project", "project", "tenant_id", "name"),
+        KEY("key", "api_key", "tenant_id", "name");
+
+        private final String poolLevel;
+        private final String sql;
+
+        Level(String poolLevel, String table, String tenantColumn, String nameColumn) {
+            this.poolLevel = poolLevel;
+            this.sql = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
+                    + " a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
+                    + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED'), o.id, o." + nameColumn
+                    + " FROM quota_account a JOIN " + table + " o ON o.id::text = split_part(a.pool_key, ':', 3)"
+                    + " WHERE o." + tenantColumn + " = ? AND split_part(a.pool_key, ':', 2) = ?"
+                    + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
+                    + " AND a.period_start <= ? AND a.period_end > ? AND a.pool_key > ?"
+                    + " ORDER BY a.pool_key LIMIT ?";
+        }
+
+        /** The level as the API and the pool keys spell it: {@code tenant}, {@code project}, {@code key}. */
+        public String wire() {
+            return poolLevel;
+        }
+
+        /** The level named {@code s}, or empty. */
+        public static Optional<Level> parse(String s) {
+            for (Level l : values()) {
+                if (l.poolLevel.equals(s)) {
+                    return Optional.of(l);
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -44,41 +85,68 @@ public class BudgetStatusQueries {
 
     /** The tenant-level money and token budgets of {@code tenantId} in their current period, by pool key. */
     public BudgetReport current(UUID tenantId) {
+        return current(tenantId, Level.TENANT, null, MAX_PAGE);
+    }
+
+    /**
+     * One page of the money and token budgets (enforced and shadow) at {@code level} of {@code tenantId} in their
+     * current period, ordered by pool key.
+     *
+     * @param cursor the previous page's {@code nextCursor}, or null for the first page
+     * @param limit page size, 1 to {@value #MAX_PAGE}
+     */
+    public BudgetReport current(UUID tenantId, Level level, String cursor, int limit) {
         Timestamp now = Timestamp.from(clock.instant());
         List<Integer> thresholds = thresholds();
         List<BudgetStatus> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(SQL)) {
-            ps.setString(1, "money:tenant:" + tenantId + ":%");
-            ps.setString(2, "tokens:tenant:" + tenantId + ":%");
+                PreparedStatement ps = c.prepareStatement(level.sql)) {
+            ps.setObject(1, tenantId);
+            ps.setString(2, level.poolLevel);
             ps.setTimestamp(3, now);
             ps.setTimestamp(4, now);
+            ps.setString(5, cursor == null ? "" : cursor);
+            ps.setInt(6, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String key = rs.getString(1);
-                    // <unit>:tenant:<uuid>:<model or *>:<DAY|MONTH>
-                    String[] parts = key.split(":");
-                    String currency = rs.getString(3);
-                    Timestamp exhaustedAt = rs.getTimestamp(9);
-                    out.add(new BudgetStatus(
-                            key,
-                            rs.getString(2),
-                            currency == null ? null : currency.trim(),
-                            parts.length >= 5 ? parts[3] : "*",
-                            parts.length >= 5 ? parts[parts.length - 1] : null,
-                            rs.getTimestamp(4).toInstant(),
-                            rs.getTimestamp(5).toInstant(),
-                            plain(rs.getBigDecimal(6)),
-                            plain(rs.getBigDecimal(7)),
-                            plain(rs.getBigDecimal(8)),
-                            exhaustedAt != null,
-                            exhaustedAt == null ? null : exhaustedAt.toInstant()));
+                    out.add(row(rs, level));
                 }
             }
-            return new BudgetReport(thresholds, List.copyOf(out));
         } catch (SQLException e) {
             throw new IllegalStateException("budget status query failed: SQLState " + e.getSQLState(), e);
         }
+        String next = null;
+        if (out.size() > limit) {
+            out = out.subList(0, limit);
+            next = out.getLast().poolKey();
+        }
+        return new BudgetReport(thresholds, List.copyOf(out), next);
+    }
+
+    private static BudgetStatus row(ResultSet rs, Level level) throws SQLException {
+        String key = rs.getString(1);
+        // [shadow-]<unit>:<level>:<owner>:<model or *, may itself hold ':'>:<DAY|MONTH>
+        String[] parts = key.split(":");
+        String model = parts.length >= 5 ? String.join(":", Arrays.copyOfRange(parts, 3, parts.length - 1)) : "*";
+        String currency = rs.getString(3);
+        Timestamp exhaustedAt = rs.getTimestamp(9);
+        return new BudgetStatus(
+                key,
+                level.poolLevel,
+                rs.getObject(10, UUID.class),
+                rs.getString(11),
+                key.startsWith("shadow-"),
+                rs.getString(2),
+                currency == null ? null : currency.trim(),
+                model,
+                parts.length >= 5 ? parts[parts.length - 1] : null,
+                rs.getTimestamp(4).toInstant(),
+                rs.getTimestamp(5).toInstant(),
+                plain(rs.getBigDecimal(6)),
+                plain(rs.getBigDecimal(7)),
+                plain(rs.getBigDecimal(8)),
+                exhaustedAt != null,
+                exhaustedAt == null ? null : exhaustedAt.toInstant());
     }
 
     /**
