@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,6 +37,9 @@ import java.util.UUID;
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
 public class QuotaAdminResource {
 
+    /** The kinds of {@code quota_event} (V060, V071 added EXHAUSTED). */
+    private static final Set<String> EVENT_KINDS = Set.of("THRESHOLD", "SHADOW_REFUSAL", "EXHAUSTED");
+
     @Inject
     QuotaAdminService service;
 
@@ -45,7 +49,7 @@ public class QuotaAdminResource {
     /**
      * Events after {@code after} (an event id; 0 for the first page), oldest first, at most {@code limit}.
      *
-     * @param kind THRESHOLD or SHADOW_REFUSAL, or absent for both
+     * @param kind THRESHOLD, SHADOW_REFUSAL or EXHAUSTED (a hard budget's first refusal), or absent for all
      */
     @GET
     @Path("quota-events")
@@ -55,8 +59,8 @@ public class QuotaAdminResource {
             @QueryParam("after") @DefaultValue("0") long after,
             @QueryParam("limit") @DefaultValue("100") int limit)
             throws SQLException {
-        if (kind != null && !kind.equals("THRESHOLD") && !kind.equals("SHADOW_REFUSAL")) {
-            throw ProblemException.invalid("kind", "kind must be THRESHOLD or SHADOW_REFUSAL");
+        if (kind != null && !EVENT_KINDS.contains(kind)) {
+            throw ProblemException.invalid("kind", "kind must be THRESHOLD, SHADOW_REFUSAL or EXHAUSTED");
         }
         if (limit < 1 || limit > 500) {
             throw ProblemException.invalid("limit", "limit must be between 1 and 500");

@@ -15,10 +15,11 @@ public final class QuotaAdminViews {
     private QuotaAdminViews() {}
 
     /**
-     * A quota event: a soft threshold crossed, or a request a shadow limit would have refused.
+     * A quota event: a soft threshold crossed, a hard budget's first refusal, or a request a shadow limit would have
+     * refused.
      *
      * @param id event id (ascending in time)
-     * @param kind {@code THRESHOLD} or {@code SHADOW_REFUSAL}
+     * @param kind {@code THRESHOLD}, {@code EXHAUSTED} or {@code SHADOW_REFUSAL}
      * @param limitKey the limit's key, e.g. {@code money:tenant:<uuid>:*:MONTH}
      * @param thresholdPercent the threshold crossed, for THRESHOLD events
      * @param limit the limit's value
