@@ -21,7 +21,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Hourly usage and CSV downloads of a tenant's usage (billing viewers see only their own tenant). */
+/** Hourly usage, grouped usage with exact totals and CSV downloads of a tenant's usage (billing viewers see only their own tenant). */
 @Path(AdminApi.V1 + "/billing")
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
 @Tag(name = "Billing")
@@ -29,6 +29,9 @@ public class UsageReportResource {
 
     @Inject
     UsageReports reports;
+
+    @Inject
+    UsageSummaries summaries;
 
     @Inject
     BillingAccountService accounts;
@@ -50,6 +53,33 @@ public class UsageReportResource {
                 account.timeZone(),
                 BillingAccountResource.date("from", from),
                 BillingAccountResource.date("to", to));
+    }
+
+    /**
+     * The usage of [from, to] grouped by {@code by}, every figure and the total summed on the server (money exact).
+     *
+     * @param by {@code day} (default), {@code hour} (at most 31 days), {@code model}, {@code projectId} or
+     *     {@code keyId}; anything else is a 400 naming {@code by}
+     */
+    @GET
+    @Path("tenants/{tenantId}/usage/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Usage between [from, to] (ISO dates in the tenant's time zone, inclusive) grouped by day, hour,"
+                    + " model, project or key, with exact decimal totals")
+    public UsageSummary summary(
+            @PathParam("tenantId") UUID tenantId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("by") @DefaultValue("day") String by) {
+        BillingAccount account = account(tenantId);
+        return summaries.summary(
+                tenantId,
+                account.currency(),
+                account.timeZone(),
+                BillingAccountResource.date("from", from),
+                BillingAccountResource.date("to", to),
+                by);
     }
 
     @GET
