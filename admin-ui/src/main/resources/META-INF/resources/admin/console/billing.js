@@ -26,7 +26,6 @@ export async function usageView(view, tenantId) {
   const chartBox = h('div', { class: 'chart-box' }, h('canvas', { id: 'usage-chart', role: 'img', 'aria-label': 'Tokens by input cache hit, cache miss and output, with money' }));
   const tableBox = h('div', {});
   let chart;
-  let rows = [];
   view.append(h('p', { class: 'muted', id: 'usage-zone' }, `Dates and hours are in the tenant’s time zone (${zone}); the range covers whole local days, both ends included. By hour: at most 31 days.`),
     form({
       label: 'Usage range', cls: 'toolbar', submit: 'Show',
@@ -41,30 +40,18 @@ export async function usageView(view, tenantId) {
     h('div', { class: 'actions' }, h('button', { type: 'button', id: 'usage-csv', onclick: () => csv() }, 'Download CSV')),
     tableBox);
 
-  /** Local hour label from the API's offset date-time (2026-11-30T09:00+01:00 → 2026-11-30 09:00). */
-  const hourLabel = (hour) => String(hour).slice(0, 16).replace('T', ' ');
-
   async function load() {
     const hourly = state.by === 'hour';
-    rows = await api(`/billing/tenants/${tenantId}/usage${hourly ? '/hourly' : ''}`, { query: { from: state.from, to: state.to } });
-    const key = state.by;
-    const groups = new Map();
-    for (const r of rows) {
-      const g = key === 'hour' ? hourLabel(r.hour) : String(r[key] ?? '—');
-      const acc = groups.get(g) || { label: g, promptCacheHitTokens: 0, promptCacheMissTokens: 0, completionTokens: 0, requests: 0, amount: 0 };
-      for (const [f] of SERIES) acc[f] += r[f];
-      acc.requests += r.requests;
-      // Display only: the chart and table sum in floating point; the CSV carries the server's exact decimals.
-      acc.amount += Number(r.amount);
-      groups.set(g, acc);
-    }
-    const list = [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
+    // Grouped and summed on the server: the money figures shown are its exact decimal strings, never a browser sum.
+    const summary = await api(`/billing/tenants/${tenantId}/usage/summary`, { query: { from: state.from, to: state.to, by: state.by } });
+    const list = summary.groups;
     const data = {
       labels: list.map((g) => g.label),
       datasets: [
         ...SERIES.map(([f, label, color]) => ({ type: 'bar', label, data: list.map((g) => g[f]), backgroundColor: color, stack: 'tokens', yAxisID: 'y' })),
-        // Money beside the tokens: its own bar on its own axis, so even a single group shows it.
-        { type: 'bar', label: `Money (${account.currency})`, data: list.map((g) => g.amount), backgroundColor: '#b3261e', stack: 'money', yAxisID: 'money' },
+        // Money beside the tokens: its own bar on its own axis, so even a single group shows it. Plotted as numbers
+        // (a bar's height); the table below shows the exact figures.
+        { type: 'bar', label: `Money (${summary.currency})`, data: list.map((g) => Number(g.amount)), backgroundColor: '#b3261e', stack: 'money', yAxisID: 'money' },
       ],
     };
     if (chart) chart.destroy();
@@ -75,16 +62,18 @@ export async function usageView(view, tenantId) {
         scales: {
           x: { stacked: true },
           y: { stacked: true, title: { display: true, text: 'tokens' } },
-          money: { position: 'right', beginAtZero: true, stacked: true, grid: { drawOnChartArea: false }, title: { display: true, text: account.currency } },
+          money: { position: 'right', beginAtZero: true, stacked: true, grid: { drawOnChartArea: false }, title: { display: true, text: summary.currency } },
         },
       },
     });
+    const GROUP_LABEL = { day: 'Day', hour: `Hour (${zone})`, model: 'Model', projectId: 'Project', keyId: 'Key' };
     tableBox.replaceChildren(table([
-      { label: hourly ? `Hour (${zone})` : 'Group', value: (g) => g.label },
+      { label: GROUP_LABEL[state.by] || 'Group', value: (g) => (g.key == null ? h('strong', {}, g.label) : g.label) },
       { label: 'Requests', num: true, value: (g) => num(g.requests) },
       ...SERIES.map(([f, label]) => ({ label, num: true, value: (g) => num(g[f]) })),
-      { label: 'Money', num: true, value: (g) => money(g.amount, account.currency) },
-    ], list, { empty: 'No usage in this range.', caption: hourly ? `Usage by hour, ${zone}` : null }));
+      { label: 'Money', num: true, value: (g) => h('span', { title: `${g.amount} ${summary.currency} (exact)`, dataset: { amount: g.amount } }, money(g.amount, summary.currency)) },
+    ], list, { empty: 'No usage in this range.', caption: hourly ? `Usage by hour, ${zone}` : null,
+      foot: { ...summary.total, key: null, label: 'Total' } }));
   }
 
   /** The same buckets as CSV, from the server (exact decimal amounts): by hour when grouped by hour, else by day. */

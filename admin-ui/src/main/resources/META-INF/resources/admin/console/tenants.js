@@ -14,11 +14,11 @@ export function monthToDate(zone) {
   return { from: t.slice(0, 8) + '01', to: t };
 }
 
-/** Money used in the current period (DAY or MONTH) from the usage API. */
+/** Money used in the current period (DAY or MONTH): the server's exact total, a decimal string. */
 async function spend(tenantId, zone, period = 'MONTH') {
   const range = period === 'DAY' ? { from: today(zone), to: today(zone) } : monthToDate(zone);
-  const rows = await api(`/billing/tenants/${tenantId}/usage`, { query: range });
-  return rows.reduce((sum, r) => sum + Number(r.amount), 0);
+  const summary = await api(`/billing/tenants/${tenantId}/usage/summary`, { query: { ...range, by: 'day' } });
+  return summary.total.amount;
 }
 
 export async function tenantsView(view) {
@@ -289,26 +289,23 @@ async function limitsTab(view, t) {
   const fmtMoney = (x) => money(x, t.currency);
   const shown = new Set();
   for (const b of report.budgets) {
-    const isMoney = b.unit === 'MONEY';
-    const id = (isMoney ? 'budget-money' : 'budget-tokens') + (b.model === '*' ? '' : '-' + b.model.replace(/[^A-Za-z0-9_-]/g, '_'));
+    const id = budgetId('budget', b);
     shown.add(id);
-    const label = `${isMoney ? 'Money' : 'Tokens'}${b.model === '*' ? '' : ', ' + b.model} (${String(b.period || '').toLowerCase()})`;
-    budgets.append(budgetBar({ id, label, settled: Number(b.settled), held: Number(b.held), limit: Number(b.limit),
-      thresholds: report.thresholds, exhaustedAt: b.exhausted ? b.exhaustedAt : null, zone: t.timeZone,
-      fmt: isMoney ? fmtMoney : num }));
+    budgets.append(statusBar(b, { id, label: budgetLabel(b), thresholds: report.thresholds, zone: t.timeZone, fmtMoney }));
   }
   // A budget without a counter yet (no request this period): its settled usage from the usage rollups, nothing held.
   if (eff.budgetAmount != null && !shown.has('budget-money')) {
     const used = await spend(t.id, t.timeZone, eff.budgetPeriod || 'MONTH');
     budgets.append(budgetBar({ id: 'budget-money', label: `Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, settled: used, held: 0,
-      limit: Number(eff.budgetAmount), thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: fmtMoney }));
+      limit: eff.budgetAmount, thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: fmtMoney }));
   }
   if (eff.budgetTokens != null && !shown.has('budget-tokens')) {
     budgets.append(budgetBar({ id: 'budget-tokens', label: `Tokens (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, settled: 0, held: 0,
-      limit: Number(eff.budgetTokens), thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: num }));
+      limit: eff.budgetTokens, thresholds: report.thresholds, exhaustedAt: null, zone: t.timeZone, fmt: num }));
   }
   if (eff.budgetAmount == null && eff.budgetTokens == null && !report.budgets.length) budgets.append(h('p', { class: 'muted' }, 'No tenant budget set.'));
   box.append(budgets);
+  box.append(await ownerBudgets(t, report.thresholds, fmtMoney));
 
   box.append(h('section', { class: 'panel', 'aria-labelledby': 'sets-h' }, h('h2', { id: 'sets-h' }, 'Tenant limits'),
     table([
@@ -354,20 +351,71 @@ async function limitsTab(view, t) {
     ], [...events].reverse(), { empty: 'No quota events.' })));
 }
 
+/** A DOM id for a budget of the budgets API: prefix, level and owner (project and key), shadow, unit and model. */
+function budgetId(prefix, b) {
+  const owner = b.level === 'tenant' ? '' : `-${b.level}-${b.ownerId}`;
+  return prefix + owner + (b.shadow ? '-shadow' : '') + (b.unit === 'MONEY' ? '-money' : '-tokens')
+    + (b.model === '*' ? '' : '-' + b.model.replace(/[^A-Za-z0-9_-]/g, '_'));
+}
+
+function budgetLabel(b) {
+  return `${b.unit === 'MONEY' ? 'Money' : 'Tokens'}${b.model === '*' ? '' : ', ' + b.model} (${String(b.period || '').toLowerCase()})`
+    + (b.shadow ? ', shadow' : '');
+}
+
+/** The bar of one budget of the budgets API (any level). */
+function statusBar(b, { id, label, thresholds, zone, fmtMoney }) {
+  return budgetBar({ id, label, settled: b.settled, held: b.held, limit: b.limit, thresholds, zone, shadow: b.shadow,
+    exhaustedAt: b.exhausted ? b.exhaustedAt : null, fmt: b.unit === 'MONEY' ? fmtMoney : num });
+}
+
+/**
+ * Project and key budgets of this period, each with its bar, paged on the server (50 at a time, "More" for the next
+ * page) so a tenant with thousands of keys stays quick.
+ */
+async function ownerBudgets(t, thresholds, fmtMoney) {
+  const section = h('section', { class: 'panel', 'aria-labelledby': 'owner-budgets-h' },
+    h('h2', { id: 'owner-budgets-h' }, 'Project and key budgets this period'),
+    h('p', { class: 'muted' }, 'Bars as above. A project or key budget shows here once a request has been admitted or refused under it this period. ',
+      'Shadow budgets (limits on trial) are counted the same way but never refuse a request.'));
+  for (const [level, title, noun] of [['project', 'Projects', 'project'], ['key', 'API keys', 'key']]) {
+    const list = h('div', { id: `budgets-${level}` });
+    const more = h('button', { type: 'button', hidden: true }, `More ${noun} budgets`);
+    let cursor = null;
+    const load = async () => {
+      const page = await api(`/tenants/${t.id}/budgets`, { query: { level, limit: 50, cursor } });
+      for (const b of page.budgets) {
+        const who = level === 'key' ? `Key ${b.ownerName}` : `Project ${b.ownerName}`;
+        list.append(statusBar(b, { id: budgetId('budget', b), label: `${who}: ${budgetLabel(b)}`, thresholds, zone: t.timeZone, fmtMoney }));
+      }
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      if (!list.children.length) list.append(h('p', { class: 'muted' }, `No ${noun} budget counted this period.`));
+    };
+    more.addEventListener('click', () => load().catch((e) => toast(e.message, 'error')));
+    section.append(h('h3', {}, title), list, more);
+    try { await load(); } catch (e) { list.append(h('p', { class: 'muted' }, `${title}: budgets not available (${e.message}).`)); }
+  }
+  return section;
+}
+
 /**
  * A budget bar: settled usage, then holds, against the limit, with a mark per soft threshold. A budget on which the
- * gateway refused a request (EXHAUSTED event) is shown full and red: it admits nothing more this period.
+ * gateway refused a request (EXHAUSTED event) is shown full and red: it admits nothing more this period. Amounts come
+ * as the API gives them (decimal strings or numbers): the text shows them as they are, percentages use numbers.
+ * A shadow budget is drawn hatched grey and labelled as never refusing.
  */
-function budgetBar({ id, label, settled, held, limit, thresholds, exhaustedAt, zone, fmt }) {
-  const pctOf = (x) => (limit > 0 ? Math.min(100, (x / limit) * 100) : 100);
-  const settledPct = pctOf(settled);
-  const heldPct = Math.max(0, Math.min(100 - settledPct, pctOf(settled + held) - settledPct));
+function budgetBar({ id, label, settled, held, limit, thresholds, exhaustedAt, zone, fmt, shadow = false }) {
+  const pctOf = (x) => (Number(limit) > 0 ? Math.min(100, (x / Number(limit)) * 100) : 100);
+  const settledPct = pctOf(Number(settled));
+  const heldPct = Math.max(0, Math.min(100 - settledPct, pctOf(Number(settled) + Number(held)) - settledPct));
   const pct = exhaustedAt ? 100 : settledPct + heldPct;
   const text = exhaustedAt
     ? `Used up: a request was refused (quota_exceeded) ${when(exhaustedAt, zone)}. Settled ${fmt(settled)} + held ${fmt(held)} of ${fmt(limit)}`
-    : `${fmt(settled)} settled + ${fmt(held)} held of ${fmt(limit)} (${Math.round(pct)} %)`;
-  return h('div', { class: 'budget', id, dataset: { exhausted: exhaustedAt ? 'true' : 'false' } },
-    h('span', {}, label),
+    : `${fmt(settled)} settled + ${fmt(held)} held of ${fmt(limit)} (${Math.round(pct)} %)`
+      + (shadow ? '. Shadow mode: counted, never refuses' : '');
+  return h('div', { class: 'budget' + (shadow ? ' shadow' : ''), id, dataset: { exhausted: exhaustedAt ? 'true' : 'false', shadow: shadow ? 'true' : 'false', settled: String(settled) } },
+    h('span', {}, label, shadow ? [' ', badge('shadow')] : null),
     h('div', { class: 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100,
       'aria-valuenow': Math.round(pct), 'aria-valuetext': text, title: text },
       exhaustedAt

@@ -117,16 +117,19 @@ function findSlot(f, path) {
 /**
  * A table: columns [{label, value: row => text|Node, num}], stacked into label/value pairs on narrow screens.
  */
-export function table(columns, rows, { caption, empty = 'Nothing here yet.' } = {}) {
+export function table(columns, rows, { caption, empty = 'Nothing here yet.', foot } = {}) {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
+  const row = (r) => h('tr', {}, columns.map((c) => {
+    const v = c.value(r);
+    return h('td', { class: c.num ? 'num' : null, 'data-label': c.label }, v ?? '—');
+  }));
   // Focusable so keyboard users can scroll a wide table sideways.
   return h('div', { class: 'table-wrap', tabindex: 0 }, h('table', { class: 'stack' },
     caption ? h('caption', { class: 'muted' }, caption) : null,
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => {
-      const v = c.value(r);
-      return h('td', { class: c.num ? 'num' : null, 'data-label': c.label }, v ?? '—');
-    }))))));
+    h('tbody', {}, rows.map(row)),
+    // An optional totals row (e.g. the server's sums), rendered with the same columns.
+    foot ? h('tfoot', {}, row(foot)) : null));
 }
 
 /** Short message in the corner. */
@@ -179,8 +182,10 @@ export function when(instant, zone) {
 export function money(amount, currency) {
   if (amount === null || amount === undefined) return '—';
   try {
+    // A decimal string from the API is formatted as an exact decimal (Intl.NumberFormat v3 takes strings), never
+    // through a binary float.
     return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 6 })
-      .format(Number(amount));
+      .format(typeof amount === 'string' ? amount : Number(amount));
   } catch (e) {
     return `${amount} ${currency}`;
   }
