@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The budget story end to end with quotas enforced: a tenant, a key and a money budget made in the console, chat
@@ -66,6 +67,22 @@ class ConsoleQuotaTest {
             ConsoleBrowser.submit(limits);
             b.waitFor(By.id("budget-money"));
 
+            // A key-level money budget beside it, roomy enough that the tenant's runs out first.
+            limits = b.form("Set limits");
+            String keyScope = new Select(limits.findElement(By.name("scope")))
+                    .getOptions().stream()
+                            .map(o -> o.getAttribute("value"))
+                            .filter(v -> v.startsWith("key:"))
+                            .findFirst()
+                            .orElseThrow();
+            String keyId = keyScope.substring("key:".length());
+            ConsoleBrowser.fill(limits, "scope", keyScope);
+            ConsoleBrowser.fill(limits, "limits.budgetPeriod", "MONTH");
+            ConsoleBrowser.fill(limits, "limits.budgetAmount", "5.00");
+            ConsoleBrowser.submit(limits);
+            // No request yet under the key budget: it has no counter, and the page says so.
+            b.waitForText(By.id("budgets-key"), "No key budget counted this period");
+
             // Chat through the gateway with the key until the budget refuses.
             Response last = null;
             int ok = 0;
@@ -91,6 +108,7 @@ class ConsoleQuotaTest {
             // Refused: the budget is used up, shown full, with the refusal's time; the settled spend is beside it.
             assertThat(bar.getAttribute("aria-valuenow")).isEqualTo("100");
             assertThat(budget.getAttribute("data-exhausted")).isEqualTo("true");
+            String tenantSettled = budget.getAttribute("data-settled");
             assertThat(budget.getText()).contains("Used up", "quota_exceeded", "Settled $");
             // The soft-threshold marks are the configured ones (the test profile's 50 %), not a fixed 80 %.
             assertThat(bar.findElements(By.cssSelector(".mark")))
@@ -98,6 +116,23 @@ class ConsoleQuotaTest {
                     .extracting(m -> m.getAttribute("data-threshold"))
                     .isEqualTo("50");
             assertThat(b.driver.findElement(By.id("budget-legend")).getText()).contains("50 %");
+            // The key's own budget: a bar with the same marks, its settled part the same ledger sum as the tenant's
+            // (one key), not refused (the tenant budget refused first).
+            WebElement keyBudget = b.waitFor(By.id("budget-key-" + keyId + "-money"));
+            WebElement keyBar = keyBudget.findElement(By.cssSelector("[role=progressbar]"));
+            assertThat(keyBudget.getText()).contains("Key budgeted", "settled", "of $5.00");
+            assertThat(keyBudget.getAttribute("data-exhausted")).isEqualTo("false");
+            assertThat(keyBudget.getAttribute("data-shadow")).isEqualTo("false");
+            assertThat(keyBudget.getAttribute("data-settled")).isEqualTo(tenantSettled);
+            assertThat(new java.math.BigDecimal(keyBudget.getAttribute("data-settled")))
+                    .isPositive();
+            assertThat(Integer.parseInt(keyBar.getAttribute("aria-valuenow"))).isBetween(0, 99);
+            assertThat(keyBar.findElements(By.cssSelector(".mark")))
+                    .singleElement()
+                    .extracting(m -> m.getAttribute("data-threshold"))
+                    .isEqualTo("50");
+            assertThat(b.driver.findElement(By.id("budgets-project")).getText())
+                    .contains("No project budget counted this period");
             b.waitForText(By.cssSelector("section[aria-labelledby=events-h]"), "THRESHOLD");
             String events = b.driver
                     .findElement(By.cssSelector("section[aria-labelledby=events-h]"))
@@ -113,8 +148,14 @@ class ConsoleQuotaTest {
             ConsoleBrowser.fill(b.form("Usage range"), "by", "model");
             ConsoleBrowser.submit(b.form("Usage range"));
             b.waitForText(By.cssSelector("main table"), "deepseek-v4-flash");
-            assertThat(b.driver.findElement(By.cssSelector("main table")).getText())
-                    .contains(String.valueOf(ok));
+            String byModel = b.driver.findElement(By.cssSelector("main table")).getText();
+            assertThat(byModel).contains(String.valueOf(ok));
+            // The totals row is the server's: its money is the exact decimal the summary API returns.
+            WebElement totalMoney = b.driver.findElement(By.cssSelector("main table tfoot [data-amount]"));
+            assertThat(b.driver.findElement(By.cssSelector("main table tfoot")).getText())
+                    .startsWith("Total");
+            assertThat(new java.math.BigDecimal(totalMoney.getAttribute("data-amount")))
+                    .isEqualByComparingTo(new java.math.BigDecimal(tenantSettled));
             b.screenshot("tenant-usage-by-model");
 
             // By hour, in the tenant's time zone (UTC here): the same requests, from the hourly rollup.

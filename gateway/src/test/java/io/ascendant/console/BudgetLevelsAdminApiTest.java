@@ -1,0 +1,384 @@
+package io.ascendant.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The budgets API at project and key level, the usage summary's exact totals and the quota-events {@code kind} filter,
+ * with quotas enforced and real chat requests through the gateway (fake model hosts): the settled amounts the API
+ * shows are the ledger's, to the last decimal.
+ */
+@QuarkusTest
+@TestProfile(QuotaEnabledProfile.class)
+class BudgetLevelsAdminApiTest {
+
+    private static final String API = "/admin/api/v1";
+    private static final String PROBLEM = "application/problem+json";
+    private static final JsonPathConfig EXACT =
+            JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void projectAndKeyBudgetsShowTheLedgersSettledAmountsAndTheKeyRefusal() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"levels-" + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"displayName\":\"Levels Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"app\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        JsonPath created = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"metered\",\"allowedModels\":[]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        String key = created.getString("key.id");
+        String secret = created.getString("secret");
+        putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"10.00\"", null);
+        // A key money budget small enough to run out after a few requests, and a generous token budget beside it.
+        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0005\"", 10_000_000L);
+
+        int ok = 0;
+        Response last = null;
+        for (int i = 0; i < 300; i++) {
+            last = given().header("Authorization", "Bearer " + secret)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to three, take " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions");
+            if (last.statusCode() != 200) {
+                break;
+            }
+            ok++;
+        }
+        assertThat(ok).as("requests admitted before the key budget ran out").isPositive();
+        assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
+        assertThat(last.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
+
+        // Settlement happens in the ledger's transaction, which may finish just after the response: wait for it.
+        LedgerSum ledger = awaitLedgerRows(UUID.fromString(key), ok);
+        assertThat(ledger.amount()).isPositive();
+
+        JsonPath keys = budgets(admin, tenant, "key", null, 100);
+        Map<String, Object> keyMoney = only(keys, "MONEY");
+        assertThat(keyMoney.get("ownerId")).isEqualTo(key);
+        assertThat(keyMoney.get("ownerName")).isEqualTo("metered");
+        assertThat(keyMoney.get("level")).isEqualTo("key");
+        assertThat(keyMoney.get("shadow")).isEqualTo(false);
+        assertThat((String) keyMoney.get("poolKey")).startsWith("money:key:" + key + ":");
+        assertThat(dec(keyMoney.get("limit"))).isEqualByComparingTo("0.0005");
+        // Exact: the same digits as the ledger's numeric sum, not a float's approximation of them.
+        assertThat(dec(keyMoney.get("settled")).toPlainString()).isEqualTo(plain(ledger.amount()));
+        assertThat(keyMoney.get("exhausted")).isEqualTo(true);
+        assertThat(keyMoney.get("exhaustedAt")).isNotNull();
+        Map<String, Object> keyTokens = only(keys, "TOKENS");
+        assertThat(dec(keyTokens.get("settled")).longValueExact()).isEqualTo(ledger.tokens());
+        assertThat(keyTokens.get("exhausted")).isEqualTo(false);
+        assertThat(keys.getList("thresholds").stream().map(t -> ((Number) t).intValue()))
+                .containsExactly(50, 100);
+
+        JsonPath projects = budgets(admin, tenant, "project", null, 100);
+        Map<String, Object> projectMoney = only(projects, "MONEY");
+        assertThat(projectMoney.get("ownerId")).isEqualTo(project);
+        assertThat(projectMoney.get("ownerName")).isEqualTo("app");
+        assertThat(dec(projectMoney.get("limit"))).isEqualByComparingTo("10");
+        assertThat(dec(projectMoney.get("settled")).toPlainString()).isEqualTo(plain(ledger.amount()));
+        assertThat(projectMoney.get("exhausted")).isEqualTo(false);
+        // No tenant-level budget was set: the tenant level lists none.
+        assertThat(budgets(admin, tenant, "tenant", null, 100).getList("budgets"))
+                .isEmpty();
+
+        // Paged on the server, by pool key: one budget a page, the cursor leads to the other, then no further page.
+        JsonPath first = budgets(admin, tenant, "key", null, 1);
+        assertThat(first.getList("budgets")).hasSize(1);
+        assertThat(first.getString("nextCursor")).isNotNull();
+        JsonPath second = budgets(admin, tenant, "key", first.getString("nextCursor"), 1);
+        assertThat(second.getList("budgets")).hasSize(1);
+        assertThat(second.getString("budgets[0].poolKey")).isNotEqualTo(first.getString("budgets[0].poolKey"));
+        assertThat(second.getString("nextCursor")).isNull();
+
+        // The usage summary's total is the ledger's sum as an exact decimal string (the console shows it as is).
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+        JsonPath summary = awaitSummaryRequests(admin, tenant, yesterday, today, ok);
+        assertThat(summary.getString("total.amount")).isEqualTo(plain(ledger.amount()));
+        assertThat(summary.getString("currency")).isEqualTo("USD");
+        assertThat(summary.getList("groups")).hasSize(1);
+        assertThat(summary.getString("groups[0].key")).isEqualTo(key);
+        assertThat(summary.getString("groups[0].label")).isEqualTo("metered");
+        assertThat(summary.getString("groups[0].amount")).isEqualTo(plain(ledger.amount()));
+        assertThat(summary.getLong("total.promptCacheHitTokens")
+                        + summary.getLong("total.promptCacheMissTokens")
+                        + summary.getLong("total.completionTokens"))
+                .isEqualTo(ledger.tokens());
+        given().auth()
+                .oauth2(admin)
+                .queryParam("from", yesterday)
+                .queryParam("to", today)
+                .queryParam("by", "colour")
+                .when()
+                .get(API + "/billing/tenants/" + tenant + "/usage/summary")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("by"));
+    }
+
+    @Test
+    void budgetsRefuseAnUnknownLevelOrPageSizeNamingTheField() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = UUID.randomUUID().toString();
+        given().auth()
+                .oauth2(admin)
+                .queryParam("level", "team")
+                .when()
+                .get(API + "/tenants/" + tenant + "/budgets")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("level"))
+                .body("detail", containsString("tenant, project or key"));
+        given().auth()
+                .oauth2(admin)
+                .queryParam("level", "key")
+                .queryParam("limit", 501)
+                .when()
+                .get(API + "/tenants/" + tenant + "/budgets")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limit"));
+    }
+
+    @Test
+    void quotaEventsFilterByExhaustedKind() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"exhaust-" + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"displayName\":\"Exhaust Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"app\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        JsonPath created = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"tiny\",\"allowedModels\":[]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        String key = created.getString("key.id");
+        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0002\"", null);
+        int status = 200;
+        for (int i = 0; i < 300 && status == 200; i++) {
+            status = given().header("Authorization", "Bearer " + created.getString("secret"))
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions")
+                    .statusCode();
+        }
+        assertThat(status).isEqualTo(429);
+
+        List<Map<String, Object>> exhausted = given().auth()
+                .oauth2(admin)
+                .queryParam("kind", "EXHAUSTED")
+                .when()
+                .get(API + "/tenants/" + tenant + "/quota-events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        assertThat(exhausted).singleElement().satisfies(e -> {
+            assertThat(e.get("kind")).isEqualTo("EXHAUSTED");
+            assertThat((String) e.get("limitKey")).startsWith("money:key:" + key + ":");
+        });
+        List<String> thresholdKinds = given().auth()
+                .oauth2(admin)
+                .queryParam("kind", "THRESHOLD")
+                .when()
+                .get(API + "/tenants/" + tenant + "/quota-events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("kind", String.class);
+        assertThat(thresholdKinds).isNotEmpty().containsOnly("THRESHOLD");
+        given().auth()
+                .oauth2(admin)
+                .queryParam("kind", "REFUSED")
+                .when()
+                .get(API + "/tenants/" + tenant + "/quota-events")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("kind"))
+                .body("detail", containsString("EXHAUSTED"));
+    }
+
+    private static void putLimits(String token, String path, String amount, Long tokens) {
+        given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetAmount\":" + amount
+                        + ",\"budgetTokens\":" + tokens + "}}")
+                .when()
+                .put(API + path)
+                .then()
+                .statusCode(200);
+    }
+
+    private static JsonPath budgets(String token, String tenant, String level, String cursor, int limit) {
+        var spec = given().auth().oauth2(token).queryParam("level", level).queryParam("limit", limit);
+        if (cursor != null) {
+            spec = spec.queryParam("cursor", cursor);
+        }
+        return spec.when()
+                .get(API + "/tenants/" + tenant + "/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath(EXACT);
+    }
+
+    private static Map<String, Object> only(JsonPath report, String unit) {
+        List<Map<String, Object>> budgets = report.getList("budgets");
+        List<Map<String, Object>> ofUnit =
+                budgets.stream().filter(b -> unit.equals(b.get("unit"))).toList();
+        assertThat(ofUnit).as(unit + " budgets in " + budgets).hasSize(1);
+        return ofUnit.getFirst();
+    }
+
+    /** A JSON number read exactly (integers come back as Integer or Long, fractions as BigDecimal). */
+    private static BigDecimal dec(Object jsonNumber) {
+        return new BigDecimal(jsonNumber.toString());
+    }
+
+    private static String plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+    }
+
+    private record LedgerSum(long rows, BigDecimal amount, long tokens) {}
+
+    /** The key's ledger rows once all {@code expected} admitted requests are recorded (polls for at most ~30 s). */
+    private LedgerSum awaitLedgerRows(UUID key, int expected) throws SQLException, InterruptedException {
+        LedgerSum s = ledger(key);
+        for (int i = 0; i < 300 && s.rows() < expected; i++) {
+            Thread.sleep(100);
+            s = ledger(key);
+        }
+        assertThat(s.rows()).as("ledger rows of the key").isEqualTo(expected);
+        return s;
+    }
+
+    private LedgerSum ledger(UUID key) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0),"
+                        + " coalesce(sum(cache_hit_tokens + cache_miss_tokens + output_tokens), 0)"
+                        + " FROM usage_ledger WHERE key_id = ?")) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new LedgerSum(rs.getLong(1), rs.getBigDecimal(2), rs.getLong(3));
+            }
+        }
+    }
+
+    /** The usage summary by key once the rollups hold all {@code expected} requests. */
+    private static JsonPath awaitSummaryRequests(String token, String tenant, String from, String to, int expected)
+            throws InterruptedException {
+        JsonPath p = null;
+        for (int i = 0; i < 300; i++) {
+            p = given().auth()
+                    .oauth2(token)
+                    .queryParam("from", from)
+                    .queryParam("to", to)
+                    .queryParam("by", "keyId")
+                    .when()
+                    .get(API + "/billing/tenants/" + tenant + "/usage/summary")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath(EXACT);
+            if (p.getLong("total.requests") >= expected) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(p.getLong("total.requests"))
+                .as("requests in the usage summary")
+                .isEqualTo(expected);
+        return p;
+    }
+}
