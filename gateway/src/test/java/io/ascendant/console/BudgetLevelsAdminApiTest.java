@@ -87,6 +87,16 @@ class BudgetLevelsAdminApiTest {
         putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"10.00\"", null);
         // A key money budget small enough to run out after a few requests, and a generous token budget beside it.
         putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0005\"", 10_000_000L);
+        // A shadow money budget on the key, on trial: counted on its own counter, never refuses.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"scope\":\"KEY\",\"ownerId\":\"" + key
+                        + "\",\"model\":\"*\",\"budgetPeriod\":\"MONTH\",\"budgetAmount\":1.00}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/shadow-limits")
+                .then()
+                .statusCode(201);
 
         int ok = 0;
         Response last = null;
@@ -111,7 +121,7 @@ class BudgetLevelsAdminApiTest {
         assertThat(ledger.amount()).isPositive();
 
         JsonPath keys = budgets(admin, tenant, "key", null, 100);
-        Map<String, Object> keyMoney = only(keys, "MONEY");
+        Map<String, Object> keyMoney = only(keys, "MONEY", false);
         assertThat(keyMoney.get("ownerId")).isEqualTo(key);
         assertThat(keyMoney.get("ownerName")).isEqualTo("metered");
         assertThat(keyMoney.get("level")).isEqualTo("key");
@@ -122,14 +132,18 @@ class BudgetLevelsAdminApiTest {
         assertThat(dec(keyMoney.get("settled")).toPlainString()).isEqualTo(plain(ledger.amount()));
         assertThat(keyMoney.get("exhausted")).isEqualTo(true);
         assertThat(keyMoney.get("exhaustedAt")).isNotNull();
-        Map<String, Object> keyTokens = only(keys, "TOKENS");
+        Map<String, Object> keyTokens = only(keys, "TOKENS", false);
         assertThat(dec(keyTokens.get("settled")).longValueExact()).isEqualTo(ledger.tokens());
         assertThat(keyTokens.get("exhausted")).isEqualTo(false);
+        Map<String, Object> shadowMoney = only(keys, "MONEY", true);
+        assertThat((String) shadowMoney.get("poolKey")).startsWith("shadow-money:key:" + key + ":");
+        assertThat(dec(shadowMoney.get("settled")).toPlainString()).isEqualTo(plain(ledger.amount()));
+        assertThat(shadowMoney.get("exhausted")).isEqualTo(false);
         assertThat(keys.getList("thresholds").stream().map(t -> ((Number) t).intValue()))
                 .containsExactly(50, 100);
 
         JsonPath projects = budgets(admin, tenant, "project", null, 100);
-        Map<String, Object> projectMoney = only(projects, "MONEY");
+        Map<String, Object> projectMoney = only(projects, "MONEY", false);
         assertThat(projectMoney.get("ownerId")).isEqualTo(project);
         assertThat(projectMoney.get("ownerName")).isEqualTo("app");
         assertThat(dec(projectMoney.get("limit"))).isEqualByComparingTo("10");
@@ -139,14 +153,27 @@ class BudgetLevelsAdminApiTest {
         assertThat(budgets(admin, tenant, "tenant", null, 100).getList("budgets"))
                 .isEmpty();
 
-        // Paged on the server, by pool key: one budget a page, the cursor leads to the other, then no further page.
-        JsonPath first = budgets(admin, tenant, "key", null, 1);
-        assertThat(first.getList("budgets")).hasSize(1);
-        assertThat(first.getString("nextCursor")).isNotNull();
-        JsonPath second = budgets(admin, tenant, "key", first.getString("nextCursor"), 1);
-        assertThat(second.getList("budgets")).hasSize(1);
-        assertThat(second.getString("budgets[0].poolKey")).isNotEqualTo(first.getString("budgets[0].poolKey"));
-        assertThat(second.getString("nextCursor")).isNull();
+        // Paged on the server, by pool key: one budget a page, the cursors lead through all three, then no page.
+        List<String> all = keys.getList("budgets.poolKey", String.class);
+        assertThat(all).hasSize(3).isSorted();
+        List<String> paged = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            JsonPath page = budgets(admin, tenant, "key", cursor, 1);
+            assertThat(page.getList("budgets")).hasSize(1);
+            paged.add(page.getString("budgets[0].poolKey"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null && paged.size() < 10);
+        assertThat(paged).isEqualTo(all);
+        // Another tenant's admin sees none of it.
+        given().auth()
+                .oauth2(keycloak.accessToken(keycloak.tenantAdmin()))
+                .queryParam("level", "key")
+                .when()
+                .get(API + "/tenants/" + tenant + "/budgets")
+                .then()
+                .statusCode(403)
+                .contentType(startsWith(PROBLEM));
 
         // The usage summary's total is the ledger's sum as an exact decimal string (the console shows it as is).
         String today = LocalDate.now(ZoneOffset.UTC).toString();
@@ -311,11 +338,15 @@ class BudgetLevelsAdminApiTest {
                 .jsonPath(EXACT);
     }
 
-    private static Map<String, Object> only(JsonPath report, String unit) {
+    private static Map<String, Object> only(JsonPath report, String unit, boolean shadow) {
         List<Map<String, Object>> budgets = report.getList("budgets");
-        List<Map<String, Object>> ofUnit =
-                budgets.stream().filter(b -> unit.equals(b.get("unit"))).toList();
-        assertThat(ofUnit).as(unit + " budgets in " + budgets).hasSize(1);
+        List<Map<String, Object>> ofUnit = budgets.stream()
+                .filter(b ->
+                        unit.equals(b.get("unit")) && Boolean.valueOf(shadow).equals(b.get("shadow")))
+                .toList();
+        assertThat(ofUnit)
+                .as(unit + (shadow ? " shadow" : "") + " budgets in " + budgets)
+                .hasSize(1);
         return ofUnit.getFirst();
     }
 
