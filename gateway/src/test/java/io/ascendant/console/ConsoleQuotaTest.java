@@ -76,10 +76,21 @@ class ConsoleQuotaTest {
                             .findFirst()
                             .orElseThrow();
             String keyId = keyScope.substring("key:".length());
+            String tenantId = b.driver.getCurrentUrl().replaceAll(".*#/tenants/([^/]+).*", "$1");
             ConsoleBrowser.fill(limits, "scope", keyScope);
             ConsoleBrowser.fill(limits, "limits.budgetPeriod", "MONTH");
             ConsoleBrowser.fill(limits, "limits.budgetAmount", "5.00");
             ConsoleBrowser.submit(limits);
+            // A shadow money budget on the key (limits on trial are set through the admin API): drawn as shadow.
+            given().auth()
+                    .oauth2(keycloak.accessToken(admin))
+                    .contentType("application/json")
+                    .body("{\"scope\":\"KEY\",\"ownerId\":\"" + keyId
+                            + "\",\"model\":\"*\",\"budgetPeriod\":\"MONTH\",\"budgetAmount\":2.00}")
+                    .when()
+                    .post("/admin/api/v1/tenants/" + tenantId + "/shadow-limits")
+                    .then()
+                    .statusCode(201);
             // No request yet under the key budget: it has no counter, and the page says so.
             b.waitForText(By.id("budgets-key"), "No key budget counted this period");
 
@@ -131,8 +142,17 @@ class ConsoleQuotaTest {
                     .singleElement()
                     .extracting(m -> m.getAttribute("data-threshold"))
                     .isEqualTo("50");
+            WebElement shadow = b.driver.findElement(By.id("budget-key-" + keyId + "-shadow-money"));
+            assertThat(shadow.getAttribute("data-shadow")).isEqualTo("true");
+            assertThat(shadow.getAttribute("data-exhausted")).isEqualTo("false");
+            assertThat(shadow.getText()).contains("shadow", "Shadow mode: counted, never refuses", "of $2.00");
             assertThat(b.driver.findElement(By.id("budgets-project")).getText())
                     .contains("No project budget counted this period");
+            // One page holds them all: no "More" buttons.
+            assertThat(b.driver.findElement(By.id("more-key-budgets")).isDisplayed())
+                    .isFalse();
+            assertThat(b.driver.findElement(By.id("more-project-budgets")).isDisplayed())
+                    .isFalse();
             b.waitForText(By.cssSelector("section[aria-labelledby=events-h]"), "THRESHOLD");
             String events = b.driver
                     .findElement(By.cssSelector("section[aria-labelledby=events-h]"))

@@ -380,7 +380,8 @@ async function ownerBudgets(t, thresholds, fmtMoney) {
       'Shadow budgets (limits on trial) are counted the same way but never refuse a request.'));
   for (const [level, title, noun] of [['project', 'Projects', 'project'], ['key', 'API keys', 'key']]) {
     const list = h('div', { id: `budgets-${level}` });
-    const more = h('button', { type: 'button', hidden: true }, `More ${noun} budgets`);
+    // Shown only while the server has a further page (display, not [hidden]: the stylesheet styles every button).
+    const more = h('button', { type: 'button', style: 'display:none', id: `more-${level}-budgets` }, `More ${noun} budgets`);
     let cursor = null;
     const load = async () => {
       const page = await api(`/tenants/${t.id}/budgets`, { query: { level, limit: 50, cursor } });
@@ -389,7 +390,7 @@ async function ownerBudgets(t, thresholds, fmtMoney) {
         list.append(statusBar(b, { id: budgetId('budget', b), label: `${who}: ${budgetLabel(b)}`, thresholds, zone: t.timeZone, fmtMoney }));
       }
       cursor = page.nextCursor;
-      more.hidden = !cursor;
+      more.style.display = cursor ? '' : 'none';
       if (!list.children.length) list.append(h('p', { class: 'muted' }, `No ${noun} budget counted this period.`));
     };
     more.addEventListener('click', () => load().catch((e) => toast(e.message, 'error')));
