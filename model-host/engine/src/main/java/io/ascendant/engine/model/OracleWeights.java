@@ -7,12 +7,15 @@ import io.ascendant.engine.kernels.WeightMatrix;
 
 /**
  * A checkpoint whose matrices are the weight kernels' scalar oracles (row by row, single-threaded, the reference's
- * block order): deterministic, and a batched product equals the single-row one bit for bit.
+ * block order): deterministic whatever the JIT tier, and a batched product equals the single-row one bit for bit.
+ * For verification only (tests of the engine and of the model host compare exact tokens with it); it is many times
+ * slower than the Vector API kernels, which agree with it within the engine's stated tolerance.
  */
-final class OracleWeights implements WeightSource {
+public final class OracleWeights implements WeightSource {
     private final WeightSource delegate;
 
-    OracleWeights(WeightSource delegate) {
+    /** Wraps {@code delegate}; closing this closes it. */
+    public OracleWeights(WeightSource delegate) {
         this.delegate = delegate;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.ascendant.engine.checkpoint.Checkpoint;
 import io.ascendant.engine.config.ModelConfig;
 import io.ascendant.engine.kernels.EngineThreads;
+import io.ascendant.engine.model.OracleWeights;
 import io.ascendant.engine.model.V4Model;
 import io.ascendant.engine.sampling.Sampler;
 import io.ascendant.engine.sampling.SamplingParams;
