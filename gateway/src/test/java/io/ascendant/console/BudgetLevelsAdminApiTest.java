@@ -203,6 +203,62 @@ class BudgetLevelsAdminApiTest {
     }
 
     @Test
+    void aProjectAndKeyBudgetNotUsedYetThisPeriodAreListedEmpty() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"unused-" + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"displayName\":\"Unused Co\",\"currency\":\"CNY\",\"timeZone\":\"Asia/Shanghai\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"quiet\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String key = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"idle\",\"allowedModels\":[]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key.id");
+        putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"12.50\"", null);
+        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.75\"", 40_000L);
+
+        Map<String, Object> projectMoney = only(budgets(admin, tenant, "project", null, 50), "MONEY", false);
+        assertThat(projectMoney.get("ownerName")).isEqualTo("quiet");
+        assertThat(new BigDecimal(projectMoney.get("limit").toString())).isEqualByComparingTo("12.50");
+        assertThat(new BigDecimal(projectMoney.get("settled").toString())).isEqualByComparingTo("0");
+        assertThat(new BigDecimal(projectMoney.get("held").toString())).isEqualByComparingTo("0");
+        assertThat(projectMoney.get("currency")).isEqualTo("CNY");
+        assertThat(projectMoney.get("periodStart")).isNull();
+        assertThat(projectMoney.get("exhausted")).isEqualTo(false);
+
+        JsonPath keys = budgets(admin, tenant, "key", null, 50);
+        Map<String, Object> keyMoney = only(keys, "MONEY", false);
+        Map<String, Object> keyTokens = only(keys, "TOKENS", false);
+        assertThat(keyMoney.get("ownerName")).isEqualTo("idle");
+        assertThat(new BigDecimal(keyMoney.get("limit").toString())).isEqualByComparingTo("0.75");
+        assertThat(new BigDecimal(keyTokens.get("limit").toString())).isEqualByComparingTo("40000");
+        assertThat(keyTokens.get("currency")).isNull();
+        assertThat(keys.getList("budgets")).hasSize(2);
+    }
+
+    @Test
     void budgetsRefuseAnUnknownLevelOrPageSizeNamingTheField() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = UUID.randomUUID().toString();

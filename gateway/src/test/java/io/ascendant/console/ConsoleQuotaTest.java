@@ -91,8 +91,13 @@ class ConsoleQuotaTest {
                     .post("/admin/api/v1/tenants/" + tenantId + "/shadow-limits")
                     .then()
                     .statusCode(201);
-            // No request yet under the key budget: it has no counter, and the page says so.
-            b.waitForText(By.id("budgets-key"), "No key budget counted this period");
+            // No request yet under the key budget: its bar is there already, empty.
+            WebElement unused = b.waitFor(By.id("budget-key-" + keyId + "-money"));
+            assertThat(unused.getText()).contains("Key budgeted", "of $5.00");
+            assertThat(new java.math.BigDecimal(unused.getAttribute("data-settled")))
+                    .isZero();
+            assertThat(unused.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
+                    .isEqualTo("0");
 
             // Chat through the gateway with the key until the budget refuses.
             Response last = null;
@@ -146,8 +151,7 @@ class ConsoleQuotaTest {
             assertThat(shadow.getAttribute("data-shadow")).isEqualTo("true");
             assertThat(shadow.getAttribute("data-exhausted")).isEqualTo("false");
             assertThat(shadow.getText()).contains("shadow", "Shadow mode: counted, never refuses", "of $2.00");
-            assertThat(b.driver.findElement(By.id("budgets-project")).getText())
-                    .contains("No project budget counted this period");
+            assertThat(b.driver.findElement(By.id("budgets-project")).getText()).contains("No project budget set.");
             // One page holds them all: no "More" buttons.
             assertThat(b.driver.findElement(By.id("more-key-budgets")).isDisplayed())
                     .isFalse();

@@ -21,8 +21,8 @@ import java.util.UUID;
  * @param currency currency of a MONEY budget, else null
  * @param model {@code *} or the model the budget is specific to
  * @param period DAY or MONTH (calendar periods in the tenant's time zone)
- * @param periodStart first instant of the period
- * @param periodEnd first instant after the period
+ * @param periodStart first instant of the period, or null for a project or key budget not used yet this period
+ * @param periodEnd first instant after the period, or null likewise
  * @param limit the budget
  * @param settled usage settled in the usage ledger this period (exact, trailing zeros stripped)
  * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back

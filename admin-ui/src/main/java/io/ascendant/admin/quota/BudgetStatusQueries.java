@@ -20,8 +20,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Reads the hard budgets of a tenant, of its projects or of its keys in the current period from the gateways' quota
  * state ({@code quota_account}, V060) and their {@code EXHAUSTED} events (V071). Read-only: the quota engine owns these
- * tables; their meaning is in {@code docs/quotas.md}. A budget appears once a request has been admitted or refused
- * under it this period.
+ * tables; their meaning is in {@code docs/quotas.md}. A tenant budget appears once a request has been admitted or
+ * refused under it this period; a project or key budget that is set but not yet used this period appears with nothing
+ * settled or held and no period bounds.
  *
  * <p>Pool keys read {@code [shadow-]<money|tokens>:<level>:<owner id>:<model or *>:<DAY|MONTH>}
  * ({@code QuotaPolicies} in the gateway). Owners are joined with tenancy's tables, so a project or key of another
@@ -44,14 +45,35 @@ public class BudgetStatusQueries {
 
         Level(String poolLevel, String table, String tenantColumn, String nameColumn) {
             this.poolLevel = poolLevel;
-            this.sql = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
+            String counted = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
                     + " a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
-                    + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED'), o.id, o." + nameColumn
+                    + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED') AS exhausted_at, o.id AS owner_id,"
+                    + " o." + nameColumn + " AS owner_name"
                     + " FROM quota_account a JOIN " + table + " o ON o.id::text = split_part(a.pool_key, ':', 3)"
                     + " WHERE o." + tenantColumn + " = ? AND split_part(a.pool_key, ':', 2) = ?"
                     + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
-                    + " AND a.period_start <= ? AND a.period_end > ? AND a.pool_key > ?"
-                    + " ORDER BY a.pool_key LIMIT ?";
+                    + " AND a.period_start <= ? AND a.period_end > ?";
+            if (poolLevel.equals("tenant")) {
+                // The console gives an unused tenant budget its bar from the effective limits and the usage rollups.
+                this.sql = counted + " AND a.pool_key > ? ORDER BY a.pool_key LIMIT ?";
+                return;
+            }
+            // Project and key budgets that are set but have no counter this period yet (the gateways open a period
+            // on its first request) are listed too, with nothing settled or held and no period bounds, so every
+            // budget has its bar. Matched by owner, unit and period; the key mirrors QuotaPolicies' pool keys.
+            String unused =
+                    "SELECT u.prefix || ':' || ? || ':' || l.owner_id || ':' || l.model || ':' || l.budget_period,"
+                            + " u.unit, CASE WHEN u.unit = 'MONEY' THEN t.currency END, NULL::timestamptz, NULL::timestamptz,"
+                            + " u.amount, 0::numeric, 0::numeric, NULL::timestamptz, o.id, o." + nameColumn
+                            + " FROM limit_set l JOIN " + table
+                            + " o ON o.id = l.owner_id JOIN tenant t ON t.id = l.tenant_id"
+                            + " CROSS JOIN LATERAL (VALUES ('money', 'MONEY', l.budget_amount),"
+                            + " ('tokens', 'TOKENS', l.budget_tokens::numeric)) u(prefix, unit, amount)"
+                            + " WHERE l.scope = ? AND l.tenant_id = ? AND u.amount IS NOT NULL AND NOT EXISTS ("
+                            + " SELECT 1 FROM quota_account a WHERE a.pool_key LIKE u.prefix || ':' || ? || ':' || l.owner_id || ':%'"
+                            + " AND a.period_start <= ? AND a.period_end > ?)";
+            this.sql = "SELECT * FROM (" + counted + " UNION ALL " + unused + ") b WHERE b.pool_key > ?"
+                    + " ORDER BY b.pool_key LIMIT ?";
         }
 
         /** The level as the API and the pool keys spell it: {@code tenant}, {@code project}, {@code key}. */
@@ -101,12 +123,21 @@ public class BudgetStatusQueries {
         List<BudgetStatus> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(level.sql)) {
-            ps.setObject(1, tenantId);
-            ps.setString(2, level.poolLevel);
-            ps.setTimestamp(3, now);
-            ps.setTimestamp(4, now);
-            ps.setString(5, cursor == null ? "" : cursor);
-            ps.setInt(6, limit + 1);
+            int i = 1;
+            ps.setObject(i++, tenantId);
+            ps.setString(i++, level.poolLevel);
+            ps.setTimestamp(i++, now);
+            ps.setTimestamp(i++, now);
+            if (level != Level.TENANT) {
+                ps.setString(i++, level.poolLevel);
+                ps.setString(i++, level.name());
+                ps.setObject(i++, tenantId);
+                ps.setString(i++, level.poolLevel);
+                ps.setTimestamp(i++, now);
+                ps.setTimestamp(i++, now);
+            }
+            ps.setString(i++, cursor == null ? "" : cursor);
+            ps.setInt(i, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(row(rs, level));
@@ -140,8 +171,8 @@ public class BudgetStatusQueries {
                 currency == null ? null : currency.trim(),
                 model,
                 parts.length >= 5 ? parts[parts.length - 1] : null,
-                rs.getTimestamp(4).toInstant(),
-                rs.getTimestamp(5).toInstant(),
+                instant(rs.getTimestamp(4)),
+                instant(rs.getTimestamp(5)),
                 plain(rs.getBigDecimal(6)),
                 plain(rs.getBigDecimal(7)),
                 plain(rs.getBigDecimal(8)),
@@ -158,6 +189,10 @@ public class BudgetStatusQueries {
                 .getOptionalValues("gateway.quota.thresholds", Integer.class)
                 .map(l -> l.stream().filter(p -> p > 0).sorted().distinct().toList())
                 .orElse(List.of(80, 100));
+    }
+
+    private static java.time.Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     private static BigDecimal plain(BigDecimal d) {

@@ -376,7 +376,7 @@ function statusBar(b, { id, label, thresholds, zone, fmtMoney }) {
 async function ownerBudgets(t, thresholds, fmtMoney) {
   const section = h('section', { class: 'panel', 'aria-labelledby': 'owner-budgets-h' },
     h('h2', { id: 'owner-budgets-h' }, 'Project and key budgets this period'),
-    h('p', { class: 'muted' }, 'Bars as above. A project or key budget shows here once a request has been admitted or refused under it this period. ',
+    h('p', { class: 'muted' }, 'Bars as above. A budget not used yet this period shows an empty bar. ',
       'Shadow budgets (limits on trial) are counted the same way but never refuse a request.'));
   for (const [level, title, noun] of [['project', 'Projects', 'project'], ['key', 'API keys', 'key']]) {
     const list = h('div', { id: `budgets-${level}` });
@@ -391,7 +391,7 @@ async function ownerBudgets(t, thresholds, fmtMoney) {
       }
       cursor = page.nextCursor;
       more.style.display = cursor ? '' : 'none';
-      if (!list.children.length) list.append(h('p', { class: 'muted' }, `No ${noun} budget counted this period.`));
+      if (!list.children.length) list.append(h('p', { class: 'muted' }, `No ${noun} budget set.`));
     };
     more.addEventListener('click', () => load().catch((e) => toast(e.message, 'error')));
     section.append(h('h3', {}, title), list, more);
