@@ -160,6 +160,19 @@ class BillingApiTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("period"));
+        // Months far outside the platform's lifetime are typos: a 400 naming the field, never a database error.
+        for (String farOff : new String[] {"9999-12", "1900-01"}) {
+            given().auth()
+                    .oauth2(admin)
+                    .queryParam("period", farOff)
+                    .when()
+                    .post(BASE + "/tenants/" + t + "/invoices")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("period"))
+                    .body("detail", org.hamcrest.Matchers.containsString("must be between 2000-01 and"));
+        }
         given().auth()
                 .oauth2(admin)
                 .when()

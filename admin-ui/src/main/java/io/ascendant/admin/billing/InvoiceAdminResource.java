@@ -24,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -153,12 +154,24 @@ public class InvoiceAdminResource {
         if (p == null || p.isBlank()) {
             throw new BillingException.Invalid("period", "period is required, e.g. 2026-08");
         }
+        YearMonth period;
         try {
-            return YearMonth.parse(p);
+            period = YearMonth.parse(p);
         } catch (DateTimeParseException e) {
             throw new BillingException.Invalid("period", "period must look like 2026-08");
         }
+        // Invoices exist for the platform's lifetime, give or take: a month outside these bounds is a typo (and one
+        // near year 9999 would overflow the period's end in the database).
+        YearMonth latest = YearMonth.now(ZoneOffset.UTC).plusMonths(12);
+        if (period.isBefore(EARLIEST_PERIOD) || period.isAfter(latest)) {
+            throw new BillingException.Invalid(
+                    "period", "period must be between " + EARLIEST_PERIOD + " and " + latest + ", got " + period);
+        }
+        return period;
     }
+
+    /** The first month an invoice can be drafted for. */
+    static final YearMonth EARLIEST_PERIOD = YearMonth.of(2000, 1);
 
     private static String fileName(Invoice i) {
         return i.number() != null ? i.number() : "draft-" + i.id();

@@ -128,6 +128,27 @@ class LauncherTest {
                 .doesNotContain("stopped");
     }
 
+    @Test
+    void statusChecksThePortsTheRunningUpUses() throws Exception {
+        Path run = Files.createDirectories(home.resolve("run"));
+        Process launcher = new ProcessBuilder("sleep", "120").start();
+        Process gateway = new ProcessBuilder("sleep", "120").start();
+        helpers.add(launcher);
+        helpers.add(gateway);
+        Files.writeString(run.resolve("launcher.pid"), launcher.pid() + "\n");
+        Files.writeString(run.resolve("gateway.pid"), gateway.pid() + "\n");
+        Files.writeString(run.resolve("phase"), "up\n");
+        int upsPort = freePort();
+        // `up` was started with its own ports; `status` is run without repeating them.
+        Files.writeString(run.resolve("ports"), "GATEWAY_PORT=" + upsPort + "\nMODEL_HOST_PORT=1\n");
+
+        Result result = run(Map.of(), "status");
+
+        assertThat(result.stdout())
+                .contains("gateway   running (pid " + gateway.pid() + "), NOT READY at http://127.0.0.1:" + upsPort
+                        + "/q/health/ready");
+    }
+
     private boolean lockIsHeld(Path lock) throws Exception {
         Process probe = new ProcessBuilder("flock", "-n", lock.toString(), "true").start();
         return probe.waitFor() != 0;
