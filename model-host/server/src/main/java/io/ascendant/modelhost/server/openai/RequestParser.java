@@ -45,13 +45,40 @@ final class RequestParser {
             "parallel_tool_calls",
             "thinking",
             "chat_template_kwargs",
-            "reasoning_effort");
+            "reasoning_effort",
+            // Standard OpenAI fields SDKs send: accepted where they ask for the default behaviour (checked below).
+            "response_format",
+            "service_tier");
     private static final Set<String> COMPLETION_ONLY = Set.of("prompt", "echo");
 
     private final ModelHost host;
 
     RequestParser(ModelHost host) {
         this.host = host;
+    }
+
+    /**
+     * {@code response_format} and {@code service_tier} are accepted when they ask for what the host does anyway
+     * (plain text; the one service tier); anything else is a 400 naming the field, never silently ignored.
+     */
+    private static void checkDefaultsOnly(JsonNode body) {
+        JsonNode rf = body.get("response_format");
+        if (rf != null && !rf.isNull()) {
+            JsonNode type = rf.isObject() ? rf.get("type") : null;
+            if (type == null || !type.isTextual() || !type.asText().equals("text")) {
+                throw OpenAiException.badRequest(
+                        "response_format.type",
+                        "Unsupported value: 'response_format.type' must be 'text'; structured output is not supported.");
+            }
+        }
+        JsonNode tier = body.get("service_tier");
+        if (tier != null && !tier.isNull()) {
+            if (!tier.isTextual()
+                    || !(tier.asText().equals("auto") || tier.asText().equals("default"))) {
+                throw OpenAiException.badRequest(
+                        "service_tier", "Unsupported value: 'service_tier' must be 'auto' or 'default'.");
+            }
+        }
     }
 
     GenerationRequest parse(JsonNode body, boolean chat) {
@@ -64,6 +91,7 @@ final class RequestParser {
                 throw OpenAiException.badRequest(f, "Unknown parameter: '" + f + "'.");
             }
         }
+        checkDefaultsOnly(body);
         String model = text(body, "model", true);
         if (!model.equals(host.config().servedModelName())) {
             throw new OpenAiException(

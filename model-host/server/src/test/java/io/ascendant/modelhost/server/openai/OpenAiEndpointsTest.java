@@ -154,6 +154,21 @@ class OpenAiEndpointsTest {
     }
 
     @Test
+    void acceptsDefaultResponseFormatAndServiceTierAndRefusesOthersNamingThem() {
+        HostClient.Reply ok = client.post(
+                "/v1/chat/completions",
+                chat(",\"max_tokens\":2,\"response_format\":{\"type\":\"text\"},\"service_tier\":\"auto\""));
+        assertThat(ok.status()).isEqualTo(200);
+        HostClient.Reply json =
+                client.post("/v1/chat/completions", chat(",\"response_format\":{\"type\":\"json_object\"}"));
+        assertThat(json.status()).isEqualTo(400);
+        assertThat(json.json().path("error").path("param").asText()).isEqualTo("response_format.type");
+        HostClient.Reply tier = client.post("/v1/chat/completions", chat(",\"service_tier\":\"flex\""));
+        assertThat(tier.status()).isEqualTo(400);
+        assertThat(tier.json().path("error").path("param").asText()).isEqualTo("service_tier");
+    }
+
+    @Test
     void rejectsOutOfRangeSamplingParameterNamingIt() {
         for (String[] bad : new String[][] {
             {"temperature", "3"},
