@@ -35,6 +35,14 @@ start_model_host() {
     spawn modelhost "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$MODEL_HOST_PORT" \
         -Dquarkus.http.host=127.0.0.1 -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
     await_healthy modelhost "http://127.0.0.1:$MODEL_HOST_PORT/health"
+    # The gateway advertises (and checks max_tokens against) what this host really serves, not V4's 1M default.
+    local max_len
+    max_len="$(curl -s --max-time 5 "http://127.0.0.1:$MODEL_HOST_PORT/v1/models" |
+        sed -n 's/.*"max_model_len":\([0-9][0-9]*\).*/\1/p' | head -n 1)"
+    if [ -n "$max_len" ]; then
+        MODEL_HOST_GATEWAY_FLAGS+=("-Dgateway.catalogue.models.deepseek-v4-flash.context-length=$max_len"
+            "-Dgateway.catalogue.models.deepseek-v4-flash.max-output-tokens=$max_len")
+    fi
 }
 
 cmd_model-host() {
