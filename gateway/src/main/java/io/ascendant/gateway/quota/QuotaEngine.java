@@ -160,7 +160,7 @@ public final class QuotaEngine {
         }
         LocalPool pool = pools.computeIfAbsent(
                 spec.key() + '|' + period.start() + '|' + spec.limit().toPlainString(),
-                k -> new LocalPool(spec, period, accounts.ensureAccount(spec, period)));
+                k -> new LocalPool(spec, period, accounts.ensureAccount(spec, period, r.tenantId())));
         BigDecimal want = spec.limit().multiply(settings.poolLeaseFraction());
         if (spec.unit() != PoolSpec.Unit.MONEY) {
             want = want.setScale(0, RoundingMode.CEILING);

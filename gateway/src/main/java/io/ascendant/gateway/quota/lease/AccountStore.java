@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -22,8 +24,11 @@ import javax.sql.DataSource;
  */
 public final class AccountStore {
 
-    private static final String UPSERT_ACCOUNT = "INSERT INTO quota_account AS a "
-            + "(pool_key, period_start, period_end, unit, currency, limit_amount) VALUES (?, ?, ?, ?, ?, ?) "
+    private static final String UPDATE_LIMIT =
+            "UPDATE quota_account SET limit_amount = ? WHERE pool_key = ? AND period_start = ? RETURNING id";
+    private static final String OPEN_ACCOUNT = "INSERT INTO quota_account AS a "
+            + "(pool_key, period_start, period_end, unit, currency, limit_amount, committed) "
+            + "VALUES (?, ?, ?, ?, ?, ?, %s) "
             + "ON CONFLICT (pool_key, period_start) DO UPDATE SET limit_amount = EXCLUDED.limit_amount "
             + "RETURNING id";
     private static final String LOCK =
@@ -50,20 +55,46 @@ public final class AccountStore {
      * The account of {@code spec} for {@code period}, created when missing; the stored limit is set to the spec's
      * (a changed limit applies to the current period from now on).
      *
+     * <p>A money or token budget opened in the middle of its period starts with what the owner already used in it:
+     * its {@code committed} is the sum of the usage ledger's rows of the owner named by the pool key (tenant, project
+     * or key), of its model ({@code *} = all models), that started in {@code [period.start, period.end)}, computed
+     * in the statement that inserts the account. Money sums the rated {@code amount} in the pool's currency; tokens
+     * sum prompt (cache hit + miss) plus output tokens, as settlement counts them. Two replicas opening the same
+     * account at once insert it once ({@code ON CONFLICT}); the loser keeps the winner's opening sum. An account that
+     * exists is only updated (no ledger read), so this costs the database once per account opening.
+     *
+     * @param tenantId the tenant the pool belongs to (narrows the ledger read to the tenant's index range); null, or
+     *     a pool key that names no owner (concurrency pools, tests' synthetic keys), opens the account empty
      * @return the account id
      */
-    public long ensureAccount(PoolSpec spec, BudgetPeriod period) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(UPSERT_ACCOUNT)) {
-            ps.setString(1, spec.key());
-            ps.setTimestamp(2, Timestamp.from(period.start()));
-            ps.setTimestamp(3, Timestamp.from(period.end()));
-            ps.setString(4, spec.unit().name());
-            ps.setString(5, spec.currency());
-            ps.setBigDecimal(6, spec.limit());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+    public long ensureAccount(PoolSpec spec, BudgetPeriod period, UUID tenantId) {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(UPDATE_LIMIT)) {
+                ps.setBigDecimal(1, spec.limit());
+                ps.setString(2, spec.key());
+                ps.setTimestamp(3, Timestamp.from(period.start()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            LedgerScope scope = tenantId == null ? null : LedgerScope.of(spec);
+            String opening = scope == null ? "0" : scope.sumSql(spec.unit());
+            try (PreparedStatement ps = c.prepareStatement(OPEN_ACCOUNT.formatted(opening))) {
+                ps.setString(1, spec.key());
+                ps.setTimestamp(2, Timestamp.from(period.start()));
+                ps.setTimestamp(3, Timestamp.from(period.end()));
+                ps.setString(4, spec.unit().name());
+                ps.setString(5, spec.currency());
+                ps.setBigDecimal(6, spec.limit());
+                if (scope != null) {
+                    scope.bind(ps, 7, tenantId, spec, period);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         } catch (SQLException e) {
             throw new QuotaStoreException("pool " + spec.key() + ": account lookup failed", e);
@@ -206,6 +237,79 @@ public final class AccountStore {
                     throw new SQLException("account " + accountId + " does not exist");
                 }
                 return new AccountSnapshot(rs.getBigDecimal(1), rs.getBigDecimal(2), rs.getBigDecimal(3));
+            }
+        }
+    }
+
+    /**
+     * Whose ledger rows a budget pool counts, read from its key
+     * {@code [shadow-]<money|tokens>:<tenant|project|key>:<owner uuid>:<model or *>:<DAY|MONTH>}.
+     *
+     * @param ownerColumn the {@code usage_ledger} column of the owner level
+     * @param owner the owner's id
+     * @param model the model, or {@code *} for all models
+     */
+    record LedgerScope(String ownerColumn, UUID owner, String model) {
+
+        /** The scope of a money or token budget pool, or null for other pools and keys of another shape. */
+        static LedgerScope of(PoolSpec spec) {
+            if (spec.unit() == PoolSpec.Unit.REQUESTS) {
+                return null;
+            }
+            String key = spec.key().startsWith("shadow-") ? spec.key().substring("shadow-".length()) : spec.key();
+            String[] head = key.split(":", 4);
+            int lastColon = head.length == 4 ? head[3].lastIndexOf(':') : -1;
+            if (lastColon <= 0) {
+                return null;
+            }
+            String column = switch (head[1]) {
+                case "tenant" -> "tenant_id";
+                case "project" -> "project_id";
+                case "key" -> "key_id";
+                default -> null;
+            };
+            if (column == null) {
+                return null;
+            }
+            UUID owner;
+            try {
+                owner = UUID.fromString(head[2]);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            return new LedgerScope(column, owner, head[3].substring(0, lastColon));
+        }
+
+        /**
+         * The scalar subquery of the opening sum. {@code billing_day} (the local date of {@code finished_at}, which is
+         * never before {@code started_at}) is bounded a day below the period start in UTC so the tenant/day index
+         * serves the read whatever the tenant's time zone.
+         */
+        String sumSql(PoolSpec.Unit unit) {
+            String what = unit == PoolSpec.Unit.MONEY
+                    ? "u.amount"
+                    : "u.cache_hit_tokens + u.cache_miss_tokens + u.output_tokens";
+            return "(SELECT coalesce(sum(" + what + "), 0) FROM usage_ledger u WHERE u.tenant_id = ?"
+                    + " AND u.billing_day >= ? AND u.started_at >= ? AND u.started_at < ? AND u." + ownerColumn
+                    + " = ?" + (model.equals("*") ? "" : " AND u.model = ?")
+                    + (unit == PoolSpec.Unit.MONEY ? " AND u.currency = ?" : "") + ")";
+        }
+
+        /** Binds the subquery's parameters from {@code index} on. */
+        void bind(PreparedStatement ps, int index, UUID tenantId, PoolSpec spec, BudgetPeriod period)
+                throws SQLException {
+            int i = index;
+            ps.setObject(i++, tenantId);
+            ps.setObject(
+                    i++, LocalDate.ofInstant(period.start(), ZoneOffset.UTC).minusDays(1));
+            ps.setTimestamp(i++, Timestamp.from(period.start()));
+            ps.setTimestamp(i++, Timestamp.from(period.end()));
+            ps.setObject(i++, owner);
+            if (!model.equals("*")) {
+                ps.setString(i++, model);
+            }
+            if (spec.unit() == PoolSpec.Unit.MONEY) {
+                ps.setString(i, spec.currency());
             }
         }
     }

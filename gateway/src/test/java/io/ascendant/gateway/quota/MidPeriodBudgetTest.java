@@ -1,0 +1,238 @@
+package io.ascendant.gateway.quota;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.tenancy.limits.EffectiveLimits;
+import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hard budget set in the middle of its period counts what the owner already spent in that period: real chat
+ * requests through the gateway (fake model hosts) spend first, then a budget just above that spend is set through the
+ * admin limits API, and the next request is refused; the budgets API's settled amount is the ledger's sum.
+ */
+@QuarkusTest
+@TestProfile(QuotaEnabledProfile.class)
+class MidPeriodBudgetTest {
+
+    private static final String API = "/admin/api/v1";
+    private static final JsonPathConfig EXACT =
+            JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
+    private static final int SPENT_REQUESTS = 3;
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    EffectiveLimitsResolver resolver;
+
+    @Test
+    void aTenantMoneyBudgetSetMidPeriodStartsFromTheLedgersSpend() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        Caller caller = newCaller(admin, "money");
+        spend(caller);
+        LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
+        assertThat(spent.amount()).isPositive();
+
+        // The smallest budget (6 decimal places) above the spend: far less headroom than one more request needs.
+        BigDecimal budget = spent.amount().setScale(6, RoundingMode.CEILING);
+        if (budget.compareTo(spent.amount()) == 0) {
+            budget = budget.add(new BigDecimal("0.000001"));
+        }
+        putLimits(admin, "/tenants/" + caller.tenant() + "/limits", "\"" + budget.toPlainString() + "\"", null);
+        awaitLimits(caller, l -> l.tenant().budgetAmount());
+
+        Response refused = chat(caller, 99);
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(429);
+        assertThat(refused.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
+        assertThat(refused.jsonPath().getString("error.message")).contains("tenant monthly budget");
+
+        Map<String, Object> money = only(budgets(admin, caller.tenant(), "tenant"), "MONEY");
+        assertThat(dec(money.get("limit"))).isEqualByComparingTo(budget);
+        assertThat(dec(money.get("settled"))).isEqualByComparingTo(spent.amount());
+        assertThat(awaitLedgerRows(caller.key(), SPENT_REQUESTS).amount()).isEqualByComparingTo(spent.amount());
+    }
+
+    @Test
+    void aKeyTokenBudgetSetMidPeriodStartsFromTheLedgersTokens() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        Caller caller = newCaller(admin, "tokens");
+        spend(caller);
+        LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
+        assertThat(spent.tokens()).isPositive();
+
+        long budget = spent.tokens() + 1;
+        putLimits(admin, "/tenants/" + caller.tenant() + "/keys/" + caller.key() + "/limits", null, budget);
+        awaitLimits(caller, l -> l.key().budgetTokens());
+
+        Response refused = chat(caller, 99);
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(429);
+        assertThat(refused.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
+        assertThat(refused.jsonPath().getString("error.message")).contains("key monthly token budget");
+
+        Map<String, Object> tokens = only(budgets(admin, caller.tenant(), "key"), "TOKENS");
+        assertThat(tokens.get("ownerId")).isEqualTo(caller.key().toString());
+        assertThat(dec(tokens.get("limit"))).isEqualByComparingTo(BigDecimal.valueOf(budget));
+        assertThat(dec(tokens.get("settled")).longValueExact()).isEqualTo(spent.tokens());
+    }
+
+    private record Caller(String tenant, UUID project, UUID key, String secret) {}
+
+    private Caller newCaller(String admin, String name) {
+        String tenant = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"mid-" + name + "-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"displayName\":\"Mid Period Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"app\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        JsonPath created = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"allowedModels\":[]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        return new Caller(
+                tenant,
+                UUID.fromString(project),
+                UUID.fromString(created.getString("key.id")),
+                created.getString("secret"));
+    }
+
+    /** Spends {@link #SPENT_REQUESTS} chat requests, with no budget set yet: all are admitted. */
+    private static void spend(Caller caller) {
+        for (int i = 0; i < SPENT_REQUESTS; i++) {
+            Response r = chat(caller, i);
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        }
+    }
+
+    private static Response chat(Caller caller, int i) {
+        return given().header("Authorization", "Bearer " + caller.secret())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to three, take " + i + "\"}]}")
+                .when()
+                .post("/v1/chat/completions");
+    }
+
+    /** Waits until the limits change has reached the gateway's limits cache (it travels by a notification). */
+    private void awaitLimits(Caller caller, Function<EffectiveLimits, Object> budget) throws InterruptedException {
+        UUID tenant = UUID.fromString(caller.tenant());
+        Object seen = null;
+        for (int i = 0; i < 300 && seen == null; i++) {
+            seen = budget.apply(resolver.resolve(tenant, caller.project(), caller.key(), "deepseek-v4-flash"));
+            if (seen == null) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(seen).as("the new budget in the effective limits").isNotNull();
+    }
+
+    private static void putLimits(String token, String path, String amount, Long tokens) {
+        given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetAmount\":" + amount
+                        + ",\"budgetTokens\":" + tokens + "}}")
+                .when()
+                .put(API + path)
+                .then()
+                .statusCode(200);
+    }
+
+    private static JsonPath budgets(String token, String tenant, String level) {
+        return given().auth()
+                .oauth2(token)
+                .queryParam("level", level)
+                .queryParam("limit", 100)
+                .when()
+                .get(API + "/tenants/" + tenant + "/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath(EXACT);
+    }
+
+    private static Map<String, Object> only(JsonPath report, String unit) {
+        List<Map<String, Object>> budgets = report.getList("budgets");
+        List<Map<String, Object>> ofUnit = budgets.stream()
+                .filter(b -> unit.equals(b.get("unit")) && Boolean.FALSE.equals(b.get("shadow")))
+                .toList();
+        assertThat(ofUnit).as(unit + " budgets in " + budgets).hasSize(1);
+        return ofUnit.getFirst();
+    }
+
+    /** A JSON number read exactly. */
+    private static BigDecimal dec(Object jsonNumber) {
+        return new BigDecimal(jsonNumber.toString());
+    }
+
+    private record LedgerSum(long rows, BigDecimal amount, long tokens) {}
+
+    /** The key's ledger rows once all {@code expected} requests are recorded (polls for at most ~30 s). */
+    private LedgerSum awaitLedgerRows(UUID key, int expected) throws SQLException, InterruptedException {
+        LedgerSum s = ledger(key);
+        for (int i = 0; i < 300 && s.rows() < expected; i++) {
+            Thread.sleep(100);
+            s = ledger(key);
+        }
+        assertThat(s.rows()).as("ledger rows of the key").isEqualTo(expected);
+        return s;
+    }
+
+    private LedgerSum ledger(UUID key) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0),"
+                        + " coalesce(sum(cache_hit_tokens + cache_miss_tokens + output_tokens), 0)"
+                        + " FROM usage_ledger WHERE key_id = ?")) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new LedgerSum(rs.getLong(1), rs.getBigDecimal(2), rs.getLong(3));
+            }
+        }
+    }
+}
