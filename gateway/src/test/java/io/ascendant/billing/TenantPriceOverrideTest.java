@@ -82,6 +82,27 @@ class TenantPriceOverrideTest {
                 .extract()
                 .header("Location");
         long overrideId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        // An override for a tenant that does not exist is refused, naming the field.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of(
+                        "model",
+                        PRO,
+                        "currency",
+                        "USD",
+                        "tenantId",
+                        UUID.randomUUID().toString(),
+                        "effectiveFrom",
+                        effectiveFrom,
+                        "rates",
+                        Map.of("cacheHit", "0.01", "cacheMiss", "0.5", "output", "1.5")))
+                .when()
+                .post(BASE + "/price-book")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", org.hamcrest.Matchers.equalTo("tenantId"));
         long listId = fixtures.versionId(PRO, "USD", "2026-08-16T16:00:00Z");
 
         // Saturday 11:00 and Sunday 13:00 in Beijing: off-peak at list price (peak is weekdays only).

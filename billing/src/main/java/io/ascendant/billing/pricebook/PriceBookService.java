@@ -86,13 +86,18 @@ public class PriceBookService {
      * @param v the version (id ignored); prices with at most 10 decimals, currency ISO 4217
      * @param createdBy who adds it (admin user name), for the audit trail
      * @return the stored version with its id
-     * @throws BillingException.Invalid for bad fields or a start that is not far enough in the future
+     * @throws BillingException.Invalid for bad fields, a tenant override for a tenant without a billing account, or a
+     *     start that is not far enough in the future
      * @throws BillingException.Conflict when a version of the same model, currency and scope starts at that instant
      */
     @Transactional
     public PriceVersion add(PriceVersion v, String createdBy) {
         validate(v);
         try (Connection c = dataSource.getConnection()) {
+            if (v.tenantId() != null && !hasBillingAccount(c, v.tenantId())) {
+                throw new BillingException.Invalid(
+                        "tenantId", "tenant " + v.tenantId() + " has no billing account: create the tenant first");
+            }
             PriceVersion stored = PriceBookRepository.insert(c, v, createdBy);
             return stored;
         } catch (SQLException e) {
@@ -103,6 +108,15 @@ public class PriceBookService {
             throw new IllegalStateException("price version could not be stored: " + e.getSQLState(), e);
         } finally {
             loadedAtNanos = 0; // next current() reloads
+        }
+    }
+
+    private static boolean hasBillingAccount(Connection c, java.util.UUID tenantId) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM billing_account WHERE tenant_id = ?")) {
+            ps.setObject(1, tenantId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
