@@ -84,6 +84,15 @@ class BudgetLevelsAdminApiTest {
                 .jsonPath();
         String key = created.getString("key.id");
         String secret = created.getString("secret");
+        // The plan's 600 requests/minute (burst 60) would refuse a fast machine's loop before the budget runs out.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200);
         putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"10.00\"", null);
         // A key money budget small enough to run out after a few requests, and a generous token budget beside it.
         putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0005\"", 10_000_000L);
@@ -114,7 +123,7 @@ class BudgetLevelsAdminApiTest {
         }
         assertThat(ok).as("requests admitted before the key budget ran out").isPositive();
         assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
-        assertThat(last.jsonPath().getString("error.code")).isEqualTo("quota_exceeded");
+        assertThat(last.jsonPath().getString("error.code")).as(last.asString()).isEqualTo("quota_exceeded");
 
         // Settlement happens in the ledger's transaction, which may finish just after the response: wait for it.
         LedgerSum ledger = awaitLedgerRows(UUID.fromString(key), ok);
