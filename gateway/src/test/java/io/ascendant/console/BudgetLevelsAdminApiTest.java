@@ -51,37 +51,9 @@ class BudgetLevelsAdminApiTest {
     @Test
     void projectAndKeyBudgetsShowTheLedgersSettledAmountsAndTheKeyRefusal() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"levels-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"Levels Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"app\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        JsonPath created = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"metered\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        String tenant = newTenant(admin, "levels", "Levels Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "metered");
         String key = created.getString("key.id");
         String secret = created.getString("secret");
         // The plan's 600 requests/minute (burst 60) would refuse a fast machine's loop before the budget runs out.
@@ -214,37 +186,9 @@ class BudgetLevelsAdminApiTest {
     @Test
     void aProjectAndKeyBudgetNotUsedYetThisPeriodAreListedEmpty() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"unused-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"Unused Co\",\"currency\":\"CNY\",\"timeZone\":\"Asia/Shanghai\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"quiet\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String key = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"idle\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("key.id");
+        String tenant = newTenant(admin, "unused", "Unused Co", "CNY", "Asia/Shanghai");
+        String project = newProject(admin, tenant, "quiet");
+        String key = newKey(admin, tenant, project, "idle").getString("key.id");
         putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"12.50\"", null);
         putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.75\"", 40_000L);
 
@@ -296,37 +240,9 @@ class BudgetLevelsAdminApiTest {
     @Test
     void quotaEventsFilterByExhaustedKind() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"exhaust-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"Exhaust Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"app\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        JsonPath created = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"tiny\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        String tenant = newTenant(admin, "exhaust", "Exhaust Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "tiny");
         String key = created.getString("key.id");
         putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0002\"", null);
         int status = 200;
@@ -376,6 +292,49 @@ class BudgetLevelsAdminApiTest {
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("kind"))
                 .body("detail", containsString("EXHAUSTED"));
+    }
+
+    private static String newTenant(String admin, String slugPrefix, String name, String currency, String zone) {
+        return given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"" + slugPrefix + "-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"displayName\":\"" + name + "\",\"currency\":\"" + currency + "\",\"timeZone\":\""
+                        + zone + "\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    private static String newProject(String admin, String tenant, String name) {
+        return given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"" + name + "\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** A key usable for every model; the answer carries {@code key.id} and the one-time {@code secret}. */
+    private static JsonPath newKey(String admin, String tenant, String project, String name) {
+        return given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"allowedModels\":[]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     private static void putLimits(String token, String path, String amount, Long tokens) {
