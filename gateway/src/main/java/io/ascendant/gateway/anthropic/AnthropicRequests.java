@@ -70,8 +70,8 @@ final class AnthropicRequests {
         for (JsonNode m : msgs) {
             message(m, i++, messages, prompt);
         }
-        copy(in, out, "temperature");
-        copy(in, out, "top_p");
+        copy(in, out, unitInterval(in, "temperature"));
+        copy(in, out, unitInterval(in, "top_p"));
         copy(in, out, "top_k");
         JsonNode stop = in.get("stop_sequences");
         if (stop != null && stop.isArray() && !stop.isEmpty()) {
@@ -193,6 +193,18 @@ final class AnthropicRequests {
             prompt.append(toolCalls);
         }
         prompt.append('\n');
+    }
+
+    /**
+     * Checks an optional sampling parameter against Anthropic's range 0..1 (OpenAI's temperature goes to 2, so the
+     * host would accept what Anthropic refuses) and returns its name.
+     */
+    private static String unitInterval(ObjectNode in, String field) {
+        JsonNode v = in.get(field);
+        if (v != null && !v.isNull() && (!v.isNumber() || v.doubleValue() < 0 || v.doubleValue() > 1)) {
+            throw invalid(field + ": must be a number between 0 and 1 (range: 0..1).", field);
+        }
+        return field;
     }
 
     private static void copy(ObjectNode in, ObjectNode out, String field) {

@@ -157,6 +157,33 @@ class MessagesApiTest {
     }
 
     @Test
+    void rejectsTemperatureOutsideAnthropicsRangeNamingItBeforeTheHost() {
+        for (String temperature : List.of("1.5", "2", "-0.1", "\"hot\"")) {
+            anthropic()
+                    .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"temperature\":" + temperature
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .when()
+                    .post("/v1/messages")
+                    .then()
+                    .statusCode(400)
+                    .body("type", equalTo("error"))
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.message", containsString("temperature"))
+                    .body("error.message", containsString("0..1"));
+        }
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+        anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"temperature\":1,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200);
+        assertThat(FakeHostsResource.PRO.received().get(0).getDouble("temperature"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void endsAnAnthropicStreamWithAnErrorEventWhenTheHostDies() {
         FakeHostsResource.PRO.script(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.DIE_MID_STREAM);
         String stream = anthropic()
