@@ -127,6 +127,58 @@ class AdminApiProblemTest {
     }
 
     @Test
+    void fractionalStringOrBooleanInAnIntegerFieldIsA400NamingItAndStoresNothing() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = createTenant(admin, "ints");
+        Map<String, String> refused = Map.of(
+                "1.5", "a fractional number",
+                "2.0", "a fractional number",
+                "\"5\"", "a string",
+                "true", "a boolean");
+        refused.forEach((value, got) -> given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":" + value + "}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("status", equalTo(400))
+                .body("field", equalTo("limits.requestsPerMinute"))
+                .body("detail", equalTo("limits.requestsPerMinute: expected a whole number, got " + got)));
+        // A long field (tokens) likewise; a fractional budget amount (money) stays valid.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"DAY\",\"budgetTokens\":1000.5}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limits.budgetTokens"));
+        // Nothing was stored by the refused requests.
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"budgetPeriod\":\"DAY\","
+                        + "\"budgetAmount\":1.5}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .body("limits.requestsPerMinute", equalTo(5));
+    }
+
+    @Test
     void malformedIdInThePathIsA400NamingTheParameter() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         given().auth()

@@ -12,6 +12,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ public class ProblemMappers {
 
     /** Path prefix of the admin API and console; only these paths answer problem documents. */
     public static final String ADMIN_PREFIX = "/admin/";
+
+    /** Path prefix of the tenant API (OpenAI and Anthropic); failures there answer in those APIs' error shapes. */
+    static final String TENANT_PREFIX = "/v1/";
 
     /** Renders a {@link ProblemException} thrown by an admin resource. */
     @ServerExceptionMapper
@@ -80,9 +84,9 @@ public class ProblemMappers {
      * admin paths rendered as problems; elsewhere passed through untouched.
      */
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, UriInfo uri) {
+    public Response webApplication(WebApplicationException e, UriInfo uri, Request request) {
         if (!isAdmin(uri)) {
-            return e.getResponse();
+            return tenantApiFailure(e, uri, request);
         }
         if (e.getCause() instanceof JsonProcessingException jpe) {
             return malformed(jpe, uri);
@@ -103,6 +107,44 @@ public class ProblemMappers {
         Problem p = new Problem(type.uri(), type.title(), status, reasonFor(status), null, null);
         Response.ResponseBuilder b =
                 Response.status(status).type(Problem.MEDIA_TYPE).entity(p);
+        original.getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> b.header(name, v));
+            }
+        });
+        return b.build();
+    }
+
+    /**
+     * A JAX-RS failure outside the admin API. Under the tenant API ({@code /v1/}) a failure without a body (an unknown
+     * path such as {@code POST /v1/embeddings}, a method a resource lacks) is answered in the tenant API's error shape:
+     * OpenAI's, or Anthropic's under {@code /v1/messages/}. Anything else passes through untouched.
+     */
+    private static Response tenantApiFailure(WebApplicationException e, UriInfo uri, Request request) {
+        Response original = e.getResponse();
+        String path = uri == null ? null : uri.getRequestUri().getPath();
+        if (original.hasEntity() || path == null || !path.startsWith(TENANT_PREFIX)) {
+            return original;
+        }
+        int status = original.getStatus();
+        String method = request == null ? "?" : request.getMethod();
+        String message = status == 404
+                ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
+                        + " /v1/completions, /v1/models and /v1/messages."
+                : method + " " + path + ": " + reasonFor(status) + ".";
+        Response.ResponseBuilder b;
+        if (path.startsWith("/v1/messages/")) {
+            Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("type", status == 404 ? "not_found_error" : "invalid_request_error");
+            error.put("message", message);
+            Map<String, Object> root = new java.util.LinkedHashMap<>();
+            root.put("type", "error");
+            root.put("error", error);
+            b = Response.status(status).type("application/json").entity(root);
+        } else {
+            String code = status == 404 ? "unknown_url" : status == 405 ? "method_not_allowed" : "invalid_request";
+            b = Response.fromResponse(openAiError(status, message, null, code));
+        }
         original.getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
                 values.forEach(v -> b.header(name, v));
@@ -185,6 +227,8 @@ public class ProblemMappers {
             detail = "unknown field " + (field == null ? upe.getPropertyName() : field) + "; this request accepts "
                     + upe.getKnownPropertyIds();
             field = field == null ? upe.getPropertyName() : field;
+        } else if (e instanceof StrictAdminBodies.NotAWholeNumber && field != null) {
+            detail = field + ": " + e.getOriginalMessage();
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             detail = field == null
                     ? "request body does not have the expected shape"
@@ -294,6 +338,15 @@ public class ProblemMappers {
                 names.add(c.toString());
             }
             return "one of " + names;
+        }
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class
+                || type == short.class
+                || type == Short.class
+                || type == java.math.BigInteger.class) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
             return "a number";
