@@ -168,22 +168,42 @@ public final class OpenAiProtocol implements TenantProtocol {
         return Json.buffer(answer);
     }
 
-    /** A host 4xx: forwarded as the host wrote it when it is an OpenAI error, otherwise wrapped. */
+    /**
+     * A host 4xx in the gateway's own OpenAI error shape: the host's message and {@code param} are kept; {@code type}
+     * follows the status, and {@code code} is always a string (vLLM writes the HTTP status there, {@code "code":400}):
+     * the host's own string code when it has one, {@code context_length_exceeded} for vLLM's context-length refusal
+     * (OpenAI's code for it), else {@code rate_limit_exceeded} for 429 and {@code invalid_request} otherwise.
+     */
     static Buffer hostError(UpstreamExchange exchange) {
         ObjectNode parsed = Json.parseHost(exchange.body());
-        if (parsed != null && parsed.get("error") instanceof ObjectNode) {
-            return exchange.body();
-        }
-        String detail = parsed != null && parsed.hasNonNull("message")
-                ? parsed.get("message").asText()
+        JsonNode hostError = parsed == null ? null : parsed.get("error");
+        JsonNode source = hostError instanceof ObjectNode ? hostError : parsed;
+        String detail = source != null && source.path("message").isTextual()
+                ? source.get("message").asText()
                 : "The model host rejected the request (status " + exchange.status() + ").";
+        JsonNode param = source == null ? null : source.get("param");
+        JsonNode code = source == null ? null : source.get("code");
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("message", detail);
         error.put("type", exchange.status() == 429 ? "rate_limit_error" : "invalid_request_error");
-        error.putNull("param");
-        error.putNull("code");
+        if (param != null && param.isTextual()) {
+            error.put("param", param.asText());
+        } else {
+            error.putNull("param");
+        }
+        error.put("code", hostErrorCode(exchange.status(), detail, code));
         return Json.buffer(root);
+    }
+
+    private static String hostErrorCode(int status, String message, JsonNode hostCode) {
+        if (hostCode != null && hostCode.isTextual() && !hostCode.asText().isBlank()) {
+            return hostCode.asText();
+        }
+        if (status == 429) {
+            return "rate_limit_exceeded";
+        }
+        return message.contains("maximum context length") ? "context_length_exceeded" : "invalid_request";
     }
 
     /** Hosts such as newer vLLM name the field {@code reasoning}; tenants always get {@code reasoning_content}. */

@@ -80,6 +80,23 @@ class RequestValidationTest {
     }
 
     @Test
+    void rejectsFractionalStringOrBooleanMaxTokensNamingIt() {
+        for (String value : List.of("1.5", "\"5\"", "true")) {
+            given().auth()
+                    .oauth2(key.text())
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":" + value + ",\"messages\":" + HELLO + "}")
+                    .when()
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(400)
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.param", equalTo("max_tokens"))
+                    .body("error.message", containsString("positive integer"));
+        }
+    }
+
+    @Test
     void rejectsMalformedJsonSayingWhereItBroke() {
         given().auth()
                 .oauth2(key.text())
@@ -164,6 +181,34 @@ class RequestValidationTest {
     }
 
     @Test
+    void answersUnknownTenantPathsWith404InTheApisOwnShape() {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"input\":\"hi\"}")
+                .when()
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(404)
+                .contentType(containsString("application/json"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("unknown_url"))
+                .body("error.param", equalTo(null))
+                .body("error.message", containsString("POST /v1/embeddings"));
+        given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/messages/count_tokens")
+                .then()
+                .statusCode(404)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("not_found_error"))
+                .body("error.message", containsString("/v1/messages/count_tokens"));
+    }
+
+    @Test
     void rejectsUnsupportedParameterNamingIt() {
         given().auth()
                 .oauth2(key.text())
@@ -242,7 +287,11 @@ class RequestValidationTest {
                     .post("/v1/chat/completions")
                     .then()
                     .statusCode(400)
-                    .body("error.message", containsString("maximum context length"));
+                    .body("error.message", containsString("maximum context length"))
+                    // vLLM writes "type":"BadRequestError","code":400; tenants get OpenAI's type and a string code.
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.code", equalTo("context_length_exceeded"))
+                    .body("error.param", equalTo(null));
         }
         // Six host 4xx in a row: the breaker (window 4, ratio 0.5) would be open if they counted.
         FakeHostsResource.PRO.defaultBehaviour(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.NORMAL);
