@@ -138,6 +138,61 @@ class LimitsApiTest {
     }
 
     @Test
+    void refusesLimitsNamingAModelNotInTheCatalogueAndStoresNothing() {
+        for (String path : java.util.List.of(
+                "/tenants/" + tenant + "/limits",
+                "/tenants/" + tenant + "/projects/" + project + "/limits",
+                "/tenants/" + tenant + "/keys/" + key + "/limits",
+                "/plans/standard/limits")) {
+            put(fx.platformToken(), path, "deepseek-v4-flsh", Map.of("requestsPerMinute", 5), 400)
+                    .contentType(org.hamcrest.Matchers.startsWith("application/problem+json"))
+                    .body("field", equalTo("model"))
+                    .body("detail", org.hamcrest.Matchers.containsString("'deepseek-v4-flsh'"))
+                    .body("detail", org.hamcrest.Matchers.containsString("deepseek-v4-flash"));
+        }
+        for (String path : java.util.List.of(
+                "/tenants/" + tenant + "/limits",
+                "/tenants/" + tenant + "/projects/" + project + "/limits",
+                "/tenants/" + tenant + "/keys/" + key + "/limits")) {
+            given().auth()
+                    .oauth2(fx.platformToken())
+                    .when()
+                    .get(TenancyFixtures.API + path)
+                    .then()
+                    .statusCode(200)
+                    .body("model", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("deepseek-v4-flsh")));
+        }
+        // An alias of a catalogue model is a model name too.
+        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "flash-latest", Map.of("requestsPerMinute", 5), 200);
+    }
+
+    @Test
+    void refusesKeysAllowingAModelNotInTheCatalogueNamingTheEntry() {
+        given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "typo", "allowedModels", java.util.List.of("deepseek-v4-flash", "gpt-17")))
+                .when()
+                .post(TenancyFixtures.API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(400)
+                .contentType(org.hamcrest.Matchers.startsWith("application/problem+json"))
+                .body("field", equalTo("allowedModels[1]"))
+                .body("detail", org.hamcrest.Matchers.containsString("'gpt-17' is not in the model catalogue"));
+        given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("q", "typo")
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/keys")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(0));
+        assertThat(fx.createKey(tenant, project, "aliased", java.util.List.of("flash-latest"))
+                        .getList("key.allowedModels", String.class))
+                .containsExactly("flash-latest");
+    }
+
+    @Test
     void limitChangesAreAnnouncedToTheQuotaEngine() throws Exception {
         put(
                 fx.platformToken(),

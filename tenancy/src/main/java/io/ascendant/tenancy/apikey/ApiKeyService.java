@@ -4,6 +4,7 @@ import io.ascendant.tenancy.TenancyConfig;
 import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.access.TenantAccessPolicy;
 import io.ascendant.tenancy.audit.AuditService;
+import io.ascendant.tenancy.catalogue.KnownModels;
 import io.ascendant.tenancy.common.Ids;
 import io.ascendant.tenancy.common.Page;
 import io.ascendant.tenancy.common.TenancyException;
@@ -62,11 +63,15 @@ public class ApiKeyService {
     @Inject
     TenancyConfig config;
 
+    @Inject
+    KnownModels knownModels;
+
     /**
      * Creates a key in an active project of a non-closed tenant.
      *
      * @throws TenancyException.NotFound when the project is not the tenant's
      * @throws TenancyException.Conflict when the project is archived or the tenant closed
+     * @throws TenancyException.Invalid naming {@code allowedModels[i]} when a model is not in the catalogue
      */
     @Transactional
     public CreatedApiKey create(AdminActor actor, UUID tenantId, UUID projectId, CreateApiKeyRequest r) {
@@ -212,13 +217,14 @@ public class ApiKeyService {
         }
     }
 
-    private static List<String> normalizeModels(List<String> models) {
+    private List<String> normalizeModels(List<String> models) {
         if (models == null) {
             return List.of();
         }
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < models.size(); i++) {
-            out.add(Validation.model("allowedModels[" + i + "]", models.get(i), false));
+            String field = "allowedModels[" + i + "]";
+            out.add(knownModels.require(field, Validation.model(field, models.get(i), false), false));
         }
         return List.copyOf(out);
     }

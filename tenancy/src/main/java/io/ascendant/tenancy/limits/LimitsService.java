@@ -4,6 +4,7 @@ import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.access.TenantAccessPolicy;
 import io.ascendant.tenancy.apikey.ApiKeyService;
 import io.ascendant.tenancy.audit.AuditService;
+import io.ascendant.tenancy.catalogue.KnownModels;
 import io.ascendant.tenancy.common.Ids;
 import io.ascendant.tenancy.common.TenancyException;
 import io.ascendant.tenancy.common.Validation;
@@ -48,6 +49,9 @@ public class LimitsService {
     @Inject
     EffectiveLimitsResolver resolver;
 
+    @Inject
+    KnownModels models;
+
     /** The stored rows of a tenant, project or key (scope TENANT/PROJECT/KEY). */
     @Transactional
     public List<LimitSetView> get(AdminActor actor, LimitScope scope, UUID tenantId, UUID ownerId) {
@@ -61,8 +65,8 @@ public class LimitsService {
     /**
      * Sets (replaces) the limits of a tenant, project or key for one model.
      *
-     * @throws TenancyException.Invalid naming the field: negative values, a budget without a period, or (tenant
-     *     admins) a value above the tenant's limit
+     * @throws TenancyException.Invalid naming the field: a model not in the catalogue, negative values, a budget
+     *     without a period, or (tenant admins) a value above the tenant's limit
      * @throws TenancyException.Denied when a tenant admin sets tenant-level limits
      */
     @Transactional
@@ -76,7 +80,7 @@ public class LimitsService {
             policy.requireManage(actor, tenantId);
         }
         requireOwner(scope, tenantId, ownerId);
-        String model = Validation.model("model", r.model() == null ? LimitSet.ALL_MODELS : r.model(), true);
+        String model = catalogued(r.model());
         LimitValues v = validate(r.limits());
         if (!actor.isPlatformAdmin() && scope != LimitScope.TENANT) {
             requireWithinTenant(tenantId, model, v);
@@ -106,8 +110,14 @@ public class LimitsService {
     public LimitSetView putPlanLimits(AdminActor actor, String planCode, PutLimitsRequest r) {
         policy.requirePlatformAdmin(actor);
         Plan plan = plans.findByCode(planCode).orElseThrow(() -> new TenancyException.NotFound("plan " + planCode));
-        String model = Validation.model("model", r.model() == null ? LimitSet.ALL_MODELS : r.model(), true);
+        String model = catalogued(r.model());
         return upsert(actor, LimitScope.PLAN, null, plan.id, model, validate(r.limits()));
+    }
+
+    /** A limit's model: {@code *} when absent, else a well-formed name of a model in the catalogue. */
+    private String catalogued(String model) {
+        String m = Validation.model("model", model == null ? LimitSet.ALL_MODELS : model, true);
+        return models.require("model", m, true);
     }
 
     /** The effective limits of (tenant, project, key, model), as the quota engine sees them. */

@@ -1,0 +1,31 @@
+package io.ascendant.gateway.catalogue;
+
+import io.ascendant.tenancy.catalogue.ModelDirectory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+
+/**
+ * Tenancy's view of the live model catalogue: the admin API refuses allowed models and limits that name a model this
+ * catalogue does not route (by public name or alias). Reads this replica's current snapshot, which follows admin
+ * changes within {@code gateway.catalogue.refresh-interval}.
+ */
+@ApplicationScoped
+public class CatalogueModelDirectory implements ModelDirectory {
+
+    @Inject
+    ModelCatalogue catalogue;
+
+    @Override
+    public boolean knows(String model) {
+        return model != null && catalogue.resolve(model).isPresent();
+    }
+
+    @Override
+    public List<String> publicNames() {
+        return catalogue.snapshot().routes().stream()
+                .map(ModelRoute::publicName)
+                .sorted()
+                .toList();
+    }
+}
