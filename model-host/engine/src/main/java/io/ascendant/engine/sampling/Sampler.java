@@ -12,16 +12,22 @@ import java.util.SplittableRandom;
  * frequency and presence penalties to tokens of the output only. Log-probabilities ({@link Step#logprob()}, top
  * alternatives) are those of the raw model logits (log-softmax before penalties and temperature), as vLLM reports
  * by default.
+ *
+ * <p>Greedy decoding without penalties (the common case of a served model at {@code temperature 0}) takes a fast path:
+ * the argmax of the logits as given, with no copy of the vocabulary-sized array and no per-request buffers; it picks
+ * exactly what the general path picks (lowest id of the maximum), see {@code SamplerTest}.
  */
 public final class Sampler {
     private final SamplingParams params;
     private final int vocab;
     private final SplittableRandom random;
-    private final float[] work;
-    private final long[] keys;
-    private final int[] outputCounts;
-    private final boolean[] seen;
-    private final int[] touched;
+    private final boolean penalised; // any of the three penalties is active
+    private final boolean greedyFast; // temperature 0 and no penalty: argmax of the logits as given
+    private float[] work; // the general path's working copy, allocated on first use
+    private long[] keys; // sort keys for top-k / top-p, allocated on first use
+    private final int[] outputCounts; // null unless penalised
+    private final boolean[] seen; // null unless penalised
+    private final int[] touched; // null unless penalised
     private int touchedCount;
     private int generated;
 
@@ -29,19 +35,25 @@ public final class Sampler {
     public record Step(int token, float logprob, int[] topIds, float[] topLogprobs) {}
 
     /**
+     * Vocabulary-sized buffers are allocated only for what {@code params} needs: none for greedy decoding without
+     * penalties, the penalty counters only with a penalty, the working copy on the first non-greedy step.
+     *
      * @param promptTokens the prompt (seen tokens for the repetition penalty); may be empty
      */
     public Sampler(SamplingParams params, int vocabSize, int[] promptTokens) {
         this.params = params;
         this.vocab = vocabSize;
         this.random = new SplittableRandom(params.seed());
-        this.work = new float[vocabSize];
-        this.keys = new long[vocabSize];
-        this.outputCounts = new int[vocabSize];
-        this.seen = new boolean[vocabSize];
-        this.touched = new int[vocabSize];
-        for (int t : promptTokens) {
-            markSeen(t);
+        this.penalised =
+                params.repetitionPenalty() != 1f || params.frequencyPenalty() != 0f || params.presencePenalty() != 0f;
+        this.greedyFast = params.temperature() == 0f && !penalised;
+        this.outputCounts = penalised ? new int[vocabSize] : null;
+        this.seen = penalised ? new boolean[vocabSize] : null;
+        this.touched = penalised ? new int[vocabSize] : null;
+        if (penalised) {
+            for (int t : promptTokens) {
+                markSeen(t);
+            }
         }
     }
 
@@ -74,7 +86,7 @@ public final class Sampler {
 
     /** Records {@code token} as generated output without sampling (for penalties, e.g. forced tokens). */
     public void accept(int token) {
-        if (token >= 0 && token < vocab) {
+        if (penalised && token >= 0 && token < vocab) {
             outputCounts[token]++;
             markSeen(token);
         }
@@ -93,7 +105,23 @@ public final class Sampler {
         if (logits.length != vocab) {
             throw new IllegalArgumentException("logits have " + logits.length + " entries, vocabulary is " + vocab);
         }
+        if (greedyFast) {
+            return argmax(logits); // = the general path: an unmodified copy, no penalty, argmax
+        }
+        return chooseGeneral(logits);
+    }
+
+    /** Whether {@link #choose} takes the greedy fast path (tests). */
+    boolean greedyFastPath() {
+        return greedyFast;
+    }
+
+    /** The general path: penalties and sampling on a working copy of the logits (tests compare the fast path). */
+    int chooseGeneral(float[] logits) {
         float[] w = work;
+        if (w == null) {
+            w = work = new float[vocab];
+        }
         System.arraycopy(logits, 0, w, 0, vocab);
         applyPenalties(w);
         if (params.temperature() == 0f) {
@@ -120,6 +148,10 @@ public final class Sampler {
         boolean needSort = (params.topK() > 0 && params.topK() < vocab) || params.topP() < 1f;
         if (!needSort) {
             return drawInIndexOrder(w);
+        }
+        long[] keys = this.keys;
+        if (keys == null) {
+            keys = this.keys = new long[vocab];
         }
         int n = 0;
         for (int i = 0; i < vocab; i++) {
@@ -182,12 +214,12 @@ public final class Sampler {
     }
 
     private void applyPenalties(float[] w) {
+        if (!penalised) {
+            return;
+        }
         float rp = params.repetitionPenalty();
         float fp = params.frequencyPenalty();
         float pp = params.presencePenalty();
-        if (rp == 1f && fp == 0f && pp == 0f) {
-            return;
-        }
         for (int k = 0; k < touchedCount; k++) {
             int t = touched[k];
             float l = w[t];

@@ -22,6 +22,47 @@ class SamplerTest {
     }
 
     @Test
+    void greedyFastPathPicksWhatTheCopyingPathPicks() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int vocab : new int[] {1, 2, 7, 129_280}) {
+            Sampler s = new Sampler(SamplingParams.greedy(1_000), vocab, new int[] {0});
+            assertThat(s.greedyFastPath()).isTrue();
+            for (int trial = 0; trial < 20; trial++) {
+                float[] logits = new float[vocab];
+                for (int i = 0; i < vocab; i++) {
+                    logits[i] = (float) r.nextInt(-4, 5); // coarse values: many ties for the maximum
+                }
+                if (trial % 5 == 0) {
+                    logits[r.nextInt(vocab)] = Float.NEGATIVE_INFINITY;
+                }
+                float[] before = logits.clone();
+                int fast = s.next(logits);
+                assertThat(fast).isEqualTo(s.chooseGeneral(logits)).isEqualTo(Sampler.argmax(before));
+                assertThat(logits).containsExactly(before);
+            }
+        }
+    }
+
+    @Test
+    void penaltiesAndSamplingKeepTheGeneralPath() {
+        assertThat(new Sampler(params(0f, 1f, 0, 0f, 0, 1.1f, 0f, 0f), 5, new int[0]).greedyFastPath())
+                .isFalse();
+        assertThat(new Sampler(params(0f, 1f, 0, 0f, 0, 1f, 0.5f, 0f), 5, new int[0]).greedyFastPath())
+                .isFalse();
+        assertThat(new Sampler(params(0f, 1f, 0, 0f, 0, 1f, 0f, -0.5f), 5, new int[0]).greedyFastPath())
+                .isFalse();
+        assertThat(new Sampler(params(0.7f, 1f, 0, 0f, 0, 1f, 0f, 0f), 5, new int[0]).greedyFastPath())
+                .isFalse();
+        // greedy with logprobs: the fast path picks the token, the log-probabilities are those of the raw logits
+        Sampler lp = new Sampler(
+                new SamplingParams(0f, 1f, 0, 0f, 0, 1f, 0f, 0f, 10, new int[0], List.of(), 2), 5, new int[0]);
+        Sampler.Step step = lp.nextWithLogprobs(LOGITS);
+        assertThat(step.token()).isEqualTo(1);
+        assertThat(step.topIds()).containsExactly(1, 3);
+        assertThat(step.logprob()).isEqualTo(step.topLogprobs()[0]);
+    }
+
+    @Test
     void sameSeedSameTokensDifferentSeedDifferentStream() {
         float[] flat = new float[50];
         int[] a = draw(new Sampler(SamplingParams.temperature(1f, 42, 100), 50, new int[0]), flat, 40);
