@@ -212,6 +212,67 @@ class BudgetLevelsAdminApiTest {
     }
 
     @Test
+    void aTenantBudgetNotUsedYetIsListedWithItsPeriodAndNothingSpent() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "fresh", "Fresh Co", "CNY", "Asia/Shanghai");
+        putLimits(admin, "/tenants/" + tenant + "/limits", "\"30.00\"", 50_000L);
+        // A model-specific money budget is counted on its own pool; its token budget equals the tenant's (shared).
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetAmount\":\"5\"}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200);
+
+        JsonPath report = budgets(admin, tenant, "tenant", null, 50);
+        List<Map<String, Object>> all = report.getList("budgets");
+        assertThat(all)
+                .extracting(b -> b.get("poolKey"))
+                .containsExactly(
+                        "money:tenant:" + tenant + ":*:MONTH",
+                        "money:tenant:" + tenant + ":deepseek-v4-pro:MONTH",
+                        "tokens:tenant:" + tenant + ":*:MONTH");
+        LocalDate month = LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).withDayOfMonth(1);
+        for (Map<String, Object> b : all) {
+            assertThat(b.get("level")).isEqualTo("tenant");
+            assertThat(b.get("ownerId")).isEqualTo(tenant);
+            assertThat(b.get("ownerName")).isEqualTo("Fresh Co");
+            assertThat(b.get("shadow")).isEqualTo(false);
+            assertThat(b.get("period")).isEqualTo("MONTH");
+            assertThat(b.get("periodStart"))
+                    .isEqualTo(month.atStartOfDay(java.time.ZoneId.of("Asia/Shanghai"))
+                            .toInstant()
+                            .toString());
+            assertThat(b.get("periodEnd"))
+                    .isEqualTo(month.plusMonths(1)
+                            .atStartOfDay(java.time.ZoneId.of("Asia/Shanghai"))
+                            .toInstant()
+                            .toString());
+            assertThat(dec(b.get("settled"))).isEqualByComparingTo("0");
+            assertThat(dec(b.get("held"))).isEqualByComparingTo("0");
+            assertThat(b.get("exhausted")).isEqualTo(false);
+        }
+        assertThat(dec(all.get(0).get("limit"))).isEqualByComparingTo("30");
+        assertThat(all.get(0).get("currency")).isEqualTo("CNY");
+        assertThat(all.get(0).get("model")).isEqualTo("*");
+        assertThat(dec(all.get(1).get("limit"))).isEqualByComparingTo("5");
+        assertThat(all.get(1).get("model")).isEqualTo("deepseek-v4-pro");
+        assertThat(dec(all.get(2).get("limit"))).isEqualByComparingTo("50000");
+        assertThat(all.get(2).get("currency")).isNull();
+        // Paged by pool key like every level.
+        JsonPath first = budgets(admin, tenant, "tenant", null, 2);
+        assertThat(first.getList("budgets")).hasSize(2);
+        JsonPath rest = budgets(admin, tenant, "tenant", first.getString("nextCursor"), 2);
+        List<Map<String, Object>> restBudgets = rest.getList("budgets");
+        assertThat(restBudgets)
+                .extracting(b -> b.get("poolKey"))
+                .containsExactly("tokens:tenant:" + tenant + ":*:MONTH");
+        assertThat(rest.getString("nextCursor")).isNull();
+    }
+
+    @Test
     void budgetsRefuseAnUnknownLevelOrPageSizeNamingTheField() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = UUID.randomUUID().toString();

@@ -24,7 +24,9 @@ import java.util.UUID;
  * @param periodStart first instant of the period, or null for a project or key budget not used yet this period
  * @param periodEnd first instant after the period, or null likewise
  * @param limit the budget
- * @param settled usage settled in the usage ledger this period (exact, trailing zeros stripped)
+ * @param settled usage settled in the usage ledger this period (exact, trailing zeros stripped); for a tenant budget
+ *     without a counter yet, the ledger's sum its counter will open with (0 before any usage); for a project or key
+ *     budget without a counter yet, 0
  * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back
  *     when idle)
  * @param exhausted whether a request was refused on this budget this period

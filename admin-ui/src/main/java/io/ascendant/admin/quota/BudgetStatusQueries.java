@@ -20,9 +20,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Reads the hard budgets of a tenant, of its projects or of its keys in the current period from the gateways' quota
  * state ({@code quota_account}, V060) and their {@code EXHAUSTED} events (V071). Read-only: the quota engine owns these
- * tables; their meaning is in {@code docs/quotas.md}. A tenant budget appears once a request has been admitted or
- * refused under it this period; a project or key budget that is set but not yet used this period appears with nothing
- * settled or held and no period bounds.
+ * tables; their meaning is in {@code docs/quotas.md}. A budget that is set but has no counter this period yet (the
+ * gateways open one on its first request) is listed too, with nothing held: a tenant budget with its period and the
+ * usage ledger's sum for it as settled (what its counter will open with), a project or key budget with nothing settled
+ * and no period bounds.
  *
  * <p>Pool keys read {@code [shadow-]<money|tokens>:<level>:<owner id>:<model or *>:<DAY|MONTH>}
  * ({@code QuotaPolicies} in the gateway). Owners are joined with tenancy's tables, so a project or key of another
@@ -54,7 +55,7 @@ public class BudgetStatusQueries {
                     + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
                     + " AND a.period_start <= ? AND a.period_end > ?";
             if (poolLevel.equals("tenant")) {
-                // The console gives an unused tenant budget its bar from the effective limits and the usage rollups.
+                // Tenant budgets without a counter yet come from the effective limits (UncountedTenantBudgets).
                 this.sql = counted + " AND a.pool_key > ? ORDER BY a.pool_key LIMIT ?";
                 return;
             }
@@ -93,15 +94,17 @@ public class BudgetStatusQueries {
     }
 
     private final DataSource dataSource;
+    private final UncountedTenantBudgets uncounted;
     private final Clock clock;
 
     @Inject
-    public BudgetStatusQueries(DataSource dataSource) {
-        this(dataSource, Clock.systemUTC());
+    public BudgetStatusQueries(DataSource dataSource, UncountedTenantBudgets uncounted) {
+        this(dataSource, uncounted, Clock.systemUTC());
     }
 
-    BudgetStatusQueries(DataSource dataSource, Clock clock) {
+    BudgetStatusQueries(DataSource dataSource, UncountedTenantBudgets uncounted, Clock clock) {
         this.dataSource = dataSource;
+        this.uncounted = uncounted;
         this.clock = clock;
     }
 
@@ -142,6 +145,15 @@ public class BudgetStatusQueries {
                 while (rs.next()) {
                     out.add(row(rs, level));
                 }
+            }
+            if (level == Level.TENANT) {
+                String after = cursor == null ? "" : cursor;
+                for (BudgetStatus b : uncounted.list(c, tenantId, now.toInstant())) {
+                    if (b.poolKey().compareTo(after) > 0) {
+                        out.add(b);
+                    }
+                }
+                out.sort(java.util.Comparator.comparing(BudgetStatus::poolKey));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("budget status query failed: SQLState " + e.getSQLState(), e);
@@ -195,7 +207,7 @@ public class BudgetStatusQueries {
         return t == null ? null : t.toInstant();
     }
 
-    private static BigDecimal plain(BigDecimal d) {
+    static BigDecimal plain(BigDecimal d) {
         BigDecimal s = d.stripTrailingZeros();
         return s.scale() < 0 ? s.setScale(0) : s;
     }

@@ -293,7 +293,8 @@ async function limitsTab(view, t) {
     shown.add(id);
     budgets.append(statusBar(b, { id, label: budgetLabel(b), thresholds: report.thresholds, zone: t.timeZone, fmtMoney }));
   }
-  // A budget without a counter yet (no request this period): its settled usage from the usage rollups, nothing held.
+  // The budgets API lists every tenant budget, used yet this period or not; only when it could not be read is a
+  // budget drawn from the effective limits, with its settled usage from the usage rollups and nothing held.
   if (eff.budgetAmount != null && !shown.has('budget-money')) {
     const used = await spend(t.id, t.timeZone, eff.budgetPeriod || 'MONTH');
     budgets.append(budgetBar({ id: 'budget-money', label: `Money (${(eff.budgetPeriod || 'MONTH').toLowerCase()})`, settled: used, held: 0,

@@ -64,6 +64,11 @@ class MidPeriodBudgetTest {
         }
         putLimits(admin, "/tenants/" + caller.tenant() + "/limits", "\"" + budget.toPlainString() + "\"", null);
         awaitLimits(caller, l -> l.tenant().budgetAmount());
+        // Before the budget's first request (no counter yet) the budgets API already shows it with the period's spend.
+        Map<String, Object> unused = only(budgets(admin, caller.tenant(), "tenant"), "MONEY");
+        assertThat(dec(unused.get("limit"))).isEqualByComparingTo(budget);
+        assertThat(dec(unused.get("settled"))).isEqualByComparingTo(spent.amount());
+        assertThat(dec(unused.get("held"))).isEqualByComparingTo("0");
 
         Response refused = chat(caller, 99);
         assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(429);
