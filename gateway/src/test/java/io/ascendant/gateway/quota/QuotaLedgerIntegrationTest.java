@@ -147,6 +147,18 @@ class QuotaLedgerIntegrationTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of(
+                        "scope", "TENANT", "ownerId", tenant.toString(), "model", "gpt-17", "requestsPerMinute", 1))
+                .when()
+                .post("/admin/api/v1/tenants/{id}/shadow-limits", tenant)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("model"))
+                .body("detail", containsString("'gpt-17' is not in the model catalogue"));
 
         // One request per minute on trial: all five are admitted, four are reported.
         for (int i = 0; i < 5; i++) {

@@ -6,6 +6,7 @@ import io.ascendant.gateway.quota.admin.QuotaAdminViews.QuotaEventView;
 import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitBody;
 import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitView;
 import io.ascendant.tenancy.access.AdminRole;
+import io.ascendant.tenancy.catalogue.KnownModels;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -46,6 +47,9 @@ public class QuotaAdminResource {
     @Inject
     CurrentAdmin current;
 
+    @Inject
+    KnownModels models;
+
     /**
      * Events after {@code after} (an event id; 0 for the first page), oldest first, at most {@code limit}.
      *
@@ -76,7 +80,10 @@ public class QuotaAdminResource {
         return service.shadowLimits(current.actor(), tenantId);
     }
 
-    /** Creates or replaces the shadow limit of (scope, owner, model); 201 with its location. */
+    /**
+     * Creates or replaces the shadow limit of (scope, owner, model); 201 with its location. A model not in the
+     * catalogue is a 400 naming {@code model}.
+     */
     @POST
     @Path("shadow-limits")
     @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
@@ -88,6 +95,7 @@ public class QuotaAdminResource {
         if ((body.budgetTokens() != null || body.budgetAmount() != null) && body.budgetPeriod() == null) {
             throw ProblemException.invalid("budgetPeriod", "a budget needs budgetPeriod DAY or MONTH");
         }
+        models.require("model", body.model() == null ? "*" : body.model(), true);
         UUID id = service.putShadowLimit(current.actor(), tenantId, body);
         if (id == null) {
             throw ProblemException.invalid(
