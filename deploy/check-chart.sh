@@ -44,6 +44,7 @@ check "template: defaults" "$HELM" template t "$CHART" "${secrets[@]}"
 check "template: data-plane replicas" bash -c "'$HELM' template t '$CHART' ${secrets[*]} --set dataPlane.enabled=true | grep -q 'name: t-ascendant-gateway-data-plane'"
 check "template: migration job is a pre-install hook" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'helm.sh/hook\": pre-install,pre-upgrade'"
 check "template: headless model-host service" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'clusterIP: None'"
+check "template: gateway usage journal volume" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'mountPath: /var/lib/ascendant/usage-journal'"
 check "template: existing secrets need no inline values" "$HELM" template t "$CHART" \
     --set database.existingSecret=db --set keycloak.existingSecret=kc --set tenancy.existingSecret=pep
 check "template: missing secrets are refused" bash -c "! '$HELM' template t '$CHART' >/dev/null 2>&1"

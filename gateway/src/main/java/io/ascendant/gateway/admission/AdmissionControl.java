@@ -1,6 +1,8 @@
 package io.ascendant.gateway.admission;
 
 import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * The hook the quota module implements (rate limits, hard-budget holds). Called after authentication and validation,
@@ -14,4 +16,14 @@ public interface AdmissionControl {
 
     /** Admits or refuses; must not block the event loop. */
     Uni<AdmissionTicket> admit(AdmissionRequest request);
+
+    /**
+     * Before a usage event from the journal of a previous run is recorded again: the holds its request had, so that
+     * the ledger's transaction settles them as it would have live (exactly once; a hold whose lease was already
+     * swept only adds the actual usage). Default: nothing to restore.
+     */
+    default void restoreHolds(String requestId, UUID tenantId, List<HeldBudget> holds) {}
+
+    /** After the replayed event of {@code requestId} was recorded (or given up): forget its restored holds. */
+    default void forgetRestored(String requestId) {}
 }

@@ -1,6 +1,7 @@
 package io.ascendant.gateway.admission;
 
 import io.ascendant.billing.ledger.UsageEvent;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,13 @@ public interface AdmissionTicket {
      */
     default Map<String, String> responseHeaders() {
         return Map.of();
+    }
+
+    /**
+     * The budget holds this ticket took, for the usage journal (a replay after a crash settles them). Default: none.
+     */
+    default List<HeldBudget> budgetHolds() {
+        return List.of();
     }
 
     /** A ticket that holds nothing. */

@@ -262,7 +262,7 @@ public class DataPathPipeline {
         try {
             Buffer body = protocol.respond(st, exchange);
             resp.setStatusCode(exchange.status()).putHeader("content-type", "application/json");
-            // The answer's last byte leaves only once its usage is durable in the ledger.
+            // The answer's last byte leaves only once its usage is safe (journalled, or committed by the ledger).
             Context ctx = Vertx.currentContext();
             finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
                     .whenComplete((v, t) -> ctx.runOnContext(x -> {
@@ -279,8 +279,8 @@ public class DataPathPipeline {
 
     /**
      * Ends a request exactly once: releases the pod, hands one usage record to the ledger, settles admission. The
-     * stage completes when the usage record is durable (at once when there is nothing to record, or on a repeated
-     * call); callers hold back the answer's last bytes until then.
+     * stage completes when the usage record is safe from a gateway crash (see {@link UsageSink}; at once when there
+     * is nothing to record, or on a repeated call); callers hold back the answer's last bytes until then.
      */
     CompletionStage<Void> finish(RequestState st, UsageStatus status) {
         if (!st.finished.compareAndSet(false, true)) {
@@ -324,7 +324,7 @@ public class DataPathPipeline {
                 countedByGateway,
                 st.startedAt,
                 Instant.now());
-        CompletionStage<Void> recorded = usageSink.submit(event);
+        CompletionStage<Void> recorded = usageSink.submit(event, ticket.budgetHolds());
         try {
             ticket.settle(event);
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.ascendant.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -218,5 +219,39 @@ public interface DataPathConfig {
         @WithName("retry-delay")
         @WithDefault("500ms")
         Duration retryDelay();
+
+        /**
+         * When the last byte of an answer may leave. {@code journal} (default): once its usage record is appended to
+         * the gateway's local usage journal ({@link io.ascendant.gateway.metering.UsageJournal}); the ledger's
+         * PostgreSQL commit follows in the background, and records the ledger has not committed are replayed from
+         * the journal at the next start, so a crash of the gateway process loses no answered usage and the commit
+         * adds no latency. {@code ledger}: once the ledger has committed it (a database commit on every answer's
+         * path; nothing depends on the gateway's local disk).
+         */
+        @WithDefault("journal")
+        Acknowledge acknowledge();
+
+        /** The usage journal's directory, one per gateway replica. Default {@code <ascendant home>/data/usage-journal}. */
+        @WithName("journal-dir")
+        Optional<Path> journalDir();
+
+        /**
+         * How often the journal is forced to disk (fsync). Records written since the last force survive a crash of
+         * the process but not of the machine. Default 50 ms.
+         */
+        @WithName("journal-sync-interval")
+        @WithDefault("50ms")
+        Duration journalSyncInterval();
+
+        /** Size at which a journal segment is sealed and a new one started. Default 8 MiB. */
+        @WithName("journal-segment-bytes")
+        @WithDefault("8388608")
+        long journalSegmentBytes();
+    }
+
+    /** See {@link Metering#acknowledge()}. */
+    enum Acknowledge {
+        JOURNAL,
+        LEDGER
     }
 }

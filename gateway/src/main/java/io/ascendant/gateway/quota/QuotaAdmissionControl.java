@@ -4,6 +4,7 @@ import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.gateway.admission.AdmissionControl;
 import io.ascendant.gateway.admission.AdmissionRequest;
 import io.ascendant.gateway.admission.AdmissionTicket;
+import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.quota.budget.WorstCasePricer;
 import io.ascendant.gateway.quota.lease.PoolSpec;
@@ -14,7 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The gateway's admission hook backed by {@link QuotaEngine}: rate limits, concurrency limits and hard budgets from
@@ -51,6 +54,18 @@ public class QuotaAdmissionControl implements AdmissionControl {
         return Uni.createFrom()
                 .item(() -> admitBlocking(request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    @Override
+    public void restoreHolds(String requestId, UUID tenantId, List<HeldBudget> holds) {
+        if (!holds.isEmpty()) {
+            quota.engine().restoreForReplay(requestId, tenantId, holds);
+        }
+    }
+
+    @Override
+    public void forgetRestored(String requestId) {
+        quota.engine().forgetReplay(requestId);
     }
 
     AdmissionTicket admitBlocking(AdmissionRequest r) {
@@ -115,6 +130,11 @@ public class QuotaAdmissionControl implements AdmissionControl {
         @Override
         public Map<String, String> responseHeaders() {
             return ticket.headers().asMap();
+        }
+
+        @Override
+        public List<HeldBudget> budgetHolds() {
+            return ticket.budgetHolds();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ascendant.gateway.quota;
 
+import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.quota.budget.BudgetPeriod;
 import io.ascendant.gateway.quota.lease.AccountSnapshot;
 import io.ascendant.gateway.quota.lease.AccountStore;
@@ -342,6 +343,16 @@ public final class QuotaEngine {
         List<QuotaTicket.PoolHold> marked = new ArrayList<>();
         for (LedgerRow row : rows) {
             QuotaTicket t = tickets.get(row.requestId());
+            Replayed replayed = t == null ? this.replayed.get(row.requestId()) : null;
+            if (replayed != null) {
+                for (HeldBudget h : replayed.holds()) {
+                    BigDecimal actual =
+                            h.money() ? (row.priced() ? row.amount() : h.held()) : BigDecimal.valueOf(row.tokens());
+                    settlements.add(new Settlement(
+                            row.requestId(), replayed.tenantId(), h.accountId(), h.replicaId(), h.held(), actual));
+                }
+                continue;
+            }
             if (t == null) {
                 LOG.debugf("usage of request %s has no hold on this replica", row.requestId());
                 continue;
@@ -371,6 +382,25 @@ public final class QuotaEngine {
         for (QuotaTicket.PoolHold h : marked) {
             h.state.compareAndSet(QuotaTicket.ACTIVE, QuotaTicket.SETTLING);
         }
+    }
+
+    /** Holds of a request whose usage is replayed from the usage journal of an earlier run. */
+    private record Replayed(UUID tenantId, List<HeldBudget> holds) {}
+
+    private final Map<String, Replayed> replayed = new ConcurrentHashMap<>();
+
+    /**
+     * Before the usage of {@code requestId} is replayed into the ledger (usage journal of an earlier run): the
+     * ledger transaction that inserts its row settles these holds exactly like a live one (the hold's lease
+     * shrinks if it still exists, the account's committed usage grows by the actual), once per (request, account).
+     */
+    public void restoreForReplay(String requestId, UUID tenantId, List<HeldBudget> holds) {
+        replayed.put(requestId, new Replayed(tenantId, List.copyOf(holds)));
+    }
+
+    /** Forgets what {@link #restoreForReplay} restored. */
+    public void forgetReplay(String requestId) {
+        replayed.remove(requestId);
     }
 
     /** Moves holds the ledger settled out of the local lease view (outside any transaction). */

@@ -1,10 +1,12 @@
 package io.ascendant.gateway.quota;
 
+import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.quota.lease.LocalPool;
 import io.ascendant.gateway.quota.lease.PoolSpec;
 import io.ascendant.gateway.quota.ratelimit.LocalRate;
 import io.ascendant.gateway.quota.ratelimit.RateSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,6 +91,21 @@ public final class QuotaTicket {
         }
         endedAt = engine.now();
         engine.released(this);
+    }
+
+    /** The budget holds (not concurrency slots), for the usage journal. */
+    public List<HeldBudget> budgetHolds() {
+        List<HeldBudget> out = new ArrayList<>(holds.size());
+        for (PoolHold h : holds) {
+            if (h.isBudget()) {
+                out.add(new HeldBudget(
+                        h.hold.pool().accountId(),
+                        h.hold.replicaId(),
+                        h.hold.amount(),
+                        h.spec().unit() == PoolSpec.Unit.MONEY));
+            }
+        }
+        return out;
     }
 
     QuotaRequest request() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client that has received the whole answer (the closing JSON, or {@code [DONE]}) must find its usage already in
+ * With {@code gateway.metering.acknowledge=ledger} (the test profile's setting): a client that has received the whole answer (the closing JSON, or {@code [DONE]}) must find its usage already in
  * the ledger: the gateway holds back the last bytes until the usage row is durable, so a {@code kill -9} of the
  * gateway right after the answer cannot lose what the client was served. The ledger is read at once, without
  * waiting: with usage recorded after the last byte this fails.

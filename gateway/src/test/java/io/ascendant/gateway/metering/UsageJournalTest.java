@@ -1,0 +1,173 @@
+package io.ascendant.gateway.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.ascendant.billing.ledger.UsageEvent;
+import io.ascendant.billing.ledger.UsageStatus;
+import io.ascendant.gateway.admission.HeldBudget;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageJournalTest {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @TempDir
+    Path dir;
+
+    static UsageEvent event(String id, long miss, long out) {
+        return new UsageEvent(
+                id,
+                UUID.fromString("00000000-0000-7000-8000-00000000a001"),
+                UUID.fromString("00000000-0000-7000-8000-00000000b001"),
+                UUID.fromString("00000000-0000-7000-8000-00000000c001"),
+                "deepseek-v4-flash",
+                "http://127.0.0.1:8090",
+                3,
+                miss,
+                out,
+                1,
+                UsageStatus.COMPLETED,
+                false,
+                Instant.parse("2026-11-30T05:00:00.123456Z"),
+                Instant.parse("2026-11-30T05:00:01.5Z"));
+    }
+
+    private List<Path> segments() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    @Test
+    void entriesRoundTripExactlyWithTheirHolds() throws Exception {
+        HeldBudget hold = new HeldBudget(42, UUID.randomUUID(), new BigDecimal("0.012300"), true);
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            j.append(new UsageJournal.Entry(event("req-1", 10, 20), List.of(hold)));
+            j.append(new UsageJournal.Entry(event("req-2", 11, 21), List.of()));
+            j.sync();
+            assertThat(segments()).hasSize(1);
+            UsageJournal.Contents c = UsageJournal.read(segments().getFirst(), JSON);
+            assertThat(c.skippedLines()).isZero();
+            assertThat(c.entries())
+                    .containsExactly(
+                            new UsageJournal.Entry(event("req-1", 10, 20), List.of(hold)),
+                            new UsageJournal.Entry(event("req-2", 11, 21), List.of()));
+            assertThat(c.entries().getFirst().holds().getFirst().held()).isEqualTo("0.012300");
+        }
+    }
+
+    @Test
+    void aSealedSegmentIsDeletedOnceEveryRecordIsAcknowledged() throws Exception {
+        long lineBytes;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            j.append(new UsageJournal.Entry(event("probe", 1, 1), List.of()));
+            lineBytes = Files.size(segments().getFirst());
+        }
+        Files.delete(segments().getFirst());
+        // Two records fit in a segment: the third starts a new one and seals the first.
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 2 * lineBytes + 1, 60_000)) {
+            UsageJournal.Segment a = j.append(new UsageJournal.Entry(event("req-a", 1, 1), List.of()));
+            UsageJournal.Segment b = j.append(new UsageJournal.Entry(event("req-b", 1, 1), List.of()));
+            UsageJournal.Segment c = j.append(new UsageJournal.Entry(event("req-c", 1, 1), List.of()));
+            assertThat(a).isSameAs(b);
+            assertThat(c).isNotSameAs(a);
+            assertThat(segments()).hasSize(2);
+            j.acknowledged(a);
+            assertThat(Files.exists(a.file()))
+                    .as("one record still unacknowledged")
+                    .isTrue();
+            j.acknowledged(b);
+            assertThat(Files.exists(a.file()))
+                    .as("sealed and fully acknowledged")
+                    .isFalse();
+            assertThat(Files.exists(c.file())).as("the open segment stays").isTrue();
+        }
+    }
+
+    @Test
+    void anIdleFullyAcknowledgedSegmentIsSealedAndDeletedBySync() throws Exception {
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 0)) {
+            UsageJournal.Segment s = j.append(new UsageJournal.Entry(event("req-1", 1, 1), List.of()));
+            j.sync();
+            assertThat(Files.exists(s.file())).as("a record is unacknowledged").isTrue();
+            j.acknowledged(s);
+            Thread.sleep(2);
+            j.sync();
+            assertThat(segments()).isEmpty();
+        }
+    }
+
+    @Test
+    void retainedAndUnacknowledgedRecordsAreTheNextRunsLeftovers() throws Exception {
+        UsageJournal.Segment s;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 0)) {
+            s = j.append(new UsageJournal.Entry(event("req-lost", 5, 6), List.of()));
+            UsageJournal.Segment t = j.append(new UsageJournal.Entry(event("req-committed", 5, 6), List.of()));
+            j.retain(s);
+            j.acknowledged(t);
+        }
+        assertThat(Files.exists(s.file()))
+                .as("a retained record keeps its segment")
+                .isTrue();
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 0)) {
+            assertThat(j.leftovers()).containsExactly(s.file());
+            UsageJournal.Segment next = j.append(new UsageJournal.Entry(event("req-new", 1, 1), List.of()));
+            assertThat(next.file().getFileName().toString())
+                    .as("new segments never reuse a leftover's name")
+                    .isGreaterThan(s.file().getFileName().toString());
+            j.discard(s.file());
+            assertThat(Files.exists(s.file())).isFalse();
+        }
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredAndAGarbledLineIsCounted() throws Exception {
+        Path segment;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            segment = j.append(new UsageJournal.Entry(event("req-1", 1, 2), List.of()))
+                    .file();
+        }
+        Files.writeString(segment, "{not json}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                segment, "{\"event\":{\"requestId\":\"req-torn", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        UsageJournal.Contents c = UsageJournal.read(segment, JSON);
+        assertThat(c.entries()).extracting(e -> e.event().requestId()).containsExactly("req-1");
+        assertThat(c.skippedLines()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondProcessCannotOpenALockedJournal() throws Exception {
+        // FileChannel locks are per process; a second JVM plays the second gateway.
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            JournalLockProbe.class.getName(),
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isEqualTo(3);
+            assertThat(out).contains("is in use by another gateway process").contains(dir.toString());
+        }
+    }
+}
