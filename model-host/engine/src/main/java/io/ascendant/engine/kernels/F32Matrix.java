@@ -48,20 +48,29 @@ public final class F32Matrix extends MappedMatrix {
     void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
         final int cols = this.cols;
         if (n == 1) {
-            // the order of kernelBatchDecoded: lane sums over the vector columns, summed in lane order, then the tail
+            // the order of kernelBatchDecoded: two chains of lane sums (even and odd vector indices) over the vector
+            // columns, added, summed in lane order, then the tail
             final int vend = cols / L * L;
             for (int r = r0; r < r1; r++) {
                 final long base = (long) r * cols;
-                FloatVector v = FloatVector.zero(F);
-                for (int c = 0; c < vend; c += L) {
-                    v = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN)
-                            .fma(FloatVector.fromArray(F, x, xOff + c), v);
+                FloatVector a = FloatVector.zero(F);
+                FloatVector b = FloatVector.zero(F);
+                int c = 0;
+                for (; c + 2 * L <= vend; c += 2 * L) {
+                    a = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN)
+                            .fma(FloatVector.fromArray(F, x, xOff + c), a);
+                    b = FloatVector.fromMemorySegment(F, data, (base + c + L) * 4, ByteOrder.LITTLE_ENDIAN)
+                            .fma(FloatVector.fromArray(F, x, xOff + c + L), b);
+                }
+                if (c < vend) { // the last vector (even index)
+                    a = FloatVector.fromMemorySegment(F, data, (base + c) * 4, ByteOrder.LITTLE_ENDIAN)
+                            .fma(FloatVector.fromArray(F, x, xOff + c), a);
                 }
                 float tail = 0f;
-                for (int c = vend; c < cols; c++) {
+                for (c = vend; c < cols; c++) {
                     tail += at(base + c) * x[xOff + c];
                 }
-                out[outOff + r] = sumLanes(v) + tail;
+                out[outOff + r] = sumLanes(a.add(b)) + tail;
             }
             return;
         }

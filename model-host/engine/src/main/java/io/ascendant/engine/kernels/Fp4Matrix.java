@@ -30,9 +30,11 @@ import jdk.incubator.vector.VectorOperators;
  * shuffles. A nibble becomes float bits arithmetically: sign to bit 31, the three magnitude
  * bits to bits 24..22, which read as a float are the e2m1 value times 2^-126 (code 1, 0.5, lands on a float
  * subnormal, exactly). With 16-lane vectors (AVX-512) the nibble instead indexes a vector holding the 16 values (one
- * permute, {@code selectFrom}), which costs half the operations; one multiplication by the block scale gives the exact
- * weights. Batch 1 multiplies them in registers (four rows at a time); batched products decode a tile of exact weights
- * once per step ({@link #decodeTile}); both sum in the same order, so their results are identical.
+ * permute, {@code selectFrom}), which costs half the operations; at batch 1 that table is multiplied by the block
+ * scale once per 32-block (exact: a power of two), so the lookup yields the exact weights with no multiplication per
+ * weight. Batch 1 multiplies them in registers (one row at a time, or two for inputs wider than
+ * {@link MappedMatrix#ONE_ROW_MAX_COLS}); batched products decode a tile of exact weights once per step
+ * ({@link #decodeTile}); both sum in the same order, so their results are identical.
  */
 public final class Fp4Matrix extends MappedMatrix {
     private static final int BLOCK = 32;
@@ -133,9 +135,9 @@ public final class Fp4Matrix extends MappedMatrix {
     }
 
     /**
-     * Batch 1 with 16-lane vectors, two rows at a time (two FMA chains sharing each input load), on the input
-     * de-interleaved per 32-block. Per row the same order as {@link MappedMatrix#kernelBatchDecoded} on the decoded
-     * tile: per 32-block the even columns' vector, then the odd columns' one; lanes summed in lane order.
+     * Batch 1 with 16-lane vectors on the input de-interleaved per 32-block, one row at a time (the weights one
+     * sequential stream) in two chains, the even columns' vectors and the odd columns' vectors: per row the order of
+     * {@link MappedMatrix#kernelBatchDecoded} on the decoded tile (whose vectors alternate even and odd columns).
      */
     private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
         if (BL != L || HALF != L) {
@@ -147,41 +149,78 @@ public final class Fp4Matrix extends MappedMatrix {
         final float[] xd = Scratch.get().input(cols);
         deinterleave(x, xOff, xd, 0);
         final MemorySegment w = packed;
+        final FloatVector lut = LUT.reinterpretAsFloats();
+        int r = r0;
+        if (cols > ONE_ROW_MAX_COLS) {
+            r = twoRows(xd, lut, out, outOff, r0, r1);
+        }
+        for (; r < r1; r++) {
+            final long o0 = (long) r * rowBytes;
+            final long so = (long) r * scaleCols;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
+            for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
+                final IntVector iv = codes(w, o0 + (xb >> 1));
+                final IntVector t = table(lut, scaleAt(so + kb));
+                a0 = even(iv, t).fma(FloatVector.fromArray(F, xd, xb), a0);
+                b0 = odd(iv, t).fma(FloatVector.fromArray(F, xd, xb + HALF), b0);
+            }
+            out[outOff + r] = sumLanes(a0.add(b0));
+        }
+    }
+
+    /**
+     * Batch 1 for wide inputs: two rows at a time sharing each input load, two chains each (even columns' vectors, odd
+     * columns' vectors); returns the first row not done (at most one left).
+     */
+    private int twoRows(float[] xd, FloatVector lut, float[] out, int outOff, int r0, int r1) {
+        final int cols = this.cols;
+        final MemorySegment w = packed;
         int r = r0;
         for (; r + 2 <= r1; r += 2) {
             final long o0 = (long) r * rowBytes;
             final long o1 = o0 + rowBytes;
+            final long so = (long) r * scaleCols;
             FloatVector a0 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
             FloatVector a1 = FloatVector.zero(F);
-            for (int xb = 0; xb < cols; xb += BLOCK) {
-                final int kb = xb / BLOCK;
+            FloatVector b1 = FloatVector.zero(F);
+            for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
                 final long bo = xb >> 1;
-                final float s0 = scale(r, kb);
-                final float s1 = scale(r + 1, kb);
-                // one vector of even columns, then one of odd columns: the tile's order
                 final FloatVector xe = FloatVector.fromArray(F, xd, xb);
                 final FloatVector xo = FloatVector.fromArray(F, xd, xb + HALF);
-                final IntVector c0 = codes(w, o0 + bo);
-                final IntVector c1 = codes(w, o1 + bo);
-                a0 = odd(c0, s0).fma(xo, even(c0, s0).fma(xe, a0));
-                a1 = odd(c1, s1).fma(xo, even(c1, s1).fma(xe, a1));
+                IntVector iv = codes(w, o0 + bo);
+                IntVector t = table(lut, scaleAt(so + kb));
+                a0 = even(iv, t).fma(xe, a0);
+                b0 = odd(iv, t).fma(xo, b0);
+                iv = codes(w, o1 + bo);
+                t = table(lut, scaleAt(so + scaleCols + kb));
+                a1 = even(iv, t).fma(xe, a1);
+                b1 = odd(iv, t).fma(xo, b1);
             }
-            out[outOff + r] = sumLanes(a0);
-            out[outOff + r + 1] = sumLanes(a1);
+            out[outOff + r] = sumLanes(a0.add(b0));
+            out[outOff + r + 1] = sumLanes(a1.add(b1));
         }
-        for (; r < r1; r++) {
-            final long o0 = (long) r * rowBytes;
-            FloatVector a0 = FloatVector.zero(F);
-            for (int xb = 0; xb < cols; xb += BLOCK) {
-                final float s0 = scale(r, xb / BLOCK);
-                final IntVector c0 = codes(w, o0 + (xb >> 1));
-                a0 = odd(c0, s0)
-                        .fma(
-                                FloatVector.fromArray(F, xd, xb + HALF),
-                                even(c0, s0).fma(FloatVector.fromArray(F, xd, xb), a0));
-            }
-            out[outOff + r] = sumLanes(a0);
-        }
+        return r;
+    }
+
+    /** The 16 e2m1 values times the block scale {@code s} (exact: a power of two), as int bits for a table lookup. */
+    private static IntVector table(FloatVector lut, float s) {
+        return lut.mul(s).reinterpretAsInts();
+    }
+
+    /** Exact weights of the low nibbles from the scaled table ({@code selectFrom} wraps the index to its low 4 bits). */
+    private static FloatVector even(IntVector iv, IntVector table) {
+        return iv.selectFrom(table).reinterpretAsFloats();
+    }
+
+    /** Exact weights of the high nibbles from the scaled table. */
+    private static FloatVector odd(IntVector iv, IntVector table) {
+        return iv.lanewise(VectorOperators.LSHR, 4).selectFrom(table).reinterpretAsFloats();
+    }
+
+    private float scaleAt(long index) {
+        return E8m0.decode(scales.get(BYTE, index));
     }
 
     /** {@code L} packed bytes from {@code at}, widened to int lanes. */

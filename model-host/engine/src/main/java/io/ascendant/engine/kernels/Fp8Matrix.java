@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Vector kernels: the codes are widened to int lanes and turned into float bits {@code (code << 20) & 0x87F00000},
  * which read as a float are the e4m3 value times 2^-120 (subnormal codes included); one multiplication by
- * {@code 2^120 · scale} gives the exact weight. Batch 1 multiplies these in registers (four rows at a time); batched
- * products decode each weight once per step into an fp32 tile ({@link #decodeTile},
+ * {@code 2^120 · scale} gives the exact weight. Batch 1 instead folds {@code 2^120 · scale} into a copy of the input
+ * once per 128 rows and multiplies the raw code floats by it in registers (one row at a time, see
+ * {@link #kernelSingle}); batched products decode each weight once per step into an fp32 tile ({@link #decodeTile},
  * {@link MappedMatrix#kernelBatchDecoded}); both sum in the same order, so their results are identical.
  */
 public final class Fp8Matrix extends MappedMatrix {
@@ -95,59 +96,158 @@ public final class Fp8Matrix extends MappedMatrix {
     }
 
     /**
-     * Batch 1, four rows at a time (four independent FMA chains sharing each input load). Per row the same order as
-     * {@link MappedMatrix#kernelBatchDecoded}: lane sums of exact weight times input over the vector columns, summed
-     * in lane order, plus the scalar sum of the tail columns.
+     * Batch 1. Per row the order of {@link MappedMatrix#kernelBatchDecoded}: two chains of lane sums of exact weight
+     * times input (vectors of even and of odd index), added, summed in lane order, plus the scalar sum of the tail
+     * columns.
+     *
+     * <p>The block scale is folded into the input instead of the weights: for each group of 128 rows (one scale row)
+     * the input is copied once as {@code x[c] · 2^120 · scale[c/128]}, a power-of-two multiple, so the raw code floats
+     * (value · 2^-120) times that copy are exactly the products {@code W[r, c] · x[c]}: an FMA on them rounds exactly as
+     * an FMA on the dequantised weights does, and the inner loop spends no multiplication per weight. Where the copy
+     * could not be exact (a factor that would overflow or push a nonzero input below the normal range, or a non-finite
+     * input) the group falls back to {@link #kernelRows}, which multiplies each decoded weight.
      */
     private void kernelSingle(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
         if (BL != L) {
             kernelBatchDecoded(x, xOff, cols, 1, out, outOff, rows, r0, r1);
             return;
         }
-        final int cols = this.cols;
         final int vend = cols / L * L;
-        final MemorySegment w = codes;
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
-            final long o0 = (long) r * cols;
-            final long o1 = o0 + cols;
-            final long o2 = o1 + cols;
-            final long o3 = o2 + cols;
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = FloatVector.zero(F);
-            FloatVector a2 = FloatVector.zero(F);
-            FloatVector a3 = FloatVector.zero(F);
-            for (int k0 = 0; k0 < vend; k0 += BLOCK) {
-                final int kend = Math.min(vend, k0 + BLOCK);
-                final int kb = k0 / BLOCK;
-                final float s0 = scale(r, kb);
-                final float s1 = scale(r + 1, kb);
-                final float s2 = scale(r + 2, kb);
-                final float s3 = scale(r + 3, kb);
-                for (int c = k0; c < kend; c += L) {
-                    final FloatVector xv = FloatVector.fromArray(F, x, xOff + c);
-                    a0 = weights(w, o0 + c, s0).fma(xv, a0);
-                    a1 = weights(w, o1 + c, s1).fma(xv, a1);
-                    a2 = weights(w, o2 + c, s2).fma(xv, a2);
-                    a3 = weights(w, o3 + c, s3).fma(xv, a3);
-                }
+        final float[] xs = Scratch.get().input(Math.max(vend, 1));
+        // range of the input: largest magnitude and smallest nonzero magnitude (NaN or infinity make max NaN/inf)
+        float maxAbs = 0f;
+        float minAbs = Float.POSITIVE_INFINITY;
+        int c = 0;
+        if (vend > 0) {
+            FloatVector mx = FloatVector.zero(F);
+            FloatVector mn = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+            for (; c < vend; c += L) {
+                final FloatVector a = FloatVector.fromArray(F, x, xOff + c).abs();
+                mx = mx.max(a);
+                mn = mn.min(a.blend(Float.POSITIVE_INFINITY, a.eq(0f)));
             }
-            out[outOff + r] = sumLanes(a0) + tail(r, vend, x, xOff);
-            out[outOff + r + 1] = sumLanes(a1) + tail(r + 1, vend, x, xOff);
-            out[outOff + r + 2] = sumLanes(a2) + tail(r + 2, vend, x, xOff);
-            out[outOff + r + 3] = sumLanes(a3) + tail(r + 3, vend, x, xOff);
+            maxAbs = mx.reduceLanes(VectorOperators.MAX);
+            minAbs = mn.reduceLanes(VectorOperators.MIN);
+        }
+        int r = r0;
+        while (r < r1) {
+            final int groupEnd = Math.min(r1, (r / BLOCK + 1) * BLOCK);
+            if (vend > 0 && prescale(x, xOff, vend, r, maxAbs, minAbs, xs)) {
+                kernelRowsPrescaled(xs, x, xOff, vend, out, outOff, r, groupEnd);
+            } else {
+                kernelRows(x, xOff, out, outOff, r, groupEnd);
+            }
+            r = groupEnd;
+        }
+    }
+
+    /**
+     * Writes {@code xs[c] = x[xOff + c] · 2^120 · scale[r/128, c/128]} for {@code c < vend} and returns true, or
+     * returns false if some product might not be exact (then {@code xs} is unspecified).
+     */
+    private boolean prescale(float[] x, int xOff, int vend, int r, float maxAbs, float minAbs, float[] xs) {
+        if (!(maxAbs < 0x1p100f)) { // NaN, infinity or huge inputs: the plain kernel
+            return false;
+        }
+        for (int k0 = 0; k0 < vend; k0 += BLOCK) {
+            final float f = scale(r, k0 / BLOCK) * TWO_POW_120; // a power of two (2^-7 .. 2^247) or NaN
+            if (!(maxAbs * f < 0x1p126f) || (f < 1f && minAbs * f < 0x1p-125f)) {
+                return false;
+            }
+            final int kend = Math.min(vend, k0 + BLOCK);
+            for (int c = k0; c < kend; c += L) {
+                FloatVector.fromArray(F, x, xOff + c).mul(f).intoArray(xs, c);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Rows {@code [r0, r1)} (one scale row) on the prescaled input: raw code floats times {@code xs}, no multiply per
+     * weight; two chains per row (even and odd vector indices, {@link MappedMatrix#kernelBatchDecoded}'s order), one
+     * row at a time up to {@link MappedMatrix#ONE_ROW_MAX_COLS} columns, else two rows sharing each input load.
+     */
+    private void kernelRowsPrescaled(
+            float[] xs, float[] x, int xOff, int vend, float[] out, int outOff, int r0, int r1) {
+        final int cols = this.cols;
+        final MemorySegment w = codes;
+        final int pend = vend / (2 * L) * (2 * L);
+        int r = r0;
+        if (cols > ONE_ROW_MAX_COLS) {
+            r = twoRowsPrescaled(xs, x, xOff, vend, out, outOff, r0, r1);
         }
         for (; r < r1; r++) {
             final long o0 = (long) r * cols;
             FloatVector a0 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
+            for (int c = 0; c < pend; c += 2 * L) {
+                a0 = rawCodes(w, o0 + c).fma(FloatVector.fromArray(F, xs, c), a0);
+                b0 = rawCodes(w, o0 + c + L).fma(FloatVector.fromArray(F, xs, c + L), b0);
+            }
+            if (pend < vend) { // one more vector, of even index
+                a0 = rawCodes(w, o0 + pend).fma(FloatVector.fromArray(F, xs, pend), a0);
+            }
+            out[outOff + r] = sumLanes(a0.add(b0)) + tail(r, vend, x, xOff);
+        }
+    }
+
+    /** Two rows at a time, two chains each; returns the first row not done (at most one left). */
+    private int twoRowsPrescaled(float[] xs, float[] x, int xOff, int vend, float[] out, int outOff, int r0, int r1) {
+        final int cols = this.cols;
+        final MemorySegment w = codes;
+        final int pend = vend / (2 * L) * (2 * L);
+        int r = r0;
+        for (; r + 2 <= r1; r += 2) {
+            final long o0 = (long) r * cols;
+            final long o1 = o0 + cols;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector b1 = FloatVector.zero(F);
+            for (int c = 0; c < pend; c += 2 * L) {
+                final FloatVector xv = FloatVector.fromArray(F, xs, c);
+                a0 = rawCodes(w, o0 + c).fma(xv, a0);
+                a1 = rawCodes(w, o1 + c).fma(xv, a1);
+                final FloatVector xw = FloatVector.fromArray(F, xs, c + L);
+                b0 = rawCodes(w, o0 + c + L).fma(xw, b0);
+                b1 = rawCodes(w, o1 + c + L).fma(xw, b1);
+            }
+            if (pend < vend) {
+                final FloatVector xv = FloatVector.fromArray(F, xs, pend);
+                a0 = rawCodes(w, o0 + pend).fma(xv, a0);
+                a1 = rawCodes(w, o1 + pend).fma(xv, a1);
+            }
+            out[outOff + r] = sumLanes(a0.add(b0)) + tail(r, vend, x, xOff);
+            out[outOff + r + 1] = sumLanes(a1.add(b1)) + tail(r + 1, vend, x, xOff);
+        }
+        return r;
+    }
+
+    /**
+     * Rows {@code [r0, r1)} with each decoded weight multiplied by its scale (any input, any scale), one row at a time
+     * in the same chains. A 128-column block holds an even number of vectors, so each block starts at an even index.
+     */
+    private void kernelRows(float[] x, int xOff, float[] out, int outOff, int r0, int r1) {
+        final int cols = this.cols;
+        final int vend = cols / L * L;
+        final MemorySegment w = codes;
+        for (int r = r0; r < r1; r++) {
+            final long o0 = (long) r * cols;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector b0 = FloatVector.zero(F);
             for (int k0 = 0; k0 < vend; k0 += BLOCK) {
                 final int kend = Math.min(vend, k0 + BLOCK);
                 final float s0 = scale(r, k0 / BLOCK);
-                for (int c = k0; c < kend; c += L) {
+                int c = k0;
+                for (; c + 2 * L <= kend; c += 2 * L) {
+                    a0 = weights(w, o0 + c, s0).fma(FloatVector.fromArray(F, x, xOff + c), a0);
+                    b0 = weights(w, o0 + c + L, s0).fma(FloatVector.fromArray(F, x, xOff + c + L), b0);
+                }
+                if (c < kend) { // the last vector of a partial block (even index)
                     a0 = weights(w, o0 + c, s0).fma(FloatVector.fromArray(F, x, xOff + c), a0);
                 }
             }
-            out[outOff + r] = sumLanes(a0) + tail(r, vend, x, xOff);
+            out[outOff + r] = sumLanes(a0.add(b0)) + tail(r, vend, x, xOff);
         }
     }
 

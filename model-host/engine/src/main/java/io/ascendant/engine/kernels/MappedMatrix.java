@@ -101,6 +101,12 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
     static final int TILE_ROWS = 4;
     /** Columns per decoded tile: a multiple of the FP8 block (128) and of the FP4 block (32); 8 KiB of floats. */
     static final int TILE_COLS = 512;
+    /**
+     * Widest input (columns) for which the batch-1 kernels go one row at a time: the weights are then one sequential
+     * stream, which the hardware prefetcher follows much better than several interleaved rows (measured about 2x on
+     * rows of 1 to 4 KiB), and the input stays in the L1 cache. Wider inputs go two rows at a time.
+     */
+    static final int ONE_ROW_MAX_COLS = 4096;
     /** Batch rows sharing one decoded tile: up to this many rows read each weight byte once per call. */
     static final int BATCH_BLOCK = 64;
 
@@ -113,13 +119,16 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * weights exactly) in a small L1-resident tile; then a register micro-kernel multiplies the tile into every batch
      * row, four weight rows by four (then two, one) batch rows at a time (4 weight loads and 4 input loads feed 16
      * FMAs), so the decode cost is paid once per weight and the loads stay below the FMA rate. Each (weight row, batch
-     * row) pair keeps a vector of fp32 lane sums across the chunks, reduced once at the end.
+     * row) pair keeps two vectors of fp32 lane sums across the chunks, one for the column vectors of even index and one
+     * for those of odd index (two passes of the micro-kernel over the tile), added and reduced once at the end.
      *
      * <p>Numerics: an fp32 dot product of the exact weights and the inputs; it differs from the scalar oracle only in
      * summation order (the reference's per-block partial times a power-of-two scale equals the sum of the scaled
-     * products up to that order). The batch-1 kernels use the same order (per lane, columns in tile order; lanes summed
-     * by {@link #sumLanes}; then the scalar tail columns' sum), so a batched product equals the per-sequence products
-     * bit for bit: a sequence's results do not depend on what it was batched with.
+     * products up to that order). The batch-1 kernels use the same order (per lane two chains, even and odd vector
+     * indices, columns in tile order; the chains added; lanes summed by {@link #sumLanes}; then the scalar tail
+     * columns' sum), so a batched product equals the per-sequence products bit for bit: a sequence's results do not
+     * depend on what it was batched with. (Two chains let the batch-1 kernels go one row at a time without waiting on
+     * the FMA latency; see {@link #ONE_ROW_MAX_COLS}.)
      */
     final void kernelBatchDecoded(
             float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
@@ -140,7 +149,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             stride = xStride;
         }
         final float[] tile = scratch.tile(TILE_ROWS * TILE_COLS);
-        final float[] acc = scratch.acc(TILE_ROWS * BATCH_BLOCK * L);
+        final float[] acc = scratch.acc(2 * TILE_ROWS * BATCH_BLOCK * L);
         final float[] tails = scratch.tails(TILE_ROWS * BATCH_BLOCK);
         final int cols = this.cols;
         for (int b0 = 0; b0 < n; b0 += BATCH_BLOCK) {
@@ -148,7 +157,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
             final int xBlock = base + b0 * stride;
             for (int rb = r0; rb < r1; rb += TILE_ROWS) {
                 final int nr = Math.min(TILE_ROWS, r1 - rb);
-                java.util.Arrays.fill(acc, 0, TILE_ROWS * nb * L, 0f);
+                java.util.Arrays.fill(acc, 0, 2 * TILE_ROWS * nb * L, 0f);
                 java.util.Arrays.fill(tails, 0, TILE_ROWS * nb, -0f); // -0 + t == t, also for t = -0
                 for (int c0 = 0; c0 < cols; c0 += TILE_COLS) {
                     final int width = Math.min(TILE_COLS, cols - c0);
@@ -160,15 +169,20 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                     }
                     final int vend = width / L * L;
                     final int xc = xBlock + c0;
-                    int b = 0;
-                    for (; b + 4 <= nb; b += 4) {
-                        micro4x4(tile, vend, xb, xc + b * stride, stride, acc, b, nb);
-                    }
-                    for (; b + 2 <= nb; b += 2) {
-                        micro4x2(tile, vend, xb, xc + b * stride, stride, acc, b, nb);
-                    }
-                    for (; b < nb; b++) {
-                        micro4x1(tile, vend, xb, xc + b * stride, acc, b, nb);
+                    for (int parity = 0; parity < 2; parity++) {
+                        // even vector indices into the first plane of lane sums, odd ones into the second
+                        final int start = parity * L;
+                        final int plane = parity * TILE_ROWS * nb * L;
+                        int b = 0;
+                        for (; b + 4 <= nb; b += 4) {
+                            micro4x4(tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
+                        }
+                        for (; b + 2 <= nb; b += 2) {
+                            micro4x2(tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
+                        }
+                        for (; b < nb; b++) {
+                            micro4x1(tile, start, vend, xb, xc + b * stride, acc, plane, b, nb);
+                        }
                     }
                     for (int i = 0; i < nr; i++) {
                         for (int bb = 0; bb < nb; bb++) {
@@ -184,8 +198,9 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                 for (int i = 0; i < nr; i++) {
                     for (int bb = 0; bb < nb; bb++) {
                         final int a = (i * nb + bb) * L;
-                        out[outOff + (b0 + bb) * outStride + rb + i] =
-                                sumLanes(FloatVector.fromArray(F, acc, a)) + tails[i * nb + bb];
+                        final FloatVector lanes = FloatVector.fromArray(F, acc, a)
+                                .add(FloatVector.fromArray(F, acc, a + TILE_ROWS * nb * L));
+                        out[outOff + (b0 + bb) * outStride + rb + i] = sumLanes(lanes) + tails[i * nb + bb];
                     }
                 }
             }
@@ -197,14 +212,15 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * feed 16 FMAs. The lane sums are loaded at the start and stored at the end (not added after the loop), which
      * keeps the method under C2's inlining node budget; past it the vectors would be boxed.
      */
-    private static void micro4x4(float[] tile, int vend, float[] x, int x0, int stride, float[] acc, int b, int nb) {
+    private static void micro4x4(
+            float[] tile, int start, int vend, float[] x, int x0, int stride, float[] acc, int base, int b, int nb) {
         final int x1 = x0 + stride;
         final int x2 = x1 + stride;
         final int x3 = x2 + stride;
-        final int p0 = b * L;
-        final int p1 = (nb + b) * L;
-        final int p2 = (2 * nb + b) * L;
-        final int p3 = (3 * nb + b) * L;
+        final int p0 = base + b * L;
+        final int p1 = base + (nb + b) * L;
+        final int p2 = base + (2 * nb + b) * L;
+        final int p3 = base + (3 * nb + b) * L;
         FloatVector a00 = FloatVector.fromArray(F, acc, p0);
         FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
         FloatVector a02 = FloatVector.fromArray(F, acc, p0 + 2 * L);
@@ -221,7 +237,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
         FloatVector a32 = FloatVector.fromArray(F, acc, p3 + 2 * L);
         FloatVector a33 = FloatVector.fromArray(F, acc, p3 + 3 * L);
-        for (int c = 0; c < vend; c += L) {
+        for (int c = start; c < vend; c += 2 * L) {
             final FloatVector w0 = FloatVector.fromArray(F, tile, c);
             final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
             final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
@@ -266,12 +282,13 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
     }
 
     /** Four weight rows of the tile times two input rows (lane sums continued from and stored back to acc). */
-    private static void micro4x2(float[] tile, int vend, float[] x, int x0, int stride, float[] acc, int b, int nb) {
+    private static void micro4x2(
+            float[] tile, int start, int vend, float[] x, int x0, int stride, float[] acc, int base, int b, int nb) {
         final int x1 = x0 + stride;
-        final int p0 = b * L;
-        final int p1 = (nb + b) * L;
-        final int p2 = (2 * nb + b) * L;
-        final int p3 = (3 * nb + b) * L;
+        final int p0 = base + b * L;
+        final int p1 = base + (nb + b) * L;
+        final int p2 = base + (2 * nb + b) * L;
+        final int p3 = base + (3 * nb + b) * L;
         FloatVector a00 = FloatVector.fromArray(F, acc, p0);
         FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
         FloatVector a10 = FloatVector.fromArray(F, acc, p1);
@@ -280,7 +297,7 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
         FloatVector a21 = FloatVector.fromArray(F, acc, p2 + L);
         FloatVector a30 = FloatVector.fromArray(F, acc, p3);
         FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
-        for (int c = 0; c < vend; c += L) {
+        for (int c = start; c < vend; c += 2 * L) {
             final FloatVector w0 = FloatVector.fromArray(F, tile, c);
             final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
             final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
@@ -307,16 +324,17 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
     }
 
     /** Four weight rows of the tile times one input row (lane sums continued from and stored back to acc). */
-    private static void micro4x1(float[] tile, int vend, float[] x, int x0, float[] acc, int b, int nb) {
-        final int p0 = b * L;
-        final int p1 = (nb + b) * L;
-        final int p2 = (2 * nb + b) * L;
-        final int p3 = (3 * nb + b) * L;
+    private static void micro4x1(
+            float[] tile, int start, int vend, float[] x, int x0, float[] acc, int base, int b, int nb) {
+        final int p0 = base + b * L;
+        final int p1 = base + (nb + b) * L;
+        final int p2 = base + (2 * nb + b) * L;
+        final int p3 = base + (3 * nb + b) * L;
         FloatVector a0 = FloatVector.fromArray(F, acc, p0);
         FloatVector a1 = FloatVector.fromArray(F, acc, p1);
         FloatVector a2 = FloatVector.fromArray(F, acc, p2);
         FloatVector a3 = FloatVector.fromArray(F, acc, p3);
-        for (int c = 0; c < vend; c += L) {
+        for (int c = start; c < vend; c += 2 * L) {
             final FloatVector v = FloatVector.fromArray(F, x, x0 + c);
             a0 = FloatVector.fromArray(F, tile, c).fma(v, a0);
             a1 = FloatVector.fromArray(F, tile, TILE_COLS + c).fma(v, a1);
