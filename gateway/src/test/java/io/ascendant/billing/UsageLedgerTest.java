@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.account.NewBillingAccount;
 import io.ascendant.billing.ledger.RatedUsage;
+import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.billing.pricebook.PriceWindow;
 import io.ascendant.billing.rollup.Reconciler;
 import io.ascendant.billing.rollup.UsageQueries;
@@ -15,6 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,6 +215,52 @@ class UsageLedgerTest {
         assertThat(after.currency()).isEqualTo("CNY");
         // Saturday 20:00 Beijing: off-peak V4.1-era Flash output, CNY 4 per 1M.
         assertThat(after.amount()).isEqualByComparingTo("4");
+    }
+
+    @Test
+    void aRequestThatEndedWithNothingGeneratedStaysInTheLedgerButIsNoRequestInTheRollups() {
+        UUID t = fixtures.account("USD", "UTC", "0", "0");
+        String day = "2026-08-14";
+        ledger.record(event(t, "done-" + t, "deepseek-v4-flash", day + "T10:00:00Z", 0, 100, 20));
+        ledger.record(ended(t, "refused-" + t, UsageStatus.FAILED, day + "T10:01:00Z", 0, 0, 0));
+        ledger.record(ended(t, "gone-" + t, UsageStatus.CANCELLED, day + "T10:02:00Z", 0, 0, 0));
+        // With tokens, a failed or cancelled request is usage: counted and charged.
+        ledger.record(ended(t, "partial-" + t, UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT, day + "T10:03:00Z", 0, 50, 5));
+        ledger.record(ended(t, "prompt-" + t, UsageStatus.FAILED, day + "T10:04:00Z", 0, 70, 0));
+
+        assertThat(fixtures.queryLong("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?", t))
+                .isEqualTo(5);
+        assertThat(usage.daily(t, LocalDate.parse(day), LocalDate.parse(day)))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.requests()).isEqualTo(3);
+                    assertThat(d.completionTokens()).isEqualTo(25);
+                });
+        assertThat(fixtures.queryLong("SELECT sum(requests) FROM usage_rollup_hour WHERE tenant_id = ?", t))
+                .isEqualTo(3);
+        Reconciler.Report report = usage.reconcile();
+        assertThat(report.samples()).isEmpty();
+        assertThat(report.consistent()).isTrue();
+    }
+
+    private static UsageEvent ended(
+            UUID tenant, String requestId, UsageStatus status, String finishedAt, long hit, long miss, long out) {
+        Instant fin = Instant.parse(finishedAt);
+        return new UsageEvent(
+                requestId,
+                tenant,
+                BillingFixtures.PROJECT,
+                BillingFixtures.KEY,
+                "deepseek-v4-flash",
+                "pod-0",
+                hit,
+                miss,
+                out,
+                0,
+                status,
+                false,
+                fin.minusSeconds(1),
+                fin);
     }
 
     @Test

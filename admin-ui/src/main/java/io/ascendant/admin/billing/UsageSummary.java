@@ -22,7 +22,8 @@ public record UsageSummary(String by, String currency, String timeZone, List<Gro
      *     for the total
      * @param label what the console shows: {@code 2026-11-30}, {@code 2026-11-30 09:00} (the offset appended when a
      *     DST change repeats a local hour), a model, or the project's or key's name (its id if it has none)
-     * @param requests requests recorded
+     * @param requests requests that produced usage (a request that failed or was cancelled with no tokens at all,
+     *     e.g. refused by the host, is left out)
      * @param promptCacheHitTokens cache-hit prompt tokens
      * @param promptCacheMissTokens cache-miss prompt tokens
      * @param completionTokens output tokens (reasoning included)

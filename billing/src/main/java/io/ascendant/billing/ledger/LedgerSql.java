@@ -118,7 +118,8 @@ final class LedgerSql {
                 + " SELECT tenant_id, " + bucketSource + ", project_id, key_id, model, currency,"
                 + " coalesce(price_version_id, 0), price_window, count(*), sum(cache_hit_tokens)::bigint,"
                 + " sum(cache_miss_tokens)::bigint, sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint,"
-                + " sum(amount) FROM fresh GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+                + " sum(amount) FROM fresh WHERE " + CountedRequests.SQL
+                + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
                 + " ON CONFLICT (" + key + ") DO UPDATE SET requests = r.requests + excluded.requests,"
                 + " cache_hit_tokens = r.cache_hit_tokens + excluded.cache_hit_tokens,"
                 + " cache_miss_tokens = r.cache_miss_tokens + excluded.cache_miss_tokens,"

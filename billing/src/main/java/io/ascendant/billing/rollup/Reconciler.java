@@ -1,5 +1,6 @@
 package io.ascendant.billing.rollup;
 
+import io.ascendant.billing.ledger.CountedRequests;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proves the rollups equal the ledger: recomputes every hourly and daily bucket from {@code usage_ledger} and
+ * Proves the rollups equal the ledger: recomputes every hourly and daily bucket from the {@code usage_ledger} rows that
+ * count as requests ({@link CountedRequests}) and
  * compares it column by column (requests, the four token counts, the exact amount) with {@code usage_rollup_hour}
  * and {@code usage_rollup_day}, in both directions (a bucket missing on either side is a mismatch). Also counts
  * UNPRICED ledger rows (served usage no price-book version covered). Read-only; runs in one REPEATABLE READ
@@ -81,7 +83,7 @@ public final class Reconciler {
                 + " currency, coalesce(price_version_id, 0) AS price_version_id, price_window, count(*) AS requests,"
                 + " sum(cache_hit_tokens) AS hit, sum(cache_miss_tokens) AS miss, sum(output_tokens) AS out,"
                 + " sum(reasoning_tokens) AS reasoning, sum(amount) AS amount FROM usage_ledger"
-                + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),"
+                + " WHERE " + CountedRequests.SQL + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),"
                 + " r AS (SELECT tenant_id, " + bucket + " AS bucket, project_id, key_id, model, currency,"
                 + " price_version_id, price_window, requests, cache_hit_tokens AS hit, cache_miss_tokens AS miss,"
                 + " output_tokens AS out, reasoning_tokens AS reasoning, amount FROM " + table + "),"

@@ -11,7 +11,8 @@ import java.util.UUID;
  * @param model model id
  * @param keyId API key
  * @param projectId project of the key
- * @param requests requests recorded
+ * @param requests requests that produced usage (a request that failed or was cancelled with no tokens at all, e.g.
+ *     refused by the host, is left out; see {@code CountedRequests})
  * @param promptCacheHitTokens cache-hit prompt tokens
  * @param promptCacheMissTokens cache-miss prompt tokens
  * @param completionTokens output tokens (reasoning included)

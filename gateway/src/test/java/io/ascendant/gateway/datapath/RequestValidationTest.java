@@ -1,12 +1,15 @@
 package io.ascendant.gateway.datapath;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -23,6 +26,9 @@ class RequestValidationTest {
 
     @Inject
     DataPathTestSupport support;
+
+    @Inject
+    MeteredEvents metered;
 
     TestKeys.Key key;
 
@@ -293,6 +299,25 @@ class RequestValidationTest {
                     .body("error.code", equalTo("context_length_exceeded"))
                     .body("error.param", equalTo(null));
         }
+        // The refusal is the request's one ledger row, FAILED with nothing counted: no charge, and the usage rollups
+        // (request counts) leave it out (CountedRequests, UsageLedgerTest).
+        String refused = given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .extract()
+                .header("x-request-id");
+        LedgerUsageSink.Metered m = metered.single(refused);
+        assertThat(m.event().status()).isEqualTo(UsageStatus.FAILED);
+        assertThat(m.event().promptCacheHitTokens()
+                        + m.event().promptCacheMissTokens()
+                        + m.event().completionTokens())
+                .isZero();
+        assertThat(m.rated().amount()).isZero();
         // Six host 4xx in a row: the breaker (window 4, ratio 0.5) would be open if they counted.
         FakeHostsResource.PRO.defaultBehaviour(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.NORMAL);
         given().auth()
