@@ -38,6 +38,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Fp4Matrix extends MappedMatrix {
     private static final int BLOCK = 32;
+    /** Largest batch the register kernel {@link #kernelDirect} takes (beyond it, the decoded tile). */
+    static final int DIRECT_MAX_BATCH = 8;
+
     private static final int HALF = BLOCK / 2;
     private static final float TWO_POW_126 = 0x1p126f;
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
@@ -100,6 +103,8 @@ public final class Fp4Matrix extends MappedMatrix {
     void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
+        } else if (n <= DIRECT_MAX_BATCH && BL == L && HALF == L) {
+            kernelDirect(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         } else {
             kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
@@ -204,6 +209,84 @@ public final class Fp4Matrix extends MappedMatrix {
         return r;
     }
 
+    /**
+     * Small batches (16-lane vectors): row by row, each 32-block decoded once in registers and multiplied into up to
+     * four inputs at a time (two chains per input, as in {@link #kernelSingle}), so the result for each input is
+     * exactly its batch-1 result. Cheaper than the decoded tile while the batch is small (the MoE experts at batch 8
+     * see about three sequences each): no tile stores and reloads, and the weights stay one sequential stream.
+     */
+    private void kernelDirect(
+            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final int cols = this.cols;
+        final float[] xd = Scratch.get().input(n * cols);
+        for (int b = 0; b < n; b++) {
+            deinterleave(x, xOff + b * xStride, xd, b * cols);
+        }
+        final FloatVector lut = LUT.reinterpretAsFloats();
+        for (int r = r0; r < r1; r++) {
+            for (int b = 0; b < n; b += 4) {
+                final int m = Math.min(4, n - b);
+                // fewer than four inputs: the missing ones repeat the last (computed, not written)
+                final int x0 = b * cols;
+                final int x1 = (b + Math.min(1, m - 1)) * cols;
+                final int x2 = (b + Math.min(2, m - 1)) * cols;
+                final int x3 = (b + Math.min(3, m - 1)) * cols;
+                fourInputs(xd, x0, x1, x2, x3, lut, r, out, outOff + b * outStride + r, outStride, m);
+            }
+        }
+    }
+
+    /** One row times four de-interleaved inputs; writes the first {@code m} results, {@code outStride} apart. */
+    private void fourInputs(
+            float[] xd,
+            int x0,
+            int x1,
+            int x2,
+            int x3,
+            FloatVector lut,
+            int r,
+            float[] out,
+            int o,
+            int outStride,
+            int m) {
+        final int cols = this.cols;
+        final MemorySegment w = packed;
+        final long o0 = (long) r * rowBytes;
+        final long so = (long) r * scaleCols;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector b2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector b3 = FloatVector.zero(F);
+        for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
+            final IntVector iv = codes(w, o0 + (xb >> 1));
+            final IntVector t = table(lut, scaleAt(so + kb));
+            final FloatVector we = even(iv, t);
+            final FloatVector wo = odd(iv, t);
+            a0 = we.fma(FloatVector.fromArray(F, xd, x0 + xb), a0);
+            b0 = wo.fma(FloatVector.fromArray(F, xd, x0 + xb + HALF), b0);
+            a1 = we.fma(FloatVector.fromArray(F, xd, x1 + xb), a1);
+            b1 = wo.fma(FloatVector.fromArray(F, xd, x1 + xb + HALF), b1);
+            a2 = we.fma(FloatVector.fromArray(F, xd, x2 + xb), a2);
+            b2 = wo.fma(FloatVector.fromArray(F, xd, x2 + xb + HALF), b2);
+            a3 = we.fma(FloatVector.fromArray(F, xd, x3 + xb), a3);
+            b3 = wo.fma(FloatVector.fromArray(F, xd, x3 + xb + HALF), b3);
+        }
+        out[o] = sumLanes(a0.add(b0));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a1.add(b1));
+        }
+        if (m > 2) {
+            out[o + 2 * outStride] = sumLanes(a2.add(b2));
+        }
+        if (m > 3) {
+            out[o + 3 * outStride] = sumLanes(a3.add(b3));
+        }
+    }
+
     /** The 16 e2m1 values times the block scale {@code s} (exact: a power of two), as int bits for a table lookup. */
     private static IntVector table(FloatVector lut, float s) {
         return lut.mul(s).reinterpretAsInts();
@@ -285,6 +368,18 @@ public final class Fp4Matrix extends MappedMatrix {
         for (int i = 0; i < nr; i++) {
             final long rowOff = (long) (r + i) * rowBytes + (c0 >> 1);
             final int t = i * TILE_COLS;
+            if (LUT != null && BL == L && HALF == L) {
+                // 16 lanes: one vector per half block, from the value table scaled once per block
+                final FloatVector lut = LUT.reinterpretAsFloats();
+                final long so = (long) (r + i) * scaleCols + c0 / BLOCK;
+                for (int xb = 0, kb = 0; xb < width; xb += BLOCK, kb++) {
+                    final IntVector iv = codes(w, rowOff + (xb >> 1));
+                    final IntVector tb = table(lut, scaleAt(so + kb));
+                    even(iv, tb).intoArray(tile, t + xb);
+                    odd(iv, tb).intoArray(tile, t + xb + HALF);
+                }
+                continue;
+            }
             for (int xb = 0; xb < width; xb += BLOCK) {
                 final long bOff = rowOff + (xb >> 1);
                 final float s = scale(r + i, (c0 + xb) / BLOCK);

@@ -45,14 +45,18 @@ class KernelOracleTest {
                 Arguments.of(Kind.FP8, 131, 384),
                 Arguments.of(Kind.FP8, 300, 1000),
                 Arguments.of(Kind.FP8, 257, 4096),
+                // wider than MappedMatrix.ONE_ROW_MAX_COLS: the two-rows-at-a-time batch-1 kernels
+                Arguments.of(Kind.FP8, 9, 4500),
                 Arguments.of(Kind.FP4, 1, 32),
                 Arguments.of(Kind.FP4, 9, 96),
                 Arguments.of(Kind.FP4, 131, 160),
                 Arguments.of(Kind.FP4, 300, 2048),
+                Arguments.of(Kind.FP4, 7, 4160),
                 Arguments.of(Kind.BF16, 1, 3),
                 Arguments.of(Kind.BF16, 13, 77),
                 Arguments.of(Kind.BF16, 129, 256),
                 Arguments.of(Kind.BF16, 300, 1031),
+                Arguments.of(Kind.BF16, 5, 4103),
                 Arguments.of(Kind.F32, 1, 5),
                 Arguments.of(Kind.F32, 17, 99),
                 Arguments.of(Kind.F32, 300, 1024));
@@ -260,6 +264,10 @@ class KernelOracleTest {
                 Arguments.of(Kind.FP4, 130, 544),
                 Arguments.of(Kind.FP4, 33, 1056),
                 Arguments.of(Kind.BF16, 7, 601),
+                // wider than MappedMatrix.ONE_ROW_MAX_COLS (batch 1 two rows at a time)
+                Arguments.of(Kind.FP8, 5, 4500),
+                Arguments.of(Kind.FP4, 3, 4160),
+                Arguments.of(Kind.BF16, 3, 4103),
                 Arguments.of(Kind.F32, 9, 517));
     }
 
