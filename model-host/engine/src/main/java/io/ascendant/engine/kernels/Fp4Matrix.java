@@ -226,13 +226,54 @@ public final class Fp4Matrix extends MappedMatrix {
         for (int r = r0; r < r1; r++) {
             for (int b = 0; b < n; b += 4) {
                 final int m = Math.min(4, n - b);
-                // fewer than four inputs: the missing ones repeat the last (computed, not written)
                 final int x0 = b * cols;
-                final int x1 = (b + Math.min(1, m - 1)) * cols;
-                final int x2 = (b + Math.min(2, m - 1)) * cols;
-                final int x3 = (b + Math.min(3, m - 1)) * cols;
-                fourInputs(xd, x0, x1, x2, x3, lut, r, out, outOff + b * outStride + r, outStride, m);
+                if (m <= 2) {
+                    // one or two inputs left (one: the second repeats it, computed and not written)
+                    twoInputs(xd, x0, (b + m - 1) * cols, lut, r, out, outOff + b * outStride + r, outStride, m);
+                } else {
+                    // three: the fourth repeats the third
+                    final int x3 = (b + Math.min(3, m - 1)) * cols;
+                    fourInputs(
+                            xd,
+                            x0,
+                            x0 + cols,
+                            x0 + 2 * cols,
+                            x3,
+                            lut,
+                            r,
+                            out,
+                            outOff + b * outStride + r,
+                            outStride,
+                            m);
+                }
             }
+        }
+    }
+
+    /** One row times two de-interleaved inputs; writes the first {@code m} results, {@code outStride} apart. */
+    private void twoInputs(
+            float[] xd, int x0, int x1, FloatVector lut, int r, float[] out, int o, int outStride, int m) {
+        final int cols = this.cols;
+        final MemorySegment w = packed;
+        final long o0 = (long) r * rowBytes;
+        final long so = (long) r * scaleCols;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
+            final IntVector iv = codes(w, o0 + (xb >> 1));
+            final IntVector t = table(lut, scaleAt(so + kb));
+            final FloatVector we = even(iv, t);
+            final FloatVector wo = odd(iv, t);
+            a0 = we.fma(FloatVector.fromArray(F, xd, x0 + xb), a0);
+            b0 = wo.fma(FloatVector.fromArray(F, xd, x0 + xb + HALF), b0);
+            a1 = we.fma(FloatVector.fromArray(F, xd, x1 + xb), a1);
+            b1 = wo.fma(FloatVector.fromArray(F, xd, x1 + xb + HALF), b1);
+        }
+        out[o] = sumLanes(a0.add(b0));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a1.add(b1));
         }
     }
 

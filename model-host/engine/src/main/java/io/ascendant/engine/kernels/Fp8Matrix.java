@@ -36,6 +36,9 @@ import jdk.incubator.vector.VectorOperators;
 public final class Fp8Matrix extends MappedMatrix {
     private static final int BLOCK = 128;
     private static final float TWO_POW_120 = 0x1p120f;
+    /** Largest batch the register kernel {@link #kernelDirect} takes (beyond it, the decoded tile). */
+    static final int DIRECT_MAX_BATCH = 8;
+
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private final MemorySegment codes;
@@ -90,6 +93,8 @@ public final class Fp8Matrix extends MappedMatrix {
     void kernel(float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
         if (n == 1) {
             kernelSingle(x, xOff, out, outOff, r0, r1);
+        } else if (n <= DIRECT_MAX_BATCH && BL == L) {
+            kernelDirect(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         } else {
             kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
         }
@@ -114,21 +119,10 @@ public final class Fp8Matrix extends MappedMatrix {
         }
         final int vend = cols / L * L;
         final float[] xs = Scratch.get().input(Math.max(vend, 1));
-        // range of the input: largest magnitude and smallest nonzero magnitude (NaN or infinity make max NaN/inf)
-        float maxAbs = 0f;
-        float minAbs = Float.POSITIVE_INFINITY;
-        int c = 0;
-        if (vend > 0) {
-            FloatVector mx = FloatVector.zero(F);
-            FloatVector mn = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
-            for (; c < vend; c += L) {
-                final FloatVector a = FloatVector.fromArray(F, x, xOff + c).abs();
-                mx = mx.max(a);
-                mn = mn.min(a.blend(Float.POSITIVE_INFINITY, a.eq(0f)));
-            }
-            maxAbs = mx.reduceLanes(VectorOperators.MAX);
-            minAbs = mn.reduceLanes(VectorOperators.MIN);
-        }
+        final float[] range = {0f, Float.POSITIVE_INFINITY};
+        widenRange(x, xOff, vend, range);
+        final float maxAbs = range[0];
+        final float minAbs = range[1];
         int r = r0;
         while (r < r1) {
             final int groupEnd = Math.min(r1, (r / BLOCK + 1) * BLOCK);
@@ -142,10 +136,160 @@ public final class Fp8Matrix extends MappedMatrix {
     }
 
     /**
+     * Widens {@code range} = {largest magnitude, smallest nonzero magnitude} by the first {@code vend} inputs from
+     * {@code xOff} (a NaN or infinity makes the largest NaN or infinity, which {@link #prescale} refuses).
+     */
+    private static void widenRange(float[] x, int xOff, int vend, float[] range) {
+        if (vend == 0) {
+            return;
+        }
+        FloatVector mx = FloatVector.zero(F);
+        FloatVector mn = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        for (int c = 0; c < vend; c += L) {
+            final FloatVector a = FloatVector.fromArray(F, x, xOff + c).abs();
+            mx = mx.max(a);
+            mn = mn.min(a.blend(Float.POSITIVE_INFINITY, a.eq(0f)));
+        }
+        final float max = mx.reduceLanes(VectorOperators.MAX);
+        range[0] = Float.isNaN(max) || Float.isNaN(range[0]) ? Float.NaN : Math.max(range[0], max);
+        range[1] = Math.min(range[1], mn.reduceLanes(VectorOperators.MIN));
+    }
+
+    /**
+     * Small batches: per group of 128 rows every input is prescaled as in {@link #kernelSingle}, then each row's
+     * codes are decoded once in registers and multiplied into up to four inputs at a time (two chains per input), so
+     * each input's result is exactly its batch-1 result. Cheaper than the decoded tile up to batch 8: no multiply,
+     * store and reload per weight. A group whose inputs cannot be prescaled exactly goes through the tile.
+     */
+    private void kernelDirect(
+            float[] x, int xOff, int xStride, int n, float[] out, int outOff, int outStride, int r0, int r1) {
+        final int vend = cols / L * L;
+        if (vend == 0) {
+            kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r0, r1);
+            return;
+        }
+        final float[] xs = Scratch.get().input(n * vend);
+        final float[] range = {0f, Float.POSITIVE_INFINITY};
+        for (int b = 0; b < n; b++) {
+            widenRange(x, xOff + b * xStride, vend, range);
+        }
+        int r = r0;
+        while (r < r1) {
+            final int groupEnd = Math.min(r1, (r / BLOCK + 1) * BLOCK);
+            boolean exact = true;
+            for (int b = 0; b < n && exact; b++) {
+                exact = prescale(x, xOff + b * xStride, vend, r, range[0], range[1], xs, b * vend);
+            }
+            if (!exact) {
+                kernelBatchDecoded(x, xOff, xStride, n, out, outOff, outStride, r, groupEnd);
+                r = groupEnd;
+                continue;
+            }
+            for (; r < groupEnd; r++) {
+                for (int b = 0; b < n; b += 4) {
+                    final int m = Math.min(4, n - b);
+                    final int o = outOff + b * outStride + r;
+                    final int x0 = b * vend;
+                    if (m <= 2) {
+                        twoInputs(xs, x0, (b + m - 1) * vend, vend, r, out, o, outStride, m);
+                    } else {
+                        final int x3 = (b + Math.min(3, m - 1)) * vend;
+                        fourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
+                    }
+                    for (int k = 0; k < m; k++) {
+                        out[o + k * outStride] += tail(r, vend, x, xOff + (b + k) * xStride);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One row times two prescaled inputs (two chains each); writes the first {@code m} lane sums, {@code outStride}
+     * apart (the caller adds the tails).
+     */
+    private void twoInputs(float[] xs, int x0, int x1, int vend, int r, float[] out, int o, int outStride, int m) {
+        final MemorySegment w = codes;
+        final long w0 = (long) r * cols;
+        final int pend = vend / (2 * L) * (2 * L);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        for (int c = 0; c < pend; c += 2 * L) {
+            final FloatVector u = rawCodes(w, w0 + c);
+            final FloatVector v = rawCodes(w, w0 + c + L);
+            a0 = u.fma(FloatVector.fromArray(F, xs, x0 + c), a0);
+            b0 = v.fma(FloatVector.fromArray(F, xs, x0 + c + L), b0);
+            a1 = u.fma(FloatVector.fromArray(F, xs, x1 + c), a1);
+            b1 = v.fma(FloatVector.fromArray(F, xs, x1 + c + L), b1);
+        }
+        if (pend < vend) {
+            final FloatVector u = rawCodes(w, w0 + pend);
+            a0 = u.fma(FloatVector.fromArray(F, xs, x0 + pend), a0);
+            a1 = u.fma(FloatVector.fromArray(F, xs, x1 + pend), a1);
+        }
+        out[o] = sumLanes(a0.add(b0));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a1.add(b1));
+        }
+    }
+
+    /** One row times four prescaled inputs; writes the first {@code m} lane sums (the caller adds the tails). */
+    private void fourInputs(
+            float[] xs, int x0, int x1, int x2, int x3, int vend, int r, float[] out, int o, int outStride, int m) {
+        final MemorySegment w = codes;
+        final long w0 = (long) r * cols;
+        final int pend = vend / (2 * L) * (2 * L);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector b2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector b3 = FloatVector.zero(F);
+        for (int c = 0; c < pend; c += 2 * L) {
+            final FloatVector u = rawCodes(w, w0 + c);
+            final FloatVector v = rawCodes(w, w0 + c + L);
+            a0 = u.fma(FloatVector.fromArray(F, xs, x0 + c), a0);
+            b0 = v.fma(FloatVector.fromArray(F, xs, x0 + c + L), b0);
+            a1 = u.fma(FloatVector.fromArray(F, xs, x1 + c), a1);
+            b1 = v.fma(FloatVector.fromArray(F, xs, x1 + c + L), b1);
+            a2 = u.fma(FloatVector.fromArray(F, xs, x2 + c), a2);
+            b2 = v.fma(FloatVector.fromArray(F, xs, x2 + c + L), b2);
+            a3 = u.fma(FloatVector.fromArray(F, xs, x3 + c), a3);
+            b3 = v.fma(FloatVector.fromArray(F, xs, x3 + c + L), b3);
+        }
+        if (pend < vend) {
+            final FloatVector u = rawCodes(w, w0 + pend);
+            a0 = u.fma(FloatVector.fromArray(F, xs, x0 + pend), a0);
+            a1 = u.fma(FloatVector.fromArray(F, xs, x1 + pend), a1);
+            a2 = u.fma(FloatVector.fromArray(F, xs, x2 + pend), a2);
+            a3 = u.fma(FloatVector.fromArray(F, xs, x3 + pend), a3);
+        }
+        out[o] = sumLanes(a0.add(b0));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a1.add(b1));
+        }
+        if (m > 2) {
+            out[o + 2 * outStride] = sumLanes(a2.add(b2));
+        }
+        if (m > 3) {
+            out[o + 3 * outStride] = sumLanes(a3.add(b3));
+        }
+    }
+
+    /**
      * Writes {@code xs[c] = x[xOff + c] · 2^120 · scale[r/128, c/128]} for {@code c < vend} and returns true, or
      * returns false if some product might not be exact (then {@code xs} is unspecified).
      */
     private boolean prescale(float[] x, int xOff, int vend, int r, float maxAbs, float minAbs, float[] xs) {
+        return prescale(x, xOff, vend, r, maxAbs, minAbs, xs, 0);
+    }
+
+    /** {@link #prescale(float[], int, int, int, float, float, float[])} into {@code xs} from {@code xsOff}. */
+    private boolean prescale(float[] x, int xOff, int vend, int r, float maxAbs, float minAbs, float[] xs, int xsOff) {
         if (!(maxAbs < 0x1p100f)) { // NaN, infinity or huge inputs: the plain kernel
             return false;
         }
@@ -156,7 +300,7 @@ public final class Fp8Matrix extends MappedMatrix {
             }
             final int kend = Math.min(vend, k0 + BLOCK);
             for (int c = k0; c < kend; c += L) {
-                FloatVector.fromArray(F, x, xOff + c).mul(f).intoArray(xs, c);
+                FloatVector.fromArray(F, x, xOff + c).mul(f).intoArray(xs, xsOff + c);
             }
         }
         return true;

@@ -301,6 +301,35 @@ class KernelOracleTest {
         }
     }
 
+    @Test
+    void fp8BatchWithAnInputOutsideThePrescaledRangeStillEqualsSingleProducts() {
+        // One input holds 2^110: its copy times 2^120·scale would overflow, so batch 1 takes the multiplying kernel
+        // for it and the batch takes the decoded tile for every input of those rows; results stay bit for bit.
+        int rows = 140;
+        int cols = 300;
+        Fixture f = build(Kind.FP8, rows, cols, 5, TWO);
+        for (int n : new int[] {2, 3, 8}) {
+            float[] x = input(n * cols, 77 + n);
+            x[cols + 7] = 0x1p110f;
+            float[] batched = new float[n * rows];
+            f.matrix().matmul(x, n, batched);
+            for (int b = 0; b < n; b++) {
+                float[] single = new float[rows];
+                f.matrix().matvec(x, b * cols, single, 0);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToRawIntBits(batched[b * rows + r]))
+                            .as("n=%d b=%d r=%d", n, b, r)
+                            .isEqualTo(Float.floatToRawIntBits(single[r]));
+                    assertThat((double) single[r])
+                            .as("oracle n=%d b=%d r=%d", n, b, r)
+                            .isCloseTo(
+                                    f.matrix().dotRowScalar(r, x, b * cols),
+                                    org.assertj.core.api.Assertions.within(bound(f.dense()[r], x, b * cols)));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("oddBatchShapes")
     void batchedRowRangeNotAlignedToTheTileMatchesTheOracle(Kind kind, int rows, int cols) {
