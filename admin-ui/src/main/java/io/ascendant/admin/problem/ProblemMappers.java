@@ -81,7 +81,8 @@ public class ProblemMappers {
 
     /**
      * JAX-RS exceptions (404 for an unknown path, 405, 415, and the 400 the JSON reader throws for syntax errors): on
-     * admin paths rendered as problems; elsewhere passed through untouched.
+     * admin paths rendered as problems; under {@code /v1/} in the tenant API's error shape when they have no body;
+     * elsewhere passed through untouched.
      */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri, Request request) {
@@ -130,7 +131,7 @@ public class ProblemMappers {
         String method = request == null ? "?" : request.getMethod();
         String message = status == 404
                 ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
-                        + " /v1/completions, /v1/models and /v1/messages."
+                        + " /v1/completions, /v1/models, /v1/messages, /v1/usage and /v1/invoices."
                 : method + " " + path + ": " + reasonFor(status) + ".";
         Response.ResponseBuilder b;
         if (path.startsWith("/v1/messages/")) {
