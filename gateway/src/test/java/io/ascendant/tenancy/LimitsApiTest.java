@@ -162,8 +162,16 @@ class LimitsApiTest {
                     .statusCode(200)
                     .body("model", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("deepseek-v4-flsh")));
         }
-        // An alias of a catalogue model is a model name too.
-        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "flash-latest", Map.of("requestsPerMinute", 5), 200);
+        // Limits apply by public model name, so one set on an alias would never apply: refused, naming the public name.
+        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "flash-latest", Map.of("requestsPerMinute", 5), 400)
+                .body("field", equalTo("model"))
+                .body("detail", org.hamcrest.Matchers.containsString("alias of model 'deepseek-v4-flash'"));
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/limits",
+                "deepseek-v4-flash",
+                Map.of("requestsPerMinute", 5),
+                200);
     }
 
     @Test

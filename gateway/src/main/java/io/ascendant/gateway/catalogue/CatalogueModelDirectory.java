@@ -4,10 +4,11 @@ import io.ascendant.tenancy.catalogue.ModelDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Tenancy's view of the live model catalogue: the admin API refuses allowed models and limits that name a model this
- * catalogue does not route (by public name or alias). Reads this replica's current snapshot, which follows admin
+ * Tenancy's view of the live model catalogue: the admin API refuses allowed models that name a model this catalogue
+ * does not route (by public name or alias), and limits whose model is not a public name of it. Reads this replica's current snapshot, which follows admin
  * changes within {@code gateway.catalogue.refresh-interval}.
  */
 @ApplicationScoped
@@ -17,8 +18,8 @@ public class CatalogueModelDirectory implements ModelDirectory {
     ModelCatalogue catalogue;
 
     @Override
-    public boolean knows(String model) {
-        return model != null && catalogue.resolve(model).isPresent();
+    public Optional<String> publicName(String model) {
+        return model == null ? Optional.empty() : catalogue.resolve(model).map(ModelRoute::publicName);
     }
 
     @Override

@@ -224,7 +224,7 @@ public class ApiKeyService {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (int i = 0; i < models.size(); i++) {
             String field = "allowedModels[" + i + "]";
-            out.add(knownModels.require(field, Validation.model(field, models.get(i), false), false));
+            out.add(knownModels.requireAllowable(field, Validation.model(field, models.get(i), false)));
         }
         return List.copyOf(out);
     }

@@ -1,6 +1,7 @@
 package io.ascendant.tenancy.catalogue;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The model catalogue as tenancy needs it: which model names exist. Tenancy stores model names in API keys' allowed
@@ -11,8 +12,11 @@ import java.util.List;
  */
 public interface ModelDirectory {
 
-    /** Whether {@code model} is the public name or an alias of a model in the catalogue now. Case-sensitive. */
-    boolean knows(String model);
+    /**
+     * The public name of the catalogue model that {@code model} names, by its public name or one of its aliases
+     * (case-sensitive), or empty when no model of the catalogue has that name now.
+     */
+    Optional<String> publicName(String model);
 
     /** The public names of the catalogue's models, sorted (listed in error messages). */
     List<String> publicNames();

@@ -114,10 +114,10 @@ public class LimitsService {
         return upsert(actor, LimitScope.PLAN, null, plan.id, model, validate(r.limits()));
     }
 
-    /** A limit's model: {@code *} when absent, else a well-formed name of a model in the catalogue. */
+    /** A limit's model: {@code *} when absent, else the public name of a model in the catalogue (not an alias). */
     private String catalogued(String model) {
         String m = Validation.model("model", model == null ? LimitSet.ALL_MODELS : model, true);
-        return models.require("model", m, true);
+        return models.requireForLimits("model", m);
     }
 
     /** The effective limits of (tenant, project, key, model), as the quota engine sees them. */

@@ -81,8 +81,8 @@ public class QuotaAdminResource {
     }
 
     /**
-     * Creates or replaces the shadow limit of (scope, owner, model); 201 with its location. A model not in the
-     * catalogue is a 400 naming {@code model}.
+     * Creates or replaces the shadow limit of (scope, owner, model); 201 with its location. A model that is not the
+     * public name of a catalogue model (unknown, or an alias) is a 400 naming {@code model}.
      */
     @POST
     @Path("shadow-limits")
@@ -95,7 +95,7 @@ public class QuotaAdminResource {
         if ((body.budgetTokens() != null || body.budgetAmount() != null) && body.budgetPeriod() == null) {
             throw ProblemException.invalid("budgetPeriod", "a budget needs budgetPeriod DAY or MONTH");
         }
-        models.require("model", body.model() == null ? "*" : body.model(), true);
+        models.requireForLimits("model", body.model() == null ? "*" : body.model());
         UUID id = service.putShadowLimit(current.actor(), tenantId, body);
         if (id == null) {
             throw ProblemException.invalid(
