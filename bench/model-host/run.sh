@@ -67,7 +67,7 @@ ms_of() { grep -o '[0-9.]* ms/token' | head -n 1 | cut -d' ' -f1; }
 cpu_of() { grep -o 'CPU [0-9.]* ms/token' | head -n 1 | cut -d' ' -f2; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-    "$(free -g | awk '/^Mem:/ {print $2}') GB, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD)"
+    "$(free -g | awk '/^Mem:/ {print $2}') GB, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "source not in git")"
 echo "checkpoint: $MODEL, $DIR"
 load
 start_host "$PORT" /tmp/bench-model-host.log
