@@ -79,9 +79,9 @@ case " $PARTS " in *" streams "*)
         decode_rates+=("$(echo "$out" | grep -o 'all_streams=[0-9.]*' | cut -d= -f2)")
     done
     awk -v r1="${decode_rates[0]}" -v r4="${decode_rates[1]}" -v r8="${decode_rates[2]}" -v r16="${decode_rates[3]}" '
-        function x(r) { return (r1 > 0 && r > 0) ? sprintf("%.2fx", r / r1) : "n/a" }
-        BEGIN { printf "batched decode, aggregate tok/s while all streams decode: 1: %s, 4: %s (%s), 8: %s (%s), 16: %s (%s)\n",
-                r1, r4, x(r4), r8, x(r8), r16, x(r16) }'
+        function x(r, n) { return (r1 > 0 && r > 0) ? sprintf("%s (%.2fx one stream, %.2f per stream)", r, r / r1, r / n) : "n/a" }
+        BEGIN { printf "batched decode, aggregate tok/s while all streams decode: 1: %s, 4: %s, 8: %s, 16: %s\n",
+                r1, x(r4, 4), x(r8, 8), x(r16, 16) }'
     load ;;
 esac
 case " $PARTS " in *" prefix "*)
