@@ -55,7 +55,17 @@ wrk_run warm-direct "$DIRECT_URL" 2 16 5
 wrk_run c1-direct "$DIRECT_URL" 1 1 "$DURATION"
 wrk_run c1-gw "$GW_URL" 1 1 "$DURATION"
 wrk_run max-direct "$DIRECT_URL" 2 "$CONNECTIONS" "$DURATION"
+# CPU the gateway JVM and its PostgreSQL spend per request during the throughput run (less sensitive to other load
+# on the machine than requests/s): clock ticks from /proc/<pid>/stat (utime + stime).
+GW_PID="${PIDS[1]}"
+ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+pg_pids() {
+    local pm
+    for pm in $(pgrep -f "$WORK/home-$GW_PORT/data/postgres" | grep -vx "$GW_PID"); do echo "$pm"; pgrep -P "$pm"; done
+}
+gw_cpu0=$(ticks "$GW_PID"); pg_cpu0=$(ticks $(pg_pids))
 wrk_run max-gw "$GW_URL" 2 "$CONNECTIONS" "$DURATION"
+gw_cpu1=$(ticks "$GW_PID"); pg_cpu1=$(ticks $(pg_pids))
 sleep 5 # let the last ledger group commits land
 
 sent=0
@@ -72,6 +82,9 @@ printf "concurrency 1, %ss: direct p50 %.0f us p99 %.0f us | via gateway p50 %.0
 printf "added latency: p50 %.0f us, p99 %.0f us\n" "$(echo "$g50 - $d50" | bc -l)" "$(echo "$g99 - $d99" | bc -l)"
 printf "max throughput (%s connections, 2 wrk threads): direct %s req/s | via gateway %s req/s (gateway p99 %.0f us)\n" \
     "$CONNECTIONS" "$(rps max-direct)" "$(rps max-gw)" "$(micros max-gw 99)"
+HZ=$(getconf CLK_TCK)
+awk -v n="$(completed max-gw)" -v g=$((gw_cpu1 - gw_cpu0)) -v p=$((pg_cpu1 - pg_cpu0)) -v hz="$HZ" 'BEGIN {
+    printf "CPU per request in the throughput run: gateway JVM %.0f us, its PostgreSQL %.0f us\n", g / hz * 1e6 / n, p / hz * 1e6 / n }'
 echo "gateway non-2xx responses: warm $(non2xx warm-gw) c1 $(non2xx c1-gw) max $(non2xx max-gw) (empty = none)"
 echo "metering: wrk completed $sent gateway requests; usage_ledger has $rows rows ($rows_completed COMPLETED)"
 echo "logs and raw wrk output: $WORK"

@@ -54,6 +54,17 @@ public class PriceBookService {
         return b;
     }
 
+    /** The snapshot if loaded and younger than the refresh interval (never touches the database), else empty. */
+    public Optional<PriceBook> currentIfFresh() {
+        PriceBook b = current;
+        if (b == null
+                || System.nanoTime() - loadedAtNanos
+                        > config.priceBook().refreshInterval().toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(b);
+    }
+
     /** Reloads the snapshot from the database now. */
     public synchronized PriceBook reload() {
         try (Connection c = dataSource.getConnection()) {

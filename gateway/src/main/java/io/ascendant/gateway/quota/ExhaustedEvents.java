@@ -33,6 +33,10 @@ final class ExhaustedEvents {
 
     /** Records that {@code accountId} refused a request; {@code seen} is the account as the replica last saw it. */
     void record(UUID tenantId, long accountId, String poolKey, AccountSnapshot seen) {
+        if (recorded.contains(accountId)) {
+            return;
+        }
+        NonBlockingAdmission.mayBlock("exhausted event"); // before remembering it: the retry on a worker records it
         if (!recorded.add(accountId)) {
             return;
         }

@@ -55,6 +55,8 @@ public class PromptTokenCounter {
             if (prompt != null && prompt.isTextual()) {
                 return encoder().tokenizer().countTokens(prompt.asText());
             }
+        } catch (NonBlockingAdmission.WouldBlock e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.debugf("prompt not countable, using the estimate: %s", e.getMessage());
         }
@@ -64,6 +66,7 @@ public class PromptTokenCounter {
     private ChatEncoder encoder() {
         ChatEncoder e = encoder;
         if (e == null) {
+            NonBlockingAdmission.mayBlock("tokenizer not loaded yet");
             synchronized (this) {
                 e = encoder;
                 if (e == null) {

@@ -11,6 +11,7 @@ import io.ascendant.gateway.quota.lease.PoolSpec;
 import io.ascendant.tenancy.limits.EffectiveLimits;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -23,7 +24,9 @@ import java.util.UUID;
  * The gateway's admission hook backed by {@link QuotaEngine}: rate limits, concurrency limits and hard budgets from
  * tenancy's limits, priced with billing's price book.
  *
- * <p>Admission runs on a worker thread (it may lease from PostgreSQL and resolve limits on a cache miss); ending a
+ * <p>Admission first runs on the calling event loop as a {@link NonBlockingAdmission} attempt: when the limits are
+ * cached and the local leases cover the request, it completes there. Otherwise (it must lease from PostgreSQL,
+ * resolve limits on a cache miss, or tokenise a long prompt) it runs on a worker thread; ending a
  * ticket is local and does not block, except for the rare release of a hold whose settlement was attempted by a
  * ledger batch (one indexed lookup). Refusals become {@link GatewayException.RateLimited} (429 with
  * {@code Retry-After}); an unreachable quota store becomes a 503 (fail closed).
@@ -51,10 +54,22 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (!config.enabled()) {
             return Uni.createFrom().item(AdmissionTicket.NONE);
         }
+        if (Context.isOnEventLoopThread() && request.estimatedPromptTokens() <= MAX_EVENT_LOOP_PROMPT_TOKENS) {
+            try {
+                return Uni.createFrom().item(NonBlockingAdmission.attempt(() -> admitBlocking(request)));
+            } catch (NonBlockingAdmission.WouldBlock e) {
+                // needs PostgreSQL (a lease, uncached limits): admit on a worker thread instead
+            } catch (RuntimeException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
         return Uni.createFrom()
                 .item(() -> admitBlocking(request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
+
+    /** Prompts longer than this are counted (tokenised) on a worker thread, not on the event loop. */
+    static final long MAX_EVENT_LOOP_PROMPT_TOKENS = 4096;
 
     @Override
     public void restoreHolds(String requestId, UUID tenantId, List<HeldBudget> holds) {

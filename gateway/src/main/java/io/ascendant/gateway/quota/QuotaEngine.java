@@ -60,7 +60,9 @@ public final class QuotaEngine {
      *
      * @param host the replica's name for operators
      */
-    public QuotaEngine(DataSource dataSource, Clock clock, QuotaSettings settings, String host) {
+    public QuotaEngine(DataSource database, Clock clock, QuotaSettings settings, String host) {
+        // Every connection the engine opens first checks that it is not in a non-blocking admission attempt.
+        DataSource dataSource = NonBlockingAdmission.guarded(database);
         this.clock = clock;
         this.settings = settings;
         this.registry = new ReplicaRegistry(dataSource, clock, settings.fence(), host);

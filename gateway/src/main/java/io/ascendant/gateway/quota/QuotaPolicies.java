@@ -55,12 +55,16 @@ public class QuotaPolicies {
 
     /** The effective limits of a request (tenant's currency and time zone included). */
     public EffectiveLimits limits(UUID tenantId, UUID projectId, UUID keyId, String model) {
+        if (NonBlockingAdmission.active()) {
+            return resolver.cached(tenantId, projectId, keyId, model)
+                    .orElseThrow(() -> new NonBlockingAdmission.WouldBlock("limits not cached"));
+        }
         return resolver.resolve(tenantId, projectId, keyId, model);
     }
 
     /** Every limit that applies to a request of {@code model} under {@code limits}. */
     public QuotaPolicy policy(EffectiveLimits limits, String model) {
-        EffectiveLimits all = resolver.resolve(limits.tenantId(), limits.projectId(), limits.keyId(), "*");
+        EffectiveLimits all = limits(limits.tenantId(), limits.projectId(), limits.keyId(), "*");
         List<RateSpec> rates = new ArrayList<>();
         List<PoolSpec> pools = new ArrayList<>();
         add(rates, pools, "tenant", limits.tenantId(), limits.tenant(), all.tenant(), model, limits.currency(), false);
@@ -76,7 +80,12 @@ public class QuotaPolicies {
                 false);
         add(rates, pools, "key", limits.keyId(), limits.key(), all.key(), model, limits.currency(), false);
         Key k = new Key(limits.tenantId(), limits.projectId(), limits.keyId(), model);
-        for (Shadow s : shadows.get(k, this::loadShadows)) {
+        List<Shadow> shadowLimits =
+                NonBlockingAdmission.active() ? shadows.getIfPresent(k) : shadows.get(k, this::loadShadows);
+        if (shadowLimits == null) {
+            throw new NonBlockingAdmission.WouldBlock("shadow limits not cached");
+        }
+        for (Shadow s : shadowLimits) {
             UUID owner = switch (s.level()) {
                 case "tenant" -> limits.tenantId();
                 case "project" -> limits.projectId();

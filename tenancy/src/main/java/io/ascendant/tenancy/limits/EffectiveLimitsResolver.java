@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -69,6 +70,11 @@ public class EffectiveLimitsResolver {
         EffectiveLimits loaded = load(k);
         cache.put(k, loaded);
         return loaded;
+    }
+
+    /** The effective limits if cached (never blocks), else empty; see {@link #resolve}. */
+    public Optional<EffectiveLimits> cached(UUID tenantId, UUID projectId, UUID keyId, String model) {
+        return Optional.ofNullable(cache.getIfPresent(new CacheKey(tenantId, projectId, keyId, model)));
     }
 
     /** The effective limits for an authenticated API-key caller and a model. */

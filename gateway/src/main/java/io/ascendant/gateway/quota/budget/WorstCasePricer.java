@@ -1,8 +1,10 @@
 package io.ascendant.gateway.quota.budget;
 
+import io.ascendant.billing.pricebook.PriceBook;
 import io.ascendant.billing.pricebook.PriceBookService;
 import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.billing.pricebook.Rates;
+import io.ascendant.gateway.quota.NonBlockingAdmission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -34,7 +36,10 @@ public class WorstCasePricer {
      */
     public Optional<BigDecimal> worstCase(
             UUID tenantId, String model, String currency, long promptTokens, long maxOutputTokens, Instant at) {
-        return priceBook.current().find(tenantId, model, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
+        PriceBook book = NonBlockingAdmission.active()
+                ? priceBook.currentIfFresh().orElseThrow(() -> new NonBlockingAdmission.WouldBlock("price book stale"))
+                : priceBook.current();
+        return book.find(tenantId, model, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
     }
 
     /** The worst case under one version. */

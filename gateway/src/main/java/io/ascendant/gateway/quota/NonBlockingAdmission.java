@@ -1,0 +1,108 @@
+package io.ascendant.gateway.quota;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Admission on the calling event loop when it needs nothing from PostgreSQL: under {@link #attempt}, anything that
+ * would open a database connection (a lease, an account opening, a heartbeat, an event row) or resolve limits that
+ * are not cached throws {@link WouldBlock} instead; the engine undoes what it had taken (as for a refusal) and the
+ * caller repeats the admission on a worker thread. Most requests find their leases and limits in memory and so avoid
+ * two thread hand-offs.
+ */
+public final class NonBlockingAdmission {
+
+    private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+    /** Thrown under {@link #attempt} where admission would block; carries no stack trace. */
+    public static final class WouldBlock extends RuntimeException {
+        public WouldBlock(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    private NonBlockingAdmission() {}
+
+    /** Runs {@code admission} with blocking forbidden on this thread. */
+    static <T> T attempt(Supplier<T> admission) {
+        ACTIVE.set(Boolean.TRUE);
+        try {
+            return admission.get();
+        } finally {
+            ACTIVE.remove();
+        }
+    }
+
+    /** Whether the current thread is in an {@link #attempt}. */
+    public static boolean active() {
+        return ACTIVE.get() == Boolean.TRUE;
+    }
+
+    /**
+     * Call before anything that blocks.
+     *
+     * @throws WouldBlock inside an {@link #attempt}
+     */
+    public static void mayBlock(String what) {
+        if (active()) {
+            throw new WouldBlock(what);
+        }
+    }
+
+    /** {@code ds} with {@link #mayBlock} before every connection it hands out. */
+    static DataSource guarded(DataSource ds) {
+        return new DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                mayBlock("database connection");
+                return ds.getConnection();
+            }
+
+            @Override
+            public Connection getConnection(String user, String password) throws SQLException {
+                mayBlock("database connection");
+                return ds.getConnection(user, password);
+            }
+
+            @Override
+            public PrintWriter getLogWriter() throws SQLException {
+                return ds.getLogWriter();
+            }
+
+            @Override
+            public void setLogWriter(PrintWriter out) throws SQLException {
+                ds.setLogWriter(out);
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) throws SQLException {
+                ds.setLoginTimeout(seconds);
+            }
+
+            @Override
+            public int getLoginTimeout() throws SQLException {
+                return ds.getLoginTimeout();
+            }
+
+            @Override
+            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+                return ds.getParentLogger();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> iface) throws SQLException {
+                return ds.unwrap(iface);
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> iface) throws SQLException {
+                return ds.isWrapperFor(iface);
+            }
+        };
+    }
+}
