@@ -74,6 +74,10 @@ for run in warm-gw c1-gw max-gw; do
 done
 read -r rows rows_completed < <(ledger_count)
 
+if [ "$(completed c1-gw)" = "0" ] || [ "$(completed max-gw)" = "0" ]; then
+    echo "the gateway answered no request; see $WORK/gateway-$GW_PORT.log" >&2
+    exit 1
+fi
 d50=$(micros c1-direct 50); d99=$(micros c1-direct 99)
 g50=$(micros c1-gw 50); g99=$(micros c1-gw 99)
 echo

@@ -265,7 +265,7 @@ public class DataPathPipeline {
             // The answer's last byte leaves only once its usage is safe (journalled, or committed by the ledger).
             Context ctx = Vertx.currentContext();
             finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
-                    .whenComplete((v, t) -> ctx.runOnContext(x -> {
+                    .whenComplete((v, t) -> onContext(ctx, () -> {
                         if (!resp.ended() && !resp.closed()) {
                             resp.end(body);
                         }

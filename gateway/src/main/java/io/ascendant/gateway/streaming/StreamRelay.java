@@ -143,8 +143,8 @@ public final class StreamRelay {
         if (ended) {
             return;
         }
-        // The final events (usage, [DONE]) leave only once the usage is durable in the ledger: a client that saw the
-        // whole answer is never served without its usage recorded.
+        // The final events (usage, [DONE]) leave only once the usage is safe from a gateway crash (journalled, or
+        // committed by the ledger): a client that saw the whole answer is never served without its usage recorded.
         Buffer tail = Buffer.buffer();
         transcoder.onEnd(tail::appendBuffer);
         HttpServerResponse resp = rc.response();
