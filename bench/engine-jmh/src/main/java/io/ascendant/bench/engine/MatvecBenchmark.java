@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Weight-streaming speed of the quantised kernels: one product over a 128 MiB matrix (FP8 [8192, 16384] with 128×128
- * scales, or FP4 [16384, 16384] packed with 1×32 scales), for a batch of 1 or 8 input vectors, on 1 or 2 threads. The
+ * scales, or FP4 [16384, 16384] packed with 1×32 scales; with {@code cols} 4096, the width of the synthetic checkpoint's
+ * matrices, FP8 [32768, 4096] and FP4 [65536, 4096]), for a batch of 1 or 8 input vectors, on 1 or 2 threads. The
  * {@code bytes} counter is weight (+ scale) bytes per second; compare with {@link MemoryBandwidthBenchmark}. At batch 8
  * the same bytes serve 8 vectors, so 8 × that rate is the token throughput it allows.
  */
@@ -46,6 +47,10 @@ public class MatvecBenchmark {
     @Param({"1", "8"})
     public int batch;
 
+    /** Input width: 16384 (wide rows, two at a time at batch 1) or 4096 (the model's widths, one row at a time). */
+    @Param({"16384", "4096"})
+    public int cols;
+
     private Arena arena;
     private EngineThreads pool;
     private WeightMatrix matrix;
@@ -58,14 +63,13 @@ public class MatvecBenchmark {
         pool = EngineThreads.create(threads);
         SplittableRandom r = new SplittableRandom(1);
         int rows;
-        int cols = 16384;
         if (format.equals("FP8")) {
-            rows = 8192;
+            rows = (int) ((128L << 20) / cols);
             MemorySegment codes = random(r, (long) rows * cols, true);
             MemorySegment scales = scales(r, (long) (rows / 128) * (cols / 128));
             matrix = new Fp8Matrix("bench", rows, cols, codes, scales, pool);
         } else {
-            rows = 16384;
+            rows = (int) ((256L << 20) / cols);
             MemorySegment packed = random(r, (long) rows * cols / 2, false);
             MemorySegment scales = scales(r, (long) rows * (cols / 32));
             matrix = new Fp4Matrix("bench", rows, cols, packed, scales, pool);
