@@ -64,6 +64,8 @@ public final class GatewayMain {
         System.setProperty("quarkus.http.host", "127.0.0.1");
         System.setProperty("quarkus.oidc.tenant-enabled", "false");
         System.setProperty("quarkus.scheduler.enabled", "false");
+        // Serves no request: never opens (or replays) a gateway's usage journal, which a running gateway may hold.
+        System.setProperty("gateway.metering.acknowledge", "ledger");
         Quarkus.run(MigrateCommand.class, args);
     }
 
