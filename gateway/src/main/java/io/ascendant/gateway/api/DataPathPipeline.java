@@ -177,6 +177,11 @@ public class DataPathPipeline {
                         ticket -> onContext(ctx, () -> {
                             span.end();
                             st.ticket = ticket;
+                            if (rc.response().closed()) {
+                                // The client left while admission waited (e.g. for the database): no dispatch.
+                                finish(st, UsageStatus.CANCELLED);
+                                return;
+                            }
                             ticket.responseHeaders().forEach(rc.response()::putHeader);
                             dispatch(rc, st, protocol, ctx, promptEstimate);
                         }),

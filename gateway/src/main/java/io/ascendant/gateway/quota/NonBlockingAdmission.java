@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -11,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * Admission on the calling event loop when it needs nothing from PostgreSQL: under {@link #attempt}, anything that
  * would open a database connection (a lease, an account opening, a heartbeat, an event row) or resolve limits that
- * are not cached throws {@link WouldBlock} instead; the engine undoes what it had taken (as for a refusal) and the
+ * are not cached, or wait for a lease lock a worker holds, throws {@link WouldBlock} instead; the engine undoes what it had taken (as for a refusal) and the
  * caller repeats the admission on a worker thread. Most requests find their leases and limits in memory and so avoid
  * two thread hand-offs.
  */
@@ -51,6 +52,18 @@ public final class NonBlockingAdmission {
     public static void mayBlock(String what) {
         if (active()) {
             throw new WouldBlock(what);
+        }
+    }
+
+    /**
+     * Locks {@code lock}; inside an {@link #attempt} only if it is free at once (its holder may be a worker waiting
+     * on PostgreSQL), else {@link WouldBlock}.
+     */
+    public static void lock(Lock lock) {
+        if (!active()) {
+            lock.lock();
+        } else if (!lock.tryLock()) {
+            throw new WouldBlock("lease busy");
         }
     }
 

@@ -134,12 +134,24 @@ public class QuotaAdmissionControl implements AdmissionControl {
 
         @Override
         public void settle(UsageEvent usage) {
-            ticket.complete(usage.promptTokens(), usage.completionTokens());
+            offEventLoop(() -> ticket.complete(usage.promptTokens(), usage.completionTokens()));
         }
 
         @Override
         public void release() {
-            ticket.release();
+            offEventLoop(ticket::release);
+        }
+
+        /**
+         * Ending a ticket takes the leases' locks, which a worker may hold across a PostgreSQL round trip (a lease
+         * or grant); an event loop must never wait for that, so there it is handed to a worker.
+         */
+        private static void offEventLoop(Runnable end) {
+            if (Context.isOnEventLoopThread()) {
+                Infrastructure.getDefaultWorkerPool().execute(end);
+            } else {
+                end.run();
+            }
         }
 
         @Override

@@ -11,8 +11,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agroal.api.AgroalDataSource;
 import io.ascendant.gateway.quota.budget.PeriodKind;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +83,54 @@ class NonBlockingAdmissionTest {
                 .as("admissions served from the local leases touch no database")
                 .isEqualTo(afterLease);
         assertThat(engine.openTickets()).isEqualTo(11);
+    }
+
+    @Test
+    void anAttemptNeverWaitsForALeaseLockAWorkerHoldsWhileTheDatabaseStalls() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-15T12:00:00Z"));
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean stall = new AtomicBoolean();
+        DataSource stallable = (DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("getConnection") && stall.get()) {
+                        stalled.countDown();
+                        resume.await(); // the database answers nothing until the test lets it
+                    }
+                    try {
+                        return m.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        QuotaEngine stalling = new QuotaEngine(stallable, clock, settings(), "replica-stall");
+        stalling.start();
+        QuotaPolicy policy = policy(List.of(rpm("rpm:key:stall", 6000)), List.of());
+        stalling.admit(request("req-warm", WORST_CASE), policy); // leases rate cells
+        clock.advance(Duration.ofSeconds(5)); // the leased cells expire: the next take must lease again
+        stall.set(true);
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<QuotaTicket> worker =
+                    threads.submit(() -> stalling.admit(request("req-worker", WORST_CASE), policy));
+            assertThat(stalled.await(30, TimeUnit.SECONDS))
+                    .as("the worker is inside the lease")
+                    .isTrue();
+            Future<Throwable> eventLoop = threads.submit(() -> {
+                try {
+                    NonBlockingAdmission.attempt(() -> stalling.admit(request("req-loop", WORST_CASE), policy));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            // Were the attempt to wait for the worker's lock, this would time out while the database stalls.
+            assertThat(eventLoop.get(30, TimeUnit.SECONDS)).isInstanceOf(NonBlockingAdmission.WouldBlock.class);
+            assertThat(worker.isDone()).isFalse();
+            resume.countDown();
+            assertThat(worker.get(30, TimeUnit.SECONDS)).isNotNull();
+        } finally {
+            resume.countDown();
+        }
     }
 
     @Test

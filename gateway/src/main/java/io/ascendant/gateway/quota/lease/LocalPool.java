@@ -1,5 +1,6 @@
 package io.ascendant.gateway.quota.lease;
 
+import io.ascendant.gateway.quota.NonBlockingAdmission;
 import io.ascendant.gateway.quota.budget.BudgetPeriod;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -58,7 +59,7 @@ public final class LocalPool {
             BigDecimal amount,
             BigDecimal leaseWant,
             BigDecimal headroomShare) {
-        lock.lock();
+        NonBlockingAdmission.lock(lock); // a worker may hold it across a grant round trip
         try {
             if (!replicaId.equals(this.replicaId)) {
                 this.replicaId = replicaId;

@@ -1,5 +1,6 @@
 package io.ascendant.gateway.quota.ratelimit;
 
+import io.ascendant.gateway.quota.NonBlockingAdmission;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,7 +40,7 @@ public final class LocalRate {
      * @return the decision: allowed, or refused with the time to retry
      */
     public Gcra.Decision take(RateStore store, long now, long n, long want, long ttlNanos) {
-        lock.lock();
+        NonBlockingAdmission.lock(lock); // a worker may hold it across a lease round trip
         try {
             lastUsed = now;
             if (now < expiresAt && cells >= n) {
