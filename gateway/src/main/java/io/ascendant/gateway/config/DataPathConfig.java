@@ -243,6 +243,15 @@ public interface DataPathConfig {
         @WithDefault("50ms")
         Duration journalSyncInterval();
 
+        /**
+         * With {@code acknowledge=journal}: how long a journalled record waits before its ledger delivery starts, so
+         * that one ledger commit serves the records of that interval (fewer commits and wake-ups at low
+         * concurrency; answers never wait for it). 0 delivers each at once. Default 20 ms.
+         */
+        @WithName("journal-linger")
+        @WithDefault("20ms")
+        Duration journalLinger();
+
         /** Size at which a journal segment is sealed and a new one started. Default 8 MiB. */
         @WithName("journal-segment-bytes")
         @WithDefault("8388608")

@@ -14,10 +14,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Delivers usage to billing's {@link UsageLedger} (contract 2). {@link UsageLedger#record} blocks until its group
@@ -48,6 +51,18 @@ public class LedgerUsageSink implements UsageSink {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+    /**
+     * Journalled events wait here up to {@code gateway.metering.journal-linger} before their ledger delivery starts,
+     * so that at low concurrency one ledger commit (and one wake-up of the writer and PostgreSQL) serves many
+     * requests instead of one each; the answers do not wait for it.
+     */
+    private final ConcurrentLinkedQueue<Runnable> lingering = new ConcurrentLinkedQueue<>();
+
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("usage-ledger-linger").factory());
+
     @Override
     public CompletionStage<Void> submit(UsageEvent event, List<HeldBudget> holds) {
         UsageJournal journal = journals.journal();
@@ -62,7 +77,7 @@ public class LedgerUsageSink implements UsageSink {
             }
             if (segment != null) {
                 UsageJournal.Segment s = segment;
-                inBackground(() -> {
+                afterLinger(() -> {
                     if (deliver(event)) {
                         journal.acknowledged(s);
                     } else {
@@ -81,6 +96,29 @@ public class LedgerUsageSink implements UsageSink {
             }
         });
         return durable;
+    }
+
+    private void afterLinger(Runnable delivery) {
+        long linger = config.metering().journalLinger().toMillis();
+        if (linger <= 0) {
+            inBackground(delivery);
+            return;
+        }
+        lingering.add(delivery);
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                flusher.schedule(this::flushLingering, linger, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) { // shutting down
+                flushLingering();
+            }
+        }
+    }
+
+    private void flushLingering() {
+        flushScheduled.set(false);
+        for (Runnable r = lingering.poll(); r != null; r = lingering.poll()) {
+            inBackground(r);
+        }
     }
 
     private void inBackground(Runnable r) {
@@ -125,6 +163,8 @@ public class LedgerUsageSink implements UsageSink {
 
     @PreDestroy
     void stop() throws InterruptedException {
+        flusher.shutdown();
+        flushLingering();
         executor.shutdown();
         executor.awaitTermination(10, TimeUnit.SECONDS);
     }

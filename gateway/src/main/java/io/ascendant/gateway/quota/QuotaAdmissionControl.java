@@ -26,10 +26,10 @@ import java.util.UUID;
  *
  * <p>Admission first runs on the calling event loop as a {@link NonBlockingAdmission} attempt: when the limits are
  * cached and the local leases cover the request, it completes there. Otherwise (it must lease from PostgreSQL,
- * resolve limits on a cache miss, or tokenise a long prompt) it runs on a worker thread; ending a
- * ticket is local and does not block, except for the rare release of a hold whose settlement was attempted by a
- * ledger batch (one indexed lookup). Refusals become {@link GatewayException.RateLimited} (429 with
- * {@code Retry-After}); an unreachable quota store becomes a 503 (fail closed).
+ * resolve limits on a cache miss, wait for a lease lock, or tokenise a long prompt) it runs on a worker thread.
+ * Ending a ticket runs on a worker thread too (it takes the lease locks). Refusals become {@link
+ * GatewayException.RateLimited} (429 with {@code Retry-After}); an unreachable quota store becomes a 503 (fail
+ * closed).
  */
 @ApplicationScoped
 public class QuotaAdmissionControl implements AdmissionControl {
