@@ -85,7 +85,12 @@ class EmbeddedDefaultDatabaseIT {
 
         stop(startGateway(env, "serve"));
 
-        assertThat(home.resolve("data")).as("nothing embedded was started").doesNotExist();
+        assertThat(home.resolve("data/postgres"))
+                .as("no embedded PostgreSQL was started")
+                .doesNotExist();
+        assertThat(home.resolve("data/usage-journal"))
+                .as("the gateway's usage journal")
+                .isDirectory();
         try (Connection c = pg.connect(db);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM platform_instance")) {
