@@ -49,6 +49,7 @@ public final class QuotaEngine {
     private final AccountStore accounts;
     private final RateStore rateStore;
     private final LeaseSweeper sweeper;
+    private final ReplayedHolds replayed = new ReplayedHolds();
     private final ShadowEvents shadowEvents;
     private final ExhaustedEvents exhaustedEvents;
     private final Map<String, LocalPool> pools = new ConcurrentHashMap<>();
@@ -345,14 +346,7 @@ public final class QuotaEngine {
         List<QuotaTicket.PoolHold> marked = new ArrayList<>();
         for (LedgerRow row : rows) {
             QuotaTicket t = tickets.get(row.requestId());
-            Replayed replayed = t == null ? this.replayed.get(row.requestId()) : null;
-            if (replayed != null) {
-                for (HeldBudget h : replayed.holds()) {
-                    BigDecimal actual =
-                            h.money() ? (row.priced() ? row.amount() : h.held()) : BigDecimal.valueOf(row.tokens());
-                    settlements.add(new Settlement(
-                            row.requestId(), replayed.tenantId(), h.accountId(), h.replicaId(), h.held(), actual));
-                }
+            if (t == null && replayed.settlementsOf(row, settlements)) {
                 continue;
             }
             if (t == null) {
@@ -386,23 +380,18 @@ public final class QuotaEngine {
         }
     }
 
-    /** Holds of a request whose usage is replayed from the usage journal of an earlier run. */
-    private record Replayed(UUID tenantId, List<HeldBudget> holds) {}
-
-    private final Map<String, Replayed> replayed = new ConcurrentHashMap<>();
-
     /**
      * Before the usage of {@code requestId} is replayed into the ledger (usage journal of an earlier run): the
      * ledger transaction that inserts its row settles these holds exactly like a live one (the hold's lease
      * shrinks if it still exists, the account's committed usage grows by the actual), once per (request, account).
      */
     public void restoreForReplay(String requestId, UUID tenantId, List<HeldBudget> holds) {
-        replayed.put(requestId, new Replayed(tenantId, List.copyOf(holds)));
+        replayed.restore(requestId, tenantId, holds);
     }
 
     /** Forgets what {@link #restoreForReplay} restored. */
     public void forgetReplay(String requestId) {
-        replayed.remove(requestId);
+        replayed.forget(requestId);
     }
 
     /** Moves holds the ledger settled out of the local lease view (outside any transaction). */

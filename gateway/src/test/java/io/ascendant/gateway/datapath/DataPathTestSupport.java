@@ -1,14 +1,19 @@
 package io.ascendant.gateway.datapath;
 
+import static io.restassured.RestAssured.given;
+
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.upstream.UpstreamClient;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Puts the fake hosts and the gateway's pod state back to a known start before each data-path test. */
@@ -79,5 +84,24 @@ public class DataPathTestSupport {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** A small "Say hello" chat with {@code key} that must answer 200 (streamed or not). */
+    public static Response sayHello(TestKeys.Key key, boolean stream) {
+        String body = new JsonObject()
+                .put("model", "deepseek-v4-flash")
+                .put("stream", stream)
+                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
+                .encode();
+        return given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
     }
 }

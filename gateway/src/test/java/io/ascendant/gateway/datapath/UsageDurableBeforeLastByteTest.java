@@ -1,15 +1,12 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.billing.ledger.UsageLedger;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,28 +37,10 @@ class UsageDurableBeforeLastByteTest {
         key = keys.create(Set.of());
     }
 
-    private Response chat(boolean stream) {
-        String body = new JsonObject()
-                .put("model", "deepseek-v4-flash")
-                .put("stream", stream)
-                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
-                .encode();
-        return given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/chat/completions")
-                .then()
-                .statusCode(200)
-                .extract()
-                .response();
-    }
-
     @Test
     void nonStreamedAnswerEndsOnlyAfterItsUsageIsInTheLedger() {
         for (int i = 0; i < 20; i++) {
-            Response r = chat(false);
+            Response r = DataPathTestSupport.sayHello(key, false);
             assertThat(r.jsonPath().getString("choices[0].message.content")).isNotEmpty();
             assertThat(ledger.find(r.header("x-request-id")))
                     .as("usage row present when the client has the whole answer (request %d)", i)
@@ -72,7 +51,7 @@ class UsageDurableBeforeLastByteTest {
     @Test
     void streamedAnswerSendsDoneOnlyAfterItsUsageIsInTheLedger() {
         for (int i = 0; i < 20; i++) {
-            Response r = chat(true);
+            Response r = DataPathTestSupport.sayHello(key, true);
             assertThat(r.asString()).endsWith("data: [DONE]\n\n");
             assertThat(ledger.find(r.header("x-request-id")))
                     .as("usage row present when the client has [DONE] (request %d)", i)

@@ -1,6 +1,5 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.billing.ledger.RatedUsage;
@@ -14,7 +13,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,24 +78,6 @@ class UsageJournalModeTest {
         key = keys.create(Set.of());
     }
 
-    private Response chat(boolean stream) {
-        String body = new JsonObject()
-                .put("model", "deepseek-v4-flash")
-                .put("stream", stream)
-                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
-                .encode();
-        return given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/chat/completions")
-                .then()
-                .statusCode(200)
-                .extract()
-                .response();
-    }
-
     private String journalText() throws IOException {
         Path dir = config.metering().journalDir().orElseThrow();
         StringBuilder all = new StringBuilder();
@@ -125,7 +104,7 @@ class UsageJournalModeTest {
     @Test
     void answeredUsageIsJournalledBeforeTheLastByteAndThenCommitted() throws Exception {
         for (boolean stream : new boolean[] {false, true}) {
-            Response r = chat(stream);
+            Response r = DataPathTestSupport.sayHello(key, stream);
             String id = r.header("x-request-id");
             boolean inLedgerAlready = ledger.find(id).isPresent();
             assertThat(inLedgerAlready || journalText().contains("\"requestId\":\"" + id + "\""))
