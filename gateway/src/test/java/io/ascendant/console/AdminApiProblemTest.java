@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.ascendant.billing.BillingFixtures;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.gateway.datapath.RawHttp;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -176,6 +177,185 @@ class AdminApiProblemTest {
                 .then()
                 .statusCode(200)
                 .body("limits.requestsPerMinute", equalTo(5));
+    }
+
+    @Test
+    void malformedPercentEncodingInTheUrlIsA400Problem() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        for (String target : List.of(API + "/tenants/%zz", API + "/tenants?q=%zz", API + "/tenants/%E0%A4%A")) {
+            RawHttp.Answer a = RawHttp.send("GET", target, Map.of("Authorization", "Bearer " + admin), null);
+            assertThat(a.status()).as(target).isEqualTo(400);
+            assertThat(a.contentType()).startsWith(PROBLEM);
+            JsonPath p = a.json();
+            assertThat(p.getString("type")).isEqualTo("urn:ascendant:problem:invalid-input");
+            assertThat(p.getInt("status")).isEqualTo(400);
+            assertThat(p.getString("detail"))
+                    .startsWith("The request URL is malformed: the '%' at character")
+                    .endsWith("must start a percent-escape of two hexadecimal digits (write a literal '%' as %25).");
+        }
+        // Before authentication too: never Quarkus' empty 400.
+        RawHttp.Answer anonymous = RawHttp.send("GET", API + "/tenants/%zz", Map.of(), null);
+        assertThat(anonymous.status()).isEqualTo(400);
+        assertThat(anonymous.contentType()).startsWith(PROBLEM);
+        assertThat(anonymous.json().getString("detail")).contains("character 23");
+    }
+
+    @Test
+    void malformedJsonIsA400SayingWhereAndWhyInOwnWords() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"x\",}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("type", equalTo("urn:ascendant:problem:malformed-json"))
+                .body(
+                        "detail",
+                        equalTo("The request body is not valid JSON at line 1, column 13: expected a field name in"
+                                + " double quotes (a comma must not follow the last member of an object)."));
+        // A syntax error inside a nested object is still a syntax error, not "invalid value" of that field.
+        String tenant = createTenant(admin, "syntax");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":tru}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("type", equalTo("urn:ascendant:problem:malformed-json"))
+                .body(
+                        "detail",
+                        startsWith("The request body is not valid JSON at line 1, column 44: expected a value"));
+    }
+
+    @Test
+    void badInstantNamesTheFieldAndTheIsoFormat() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = createTenant(admin, "instant");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"p\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, String> refused = Map.of(
+                "\"tomorrow\"", "expiresAt: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z",
+                "\"2027-01-01\"", "expiresAt: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z",
+                "1893456000", "expiresAt: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z, got a number");
+        refused.forEach((value, detail) -> given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"k\",\"expiresAt\":" + value + "}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("expiresAt"))
+                .body("detail", equalTo(detail)));
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"currency\":\"USD\",\"effectiveFrom\":\"next week\","
+                        + "\"rates\":{\"cacheHit\":1,\"cacheMiss\":1,\"output\":1}}")
+                .when()
+                .post(API + "/billing/price-book")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("effectiveFrom"))
+                .body("detail", equalTo("effectiveFrom: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void integerBeyondItsRangeNamesTheFieldAndTheRange() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = createTenant(admin, "range");
+        Map<String, String> refused = Map.of(
+                "{\"requestsPerMinute\":99999999999999999999}",
+                "limits.requestsPerMinute: expected an integer between 0 and 10000000",
+                "{\"concurrentRequests\":3000000000}",
+                "limits.concurrentRequests: expected an integer between 0 and 1000000",
+                "{\"tokensPerMinute\":99999999999999999999}",
+                "limits.tokensPerMinute: expected an integer between 0 and 9223372036854775807");
+        refused.forEach((limits, detail) -> given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":" + limits + "}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo(detail.substring(0, detail.indexOf(':'))))
+                .body("detail", equalTo(detail)));
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
+    }
+
+    @Test
+    void numberOrBooleanInAStringFieldIsA400NamingItAndStoresNothing() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String slug = "typed-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> refused = Map.of("5", "a number", "true", "a boolean", "{\"en\":\"x\"}", "an object");
+        refused.forEach((value, got) -> given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"slug\":\"" + slug + "\",\"displayName\":" + value
+                        + ",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
+                .when()
+                .post(API + "/tenants")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("displayName"))
+                .body("detail", equalTo("displayName: expected a string, got " + got)));
+        given().auth()
+                .oauth2(admin)
+                .queryParam("q", slug)
+                .when()
+                .get(API + "/tenants")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(0));
+        // Elements of string lists and nested string fields likewise.
+        String tenant = createTenant(admin, "typed");
+        String project = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"p\"}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"name\":\"k\",\"allowedModels\":[\"deepseek-v4-pro\",5]}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("allowedModels[1]"))
+                .body("detail", equalTo("allowedModels[1]: expected a string, got a number"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.ascendant.admin.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -218,24 +220,39 @@ public class ProblemMappers {
         return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
     }
 
+    /**
+     * A body Jackson could not read. Syntax errors (also those Jackson met inside a field and wrapped with its path)
+     * say where the body broke ({@link JsonSyntaxErrors}); wrong types and out-of-range integers name the field and
+     * what it takes; unknown fields list the known ones.
+     */
     private static Response malformed(JsonProcessingException e, UriInfo uri) {
         String field = null;
         if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
             field = jsonPath(jme.getPath());
         }
+        Throwable cause = innermostJacksonCause(e);
         String detail;
         if (e instanceof UnrecognizedPropertyException upe) {
             detail = "unknown field " + (field == null ? upe.getPropertyName() : field) + "; this request accepts "
                     + upe.getKnownPropertyIds();
             field = field == null ? upe.getPropertyName() : field;
-        } else if (e instanceof StrictAdminBodies.NotAWholeNumber && field != null) {
+        } else if (e instanceof StrictAdminBodies.Refusal && field != null) {
             detail = field + ": " + e.getOriginalMessage();
+        } else if (cause instanceof InputCoercionException ice && field != null) {
+            Class<?> target = ice.getTargetType() == null ? long.class : ice.getTargetType();
+            detail = field + ": expected "
+                    + (ExpectedValues.isWholeNumber(target)
+                            ? ExpectedValues.integerBetween(ExpectedValues.minOf(target), ExpectedValues.maxOf(target))
+                            : ExpectedValues.describe(target));
+        } else if (cause instanceof StreamReadException syntax && !(cause instanceof InputCoercionException)) {
+            detail = JsonSyntaxErrors.describe(syntax);
+            field = null;
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             detail = field == null
-                    ? "request body does not have the expected shape"
-                    : field + ": expected " + describe(mie.getTargetType());
+                    ? "The request body must be " + ExpectedValues.describe(mie.getTargetType()) + "."
+                    : field + ": expected " + ExpectedValues.describe(mie.getTargetType());
         } else {
-            detail = field == null ? "request body is not valid JSON" : field + ": invalid value";
+            detail = field == null ? JsonSyntaxErrors.describe(e) : field + ": invalid value";
         }
         if (isAdmin(uri)) {
             return toResponse(
@@ -244,6 +261,15 @@ public class ProblemMappers {
                             : Problem.ofField(ProblemType.MALFORMED_JSON, field, detail));
         }
         return openAiError(400, detail, field, "invalid_json");
+    }
+
+    /** The deepest Jackson exception among {@code e} and its causes (Jackson wraps a field's failure with its path). */
+    private static Throwable innermostJacksonCause(JsonProcessingException e) {
+        Throwable t = e;
+        while (t.getCause() instanceof JsonProcessingException next && next != t) {
+            t = next;
+        }
+        return t;
     }
 
     private static Response internal(Exception e, UriInfo uri) {
@@ -330,38 +356,6 @@ public class ProblemMappers {
             }
         }
         return sb.isEmpty() ? null : sb.toString();
-    }
-
-    private static String describe(Class<?> type) {
-        if (type.isEnum()) {
-            List<String> names = new ArrayList<>();
-            for (Object c : type.getEnumConstants()) {
-                names.add(c.toString());
-            }
-            return "one of " + names;
-        }
-        if (type == int.class
-                || type == Integer.class
-                || type == long.class
-                || type == Long.class
-                || type == short.class
-                || type == Short.class
-                || type == java.math.BigInteger.class) {
-            return "a whole number";
-        }
-        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class || type == UUID.class) {
-            return type == UUID.class ? "a UUID" : "a string";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
-            return "an array";
-        }
-        return "an object";
     }
 
     private static String reasonFor(int status) {

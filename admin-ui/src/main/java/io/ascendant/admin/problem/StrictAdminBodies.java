@@ -3,9 +3,11 @@ package io.ascendant.admin.problem;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
@@ -13,39 +15,46 @@ import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 
 /**
  * Admin request bodies are read strictly (400 problem naming the field, via {@link ProblemMappers}): an unknown field
- * is refused, so a misspelt {@code budgetAmout} never silently leaves a budget unset; and an integer field
- * ({@code int}, {@code long}, {@code short}, their wrappers, {@link BigInteger}) takes only a JSON integer, so
- * {@code "requestsPerMinute": 1.5}, {@code "5"} or {@code true} is refused instead of being stored as 1 or 5.
+ * is refused, so a misspelt {@code budgetAmout} never silently leaves a budget unset; and scalar fields take only
+ * their own JSON type, instead of Jackson's coercions:
+ *
+ * <ul>
+ *   <li>an integer field ({@code int}, {@code long}, {@code short}, {@code byte}, their wrappers, {@link BigInteger})
+ *       takes only a JSON integer, so {@code "requestsPerMinute": 1.5}, {@code "5"} or {@code true} is refused
+ *       instead of being stored as 1 or 5; an integer beyond the Java type's range (say
+ *       {@code 99999999999999999999}) is refused naming the range the field accepts, its Bean Validation
+ *       {@code @Min}/{@code @Max}/{@code @Positive}/{@code @PositiveOrZero} bounds where it has them;
+ *   <li>a string field takes only a JSON string, so {@code "displayName": 5} is refused instead of stored as "5";
+ *   <li>a boolean field takes only {@code true} or {@code false} (not {@code 1} or {@code "true"});
+ *   <li>a field whose JSON form is a string with a syntax ({@link java.time.Instant} and the other {@code java.time}
+ *       types, {@link java.util.UUID}, {@link java.time.ZoneId}) takes only a string, so {@code "expiresAt": 5} is
+ *       refused instead of read as 5 seconds after 1970.
+ * </ul>
  *
  * <p>The application's one {@link ObjectMapper} is lenient (Quarkus's and Jackson's defaults: unknown fields ignored,
- * floats truncated into integers, numeric strings coerced), which the tenant API relies on for unknown fields: OpenAI
- * and Anthropic clients send fields we do not model (the tenant API validates its own numbers on the JSON tree). So
- * these checks decide per request: they fail only while a request under {@code /admin/} is being read.
+ * floats truncated into integers, scalars coerced), which the tenant API relies on for unknown fields: OpenAI and
+ * Anthropic clients send fields we do not model (the tenant API validates its own numbers on the JSON tree). Jackson's
+ * coercion settings ({@code CoercionConfig}) belong to a mapper, not to a request, so these checks decide per request
+ * instead: they fail only while a request under {@code /admin/} is being read.
  */
 @Singleton
 public class StrictAdminBodies implements ObjectMapperCustomizer {
-
-    private static final Set<Class<?>> INTEGER_TYPES = Set.of(
-            int.class,
-            Integer.class,
-            long.class,
-            Long.class,
-            short.class,
-            Short.class,
-            byte.class,
-            Byte.class,
-            BigInteger.class);
 
     private final BooleanSupplier strict;
 
@@ -80,19 +89,28 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
                 return false;
             }
         });
-        SimpleModule module = new SimpleModule("ascendant-strict-admin-integers");
+        SimpleModule module = new SimpleModule("ascendant-strict-admin-scalars");
         module.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
             public JsonDeserializer<?> modifyDeserializer(
                     DeserializationConfig config, BeanDescription beanDesc, JsonDeserializer<?> deserializer) {
                 Class<?> raw = beanDesc.getBeanClass();
-                return INTEGER_TYPES.contains(raw) ? new WholeNumberOnly(deserializer, raw, strict) : deserializer;
+                Kind kind = Kind.of(raw);
+                return kind == null ? deserializer : new StrictScalar(deserializer, raw, kind, strict, null);
             }
         });
         mapper.registerModule(module);
     }
 
+    /**
+     * Whether a request under {@code /admin/} is being served. False outside a CDI request context: Jackson also reads
+     * JSON on event loops with no request (OIDC discovery, REST clients), where asking for the current request fails.
+     */
     static boolean onAdminPath() {
+        ArcContainer arc = Arc.container();
+        if (arc == null || !arc.requestContext().isActive()) {
+            return false;
+        }
         ResteasyReactiveRequestContext rc = CurrentRequestManager.get();
         if (rc == null) {
             return false;
@@ -101,39 +119,135 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
         return path != null && (path.startsWith(ProblemMappers.ADMIN_PREFIX) || path.equals("/admin"));
     }
 
-    /** An admin body's integer field held something else; the message says what (never the value itself). */
-    static final class NotAWholeNumber extends MismatchedInputException {
-        NotAWholeNumber(JsonParser p, String message, Class<?> targetType) {
+    /**
+     * An admin body's field held a value of the wrong JSON type or out of range; the message says what the field takes
+     * (never the value itself, which could be a secret). {@link ProblemMappers} prefixes the field's path.
+     */
+    static final class Refusal extends MismatchedInputException {
+        Refusal(JsonParser p, String message, Class<?> targetType) {
             super(p, message, targetType);
         }
     }
 
-    /**
-     * Wraps Jackson's integer deserializer: when strict, anything but a JSON integer is a {@link MismatchedInputException}
-     * (the bean deserializer adds the field's path; {@link ProblemMappers} names it). Null keeps Jackson's handling.
-     */
-    static final class WholeNumberOnly extends DelegatingDeserializer {
-        private final Class<?> type;
-        private final BooleanSupplier strict;
+    /** The scalar kinds read strictly, by the JSON tokens each accepts. */
+    enum Kind {
+        WHOLE_NUMBER,
+        STRING,
+        BOOLEAN,
+        /** A string with a syntax of its own (instants, dates, UUIDs, zones). */
+        TEXTUAL_VALUE;
 
-        WholeNumberOnly(JsonDeserializer<?> delegate, Class<?> type, BooleanSupplier strict) {
+        static Kind of(Class<?> type) {
+            if (ExpectedValues.isWholeNumber(type)) {
+                return WHOLE_NUMBER;
+            }
+            if (type == String.class) {
+                return STRING;
+            }
+            if (type == boolean.class || type == Boolean.class) {
+                return BOOLEAN;
+            }
+            return ExpectedValues.textual(type) != null ? TEXTUAL_VALUE : null;
+        }
+
+        boolean accepts(JsonToken t) {
+            return switch (this) {
+                case WHOLE_NUMBER -> t == JsonToken.VALUE_NUMBER_INT;
+                case STRING, TEXTUAL_VALUE -> t == JsonToken.VALUE_STRING;
+                case BOOLEAN -> t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
+            };
+        }
+    }
+
+    /**
+     * Wraps Jackson's deserializer of a scalar type: when strict, a token of another JSON type, or an integer beyond
+     * the Java type's range, is a {@link Refusal} (the bean deserializer adds the field's path; {@link ProblemMappers}
+     * names it). Null keeps Jackson's handling. Contextualised per property so an out-of-range message can name the
+     * property's Bean Validation bounds.
+     */
+    static final class StrictScalar extends DelegatingDeserializer {
+        private final Class<?> type;
+        private final Kind kind;
+        private final BooleanSupplier strict;
+        /** {@code {min, max}} the field accepts, or null for the type's own range. */
+        private final long[] bounds;
+
+        StrictScalar(JsonDeserializer<?> delegate, Class<?> type, Kind kind, BooleanSupplier strict, long[] bounds) {
             super(delegate);
             this.type = type;
+            this.kind = kind;
             this.strict = strict;
+            this.bounds = bounds;
         }
 
         @Override
         protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
-            return new WholeNumberOnly(newDelegatee, type, strict);
+            return new StrictScalar(newDelegatee, type, kind, strict, bounds);
+        }
+
+        @Override
+        public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property)
+                throws JsonMappingException {
+            JsonDeserializer<?> contextual = super.createContextual(ctxt, property);
+            if (kind != Kind.WHOLE_NUMBER || property == null || !(contextual instanceof StrictScalar s)) {
+                return contextual;
+            }
+            long[] declared = declaredBounds(property, type);
+            return declared == null ? contextual : new StrictScalar(s._delegatee, type, kind, strict, declared);
         }
 
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            // Strictness is asked only for a value it would refuse: a well-typed value costs one token comparison.
             JsonToken t = p.currentToken();
-            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NULL && strict.getAsBoolean()) {
-                throw new NotAWholeNumber(p, "expected a whole number, got " + describe(t), type);
+            if (t != JsonToken.VALUE_NULL && !kind.accepts(t) && strict.getAsBoolean()) {
+                throw new Refusal(p, "expected " + ExpectedValues.describe(type) + ", got " + describe(t), type);
+            }
+            if (kind == Kind.WHOLE_NUMBER
+                    && t == JsonToken.VALUE_NUMBER_INT
+                    && type != BigInteger.class
+                    && !fitsType(p)
+                    && strict.getAsBoolean()) {
+                long min = bounds == null ? ExpectedValues.minOf(type) : bounds[0];
+                long max = bounds == null ? ExpectedValues.maxOf(type) : bounds[1];
+                throw new Refusal(p, "expected " + ExpectedValues.integerBetween(min, max), type);
             }
             return super.deserialize(p, ctxt);
+        }
+
+        private boolean fitsType(JsonParser p) throws IOException {
+            JsonParser.NumberType n = p.getNumberType();
+            if (n == JsonParser.NumberType.BIG_INTEGER) {
+                return false;
+            }
+            long v = p.getLongValue();
+            return v >= ExpectedValues.minOf(type) && v <= ExpectedValues.maxOf(type);
+        }
+
+        /** {@code {min, max}} from the property's Bean Validation constraints, within the type's range; null if none. */
+        private static long[] declaredBounds(BeanProperty property, Class<?> type) {
+            long min = ExpectedValues.minOf(type);
+            long max = ExpectedValues.maxOf(type);
+            boolean found = false;
+            Min minAnn = property.getAnnotation(Min.class);
+            if (minAnn != null) {
+                min = Math.max(min, minAnn.value());
+                found = true;
+            }
+            Max maxAnn = property.getAnnotation(Max.class);
+            if (maxAnn != null) {
+                max = Math.min(max, maxAnn.value());
+                found = true;
+            }
+            if (property.getAnnotation(PositiveOrZero.class) != null) {
+                min = Math.max(min, 0);
+                found = true;
+            }
+            if (property.getAnnotation(Positive.class) != null) {
+                min = Math.max(min, 1);
+                found = true;
+            }
+            return found ? new long[] {min, max} : null;
         }
 
         private static String describe(JsonToken t) {
@@ -142,6 +256,7 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
             }
             return switch (t) {
                 case VALUE_NUMBER_FLOAT -> "a fractional number";
+                case VALUE_NUMBER_INT -> "a number";
                 case VALUE_STRING -> "a string";
                 case VALUE_TRUE, VALUE_FALSE -> "a boolean";
                 case START_ARRAY -> "an array";

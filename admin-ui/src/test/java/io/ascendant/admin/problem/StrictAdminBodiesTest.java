@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,12 +22,19 @@ class StrictAdminBodiesTest {
 
     record Limits(Integer requestsPerMinute, long budgetTokens, BigDecimal budgetAmount, List<Integer> steps) {}
 
+    record Bounded(
+            @PositiveOrZero @Max(10_000_000) Integer perMinute,
+            @Positive Long tokens,
+            Short plain) {}
+
+    record Named(String displayName, List<String> models, Boolean enabled, Instant expiresAt, UUID id) {}
+
     private final AtomicBoolean strict = new AtomicBoolean(true);
     private ObjectMapper mapper;
 
     @BeforeEach
     void setUp() {
-        mapper = new ObjectMapper();
+        mapper = new ObjectMapper().registerModule(new JavaTimeModule());
         new StrictAdminBodies(strict::get).customize(mapper);
     }
 
@@ -48,10 +62,66 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void refusesIntegersBeyondTheTypeNamingTheDeclaredBounds() {
+        Map<String, String> refused = Map.of(
+                "{\"perMinute\":99999999999999999999}", "expected an integer between 0 and 10000000",
+                "{\"perMinute\":3000000000}", "expected an integer between 0 and 10000000",
+                "{\"tokens\":9223372036854775808}", "expected an integer between 1 and 9223372036854775807",
+                "{\"plain\":40000}", "expected an integer between -32768 and 32767");
+        refused.forEach((json, message) -> {
+            MismatchedInputException e =
+                    assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Bounded.class));
+            assertThat(e.getOriginalMessage()).isEqualTo(message);
+            assertThat(e.getPath()).hasSize(1);
+        });
+    }
+
+    @Test
+    void acceptsIntegersWithinTheTypeLeavingDeclaredBoundsToBeanValidation() throws Exception {
+        assertThat(mapper.readValue("{\"perMinute\":20000000,\"tokens\":0}", Bounded.class))
+                .isEqualTo(new Bounded(20_000_000, 0L, null));
+    }
+
+    @Test
+    void refusesOtherJsonTypesInStringBooleanAndInstantFields() {
+        Map<String, String> refused = Map.of(
+                "{\"displayName\":5}", "expected a string, got a number",
+                "{\"displayName\":false}", "expected a string, got a boolean",
+                "{\"displayName\":[\"a\"]}", "expected a string, got an array",
+                "{\"models\":[\"a\",1.5]}", "expected a string, got a fractional number",
+                "{\"enabled\":1}", "expected true or false, got a number",
+                "{\"enabled\":\"true\"}", "expected true or false, got a string",
+                "{\"expiresAt\":1893456000}", "expected an ISO-8601 instant such as 2027-01-01T00:00:00Z, got a number",
+                "{\"id\":7}", "expected a UUID, got a number");
+        refused.forEach((json, message) -> {
+            MismatchedInputException e =
+                    assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Named.class));
+            assertThat(e.getOriginalMessage()).as(json).isEqualTo(message);
+        });
+    }
+
+    @Test
+    void acceptsStringsBooleansInstantsAndNulls() throws Exception {
+        UUID id = UUID.randomUUID();
+        Named n = mapper.readValue(
+                "{\"displayName\":\"Acme\",\"models\":[\"m\",null],\"enabled\":true,"
+                        + "\"expiresAt\":\"2027-01-01T00:00:00Z\",\"id\":\"" + id + "\"}",
+                Named.class);
+        assertThat(n.displayName()).isEqualTo("Acme");
+        assertThat(n.models()).containsExactly("m", null);
+        assertThat(n.expiresAt()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(n.id()).isEqualTo(id);
+        assertThat(mapper.readValue("{\"displayName\":null,\"enabled\":null}", Named.class))
+                .isEqualTo(new Named(null, null, null, null, null));
+    }
+
+    @Test
     void staysLenientOutsideAdminRequests() throws Exception {
         strict.set(false);
         Limits l = mapper.readValue("{\"requestsPerMinute\":1.5,\"budgetTokens\":\"5\"}", Limits.class);
         assertThat(l.requestsPerMinute()).isEqualTo(1);
         assertThat(l.budgetTokens()).isEqualTo(5);
+        assertThat(mapper.readValue("{\"displayName\":5,\"enabled\":1}", Named.class))
+                .isEqualTo(new Named("5", null, true, null, null));
     }
 }

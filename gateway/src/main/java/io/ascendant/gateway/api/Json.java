@@ -1,6 +1,5 @@
 package io.ascendant.gateway.api;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.admin.problem.JsonSyntaxErrors;
 import io.ascendant.gateway.error.GatewayException;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -25,7 +25,8 @@ public final class Json {
     /**
      * Parses a request body that must be a JSON object.
      *
-     * @throws GatewayException.InvalidRequest naming line, column and byte offset of the first error
+     * @throws GatewayException.InvalidRequest saying in the product's words what broke and at which line and column
+     *     ({@link JsonSyntaxErrors}), never in Jackson's
      */
     public static ObjectNode parseObject(Buffer body) {
         if (body.length() == 0) {
@@ -36,15 +37,7 @@ public final class Json {
         try {
             node = MAPPER.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null
-                    ? ""
-                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr() + " (byte " + at.getByteOffset()
-                            + ")";
-            throw new GatewayException.InvalidRequest(
-                    "Malformed JSON in request body" + where + ": " + e.getOriginalMessage() + ".",
-                    null,
-                    "invalid_json");
+            throw new GatewayException.InvalidRequest(JsonSyntaxErrors.describe(e), null, "invalid_json");
         } catch (IOException e) {
             throw new GatewayException.InvalidRequest("Request body could not be read as JSON.", null, "invalid_json");
         }

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,53 @@ class MessagesApiTest {
                 .then()
                 .statusCode(400)
                 .body("error.message", containsString("image"));
+    }
+
+    @Test
+    void answersMalformedJsonAndModelTypesInTheAnthropicShapeAndOwnWords() {
+        anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body(
+                        "error.message",
+                        equalTo("The request body is not valid JSON at line 1, column 44: expected a field name in"
+                                + " double quotes (a comma must not follow the last member of an object)."));
+        anthropic()
+                .body("{\"model\":5,\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("'model' must be a non-empty string"));
+    }
+
+    @Test
+    void answersMalformedPercentEncodingInTheUrlInTheAnthropicShape() {
+        Map<String, String> headers =
+                Map.of("x-api-key", key.text(), "anthropic-version", "2023-06-01", "Content-Type", "application/json");
+        for (String target : List.of("/v1/messages?beta=%zz", "/v1/messages/%E0%A4%A")) {
+            RawHttp.Answer a = RawHttp.send(
+                    "POST",
+                    target,
+                    headers,
+                    "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"hi\"}]}");
+            assertThat(a.status()).as(target).isEqualTo(400);
+            assertThat(a.contentType()).startsWith("application/json");
+            assertThat(a.json().getString("type")).isEqualTo("error");
+            assertThat(a.json().getString("error.type")).isEqualTo("invalid_request_error");
+            assertThat(a.json().getString("error.message"))
+                    .startsWith("The request URL is malformed: the '%' at character")
+                    .endsWith("(write a literal '%' as %25).");
+        }
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
     }
 
     @Test

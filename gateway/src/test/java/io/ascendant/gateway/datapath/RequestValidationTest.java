@@ -13,6 +13,7 @@ import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,8 +114,88 @@ class RequestValidationTest {
                 .then()
                 .statusCode(400)
                 .body("error.code", equalTo("invalid_json"))
-                .body("error.message", containsString("line 2, column"))
-                .body("error.message", not(containsString("com.fasterxml")));
+                .body("error.param", equalTo(null))
+                .body(
+                        "error.message",
+                        equalTo("The request body is not valid JSON at line 2, column 15: expected a value."));
+    }
+
+    @Test
+    void describesJsonSyntaxErrorsInOwnWordsWithoutJacksonInternals() {
+        Map<String, String> expected = Map.of(
+                "{\"model\":\"deepseek-v4-flash\",}",
+                "The request body is not valid JSON at line 1, column 30: expected a field name in double quotes"
+                        + " (a comma must not follow the last member of an object).",
+                "{\"model\" \"deepseek-v4-flash\"}",
+                "The request body is not valid JSON at line 1, column 10: expected ':' after the field name.",
+                "{\"model\":\"deepseek-v4-flash\"",
+                "The request body is not valid JSON at line 1, column 29: it ends before the object opened at line 1,"
+                        + " column 1 is closed.",
+                "{\"model\":\"deepseek-v4-flash\",\"model\":\"x\"}",
+                "The request body is not valid JSON at line 1, column 37: field `model` appears more than once.");
+        expected.forEach((body, message) -> given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("invalid_json"))
+                .body("error.message", equalTo(message))
+                .body("error.message", not(containsString("code ")))
+                .body("error.message", not(containsString("Source")))
+                .body("error.message", not(containsString("Unexpected"))));
+    }
+
+    @Test
+    void answersMalformedPercentEncodingInTheUrlWith400InTheOpenAiShape() {
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + key.text(), "Content-Type", "application/json");
+        RawHttp.Answer query = RawHttp.send(
+                "POST",
+                "/v1/chat/completions?x=%zz",
+                auth,
+                "{\"model\":\"deepseek-v4-flash\",\"messages\":" + HELLO + "}");
+        assertThat(query.status()).isEqualTo(400);
+        assertThat(query.contentType()).startsWith("application/json");
+        assertThat(query.headers()).containsKey("x-request-id");
+        assertThat(query.json().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(query.json().getString("error.code")).isEqualTo("invalid_url");
+        assertThat(query.json().getString("error.param")).isNull();
+        assertThat(query.json().getString("error.message"))
+                .isEqualTo("The request URL is malformed: the '%' at character 24 must start a percent-escape of two"
+                        + " hexadecimal digits (write a literal '%' as %25).");
+        RawHttp.Answer path = RawHttp.send("GET", "/v1/models/%E0%A4%A", auth, null);
+        assertThat(path.status()).isEqualTo(400);
+        assertThat(path.json().getString("error.code")).isEqualTo("invalid_url");
+        assertThat(path.json().getString("error.message")).contains("malformed", "character 18");
+        // Without a key too: the URL is refused before authentication, never as an empty 400.
+        RawHttp.Answer anonymous = RawHttp.send("GET", "/v1/models?after=%G1", Map.of(), null);
+        assertThat(anonymous.status()).isEqualTo(400);
+        assertThat(anonymous.json().getString("error.code")).isEqualTo("invalid_url");
+        RawHttp.Answer space = RawHttp.send("GET", "/v1/models?q=a%20b|c", auth, null);
+        assertThat(space.status()).isEqualTo(400);
+        assertThat(space.json().getString("error.message")).contains("'|'", "percent-encode");
+        // Nothing reached a host.
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void rejectsAModelThatIsNotAStringNamingIt() {
+        for (String model : List.of("5", "true", "{\"id\":\"deepseek-v4-flash\"}")) {
+            given().auth()
+                    .oauth2(key.text())
+                    .contentType("application/json")
+                    .body("{\"model\":" + model + ",\"messages\":" + HELLO + "}")
+                    .when()
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(400)
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.param", equalTo("model"))
+                    .body("error.message", containsString("'model' must be a non-empty string"));
+        }
     }
 
     @Test

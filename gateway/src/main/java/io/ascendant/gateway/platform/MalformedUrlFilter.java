@@ -1,0 +1,151 @@
+package io.ascendant.gateway.platform;
+
+import io.ascendant.admin.problem.Problem;
+import io.ascendant.admin.problem.ProblemType;
+import io.ascendant.gateway.api.Json;
+import io.ascendant.gateway.error.ErrorRenderer;
+import io.ascendant.gateway.error.GatewayException;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * Refuses a request whose URL is not a valid URI (a malformed percent-escape such as {@code ?x=%zz} or
+ * {@code /v1/models/%E0%A4%A}, a space or other character that must be percent-encoded) with a 400 that says what is
+ * wrong, in the shape of the API addressed: OpenAI's error JSON with code {@code invalid_url} under {@code /v1/},
+ * Anthropic's under {@code /v1/messages}, {@code application/problem+json} under {@code /admin}, plain text elsewhere.
+ *
+ * <p>Quarkus checks every URL with {@code new URI(uri)} before any route or filter runs and answers a failure with an
+ * empty 400 that no application code can reach. {@link GatewayMain} (and the test configuration) therefore set the
+ * JVM system property {@value #QUARKUS_URI_VALIDATION_OFF}, which switches that check off, and this filter applies the
+ * same check as the first thing after the request id is set, so no route, no authentication and no resource ever
+ * sees a URL Quarkus would have refused. Where the property is not set (say, {@code quarkus:dev}), Quarkus' empty 400
+ * still protects the application; this filter then never sees a malformed URL.
+ *
+ * <p>Cost: a request target made only of characters that are valid anywhere in a path or query (letters, digits and
+ * {@code -._~/?=&:@!$'()*+,;}, no {@code %}) is accepted by one scan without parsing; others are parsed as Quarkus
+ * did.
+ */
+@ApplicationScoped
+public class MalformedUrlFilter {
+
+    /** The JVM system property that turns Quarkus' own (silent) URI check off; this filter replaces it. */
+    public static final String QUARKUS_URI_VALIDATION_OFF = "vertx.disableURIValidation";
+
+    /** After {@link RequestIdFilter} (1,000,000), before the body-limit filter, the admin filters and security. */
+    private static final int PRIORITY = 990_000;
+
+    void register(@Observes Filters filters) {
+        filters.register(MalformedUrlFilter::check, PRIORITY);
+    }
+
+    static void check(RoutingContext rc) {
+        String uri = rc.request().uri();
+        URISyntaxException bad = validate(uri);
+        if (bad == null) {
+            rc.next();
+            return;
+        }
+        refuse(rc, uri, bad);
+    }
+
+    /**
+     * Null when {@code target} (an HTTP request target) is a valid URI, else why not; the same rule as Quarkus'
+     * {@code new URI(target)}, with a fast path for targets that need no parsing.
+     */
+    static URISyntaxException validate(String target) {
+        if (target == null) {
+            return new URISyntaxException("", "No request target", 0);
+        }
+        if (plainOriginForm(target)) {
+            return null;
+        }
+        try {
+            new URI(target);
+            return null;
+        } catch (URISyntaxException e) {
+            return e;
+        }
+    }
+
+    /** An origin-form target ({@code /...}, not {@code //...}) whose every character is legal unescaped anywhere. */
+    private static boolean plainOriginForm(String target) {
+        int n = target.length();
+        if (n == 0 || target.charAt(0) != '/' || n > 1 && target.charAt(1) == '/') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = target.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || "-._~/?=&:@!$'()*+,;".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What is wrong with the URL, in one sentence that quotes no more of it than one punctuation character. */
+    static String message(URISyntaxException e) {
+        String reason = e.getReason() == null ? "" : e.getReason();
+        int at = e.getIndex();
+        String input = e.getInput() == null ? "" : e.getInput();
+        String position = at >= 0 ? " at character " + (at + 1) : "";
+        if (reason.startsWith("Malformed escape pair")) {
+            return "The request URL is malformed: the '%'" + position
+                    + " must start a percent-escape of two hexadecimal digits (write a literal '%' as %25).";
+        }
+        if (reason.startsWith("Illegal character")) {
+            char c = at >= 0 && at < input.length() ? input.charAt(at) : 0;
+            String what = c > 0x20 && c < 0x7f ? "'" + c + "'" : c == ' ' ? "a space" : "a character";
+            return "The request URL is malformed: " + what + position + " is not allowed in a URL; percent-encode it.";
+        }
+        return "The request URL is malformed" + (reason.isEmpty() ? "" : ": " + reason) + position + ".";
+    }
+
+    private static void refuse(RoutingContext rc, String uri, URISyntaxException bad) {
+        String path = rawPath(uri);
+        String message = message(bad);
+        if (!rc.request().isEnded()) {
+            rc.response().putHeader("connection", "close"); // the body is not read
+        }
+        if (path.equals("/v1") || path.startsWith("/v1/")) {
+            boolean anthropic = path.equals("/v1/messages") || path.startsWith("/v1/messages/");
+            ErrorRenderer.send(
+                    rc.response(), new GatewayException.InvalidRequest(message, null, "invalid_url"), anthropic);
+        } else if (path.equals("/admin") || path.startsWith("/admin/")) {
+            Problem p = Problem.of(ProblemType.INVALID_INPUT, message);
+            rc.response()
+                    .setStatusCode(400)
+                    .putHeader("content-type", Problem.MEDIA_TYPE)
+                    .end(Buffer.buffer(Json.MAPPER.valueToTree(p).toString()));
+        } else {
+            rc.response()
+                    .setStatusCode(400)
+                    .putHeader("content-type", "text/plain; charset=utf-8")
+                    .end(message + "\n");
+        }
+    }
+
+    /** The path part of a request target, without decoding (it may not be decodable). */
+    private static String rawPath(String uri) {
+        if (uri == null) {
+            return "";
+        }
+        int end = uri.length();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        return uri.substring(0, end);
+    }
+}

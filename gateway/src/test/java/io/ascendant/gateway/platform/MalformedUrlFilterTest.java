@@ -1,0 +1,64 @@
+package io.ascendant.gateway.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The filter refuses exactly what Quarkus' own check ({@code new URI(target)}) refuses, fast path or not. */
+class MalformedUrlFilterTest {
+
+    private static final List<String> TARGETS = List.of(
+            "/v1/chat/completions",
+            "/v1/chat/completions?x=%zz",
+            "/v1/models/%E0%A4%A",
+            "/v1/models/%E0%A4%A4",
+            "/v1/models?q=a%20b",
+            "/v1/models?q=a b",
+            "/v1/models?q=a|b",
+            "/v1/models?q=[1]",
+            "/v1/models?after=%G1",
+            "/admin/api/v1/tenants/%zz",
+            "/admin/api/v1/tenants?q=-._~:@!$'()*+,;=/?",
+            "/admin/console/#frag",
+            "/a\"b",
+            "/a{b}",
+            "/a\\b",
+            "/é",
+            "//",
+            "//host/path",
+            "/",
+            "*",
+            "http://example.com/v1/models",
+            "");
+
+    @Test
+    void refusesExactlyWhatJavaNetUriRefuses() {
+        for (String target : TARGETS) {
+            boolean uriValid;
+            try {
+                new URI(target);
+                uriValid = true;
+            } catch (URISyntaxException e) {
+                uriValid = false;
+            }
+            assertThat(MalformedUrlFilter.validate(target) == null).as(target).isEqualTo(uriValid);
+        }
+        assertThat(MalformedUrlFilter.validate(null)).isNotNull();
+    }
+
+    @Test
+    void saysWhatIsWrongQuotingOnlyOnePunctuationCharacter() {
+        assertThat(MalformedUrlFilter.message(MalformedUrlFilter.validate("/v1/chat/completions?x=%zz")))
+                .isEqualTo("The request URL is malformed: the '%' at character 24 must start a percent-escape of two"
+                        + " hexadecimal digits (write a literal '%' as %25).");
+        assertThat(MalformedUrlFilter.message(MalformedUrlFilter.validate("/v1/models?q=a b")))
+                .isEqualTo("The request URL is malformed: a space at character 15 is not allowed in a URL;"
+                        + " percent-encode it.");
+        assertThat(MalformedUrlFilter.message(MalformedUrlFilter.validate("/v1/models?q=sk-secret|x")))
+                .contains("'|' at character 23")
+                .doesNotContain("sk-secret");
+    }
+}
