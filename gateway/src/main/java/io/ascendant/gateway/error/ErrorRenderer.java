@@ -49,6 +49,9 @@ public final class ErrorRenderer {
             limited.headers().forEach(response::putHeader);
             response.putHeader("retry-after", Integer.toString(limited.retryAfterSeconds()));
         }
+        if (e instanceof GatewayException.Unavailable unavailable) {
+            response.putHeader("retry-after", Integer.toString(unavailable.retryAfterSeconds()));
+        }
         if (e instanceof GatewayException.MethodNotAllowed notAllowed) {
             response.putHeader("allow", notAllowed.allow());
         }

@@ -14,6 +14,7 @@ public abstract sealed class GatewayException extends RuntimeException
                 GatewayException.Unauthenticated,
                 GatewayException.RateLimited,
                 GatewayException.NoCapacity,
+                GatewayException.Unavailable,
                 GatewayException.UpstreamFailure {
 
     private final String param;
@@ -171,6 +172,29 @@ public abstract sealed class GatewayException extends RuntimeException
     public static final class NoCapacity extends GatewayException {
         public NoCapacity(String message) {
             super(message, null, "no_ready_host");
+        }
+
+        @Override
+        public int status() {
+            return 503;
+        }
+    }
+
+    /**
+     * 503 with {@code Retry-After}: something the gateway must consult before dispatch did not answer in time (the
+     * quota store: limits that cannot be checked are not spent, so the request is refused, not admitted).
+     */
+    public static final class Unavailable extends GatewayException {
+        private final int retryAfterSeconds;
+
+        public Unavailable(String message, String code, int retryAfterSeconds) {
+            super(message, null, code);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        /** Whole seconds for {@code Retry-After}, at least 1. */
+        public int retryAfterSeconds() {
+            return retryAfterSeconds;
         }
 
         @Override

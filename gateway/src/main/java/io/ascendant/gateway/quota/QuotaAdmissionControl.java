@@ -15,10 +15,13 @@ import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * The gateway's admission hook backed by {@link QuotaEngine}: rate limits, concurrency limits and hard budgets from
@@ -28,11 +31,15 @@ import java.util.UUID;
  * cached and the local leases cover the request, it completes there. Otherwise (it must lease from PostgreSQL,
  * resolve limits on a cache miss, wait for a lease lock, or tokenise a long prompt) it runs on a worker thread.
  * Ending a ticket runs on a worker thread too (it takes the lease locks). Refusals become {@link
- * GatewayException.RateLimited} (429 with {@code Retry-After}); an unreachable quota store becomes a 503 (fail
- * closed).
+ * GatewayException.RateLimited} (429 with {@code Retry-After}); a quota store that does not answer within {@code
+ * gateway.quota.database-timeout}, or cannot be reached, becomes a 503 {@code quota_unavailable} with {@code
+ * Retry-After} (fail closed). The worker path is bounded as a whole ({@link AdmissionDeadline}): whatever it waits
+ * for, the request has its answer by the deadline, and a ticket the worker obtains later is released.
  */
 @ApplicationScoped
 public class QuotaAdmissionControl implements AdmissionControl {
+
+    private static final Logger LOG = Logger.getLogger(QuotaAdmissionControl.class);
 
     @Inject
     QuotaService quota;
@@ -59,13 +66,43 @@ public class QuotaAdmissionControl implements AdmissionControl {
                 return Uni.createFrom().item(NonBlockingAdmission.attempt(() -> admitBlocking(request)));
             } catch (NonBlockingAdmission.WouldBlock e) {
                 // needs PostgreSQL (a lease, uncached limits): admit on a worker thread instead
+            } catch (QuotaStoreException e) {
+                return Uni.createFrom().failure(storeUnavailable(request, e.getMessage()));
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(e);
             }
         }
+        Duration deadline = config.databaseTimeout();
         return Uni.createFrom()
-                .item(() -> admitBlocking(request))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                .completionStage(() -> AdmissionDeadline.run(
+                        Infrastructure.getDefaultWorkerPool(), deadline, () -> admitBlocking(request), late -> {
+                            LOG.warnf(
+                                    "request %s of tenant %s was admitted after it had its answer (deadline passed or client"
+                                            + " left); its holds are released",
+                                    request.requestId(), request.tenantId());
+                            late.release();
+                        }))
+                // One answer per request, from whichever came first: the deadline or the worker's own store error.
+                .onFailure(e -> e instanceof TimeoutException || e instanceof QuotaStoreException)
+                .transform(e -> storeUnavailable(
+                        request,
+                        e instanceof TimeoutException
+                                ? "no answer within " + deadline.toMillis() + " ms"
+                                : e.getMessage()));
+    }
+
+    /**
+     * The 503 of a request whose limits cannot be checked (fail closed: a hard budget that cannot be checked is not
+     * spent), with {@code Retry-After} of the database timeout (at least 1 s).
+     */
+    private GatewayException.Unavailable storeUnavailable(AdmissionRequest r, String why) {
+        LOG.warnf("quota store unavailable for request %s of tenant %s: %s", r.requestId(), r.tenantId(), why);
+        long retry = Math.max(1, (config.databaseTimeout().toMillis() + 999) / 1000);
+        return new GatewayException.Unavailable(
+                "The quota store is not answering, so limits cannot be checked and the request was not admitted."
+                        + " Retry after " + retry + " s.",
+                "quota_unavailable",
+                (int) Math.min(Integer.MAX_VALUE, retry));
     }
 
     /** Prompts longer than this are counted (tokenised) on a worker thread, not on the event loop. */
@@ -119,14 +156,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
                     refusal.code(),
                     (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()),
                     e.headers().asMap());
-        } catch (QuotaStoreException e) {
-            org.jboss.logging.Logger.getLogger(QuotaAdmissionControl.class)
-                    .warnf(
-                            "quota store unavailable for request %s of tenant %s: %s",
-                            r.requestId(), r.tenantId(), e.getMessage());
-            throw new GatewayException.UpstreamFailure(
-                    503, "Limits cannot be checked right now; retry shortly.", "quota_unavailable");
         }
+        // QuotaStoreException propagates: admit() answers it, once, with the 503 of storeUnavailable.
     }
 
     /** Adapts a {@link QuotaTicket} to the data path's ticket. */

@@ -58,6 +58,15 @@ public interface QuotaConfig {
     @WithDefault("1s")
     Duration maintenanceInterval();
 
+    /**
+     * Longest an admission waits for the quota store (PostgreSQL) before the request is answered 503
+     * {@code quota_unavailable} with {@code Retry-After} (fail closed); also the network timeout of every statement
+     * the quota engine sends, so a stalled or unreachable database frees the worker and its connection. Must be
+     * positive. Default 2 s.
+     */
+    @WithDefault("2s")
+    Duration databaseTimeout();
+
     /** Soft thresholds in percent of a budget that produce events. Default 80,100. */
     @WithDefault("80,100")
     List<Integer> thresholds();

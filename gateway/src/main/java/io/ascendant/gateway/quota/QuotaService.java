@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * The replica's one {@link QuotaEngine}, on the application's datasource, with its background duties scheduled
  * every {@code gateway.quota.maintenance-interval}. The replica registers on its first admission or maintenance
- * round (after Flyway has migrated) and gives its leases back at shutdown.
+ * round (after Flyway has migrated) and gives its leases back at shutdown. The engine's connections wait at most
+ * {@code gateway.quota.database-timeout} for PostgreSQL ({@link BoundedDataSource}).
  */
 @ApplicationScoped
 public class QuotaService {
@@ -29,7 +30,12 @@ public class QuotaService {
 
     @PostConstruct
     void init() {
-        engine = new QuotaEngine(dataSource, Clock.systemUTC(), config.settings(), hostName());
+        // Every statement the engine sends answers within the database timeout or fails (fail closed).
+        engine = new QuotaEngine(
+                new BoundedDataSource(dataSource, config.databaseTimeout()),
+                Clock.systemUTC(),
+                config.settings(),
+                hostName());
     }
 
     /** The engine. */

@@ -2,6 +2,7 @@ package io.ascendant.gateway.quota;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.ascendant.gateway.testsupport.SharedPostgres;
@@ -41,11 +42,15 @@ final class QuotaTestDb implements AutoCloseable {
         return url;
     }
 
-    /** A new pool of at most {@code maxSize} connections (a replica's own pool). */
+    /**
+     * A new pool of at most {@code maxSize} connections (a replica's own pool). Like the application's pool
+     * (quarkus-jdbc-postgresql), it discards a connection that failed with a connection error (SQL state 08).
+     */
     AgroalDataSource newPool(int maxSize) {
         try {
             AgroalDataSource ds = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                     .connectionPoolConfiguration(cp -> cp.maxSize(maxSize)
+                            .exceptionSorter(new PostgreSQLExceptionSorter())
                             .acquisitionTimeout(java.time.Duration.ofSeconds(30))
                             .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url)
                                     .principal(new NamePrincipal(user))
