@@ -278,6 +278,30 @@ class AdminApiProblemTest {
     }
 
     @Test
+    void numberForAnEnumIsA400ListingTheNamesNotItsOrdinal() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = createTenant(admin, "enum");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":1,\"budgetTokens\":1000}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limits.budgetPeriod"))
+                .body("detail", equalTo("limits.budgetPeriod: expected one of [DAY, MONTH], got a number"));
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
+    }
+
+    @Test
     void integerBeyondItsRangeNamesTheFieldAndTheRange() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = createTenant(admin, "range");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,8 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *       {@code @Min}/{@code @Max}/{@code @Positive}/{@code @PositiveOrZero} bounds where it has them;
  *   <li>a string field takes only a JSON string, so {@code "displayName": 5} is refused instead of stored as "5";
  *   <li>a boolean field takes only {@code true} or {@code false} (not {@code 1} or {@code "true"});
+ *   <li>an enum field takes only a constant's name, so {@code "budgetPeriod": 1} is refused instead of read as the
+ *       second constant;
  *   <li>a field whose JSON form is a string with a syntax ({@link java.time.Instant} and the other {@code java.time}
  *       types, {@link java.util.UUID}, {@link java.time.ZoneId}) takes only a string, so {@code "expiresAt": 5} is
  *       refused instead of read as 5 seconds after 1970.
@@ -98,6 +101,15 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
                 Kind kind = Kind.of(raw);
                 return kind == null ? deserializer : new StrictScalar(deserializer, raw, kind, strict, null);
             }
+
+            @Override
+            public JsonDeserializer<?> modifyEnumDeserializer(
+                    DeserializationConfig config,
+                    JavaType type,
+                    BeanDescription beanDesc,
+                    JsonDeserializer<?> deserializer) {
+                return new StrictScalar(deserializer, type.getRawClass(), Kind.ENUM_NAME, strict, null);
+            }
         });
         mapper.registerModule(module);
     }
@@ -135,7 +147,9 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
         STRING,
         BOOLEAN,
         /** A string with a syntax of its own (instants, dates, UUIDs, zones). */
-        TEXTUAL_VALUE;
+        TEXTUAL_VALUE,
+        /** An enum constant's name; Jackson would otherwise take a number as the constant's ordinal. */
+        ENUM_NAME;
 
         static Kind of(Class<?> type) {
             if (ExpectedValues.isWholeNumber(type)) {
@@ -153,7 +167,7 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
         boolean accepts(JsonToken t) {
             return switch (this) {
                 case WHOLE_NUMBER -> t == JsonToken.VALUE_NUMBER_INT;
-                case STRING, TEXTUAL_VALUE -> t == JsonToken.VALUE_STRING;
+                case STRING, TEXTUAL_VALUE, ENUM_NAME -> t == JsonToken.VALUE_STRING;
                 case BOOLEAN -> t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
             };
         }

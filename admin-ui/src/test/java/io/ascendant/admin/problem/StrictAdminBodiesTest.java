@@ -29,6 +29,13 @@ class StrictAdminBodiesTest {
 
     record Named(String displayName, List<String> models, Boolean enabled, Instant expiresAt, UUID id) {}
 
+    enum Period {
+        DAY,
+        MONTH
+    }
+
+    record Periodic(Period period) {}
+
     private final AtomicBoolean strict = new AtomicBoolean(true);
     private ObjectMapper mapper;
 
@@ -98,6 +105,16 @@ class StrictAdminBodiesTest {
                     assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Named.class));
             assertThat(e.getOriginalMessage()).as(json).isEqualTo(message);
         });
+    }
+
+    @Test
+    void refusesAnEnumOrdinalButAcceptsTheConstantsName() throws Exception {
+        MismatchedInputException e =
+                assertThrows(MismatchedInputException.class, () -> mapper.readValue("{\"period\":1}", Periodic.class));
+        assertThat(e.getOriginalMessage()).isEqualTo("expected one of [DAY, MONTH], got a number");
+        assertThat(mapper.readValue("{\"period\":\"MONTH\"}", Periodic.class)).isEqualTo(new Periodic(Period.MONTH));
+        strict.set(false);
+        assertThat(mapper.readValue("{\"period\":1}", Periodic.class)).isEqualTo(new Periodic(Period.MONTH));
     }
 
     @Test
