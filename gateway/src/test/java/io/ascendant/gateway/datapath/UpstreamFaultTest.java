@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.HostResolver;
+import io.ascendant.gateway.dispatch.PodMetrics;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
@@ -47,6 +48,9 @@ class UpstreamFaultTest {
 
     @Inject
     HostPoller poller;
+
+    @Inject
+    PodMetrics podMetrics;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -147,11 +151,32 @@ class UpstreamFaultTest {
         assertThat(pro.requestCount())
                 .as("open breaker keeps requests off the pod")
                 .isEqualTo(seen);
+        assertThat(podGauge("gateway_pod_circuit_state", pro.baseUrl()))
+                .as("the open breaker shows on /q/metrics")
+                .isEqualTo(2.0);
 
         pro.defaultBehaviour(Behaviour.NORMAL);
         DataPathTestSupport.await(
                 "breaker delay over", () -> post(chat("deepseek-v4-pro", false)).statusCode() == 200);
         post(chat("deepseek-v4-pro", false)).then().statusCode(200);
+        assertThat(podGauge("gateway_pod_circuit_state", pro.baseUrl())).isEqualTo(0.0);
+        assertThat(podGauge("gateway_pod_ready", pro.baseUrl())).isEqualTo(1.0);
+    }
+
+    /** The value of a per-pod gauge on /q/metrics after a refresh (fails when the pod's line is missing). */
+    private double podGauge(String name, String podUrl) {
+        podMetrics.refresh();
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + "{") && l.contains("pod=\"" + podUrl + "\""))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " line for " + podUrl + " in /q/metrics"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,9 @@ class PlatformHealthTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void isReadyOnlyWithDatabaseAndAppliedMigrations() {
@@ -51,5 +55,15 @@ class PlatformHealthTest {
                 .extract()
                 .asString();
         assertThat(metrics).contains("jvm_memory_used_bytes");
+        assertThat(metrics)
+                .as("per-invocation fault-tolerance metrics stay off (their cost is on every host call)")
+                .doesNotContain("ft_invocations_total");
+    }
+
+    @Test
+    void usesTheEpollTransportOnLinux() {
+        assertThat(vertx.isNativeTransportEnabled())
+                .as("netty-transport-native-epoll loaded: %s", vertx.unavailableNativeTransportCause())
+                .isTrue();
     }
 }
