@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Load benchmark of the gateway data path: a fast fake OpenAI-compatible host on loopback, the gateway in front of
 # it with a real API key, the usage ledger in its embedded PostgreSQL (metering on) and the default admission
-# control, and the same fake host called directly. Prints the latency the gateway adds (p50/p99 at concurrency 1)
-# and the maximum requests/s for small non-streamed chat completions (wrk), then checks that every request the
-# gateway answered was metered.
+# control, and the same fake host called directly. Prints the latency the gateway adds at concurrency 1 (p50/p99 of
+# each request, measured one request at a time) and the maximum requests/s for small non-streamed chat completions
+# (wrk), then checks that every request the gateway answered was metered.
 #
 #   bench/gateway/run.sh            (after ./mvnw -B -pl gateway -am install -DskipTests; needs wrk from Debian)
 #
-# Knobs: DURATION (s, default 15), CONNECTIONS for the throughput run (default 64), QUOTA=off to run without the
-# quota module's admission control (gateway.quota.enabled=false) and so measure the data path alone,
-# GATEWAY_JAVA_OPTS for extra gateway JVM options (a JFR recording, a -D setting).
+# Knobs: DURATION (s per measured run, default 15), WARMUP (s of load before anything is measured, default 45: the
+# JIT is still compiling the request path for the first half minute, and its compiler thread takes a core of the
+# two), CONNECTIONS for the throughput run (default 64), QUOTA=off to run without the quota module's admission
+# control (gateway.quota.enabled=false) and so measure the data path alone, GATEWAY_JAVA_OPTS for extra gateway
+# JVM options (a JFR recording, a -D setting).
+#
+# Concurrency-1 latency comes from io.ascendant.gateway.bench.SequentialLatency (one sample per request), not from
+# wrk: wrk 4 corrects its histogram for coordinated omission, which at one connection adds synthetic samples for
+# every slow request (see that class). wrk's corrected p99 is printed too, for comparison with earlier runs.
 source "$(dirname "$0")/lib.sh"
 require_build
 
 DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-45}"
 CONNECTIONS="${CONNECTIONS:-64}"
 FAKE_PORT=18391
 GW_PORT=18381
@@ -49,11 +56,22 @@ non2xx() { awk '/Non-2xx/ {print $5}' "$WORK/$1.txt"; }
 GW_URL="http://127.0.0.1:$GW_PORT/v1/chat/completions"
 DIRECT_URL="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
 
-echo "warming up (JIT) ..."
-wrk_run warm-gw "$GW_URL" 2 16 10
+BODY='{"model":"deepseek-v4-flash","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
+# sequential <label> <port> <key or ->: one request at a time; output in $WORK/<label>.txt
+sequential() {
+    "$JAVA" -cp "$CP" io.ascendant.gateway.bench.SequentialLatency 127.0.0.1 "$2" /v1/chat/completions "$3" "$BODY" 3 \
+        "$DURATION" >"$WORK/$1.txt"
+}
+# seq_us <label> <field>: a field (p50_us, p99_us, ...) of a sequential run
+seq_us() { tr ' ' '\n' <"$WORK/$1.txt" | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+echo "warming up for ${WARMUP}s (JIT) ..."
+wrk_run warm-gw "$GW_URL" 2 "$CONNECTIONS" "$WARMUP"
 wrk_run warm-direct "$DIRECT_URL" 2 16 5
-wrk_run c1-direct "$DIRECT_URL" 1 1 "$DURATION"
-wrk_run c1-gw "$GW_URL" 1 1 "$DURATION"
+sequential c1-direct "$FAKE_PORT" -
+sequential c1-gw "$GW_PORT" "$KEY"
+wrk_run c1-direct-wrk "$DIRECT_URL" 1 1 "$DURATION"
+wrk_run c1-gw-wrk "$GW_URL" 1 1 "$DURATION"
 wrk_run max-direct "$DIRECT_URL" 2 "$CONNECTIONS" "$DURATION"
 # CPU the gateway JVM and its PostgreSQL spend per request during the throughput run (less sensitive to other load
 # on the machine than requests/s): clock ticks from /proc/<pid>/stat (utime + stime).
@@ -69,26 +87,33 @@ gw_cpu1=$(ticks "$GW_PID"); pg_cpu1=$(ticks $(pg_pids))
 sleep 5 # let the last ledger group commits land
 
 sent=0
-for run in warm-gw c1-gw max-gw; do
+for run in warm-gw c1-gw-wrk max-gw; do
     sent=$((sent + $(completed "$run")))
+done
+for run in c1-gw; do
+    sent=$((sent + $(seq_us "$run" requests) + 0))
 done
 read -r rows rows_completed < <(ledger_count)
 
-if [ "$(completed c1-gw)" = "0" ] || [ "$(completed max-gw)" = "0" ]; then
+if [ "$(seq_us c1-gw requests)" = "0" ] || [ "$(completed max-gw)" = "0" ]; then
     echo "the gateway answered no request; see $WORK/gateway-$GW_PORT.log" >&2
     exit 1
 fi
-d50=$(micros c1-direct 50); d99=$(micros c1-direct 99)
-g50=$(micros c1-gw 50); g99=$(micros c1-gw 99)
+d50=$(seq_us c1-direct p50_us); d99=$(seq_us c1-direct p99_us)
+g50=$(seq_us c1-gw p50_us); g99=$(seq_us c1-gw p99_us)
 echo
-echo "== Gateway data path benchmark, quota admission ${QUOTA:-on} ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')) =="
-printf "concurrency 1, %ss: direct p50 %.0f us p99 %.0f us | via gateway p50 %.0f us p99 %.0f us\n" "$DURATION" "$d50" "$d99" "$g50" "$g99"
-printf "added latency: p50 %.0f us, p99 %.0f us\n" "$(echo "$g50 - $d50" | bc -l)" "$(echo "$g99 - $d99" | bc -l)"
+echo "== Gateway data path benchmark, quota admission ${QUOTA:-on} ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), warm-up ${WARMUP}s) =="
+echo "concurrency 1, ${DURATION}s, one request at a time:"
+echo "  direct      $(cat "$WORK/c1-direct.txt")"
+echo "  via gateway $(cat "$WORK/c1-gw.txt")"
+printf "added latency at concurrency 1: p50 %d us, p99 %d us\n" $((g50 - d50)) $((g99 - d99))
+printf "  (wrk -c1, corrected for coordinated omission: direct p99 %.0f us, via gateway p50 %.0f us p99 %.0f us)\n" \
+    "$(micros c1-direct-wrk 99)" "$(micros c1-gw-wrk 50)" "$(micros c1-gw-wrk 99)"
 printf "max throughput (%s connections, 2 wrk threads): direct %s req/s | via gateway %s req/s (gateway p99 %.0f us)\n" \
     "$CONNECTIONS" "$(rps max-direct)" "$(rps max-gw)" "$(micros max-gw 99)"
 HZ=$(getconf CLK_TCK)
 awk -v n="$(completed max-gw)" -v g=$((gw_cpu1 - gw_cpu0)) -v p=$((pg_cpu1 - pg_cpu0)) -v hz="$HZ" 'BEGIN {
     printf "CPU per request in the throughput run: gateway JVM %.0f us, its PostgreSQL %.0f us\n", g / hz * 1e6 / n, p / hz * 1e6 / n }'
-echo "gateway non-2xx responses: warm $(non2xx warm-gw) c1 $(non2xx c1-gw) max $(non2xx max-gw) (empty = none)"
+echo "gateway non-2xx responses: warm $(non2xx warm-gw) c1 $(seq_us c1-gw non_200) c1-wrk $(non2xx c1-gw-wrk) max $(non2xx max-gw) (empty = none)"
 echo "metering: wrk completed $sent gateway requests; usage_ledger has $rows rows ($rows_completed COMPLETED)"
 echo "logs and raw wrk output: $WORK"
