@@ -17,7 +17,16 @@ import java.net.URISyntaxException;
  * Refuses a request whose URL is not a valid URI (a malformed percent-escape such as {@code ?x=%zz} or
  * {@code /v1/models/%E0%A4%A}, a space or other character that must be percent-encoded) with a 400 that says what is
  * wrong, in the shape of the API addressed: OpenAI's error JSON with code {@code invalid_url} under {@code /v1/},
- * Anthropic's under {@code /v1/messages}, {@code application/problem+json} under {@code /admin}, plain text elsewhere.
+ * Anthropic's under {@code /v1/messages} and {@code /anthropic/}, {@code application/problem+json} under
+ * {@code /admin}, plain text elsewhere. The API addressed is read from the path as sent, before any normalisation.
+ *
+ * <p>A path with a dot segment ({@code .} or {@code ..}, literal or percent-encoded as {@code %2e}, such as
+ * {@code /v1/models/%2e%2e/%2e%2e/q/health} or {@code /admin/api/v1/../../v1/models}) is refused the same way. Vert.x
+ * removes dot segments before routing ({@code normalizedPath()}), and routes, permissions and the two authentication
+ * mechanisms then disagree on which API a request addresses: the written prefix says tenant API, the normalised path
+ * says health, metrics or admin. No client of an HTTP API needs dot segments (HTTP clients resolve them before
+ * sending), so the gateway refuses them rather than deciding which reading wins: no request can start in one API and
+ * land in another. Empty segments ({@code /v1//models}) carry no such ambiguity and are served as Vert.x merges them.
  *
  * <p>Quarkus checks every URL with {@code new URI(uri)} before any route or filter runs and answers a failure with an
  * empty 400 that no application code can reach. {@link GatewayMain} (and the test configuration) therefore set the
@@ -46,11 +55,68 @@ public class MalformedUrlFilter {
     static void check(RoutingContext rc) {
         String uri = rc.request().uri();
         URISyntaxException bad = validate(uri);
-        if (bad == null) {
-            rc.next();
+        if (bad != null) {
+            refuse(rc, uri, message(bad));
             return;
         }
-        refuse(rc, uri, bad);
+        int dot = dotSegmentAt(uri);
+        if (dot >= 0) {
+            refuse(rc, uri, dotSegmentMessage(dot));
+            return;
+        }
+        rc.next();
+    }
+
+    /**
+     * The index in {@code target} of the first dot segment of its path ({@code .} or {@code ..}, each dot written
+     * literally or as {@code %2e}/{@code %2E}), or -1 when the path has none. The query is not looked at.
+     */
+    static int dotSegmentAt(String target) {
+        if (target == null) {
+            return -1;
+        }
+        int end = target.length();
+        int start = 0;
+        for (int i = 0; i < end; i++) {
+            char c = target.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+            if (c == '/') {
+                if (isDotSegment(target, start, i)) {
+                    return start;
+                }
+                start = i + 1;
+            }
+        }
+        return isDotSegment(target, start, end) ? start : -1;
+    }
+
+    /** Whether {@code s[from, to)} is one or two dots, each literal or percent-encoded. */
+    private static boolean isDotSegment(String s, int from, int to) {
+        int dots = 0;
+        int i = from;
+        while (i < to) {
+            if (s.charAt(i) == '.') {
+                i++;
+            } else if (i + 3 <= to
+                    && s.charAt(i) == '%'
+                    && s.charAt(i + 1) == '2'
+                    && (s.charAt(i + 2) == 'e' || s.charAt(i + 2) == 'E')) {
+                i += 3;
+            } else {
+                return false;
+            }
+            dots++;
+        }
+        return dots == 1 || dots == 2;
+    }
+
+    /** Why a path with a dot segment is refused, pointing at the segment without quoting the path. */
+    static String dotSegmentMessage(int at) {
+        return "The request path contains dot segments ('..' or '.', also when percent-encoded as %2e) at character "
+                + (at + 1) + "; the gateway does not resolve them: send the path without dot segments.";
     }
 
     /**
@@ -109,9 +175,8 @@ public class MalformedUrlFilter {
         return "The request URL is malformed" + (reason.isEmpty() ? "" : ": " + reason) + position + ".";
     }
 
-    private static void refuse(RoutingContext rc, String uri, URISyntaxException bad) {
+    private static void refuse(RoutingContext rc, String uri, String message) {
         String path = rawPath(uri);
-        String message = message(bad);
         if (!rc.request().isEnded()) {
             rc.response().putHeader("connection", "close"); // the body is not read
         }
@@ -119,6 +184,8 @@ public class MalformedUrlFilter {
             boolean anthropic = path.equals("/v1/messages") || path.startsWith("/v1/messages/");
             ErrorRenderer.send(
                     rc.response(), new GatewayException.InvalidRequest(message, null, "invalid_url"), anthropic);
+        } else if (path.startsWith("/anthropic/")) {
+            ErrorRenderer.send(rc.response(), new GatewayException.InvalidRequest(message, null, "invalid_url"), true);
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
             Problem p = Problem.of(ProblemType.INVALID_INPUT, message);
             rc.response()

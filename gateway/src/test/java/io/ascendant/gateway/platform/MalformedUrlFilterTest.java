@@ -61,4 +61,45 @@ class MalformedUrlFilterTest {
                 .contains("'|' at character 23")
                 .doesNotContain("sk-secret");
     }
+
+    @Test
+    void findsDotSegmentsLiteralOrPercentEncodedInThePathOnly() {
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/models/%2e%2e/%2e%2e/q/health"))
+                .isEqualTo(11);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/%2E%2E/admin/api/v1/tenants"))
+                .isEqualTo(4);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/models/.%2e/x")).isEqualTo(11);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/models/%2e./x")).isEqualTo(11);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/admin/api/v1/../../v1/models"))
+                .isEqualTo(14);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/./models")).isEqualTo(4);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/chat/completions/%2e")).isEqualTo(21);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/v1/models/..?x=1")).isEqualTo(11);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/..")).isEqualTo(1);
+        assertThat(MalformedUrlFilter.dotSegmentAt("/.")).isEqualTo(1);
+    }
+
+    @Test
+    void leavesDotsInsideSegmentsEmptySegmentsAndTheQueryAlone() {
+        for (String target : List.of(
+                "/v1/models",
+                "/v1//models",
+                "/",
+                "",
+                "*",
+                "/v1/models/...",
+                "/v1/models/%2e%2e%2e",
+                "/v1/models/v4.flash",
+                "/v1/models/.hidden",
+                "/v1/models/..x",
+                "/v1/models/%2ex",
+                "/v1/models/%2",
+                "/v1/models/%2e%2",
+                "/v1/models%2f..%2fq",
+                "/v1/models?after=../..",
+                "/v1/models?x=/./#/../")) {
+            assertThat(MalformedUrlFilter.dotSegmentAt(target)).as(target).isEqualTo(-1);
+        }
+        assertThat(MalformedUrlFilter.dotSegmentAt(null)).isEqualTo(-1);
+    }
 }
