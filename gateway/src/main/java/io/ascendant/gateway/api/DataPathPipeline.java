@@ -17,7 +17,6 @@ import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.streaming.StreamRelay;
 import io.ascendant.gateway.upstream.UpstreamCall;
 import io.ascendant.gateway.upstream.UpstreamClient;
-import io.ascendant.gateway.upstream.UpstreamException;
 import io.ascendant.gateway.upstream.UpstreamExchange;
 import io.ascendant.modelhost.api.HostContract;
 import io.opentelemetry.api.common.AttributeKey;
@@ -30,8 +29,6 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,9 +39,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.MDC;
 
 /**
@@ -102,16 +96,16 @@ public class DataPathPipeline {
             TenantCaller caller = authenticate(rc);
             st.caller = caller;
             String contentType = req.getHeader("content-type");
-            if (!isJson(contentType)) {
+            if (!RequestBodies.isJson(contentType)) {
                 throw new GatewayException.UnsupportedMediaType(contentType);
             }
             long limit = config.limits().maxBodyBytes();
             String length = req.getHeader("content-length");
-            if (length != null && parseLong(length) > limit) {
+            if (length != null && RequestBodies.parseLength(length) > limit) {
                 throw new GatewayException.PayloadTooLarge(limit);
             }
             Context ctx = Vertx.currentContext();
-            readBody(rc, limit).onComplete(ar -> {
+            RequestBodies.read(rc, limit).onComplete(ar -> {
                 if (ar.failed()) {
                     fail(rc, st, ar.cause(), anthropic);
                     return;
@@ -250,7 +244,7 @@ public class DataPathPipeline {
                             pending[0] = null;
                             upstreamSpan.setStatus(StatusCode.ERROR, failure.getMessage());
                             upstreamSpan.end();
-                            fail(rc, st, mapUpstreamFailure(failure, p), anthropic);
+                            fail(rc, st, UpstreamFailures.toGatewayException(failure, p), anthropic);
                         }));
     }
 
@@ -351,77 +345,6 @@ public class DataPathPipeline {
         }
         ErrorRenderer.send(rc.response(), e, anthropic);
         finish(st, UsageStatus.FAILED);
-    }
-
-    static GatewayException mapUpstreamFailure(Throwable t, PreparedRequest p) {
-        String model = p.route().publicName();
-        Throwable cause = t instanceof UpstreamException.NoPodLeft && t.getCause() != null ? t.getCause() : t;
-        if (cause instanceof GatewayException g) {
-            return g;
-        }
-        if (cause instanceof UpstreamException.Unavailable
-                || cause instanceof CircuitBreakerOpenException
-                || cause instanceof BulkheadException
-                || (cause == t && t instanceof UpstreamException.NoPodLeft)) {
-            return new GatewayException.NoCapacity(
-                    "No host for model `" + model + "` could take the request (all unavailable). Retry later.");
-        }
-        if (cause instanceof UpstreamException.Unreachable) {
-            return new GatewayException.UpstreamFailure(
-                    502, "No host for model `" + model + "` could be reached.", "upstream_unreachable");
-        }
-        if (cause instanceof UpstreamException.ServerError se) {
-            return new GatewayException.UpstreamFailure(
-                    502, "The model host failed (status " + se.status() + ").", "upstream_error");
-        }
-        if (cause instanceof TimeoutException) {
-            return new GatewayException.UpstreamFailure(
-                    504, "The model host did not answer in time.", "upstream_timeout");
-        }
-        return new GatewayException.UpstreamFailure(502, "The model host failed.", "upstream_error");
-    }
-
-    /** Reads the body up to {@code limit} bytes; fails with 413 beyond. */
-    private static Future<Buffer> readBody(RoutingContext rc, long limit) {
-        if (rc.body() != null && rc.body().available()) {
-            Buffer b = rc.body().buffer();
-            if (b != null && b.length() > limit) {
-                return Future.failedFuture(new GatewayException.PayloadTooLarge(limit));
-            }
-            return Future.succeededFuture(b == null ? Buffer.buffer() : b);
-        }
-        HttpServerRequest req = rc.request();
-        Promise<Buffer> promise = Promise.promise();
-        Buffer body = Buffer.buffer();
-        req.handler(chunk -> {
-            if (body.length() + chunk.length() > limit) {
-                req.handler(null);
-                promise.tryFail(new GatewayException.PayloadTooLarge(limit));
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> promise.tryComplete(body));
-        req.exceptionHandler(promise::tryFail);
-        req.resume();
-        return promise.future();
-    }
-
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semi = contentType.indexOf(';');
-        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-        return type.equalsIgnoreCase("application/json") || type.toLowerCase().endsWith("+json");
-    }
-
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**
