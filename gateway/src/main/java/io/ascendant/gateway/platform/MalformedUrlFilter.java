@@ -26,7 +26,10 @@ import java.net.URISyntaxException;
  * mechanisms then disagree on which API a request addresses: the written prefix says tenant API, the normalised path
  * says health, metrics or admin. No client of an HTTP API needs dot segments (HTTP clients resolve them before
  * sending), so the gateway refuses them rather than deciding which reading wins: no request can start in one API and
- * land in another. Empty segments ({@code /v1//models}) carry no such ambiguity and are served as Vert.x merges them.
+ * land in another. A path parameter ({@code ;}, as in {@code /admin;x=1/api/v1/tenants} or {@code /v1;x/models}) is
+ * refused for the same reason: JAX-RS strips it before matching, while the Vert.x routes, the permission paths and
+ * the tenant-path check see it, so a request could reach the admin API past the filters that answer its errors.
+ * Empty segments ({@code /v1//models}) carry no such ambiguity and are served as Vert.x merges them.
  *
  * <p>Quarkus checks every URL with {@code new URI(uri)} before any route or filter runs and answers a failure with an
  * empty 400 that no application code can reach. {@link GatewayMain} (and the test configuration) therefore set the
@@ -64,7 +67,38 @@ public class MalformedUrlFilter {
             refuse(rc, uri, dotSegmentMessage(dot));
             return;
         }
+        int semicolon = pathParameterAt(uri);
+        if (semicolon >= 0) {
+            refuse(rc, uri, pathParameterMessage(semicolon));
+            return;
+        }
         rc.next();
+    }
+
+    /**
+     * The index in {@code target} of the first {@code ;} of its path (a path parameter such as
+     * {@code /admin;x=1/api/v1/tenants}), or -1 when the path has none. The query is not looked at.
+     */
+    static int pathParameterAt(String target) {
+        if (target == null) {
+            return -1;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '?' || c == '#') {
+                return -1;
+            }
+            if (c == ';') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Why a path with a path parameter is refused. */
+    static String pathParameterMessage(int at) {
+        return "The request path contains a ';' at character " + (at + 1)
+                + "; path parameters are not supported: send the path without them (write a literal ';' as %3B).";
     }
 
     /**
@@ -176,7 +210,8 @@ public class MalformedUrlFilter {
     }
 
     private static void refuse(RoutingContext rc, String uri, String message) {
-        String path = rawPath(uri);
+        // The API addressed is named by the leading segments as written, less any path parameters.
+        String path = rawPath(uri).replaceAll(";[^/]*", "");
         if (!rc.request().isEnded()) {
             rc.response().putHeader("connection", "close"); // the body is not read
         }

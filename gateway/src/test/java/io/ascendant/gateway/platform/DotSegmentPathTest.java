@@ -170,4 +170,26 @@ class DotSegmentPathTest {
         assertThat(admin.status()).isEqualTo(401);
         assertThat(admin.contentType()).startsWith(PROBLEM);
     }
+
+    @Test
+    void pathParametersAreRefusedInTheAddressedApisShapeSoJaxRsNeverStripsThemPastTheApiFilters() {
+        for (Map<String, String> credential : everyCredential()) {
+            String what = String.valueOf(credential.keySet());
+            RawHttp.Answer admin = RawHttp.send("GET", "/admin;x=1/api/v1/tenants", credential, null);
+            assertThat(admin.status()).as(what).isEqualTo(400);
+            assertThat(admin.contentType()).as(what).startsWith(PROBLEM);
+            assertThat(admin.headers()).as(what).containsKey("x-request-id");
+            assertThat(admin.json().getString("detail"))
+                    .as(what)
+                    .isEqualTo("The request path contains a ';' at character 7; path parameters are not supported:"
+                            + " send the path without them (write a literal ';' as %3B).");
+            assertThat(admin.body()).as(what).doesNotContain("items");
+            RawHttp.Answer tenant = RawHttp.send("GET", "/v1;x/models", credential, null);
+            assertThat(tenant.status()).as(what).isEqualTo(400);
+            assertThat(tenant.json().getString("error.code")).as(what).isEqualTo("invalid_url");
+            assertThat(tenant.json().getString("error.message")).as(what).contains("';' at character 4");
+        }
+        RawHttp.Answer query = RawHttp.send("GET", "/v1/models?x=a;b", Map.of("x-api-key", tenantKey), null);
+        assertThat(query.status()).isEqualTo(200);
+    }
 }

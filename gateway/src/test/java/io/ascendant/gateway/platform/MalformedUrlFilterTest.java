@@ -102,4 +102,19 @@ class MalformedUrlFilterTest {
         }
         assertThat(MalformedUrlFilter.dotSegmentAt(null)).isEqualTo(-1);
     }
+
+    @Test
+    void findsPathParametersInThePathOnly() {
+        assertThat(MalformedUrlFilter.pathParameterAt("/admin;x=1/api/v1/tenants"))
+                .isEqualTo(6);
+        assertThat(MalformedUrlFilter.pathParameterAt("/v1;x/models")).isEqualTo(3);
+        assertThat(MalformedUrlFilter.pathParameterAt("/v1/models;x")).isEqualTo(10);
+        assertThat(MalformedUrlFilter.pathParameterAt("/v1/models?a=1;b=2")).isEqualTo(-1);
+        assertThat(MalformedUrlFilter.pathParameterAt("/v1/models/a%3Bb")).isEqualTo(-1);
+        assertThat(MalformedUrlFilter.pathParameterAt("/v1/models")).isEqualTo(-1);
+        assertThat(MalformedUrlFilter.pathParameterAt(null)).isEqualTo(-1);
+        assertThat(MalformedUrlFilter.pathParameterMessage(6))
+                .isEqualTo("The request path contains a ';' at character 7; path parameters are not supported: send"
+                        + " the path without them (write a literal ';' as %3B).");
+    }
 }
