@@ -94,6 +94,20 @@ class LauncherTest {
     }
 
     @Test
+    void refusesConsoleOriginWithAPathBeforeStartingAnything() throws Exception {
+        Result result = run(
+                Map.of("ASCENDANT_CONSOLE_ORIGINS", "https://ascendant.example.com https://console.example.com/admin/"),
+                "up");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stdout()).doesNotContain("starting");
+        assertThat(result.stderr().strip())
+                .isEqualTo("ascendant: ASCENDANT_CONSOLE_ORIGINS holds 'https://console.example.com/admin/', which is"
+                        + " not an origin such as https://ascendant.example.com (scheme, host and optional port, no"
+                        + " path).");
+    }
+
+    @Test
     void rejectsUnknownCommandInOneSentence() throws Exception {
         Result result = run(Map.of(), "launch-rockets");
 
