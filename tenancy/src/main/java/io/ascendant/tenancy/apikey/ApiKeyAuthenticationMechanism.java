@@ -29,7 +29,9 @@ import java.util.Set;
  * header, so an admin JWT never reaches it. Its credential transport scheme is {@value #SCHEME}, selectable per path
  * with {@code quarkus.http.auth.permission.<name>.auth-mechanism=apikey}.
  *
- * <p>Failures are answered here with the OpenAI-shaped error body and a stable code ({@link TenantApiError}).
+ * <p>Failures are answered here with a stable code ({@link TenantApiError}) in the shape of the API addressed:
+ * Anthropic's {@code {"type":"error","error":{"type","message"}}} under {@code /v1/messages} and {@code /anthropic/}
+ * (the path rule of the gateway's other Anthropic errors), OpenAI's error body everywhere else.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -86,7 +88,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
                 .item(new ChallengeData(error.status(), "WWW-Authenticate", "Bearer realm=\"ascendant\""));
     }
 
-    /** Writes the OpenAI-shaped error for tenant paths; leaves other paths to the next mechanism. */
+    /** Writes the error for tenant paths in the addressed API's shape; leaves other paths to the next mechanism. */
     @Override
     public Uni<Boolean> sendChallenge(RoutingContext ctx) {
         if (!isTenantPath(ctx.normalizedPath())) {
@@ -126,7 +128,19 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         return false;
     }
 
-    /** Writes the error response (status, WWW-Authenticate for 401, JSON body) unless a response was already sent. */
+    /**
+     * Whether errors on {@code path} take Anthropic's shape: {@code /v1/messages} (and below) and everything under
+     * {@code /anthropic/}; every other path takes OpenAI's.
+     */
+    public static boolean isAnthropicPath(String path) {
+        return path != null
+                && (path.equals("/v1/messages") || path.startsWith("/v1/messages/") || path.startsWith("/anthropic/"));
+    }
+
+    /**
+     * Writes the error response (status, WWW-Authenticate for 401, JSON body in the shape of the API addressed by the
+     * request path) unless a response was already sent.
+     */
     static void writeError(RoutingContext ctx, TenantApiError error) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.headWritten()) {
@@ -137,7 +151,10 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (error.status() == 401) {
             r.putHeader("WWW-Authenticate", "Bearer realm=\"ascendant\"");
         }
-        r.end(error.body(null).toJson());
+        r.end(
+                isAnthropicPath(ctx.normalizedPath())
+                        ? error.anthropicJson()
+                        : error.body(null).toJson());
     }
 
     private static Uni<SecurityIdentity> fail(RoutingContext ctx, TenantApiError error) {

@@ -1,8 +1,10 @@
 package io.ascendant.tenancy.apikey;
 
 /**
- * Authentication and authorisation errors of the tenant API, with stable codes. Rendered OpenAI-style:
- * {@code {"error":{"message","type","param","code"}}}. Unknown, revoked and expired keys share one code on purpose.
+ * Authentication and authorisation errors of the tenant API, with stable codes. Rendered OpenAI-style,
+ * {@code {"error":{"message","type","param","code"}}}, or on the Anthropic Messages API Anthropic-style,
+ * {@code {"type":"error","error":{"type","message"}}} ({@link #anthropicJson()}). Unknown, revoked and expired keys
+ * share one code on purpose.
  */
 public enum TenantApiError {
     /** No {@code Authorization: Bearer} or {@code x-api-key} header. */
@@ -71,6 +73,24 @@ public enum TenantApiError {
     /** Human message (never contains the key). */
     public String message() {
         return message;
+    }
+
+    /**
+     * Anthropic's error type for this error (per Anthropic's API errors page): {@code authentication_error} (401),
+     * {@code permission_error} (403), {@code api_error} otherwise.
+     */
+    public String anthropicType() {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            default -> "api_error";
+        };
+    }
+
+    /** The Anthropic-shaped body as JSON: {@code {"type":"error","error":{"type":..,"message":..}}}. */
+    public String anthropicJson() {
+        return "{\"type\":\"error\",\"error\":{\"type\":" + TenantApiErrorBody.quote(anthropicType()) + ",\"message\":"
+                + TenantApiErrorBody.quote(message) + "}}";
     }
 
     /** The OpenAI-shaped body. */

@@ -21,7 +21,8 @@ public record TenantApiErrorBody(Error error) {
                 + quote(error.param()) + ",\"code\":" + quote(error.code()) + "}}";
     }
 
-    private static String quote(String s) {
+    /** {@code s} as a JSON string literal ({@code null} for null). */
+    static String quote(String s) {
         if (s == null) {
             return "null";
         }

@@ -1,17 +1,24 @@
 package io.ascendant.tenancy.apikey;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Renders {@link TenantApiException} as the OpenAI-shaped error. */
+/**
+ * Renders {@link TenantApiException} in the shape of the API addressed: Anthropic's error body on
+ * {@link ApiKeyAuthenticationMechanism#isAnthropicPath Anthropic paths}, OpenAI's everywhere else.
+ */
 public class TenantApiExceptionMapper {
 
     @ServerExceptionMapper
-    public Response map(TenantApiException e) {
+    public Response map(TenantApiException e, HttpServerRequest request) {
+        Object entity = ApiKeyAuthenticationMechanism.isAnthropicPath(request.path())
+                ? e.error().anthropicJson()
+                : e.error().body(e.param());
         return Response.status(e.error().status())
                 .type(MediaType.APPLICATION_JSON)
-                .entity(e.error().body(e.param()))
+                .entity(entity)
                 .build();
     }
 }
