@@ -156,6 +156,45 @@ public class ProblemMappers {
         return b.build();
     }
 
+    /**
+     * A persistence failure (Hibernate and JPA wrap the JDBC exception). A unique-constraint violation, the loser of a
+     * race past a service's "already exists?" check, is a 409 naming the field ({@link UniqueViolations}); anything
+     * else is an internal error with a log reference, never a stack trace.
+     */
+    @ServerExceptionMapper
+    public Response persistence(jakarta.persistence.PersistenceException e, UriInfo uri) {
+        return conflictOrInternal(e, uri);
+    }
+
+    /** A transaction that failed at commit (a deferred unique violation arrives wrapped this way). */
+    @ServerExceptionMapper
+    public Response rollback(jakarta.transaction.RollbackException e, UriInfo uri) {
+        return conflictOrInternal(e, uri);
+    }
+
+    /** A transaction the {@code @Transactional} interceptor could not complete (commit-time failures, wrapped). */
+    @ServerExceptionMapper
+    public Response transactional(jakarta.transaction.TransactionalException e, UriInfo uri) {
+        return conflictOrInternal(e, uri);
+    }
+
+    private static Response conflictOrInternal(Exception e, UriInfo uri) {
+        var violation = UniqueViolations.find(e);
+        if (violation.isEmpty()) {
+            return internal(e, uri);
+        }
+        Log.debugf("unique violation of %s answered as 409", violation.get().constraint());
+        if (isAdmin(uri)) {
+            return toResponse(UniqueViolations.problem(violation.get()));
+        }
+        String field = violation.get().field();
+        return openAiError(
+                409,
+                field == null ? "the request conflicts with an existing resource" : field + " is already taken",
+                field,
+                "conflict");
+    }
+
     /** Role checks ({@code @RolesAllowed}) failing for an authenticated admin: 403 problem. */
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
