@@ -33,6 +33,13 @@ public final class JsonSyntaxErrors {
         return "The request body is not valid JSON" + where(e.getLocation()) + ": " + reason(e) + ".";
     }
 
+    /** The key a body repeats when {@code e} is the parser's duplicate-key refusal; null for other errors. */
+    static String duplicateField(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        Matcher d = DUPLICATE.matcher(m);
+        return d.find() ? d.group(1) : null;
+    }
+
     /** Only the reason, without location or prefix (e.g. {@code expected ':' after the field name}). */
     static String reason(JsonProcessingException e) {
         String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();

@@ -285,7 +285,7 @@ public class ProblemMappers {
                             : ExpectedValues.describe(target));
         } else if (cause instanceof StreamReadException syntax && !(cause instanceof InputCoercionException)) {
             detail = JsonSyntaxErrors.describe(syntax);
-            field = null;
+            field = JsonSyntaxErrors.duplicateField(syntax); // a repeated key names its field, other syntax errors none
         } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
             detail = field == null
                     ? "The request body must be " + ExpectedValues.describe(mie.getTargetType()) + "."

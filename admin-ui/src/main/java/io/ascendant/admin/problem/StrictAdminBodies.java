@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.MapType;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -36,6 +38,9 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  * their own JSON type, instead of Jackson's coercions:
  *
  * <ul>
+ *   <li>a key may appear only once in an object, so {@code {"slug":"a","slug":"b"}} is refused naming {@code slug}
+ *       instead of creating slug {@code b} (Jackson keeps the last value by default; the tenant API refuses duplicates
+ *       too);
  *   <li>an integer field ({@code int}, {@code long}, {@code short}, {@code byte}, their wrappers, {@link BigInteger})
  *       takes only a JSON integer, so {@code "requestsPerMinute": 1.5}, {@code "5"} or {@code true} is refused
  *       instead of being stored as 1 or 5; an integer beyond the Java type's range (say
@@ -99,7 +104,21 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
                     DeserializationConfig config, BeanDescription beanDesc, JsonDeserializer<?> deserializer) {
                 Class<?> raw = beanDesc.getBeanClass();
                 Kind kind = Kind.of(raw);
-                return kind == null ? deserializer : new StrictScalar(deserializer, raw, kind, strict, null);
+                if (kind != null) {
+                    return new StrictScalar(deserializer, raw, kind, strict, null);
+                }
+                return deserializer instanceof BeanDeserializerBase
+                        ? new UniqueKeys(deserializer, strict)
+                        : deserializer;
+            }
+
+            @Override
+            public JsonDeserializer<?> modifyMapDeserializer(
+                    DeserializationConfig config,
+                    MapType type,
+                    BeanDescription beanDesc,
+                    JsonDeserializer<?> deserializer) {
+                return new UniqueKeys(deserializer, strict);
             }
 
             @Override
@@ -138,6 +157,47 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
     static final class Refusal extends MismatchedInputException {
         Refusal(JsonParser p, String message, Class<?> targetType) {
             super(p, message, targetType);
+        }
+    }
+
+    /**
+     * Wraps the deserializer of an object (record, bean, map): when strict, it switches the parser's duplicate-key
+     * detection on before the object's first key is read, so {@code {"slug":"a","slug":"b"}} is refused ("field
+     * {@code slug} appears more than once", {@link JsonSyntaxErrors}) instead of silently keeping the last value.
+     * Jackson's parser gives every object opened after this one a child detector, so nested objects are checked too.
+     * The feature is per parser, i.e. per request body: other requests' parsers keep the mapper's lenient default.
+     */
+    static final class UniqueKeys extends DelegatingDeserializer {
+        private final BooleanSupplier strict;
+
+        UniqueKeys(JsonDeserializer<?> delegate, BooleanSupplier strict) {
+            super(delegate);
+            this.strict = strict;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
+            return new UniqueKeys(newDelegatee, strict);
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            detectDuplicates(p);
+            return super.deserialize(p, ctxt);
+        }
+
+        @Override
+        public Object deserializeWithType(
+                JsonParser p, DeserializationContext ctxt, com.fasterxml.jackson.databind.jsontype.TypeDeserializer t)
+                throws IOException {
+            detectDuplicates(p);
+            return super.deserializeWithType(p, ctxt, t);
+        }
+
+        private void detectDuplicates(JsonParser p) {
+            if (!p.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION) && strict.getAsBoolean()) {
+                p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            }
         }
     }
 

@@ -46,6 +46,28 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void refusesADuplicateKeyInABodyAndInNestedObjects() {
+        com.fasterxml.jackson.core.JsonParseException top = assertThrows(
+                com.fasterxml.jackson.core.JsonParseException.class,
+                () -> mapper.readValue("{\"displayName\":\"a\",\"displayName\":\"b\"}", Named.class));
+        assertThat(JsonSyntaxErrors.duplicateField(top)).isEqualTo("displayName");
+        assertThat(JsonSyntaxErrors.describe(top)).contains("field `displayName` appears more than once");
+        com.fasterxml.jackson.core.JsonParseException nested = assertThrows(
+                com.fasterxml.jackson.core.JsonParseException.class,
+                () -> mapper.readValue("{\"m\":{\"k\":1,\"k\":2}}", Map.class));
+        assertThat(JsonSyntaxErrors.duplicateField(nested)).isEqualTo("k");
+    }
+
+    @Test
+    void acceptsDuplicateKeysOutsideAdminRequests() throws Exception {
+        strict.set(false);
+
+        assertThat(mapper.readValue("{\"displayName\":\"a\",\"displayName\":\"b\"}", Named.class)
+                        .displayName())
+                .isEqualTo("b");
+    }
+
+    @Test
     void refusesFractionalStringAndBooleanIntegersNamingTheField() {
         for (String value : List.of("1.5", "\"5\"", "true", "1e3")) {
             MismatchedInputException e = assertThrows(
