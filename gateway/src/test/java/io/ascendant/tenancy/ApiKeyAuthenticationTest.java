@@ -69,7 +69,7 @@ class ApiKeyAuthenticationTest {
                 .body("projectId", equalTo(project.toString()))
                 .body("keyId", equalTo(k.getString("key.id")))
                 .body("publicId", equalTo(k.getString("key.publicId")))
-                .body("currency", equalTo("EUR"))
+                .body("currency", equalTo("CNY"))
                 .body("timeZone", equalTo("Europe/Paris"))
                 .body("roles", hasItem("tenant-api"));
         given().header("x-api-key", secret).when().get(PROBE).then().statusCode(200);

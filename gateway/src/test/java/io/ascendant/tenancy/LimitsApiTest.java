@@ -87,7 +87,7 @@ class LimitsApiTest {
         assertThat(pro.getString("project.budgetPeriod")).isEqualTo("MONTH");
         assertThat(pro.getString("project.budgetAmount")).isEqualTo("25.5");
         assertThat(pro.getLong("key.tokensPerMinute")).isEqualTo(1000L);
-        assertThat(pro.getString("currency")).isEqualTo("EUR");
+        assertThat(pro.getString("currency")).isEqualTo("CNY");
         assertThat(pro.getString("timeZone")).isEqualTo("Europe/Paris");
 
         var flash = resolver.resolve(tenant, project, key, "deepseek-v4-flash");

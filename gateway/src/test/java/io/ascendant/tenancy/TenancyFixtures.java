@@ -46,7 +46,7 @@ final class TenancyFixtures {
                 .oauth2(platformToken())
                 .contentType(ContentType.JSON)
                 .body(Map.of(
-                        "slug", slug, "displayName", "Tenant " + slug, "currency", "EUR", "timeZone", "Europe/Paris"))
+                        "slug", slug, "displayName", "Tenant " + slug, "currency", "CNY", "timeZone", "Europe/Paris"))
                 .when()
                 .post(API + "/tenants")
                 .then()

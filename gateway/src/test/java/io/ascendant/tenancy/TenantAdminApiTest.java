@@ -65,7 +65,7 @@ class TenantAdminApiTest {
             ps.setObject(1, UUID.fromString(t.getString("id")));
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("EUR");
+                assertThat(rs.getString(1)).isEqualTo("CNY");
                 assertThat(rs.getString(2)).isEqualTo("Europe/Paris");
             }
         }
@@ -79,7 +79,7 @@ class TenantAdminApiTest {
         given().auth()
                 .oauth2(fx.platformToken())
                 .contentType(ContentType.JSON)
-                .body(Map.of("slug", slug, "displayName", "Again", "currency", "EUR", "timeZone", "UTC"))
+                .body(Map.of("slug", slug, "displayName", "Again", "currency", "CNY", "timeZone", "UTC"))
                 .when()
                 .post(TenancyFixtures.API + "/tenants")
                 .then()

@@ -1,9 +1,14 @@
 package io.ascendant.admin.tenancy;
 
+import io.ascendant.admin.problem.Problem;
+import io.ascendant.admin.problem.ProblemException;
+import io.ascendant.admin.problem.ProblemType;
 import io.ascendant.billing.account.BillingAccountChanges;
 import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.account.NewBillingAccount;
+import io.ascendant.billing.pricebook.PriceBookService;
 import io.ascendant.tenancy.access.AdminActor;
+import io.ascendant.tenancy.common.Validation;
 import io.ascendant.tenancy.tenant.CreateTenantRequest;
 import io.ascendant.tenancy.tenant.TenantService;
 import io.ascendant.tenancy.tenant.TenantView;
@@ -12,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.ZoneId;
+import java.util.SortedSet;
 import java.util.UUID;
 
 /**
@@ -28,13 +34,34 @@ public class TenantOnboarding {
     @Inject
     BillingAccountService billingAccounts;
 
-    /** Creates tenant, organization and billing account. */
+    @Inject
+    PriceBookService priceBook;
+
+    /**
+     * Creates tenant, organization and billing account.
+     *
+     * @throws ProblemException 400 naming {@code currency} when the price book has no list prices in it (its usage
+     *     would be recorded unpriced; the currency never changes and a tenant's own prices can only be added once it
+     *     exists)
+     */
     @Transactional
     public TenantView create(AdminActor actor, CreateTenantRequest r) {
+        requireListPrices(Validation.currency("currency", r.currency()));
         TenantView t = tenants.create(actor, r);
         billingAccounts.create(
                 new NewBillingAccount(t.id(), t.displayName(), t.currency(), ZoneId.of(t.timeZone()), null, null));
         return t;
+    }
+
+    private void requireListPrices(String currency) {
+        SortedSet<String> priced = priceBook.current().listCurrencies();
+        if (!priced.contains(currency)) {
+            throw new ProblemException(Problem.ofField(
+                    ProblemType.INVALID_INPUT,
+                    "currency",
+                    "currency " + currency + " has no prices in the price book, so usage could not be billed; the price"
+                            + " book has prices in " + String.join(", ", priced)));
+        }
     }
 
     /** Updates the tenant and mirrors name and time zone into its billing account. */

@@ -70,6 +70,21 @@ public final class PriceBook {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * The currencies in which the list prices (versions without a tenant) price usage, in alphabetical order: a tenant
+     * billed in another currency has its usage recorded {@code UNPRICED}. Versions that start in the future count
+     * (their currency is priced from their start).
+     */
+    public java.util.SortedSet<String> listCurrencies() {
+        java.util.SortedSet<String> currencies = new java.util.TreeSet<>();
+        for (Key k : byKey.keySet()) {
+            if (k.tenantId() == null) {
+                currencies.add(k.currency());
+            }
+        }
+        return java.util.Collections.unmodifiableSortedSet(currencies);
+    }
+
     /** A version by id. */
     public Optional<PriceVersion> byId(long id) {
         return Optional.ofNullable(byId.get(id));
