@@ -18,8 +18,11 @@ public interface QuotaConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** GCRA burst tolerance as a fraction of a minute (0.1 = 6 s worth of the limit). Default 0.1. */
-    @WithDefault("0.1")
+    /**
+     * GCRA burst tolerance as a fraction of a minute, capped at one minute's limit: 1 (the default) lets a key spend
+     * its whole per-minute limit at once (a token bucket of one minute), 0.1 only 6 s worth of it.
+     */
+    @WithDefault("1")
     double burst();
 
     /** How long leased rate-limit cells stay spendable before they are given back. Default 1 s. */

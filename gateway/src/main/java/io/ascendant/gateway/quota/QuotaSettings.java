@@ -7,7 +7,8 @@ import java.time.Duration;
  * Tuning of the lease protocol (docs/quotas.md explains each in context; {@link QuotaConfig} binds them to
  * {@code gateway.quota.*}).
  *
- * @param burstFraction GCRA burst tolerance as a fraction of a minute (0.1 = 6 s worth of the limit)
+ * @param burstFraction GCRA burst tolerance as a fraction of a minute, capped at one minute's limit (1 = the whole
+ *     per-minute limit at once, 0.1 = 6 s worth of it)
  * @param rateLeaseTtl how long leased rate cells stay spendable before they are given back
  * @param rateLeaseFraction cells one rate lease asks for, as a fraction of the per-minute limit
  * @param poolLeaseFraction amount one budget/concurrency lease asks for, as a fraction of the limit

@@ -69,8 +69,13 @@ class QuotaTwoGatewaysIT {
     private static final int RPM = 120;
     private static final int OFFERED_PER_SECOND = 3 * RPM / 60;
     private static final int RATE_WINDOW_SECONDS = 20;
-    /** Defaults of gateway.quota.burst (fraction of a minute) and gateway.quota.rate-lease-ttl. */
-    private static final double BURST_SECONDS = 0.1 * 60;
+    /**
+     * gateway.quota.burst as set on both gateways (a tenth of a minute rather than the default full-minute bucket, so
+     * that 3x the limit over 20 s meets refusals), and the default gateway.quota.rate-lease-ttl.
+     */
+    private static final double BURST = 0.1;
+
+    private static final double BURST_SECONDS = BURST * 60;
 
     private static final double LEASE_TTL_SECONDS = 1;
 
@@ -369,6 +374,7 @@ class QuotaTwoGatewaysIT {
                 "-Dquarkus.otel.sdk.disabled=true",
                 "-Dquarkus.log.level=WARN",
                 "-Dgateway.quota.enabled=true",
+                "-Dgateway.quota.burst=" + BURST,
                 "-Dbilling.price-book.refresh-interval=1s",
                 "-Dgateway.catalogue.pools.quota-it.endpoints=" + host.baseUrl(),
                 "-Dgateway.catalogue.models." + MODEL + ".pool=quota-it",

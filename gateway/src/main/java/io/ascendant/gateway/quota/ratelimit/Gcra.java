@@ -6,9 +6,12 @@ package io.ascendant.gateway.quota.ratelimit;
  * {@code now + tau}; it then moves {@code TAT} to {@code max(TAT, now) + n * T}.
  *
  * <p>{@code T = 60 s / limit} is the emission interval (rounded up to whole nanoseconds, so the rate is never above
- * the limit) and {@code tau = burst * 60 s} the burst tolerance. In any window of length {@code W} the cells charged
- * are at most {@code W / T + tau / T + n_max}, where {@code n_max} is the largest single charge: a smooth limit, with
- * no fixed-window double burst at a boundary. Replicas lease cells through the same arithmetic (see
+ * the limit) and {@code tau = min(burst * 60 s, (limit - 1) * T)} the burst tolerance. With {@code burst = 1} (the
+ * default) this is a token bucket holding one minute's limit: from idle exactly {@code limit} cells conform at once,
+ * and spent cells come back at one per {@code T}. A {@code tau} above {@code (limit - 1) * T} would let more than the
+ * per-minute limit through at once (and show more remaining than the limit), so it is capped there. In any window of
+ * length {@code W} the cells charged are at most {@code W / T + tau / T + n_max}, where {@code n_max} is the largest
+ * single charge: no fixed-window double burst at a boundary. Replicas lease cells through the same arithmetic (see
  * {@link #lease}), so the bound holds across the cluster. Immutable and thread-safe; all times are nanoseconds on
  * one clock (epoch nanoseconds).
  */
@@ -21,7 +24,8 @@ public final class Gcra {
     private final long toleranceNanos;
 
     /**
-     * A limit of {@code limitPerMinute} cells per minute with a burst tolerance of {@code burstFraction} of a minute.
+     * A limit of {@code limitPerMinute} cells per minute with a burst tolerance of {@code burstFraction} of a minute,
+     * capped at {@code (limitPerMinute - 1) * T} so that at most {@code limitPerMinute} cells conform at once.
      *
      * @throws IllegalArgumentException when the limit is not positive or the fraction is outside [0, 1]
      */
@@ -33,7 +37,9 @@ public final class Gcra {
             throw new IllegalArgumentException("burst fraction must be in [0, 1], was " + burstFraction);
         }
         long t = Math.ceilDiv(MINUTE_NANOS, limitPerMinute);
-        return new Gcra(limitPerMinute, t, (long) (burstFraction * MINUTE_NANOS));
+        // (limit - 1) * T < 60 s + limit: no overflow.
+        long tau = Math.min((long) (burstFraction * MINUTE_NANOS), (limitPerMinute - 1) * t);
+        return new Gcra(limitPerMinute, t, tau);
     }
 
     private Gcra(long limitPerMinute, long intervalNanos, long toleranceNanos) {
@@ -89,7 +95,8 @@ public final class Gcra {
     }
 
     /**
-     * Cells that would still be granted at {@code now} given {@code tat} (what {@code x-ratelimit-remaining} shows).
+     * Cells that would still be granted at {@code now} given {@code tat} (what {@code x-ratelimit-remaining} shows),
+     * between 0 and {@link #limitPerMinute()}.
      */
     public long remaining(long tat, long now) {
         long base = Math.max(tat, now);

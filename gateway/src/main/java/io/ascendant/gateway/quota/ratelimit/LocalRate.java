@@ -106,12 +106,15 @@ public final class LocalRate {
         }
     }
 
-    /** Remaining cells as last seen: the shared state's remaining (at the last lease) plus the unspent local ones. */
+    /**
+     * Remaining cells as last seen: the shared state's remaining (at the last lease) plus the unspent local ones, never
+     * more than the limit (a lease that outlives its cells' emission times would otherwise count them twice).
+     */
     public long remaining(long now) {
         long shared = gcra.remaining(lastTat, now);
         lock.lock();
         try {
-            return shared + (now < expiresAt ? cells : 0);
+            return Math.min(gcra.limitPerMinute(), shared + (now < expiresAt ? cells : 0));
         } finally {
             lock.unlock();
         }

@@ -36,6 +36,29 @@ class GcraTest {
     }
 
     @Test
+    void aFullMinuteBurstAdmitsExactlyTheLimitAtOnceAndShowsItAsRemaining() {
+        for (long limit : new long[] {1, 3, 7, 600}) {
+            Gcra g = Gcra.perMinute(limit, 1.0);
+            long now = 1_000 * S;
+            long tat = 0;
+            assertThat(g.remaining(tat, now)).isEqualTo(limit);
+            int admitted = 0;
+            for (int i = 0; i < limit + 5; i++) {
+                Gcra.Decision d = g.lease(tat, now, 1, 1);
+                if (d.allowed()) {
+                    tat = d.newTat();
+                    admitted++;
+                    assertThat(g.remaining(tat, now)).isEqualTo(limit - admitted);
+                }
+            }
+            assertThat(admitted).isEqualTo(limit);
+            // One interval later exactly one more conforms.
+            assertThat(g.remaining(tat, now + g.intervalNanos())).isEqualTo(1);
+            assertThat(g.remaining(0, now + 3600 * S)).isEqualTo(limit);
+        }
+    }
+
+    @Test
     void neverAdmitsADoubleBurstAtAWindowBoundary() {
         // A fixed window would admit 60 at 0:59.9 and 60 more at 1:00.0; GCRA admits the burst once.
         Gcra g = Gcra.perMinute(60, 0.1);
