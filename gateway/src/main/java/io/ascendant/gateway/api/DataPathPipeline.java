@@ -15,6 +15,7 @@ import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.streaming.StreamRelay;
+import io.ascendant.gateway.upstream.ClientCancellation;
 import io.ascendant.gateway.upstream.UpstreamCall;
 import io.ascendant.gateway.upstream.UpstreamClient;
 import io.ascendant.gateway.upstream.UpstreamExchange;
@@ -211,11 +212,15 @@ public class DataPathPipeline {
         Span upstreamSpan = tracer.spanBuilder("gateway.upstream")
                 .setAttribute(MODEL, p.route().publicName())
                 .startSpan();
-        UpstreamCall call = new UpstreamCall(p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.requestId);
+        ClientCancellation cancellation = new ClientCancellation();
+        UpstreamCall call =
+                new UpstreamCall(p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.requestId, cancellation);
         Cancellable[] pending = new Cancellable[1];
         rc.response().closeHandler(v -> {
             if (pending[0] != null && !st.finished.get()) {
-                pending[0].cancel(); // client left before the first byte: abort the host call
+                // Client left before the first byte: abort the host call (reset, so the host stops generating).
+                cancellation.cancel();
+                pending[0].cancel();
                 finish(st, UsageStatus.CANCELLED);
             }
         });
@@ -244,6 +249,9 @@ public class DataPathPipeline {
                             pending[0] = null;
                             upstreamSpan.setStatus(StatusCode.ERROR, failure.getMessage());
                             upstreamSpan.end();
+                            if (cancellation.cancelled()) {
+                                return; // the client is gone and the request already ended CANCELLED
+                            }
                             fail(rc, st, UpstreamFailures.toGatewayException(failure, p), anthropic);
                         }));
     }

@@ -9,5 +9,13 @@ import io.vertx.core.buffer.Buffer;
  * @param body the JSON body, already rewritten for the host (upstream model name, {@code stream_options})
  * @param stream true for SSE
  * @param requestId propagated as {@code x-request-id}
+ * @param cancellation lets the data path abort the attempt in progress when the tenant's client leaves
  */
-public record UpstreamCall(String path, Buffer body, boolean stream, String requestId) {}
+public record UpstreamCall(
+        String path, Buffer body, boolean stream, String requestId, ClientCancellation cancellation) {
+
+    /** A call that is never cancelled by its client (health checks, tests). */
+    public UpstreamCall(String path, Buffer body, boolean stream, String requestId) {
+        this(path, body, stream, requestId, new ClientCancellation());
+    }
+}

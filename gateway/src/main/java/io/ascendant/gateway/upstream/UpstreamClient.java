@@ -51,6 +51,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  *       calls failed (unreachable, 5xx, timeout); a tenant's 4xx is returned as a normal answer and so never counts.
  *       Open circuits are also filtered out by the dispatcher (state mirrored onto {@link Pod#circuit}).
  *   <li><b>Bulkhead per pod</b> ({@code bulkhead-per-pod}) on concurrent opens; a full pod is skipped for the next.
+ *   <li><b>Client gone</b>: when the tenant's client leaves before the answer began, the data path calls {@link
+ *       ClientCancellation#cancel}: the attempt fails with {@link UpstreamException.ClientGone} (not retried, not a
+ *       breaker failure) and its host connection is reset.
  *   <li><b>Passive ejection</b>: an unreachable pod leaves rotation until its next good health poll ({@link
  *       io.ascendant.gateway.dispatch.HostPoller} does the active part).
  * </ul>
@@ -124,6 +127,9 @@ public class UpstreamClient {
         Throwable[] last = new Throwable[1];
         return retry.get(
                         () -> {
+                            if (call.cancellation().cancelled()) {
+                                return Uni.createFrom().failure(new UpstreamException.ClientGone(null));
+                            }
                             Pod pod = plan.nextPod();
                             Log.debugf("Upstream attempt on %s (%s)", pod, call.requestId());
                             if (pod == null) {
@@ -164,7 +170,7 @@ public class UpstreamClient {
                     .failureRatio(u.breakerFailureRatio())
                     .delay(u.breakerDelay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(1)
-                    .skipOn(BulkheadException.class)
+                    .skipOn(List.of(BulkheadException.class, UpstreamException.ClientGone.class))
                     .onStateChange(p::circuit)
                     .done()
                     .withBulkhead()
@@ -184,6 +190,11 @@ public class UpstreamClient {
             long firstByteTimer = vertx.setTimer(firstByteMillis, id -> {
                 if (fail(em, done, firstByteTimeout(firstByteMillis)) && sent[0] != null) {
                     sent[0].reset(); // the host may still be working on it: stop that
+                }
+            });
+            call.cancellation().onAbort(() -> {
+                if (fail(em, done, new UpstreamException.ClientGone(pod)) && sent[0] != null) {
+                    sent[0].reset(); // the host sees the connection go and stops generating
                 }
             });
             em.onTermination(() -> {

@@ -12,7 +12,8 @@ public abstract sealed class UpstreamException extends RuntimeException
         permits UpstreamException.Unreachable,
                 UpstreamException.Unavailable,
                 UpstreamException.ServerError,
-                UpstreamException.NoPodLeft {
+                UpstreamException.NoPodLeft,
+                UpstreamException.ClientGone {
     private final transient Pod pod;
 
     UpstreamException(Pod pod, String message, Throwable cause) {
@@ -57,6 +58,16 @@ public abstract sealed class UpstreamException extends RuntimeException
     public static final class NoPodLeft extends UpstreamException {
         public NoPodLeft(Throwable last) {
             super(null, "no host left to try", last);
+        }
+    }
+
+    /**
+     * The tenant's client left before the answer began: the attempt was aborted on purpose. Never retried, never
+     * counted against the pod's breaker.
+     */
+    public static final class ClientGone extends UpstreamException {
+        public ClientGone(Pod pod) {
+            super(pod, "client gone; host request aborted", null);
         }
     }
 }

@@ -257,6 +257,35 @@ class UpstreamFaultTest {
     }
 
     @Test
+    void cancelsTheHostRequestWhenTheClientOfANonStreamedRequestDisconnects() throws Exception {
+        FakeModelHost pro = FakeHostsResource.PRO;
+        // The host works on it and has sent nothing yet. Note: the test profile's 3 s first-byte timeout would end
+        // the attempt too; the abort on client disconnect itself was checked against the real model host (where
+        // the host's own log shows finish_reason=abort client_gone=true about 1 s in, with a 300 s timeout).
+        pro.defaultBehaviour(Behaviour.HANG);
+        String requestId = "disconnect-unary-" + System.nanoTime();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            byte[] body = chat("deepseek-v4-pro", false).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + key.text() + "\r\nContent-Type: application/json\r\nx-request-id: " + requestId
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            DataPathTestSupport.await("host got the request", () -> pro.requestCount() == 1);
+        } // the client leaves before any answer
+        DataPathTestSupport.await("host saw the abort", () -> pro.clientAborts() == 1);
+        LedgerUsageSink.Metered m = metered.single(requestId);
+        assertThat(m.event().status()).isEqualTo(UsageStatus.CANCELLED);
+        DataPathTestSupport.await(
+                "the pod's in-flight accounting is released",
+                () -> registry.all().stream().allMatch(p -> p.inFlightRequests() == 0 && p.inFlightTokens() == 0));
+        assertThat(pro.requestCount())
+                .as("a cancelled request is not retried on another pod")
+                .isEqualTo(1);
+    }
+
+    @Test
     void cancelsTheHostRequestWhenTheClientDisconnects() throws Exception {
         FakeModelHost pro = FakeHostsResource.PRO;
         pro.answerText = "one two three four five six seven eight nine ten eleven twelve";
