@@ -43,7 +43,6 @@ public class PodMetrics {
     /** Re-reads the pod set and their state into the gauges; runs every few seconds (tests call it directly). */
     @Scheduled(
             every = "${gateway.dispatch.pod-metrics-interval:5s}",
-            delay = 1,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "gateway-pod-metrics")
     public void refresh() {
