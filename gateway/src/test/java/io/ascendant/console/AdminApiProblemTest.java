@@ -14,6 +14,7 @@ import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.List;
@@ -115,13 +116,7 @@ class AdminApiProblemTest {
                 .body("items.size()", equalTo(0));
         // Nested unknown fields are named by their path.
         String tenant = createTenant(admin, "nested");
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"rpm\":5}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"rpm\":5}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("limits.rpm"));
@@ -136,45 +131,25 @@ class AdminApiProblemTest {
                 "2.0", "a fractional number",
                 "\"5\"", "a string",
                 "true", "a boolean");
-        refused.forEach((value, got) -> given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":" + value + "}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        refused.forEach((value, got) -> putLimits(
+                        admin, tenant, "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":" + value + "}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("status", equalTo(400))
                 .body("field", equalTo("limits.requestsPerMinute"))
                 .body("detail", equalTo("limits.requestsPerMinute: expected a whole number, got " + got)));
         // A long field (tokens) likewise; a fractional budget amount (money) stays valid.
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"DAY\",\"budgetTokens\":1000.5}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"DAY\",\"budgetTokens\":1000.5}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("limits.budgetTokens"));
         // Nothing was stored by the refused requests.
-        given().auth()
-                .oauth2(admin)
-                .when()
-                .get(API + "/tenants/" + tenant + "/limits")
-                .then()
-                .statusCode(200)
-                .body("size()", equalTo(0));
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"budgetPeriod\":\"DAY\","
-                        + "\"budgetAmount\":1.5}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        assertNoLimitsStored(admin, tenant);
+        putLimits(
+                        admin,
+                        tenant,
+                        "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"budgetPeriod\":\"DAY\","
+                                + "\"budgetAmount\":1.5}}")
                 .statusCode(200)
                 .body("limits.requestsPerMinute", equalTo(5));
     }
@@ -219,13 +194,7 @@ class AdminApiProblemTest {
                                 + " double quotes (a comma must not follow the last member of an object)."));
         // A syntax error inside a nested object is still a syntax error, not "invalid value" of that field.
         String tenant = createTenant(admin, "syntax");
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":tru}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":tru}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("type", equalTo("urn:ascendant:problem:malformed-json"))
@@ -281,24 +250,12 @@ class AdminApiProblemTest {
     void numberForAnEnumIsA400ListingTheNamesNotItsOrdinal() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = createTenant(admin, "enum");
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":1,\"budgetTokens\":1000}}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"budgetPeriod\":1,\"budgetTokens\":1000}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("limits.budgetPeriod"))
                 .body("detail", equalTo("limits.budgetPeriod: expected one of [DAY, MONTH], got a number"));
-        given().auth()
-                .oauth2(admin)
-                .when()
-                .get(API + "/tenants/" + tenant + "/limits")
-                .then()
-                .statusCode(200)
-                .body("size()", equalTo(0));
+        assertNoLimitsStored(admin, tenant);
     }
 
     @Test
@@ -312,24 +269,12 @@ class AdminApiProblemTest {
                 "limits.concurrentRequests: expected an integer between 0 and 1000000",
                 "{\"tokensPerMinute\":99999999999999999999}",
                 "limits.tokensPerMinute: expected an integer between 0 and 9223372036854775807");
-        refused.forEach((limits, detail) -> given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":" + limits + "}")
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then()
+        refused.forEach((limits, detail) -> putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":" + limits + "}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo(detail.substring(0, detail.indexOf(':'))))
                 .body("detail", equalTo(detail)));
-        given().auth()
-                .oauth2(admin)
-                .when()
-                .get(API + "/tenants/" + tenant + "/limits")
-                .then()
-                .statusCode(200)
-                .body("size()", equalTo(0));
+        assertNoLimitsStored(admin, tenant);
     }
 
     @Test
@@ -553,5 +498,27 @@ class AdminApiProblemTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
+    }
+
+    /** PUT of a limits body on a tenant as the given admin; the answer to assert on. */
+    private static ValidatableResponse putLimits(String admin, String tenant, String body) {
+        return given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then();
+    }
+
+    /** A refused limits body left nothing behind. */
+    private static void assertNoLimitsStored(String admin, String tenant) {
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
     }
 }
