@@ -255,7 +255,7 @@ public interface DataPathConfig {
          * that one ledger commit serves the records of that interval (fewer commits and wake-ups at low
          * concurrency; answers never wait for it). 0 delivers each at once. Default 200 ms: on the 2-core benchmark
          * machine, fewer and larger ledger commits cut the concurrency-1 p99 the gateway adds from about 2.2 ms (20 ms)
-         * to under 1 ms, and the gateway's CPU per request by a fifth; budget holds settle that much later.
+         * to 0.9-1.3 ms; budget holds settle that much later.
          */
         @WithName("journal-linger")
         @WithDefault("200ms")

@@ -18,8 +18,8 @@ import java.util.function.ToDoubleFunction;
  * {@code gateway_pod_in_flight_tokens}, each tagged {@code pool} and {@code pod} (base URL).
  *
  * <p>Why our own gauges: SmallRye Fault Tolerance's per-invocation metrics (counters and timers updated on every
- * guarded call) cost about a fifth of the gateway's CPU per proxied request, so they are off by default
- * ({@code quarkus.fault-tolerance.metrics.enabled=false}); these gauges read the state the pods already hold, at
+ * guarded call) cost about a tenth of the gateway's CPU per proxied request (115 -> 102 us at 64 connections), so
+ * they are off by default ({@code quarkus.fault-tolerance.metrics.enabled=false}); these gauges read the state the pods already hold, at
  * scrape time, and cost nothing on the request path. The pod set is re-read every few seconds, so pods that leave
  * drop out of the output.
  */
