@@ -29,6 +29,8 @@ ensure_demo_model() {
 # Starts the model host as component "modelhost" and waits until /health answers 200 (model loaded).
 start_model_host() {
     [ -f "$MODEL_HOST_JAR" ] || die "$MODEL_HOST_JAR does not exist: build it with ./mvnw -B -pl model-host/server -am package -DskipTests."
+    # `up` checked this port with the others before starting anything; checked again here because Keycloak's start
+    # takes a minute, and a program that took the port meanwhile would answer the health probe below.
     require_free_port "$MODEL_HOST_PORT" "the model host" ASCENDANT_MODEL_HOST_PORT
     ensure_demo_model
     say "starting the model host on http://127.0.0.1:$MODEL_HOST_PORT (model $MODEL_HOST_DIR, served as deepseek-v4-flash)"

@@ -75,6 +75,23 @@ class LauncherTest {
     }
 
     @Test
+    void refusesBusyModelHostPortBeforeStartingAnything() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result result = run(Map.of("ASCENDANT_MODEL_HOST_PORT", Integer.toString(port)), "up");
+
+            assertThat(result.status()).isNotZero();
+            assertThat(result.stdout()).doesNotContain("starting");
+            assertThat(result.stderr().strip())
+                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by the model host): stop the"
+                            + " program that uses it or set ASCENDANT_MODEL_HOST_PORT to a free port.");
+            try (var started = Files.list(home.resolve("run"))) {
+                assertThat(started.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"));
+            }
+        }
+    }
+
+    @Test
     void refusesSecondUpWhileOneRuns() throws Exception {
         Path lock = Files.createDirectories(home.resolve("run")).resolve("launcher.lock");
         Files.writeString(home.resolve("run/launcher.pid"), "4242\n");
@@ -183,6 +200,7 @@ class LauncherTest {
         env.put("ASCENDANT_KEYCLOAK_PORT", Integer.toString(freePort()));
         env.put("ASCENDANT_KEYCLOAK_MANAGEMENT_PORT", Integer.toString(freePort()));
         env.put("ASCENDANT_GATEWAY_PORT", Integer.toString(freePort()));
+        env.put("ASCENDANT_MODEL_HOST_PORT", Integer.toString(freePort()));
         env.putAll(extraEnv);
         Path out = home.resolve("launcher.out");
         Path err = home.resolve("launcher.err");
