@@ -31,21 +31,21 @@ import java.util.regex.Pattern;
  * <p>Threading: one instance per generated sequence; not thread-safe.
  */
 public final class ChatOutputParser {
-    private static final String TOOL_BLOCK = "<" + ChatEncoder.DSML + "tool_calls";
+    private static final String TOOL_BLOCK = "<" + V4Markers.DSML + "tool_calls";
     private static final String TOOL_BLOCK_WITH_GAP = "\n\n" + TOOL_BLOCK;
-    private static final String TOOL_BLOCK_END = "</" + ChatEncoder.DSML + "tool_calls>";
-    private static final String INVOKE = "<" + ChatEncoder.DSML + "invoke";
-    private static final String INVOKE_END = "</" + ChatEncoder.DSML + "invoke";
-    private static final String PARAM = "<" + ChatEncoder.DSML + "parameter";
-    private static final String PARAM_END = "/" + ChatEncoder.DSML + "parameter";
-    private static final String EOS = ChatEncoder.EOS;
+    private static final String TOOL_BLOCK_END = "</" + V4Markers.DSML + "tool_calls>";
+    private static final String INVOKE = "<" + V4Markers.DSML + "invoke";
+    private static final String INVOKE_END = "</" + V4Markers.DSML + "invoke";
+    private static final String PARAM = "<" + V4Markers.DSML + "parameter";
+    private static final String PARAM_END = "/" + V4Markers.DSML + "parameter";
+    private static final String EOS = V4Markers.EOS;
 
     private static final List<String> REASONING_STOPS =
-            List.of(ChatEncoder.THINK_END, TOOL_BLOCK_WITH_GAP, TOOL_BLOCK, EOS);
+            List.of(V4Markers.THINK_END, TOOL_BLOCK_WITH_GAP, TOOL_BLOCK, EOS);
     private static final List<String> CONTENT_STOPS = List.of(TOOL_BLOCK_WITH_GAP, TOOL_BLOCK, EOS);
     private static final List<String> EOS_ONLY = List.of(EOS);
     private static final List<String> FORBIDDEN =
-            List.of(ChatEncoder.BOS, EOS, ChatEncoder.THINK_START, ChatEncoder.THINK_END, ChatEncoder.DSML);
+            List.of(V4Markers.BOS, EOS, V4Markers.THINK_START, V4Markers.THINK_END, V4Markers.DSML);
 
     // The reference's regexes (re.DOTALL); its "$" also matches before one final newline, hence "\n?\z".
     private static final Pattern NAME =
@@ -192,7 +192,7 @@ public final class ChatOutputParser {
             }
             checkForbidden(out);
             state = State.DONE;
-        } else if (stop.equals(ChatEncoder.THINK_END)) {
+        } else if (stop.equals(V4Markers.THINK_END)) {
             state = State.CONTENT;
         } else {
             state = State.TOOL_BLOCK;
