@@ -1,15 +1,10 @@
 package io.ascendant.tokenizer.chat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns the text a V4 model generated for one assistant turn into {@code reasoning_content}, {@code content} and
@@ -18,11 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>Format (reference {@code parse_message_from_completion_text}): in thinking mode the reasoning runs up to
  * {@code </think>}; the content runs up to {@code <｜end▁of▁sentence｜>} or up to {@code \n\n<｜DSML｜tool_calls>}; the
- * tool-call block holds {@code <｜DSML｜invoke name="f">} elements with {@code <｜DSML｜parameter name="k"
- * string="true|false">v</｜DSML｜parameter>} lines; arguments become {@code {"k": v, ...}} with string values JSON-quoted
- * and others copied as written. Deviations, all lenient: a tool-call block inside the reasoning ends the reasoning (as
- * vLLM's parser does), a block without the blank line before it is accepted, and a missing EOS means "stopped on length",
- * not an error.
+ * tool-call block holds {@code <｜DSML｜invoke name="f">} elements, read one at a time by {@link DsmlInvokeReader}.
+ * Deviations, all lenient: a tool-call block inside the reasoning ends the reasoning (as vLLM's parser does), a block
+ * without the blank line before it is accepted, and a missing EOS means "stopped on length", not an error.
  *
  * <p>Never throws on model output: malformed text becomes content plus a {@link ChatParseError}. Streaming: text after a
  * possible marker start is held back until it is known whether a marker follows, so deltas never show half a marker;
@@ -31,13 +24,8 @@ import java.util.regex.Pattern;
  * <p>Threading: one instance per generated sequence; not thread-safe.
  */
 public final class ChatOutputParser {
-    private static final String TOOL_BLOCK = "<" + V4Markers.DSML + "tool_calls";
+    private static final String TOOL_BLOCK = V4Markers.TOOL_CALLS_OPEN;
     private static final String TOOL_BLOCK_WITH_GAP = "\n\n" + TOOL_BLOCK;
-    private static final String TOOL_BLOCK_END = "</" + V4Markers.DSML + "tool_calls>";
-    private static final String INVOKE = "<" + V4Markers.DSML + "invoke";
-    private static final String INVOKE_END = "</" + V4Markers.DSML + "invoke";
-    private static final String PARAM = "<" + V4Markers.DSML + "parameter";
-    private static final String PARAM_END = "/" + V4Markers.DSML + "parameter";
     private static final String EOS = V4Markers.EOS;
 
     private static final List<String> REASONING_STOPS =
@@ -47,15 +35,6 @@ public final class ChatOutputParser {
     private static final List<String> FORBIDDEN =
             List.of(V4Markers.BOS, EOS, V4Markers.THINK_START, V4Markers.THINK_END, V4Markers.DSML);
 
-    // The reference's regexes (re.DOTALL); its "$" also matches before one final newline, hence "\n?\z".
-    private static final Pattern NAME =
-            Pattern.compile("^\\s*name=\"(.*?)\">\\n\\n?\\z", Pattern.DOTALL | Pattern.UNICODE_CHARACTER_CLASS);
-    private static final Pattern PARAMETER =
-            Pattern.compile("^ name=\"(.*?)\" string=\"(true|false)\">(.*?)<\\n?\\z", Pattern.DOTALL);
-
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -258,16 +237,16 @@ public final class ChatOutputParser {
     private boolean toolBlock(List<ChatDelta> out, boolean end) {
         int pos = 0;
         while (true) {
-            Step step = invoke(pending, pos);
-            switch (step.kind) {
+            DsmlInvokeReader.Step step = DsmlInvokeReader.invoke(pending, pos);
+            switch (step.kind()) {
                 case CALL -> {
-                    ToolCall call = new ToolCall(toolCallIds.get(), step.name, step.arguments);
+                    ToolCall call = new ToolCall(toolCallIds.get(), step.name(), step.arguments());
                     toolCalls.add(call);
                     out.add(new ChatDelta.ToolCallDelta(toolCalls.size() - 1, call));
-                    pos = step.end;
+                    pos = step.end();
                 }
                 case BLOCK_END -> {
-                    pending.delete(0, step.end);
+                    pending.delete(0, step.end());
                     state = State.AFTER_TOOLS;
                     return true;
                 }
@@ -284,7 +263,7 @@ public final class ChatOutputParser {
                     return true;
                 }
                 case ERROR -> {
-                    problem(out, step.errorKind, step.errorMessage);
+                    problem(out, step.errorKind(), step.errorMessage());
                     String raw = pos == 0 && toolCalls.isEmpty() ? TOOL_BLOCK + pending : pending.substring(pos);
                     pending.setLength(0);
                     pending.append(raw);
@@ -318,123 +297,5 @@ public final class ChatOutputParser {
             error = e;
         }
         out.add(new ChatDelta.Problem(e));
-    }
-
-    // ---- DSML grammar ----------------------------------------------------------------------------------------
-
-    private enum StepKind {
-        CALL,
-        BLOCK_END,
-        NEED_MORE,
-        ERROR
-    }
-
-    private record Step(
-            StepKind kind, int end, String name, String arguments, ChatParseError.Kind errorKind, String errorMessage) {
-        static Step needMore() {
-            return new Step(StepKind.NEED_MORE, 0, null, null, null, null);
-        }
-
-        static Step error(ChatParseError.Kind kind, String message) {
-            return new Step(StepKind.ERROR, 0, null, null, kind, message);
-        }
-    }
-
-    /** (position of the earliest stop, index of that stop) or null if none occurs from pos on. */
-    private static int[] find(CharSequence s, int pos, String... stops) {
-        String str = s.toString();
-        int[] best = null;
-        for (int k = 0; k < stops.length; k++) {
-            int p = str.indexOf(stops[k], pos);
-            if (p >= 0 && (best == null || p < best[0])) {
-                best = new int[] {p, k};
-            }
-        }
-        return best;
-    }
-
-    /** One invoke (or the block end) starting at pos, which follows the block opener or a previous invoke. */
-    private static Step invoke(CharSequence s, int pos) {
-        int[] r = find(s, pos, INVOKE, TOOL_BLOCK_END);
-        if (r == null) {
-            return Step.needMore();
-        }
-        String gap = s.subSequence(pos, r[0]).toString();
-        if (!gap.equals(">\n")) {
-            return Step.error(ChatParseError.Kind.MALFORMED_TOOL_CALL, "expected '>\\n' but found " + excerpt(gap));
-        }
-        if (r[1] == 1) {
-            return new Step(StepKind.BLOCK_END, r[0] + TOOL_BLOCK_END.length(), null, null, null, null);
-        }
-        int at = r[0] + INVOKE.length();
-        r = find(s, at, PARAM, INVOKE_END);
-        if (r == null) {
-            return Step.needMore();
-        }
-        Matcher name = NAME.matcher(s.subSequence(at, r[0]));
-        if (!name.find()) {
-            return Step.error(
-                    ChatParseError.Kind.MALFORMED_TOOL_CALL,
-                    "tool name format error: " + excerpt(s.subSequence(at, r[0])));
-        }
-        Map<String, String[]> params = new LinkedHashMap<>();
-        at = r[0] + (r[1] == 0 ? PARAM.length() : INVOKE_END.length());
-        while (r[1] == 0) {
-            int[] pe = find(s, at, PARAM_END);
-            if (pe == null) {
-                return Step.needMore();
-            }
-            Matcher p = PARAMETER.matcher(s.subSequence(at, pe[0]));
-            if (!p.find()) {
-                return Step.error(
-                        ChatParseError.Kind.MALFORMED_TOOL_CALL,
-                        "parameter format error: " + excerpt(s.subSequence(at, pe[0])));
-            }
-            if (params.containsKey(p.group(1))) {
-                return Step.error(ChatParseError.Kind.DUPLICATE_PARAMETER, "duplicate parameter " + p.group(1));
-            }
-            params.put(p.group(1), new String[] {p.group(3), p.group(2)});
-            at = pe[0] + PARAM_END.length();
-            r = find(s, at, PARAM, INVOKE_END);
-            if (r == null) {
-                return Step.needMore();
-            }
-            String between = s.subSequence(at, r[0]).toString();
-            if (!between.equals(">\n")) {
-                return Step.error(
-                        ChatParseError.Kind.MALFORMED_TOOL_CALL,
-                        "expected '>\\n' after a parameter but found " + excerpt(between));
-            }
-            at = r[0] + (r[1] == 0 ? PARAM.length() : INVOKE_END.length());
-        }
-        StringBuilder args = new StringBuilder("{");
-        for (Map.Entry<String, String[]> e : params.entrySet()) {
-            if (args.length() > 1) {
-                args.append(", ");
-            }
-            PythonJson.string(e.getKey(), args);
-            args.append(": ");
-            String value = e.getValue()[0];
-            if (e.getValue()[1].equals("true")) {
-                PythonJson.string(value, args);
-            } else {
-                try {
-                    JSON.readTree(value.isEmpty() ? "?" : value);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-                    return Step.error(
-                            ChatParseError.Kind.INVALID_PARAMETER_JSON,
-                            "parameter " + e.getKey() + " has string=\"false\" but its value is not JSON: "
-                                    + excerpt(value));
-                }
-                args.append(value);
-            }
-        }
-        args.append('}');
-        return new Step(StepKind.CALL, at, name.group(1), args.toString(), null, null);
-    }
-
-    private static String excerpt(CharSequence s) {
-        String t = s.toString();
-        return "'" + (t.length() > 80 ? t.substring(0, 80) + "..." : t) + "'";
     }
 }
