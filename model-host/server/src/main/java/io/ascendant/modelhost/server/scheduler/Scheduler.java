@@ -8,7 +8,6 @@ import io.ascendant.modelhost.server.prefixcache.PrefixCache;
 import io.quarkus.logging.Log;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,21 +28,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p>Misses and hits use the same incremental path from an empty state, so a prefix-cache hit gives the same tokens
- * as a miss (the reference prefill's index layout for short prompts is deliberately not used).
+ * as a miss (the reference prefill's index layout for short prompts is deliberately not used). The prompt side (cache
+ * lookup, chunking, snapshots) is {@link PromptPrefill}; this class owns the queue, the running set and sampling.
  *
  * <p>Bounds: {@code maxRunning} sequences, {@code kvBudgetBytes} reserved bytes, {@code maxWaiting} queued requests
  * (a full queue is an {@link AdmissionException} with 429; draining gives 503).
  */
 public final class Scheduler implements AutoCloseable {
     private final V4Model model;
-    private final PrefixCache cache;
+    private final PromptPrefill prefill;
     private final HostMetrics metrics;
     private final int maxRunning;
     private final int maxWaiting;
     private final long kvBudgetBytes;
     private final int prefillTokensPerStep;
-    private final int blockSize;
-    private final int snapshotEvery; // tokens between snapshots offered to the cache, a multiple of blockSize
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -89,14 +87,12 @@ public final class Scheduler implements AutoCloseable {
             int blockSize,
             int snapshotIntervalBlocks) {
         this.model = model;
-        this.cache = cache;
+        this.prefill = new PromptPrefill(model, cache, blockSize, snapshotIntervalBlocks);
         this.metrics = metrics;
         this.maxRunning = maxRunning;
         this.maxWaiting = maxWaiting;
         this.kvBudgetBytes = kvBudgetBytes;
         this.prefillTokensPerStep = prefillTokensPerStep;
-        this.blockSize = blockSize;
-        this.snapshotEvery = blockSize * snapshotIntervalBlocks;
         this.thread =
                 Thread.ofPlatform().name("modelhost-scheduler").daemon(true).unstarted(this::loop);
         this.thread.start();
@@ -278,14 +274,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void start(Sequence s) {
-        PrefixCache.Hit hit = cache == null ? null : cache.lookup(s.prompt, s.prompt.length - 1);
-        if (hit != null) {
-            s.state = hit.state();
-            s.prefilled = hit.tokens();
-            s.cachedTokens = hit.tokens();
-        } else {
-            s.state = model.newSequence();
-        }
+        prefill.begin(s);
         metrics.promptTokens(s.prompt.length);
         running.add(s);
         reservedBytes += s.reservedBytes;
@@ -299,7 +288,7 @@ public final class Scheduler implements AutoCloseable {
         for (Sequence s : running) {
             if (s.prefilled < s.prompt.length) {
                 if (budget > 0) {
-                    budget -= prefillPiece(s, budget);
+                    budget -= prefill.feed(s, budget);
                     if (s.prefilled == s.prompt.length) {
                         sampleNow.add(s);
                     }
@@ -308,6 +297,7 @@ public final class Scheduler implements AutoCloseable {
                 decoding.add(s);
             }
         }
+        engineNanos += prefill.takeEngineNanos();
         for (Sequence s : sampleNow) {
             float[] logits = s.logits;
             s.logits = null;
@@ -328,52 +318,6 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < tokens.length; i++) {
             sample(decoding.get(i), logits[i]);
         }
-    }
-
-    /**
-     * Feeds the next piece of the prompt: at most {@code budget} tokens, ending at a block boundary or at the last
-     * block boundary before the prompt's end (so that a later prompt extending this one finds a snapshot there), or
-     * at the prompt's end. Returns the tokens fed.
-     */
-    private int prefillPiece(Sequence s, int budget) {
-        int from = s.prefilled;
-        int n = s.prompt.length;
-        int lastBoundary = ((n - 1) / blockSize) * blockSize;
-        int to = Math.min(n, from + budget);
-        if (to < n) {
-            to = (to / blockSize) * blockSize;
-        }
-        if (from < lastBoundary && to > lastBoundary) {
-            to = lastBoundary;
-        }
-        if (to <= from) {
-            to = Math.min(n, from + blockSize); // budget smaller than what remains of a block: one block anyway
-        }
-        if (cache == null) {
-            long t0 = System.nanoTime();
-            s.logits = model.extend(s.state, Arrays.copyOfRange(s.prompt, from, to));
-            engineNanos += System.nanoTime() - t0;
-            s.prefilled = to;
-            return to - from;
-        }
-        // With the cache on, the piece is fed in sub-pieces that end at every snapshot interval (by default every
-        // block), each boundary getting a snapshot, so a later prompt that diverges anywhere reuses all but the last
-        // partial block: extend cannot hand out the state in the middle of a chunk. Measured on the demo checkpoint:
-        // 1,000 tokens fed in 32-token extends take no longer than in 256-token ones (the engine's per-call cost is
-        // small against the per-token work) and the 31 snapshot copies cost about 5 ms in all.
-        int at = from;
-        while (at < to) {
-            int end = Math.min(to, (at / snapshotEvery + 1) * snapshotEvery);
-            long t0 = System.nanoTime();
-            s.logits = model.extend(s.state, Arrays.copyOfRange(s.prompt, at, end));
-            engineNanos += System.nanoTime() - t0;
-            s.prefilled = end;
-            if (end % blockSize == 0 && end < n) {
-                cache.offer(s.prompt, end, s.state);
-            }
-            at = end;
-        }
-        return to - from;
     }
 
     private void sample(Sequence s, float[] logits) {
