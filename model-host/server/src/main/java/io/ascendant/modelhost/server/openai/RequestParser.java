@@ -1,11 +1,14 @@
 package io.ascendant.modelhost.server.openai;
 
+import static io.ascendant.modelhost.server.openai.BodyFields.bool;
+import static io.ascendant.modelhost.server.openai.BodyFields.floatIn;
+import static io.ascendant.modelhost.server.openai.BodyFields.intIn;
+import static io.ascendant.modelhost.server.openai.BodyFields.longOf;
+import static io.ascendant.modelhost.server.openai.BodyFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ascendant.engine.sampling.SamplingParams;
 import io.ascendant.modelhost.server.loading.ModelHost;
-import io.ascendant.tokenizer.chat.ChatMessage;
-import io.ascendant.tokenizer.chat.ChatOptions;
-import io.ascendant.tokenizer.chat.ReasoningEffort;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +17,9 @@ import java.util.Set;
 /**
  * Turns an OpenAI/vLLM request body into a {@link GenerationRequest}: every field known, every value in range, the
  * prompt encoded (chat: the V4 chat encoding with thinking, reasoning effort and tools), and the length checked
- * against {@code max-model-len} and the KV budget. Anything else is a 400 naming the parameter.
+ * against {@code max-model-len} and the KV budget. Anything else is a 400 naming the parameter. The chat-only fields
+ * (messages, thinking, reasoning effort, tools) are {@link ChatPromptReader}'s; typed field reads are
+ * {@link BodyFields}'.
  */
 final class RequestParser {
     private static final Set<String> COMMON = Set.of(
@@ -128,53 +133,11 @@ final class RequestParser {
         int topLogprobs;
         boolean echo = false;
         if (chat) {
-            JsonNode messages = body.get("messages");
-            if (messages == null || !messages.isArray() || messages.isEmpty()) {
-                throw OpenAiException.badRequest("messages", "messages must be a non-empty array.");
-            }
-            List<ChatMessage> msgs;
-            try {
-                msgs = ChatMessage.listFromJson(messages);
-            } catch (IllegalArgumentException e) {
-                throw OpenAiException.badRequest("messages", e.getMessage());
-            }
-            thinking = thinking(body);
-            ReasoningEffort effort = effort(body);
-            JsonNode tn = body.get("tools");
-            List<JsonNode> tl = new ArrayList<>();
-            if (tn != null && !tn.isNull()) {
-                if (!tn.isArray()) {
-                    throw OpenAiException.badRequest("tools", "tools must be an array.");
-                }
-                for (JsonNode t : tn) {
-                    if (!t.isObject()
-                            || !"function".equals(t.path("type").asText())
-                            || !t.path("function").path("name").isTextual()) {
-                        throw OpenAiException.badRequest(
-                                "tools", "Each tool must be {\"type\":\"function\",\"function\":{\"name\":..}}.");
-                    }
-                    tl.add(t);
-                }
-            }
-            JsonNode choice = body.get("tool_choice");
-            if (choice != null && !choice.isNull()) {
-                String c = choice.isTextual() ? choice.asText() : "";
-                if (c.equals("none")) {
-                    tl.clear();
-                } else if (!c.equals("auto")) {
-                    throw OpenAiException.badRequest(
-                            "tool_choice", "tool_choice must be \"auto\" or \"none\" on this host.");
-                }
-            }
-            tools = !tl.isEmpty();
-            toolList = tl;
-            ChatOptions options =
-                    (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
-            try {
-                ids = host.encoder().encode(msgs, tl, options);
-            } catch (IllegalArgumentException e) {
-                throw OpenAiException.badRequest("messages", e.getMessage());
-            }
+            ChatPromptReader.ChatPrompt chatPrompt = ChatPromptReader.read(body, host);
+            thinking = chatPrompt.thinking();
+            toolList = chatPrompt.tools();
+            tools = !toolList.isEmpty();
+            ids = chatPrompt.ids();
             logprobs = bool(body, "logprobs", false);
             topLogprobs = intIn(body, "top_logprobs", 0, 0, 20);
             if (topLogprobs > 0 && !logprobs) {
@@ -295,52 +258,6 @@ final class RequestParser {
                 chat, model, ids, thinking, params, stream, includeUsage, logprobs, echo, tools, prompt, toolList);
     }
 
-    private static boolean thinking(JsonNode body) {
-        boolean thinking = false;
-        JsonNode t = body.get("thinking");
-        if (t != null && !t.isNull()) {
-            String type = t.path("type").asText("");
-            if (!t.isObject() || !(type.equals("enabled") || type.equals("disabled"))) {
-                throw OpenAiException.badRequest("thinking", "thinking must be {\"type\":\"enabled\"|\"disabled\"}.");
-            }
-            thinking = type.equals("enabled");
-        }
-        JsonNode k = body.get("chat_template_kwargs");
-        if (k != null && !k.isNull()) {
-            if (!k.isObject()) {
-                throw OpenAiException.badRequest("chat_template_kwargs", "chat_template_kwargs must be an object.");
-            }
-            for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!f.equals("thinking") && !f.equals("enable_thinking")) {
-                    throw OpenAiException.badRequest(
-                            "chat_template_kwargs." + f, "Unknown parameter: 'chat_template_kwargs." + f + "'.");
-                }
-                if (!k.get(f).isBoolean()) {
-                    throw OpenAiException.badRequest(
-                            "chat_template_kwargs." + f, "chat_template_kwargs." + f + " must be a boolean.");
-                }
-                thinking = k.get(f).asBoolean();
-            }
-        }
-        return thinking;
-    }
-
-    private static ReasoningEffort effort(JsonNode body) {
-        JsonNode e = body.get("reasoning_effort");
-        if (e == null || e.isNull()) {
-            return ReasoningEffort.DEFAULT;
-        }
-        return switch (e.asText("")) {
-            case "minimal", "low", "medium" -> ReasoningEffort.DEFAULT;
-            case "high" -> ReasoningEffort.HIGH;
-            case "max", "xhigh" -> ReasoningEffort.MAX;
-            default ->
-                throw OpenAiException.badRequest(
-                        "reasoning_effort", "reasoning_effort must be one of low, medium, high, max.");
-        };
-    }
-
     private static List<String> stops(JsonNode body) {
         JsonNode s = body.get("stop");
         if (s == null || s.isNull()) {
@@ -360,64 +277,5 @@ final class RequestParser {
             throw OpenAiException.badRequest("stop", "stop must be a string or an array of at most 16 strings.");
         }
         return out;
-    }
-
-    private static String text(JsonNode body, String name, boolean required) {
-        JsonNode v = body.get(name);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw OpenAiException.badRequest(name, name + " is required.");
-            }
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw OpenAiException.badRequest(name, name + " must be a string.");
-        }
-        return v.asText();
-    }
-
-    private static boolean bool(JsonNode body, String name, boolean dflt) {
-        JsonNode v = body.get(name);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw OpenAiException.badRequest(name, name + " must be a boolean.");
-        }
-        return v.asBoolean();
-    }
-
-    private static int intIn(JsonNode body, String name, int dflt, int min, int max) {
-        JsonNode v = body.get(name);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-            throw OpenAiException.badRequest(
-                    name, name + " must be an integer in " + min + ".." + max + ", was " + v + ".");
-        }
-        return v.asInt();
-    }
-
-    private static long longOf(JsonNode body, String name) {
-        JsonNode v = body.get(name);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw OpenAiException.badRequest(name, name + " must be an integer, was " + v + ".");
-        }
-        return v.asLong();
-    }
-
-    private static float floatIn(JsonNode body, String name, float dflt, float min, float max) {
-        JsonNode v = body.get(name);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isNumber() || !(v.floatValue() >= min && v.floatValue() <= max)) {
-            throw OpenAiException.badRequest(
-                    name,
-                    name + " must be a number in [" + (min == Float.MIN_VALUE ? "0 (excl.)" : min) + ", " + max
-                            + "], was " + v + ".");
-        }
-        return v.floatValue();
     }
 }

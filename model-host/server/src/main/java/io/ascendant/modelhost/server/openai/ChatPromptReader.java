@@ -1,0 +1,125 @@
+package io.ascendant.modelhost.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ascendant.modelhost.server.loading.ModelHost;
+import io.ascendant.tokenizer.chat.ChatMessage;
+import io.ascendant.tokenizer.chat.ChatOptions;
+import io.ascendant.tokenizer.chat.ReasoningEffort;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The chat-only prompt fields of {@code /v1/chat/completions}: {@code messages}, thinking ({@code thinking} or
+ * {@code chat_template_kwargs}), {@code reasoning_effort}, {@code tools} and {@code tool_choice}, checked and encoded
+ * with the V4 chat encoding. A bad value is a 400 naming the field; a conversation the encoder rejects is a 400 on
+ * {@code messages}.
+ */
+final class ChatPromptReader {
+    /**
+     * The encoded chat prompt.
+     *
+     * @param ids prompt token ids, BOS first
+     * @param thinking whether the prompt opened a reasoning block
+     * @param tools the tool definitions rendered into the prompt (empty with {@code tool_choice: "none"})
+     */
+    record ChatPrompt(int[] ids, boolean thinking, List<JsonNode> tools) {}
+
+    private ChatPromptReader() {}
+
+    static ChatPrompt read(JsonNode body, ModelHost host) {
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw OpenAiException.badRequest("messages", "messages must be a non-empty array.");
+        }
+        List<ChatMessage> msgs;
+        try {
+            msgs = ChatMessage.listFromJson(messages);
+        } catch (IllegalArgumentException e) {
+            throw OpenAiException.badRequest("messages", e.getMessage());
+        }
+        boolean thinking = thinking(body);
+        ReasoningEffort effort = effort(body);
+        JsonNode tn = body.get("tools");
+        List<JsonNode> tl = new ArrayList<>();
+        if (tn != null && !tn.isNull()) {
+            if (!tn.isArray()) {
+                throw OpenAiException.badRequest("tools", "tools must be an array.");
+            }
+            for (JsonNode t : tn) {
+                if (!t.isObject()
+                        || !"function".equals(t.path("type").asText())
+                        || !t.path("function").path("name").isTextual()) {
+                    throw OpenAiException.badRequest(
+                            "tools", "Each tool must be {\"type\":\"function\",\"function\":{\"name\":..}}.");
+                }
+                tl.add(t);
+            }
+        }
+        JsonNode choice = body.get("tool_choice");
+        if (choice != null && !choice.isNull()) {
+            String c = choice.isTextual() ? choice.asText() : "";
+            if (c.equals("none")) {
+                tl.clear();
+            } else if (!c.equals("auto")) {
+                throw OpenAiException.badRequest(
+                        "tool_choice", "tool_choice must be \"auto\" or \"none\" on this host.");
+            }
+        }
+        ChatOptions options =
+                (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
+        int[] ids;
+        try {
+            ids = host.encoder().encode(msgs, tl, options);
+        } catch (IllegalArgumentException e) {
+            throw OpenAiException.badRequest("messages", e.getMessage());
+        }
+        return new ChatPrompt(ids, thinking, tl);
+    }
+
+    private static boolean thinking(JsonNode body) {
+        boolean thinking = false;
+        JsonNode t = body.get("thinking");
+        if (t != null && !t.isNull()) {
+            String type = t.path("type").asText("");
+            if (!t.isObject() || !(type.equals("enabled") || type.equals("disabled"))) {
+                throw OpenAiException.badRequest("thinking", "thinking must be {\"type\":\"enabled\"|\"disabled\"}.");
+            }
+            thinking = type.equals("enabled");
+        }
+        JsonNode k = body.get("chat_template_kwargs");
+        if (k != null && !k.isNull()) {
+            if (!k.isObject()) {
+                throw OpenAiException.badRequest("chat_template_kwargs", "chat_template_kwargs must be an object.");
+            }
+            for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("thinking") && !f.equals("enable_thinking")) {
+                    throw OpenAiException.badRequest(
+                            "chat_template_kwargs." + f, "Unknown parameter: 'chat_template_kwargs." + f + "'.");
+                }
+                if (!k.get(f).isBoolean()) {
+                    throw OpenAiException.badRequest(
+                            "chat_template_kwargs." + f, "chat_template_kwargs." + f + " must be a boolean.");
+                }
+                thinking = k.get(f).asBoolean();
+            }
+        }
+        return thinking;
+    }
+
+    private static ReasoningEffort effort(JsonNode body) {
+        JsonNode e = body.get("reasoning_effort");
+        if (e == null || e.isNull()) {
+            return ReasoningEffort.DEFAULT;
+        }
+        return switch (e.asText("")) {
+            case "minimal", "low", "medium" -> ReasoningEffort.DEFAULT;
+            case "high" -> ReasoningEffort.HIGH;
+            case "max", "xhigh" -> ReasoningEffort.MAX;
+            default ->
+                throw OpenAiException.badRequest(
+                        "reasoning_effort", "reasoning_effort must be one of low, medium, high, max.");
+        };
+    }
+}
