@@ -1,14 +1,11 @@
 package io.ascendant.gateway.quota;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -33,12 +30,11 @@ import javax.sql.DataSource;
  *
  * <p>Thread safety: immutable; connections are used by one thread at a time, as JDBC requires.
  */
-final class BoundedDataSource implements DataSource {
+final class BoundedDataSource extends DelegatingDataSource {
 
     /** The PostgreSQL driver ignores the executor; the JDBC contract only wants a non-null one. */
     private static final Executor DIRECT = Runnable::run;
 
-    private final DataSource delegate;
     private final int timeoutMillis;
 
     /**
@@ -51,7 +47,7 @@ final class BoundedDataSource implements DataSource {
             throw new IllegalArgumentException(
                     "gateway.quota.database-timeout must be at least 1 ms and at most 24 days, was " + timeout);
         }
-        this.delegate = delegate;
+        super(delegate);
         this.timeoutMillis = (int) timeout.toMillis();
     }
 
@@ -102,40 +98,5 @@ final class BoundedDataSource implements DataSource {
         } finally {
             c.close();
         }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return delegate.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return delegate.isWrapperFor(iface);
     }
 }

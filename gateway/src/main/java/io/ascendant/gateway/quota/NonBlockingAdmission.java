@@ -1,12 +1,9 @@
 package io.ascendant.gateway.quota;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -69,52 +66,17 @@ public final class NonBlockingAdmission {
 
     /** {@code ds} with {@link #mayBlock} before every connection it hands out. */
     static DataSource guarded(DataSource ds) {
-        return new DataSource() {
+        return new DelegatingDataSource(ds) {
             @Override
             public Connection getConnection() throws SQLException {
                 mayBlock("database connection");
-                return ds.getConnection();
+                return delegate.getConnection();
             }
 
             @Override
             public Connection getConnection(String user, String password) throws SQLException {
                 mayBlock("database connection");
-                return ds.getConnection(user, password);
-            }
-
-            @Override
-            public PrintWriter getLogWriter() throws SQLException {
-                return ds.getLogWriter();
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) throws SQLException {
-                ds.setLogWriter(out);
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) throws SQLException {
-                ds.setLoginTimeout(seconds);
-            }
-
-            @Override
-            public int getLoginTimeout() throws SQLException {
-                return ds.getLoginTimeout();
-            }
-
-            @Override
-            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-                return ds.getParentLogger();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> iface) throws SQLException {
-                return ds.unwrap(iface);
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> iface) throws SQLException {
-                return ds.isWrapperFor(iface);
+                return delegate.getConnection(user, password);
             }
         };
     }
