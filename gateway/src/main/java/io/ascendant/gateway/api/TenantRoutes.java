@@ -23,7 +23,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The tenant API routes, registered directly on the Vert.x router so that bodies, streams and back-pressure are
  * under the gateway's control: OpenAI {@code POST /v1/chat/completions}, {@code POST /v1/completions},
- * {@code GET /v1/models}, and Anthropic {@code POST /v1/messages}. Authentication is the tenancy module's
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}}, and Anthropic {@code POST /v1/messages}. Authentication is the tenancy module's
  * {@code HttpAuthenticationMechanism} (proactive); each handler requires the role {@code tenant-api} and answers 401
  * in its API's own error shape otherwise. Another method on one of these paths is a 405 with {@code Allow}; a body
  * refused by Quarkus' body handler (over {@code quarkus.http.limits.max-body-size}, e.g. sent chunked) is a 413, both
@@ -33,6 +33,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class TenantRoutes {
     /** After {@code RequestIdFilter} (1,000,000), before Quarkus' security handlers. */
     private static final int BODY_LIMIT_FILTER_PRIORITY = 900_000;
+
+    /** The OpenAPI template of {@code GET /v1/models/{id}}, also the name of its (regular expression) route. */
+    public static final String MODEL_PATH = "/v1/models/{id}";
+
+    /** {@link #MODEL_PATH}: the id is everything after the slash. */
+    private static final String MODEL_PATH_REGEX = "/v1/models/(?<id>.+)";
 
     @Inject
     DataPathPipeline pipeline;
@@ -61,11 +67,14 @@ public class TenantRoutes {
             pipeline.handle(rc, messages);
         });
         router.get(HostContract.MODELS).handler(this::models);
+        // Public names may contain '/' (an SDK sends it as %2F, which Vert.x decodes in the parameter).
+        router.getWithRegex(MODEL_PATH_REGEX).setName(MODEL_PATH).handler(this::model);
         // Registered after the routes above, so only the other methods of each endpoint arrive here.
         refuseOtherMethods(router, HostContract.CHAT_COMPLETIONS, "POST", false);
         refuseOtherMethods(router, HostContract.COMPLETIONS, "POST", false);
         refuseOtherMethods(router, "/v1/messages", "POST", true);
         refuseOtherMethods(router, HostContract.MODELS, "GET", false);
+        router.routeWithRegex(MODEL_PATH_REGEX).setName(MODEL_PATH).handler(rc -> refuseMethod(rc, "GET", false));
         // Quarkus' body handler fails the route with 413 when a chunked body grows over its limit.
         router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(this::bodyTooLarge);
     }
@@ -115,16 +124,18 @@ public class TenantRoutes {
     }
 
     private static void refuseOtherMethods(Router router, String path, String allow, boolean anthropic) {
-        router.route(path).handler(rc -> {
-            rc.response()
-                    .putHeader(
-                            HostContract.HEADER_REQUEST_ID,
-                            RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
-            ErrorRenderer.send(
-                    rc.response(),
-                    new GatewayException.MethodNotAllowed(rc.request().method().name(), path, allow),
-                    anthropic);
-        });
+        router.route(path).handler(rc -> refuseMethod(rc, allow, anthropic));
+    }
+
+    private static void refuseMethod(RoutingContext rc, String allow, boolean anthropic) {
+        rc.response()
+                .putHeader(
+                        HostContract.HEADER_REQUEST_ID,
+                        RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
+        ErrorRenderer.send(
+                rc.response(),
+                new GatewayException.MethodNotAllowed(rc.request().method().name(), rc.normalizedPath(), allow),
+                anthropic);
     }
 
     /** The failure handler of the tenant paths: a body-handler 413 in the endpoint's own error shape. */
@@ -147,6 +158,45 @@ public class TenantRoutes {
 
     /** {@code GET /v1/models}: the routes the key may use (public names; aliases are not listed). */
     void models(RoutingContext rc) {
+        TenantCaller caller = caller(rc);
+        if (caller == null) {
+            return;
+        }
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (ModelRoute r : catalogue.visibleTo(caller.allowedModels())) {
+            writeModel(data.addObject(), r.publicName(), r);
+        }
+        rc.response().putHeader("content-type", "application/json").end(Json.buffer(root));
+    }
+
+    /**
+     * {@code GET /v1/models/{id}}: OpenAI's Model object for a public name or alias the key may use (the id is echoed
+     * as asked, as the data path accepts both); any other id is a 404 {@code model_not_found} that does not tell a
+     * model the key may not use from one that does not exist.
+     */
+    void model(RoutingContext rc) {
+        TenantCaller caller = caller(rc);
+        if (caller == null) {
+            return;
+        }
+        String id = rc.pathParam("id");
+        ModelRoute route = catalogue
+                .resolve(id)
+                .filter(r -> ModelCatalogue.allows(caller.allowedModels(), r))
+                .orElse(null);
+        if (route == null) {
+            ErrorRenderer.send(rc.response(), new GatewayException.ModelNotFound(id), false);
+            return;
+        }
+        ObjectNode m = Json.MAPPER.createObjectNode();
+        writeModel(m, id, route);
+        rc.response().putHeader("content-type", "application/json").end(Json.buffer(m));
+    }
+
+    /** Sets the request id header; answers 401 and returns null when the request carries no tenant caller. */
+    private static TenantCaller caller(RoutingContext rc) {
         rc.response()
                 .putHeader(
                         HostContract.HEADER_REQUEST_ID,
@@ -155,20 +205,21 @@ public class TenantRoutes {
                 rc.user() instanceof QuarkusHttpUser u ? CallerResolver.resolve(u.getSecurityIdentity()) : null;
         if (caller == null) {
             ErrorRenderer.send(rc.response(), new GatewayException.Unauthenticated(), false);
-            return;
         }
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("object", "list");
-        ArrayNode data = root.putArray("data");
-        for (ModelRoute r : catalogue.visibleTo(caller.allowedModels())) {
-            ObjectNode m = data.addObject();
-            m.put("id", r.publicName());
-            m.put("object", "model");
-            m.put("created", 0);
-            m.put("owned_by", "ascendant");
-            m.put("max_model_len", r.contextLength());
-            m.put("max_output_tokens", r.maxOutputTokens());
-        }
-        rc.response().putHeader("content-type", "application/json").end(Json.buffer(root));
+        return caller;
+    }
+
+    /**
+     * OpenAI's Model object ({@code id}, {@code object}, {@code created}, {@code owned_by}) plus the limits vLLM and
+     * DeepSeek clients read. {@code created} is 0: catalogue routes carry no creation time that is the same on every
+     * replica and for static routes.
+     */
+    private static void writeModel(ObjectNode m, String id, ModelRoute r) {
+        m.put("id", id);
+        m.put("object", "model");
+        m.put("created", 0);
+        m.put("owned_by", "ascendant");
+        m.put("max_model_len", r.contextLength());
+        m.put("max_output_tokens", r.maxOutputTokens());
     }
 }
