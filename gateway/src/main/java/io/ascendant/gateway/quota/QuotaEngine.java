@@ -2,7 +2,6 @@ package io.ascendant.gateway.quota;
 
 import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.quota.budget.BudgetPeriod;
-import io.ascendant.gateway.quota.lease.AccountSnapshot;
 import io.ascendant.gateway.quota.lease.AccountStore;
 import io.ascendant.gateway.quota.lease.LocalPool;
 import io.ascendant.gateway.quota.lease.PoolSpec;
@@ -38,6 +37,10 @@ import org.jboss.logging.Logger;
  * leases; the database is touched only to lease more. {@link #settleInLedger} settles budget holds inside the usage
  * ledger's transaction. {@link #maintain} runs the background duties (heartbeat, giving back idle leases, expiring
  * abandoned holds, sweeping dead replicas). One instance per replica; thread-safe.
+ *
+ * <p>The local pools and rates (and what is given back from them) are {@link LocalLeases}; what a refusing limit
+ * reports, or records in shadow mode, is {@link LimitRefusals}. This class keeps the tickets: admission, their ends,
+ * and settlement in the ledger's transaction.
  */
 public final class QuotaEngine {
 
@@ -50,10 +53,8 @@ public final class QuotaEngine {
     private final RateStore rateStore;
     private final LeaseSweeper sweeper;
     private final ReplayedHolds replayed = new ReplayedHolds();
-    private final ShadowEvents shadowEvents;
-    private final ExhaustedEvents exhaustedEvents;
-    private final Map<String, LocalPool> pools = new ConcurrentHashMap<>();
-    private final Map<String, LocalRate> rates = new ConcurrentHashMap<>();
+    private final LimitRefusals refusals;
+    private final LocalLeases leases;
     private final Map<String, QuotaTicket> tickets = new ConcurrentHashMap<>();
 
     /**
@@ -70,8 +71,8 @@ public final class QuotaEngine {
         this.accounts = new AccountStore(dataSource);
         this.rateStore = new RateStore(dataSource);
         this.sweeper = new LeaseSweeper(dataSource, settings.deadAfter());
-        this.shadowEvents = new ShadowEvents(dataSource);
-        this.exhaustedEvents = new ExhaustedEvents(dataSource);
+        this.refusals = new LimitRefusals(new ShadowEvents(dataSource), new ExhaustedEvents(dataSource));
+        this.leases = new LocalLeases(settings, accounts, rateStore);
     }
 
     /** Registers this replica. */
@@ -107,12 +108,12 @@ public final class QuotaEngine {
         } catch (QuotaRefusedException e) {
             undo(taken, held, nowNs, now);
             throw new QuotaRefusedException(
-                    e.refusal(), headers(policy, nowNs, e.refusal().limitKey()));
+                    e.refusal(), leases.headers(policy, nowNs, e.refusal().limitKey()));
         } catch (RuntimeException e) {
             undo(taken, held, nowNs, now);
             throw e;
         }
-        QuotaTicket t = new QuotaTicket(this, r, taken, held, headers(policy, nowNs, null), now);
+        QuotaTicket t = new QuotaTicket(this, r, taken, held, leases.headers(policy, nowNs, null), now);
         if (held.stream().anyMatch(QuotaTicket.PoolHold::isBudget)) {
             tickets.put(r.requestId(), t);
         }
@@ -124,9 +125,9 @@ public final class QuotaEngine {
         if (n == 0) {
             return;
         }
-        LocalRate rate = rate(spec);
+        LocalRate rate = leases.rate(spec);
         if (n > spec.perMinute()) {
-            refuseOrShadow(r, spec.shadow(), rateRefusal(spec, Duration.ZERO), "request needs " + n + " tokens");
+            refusals.rate(r, spec, Duration.ZERO, "request needs " + n + " tokens");
             return;
         }
         long want = Math.max(n, (long) Math.ceil(spec.perMinute() * settings.rateLeaseFraction()));
@@ -135,7 +136,7 @@ public final class QuotaEngine {
         if (d.allowed()) {
             taken.add(new QuotaTicket.RateTake(rate, spec, n));
         } else {
-            refuseOrShadow(r, spec.shadow(), rateRefusal(spec, Duration.ofNanos(d.retryAfterNanos())), null);
+            refusals.rate(r, spec, Duration.ofNanos(d.retryAfterNanos()), null);
         }
     }
 
@@ -147,24 +148,13 @@ public final class QuotaEngine {
         };
         BudgetPeriod period = BudgetPeriod.containing(spec.period(), r.zone(), now);
         if (amount == null) {
-            QuotaRefusal unpriced = new QuotaRefusal(
-                    QuotaRefusal.QUOTA_EXCEEDED,
-                    spec.key(),
-                    spec.label() + " (model " + r.model() + " has no price, so the budget cannot be checked)",
-                    spec.limit(),
-                    BigDecimal.ZERO,
-                    BigDecimal.ZERO,
-                    spec.currency(),
-                    Duration.between(now, period.end()));
-            refuseOrShadow(r, spec.shadow(), unpriced, "unpriced model");
+            refusals.unpriced(r, spec, period, now);
             return;
         }
         if (amount.signum() == 0) {
             return;
         }
-        LocalPool pool = pools.computeIfAbsent(
-                spec.key() + '|' + period.start() + '|' + spec.limit().toPlainString(),
-                k -> new LocalPool(spec, period, accounts.ensureAccount(spec, period, r.tenantId())));
+        LocalPool pool = leases.pool(spec, period, r.tenantId());
         BigDecimal want = spec.limit().multiply(settings.poolLeaseFraction());
         if (spec.unit() != PoolSpec.Unit.MONEY) {
             want = want.setScale(0, RoundingMode.CEILING);
@@ -174,48 +164,7 @@ public final class QuotaEngine {
             held.add(new QuotaTicket.PoolHold(h));
             return;
         }
-        AccountSnapshot s = pool.lastSeen();
-        boolean concurrency = spec.unit() == PoolSpec.Unit.REQUESTS;
-        QuotaRefusal refusal = new QuotaRefusal(
-                concurrency ? QuotaRefusal.RATE_LIMIT_EXCEEDED : QuotaRefusal.QUOTA_EXCEEDED,
-                spec.key(),
-                spec.label(),
-                spec.limit(),
-                concurrency ? null : s.committed(),
-                concurrency ? null : s.reserved(),
-                switch (spec.unit()) {
-                    case MONEY -> spec.currency();
-                    case TOKENS -> "tokens";
-                    case REQUESTS -> "concurrent requests";
-                },
-                concurrency ? Duration.ofSeconds(1) : Duration.between(now, period.end()));
-        if (!spec.shadow() && !concurrency) {
-            // Hook for the admin console: a budget that refused is shown as used up (V071 EXHAUSTED event).
-            exhaustedEvents.record(r.tenantId(), pool.accountId(), spec.key(), s);
-        }
-        refuseOrShadow(r, spec.shadow(), refusal, null);
-    }
-
-    private void refuseOrShadow(QuotaRequest r, boolean shadow, QuotaRefusal refusal, String why) {
-        if (!shadow) {
-            throw new QuotaRefusedException(refusal);
-        }
-        LOG.infof(
-                "shadow limit would refuse request %s of tenant %s: %s%s",
-                r.requestId(), r.tenantId(), refusal.message(), why == null ? "" : " (" + why + ")");
-        shadowEvents.record(r.tenantId(), refusal);
-    }
-
-    private QuotaRefusal rateRefusal(RateSpec spec, Duration retryAfter) {
-        return new QuotaRefusal(
-                QuotaRefusal.RATE_LIMIT_EXCEEDED,
-                spec.key(),
-                spec.label(),
-                BigDecimal.valueOf(spec.perMinute()),
-                null,
-                null,
-                spec.kind() == RateSpec.Kind.REQUESTS ? "requests per minute" : "tokens per minute",
-                retryAfter);
+        refusals.poolFull(r, spec, pool, period, now);
     }
 
     private void undo(List<QuotaTicket.RateTake> taken, List<QuotaTicket.PoolHold> held, long nowNs, Instant now) {
@@ -226,50 +175,6 @@ public final class QuotaEngine {
             h.state.set(QuotaTicket.DONE);
             h.hold.pool().released(h.hold, now);
         }
-    }
-
-    /**
-     * The {@code x-ratelimit-*} headers: per kind, the enforced per-minute limit with the fewest remaining; when
-     * {@code refusedKey} names a per-minute limit that refused the request, that limit for its kind (and, for
-     * requests, 0 remaining: not even one more conforms now).
-     */
-    private RateLimitHeaders headers(QuotaPolicy policy, long nowNs, String refusedKey) {
-        LocalRate req = null;
-        LocalRate tok = null;
-        long reqLeft = Long.MAX_VALUE;
-        long tokLeft = Long.MAX_VALUE;
-        boolean reqPinned = false;
-        boolean tokPinned = false;
-        for (RateSpec spec : policy.rates()) {
-            if (spec.shadow()) {
-                continue;
-            }
-            LocalRate rate = rate(spec);
-            long left = rate.remaining(nowNs);
-            boolean refused = spec.key().equals(refusedKey);
-            if (spec.kind() == RateSpec.Kind.REQUESTS && (refused || (!reqPinned && left < reqLeft))) {
-                req = rate;
-                reqLeft = refused ? 0 : left;
-                reqPinned = refused;
-            } else if (spec.kind() == RateSpec.Kind.TOKENS && (refused || (!tokPinned && left < tokLeft))) {
-                tok = rate;
-                tokLeft = left;
-                tokPinned = refused;
-            }
-        }
-        return new RateLimitHeaders(
-                req == null ? -1 : req.gcra().limitPerMinute(),
-                req == null ? 0 : Math.min(reqLeft, req.gcra().limitPerMinute()),
-                req == null ? Duration.ZERO : Duration.ofNanos(req.resetNanos(nowNs)),
-                tok == null ? -1 : tok.gcra().limitPerMinute(),
-                tok == null ? 0 : Math.min(tokLeft, tok.gcra().limitPerMinute()),
-                tok == null ? Duration.ZERO : Duration.ofNanos(tok.resetNanos(nowNs)));
-    }
-
-    private LocalRate rate(RateSpec spec) {
-        return rates.computeIfAbsent(
-                spec.key() + '|' + spec.perMinute(),
-                k -> new LocalRate(spec.key(), Gcra.perMinute(spec.perMinute(), settings.burstFraction())));
     }
 
     private UUID currentReplica(Instant now) {
@@ -438,24 +343,7 @@ public final class QuotaEngine {
                 finishSettled(t);
             }
         }
-        Instant idleSince = now.minus(settings.idleAfter());
-        for (Map.Entry<String, LocalPool> e : pools.entrySet()) {
-            LocalPool p = e.getValue();
-            LocalPool.GiveBack gb = p.takeIdleFree(now, idleSince);
-            if (gb.amount().signum() > 0) {
-                accounts.giveBack(p.accountId(), gb.replicaId(), gb.amount());
-            }
-            if (!p.period().contains(now) && p.isEmpty()) {
-                pools.remove(e.getKey(), p);
-            }
-        }
-        long idleNs = nowNs - settings.idleAfter().toNanos();
-        for (LocalRate rate : rates.values()) {
-            long due = rate.takeDue(nowNs, idleNs);
-            if (due != 0) {
-                rateStore.adjust(rate.key(), rate.gcra(), due);
-            }
-        }
+        leases.giveBackIdle(now, nowNs);
         sweeper.sweep(now);
     }
 
@@ -466,30 +354,13 @@ public final class QuotaEngine {
     /** Gives every unspent lease back and leaves the cluster (clean shutdown). */
     public void shutdown() {
         Instant now = clock.instant();
-        Instant far = now.plus(Duration.ofDays(365 * 100));
-        for (LocalPool p : pools.values()) {
-            LocalPool.GiveBack gb = p.takeIdleFree(now, far);
-            if (gb.amount().signum() > 0) {
-                accounts.giveBack(p.accountId(), gb.replicaId(), gb.amount());
-            }
-        }
-        long nowNs = nanos(now);
-        for (LocalRate rate : rates.values()) {
-            long due = rate.takeDue(nowNs, Long.MAX_VALUE);
-            if (due != 0) {
-                rateStore.adjust(rate.key(), rate.gcra(), due);
-            }
-        }
+        leases.giveBackAll(now, nanos(now));
         registry.leave();
     }
 
     /** Holds of requests in flight on this replica, summed per pool key (for tests and metrics). */
     public Map<String, BigDecimal> outstandingByPool() {
-        Map<String, BigDecimal> m = new ConcurrentHashMap<>();
-        for (LocalPool p : pools.values()) {
-            m.merge(p.spec().key(), p.outstanding(), BigDecimal::add);
-        }
-        return m;
+        return leases.outstandingByPool();
     }
 
     /** Tickets awaiting settlement or release. */
