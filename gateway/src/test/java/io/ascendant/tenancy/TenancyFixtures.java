@@ -1,23 +1,22 @@
 package io.ascendant.tenancy;
 
-import static io.restassured.RestAssured.given;
-
+import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.gateway.testsupport.TestUser;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Builds tenants, projects and keys through the admin API, with real Keycloak tokens. */
+/**
+ * The tenancy tests' view of {@link AdminFixtures}: acts as the platform admin (tokens cached per user), tenants in CNY
+ * and Europe/Paris, ids as UUIDs; plus tenant admins and billing viewers of a tenant's organization.
+ */
 final class TenancyFixtures {
 
-    static final String API = "/admin/api/v1";
+    static final String API = AdminFixtures.API;
 
     private final KeycloakTokens keycloak;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -37,22 +36,12 @@ final class TenancyFixtures {
 
     /** A unique tenant slug. */
     static String uniqueSlug(String prefix) {
-        return (prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
+        return AdminFixtures.uniqueSlug(prefix);
     }
 
-    /** Creates a tenant as platform admin; returns the JSON answer. */
+    /** Creates a tenant in CNY and Europe/Paris as platform admin; returns the JSON answer. */
     JsonPath createTenant(String slug) {
-        return given().auth()
-                .oauth2(platformToken())
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "slug", slug, "displayName", "Tenant " + slug, "currency", "CNY", "timeZone", "Europe/Paris"))
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        return AdminFixtures.createTenant(platformToken(), slug, "Tenant " + slug, "CNY", "Europe/Paris");
     }
 
     UUID createTenantId(String slug) {
@@ -60,35 +49,12 @@ final class TenancyFixtures {
     }
 
     UUID createProject(UUID tenantId, String name) {
-        return UUID.fromString(given().auth()
-                .oauth2(platformToken())
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", name))
-                .when()
-                .post(API + "/tenants/" + tenantId + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id"));
+        return UUID.fromString(AdminFixtures.newProject(platformToken(), tenantId.toString(), name));
     }
 
     /** Creates a key; returns the full answer (key + secret). */
     JsonPath createKey(UUID tenantId, UUID projectId, String name, List<String> models) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", name);
-        if (models != null) {
-            body.put("allowedModels", models);
-        }
-        return given().auth()
-                .oauth2(platformToken())
-                .contentType(ContentType.JSON)
-                .body(body)
-                .when()
-                .post(API + "/tenants/" + tenantId + "/projects/" + projectId + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        return AdminFixtures.newKey(platformToken(), tenantId.toString(), projectId.toString(), name, models);
     }
 
     /** A tenant admin (real Keycloak user, member of the tenant's organization). */
