@@ -1,6 +1,8 @@
 package io.ascendant.console;
 
 import static io.ascendant.billing.BillingFixtures.event;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newProject;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -115,7 +117,7 @@ class AdminApiProblemTest {
                 .statusCode(200)
                 .body("items.size()", equalTo(0));
         // Nested unknown fields are named by their path.
-        String tenant = createTenant(admin, "nested");
+        String tenant = newTenant(admin, "nested");
         putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":5,\"rpm\":5}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
@@ -125,7 +127,7 @@ class AdminApiProblemTest {
     @Test
     void fractionalStringOrBooleanInAnIntegerFieldIsA400NamingItAndStoresNothing() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "ints");
+        String tenant = newTenant(admin, "ints");
         Map<String, String> refused = Map.of(
                 "1.5", "a fractional number",
                 "2.0", "a fractional number",
@@ -193,7 +195,7 @@ class AdminApiProblemTest {
                         equalTo("The request body is not valid JSON at line 1, column 13: expected a field name in"
                                 + " double quotes (a comma must not follow the last member of an object)."));
         // A syntax error inside a nested object is still a syntax error, not "invalid value" of that field.
-        String tenant = createTenant(admin, "syntax");
+        String tenant = newTenant(admin, "syntax");
         putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":tru}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
@@ -206,17 +208,8 @@ class AdminApiProblemTest {
     @Test
     void badInstantNamesTheFieldAndTheIsoFormat() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "instant");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"p\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String tenant = newTenant(admin, "instant");
+        String project = newProject(admin, tenant, "p");
         Map<String, String> refused = Map.of(
                 "\"tomorrow\"", "expiresAt: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z",
                 "\"2027-01-01\"", "expiresAt: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z",
@@ -249,7 +242,7 @@ class AdminApiProblemTest {
     @Test
     void numberForAnEnumIsA400ListingTheNamesNotItsOrdinal() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "enum");
+        String tenant = newTenant(admin, "enum");
         putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"budgetPeriod\":1,\"budgetTokens\":1000}}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
@@ -261,7 +254,7 @@ class AdminApiProblemTest {
     @Test
     void integerBeyondItsRangeNamesTheFieldAndTheRange() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "range");
+        String tenant = newTenant(admin, "range");
         Map<String, String> refused = Map.of(
                 "{\"requestsPerMinute\":99999999999999999999}",
                 "limits.requestsPerMinute: expected an integer between 0 and 10000000",
@@ -303,17 +296,8 @@ class AdminApiProblemTest {
                 .statusCode(200)
                 .body("items.size()", equalTo(0));
         // Elements of string lists and nested string fields likewise.
-        String tenant = createTenant(admin, "typed");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"p\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String tenant = newTenant(admin, "typed");
+        String project = newProject(admin, tenant, "p");
         given().auth()
                 .oauth2(admin)
                 .contentType("application/json")
@@ -483,21 +467,6 @@ class AdminApiProblemTest {
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("to"));
-    }
-
-    private static String createTenant(String token, String label) {
-        String slug = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"Tenant " + label
-                        + "\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
     }
 
     /** PUT of a limits body on a tenant as the given admin; the answer to assert on. */

@@ -1,5 +1,9 @@
 package io.ascendant.console;
 
+import static io.ascendant.gateway.testsupport.AdminFixtures.newKey;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newProject;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
+import static io.ascendant.gateway.testsupport.AdminFixtures.putMonthlyBudget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -65,9 +69,9 @@ class BudgetLevelsAdminApiTest {
                 .put(API + "/tenants/" + tenant + "/limits")
                 .then()
                 .statusCode(200);
-        putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"10.00\"", null);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"10.00\"", null);
         // A key money budget small enough to run out after a few requests, and a generous token budget beside it.
-        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0005\"", 10_000_000L);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0005\"", 10_000_000L);
         // A shadow money budget on the key, on trial: counted on its own counter, never refuses.
         given().auth()
                 .oauth2(admin)
@@ -189,8 +193,8 @@ class BudgetLevelsAdminApiTest {
         String tenant = newTenant(admin, "unused", "Unused Co", "CNY", "Asia/Shanghai");
         String project = newProject(admin, tenant, "quiet");
         String key = newKey(admin, tenant, project, "idle").getString("key.id");
-        putLimits(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"12.50\"", null);
-        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.75\"", 40_000L);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/projects/" + project + "/limits", "\"12.50\"", null);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.75\"", 40_000L);
 
         Map<String, Object> projectMoney = only(budgets(admin, tenant, "project", null, 50), "MONEY", false);
         assertThat(projectMoney.get("ownerName")).isEqualTo("quiet");
@@ -215,7 +219,7 @@ class BudgetLevelsAdminApiTest {
     void aTenantBudgetNotUsedYetIsListedWithItsPeriodAndNothingSpent() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = newTenant(admin, "fresh", "Fresh Co", "CNY", "Asia/Shanghai");
-        putLimits(admin, "/tenants/" + tenant + "/limits", "\"30.00\"", 50_000L);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/limits", "\"30.00\"", 50_000L);
         // A model-specific money budget is counted on its own pool; its token budget equals the tenant's (shared).
         given().auth()
                 .oauth2(admin)
@@ -305,7 +309,7 @@ class BudgetLevelsAdminApiTest {
         String project = newProject(admin, tenant, "app");
         JsonPath created = newKey(admin, tenant, project, "tiny");
         String key = created.getString("key.id");
-        putLimits(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0002\"", null);
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + key + "/limits", "\"0.0002\"", null);
         int status = 200;
         for (int i = 0; i < 300 && status == 200; i++) {
             status = given().header("Authorization", "Bearer " + created.getString("secret"))
@@ -353,61 +357,6 @@ class BudgetLevelsAdminApiTest {
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("kind"))
                 .body("detail", containsString("EXHAUSTED"));
-    }
-
-    private static String newTenant(String admin, String slugPrefix, String name, String currency, String zone) {
-        return given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"" + slugPrefix + "-"
-                        + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"" + name + "\",\"currency\":\"" + currency + "\",\"timeZone\":\""
-                        + zone + "\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-    }
-
-    private static String newProject(String admin, String tenant, String name) {
-        return given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"" + name + "\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-    }
-
-    /** A key usable for every model; the answer carries {@code key.id} and the one-time {@code secret}. */
-    private static JsonPath newKey(String admin, String tenant, String project, String name) {
-        return given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
-    }
-
-    private static void putLimits(String token, String path, String amount, Long tokens) {
-        given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetAmount\":" + amount
-                        + ",\"budgetTokens\":" + tokens + "}}")
-                .when()
-                .put(API + path)
-                .then()
-                .statusCode(200);
     }
 
     private static JsonPath budgets(String token, String tenant, String level, String cursor, int limit) {

@@ -1,6 +1,9 @@
 package io.ascendant.console;
 
 import static io.ascendant.billing.BillingFixtures.event;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newKey;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newProject;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,27 +100,9 @@ class ConsoleLifecycleTest {
     @Test
     void keyIsRotatedWithAnOverlapAndRevokedAfterConfirmation() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "keys");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"app\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        JsonPath created = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"rotating\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        String tenant = newTenant(admin, "keys");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "rotating", null);
         String oldSecret = created.getString("secret");
         String oldHint = created.getString("key.hint");
         assertThat(keyStatus(oldSecret)).isEqualTo(200);
@@ -173,7 +158,7 @@ class ConsoleLifecycleTest {
     @Test
     void finalizedInvoiceIsVoidedWithACreditNote() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = createTenant(admin, "void");
+        String tenant = newTenant(admin, "void");
         YearMonth last = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
         ledger.record(event(
                 UUID.fromString(tenant),
@@ -412,20 +397,5 @@ class ConsoleLifecycleTest {
     private static void checkPage(ConsoleBrowser b, String name) {
         b.screenshot(name);
         assertThat(b.seriousAccessibilityViolations()).as("axe-core on " + name).isEmpty();
-    }
-
-    private static String createTenant(String token, String label) {
-        String slug = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"Tenant " + label
-                        + "\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
     }
 }

@@ -1,5 +1,6 @@
 package io.ascendant.console;
 
+import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,8 +150,8 @@ class ConsoleTest {
     @Test
     void tenantAdminSeesOnlyItsOwnTenantByLinkAndByApi() throws Exception {
         String platform = keycloak.accessToken(keycloak.platformAdmin());
-        String own = createTenant(platform, "own");
-        String other = createTenant(platform, "other");
+        String own = newTenant(platform, "own");
+        String other = newTenant(platform, "other");
         String ownSlug = tenantSlug(platform, own);
         TestUser tenantAdmin = keycloak.createUser("console-ta", Set.of("tenant-admin"), ownSlug);
 
@@ -187,7 +188,7 @@ class ConsoleTest {
     @Test
     void billingViewerReadsOnlyUsageAndInvoices() throws Exception {
         String platform = keycloak.accessToken(keycloak.platformAdmin());
-        String own = createTenant(platform, "billing");
+        String own = newTenant(platform, "billing");
         TestUser viewer = keycloak.createUser("console-bv", Set.of("billing-viewer"), tenantSlug(platform, own));
         try (ConsoleBrowser b = new ConsoleBrowser()) {
             b.signIn(console.toString(), viewer.username(), viewer.password());
@@ -215,21 +216,6 @@ class ConsoleTest {
         b.screenshot(name);
         List<String> violations = b.seriousAccessibilityViolations();
         assertThat(violations).as("axe-core on " + name).isEmpty();
-    }
-
-    private static String createTenant(String token, String label) {
-        String slug = label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body("{\"slug\":\"" + slug + "\",\"displayName\":\"Tenant " + label
-                        + "\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post("/admin/api/v1/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
     }
 
     private static String tenantSlug(String token, String id) {

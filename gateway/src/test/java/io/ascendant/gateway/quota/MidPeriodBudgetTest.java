@@ -1,8 +1,11 @@
 package io.ascendant.gateway.quota;
 
+import static io.ascendant.gateway.testsupport.AdminFixtures.newCaller;
+import static io.ascendant.gateway.testsupport.AdminFixtures.putMonthlyBudget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.gateway.testsupport.AdminFixtures.Caller;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.tenancy.limits.EffectiveLimits;
@@ -52,7 +55,7 @@ class MidPeriodBudgetTest {
     @Test
     void aTenantMoneyBudgetSetMidPeriodStartsFromTheLedgersSpend() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        Caller caller = newCaller(admin, "money");
+        Caller caller = newCaller(admin, "mid-money", "Mid Period Co", "money");
         spend(caller);
         LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
         assertThat(spent.amount()).isPositive();
@@ -62,7 +65,7 @@ class MidPeriodBudgetTest {
         if (budget.compareTo(spent.amount()) == 0) {
             budget = budget.add(new BigDecimal("0.000001"));
         }
-        putLimits(admin, "/tenants/" + caller.tenant() + "/limits", "\"" + budget.toPlainString() + "\"", null);
+        putMonthlyBudget(admin, "/tenants/" + caller.tenant() + "/limits", "\"" + budget.toPlainString() + "\"", null);
         awaitLimits(caller, l -> l.tenant().budgetAmount());
         // Before the budget's first request (no counter yet) the budgets API already shows it with the period's spend.
         Map<String, Object> unused = only(budgets(admin, caller.tenant(), "tenant"), "MONEY");
@@ -84,13 +87,13 @@ class MidPeriodBudgetTest {
     @Test
     void aKeyTokenBudgetSetMidPeriodStartsFromTheLedgersTokens() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        Caller caller = newCaller(admin, "tokens");
+        Caller caller = newCaller(admin, "mid-tokens", "Mid Period Co", "tokens");
         spend(caller);
         LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
         assertThat(spent.tokens()).isPositive();
 
         long budget = spent.tokens() + 1;
-        putLimits(admin, "/tenants/" + caller.tenant() + "/keys/" + caller.key() + "/limits", null, budget);
+        putMonthlyBudget(admin, "/tenants/" + caller.tenant() + "/keys/" + caller.key() + "/limits", null, budget);
         awaitLimits(caller, l -> l.key().budgetTokens());
 
         Response refused = chat(caller, 99);
@@ -102,48 +105,6 @@ class MidPeriodBudgetTest {
         assertThat(tokens.get("ownerId")).isEqualTo(caller.key().toString());
         assertThat(dec(tokens.get("limit"))).isEqualByComparingTo(BigDecimal.valueOf(budget));
         assertThat(dec(tokens.get("settled")).longValueExact()).isEqualTo(spent.tokens());
-    }
-
-    private record Caller(String tenant, UUID project, UUID key, String secret) {}
-
-    private Caller newCaller(String admin, String name) {
-        String tenant = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"mid-" + name + "-"
-                        + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"Mid Period Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"app\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        JsonPath created = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
-        return new Caller(
-                tenant,
-                UUID.fromString(project),
-                UUID.fromString(created.getString("key.id")),
-                created.getString("secret"));
     }
 
     /** Spends {@link #SPENT_REQUESTS} chat requests, with no budget set yet: all are admitted. */
@@ -174,18 +135,6 @@ class MidPeriodBudgetTest {
             }
         }
         assertThat(seen).as("the new budget in the effective limits").isNotNull();
-    }
-
-    private static void putLimits(String token, String path, String amount, Long tokens) {
-        given().auth()
-                .oauth2(token)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetAmount\":" + amount
-                        + ",\"budgetTokens\":" + tokens + "}}")
-                .when()
-                .put(API + path)
-                .then()
-                .statusCode(200);
     }
 
     private static JsonPath budgets(String token, String tenant, String level) {

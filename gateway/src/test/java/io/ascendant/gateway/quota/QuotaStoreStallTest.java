@@ -1,8 +1,11 @@
 package io.ascendant.gateway.quota;
 
+import static io.ascendant.gateway.testsupport.AdminFixtures.newCaller;
+import static io.ascendant.gateway.testsupport.AdminFixtures.putMonthlyBudget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.gateway.testsupport.AdminFixtures.Caller;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
@@ -48,7 +51,6 @@ class QuotaStoreStallTest {
         }
     }
 
-    private static final String API = "/admin/api/v1";
     private static final String MODEL = "deepseek-v4-flash";
     private static final int MAX_TOKENS = 200;
     /** Each request reserves its prompt plus 200 tokens, far above a lease's 2 % (80): every admission leases. */
@@ -71,15 +73,9 @@ class QuotaStoreStallTest {
     @Test
     void aStalledQuotaStoreGetsAFast503AndRequestsPassOnceItAnswersWithEveryRequestChargedOnce() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
-        Caller caller = newCaller(admin);
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"MONTH\",\"budgetTokens\":" + TOKEN_BUDGET + "}}")
-                .when()
-                .put(API + "/tenants/" + caller.tenant() + "/keys/" + caller.key() + "/limits")
-                .then()
-                .statusCode(200);
+        Caller caller = newCaller(admin, "stall", "Stalled Store Co", "stall");
+        putMonthlyBudget(
+                admin, "/tenants/" + caller.tenant() + "/keys/" + caller.key() + "/limits", null, TOKEN_BUDGET);
         awaitKeyBudget(caller);
 
         Response warm = chat(caller, "warm");
@@ -132,47 +128,6 @@ class QuotaStoreStallTest {
                         pool))
                 .isEqualByComparingTo(BigDecimal.valueOf(admitted));
         assertThat(awaitNothingReserved(pool)).as("nothing stays reserved").isEqualByComparingTo("0");
-    }
-
-    private record Caller(String tenant, UUID project, UUID key, String secret) {}
-
-    private static Caller newCaller(String admin) {
-        String tenant = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"slug\":\"stall-" + UUID.randomUUID().toString().substring(0, 8)
-                        + "\",\"displayName\":\"Stalled Store Co\",\"currency\":\"USD\",\"timeZone\":\"UTC\"}")
-                .when()
-                .post(API + "/tenants")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String project = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"app\"}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        JsonPath created = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"name\":\"stall\",\"allowedModels\":[]}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/projects/" + project + "/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
-        return new Caller(
-                tenant,
-                UUID.fromString(project),
-                UUID.fromString(created.getString("key.id")),
-                created.getString("secret"));
     }
 
     private static Response chat(Caller caller, String text) {
