@@ -48,6 +48,16 @@ public interface TenancyConfig {
         @WithDefault("5m")
         Duration cacheMaxAge();
 
+        /**
+         * Longest a request waits for its key to be looked up in PostgreSQL when it is not in the cache (a new key, or
+         * one dropped after a change); past it the request is answered 503 {@code authentication_unavailable} with
+         * {@code Retry-After} (this time in whole seconds, at least 1) and is not authenticated. Also the network
+         * timeout of the lookup's statements, so a stalled database holds a lookup no longer than this. Keys already
+         * cached are answered from memory and never wait. Positive, at most 24 days. Default 2 s.
+         */
+        @WithDefault("2s")
+        Duration lookupTimeout();
+
         /** How long the notification listener blocks per poll; bounds invalidation latency. Default 200 ms. */
         @WithDefault("200ms")
         Duration notifyPollInterval();

@@ -43,7 +43,7 @@ public class ApiKeyAuthentication {
     void init() {
         TenancyConfig.ApiKeys c = config.apiKeys();
         hasher = new ApiKeyHasher(c.pepper().orElse(null));
-        store = new ApiKeyStore(dataSource);
+        store = new ApiKeyStore(dataSource, c.lookupTimeout());
         lastUsed = new LastUsedRecorder(store);
         authenticator = new ApiKeyAuthenticator(
                 store,
@@ -77,6 +77,11 @@ public class ApiKeyAuthentication {
     /** The authenticator of this replica. */
     public ApiKeyAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /** How long a request waits for its key's lookup on a cache miss ({@code tenancy.api-keys.lookup-timeout}). */
+    public Duration lookupTimeout() {
+        return config.apiKeys().lookupTimeout();
     }
 
     /** The hasher (for key creation). */

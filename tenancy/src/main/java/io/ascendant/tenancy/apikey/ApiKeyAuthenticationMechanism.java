@@ -31,7 +31,9 @@ import java.util.Set;
  *
  * <p>Failures are answered here with a stable code ({@link TenantApiError}) in the shape of the API addressed:
  * Anthropic's {@code {"type":"error","error":{"type","message"}}} under {@code /v1/messages} and {@code /anthropic/}
- * (the path rule of the gateway's other Anthropic errors), OpenAI's error body everywhere else.
+ * (the path rule of the gateway's other Anthropic errors), OpenAI's error body everywhere else. A key that could not be
+ * checked (its lookup failed or outlived {@code tenancy.api-keys.lookup-timeout}) is a 503 with {@code Retry-After};
+ * any failure of the identity providers other than a refusal is answered that way too, never with a 500.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -74,6 +76,8 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return fail(ctx, headerError == null ? TenantApiError.MISSING_API_KEY : headerError);
         }
         return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), ctx))
+                .onFailure(e -> !(e instanceof AuthenticationFailedException))
+                .transform(ApiKeyAuthenticationMechanism::unavailable)
                 .onFailure()
                 .invoke(e -> ctx.put(TenantApiError.ATTRIBUTE, errorOf(e)));
     }
@@ -84,6 +88,9 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return Uni.createFrom().nullItem();
         }
         TenantApiError error = errorIn(ctx);
+        if (error.status() == 503) {
+            return Uni.createFrom().item(new ChallengeData(503, "Retry-After", Integer.toString(retryAfterSeconds())));
+        }
         return Uni.createFrom()
                 .item(new ChallengeData(error.status(), "WWW-Authenticate", "Bearer realm=\"ascendant\""));
     }
@@ -94,7 +101,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (!isTenantPath(ctx.normalizedPath())) {
             return Uni.createFrom().item(false);
         }
-        writeError(ctx, errorIn(ctx));
+        writeError(ctx, errorIn(ctx), retryAfterSeconds());
         return Uni.createFrom().item(true);
     }
 
@@ -138,10 +145,19 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     }
 
     /**
-     * Writes the error response (status, WWW-Authenticate for 401, JSON body in the shape of the API addressed by the
-     * request path) unless a response was already sent.
+     * {@code Retry-After} of a request whose key could not be checked: the lookup timeout in whole seconds, rounded up,
+     * at least 1.
      */
-    static void writeError(RoutingContext ctx, TenantApiError error) {
+    int retryAfterSeconds() {
+        long seconds = (config.apiKeys().lookupTimeout().toMillis() + 999) / 1000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
+    }
+
+    /**
+     * Writes the error response (status, WWW-Authenticate for 401, Retry-After for 503, JSON body in the shape of the
+     * API addressed by the request path) unless a response was already sent.
+     */
+    static void writeError(RoutingContext ctx, TenantApiError error, int retryAfterSeconds) {
         HttpServerResponse r = ctx.response();
         if (r.ended() || r.headWritten()) {
             return;
@@ -150,6 +166,8 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         r.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (error.status() == 401) {
             r.putHeader("WWW-Authenticate", "Bearer realm=\"ascendant\"");
+        } else if (error.status() == 503) {
+            r.putHeader("Retry-After", Integer.toString(retryAfterSeconds));
         }
         r.end(
                 isAnthropicPath(ctx.normalizedPath())
@@ -161,6 +179,13 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         ctx.put(TenantApiError.ATTRIBUTE, error);
         return Uni.createFrom()
                 .failure(new AuthenticationFailedException(error.code(), Map.of(TenantApiError.ATTRIBUTE, error)));
+    }
+
+    private static AuthenticationFailedException unavailable(Throwable cause) {
+        return new AuthenticationFailedException(
+                TenantApiError.AUTH_UNAVAILABLE.code(),
+                cause,
+                Map.of(TenantApiError.ATTRIBUTE, TenantApiError.AUTH_UNAVAILABLE));
     }
 
     private static TenantApiError errorIn(RoutingContext ctx) {

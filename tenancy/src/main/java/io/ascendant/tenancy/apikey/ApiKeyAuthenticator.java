@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Trap: a load racing with an invalidation could re-insert stale data. Every load reads a global epoch first and
  * caches its result only if no invalidation happened meanwhile.
  *
- * <p>Thread-safe. {@link #tryCached} never blocks; {@link #authenticate} may query the database.
+ * <p>Cache misses ({@link #lookup}) are single-flight: concurrent misses of one public id share one database load,
+ * which runs on its own virtual thread, and each caller gets its answer within its deadline, whatever the load waits
+ * for (a pooled connection, a stalled PostgreSQL). A load that outlives the deadlines of its callers runs on, bounded
+ * by the store's network timeout, and still fills the cache; a caller that timed out is never authenticated by it.
+ *
+ * <p>Thread-safe. {@link #tryCached} never blocks and takes no lock; {@link #lookup} never blocks;
+ * {@link #authenticate} may query the database.
  */
 public final class ApiKeyAuthenticator {
 
@@ -38,6 +49,12 @@ public final class ApiKeyAuthenticator {
     /** The key is refused with this error. */
     public record Refused(TenantApiError error) implements Result {}
 
+    /** What one database load found: the key (null when unknown) and, for a known key, its tenant (null if gone). */
+    private record Loaded(KeyRecord key, TenantRecord tenant) {}
+
+    private static final ThreadFactory LOOKUP_THREADS =
+            Thread.ofVirtual().name("api-key-lookup-", 0).factory();
+
     private final ApiKeyStore store;
     private final ApiKeyHasher hasher;
     private final LastUsedRecorder lastUsed;
@@ -47,6 +64,10 @@ public final class ApiKeyAuthenticator {
     private final Cache<UUID, TenantRecord> tenants;
     private final AtomicLong epoch = new AtomicLong();
     private final byte[] dummyHash = new byte[ApiKeyHasher.HASH_LENGTH];
+    /** Loads under way, by public id; an entry leaves when its load ends (answered, failed or timed out). */
+    private final ConcurrentHashMap<String, CompletableFuture<Loaded>> loading = new ConcurrentHashMap<>();
+    /** Where loads run: a virtual thread each, so a stalled database holds no platform thread. */
+    private final Executor loaders = task -> LOOKUP_THREADS.newThread(task).start();
 
     /**
      * @param maxKeys bound of the known-key cache
@@ -95,7 +116,7 @@ public final class ApiKeyAuthenticator {
         KeyRecord rec = keys.getIfPresent(pid);
         if (rec == null) {
             if (unknown.getIfPresent(pid) != null) {
-                return Optional.of(verify(presentedHash, null, null));
+                return Optional.of(verify(presentedHash, null, null, true));
             }
             return Optional.empty();
         }
@@ -103,7 +124,71 @@ public final class ApiKeyAuthenticator {
         if (tenant == null) {
             return Optional.empty();
         }
-        return Optional.of(verify(presentedHash, rec, tenant));
+        return Optional.of(verify(presentedHash, rec, tenant, true));
+    }
+
+    /**
+     * Authenticates a key that {@link #tryCached} did not answer, loading it from the database without blocking the
+     * caller. Concurrent calls for one public id share one load.
+     *
+     * @param deadline how long the caller waits for the database
+     * @return completes with the result (a cached answer at once); fails with a
+     *     {@link java.util.concurrent.TimeoutException} after {@code deadline}, or with the load's exception when the
+     *     database failed first. Completes on the loading thread, the caller's, or the timeout's.
+     */
+    public CompletableFuture<Result> lookup(String presented, Duration deadline) {
+        Optional<Result> cached = tryCached(presented);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(cached.get());
+        }
+        String pid = ApiKeyFormat.parsePublicId(presented).orElseThrow();
+        byte[] presentedHash = hasher.hash(presented);
+        CompletableFuture<Loaded> load = new CompletableFuture<>();
+        CompletableFuture<Loaded> running = loading.putIfAbsent(pid, load);
+        if (running == null) {
+            start(pid, load);
+            running = load;
+        }
+        CompletableFuture<Result> answer = new CompletableFuture<>();
+        running.whenComplete((loaded, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            Result result = verify(presentedHash, loaded.key(), loaded.tenant(), false);
+            // Only an answer the caller gets counts as a use of the key (not one that came after its deadline).
+            if (answer.complete(result) && result instanceof Authenticated a) {
+                lastUsed.touch(a.caller().keyId(), clock.instant());
+            }
+        });
+        return answer.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void start(String pid, CompletableFuture<Loaded> load) {
+        try {
+            loaders.execute(() -> {
+                Loaded loaded;
+                try {
+                    KeyRecord rec = loadKey(pid);
+                    loaded = new Loaded(rec, rec == null ? null : loadTenant(rec.tenantId()));
+                } catch (Throwable e) {
+                    loading.remove(pid, load);
+                    load.completeExceptionally(e);
+                    return;
+                }
+                loading.remove(pid, load);
+                load.complete(loaded);
+            });
+        } catch (Throwable e) {
+            // No thread to run the load (executor shut down, out of memory): its callers must not wait on it forever.
+            loading.remove(pid, load);
+            load.completeExceptionally(e);
+        }
+    }
+
+    /** Number of database loads under way (single-flight: at most one per public id). */
+    public int loadsInFlight() {
+        return loading.size();
     }
 
     /** Authenticates, loading from the database on a cache miss. Blocking. */
@@ -116,29 +201,36 @@ public final class ApiKeyAuthenticator {
         byte[] presentedHash = hasher.hash(presented);
         KeyRecord rec = loadKey(pid);
         if (rec == null) {
-            return verify(presentedHash, null, null);
+            return verify(presentedHash, null, null, true);
         }
         TenantRecord tenant = loadTenant(rec.tenantId());
-        return verify(presentedHash, rec, tenant);
+        return verify(presentedHash, rec, tenant, true);
     }
 
-    /** Drops a key (and its unknown marker) after a change notification. */
+    /**
+     * Drops a key (and its unknown marker) after a change notification. Here and in the other invalidations, a load
+     * under way is forgotten too (it runs on and answers its callers), so a miss after the change starts a load of
+     * its own instead of joining one that may have read the data from before.
+     */
     public void invalidateKey(String publicId) {
         epoch.incrementAndGet();
         keys.invalidate(publicId);
         unknown.invalidate(publicId);
+        loading.remove(publicId);
     }
 
     /** Drops a tenant's cached state (status, currency, zone). */
     public void invalidateTenant(UUID tenantId) {
         epoch.incrementAndGet();
         tenants.invalidate(tenantId);
+        loading.clear();
     }
 
     /** Drops every cached key of a project (its status changed). */
     public void invalidateProject(UUID projectId) {
         epoch.incrementAndGet();
         keys.asMap().values().removeIf(r -> r.projectId().equals(projectId));
+        loading.clear();
     }
 
     /** Drops everything (e.g. after the notification connection was lost and events may have been missed). */
@@ -147,6 +239,7 @@ public final class ApiKeyAuthenticator {
         keys.invalidateAll();
         unknown.invalidateAll();
         tenants.invalidateAll();
+        loading.clear();
     }
 
     /** Number of cached known keys (for metrics). */
@@ -183,8 +276,10 @@ public final class ApiKeyAuthenticator {
     /**
      * The decision. Always performs one constant-time comparison of 32 bytes, against the dummy hash when the key is
      * unknown, so that known and unknown keys take the same path.
+     *
+     * @param touch record the key's last use when it is authenticated
      */
-    private Result verify(byte[] presentedHash, KeyRecord rec, TenantRecord tenant) {
+    private Result verify(byte[] presentedHash, KeyRecord rec, TenantRecord tenant, boolean touch) {
         byte[] expected = rec == null ? dummyHash : rec.hash();
         boolean hashOk = ApiKeyHasher.matches(expected, presentedHash);
         if (rec == null || !hashOk || tenant == null) {
@@ -205,7 +300,9 @@ public final class ApiKeyAuthenticator {
                 // fall through to success
             }
         }
-        lastUsed.touch(rec.keyId(), now);
+        if (touch) {
+            lastUsed.touch(rec.keyId(), now);
+        }
         return new Authenticated(new ApiKeyCaller(
                 rec.tenantId(),
                 rec.projectId(),

@@ -36,9 +36,16 @@ public enum TenantApiError {
     /** The key may not use the requested model. */
     MODEL_NOT_ALLOWED(
             403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model."),
-    /** The key could not be checked (database unreachable on a cache miss); retrying later may succeed. */
+    /**
+     * The key is not cached and the database did not answer its lookup within {@code tenancy.api-keys.lookup-timeout}
+     * (or failed); the request is not authenticated (fail closed) and is answered with {@code Retry-After}.
+     */
     AUTH_UNAVAILABLE(
-            503, "server_error", "auth_unavailable", "API keys cannot be verified right now. Please retry shortly.");
+            503,
+            "service_unavailable",
+            "authentication_unavailable",
+            "The API key cannot be verified right now because the key store is not answering, so the request was not"
+                    + " authenticated. Retry after the number of seconds in the Retry-After header.");
 
     /** Attribute name under which the mechanism stores the error in the routing context / failure. */
     public static final String ATTRIBUTE = TenantApiError.class.getName();
@@ -77,12 +84,14 @@ public enum TenantApiError {
 
     /**
      * Anthropic's error type for this error (per Anthropic's API errors page): {@code authentication_error} (401),
-     * {@code permission_error} (403), {@code api_error} otherwise.
+     * {@code permission_error} (403), {@code overloaded_error} (503, as the gateway's other 503s), {@code api_error}
+     * otherwise.
      */
     public String anthropicType() {
         return switch (status) {
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
+            case 503 -> "overloaded_error";
             default -> "api_error";
         };
     }
