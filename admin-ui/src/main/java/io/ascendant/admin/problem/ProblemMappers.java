@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
+import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
@@ -39,6 +41,9 @@ public class ProblemMappers {
 
     /** Path prefix of the tenant API (OpenAI and Anthropic); failures there answer in those APIs' error shapes. */
     static final String TENANT_PREFIX = "/v1/";
+
+    @Inject
+    AllowedMethods allowedMethods;
 
     /** Renders a {@link ProblemException} thrown by an admin resource. */
     @ServerExceptionMapper
@@ -84,10 +89,35 @@ public class ProblemMappers {
     /**
      * JAX-RS exceptions (404 for an unknown path, 405, 415, and the 400 the JSON reader throws for syntax errors): on
      * admin paths rendered as problems; under {@code /v1/} in the tenant API's error shape when they have no body;
-     * elsewhere passed through untouched.
+     * elsewhere passed through untouched. A 405 carries {@code Allow} ({@link AllowedMethods}) in every case, and a
+     * 404 for a method on a resource path that does not serve it becomes that 405.
      */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri, Request request) {
+        if (e.getResponse().getStatus() == 404 // also from a sub-resource, which is not a NotFoundException
+                && (e.getCause() == null || e.getCause() instanceof WebApplicationException)
+                && !e.getResponse().hasEntity()
+                && uri != null
+                && request != null) {
+            // No resource method matched; when the path is a resource's, the method is what was wrong (RFC 9110).
+            var allow = allowedMethods.refusing(uri.getRequestUri().getPath(), request.getMethod());
+            if (allow.isPresent()) {
+                e = new NotAllowedException(
+                        Response.status(405).header("Allow", allow.get()).build());
+            }
+        }
+        Response answer = webApplicationAnswer(e, uri, request);
+        if (answer.getStatus() != 405 || answer.getHeaderString("Allow") != null || uri == null) {
+            return answer;
+        }
+        return allowedMethods
+                .allowFor(uri.getRequestUri().getPath())
+                .map(allow ->
+                        Response.fromResponse(answer).header("Allow", allow).build())
+                .orElse(answer);
+    }
+
+    private Response webApplicationAnswer(WebApplicationException e, UriInfo uri, Request request) {
         if (!isAdmin(uri)) {
             return tenantApiFailure(e, uri, request);
         }
