@@ -21,6 +21,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The price book: list prices and tenant overrides; versions are only ever added. */
@@ -65,6 +69,14 @@ public class PriceBookResource {
 
     @POST
     @Operation(summary = "Add a price-book version, effective in the future (never edits an existing one)")
+    @APIResponse(
+            responseCode = "201",
+            description = "The price-book version; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PriceVersionBody.class)))
     public Response add(@NotNull @Valid PriceVersionBody body, UriInfo uri) {
         PriceVersion v = prices.add(body.toDomain(), current.actor().auditName());
         return Response.created(uri.getAbsolutePathBuilder()

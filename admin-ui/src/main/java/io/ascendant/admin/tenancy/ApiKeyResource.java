@@ -34,6 +34,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -80,6 +84,14 @@ public class ApiKeyResource {
     @Path("{keyId}/rotate")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Operation(summary = "Issue a replacement key; the old one stays valid until oldKeyValidUntil")
+    @APIResponse(
+            responseCode = "201",
+            description = "The replacement key; its secret is shown this once; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CreatedApiKey.class)))
     public Response rotate(
             @PathParam("tenantId") UUID tenantId,
             @PathParam("keyId") UUID keyId,

@@ -23,6 +23,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Plans: defaults of tenant-level limits. */
@@ -58,6 +62,12 @@ public class PlanResource {
     @POST
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Create a plan")
+    @APIResponse(
+            responseCode = "201",
+            description = "The plan; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanView.class)))
     public Response create(@NotNull @Valid PlanRequest r, UriInfo uri) {
         PlanView p = plans.create(current.actor(), r);
         return Response.created(uri.getAbsolutePathBuilder().path(p.code()).build())

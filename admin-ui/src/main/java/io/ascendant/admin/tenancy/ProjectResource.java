@@ -36,6 +36,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Projects of a tenant (sub-resource of {@link TenantResource}: {@code /tenants/{tenantId}/projects}). */
@@ -60,6 +64,14 @@ public class ProjectResource {
 
     @POST
     @Operation(summary = "Create a project")
+    @APIResponse(
+            responseCode = "201",
+            description = "The project; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ProjectView.class)))
     public Response create(
             @PathParam("tenantId") UUID tenantId, @NotNull @Valid CreateProjectRequest request, UriInfo uri) {
         ProjectView p = projects.create(current.actor(), tenantId, request);
@@ -99,6 +111,14 @@ public class ProjectResource {
     @POST
     @Path("{projectId}/keys")
     @Operation(summary = "Create a key; the answer's 'secret' is shown exactly once")
+    @APIResponse(
+            responseCode = "201",
+            description = "The key; its secret is shown this once; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CreatedApiKey.class)))
     public Response createKey(
             @PathParam("tenantId") UUID tenantId,
             @PathParam("projectId") UUID projectId,

@@ -21,6 +21,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -42,6 +46,14 @@ public class TenantAdminResource {
 
     @POST
     @Operation(summary = "Invite an admin by e-mail (the tenant's first admin, or more)")
+    @APIResponse(
+            responseCode = "201",
+            description = "The invited admin; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TenantAdminView.class)))
     public Response invite(@PathParam("tenantId") UUID tenantId, @NotNull @Valid InviteAdminRequest r, UriInfo uri) {
         TenantAdminView a = admins.invite(current.actor(), tenantId, r);
         return Response.created(

@@ -24,6 +24,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tenants: platform admins manage all; tenant admins read their own. */
@@ -93,6 +97,14 @@ public class TenantResource {
     @POST
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Create a tenant, its Keycloak organization and its billing account")
+    @APIResponse(
+            responseCode = "201",
+            description = "The tenant; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TenantView.class)))
     public Response create(@NotNull @Valid CreateTenantRequest request, UriInfo uri) {
         TenantView t = onboarding.create(current.actor(), request);
         return Response.created(

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Collection;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The smallest admin endpoints: who the caller is, and a ping only platform administrators may call. They exist so
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @Path("/admin/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Platform")
 public class AdminIdentityResource {
 
     /** The realm roles of the {@code ascendant} realm that the admin side knows. */

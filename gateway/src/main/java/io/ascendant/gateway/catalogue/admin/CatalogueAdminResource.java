@@ -24,6 +24,11 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The model catalogue admin API: public model routes and pools of model-host endpoints (static, DNS-discovered or
@@ -33,6 +38,7 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(AdminRole.PLATFORM_ADMIN)
+@Tag(name = "Model catalogue")
 public class CatalogueAdminResource {
 
     @Inject
@@ -56,6 +62,21 @@ public class CatalogueAdminResource {
     /** Creates (201) or replaces (200) a route. */
     @PUT
     @Path("models/{name}")
+    @APIResponse(
+            responseCode = "200",
+            description = "The route, replaced",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CatalogueViews.ModelRouteView.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The route, created; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CatalogueViews.ModelRouteView.class)))
     public Response putRoute(
             @PathParam("name") String name, @Valid @NotNull CatalogueViews.ModelRouteBody body, UriInfo uri)
             throws SQLException {
@@ -68,6 +89,7 @@ public class CatalogueAdminResource {
 
     @DELETE
     @Path("models/{name}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response deleteRoute(@PathParam("name") String name) throws SQLException {
         if (!service.deleteRoute(current.actor(), name)) {
             throw ProblemException.notFound("admin-managed model '" + name + "'");
@@ -93,6 +115,21 @@ public class CatalogueAdminResource {
     /** Creates (201) or replaces (200) a pool. */
     @PUT
     @Path("pools/{name}")
+    @APIResponse(
+            responseCode = "200",
+            description = "The pool, replaced",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CatalogueViews.PoolView.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The pool, created; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CatalogueViews.PoolView.class)))
     public Response putPool(@PathParam("name") String name, @Valid @NotNull CatalogueViews.PoolBody body, UriInfo uri)
             throws SQLException {
         boolean created = service.putPool(current.actor(), name, body);
@@ -104,6 +141,7 @@ public class CatalogueAdminResource {
 
     @DELETE
     @Path("pools/{name}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response deletePool(@PathParam("name") String name) throws SQLException {
         if (!service.deletePool(current.actor(), name)) {
             throw ProblemException.notFound("admin-managed pool '" + name + "'");
@@ -114,6 +152,14 @@ public class CatalogueAdminResource {
     /** Registers a model-host endpoint: 201 with its id. */
     @POST
     @Path("pools/{name}/endpoints")
+    @APIResponse(
+            responseCode = "201",
+            description = "The registered endpoint; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = CatalogueRepository.RegisteredEndpoint.class)))
     public Response register(
             @PathParam("name") String pool, @Valid @NotNull CatalogueViews.EndpointBody body, UriInfo uri)
             throws SQLException {
@@ -125,6 +171,7 @@ public class CatalogueAdminResource {
     /** Drains (no new requests) or undrains a registered endpoint. */
     @PATCH
     @Path("pools/{name}/endpoints/{id}")
+    @APIResponse(responseCode = "204", description = "Draining set as asked")
     public Response drain(
             @PathParam("name") String pool, @PathParam("id") UUID id, @NotNull CatalogueViews.EndpointPatch body)
             throws SQLException {
@@ -136,6 +183,7 @@ public class CatalogueAdminResource {
 
     @DELETE
     @Path("pools/{name}/endpoints/{id}")
+    @APIResponse(responseCode = "204", description = "Deregistered")
     public Response deregister(@PathParam("name") String pool, @PathParam("id") UUID id) throws SQLException {
         if (!service.deregister(current.actor(), pool, id)) {
             throw ProblemException.notFound("endpoint " + id + " in pool '" + pool + "'");

@@ -27,6 +27,11 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Quota events (soft thresholds crossed, shadow refusals) and shadow limits of a tenant. Errors are
@@ -36,6 +41,7 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN, AdminRole.BILLING_VIEWER})
+@Tag(name = "Quotas")
 public class QuotaAdminResource {
 
     /** The kinds of {@code quota_event} (V060, V071 added EXHAUSTED). */
@@ -87,6 +93,14 @@ public class QuotaAdminResource {
     @POST
     @Path("shadow-limits")
     @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+    @APIResponse(
+            responseCode = "201",
+            description = "The shadow limit; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ShadowLimitView.class)))
     public Response putShadowLimit(
             @PathParam("tenantId") UUID tenantId,
             @Valid @NotNull ShadowLimitBody body,
@@ -110,6 +124,7 @@ public class QuotaAdminResource {
     @DELETE
     @Path("shadow-limits/{id}")
     @RolesAllowed({AdminRole.PLATFORM_ADMIN, AdminRole.TENANT_ADMIN})
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response deleteShadowLimit(@PathParam("tenantId") UUID tenantId, @PathParam("id") UUID id)
             throws SQLException {
         if (!service.deleteShadowLimit(current.actor(), tenantId, id)) {
