@@ -1,6 +1,7 @@
 package io.ascendant.gateway.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -15,6 +16,7 @@ import com.anthropic.models.messages.Tool;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.errors.NotFoundException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -22,6 +24,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.models.Model;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -93,6 +96,25 @@ class SdkCompatibilityTest {
         assertThat(c.choices().get(0).message().content()).contains("Hello from the fake host");
         assertThat(c.model()).isEqualTo("deepseek-v4-pro");
         assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(5);
+    }
+
+    @Test
+    void openAiSdkRetrievesAModelAndGetsNotFoundForOneTheKeyMayNotUse() {
+        Model m = openai.models().retrieve("deepseek-v4-pro");
+        assertThat(m.id()).isEqualTo("deepseek-v4-pro");
+        assertThat(m._object_()).isEqualTo(JsonValue.from("model"));
+        assertThat(m.ownedBy()).isEqualTo("ascendant");
+        assertThat(m.created()).isZero();
+
+        OpenAIClient limited = OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey(keys.create(Set.of("deepseek-v4-pro")).text())
+                .maxRetries(0)
+                .build();
+        NotFoundException e =
+                assertThrows(NotFoundException.class, () -> limited.models().retrieve("deepseek-v4-flash"));
+        assertThat(e.statusCode()).isEqualTo(404);
+        assertThat(e.code()).contains("model_not_found");
     }
 
     @Test
