@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeyLedgerTotals;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -20,10 +21,6 @@ import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -102,7 +99,7 @@ class BudgetLevelsAdminApiTest {
         assertThat(last.jsonPath().getString("error.code")).as(last.asString()).isEqualTo("quota_exceeded");
 
         // Settlement happens in the ledger's transaction, which may finish just after the response: wait for it.
-        LedgerSum ledger = awaitLedgerRows(UUID.fromString(key), ok);
+        KeyLedgerTotals ledger = KeyLedgerTotals.await(dataSource, UUID.fromString(key), ok);
         assertThat(ledger.amount()).isPositive();
 
         JsonPath keys = budgets(admin, tenant, "key", null, 100);
@@ -392,32 +389,6 @@ class BudgetLevelsAdminApiTest {
     private static String plain(BigDecimal d) {
         BigDecimal s = d.stripTrailingZeros();
         return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
-    }
-
-    private record LedgerSum(long rows, BigDecimal amount, long tokens) {}
-
-    /** The key's ledger rows once all {@code expected} admitted requests are recorded (polls for at most ~30 s). */
-    private LedgerSum awaitLedgerRows(UUID key, int expected) throws SQLException, InterruptedException {
-        LedgerSum s = ledger(key);
-        for (int i = 0; i < 300 && s.rows() < expected; i++) {
-            Thread.sleep(100);
-            s = ledger(key);
-        }
-        assertThat(s.rows()).as("ledger rows of the key").isEqualTo(expected);
-        return s;
-    }
-
-    private LedgerSum ledger(UUID key) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0),"
-                        + " coalesce(sum(cache_hit_tokens + cache_miss_tokens + output_tokens), 0)"
-                        + " FROM usage_ledger WHERE key_id = ?")) {
-            ps.setObject(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new LedgerSum(rs.getLong(1), rs.getBigDecimal(2), rs.getLong(3));
-            }
-        }
     }
 
     /** The usage summary by key once the rollups hold all {@code expected} requests. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.testsupport.AdminFixtures.Caller;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeyLedgerTotals;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.tenancy.limits.EffectiveLimits;
 import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
@@ -18,10 +19,6 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +54,7 @@ class MidPeriodBudgetTest {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         Caller caller = newCaller(admin, "mid-money", "Mid Period Co", "money");
         spend(caller);
-        LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
+        KeyLedgerTotals spent = KeyLedgerTotals.await(dataSource, caller.key(), SPENT_REQUESTS);
         assertThat(spent.amount()).isPositive();
 
         // The smallest budget (6 decimal places) above the spend: far less headroom than one more request needs.
@@ -81,7 +78,9 @@ class MidPeriodBudgetTest {
         Map<String, Object> money = only(budgets(admin, caller.tenant(), "tenant"), "MONEY");
         assertThat(dec(money.get("limit"))).isEqualByComparingTo(budget);
         assertThat(dec(money.get("settled"))).isEqualByComparingTo(spent.amount());
-        assertThat(awaitLedgerRows(caller.key(), SPENT_REQUESTS).amount()).isEqualByComparingTo(spent.amount());
+        assertThat(KeyLedgerTotals.await(dataSource, caller.key(), SPENT_REQUESTS)
+                        .amount())
+                .isEqualByComparingTo(spent.amount());
     }
 
     @Test
@@ -89,7 +88,7 @@ class MidPeriodBudgetTest {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         Caller caller = newCaller(admin, "mid-tokens", "Mid Period Co", "tokens");
         spend(caller);
-        LedgerSum spent = awaitLedgerRows(caller.key(), SPENT_REQUESTS);
+        KeyLedgerTotals spent = KeyLedgerTotals.await(dataSource, caller.key(), SPENT_REQUESTS);
         assertThat(spent.tokens()).isPositive();
 
         long budget = spent.tokens() + 1;
@@ -162,31 +161,5 @@ class MidPeriodBudgetTest {
     /** A JSON number read exactly. */
     private static BigDecimal dec(Object jsonNumber) {
         return new BigDecimal(jsonNumber.toString());
-    }
-
-    private record LedgerSum(long rows, BigDecimal amount, long tokens) {}
-
-    /** The key's ledger rows once all {@code expected} requests are recorded (polls for at most ~30 s). */
-    private LedgerSum awaitLedgerRows(UUID key, int expected) throws SQLException, InterruptedException {
-        LedgerSum s = ledger(key);
-        for (int i = 0; i < 300 && s.rows() < expected; i++) {
-            Thread.sleep(100);
-            s = ledger(key);
-        }
-        assertThat(s.rows()).as("ledger rows of the key").isEqualTo(expected);
-        return s;
-    }
-
-    private LedgerSum ledger(UUID key) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(amount), 0),"
-                        + " coalesce(sum(cache_hit_tokens + cache_miss_tokens + output_tokens), 0)"
-                        + " FROM usage_ledger WHERE key_id = ?")) {
-            ps.setObject(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new LedgerSum(rs.getLong(1), rs.getBigDecimal(2), rs.getLong(3));
-            }
-        }
     }
 }

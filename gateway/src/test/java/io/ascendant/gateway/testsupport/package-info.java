@@ -48,6 +48,13 @@
  * adminAccessToken()} lets a test call Keycloak's admin REST API to verify what the platform did there. {@code
  * @TestSecurity} still works for tests that only need a role, not a real token.
  *
+ * <h2>Tenants, keys and budgets</h2>
+ *
+ * {@link io.ascendant.gateway.testsupport.AdminFixtures} makes them through the admin API with a real token ({@code
+ * newTenant}, {@code newProject}, {@code newKey}, {@code putMonthlyBudget}, or {@code newCaller} for a tenant, project
+ * and key at once); {@link io.ascendant.gateway.testsupport.KeyLedgerTotals} sums a key's usage-ledger rows once the
+ * data path has recorded them.
+ *
  * <h2>Fast local iteration</h2>
  *
  * Reuse already running servers instead of starting new ones (a fresh database is still created per run):
