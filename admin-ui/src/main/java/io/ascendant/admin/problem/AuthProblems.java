@@ -2,7 +2,6 @@ package io.ascendant.admin.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ascendant.admin.tenancy.AdminApi;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -13,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.regex.Pattern;
 
 /**
  * 401 and 403 answers of the HTTP security layer on {@code /admin/*} (missing or invalid bearer token, path policy
@@ -26,6 +26,7 @@ import jakarta.enterprise.event.Observes;
 public class AuthProblems {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ENCODED_SLASH = Pattern.compile("%2[fF]");
 
     /** Runs after {@code AdminPlaneSwitch} (10 000), so a switched-off admin plane still answers 404. */
     private static final int FILTER_PRIORITY = 9_000;
@@ -38,7 +39,7 @@ public class AuthProblems {
         filters.register(
                 rc -> {
                     String auth = rc.request().getHeader("Authorization");
-                    if (rc.normalizedPath().startsWith(AdminApi.V1 + "/")
+                    if (needsBearer(rc.normalizedPath())
                             && rc.request().method() != HttpMethod.OPTIONS
                             && (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7))) {
                         send(
@@ -50,6 +51,30 @@ public class AuthProblems {
                     }
                 },
                 FILTER_PRIORITY);
+    }
+
+    /**
+     * Whether {@code path} (the normalised path, as the permission check sees it) is behind the admin bearer-token
+     * policy: under {@code /admin/}, not one of the console's public files. An encoded slash counts as a slash
+     * ({@code /admin/api%2Fv1/tenants}, {@code /admin%2Fapi/v1/tenants}): Vert.x keeps {@code %2F} in the normalised
+     * path, so such a path would miss a prefix test here while the permission check or JAX-RS still refuses it, with
+     * an empty 401.
+     */
+    static boolean needsBearer(String path) {
+        if (path == null || !path.startsWith("/admin") || isConsole(path)) {
+            return false;
+        }
+        String slashes =
+                path.indexOf('%') < 0 ? path : ENCODED_SLASH.matcher(path).replaceAll("/");
+        return slashes.startsWith("/admin/");
+    }
+
+    /** The console's public files ({@code quarkus.http.auth.permission.admin-console.paths}). */
+    private static boolean isConsole(String path) {
+        return path.equals("/admin/")
+                || path.equals("/admin/index.html")
+                || path.equals("/admin/console")
+                || path.startsWith("/admin/console/");
     }
 
     private void handle(RoutingContext rc) {

@@ -21,8 +21,14 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
     /** The request conflicts with existing state (duplicate name, illegal state transition). */
     CONFLICT(409, "Conflict", "conflict"),
+    /** The request body is larger than the configured limit; {@code detail} names the limit. */
+    PAYLOAD_TOO_LARGE(413, "Payload too large", "payload-too-large"),
+    /** The request line (method, URL, version) is longer than the configured limit. */
+    URI_TOO_LONG(414, "URI too long", "uri-too-long"),
     /** Unsupported request media type. */
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
+    /** The request headers are larger than the configured limit. */
+    HEADERS_TOO_LARGE(431, "Request header fields too large", "headers-too-large"),
     /** A dependency (Keycloak, database) is unavailable; retrying later may succeed. */
     UNAVAILABLE(503, "Service unavailable", "unavailable"),
     /** An unexpected server error; details are in the server log under the given reference, never in the body. */
