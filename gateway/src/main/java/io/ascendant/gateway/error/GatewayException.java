@@ -7,6 +7,7 @@ package io.ascendant.gateway.error;
  */
 public abstract sealed class GatewayException extends RuntimeException
         permits GatewayException.InvalidRequest,
+                GatewayException.UnreadableRequest,
                 GatewayException.ModelNotFound,
                 GatewayException.PayloadTooLarge,
                 GatewayException.MethodNotAllowed,
@@ -48,6 +49,29 @@ public abstract sealed class GatewayException extends RuntimeException
         @Override
         public int status() {
             return 400;
+        }
+    }
+
+    /**
+     * 400, 414 or 431: the HTTP request itself could not be read (a malformed request line or header, a URL or headers
+     * over the server's limits), so no endpoint was ever chosen.
+     */
+    public static final class UnreadableRequest extends GatewayException {
+        private final int status;
+
+        /**
+         * @param status 400, 414 or 431
+         * @param message what was wrong and, for a limit, its value
+         * @param code machine-readable code
+         */
+        public UnreadableRequest(int status, String message, String code) {
+            super(message, null, code);
+            this.status = status;
+        }
+
+        @Override
+        public int status() {
+            return status;
         }
     }
 

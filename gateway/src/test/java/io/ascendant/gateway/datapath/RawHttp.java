@@ -57,11 +57,21 @@ public final class RawHttp {
             head.append("Content-Length: ").append(payload.length).append("\r\n");
         }
         head.append("\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = java.util.Arrays.copyOf(headBytes, headBytes.length + payload.length);
+        System.arraycopy(payload, 0, request, headBytes.length, payload.length);
+        return exchange(request);
+    }
+
+    /**
+     * Sends {@code request} byte for byte (request line, headers and body as the test wrote them, malformed or not)
+     * and reads the answer until the server closes the connection.
+     */
+    public static Answer exchange(byte[] request) {
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.write(payload);
+            out.write(request);
             out.flush();
             return parse(s.getInputStream().readAllBytes());
         } catch (IOException e) {

@@ -1,0 +1,122 @@
+package io.ascendant.gateway.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.datapath.RawHttp;
+import io.ascendant.gateway.datapath.TestKeys;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests the HTTP decoder cannot read never reach a route; they are answered in the addressed API's error shape
+ * with a message naming the fault and the limit, never with Vert.x's empty 400, 414 or 431, and the connection is
+ * closed after the answer. Sent over raw sockets: no HTTP client sends such requests.
+ */
+@QuarkusTest
+class UnreadableRequestTest {
+
+    @Inject
+    TestKeys keys;
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    private static RawHttp.Answer send(String requestHead) {
+        return RawHttp.exchange(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static void assertOpenAi(RawHttp.Answer a, int status, String code) {
+        assertThat(a.status()).isEqualTo(status);
+        assertThat(a.contentType()).startsWith("application/json");
+        assertThat(a.headers()).containsEntry("connection", "close").containsKey("x-request-id");
+        assertThat(a.json().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(a.json().getString("error.code")).isEqualTo(code);
+        assertThat(a.json().getMap("error")).containsKey("param");
+        assertThat(a.json().getString("error.param")).isNull();
+    }
+
+    private static void assertProblem(RawHttp.Answer a, int status, String type) {
+        assertThat(a.status()).isEqualTo(status);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.json().getString("type")).isEqualTo("urn:ascendant:problem:" + type);
+        assertThat(a.json().getInt("status")).isEqualTo(status);
+        assertThat(a.json().getString("title")).isNotBlank();
+    }
+
+    @Test
+    void unencodedSpaceInTheUrlIsA400SayingHowToEncodeIt() {
+        // The request line no longer parses, so the path cannot be trusted: OpenAI's shape whatever it named.
+        for (String target : List.of("/v1/mo dels", "/admin/api/v1/ten ants", "/v1/chat/completions?q=a b")) {
+            RawHttp.Answer a = send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertOpenAi(a, 400, "invalid_request_line");
+            assertThat(a.json().getString("error.message"))
+                    .as(target)
+                    .contains("request line is malformed", "a space as %20")
+                    .doesNotContain("ants", "dels");
+        }
+    }
+
+    @Test
+    void urlOverTheLineLimitIsA414NamingTheLimit() {
+        String target = "/v1/models?after=" + "a".repeat(5000);
+        RawHttp.Answer a = send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertOpenAi(a, 414, "url_too_long");
+        assertThat(a.json().getString("error.message")).contains("limit of 4096 bytes", "shorten the URL");
+    }
+
+    @Test
+    void headersOverTheLimitAreA431InTheShapeOfTheApiAddressed() {
+        String big = "X-Padding: " + "p".repeat(21_000) + "\r\n";
+        RawHttp.Answer openAi = send("GET /v1/models HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
+        assertOpenAi(openAi, 431, "headers_too_large");
+        assertThat(openAi.json().getString("error.message")).contains("limit of 20480 bytes");
+
+        RawHttp.Answer anthropic = send("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
+        assertThat(anthropic.status()).isEqualTo(431);
+        assertThat(anthropic.contentType()).startsWith("application/json");
+        assertThat(anthropic.json().getString("type")).isEqualTo("error");
+        assertThat(anthropic.json().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(anthropic.json().getString("error.message")).contains("limit of 20480 bytes");
+
+        for (String path : List.of("/admin/api/v1/tenants", "/q/health")) {
+            RawHttp.Answer a = send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + big + "\r\n");
+            assertProblem(a, 431, "headers-too-large");
+            assertThat(a.json().getString("detail")).as(path).contains("limit of 20480 bytes");
+        }
+    }
+
+    @Test
+    void malformedHeaderLineIsA400InTheShapeOfTheApiAddressed() {
+        String bad = "Host: localhost\r\nThis line has no colon\r\n\r\n";
+        RawHttp.Answer openAi = send("GET /v1/models HTTP/1.1\r\n" + bad);
+        assertOpenAi(openAi, 400, "invalid_headers");
+        assertThat(openAi.json().getString("error.message")).contains("headers are malformed");
+
+        RawHttp.Answer admin = send("GET /admin/api/v1/tenants HTTP/1.1\r\n" + bad);
+        assertProblem(admin, 400, "invalid-input");
+        assertThat(admin.json().getString("detail")).contains("headers are malformed");
+    }
+
+    @Test
+    void badChunkSizeIsA400InTheShapeOfTheApiAddressed() {
+        String chunked =
+                " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + "Transfer-Encoding: chunked\r\n";
+        String body = "\r\nzz\r\n{}\r\n0\r\n\r\n";
+        RawHttp.Answer openAi = send("POST /v1/chat/completions" + chunked + "Authorization: Bearer "
+                + keys.create(Set.of()).text() + "\r\n" + body);
+        assertOpenAi(openAi, 400, "invalid_chunked_body");
+        assertThat(openAi.json().getString("error.message")).contains("chunk");
+
+        RawHttp.Answer admin = send("POST /admin/api/v1/tenants" + chunked + "Authorization: Bearer "
+                + keycloak.accessToken(keycloak.platformAdmin()) + "\r\n" + body);
+        assertProblem(admin, 400, "invalid-input");
+        assertThat(admin.json().getString("detail")).contains("chunk");
+    }
+}
