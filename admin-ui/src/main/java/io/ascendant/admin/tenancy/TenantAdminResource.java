@@ -54,6 +54,7 @@ public class TenantAdminResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = TenantAdminView.class)))
+    @APIResponse(responseCode = "503", description = "Keycloak is unavailable; nothing was written")
     public Response invite(@PathParam("tenantId") UUID tenantId, @NotNull @Valid InviteAdminRequest r, UriInfo uri) {
         TenantAdminView a = admins.invite(current.actor(), tenantId, r);
         return Response.created(

@@ -105,6 +105,7 @@ public class TenantResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = TenantView.class)))
+    @APIResponse(responseCode = "503", description = "Keycloak is unavailable; nothing was written")
     public Response create(@NotNull @Valid CreateTenantRequest request, UriInfo uri) {
         TenantView t = onboarding.create(current.actor(), request);
         return Response.created(

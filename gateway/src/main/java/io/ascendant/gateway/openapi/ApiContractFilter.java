@@ -30,8 +30,10 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  *       not);
  *   <li>400 where the request carries a body, query parameters or a UUID or numeric path parameter (validation, malformed JSON,
  *       a parameter that does not convert), 415 where it carries a JSON body;
- *   <li>404 where the path names a resource ({@code {id}}, {@code {tenantId}}, ...);
- *   <li>409 on admin writes (a duplicate name, a state that forbids the change);
+ *   <li>404 where the path names a resource ({@code {id}}, {@code {tenantId}}, ...), except on a PUT that creates it;
+ *   <li>409 on admin writes (a duplicate name, a state that forbids the change), not on the price preview;
+ *   <li>503 on every tenant operation (the API-key store did not answer) and where a resource declares it (the admin
+ *       operations that call Keycloak);
  *   <li>on the data path (chat, completions, messages) also 404 for an unknown model, 413 for a body over the limit,
  *       429 with {@code Retry-After} (limits, saturated pods), 502 and 504 (host failures before the first byte) and
  *       503 (no ready host, quota store unavailable).
@@ -79,7 +81,7 @@ public class ApiContractFilter implements OASFilter {
             if (path.startsWith(TENANT_PREFIX)) {
                 item.getOperations().forEach((method, op) -> tenantOperation(path, parameters(item, op), op));
             } else if (path.startsWith(ADMIN_API_PREFIX)) {
-                item.getOperations().forEach((method, op) -> adminOperation(method, parameters(item, op), op));
+                item.getOperations().forEach((method, op) -> adminOperation(path, method, parameters(item, op), op));
             }
         });
     }
@@ -108,7 +110,10 @@ public class ApiContractFilter implements OASFilter {
             errors.put("415", "The body is not declared as application/json");
             errors.put("429", "A rate limit or budget refused the request, or every pod is saturated (Retry-After)");
             errors.put("502", "The model host failed before the answer began");
-            errors.put("503", "No host of the model's pool is ready, or the quota store did not answer");
+            errors.put(
+                    "503",
+                    "No host of the model's pool is ready, or the quota store or the API-key store did not answer"
+                            + " (Retry-After)");
             errors.put("504", "The model host did not answer in time");
         } else if (has(parameters, Parameter.In.PATH)) {
             errors.put(
@@ -117,26 +122,39 @@ public class ApiContractFilter implements OASFilter {
                             ? "The model does not exist or the key may not use it"
                             : "Not found (also another tenant's)");
         }
+        errors.putIfAbsent("503", "The API-key store did not answer in time (Retry-After)");
         String mediaType = "application/json";
         String schema = anthropic ? "AnthropicError" : "OpenAIError";
         errors.forEach((code, description) -> document(op, code, description, mediaType, schema));
     }
 
-    private static void adminOperation(PathItem.HttpMethod method, List<Parameter> parameters, Operation op) {
+    private static void adminOperation(
+            String path, PathItem.HttpMethod method, List<Parameter> parameters, Operation op) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (hasBody(op) || has(parameters, Parameter.In.QUERY) || hasConvertedPathParameter(parameters)) {
             errors.put("400", "Invalid input (field names the culprit) or malformed JSON");
         }
         errors.put("401", "No bearer token, or an invalid or expired one");
         errors.put("403", "The caller's roles do not allow this (or it is another tenant's)");
-        if (has(parameters, Parameter.In.PATH)) {
+        boolean upsert = method == PathItem.HttpMethod.PUT
+                && op.getResponses() != null
+                && op.getResponses().getAPIResponse("201") != null;
+        if (has(parameters, Parameter.In.PATH) && !upsert) {
             errors.put("404", "Not found");
         }
-        if (method != PathItem.HttpMethod.GET) {
+        if (method != PathItem.HttpMethod.GET && !readOnly(path)) {
             errors.put("409", "Conflicts with the current state (a duplicate name, a state that forbids the change)");
         }
         if (hasBody(op)) {
             errors.put("415", "The body is not application/json");
+        }
+        // Statuses a resource declares itself (such as 503 where Keycloak is called) get the problem body too.
+        if (op.getResponses() != null && op.getResponses().getAPIResponses() != null) {
+            op.getResponses().getAPIResponses().forEach((code, response) -> {
+                if (code.compareTo("400") >= 0 && !errors.containsKey(code)) {
+                    errors.put(code, response.getDescription());
+                }
+            });
         }
         errors.forEach((code, description) -> document(op, code, description, "application/problem+json", "Problem"));
     }
@@ -163,6 +181,11 @@ public class ApiContractFilter implements OASFilter {
                         mediaType,
                         OASFactory.createMediaType()
                                 .schema(OASFactory.createSchema().ref("#/components/schemas/" + schema))));
+    }
+
+    /** A POST that computes without changing anything (the price preview): it never conflicts. */
+    private static boolean readOnly(String path) {
+        return path.endsWith("/preview");
     }
 
     private static boolean hasBody(Operation op) {

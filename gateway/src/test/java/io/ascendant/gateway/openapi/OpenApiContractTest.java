@@ -108,14 +108,20 @@ class OpenApiContractTest {
         assertThat(doc.getMap("paths.'" + CHAT + "'.post.responses.'200'.content"))
                 .containsOnlyKeys("application/json", "text/event-stream");
         assertThat(responses("/v1/messages", "post")).containsKeys("200", "400", "401", "404", "413", "415", "429");
-        assertThat(responses("/v1/models/{id}", "get")).containsOnlyKeys("200", "401", "403", "404");
+        assertThat(responses("/v1/models/{id}", "get")).containsOnlyKeys("200", "401", "403", "404", "503");
         assertThat(responses("/v1/invoices/{id}", "get")).containsKeys("200", "401", "404");
         assertThat(responses("/admin/api/v1/tenants", "post"))
-                .containsOnlyKeys("201", "400", "401", "403", "409", "415");
+                .containsOnlyKeys("201", "400", "401", "403", "409", "415", "503");
         assertThat(doc.getString(
                         "paths.'/admin/api/v1/tenants'.post.responses.'201'.content.'application/json'.schema.$ref"))
                 .endsWith("/TenantView");
         assertThat(responses("/admin/api/v1/models/{name}", "delete")).containsKeys("204", "401", "403", "404");
+        assertThat(responses("/admin/api/v1/models/{name}", "put"))
+                .containsKeys("200", "201", "400", "409")
+                .doesNotContainKey("404");
+        assertThat(responses("/admin/api/v1/billing/price-book/{id}/preview", "post"))
+                .containsKeys("200", "400", "404")
+                .doesNotContainKey("409");
         assertThat(responses("/admin/api/v1/tenants/{tenantId}", "get")).containsKeys("200", "400", "404");
     }
 
