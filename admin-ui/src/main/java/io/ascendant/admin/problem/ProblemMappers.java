@@ -106,15 +106,17 @@ public class ProblemMappers {
                         Response.status(405).header("Allow", allow.get()).build());
             }
         }
-        Response answer = webApplicationAnswer(e, uri, request);
-        if (answer.getStatus() != 405 || answer.getHeaderString("Allow") != null || uri == null) {
-            return answer;
+        if (e.getResponse().getStatus() == 405
+                && e.getResponse().getHeaderString("Allow") == null
+                && !e.getResponse().hasEntity()
+                && uri != null) {
+            var allow = allowedMethods.allowFor(uri.getRequestUri().getPath());
+            if (allow.isPresent()) {
+                e = new NotAllowedException(
+                        Response.status(405).header("Allow", allow.get()).build());
+            }
         }
-        return allowedMethods
-                .allowFor(uri.getRequestUri().getPath())
-                .map(allow ->
-                        Response.fromResponse(answer).header("Allow", allow).build())
-                .orElse(answer);
+        return webApplicationAnswer(e, uri, request);
     }
 
     private Response webApplicationAnswer(WebApplicationException e, UriInfo uri, Request request) {
@@ -137,7 +139,7 @@ public class ProblemMappers {
         }
         int status = original.getStatus();
         ProblemType type = ProblemType.forStatus(status);
-        Problem p = new Problem(type.uri(), type.title(), status, reasonFor(status), null, null);
+        Problem p = new Problem(type.uri(), type.title(), status, reasonFor(status, original), null, null);
         Response.ResponseBuilder b =
                 Response.status(status).type(Problem.MEDIA_TYPE).entity(p);
         original.getHeaders().forEach((name, values) -> {
@@ -164,7 +166,7 @@ public class ProblemMappers {
         String message = status == 404
                 ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
                         + " /v1/completions, /v1/models, /v1/messages, /v1/usage and /v1/invoices."
-                : method + " " + path + ": " + reasonFor(status) + ".";
+                : method + " " + path + ": " + reasonFor(status, original) + ".";
         Response.ResponseBuilder b;
         if (path.startsWith("/v1/messages/")) {
             Map<String, Object> error = new java.util.LinkedHashMap<>();
@@ -427,10 +429,14 @@ public class ProblemMappers {
         return sb.isEmpty() ? null : sb.toString();
     }
 
-    private static String reasonFor(int status) {
+    private static String reasonFor(int status, Response original) {
+        String allow = original == null ? null : original.getHeaderString("Allow");
         return switch (status) {
             case 404 -> "no such resource";
-            case 405 -> "method not allowed on this resource";
+            case 405 ->
+                allow == null
+                        ? "method not allowed on this resource"
+                        : "method not allowed on this resource; it allows " + allow;
             case 406 -> "no acceptable representation";
             case 415 -> "unsupported media type; send application/json";
             default -> {

@@ -2,6 +2,7 @@ package io.ascendant.gateway.platform;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -71,7 +72,8 @@ class MethodNotAllowedTest {
                     .header("Allow", "GET, HEAD, OPTIONS")
                     .contentType(startsWith("application/json"))
                     .body("error.type", equalTo("invalid_request_error"))
-                    .body("error.code", equalTo("method_not_allowed"));
+                    .body("error.code", equalTo("method_not_allowed"))
+                    .body("error.message", endsWith("it allows GET, HEAD, OPTIONS."));
         }
     }
 
@@ -86,7 +88,8 @@ class MethodNotAllowedTest {
                 .header("Allow", "GET, HEAD, POST, OPTIONS")
                 .contentType(startsWith("application/problem+json"))
                 .body("status", equalTo(405))
-                .body("type", equalTo("urn:ascendant:problem:method-not-allowed"));
+                .body("type", equalTo("urn:ascendant:problem:method-not-allowed"))
+                .body("detail", endsWith("it allows GET, HEAD, POST, OPTIONS"));
     }
 
     @TestFactory
