@@ -11,9 +11,12 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -117,8 +120,8 @@ public class AllowedMethods {
     }
 
     private List<Compiled> build() {
-        java.util.Map<String, Set<String>> byTemplate = new java.util.TreeMap<>();
-        Set<Class<?>> seen = new java.util.HashSet<>();
+        Map<String, Set<String>> byTemplate = new TreeMap<>();
+        Set<Class<?>> seen = new HashSet<>();
         for (Bean<?> bean : beans.getBeans(Object.class, Any.Literal.INSTANCE)) {
             Class<?> type = bean.getBeanClass();
             Path root = type.getAnnotation(Path.class);
@@ -136,7 +139,7 @@ public class AllowedMethods {
      * Adds the resource methods of {@code type} under {@code prefix}; a sub-resource locator (a {@link Path} method
      * without an HTTP method, such as {@code /tenants/{tenantId}/audit}) adds its returned resource's methods.
      */
-    private static void collect(Class<?> type, String prefix, java.util.Map<String, Set<String>> out, int depth) {
+    private static void collect(Class<?> type, String prefix, Map<String, Set<String>> out, int depth) {
         for (Method m : type.getMethods()) {
             Path sub = m.getAnnotation(Path.class);
             String template = join(prefix, sub == null ? "" : sub.value());
