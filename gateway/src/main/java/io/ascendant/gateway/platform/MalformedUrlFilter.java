@@ -1,12 +1,8 @@
 package io.ascendant.gateway.platform;
 
-import io.ascendant.admin.problem.Problem;
 import io.ascendant.admin.problem.ProblemType;
-import io.ascendant.gateway.api.Json;
-import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +14,8 @@ import java.net.URISyntaxException;
  * {@code /v1/models/%E0%A4%A}, a space or other character that must be percent-encoded) with a 400 that says what is
  * wrong, in the shape of the API addressed: OpenAI's error JSON with code {@code invalid_url} under {@code /v1/},
  * Anthropic's under {@code /v1/messages} and {@code /anthropic/}, {@code application/problem+json} under
- * {@code /admin}, plain text elsewhere. The API addressed is read from the path as sent, before any normalisation.
+ * {@code /admin} and on the other paths ({@link AddressedApi}). The API addressed is read from the path as sent, before
+ * any normalisation.
  *
  * <p>A path with a dot segment ({@code .} or {@code ..}, literal or percent-encoded as {@code %2e}, such as
  * {@code /v1/models/%2e%2e/%2e%2e/q/health} or {@code /admin/api/v1/../../v1/models}) is refused the same way. Vert.x
@@ -210,44 +207,14 @@ public class MalformedUrlFilter {
     }
 
     private static void refuse(RoutingContext rc, String uri, String message) {
-        // The API addressed is named by the leading segments as written, less any path parameters.
-        String path = rawPath(uri).replaceAll(";[^/]*", "");
         if (!rc.request().isEnded()) {
             rc.response().putHeader("connection", "close"); // the body is not read
         }
-        if (path.equals("/v1") || path.startsWith("/v1/")) {
-            boolean anthropic = path.equals("/v1/messages") || path.startsWith("/v1/messages/");
-            ErrorRenderer.send(
-                    rc.response(), new GatewayException.InvalidRequest(message, null, "invalid_url"), anthropic);
-        } else if (path.startsWith("/anthropic/")) {
-            ErrorRenderer.send(rc.response(), new GatewayException.InvalidRequest(message, null, "invalid_url"), true);
-        } else if (path.equals("/admin") || path.startsWith("/admin/")) {
-            Problem p = Problem.of(ProblemType.INVALID_INPUT, message);
-            rc.response()
-                    .setStatusCode(400)
-                    .putHeader("content-type", Problem.MEDIA_TYPE)
-                    .end(Buffer.buffer(Json.MAPPER.valueToTree(p).toString()));
-        } else {
-            rc.response()
-                    .setStatusCode(400)
-                    .putHeader("content-type", "text/plain; charset=utf-8")
-                    .end(message + "\n");
-        }
-    }
-
-    /** The path part of a request target, without decoding (it may not be decodable). */
-    private static String rawPath(String uri) {
-        if (uri == null) {
-            return "";
-        }
-        int end = uri.length();
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
-        }
-        return uri.substring(0, end);
+        // The API addressed is named by the leading segments as written, less any path parameters.
+        AddressedApi.of(uri)
+                .send(
+                        rc.response(),
+                        new GatewayException.InvalidRequest(message, null, "invalid_url"),
+                        ProblemType.INVALID_INPUT);
     }
 }

@@ -70,8 +70,8 @@ public class UnreadableRequests {
     /** Netty's stand-in for a request whose request line could not be read. */
     private static final String NETTY_INVALID_TARGET = "/bad-request";
 
-    private static final long RETRY_MILLIS = 20;
-    private static final int MAX_RETRIES = 500;
+    private static final long RETRY_MILLIS = 5;
+    private static final int MAX_RETRIES = 2_000;
 
     @Inject
     Vertx vertx;

@@ -143,13 +143,14 @@ class DotSegmentPathTest {
     }
 
     @Test
-    void otherPathsWithDotSegmentsAreAPlainTextA400() {
+    void otherPathsWithDotSegmentsAreA400Problem() {
         for (String target : List.of("/q/%2e%2e/admin/api/v1/tenants", "/q/%2e%2e/v1/models", "/foo/../v1/models")) {
             RawHttp.Answer a = RawHttp.send("GET", target, Map.of("Authorization", "Bearer " + adminToken), null);
             assertThat(a.status()).as(target).isEqualTo(400);
-            assertThat(a.contentType()).as(target).startsWith("text/plain");
+            assertThat(a.contentType()).as(target).startsWith(PROBLEM);
             assertThat(a.headers()).as(target).containsKey("x-request-id");
-            assertThat(a.body()).as(target).startsWith(DOT_SEGMENTS);
+            assertThat(a.json().getString("type")).as(target).isEqualTo("urn:ascendant:problem:invalid-input");
+            assertThat(a.json().getString("detail")).as(target).startsWith(DOT_SEGMENTS);
         }
     }
 
