@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -102,6 +104,35 @@ class UsageLedgerTest {
                 .isEqualTo(30);
         assertThat(fixtures.queryLong("SELECT sum(requests) FROM usage_rollup_hour WHERE tenant_id = ?", t))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void submittedEventsAreRatedLikeRecordedOnesAndReplaysChargeNothingMore() throws Exception {
+        UUID t = fixtures.account("USD", "UTC", "0", "0");
+        List<CompletableFuture<RatedUsage>> submitted = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            submitted.add(ledger.submit(
+                            event(t, "submit-" + i + "-" + t, "deepseek-v4-flash", "2026-09-02T12:00:00Z", 10, 20, 30))
+                    .toCompletableFuture());
+        }
+        RatedUsage recorded =
+                ledger.record(event(t, "record-" + t, "deepseek-v4-flash", "2026-09-02T12:00:00Z", 10, 20, 30));
+        for (CompletableFuture<RatedUsage> f : submitted) {
+            RatedUsage r = f.get(30, TimeUnit.SECONDS);
+            assertThat(r.replayed()).isFalse();
+            assertThat(r.amount()).isEqualByComparingTo(recorded.amount());
+        }
+        RatedUsage again = ledger.submit(
+                        event(t, "submit-0-" + t, "deepseek-v4-flash", "2026-09-02T12:00:09Z", 9, 9, 9))
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.event().completionTokens()).isEqualTo(30);
+        assertThat(fixtures.queryLong("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?", t))
+                .isEqualTo(21);
+        assertThat(fixtures.queryLong("SELECT sum(requests) FROM usage_rollup_day WHERE tenant_id = ?", t))
+                .isEqualTo(21);
     }
 
     @Test

@@ -144,6 +144,29 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues one event without waiting; see {@link UsageLedger#submit(UsageEvent)}.
+     *
+     * @return completes on the lane's writer thread once the row is committed (or failed with a {@link
+     *     LedgerWriteException}); already failed when the ledger is shut down or the lane's queue is full, and fails
+     *     with a {@link TimeoutException} when nothing was committed within {@code record-timeout}
+     */
+    public CompletableFuture<RatedUsage> submit(UsageEvent e) {
+        Lane lane = laneOf(e.tenantId());
+        if (!running) {
+            return CompletableFuture.failedFuture(
+                    new LedgerWriteException("usage ledger is shut down; request " + e.requestId(), null));
+        }
+        Pending p = new Pending(e, new CompletableFuture<>());
+        if (!lane.queue.offer(p)) {
+            return CompletableFuture.failedFuture(new LedgerWriteException(
+                    "usage ledger queue of lane " + lane.index + " full (" + settings.queueCapacity() + "); request "
+                            + e.requestId(),
+                    null));
+        }
+        return p.result().orTimeout(settings.recordTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private Lane laneOf(UUID tenantId) {
         if (tenantId == null || lanes.length == 1) {
             return lanes[0];

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 
 /**
@@ -78,6 +79,21 @@ public class UsageLedger {
      */
     public RatedUsage record(UsageEvent e) {
         return writer.record(e);
+    }
+
+    /**
+     * Rates and durably records one request's usage without blocking the caller: the event joins the next group
+     * commit and the returned stage completes once it is committed. Same rating and idempotency as {@link
+     * #record(UsageEvent)}. What is chained onto the stage runs on the ledger's writer thread, so keep it short and
+     * never block in it.
+     *
+     * @param e the usage event
+     * @return the rating, or a failure: {@link LedgerWriteException} when the ledger is shut down, its queue is full
+     *     or the write failed; {@link java.util.concurrent.TimeoutException} when nothing was committed within {@code
+     *     billing.ledger.record-timeout} (the row may still be committed later; submitting again is safe)
+     */
+    public CompletionStage<RatedUsage> submit(UsageEvent e) {
+        return writer.submit(e);
     }
 
     /** The stored rating of a request id, if recorded. */

@@ -13,23 +13,24 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Delivers usage to billing's {@link UsageLedger} (contract 2). {@link UsageLedger#record} blocks until its group
- * commit is durable, so each event is recorded on its own virtual thread: thousands of requests per second wait on a
- * handful of commits without holding platform threads. With {@code gateway.metering.acknowledge=journal} the event is
- * first appended to the {@link UsageJournal} and the caller is released at once; the journal forgets it once the
- * ledger committed it. A failed write is retried up to {@code
- * gateway.metering.max-attempts} times with the same request id; the ledger's idempotency makes the retry safe.
- * After a successful write a {@link Metered} event is fired (synchronously, on the virtual thread).
+ * Delivers usage to billing's {@link UsageLedger} (contract 2) without holding a thread per event: each event is
+ * submitted to the ledger's group commit ({@link UsageLedger#submit}) and its outcome handled when the commit lands.
+ * With {@code gateway.metering.acknowledge=journal} the event is first appended to the {@link UsageJournal} and the
+ * caller is released at once; the journal forgets it once the ledger committed it. A failed write is retried up to
+ * {@code gateway.metering.max-attempts} times, {@code gateway.metering.retry-delay} apart, with the same request id;
+ * the ledger's idempotency makes the retry safe. After a successful write a {@link Metered} event is fired
+ * (synchronously, on the ledger's writer thread: observers must be quick).
  */
 @ApplicationScoped
 public class LedgerUsageSink implements UsageSink {
@@ -42,9 +43,6 @@ public class LedgerUsageSink implements UsageSink {
 
     @Inject
     Event<Metered> metered;
-
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("usage-ledger-", 0).factory());
 
     @Inject
     UsageJournalService journals;
@@ -60,6 +58,7 @@ public class LedgerUsageSink implements UsageSink {
 
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
+    /** Ends lingers and schedules retries; the deliveries themselves never block it. */
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("usage-ledger-linger").factory());
 
@@ -77,31 +76,23 @@ public class LedgerUsageSink implements UsageSink {
             }
             if (segment != null) {
                 UsageJournal.Segment s = segment;
-                afterLinger(() -> {
-                    if (deliver(event)) {
+                afterLinger(() -> deliver(event).thenAccept(committed -> {
+                    if (committed) {
                         journal.acknowledged(s);
                     } else {
                         journal.retain(s);
                     }
-                });
+                }));
                 return DONE;
             }
         }
-        CompletableFuture<Void> durable = new CompletableFuture<>();
-        inBackground(() -> {
-            try {
-                deliver(event);
-            } finally {
-                durable.complete(null);
-            }
-        });
-        return durable;
+        return deliver(event).thenApply(committed -> null);
     }
 
     private void afterLinger(Runnable delivery) {
         long linger = config.metering().journalLinger().toMillis();
         if (linger <= 0) {
-            inBackground(delivery);
+            delivery.run();
             return;
         }
         lingering.add(delivery);
@@ -117,56 +108,71 @@ public class LedgerUsageSink implements UsageSink {
     private void flushLingering() {
         flushScheduled.set(false);
         for (Runnable r = lingering.poll(); r != null; r = lingering.poll()) {
-            inBackground(r);
-        }
-    }
-
-    private void inBackground(Runnable r) {
-        try {
-            executor.execute(r);
-        } catch (RejectedExecutionException e) { // shutting down: still record it rather than lose it
-            Thread.ofVirtual().start(r);
+            r.run();
         }
     }
 
     /**
-     * Records one event in the ledger (blocking), retrying transient failures; fires {@link Metered} on success.
+     * Records one event in the ledger, retrying transient failures; fires {@link Metered} on success. Never blocks.
      *
-     * @return whether the ledger committed it (false: given up after {@code gateway.metering.max-attempts}, logged)
+     * @return completes with whether the ledger committed it (false: given up after {@code
+     *     gateway.metering.max-attempts}, logged)
      */
-    boolean deliver(UsageEvent event) {
-        int attempts = config.metering().maxAttempts();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                RatedUsage rated = ledger.record(event);
-                metered.fire(new Metered(event, rated));
-                return true;
-            } catch (RuntimeException e) {
-                if (attempt >= attempts) {
-                    Log.errorf(
-                            "Usage of request %s (tenant %s) could not be recorded after %d attempts: %s",
-                            event.requestId(), event.tenantId(), attempt, e.getMessage());
-                    return false;
-                }
-                Log.warnf(
-                        "Recording usage of request %s failed (attempt %d of %d), retrying: %s",
-                        event.requestId(), attempt, attempts, e.getMessage());
-                try {
-                    Thread.sleep(config.metering().retryDelay().toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
+    CompletableFuture<Boolean> deliver(UsageEvent event) {
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        attempt(event, 1, outcome);
+        return outcome;
+    }
+
+    private void attempt(UsageEvent event, int attempt, CompletableFuture<Boolean> outcome) {
+        CompletionStage<RatedUsage> write;
+        try {
+            write = ledger.submit(event);
+        } catch (RuntimeException e) {
+            write = CompletableFuture.failedFuture(e);
         }
+        write.whenComplete((rated, failure) -> {
+            if (failure == null) {
+                try {
+                    metered.fire(new Metered(event, rated));
+                } finally {
+                    outcome.complete(true);
+                }
+                return;
+            }
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            int attempts = config.metering().maxAttempts();
+            if (attempt >= attempts) {
+                Log.errorf(
+                        "Usage of request %s (tenant %s) could not be recorded after %d attempts: %s",
+                        event.requestId(), event.tenantId(), attempt, describe(cause));
+                outcome.complete(false);
+                return;
+            }
+            Log.warnf(
+                    "Recording usage of request %s failed (attempt %d of %d), retrying: %s",
+                    event.requestId(), attempt, attempts, describe(cause));
+            try {
+                flusher.schedule(
+                        () -> attempt(event, attempt + 1, outcome),
+                        config.metering().retryDelay().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) { // shutting down: a journalled event is replayed at next start
+                outcome.complete(false);
+            }
+        });
+    }
+
+    private static String describe(Throwable t) {
+        return t instanceof TimeoutException ? "no commit within billing.ledger.record-timeout" : t.getMessage();
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
         flusher.shutdown();
         flushLingering();
-        executor.shutdown();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+        flusher.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /** Fired after the ledger durably recorded a request's usage. */

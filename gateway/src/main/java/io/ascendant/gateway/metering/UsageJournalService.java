@@ -121,7 +121,7 @@ public class UsageJournalService {
                 String id = entry.event().requestId();
                 admission.restoreHolds(id, entry.event().tenantId(), entry.holds());
                 try {
-                    all &= sink.deliver(entry.event());
+                    all &= sink.deliver(entry.event()).join(); // one at a time: the holds are restored per entry
                 } finally {
                     admission.forgetRestored(id);
                 }
