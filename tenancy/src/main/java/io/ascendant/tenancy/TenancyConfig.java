@@ -58,6 +58,14 @@ public interface TenancyConfig {
         @WithDefault("2s")
         Duration lookupTimeout();
 
+        /**
+         * Lookups of uncached keys that may query PostgreSQL at once (each holds a pooled connection while it runs).
+         * More wait for a turn within their {@code lookup-timeout}; so a stall, or a flood of made-up keys, never
+         * takes more than this many of the connections that quotas and billing share. At least 1. Default 8.
+         */
+        @WithDefault("8")
+        int maxConcurrentLookups();
+
         /** How long the notification listener blocks per poll; bounds invalidation latency. Default 200 ms. */
         @WithDefault("200ms")
         Duration notifyPollInterval();

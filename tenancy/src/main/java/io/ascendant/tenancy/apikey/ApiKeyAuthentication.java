@@ -52,7 +52,8 @@ public class ApiKeyAuthentication {
                 Clock.systemUTC(),
                 c.cacheMaxEntries(),
                 c.negativeCacheMaxEntries(),
-                c.cacheMaxAge());
+                c.cacheMaxAge(),
+                positive(c.maxConcurrentLookups()));
         var cfg = ConfigProvider.getConfig();
         String url = cfg.getOptionalValue("quarkus.datasource.jdbc.url", String.class)
                 .orElseThrow(() -> new IllegalStateException(
@@ -77,6 +78,15 @@ public class ApiKeyAuthentication {
     /** The authenticator of this replica. */
     public ApiKeyAuthenticator authenticator() {
         return authenticator;
+    }
+
+    /** The setting, refused at start-up when below 1. */
+    private static int positive(int maxConcurrentLookups) {
+        if (maxConcurrentLookups < 1) {
+            throw new IllegalStateException(
+                    "tenancy.api-keys.max-concurrent-lookups must be at least 1, was " + maxConcurrentLookups);
+        }
+        return maxConcurrentLookups;
     }
 
     /** How long a request waits for its key's lookup on a cache miss ({@code tenancy.api-keys.lookup-timeout}). */

@@ -13,8 +13,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,8 +70,16 @@ public final class ApiKeyAuthenticator {
     private final ConcurrentHashMap<String, CompletableFuture<Loaded>> loading = new ConcurrentHashMap<>();
     /** Where loads run: a virtual thread each, so a stalled database holds no platform thread. */
     private final Executor loaders = task -> LOOKUP_THREADS.newThread(task).start();
+    /**
+     * Loads that may hold a database connection at once: many different unknown keys during a stall (or a flood of
+     * made-up keys) must not drain the connection pool that quotas and billing share. A load waits for a permit
+     * within its caller's deadline and fails like a timeout when none came.
+     */
+    private final Semaphore loadPermits;
 
     /**
+     * An authenticator whose cache-miss loads are not limited in number (benchmarks and tests).
+     *
      * @param maxKeys bound of the known-key cache
      * @param maxUnknown bound of the unknown-id cache
      * @param maxAge reload entries older than this even without a notification
@@ -82,6 +92,29 @@ public final class ApiKeyAuthenticator {
             int maxKeys,
             int maxUnknown,
             Duration maxAge) {
+        this(store, hasher, lastUsed, clock, maxKeys, maxUnknown, maxAge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxKeys bound of the known-key cache
+     * @param maxUnknown bound of the unknown-id cache
+     * @param maxAge reload entries older than this even without a notification
+     * @param maxConcurrentLoads cache-miss loads (database queries) under way at once, at least 1; more wait for a
+     *     permit within their caller's deadline
+     */
+    public ApiKeyAuthenticator(
+            ApiKeyStore store,
+            ApiKeyHasher hasher,
+            LastUsedRecorder lastUsed,
+            Clock clock,
+            int maxKeys,
+            int maxUnknown,
+            Duration maxAge,
+            int maxConcurrentLoads) {
+        if (maxConcurrentLoads < 1) {
+            throw new IllegalArgumentException("maxConcurrentLoads must be at least 1, not " + maxConcurrentLoads);
+        }
+        this.loadPermits = new Semaphore(maxConcurrentLoads);
         this.store = store;
         this.hasher = hasher;
         this.lastUsed = lastUsed;
@@ -146,7 +179,7 @@ public final class ApiKeyAuthenticator {
         CompletableFuture<Loaded> load = new CompletableFuture<>();
         CompletableFuture<Loaded> running = loading.putIfAbsent(pid, load);
         if (running == null) {
-            start(pid, load);
+            start(pid, load, deadline);
             running = load;
         }
         CompletableFuture<Result> answer = new CompletableFuture<>();
@@ -164,17 +197,27 @@ public final class ApiKeyAuthenticator {
         return answer.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void start(String pid, CompletableFuture<Loaded> load) {
+    private void start(String pid, CompletableFuture<Loaded> load, Duration deadline) {
         try {
             loaders.execute(() -> {
                 Loaded loaded;
+                boolean permitted = false;
                 try {
+                    permitted = loadPermits.tryAcquire(deadline.toNanos(), TimeUnit.NANOSECONDS);
+                    if (!permitted) {
+                        throw new TimeoutException("no API-key lookup slot free within " + deadline
+                                + " (every slot waits for the database)");
+                    }
                     KeyRecord rec = loadKey(pid);
                     loaded = new Loaded(rec, rec == null ? null : loadTenant(rec.tenantId()));
                 } catch (Throwable e) {
                     loading.remove(pid, load);
                     load.completeExceptionally(e);
                     return;
+                } finally {
+                    if (permitted) {
+                        loadPermits.release();
+                    }
                 }
                 loading.remove(pid, load);
                 load.complete(loaded);

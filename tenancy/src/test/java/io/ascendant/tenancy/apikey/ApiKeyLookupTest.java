@@ -132,6 +132,50 @@ class ApiKeyLookupTest {
     }
 
     @Test
+    void missesOfDifferentKeysQueryTheDatabaseOnlyAsManyAtOnceAsThereArePermits() throws Exception {
+        ApiKeyAuthenticator twoAtOnce = new ApiKeyAuthenticator(
+                store, new ApiKeyHasher(PEPPER), new LastUsedRecorder(store), Clock.systemUTC(), 100, 100, LONG, 2);
+        List<CompletableFuture<ApiKeyAuthenticator.Result>> holding = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            holding.add(
+                    twoAtOnce.lookup(ApiKeyFormat.generate(new SecureRandom()).text(), LONG));
+        }
+        for (int i = 0; i < 3_000 && connections.get() < 2; i++) {
+            Thread.sleep(10); // both loads hold their permit and wait in the stalled database
+        }
+        List<CompletableFuture<ApiKeyAuthenticator.Result>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(
+                    twoAtOnce.lookup(ApiKeyFormat.generate(new SecureRandom()).text(), Duration.ofMillis(100)));
+        }
+
+        for (CompletableFuture<ApiKeyAuthenticator.Result> w : waiting) {
+            assertThatThrownBy(() -> w.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(TimeoutException.class);
+        }
+        // The three loads without a permit give up at their deadline and leave; the two with one still wait.
+        for (int i = 0; i < 3_000 && twoAtOnce.loadsInFlight() > 2; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(twoAtOnce.loadsInFlight()).isEqualTo(2);
+        assertThat(connections)
+                .as("only the loads holding a permit asked for a connection")
+                .hasValue(2);
+        assertThat(holding).noneMatch(CompletableFuture::isDone);
+
+        release.countDown(); // the stalled loads fail and give their permits back: the next miss queries
+        for (CompletableFuture<ApiKeyAuthenticator.Result> h : holding) {
+            assertThatThrownBy(() -> h.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+        CompletableFuture<ApiKeyAuthenticator.Result> next =
+                twoAtOnce.lookup(ApiKeyFormat.generate(new SecureRandom()).text(), LONG);
+        assertThatThrownBy(() -> next.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(connections).hasValue(3);
+    }
+
+    @Test
     void aMalformedKeyIsRefusedWithoutALoad() throws Exception {
         assertThat(authenticator.lookup("sk-not-ours", LONG).get(30, TimeUnit.SECONDS))
                 .isEqualTo(new ApiKeyAuthenticator.Refused(TenantApiError.MALFORMED_API_KEY));
