@@ -2,6 +2,7 @@ package io.ascendant.gateway.datapath;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -190,6 +191,72 @@ class CatalogueAdminTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesAnAliasListedTwiceOrEqualToTheModelsOwnNameWithoutStoringIt() throws Exception {
+        putPool("names-pool");
+        try {
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"pm\",\"pm\"]}")
+                    .when()
+                    .put("/admin/api/v1/models/plain-mini")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("aliases"))
+                    .body("detail", containsString("'pm'"));
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"plain-mini\"]}")
+                    .when()
+                    .put("/admin/api/v1/models/plain-mini")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("aliases"))
+                    .body("detail", containsString("'plain-mini'"));
+            assertThat(storedRouteCount("plain-mini")).isZero();
+        } finally {
+            deletePool("names-pool");
+        }
+    }
+
+    private void putPool(String name) {
+        given().auth()
+                .oauth2(admin())
+                .contentType("application/json")
+                .body("{\"accelerator\":\"cpu\"}")
+                .when()
+                .put("/admin/api/v1/pools/" + name)
+                .then()
+                .statusCode(201);
+    }
+
+    private void deletePool(String name) {
+        given().auth()
+                .oauth2(admin())
+                .when()
+                .delete("/admin/api/v1/pools/" + name)
+                .then()
+                .statusCode(204);
+    }
+
+    private int storedRouteCount(String name) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("select (select count(*) from model_route where public_name = ?)"
+                                + " + (select count(*) from model_alias where public_name = ?)")) {
+            s.setString(1, name);
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test

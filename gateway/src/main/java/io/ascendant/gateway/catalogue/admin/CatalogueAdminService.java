@@ -20,6 +20,7 @@ import jakarta.transaction.Transactional;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,11 +79,10 @@ public class CatalogueAdminService {
             throw ProblemException.invalid(
                     "pool", "pool '" + body.pool() + "' does not exist; create it with PUT /admin/api/v1/pools/{name}");
         }
-        List<String> aliases = body.aliases() == null ? List.of() : List.copyOf(body.aliases());
+        List<String> aliases = validAliases(name, body.aliases());
         for (String alias : aliases) {
             Optional<ModelRoute> other = catalogue.resolve(alias);
-            if (alias.equals(name)
-                    || (other.isPresent() && !other.get().publicName().equals(name))) {
+            if (other.isPresent() && !other.get().publicName().equals(name)) {
                 throw ProblemException.conflict("aliases", "alias '" + alias + "' is already a model name or alias");
             }
         }
@@ -99,6 +99,29 @@ public class CatalogueAdminService {
         audit.record(actor, null, "model_route.put", "model_route", name, before.orElse(null), view(route, true));
         reloadAfterCommit();
         return created;
+    }
+
+    /**
+     * The body's aliases, checked on their own: each a valid name, none listed twice, none the model's own name.
+     *
+     * @throws ProblemException 400 naming {@code aliases}
+     */
+    private static List<String> validAliases(String name, List<String> requested) {
+        if (requested == null) {
+            return List.of();
+        }
+        Set<String> seen = new HashSet<>();
+        for (String alias : requested) {
+            requireName(alias, "aliases");
+            if (alias.equals(name)) {
+                throw ProblemException.invalid(
+                        "aliases", "alias '" + alias + "' is the model's own name; list only other names");
+            }
+            if (!seen.add(alias)) {
+                throw ProblemException.invalid("aliases", "alias '" + alias + "' is listed more than once");
+            }
+        }
+        return List.copyOf(requested);
     }
 
     /** Deletes an admin-managed route; false when there is none. */
