@@ -41,6 +41,21 @@ public class CatalogueRepository {
         }
     }
 
+    /**
+     * Takes the catalogue's write lock (the revision row, {@code for update}) until the caller's transaction ends, so
+     * that admin writes checking names against the stored catalogue run one at a time and no two of them both pass a
+     * check that only one of them may pass (a model name against another model's alias, for instance). Must run
+     * inside the caller's JTA transaction.
+     */
+    public void lockForWrite() throws SQLException {
+        try (Connection c = dataSource.get().getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("select revision from catalogue_revision where id = 1 for update");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+        }
+    }
+
     /** All stored routes with their aliases. */
     public List<ModelRoute> findAllRoutes() throws SQLException {
         try (Connection c = dataSource.get().getConnection()) {

@@ -49,6 +49,13 @@ public class ModelCatalogue {
         return snapshot;
     }
 
+    /** The routes from configuration ({@code gateway.catalogue.models.*}), before stored ones replace them. */
+    public List<ModelRoute> staticRoutes() {
+        List<ModelRoute> out = new ArrayList<>();
+        config.catalogue().models().forEach((name, m) -> out.add(staticRoute(name, m)));
+        return out;
+    }
+
     /** The route for a public name or alias. */
     public Optional<ModelRoute> resolve(String model) {
         return snapshot.resolve(model);

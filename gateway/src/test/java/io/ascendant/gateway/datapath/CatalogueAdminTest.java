@@ -225,6 +225,43 @@ class CatalogueAdminTest {
         }
     }
 
+    @Test
+    void refusesAModelNameThatIsAlreadyAnotherModelsAlias() throws Exception {
+        putPool("names-pool");
+        try {
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"mini\"]}")
+                    .when()
+                    .put("/admin/api/v1/models/acme-v4-mini")
+                    .then()
+                    .statusCode(201);
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
+                    .when()
+                    .put("/admin/api/v1/models/mini")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("name"))
+                    .body("detail", containsString("'acme-v4-mini'"));
+            assertThat(storedRouteCount("mini")).isZero();
+            given().auth()
+                    .oauth2(admin())
+                    .when()
+                    .get("/admin/api/v1/models/acme-v4-mini")
+                    .then()
+                    .statusCode(200)
+                    .body("aliases", hasItem("mini"));
+        } finally {
+            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/acme-v4-mini");
+            deletePool("names-pool");
+        }
+    }
+
     private void putPool(String name) {
         given().auth()
                 .oauth2(admin())

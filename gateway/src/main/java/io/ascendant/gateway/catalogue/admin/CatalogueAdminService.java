@@ -80,12 +80,8 @@ public class CatalogueAdminService {
                     "pool", "pool '" + body.pool() + "' does not exist; create it with PUT /admin/api/v1/pools/{name}");
         }
         List<String> aliases = validAliases(name, body.aliases());
-        for (String alias : aliases) {
-            Optional<ModelRoute> other = catalogue.resolve(alias);
-            if (other.isPresent() && !other.get().publicName().equals(name)) {
-                throw ProblemException.conflict("aliases", "alias '" + alias + "' is already a model name or alias");
-            }
-        }
+        repository.lockForWrite();
+        requireNoClash(name, aliases);
         Optional<ModelRouteView> before = route(name);
         ModelRoute route = new ModelRoute(
                 name,
@@ -122,6 +118,34 @@ public class CatalogueAdminService {
             }
         }
         return List.copyOf(requested);
+    }
+
+    /**
+     * Refuses a route whose name is another model's alias, or whose alias is another model's name or alias. Checks the
+     * stored routes (read under {@link CatalogueRepository#lockForWrite()}, so a concurrent write cannot slip past)
+     * merged with the static ones they replace, not this replica's possibly older snapshot.
+     *
+     * @throws ProblemException 409 naming {@code name} or {@code aliases}
+     */
+    private void requireNoClash(String name, List<String> aliases) throws SQLException {
+        Map<String, ModelRoute> routes = new HashMap<>();
+        catalogue.staticRoutes().forEach(r -> routes.put(r.publicName(), r));
+        repository.findAllRoutes().forEach(r -> routes.put(r.publicName(), r));
+        routes.remove(name);
+        for (ModelRoute other : routes.values()) {
+            if (other.aliases().contains(name)) {
+                throw ProblemException.conflict(
+                        "name",
+                        "model name '" + name + "' is already an alias of model '" + other.publicName()
+                                + "'; remove the alias from that model first");
+            }
+            for (String alias : aliases) {
+                if (alias.equals(other.publicName()) || other.aliases().contains(alias)) {
+                    throw ProblemException.conflict(
+                            "aliases", "alias '" + alias + "' is already a model name or alias");
+                }
+            }
+        }
     }
 
     /** Deletes an admin-managed route; false when there is none. */
