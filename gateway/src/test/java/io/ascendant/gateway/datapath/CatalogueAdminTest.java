@@ -16,7 +16,12 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +63,7 @@ class CatalogueAdminTest {
     @Test
     void platformAdminRoutesAModelToARegisteredEndpointAndDrainsIt() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
+        addListPricesFor("deepseek-v4-admin");
         given().auth()
                 .oauth2(admin())
                 .contentType("application/json")
@@ -259,6 +265,122 @@ class CatalogueAdminTest {
         } finally {
             given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/acme-v4-mini");
             deletePool("names-pool");
+        }
+    }
+
+    @Test
+    void refusesARouteWhosePriceTierHasNoListPriceAndSaysHowToAddOne() throws Exception {
+        putPool("tier-pool");
+        try {
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
+                    .when()
+                    .put("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("field", equalTo("priceTier"))
+                    .body("detail", containsString("'free-tokens'"))
+                    .body("detail", containsString("/admin/api/v1/billing/price-book"));
+            // the default tier is the public name, which has no price either
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"tier-pool\"}")
+                    .when()
+                    .put("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(409)
+                    .body("field", equalTo("priceTier"));
+            assertThat(storedRouteCount("tier-model")).isZero();
+
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
+                    .when()
+                    .put("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(201);
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
+                    .when()
+                    .put("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(409)
+                    .body("field", equalTo("priceTier"));
+            given().auth()
+                    .oauth2(admin())
+                    .when()
+                    .get("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(200)
+                    .body("priceTier", equalTo("deepseek-v4-flash"));
+
+            addListPricesFor("priced-later");
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"priced-later\"}")
+                    .when()
+                    .put("/admin/api/v1/models/tier-model")
+                    .then()
+                    .statusCode(200)
+                    .body("priceTier", equalTo("priced-later"));
+        } finally {
+            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/tier-model");
+            deletePool("tier-pool");
+        }
+    }
+
+    /**
+     * Gives {@code tier} a list price in every currency the price book has list prices in (unless it has one), as an
+     * admin must before routing a model to a new tier; it starts a day from now, which the catalogue accepts.
+     */
+    private void addListPricesFor(String tier) {
+        List<Map<String, Object>> versions = given().auth()
+                .oauth2(admin())
+                .when()
+                .get("/admin/api/v1/billing/price-book")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        Set<String> currencies = new TreeSet<>();
+        Set<String> priced = new TreeSet<>();
+        for (Map<String, Object> v : versions) {
+            if (v.get("tenantId") == null) {
+                currencies.add((String) v.get("currency"));
+                if (tier.equals(v.get("model"))) {
+                    priced.add((String) v.get("currency"));
+                }
+            }
+        }
+        currencies.removeAll(priced);
+        for (String currency : currencies) {
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "model",
+                            tier,
+                            "currency",
+                            currency,
+                            "effectiveFrom",
+                            Instant.now().plus(Duration.ofDays(1)).toString(),
+                            "rates",
+                            Map.of("cacheHit", "0.01", "cacheMiss", "0.1", "output", "0.2"),
+                            "source",
+                            "catalogue admin test"))
+                    .when()
+                    .post("/admin/api/v1/billing/price-book")
+                    .then()
+                    .statusCode(201);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.ascendant.gateway.catalogue.admin;
 
 import io.ascendant.admin.problem.ProblemException;
+import io.ascendant.billing.pricebook.PriceBook;
+import io.ascendant.billing.pricebook.PriceBookService;
+import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.gateway.catalogue.Accelerator;
 import io.ascendant.gateway.catalogue.CatalogueRepository;
 import io.ascendant.gateway.catalogue.EndpointSpec;
@@ -26,6 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -46,6 +51,9 @@ public class CatalogueAdminService {
 
     @Inject
     AuditService audit;
+
+    @Inject
+    PriceBookService priceBook;
 
     /** All routes, static and admin-managed. */
     public List<ModelRouteView> routes() throws SQLException {
@@ -82,11 +90,13 @@ public class CatalogueAdminService {
         List<String> aliases = validAliases(name, body.aliases());
         repository.lockForWrite();
         requireNoClash(name, aliases);
+        String priceTier = blankToDefault(body.priceTier(), name);
+        requireListPrices(priceTier);
         Optional<ModelRouteView> before = route(name);
         ModelRoute route = new ModelRoute(
                 name,
                 aliases,
-                blankToDefault(body.priceTier(), name),
+                priceTier,
                 body.pool(),
                 blankToDefault(body.upstreamModel(), name),
                 body.maxOutputTokens() == null ? 65536 : body.maxOutputTokens(),
@@ -146,6 +156,36 @@ public class CatalogueAdminService {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses a price tier without a list price in every currency the price book has list prices in: usage of the
+     * route would be recorded {@code UNPRICED} at amount 0 for tenants billed in a missing currency and never appear
+     * on an invoice. Reads the price book afresh, so a price added a moment ago counts; a version that starts in the
+     * future counts too (as for tenant currencies, {@link PriceBook#listCurrencies()}).
+     *
+     * @throws ProblemException 409 naming {@code priceTier}, the missing currencies and how to add a price
+     */
+    private void requireListPrices(String priceTier) {
+        PriceBook book = priceBook.reload();
+        SortedSet<String> missing = new TreeSet<>(book.listCurrencies());
+        boolean priced = false;
+        for (PriceVersion v : book.all()) {
+            if (v.tenantId() == null && v.model().equals(priceTier)) {
+                missing.remove(v.currency());
+                priced = true;
+            }
+        }
+        if (priced && missing.isEmpty()) {
+            return;
+        }
+        String currencies = missing.isEmpty() ? "any currency" : String.join(", ", missing);
+        throw ProblemException.conflict(
+                "priceTier",
+                "price tier '" + priceTier + "' has no list price in " + currencies
+                        + ", so its usage could not be billed; add one first with POST"
+                        + " /admin/api/v1/billing/price-book {\"model\":\"" + priceTier
+                        + "\",\"currency\":...} (one per currency), or set priceTier to a priced tier");
     }
 
     /** Deletes an admin-managed route; false when there is none. */
