@@ -56,6 +56,11 @@ public class ModelCatalogue {
         return out;
     }
 
+    /** The names of the pools from configuration ({@code gateway.catalogue.pools.*}). */
+    public Set<String> staticPoolNames() {
+        return Set.copyOf(config.catalogue().pools().keySet());
+    }
+
     /** The route for a public name or alias. */
     public Optional<ModelRoute> resolve(String model) {
         return snapshot.resolve(model);

@@ -384,6 +384,43 @@ class CatalogueAdminTest {
         }
     }
 
+    @Test
+    void refusesToReplaceAStaticPoolAndLetsARouteUseIt() throws Exception {
+        given().auth()
+                .oauth2(admin())
+                .contentType("application/json")
+                .body("{\"accelerator\":\"cpu\"}")
+                .when()
+                .put("/admin/api/v1/pools/flash")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("field", equalTo("name"))
+                .body("detail", containsString("configuration"));
+        given().auth()
+                .oauth2(admin())
+                .when()
+                .get("/admin/api/v1/pools/flash")
+                .then()
+                .statusCode(200)
+                .body("source", equalTo("STATIC"));
+        assertThat(registry.pods("flash")).isNotEmpty();
+        try {
+            given().auth()
+                    .oauth2(admin())
+                    .contentType("application/json")
+                    .body("{\"pool\":\"flash\",\"priceTier\":\"deepseek-v4-flash\"}")
+                    .when()
+                    .put("/admin/api/v1/models/flash-on-static")
+                    .then()
+                    .statusCode(201)
+                    .body("pool", equalTo("flash"))
+                    .body("source", equalTo("ADMIN"));
+        } finally {
+            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/flash-on-static");
+        }
+    }
+
     private void putPool(String name) {
         given().auth()
                 .oauth2(admin())

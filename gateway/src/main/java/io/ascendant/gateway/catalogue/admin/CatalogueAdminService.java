@@ -83,12 +83,15 @@ public class CatalogueAdminService {
     @Transactional
     public boolean putRoute(AdminActor actor, String name, CatalogueViews.ModelRouteBody body) throws SQLException {
         requireName(name, "name");
-        if (repository.findAllPools().stream().noneMatch(p -> p.name().equals(body.pool()))) {
-            throw ProblemException.invalid(
-                    "pool", "pool '" + body.pool() + "' does not exist; create it with PUT /admin/api/v1/pools/{name}");
-        }
         List<String> aliases = validAliases(name, body.aliases());
         repository.lockForWrite();
+        if (!catalogue.staticPoolNames().contains(body.pool())
+                && repository.findAllPools().stream().noneMatch(p -> p.name().equals(body.pool()))) {
+            throw ProblemException.invalid(
+                    "pool",
+                    "pool '" + body.pool() + "' does not exist; use a pool listed by GET /admin/api/v1/pools or"
+                            + " create one with PUT /admin/api/v1/pools/{name}");
+        }
         requireNoClash(name, aliases);
         String priceTier = blankToDefault(body.priceTier(), name);
         requireListPrices(priceTier);
@@ -247,15 +250,23 @@ public class CatalogueAdminService {
     }
 
     /**
-     * Creates or replaces a pool.
+     * Creates or replaces an admin-managed pool. A static pool's name is refused: a stored pool would replace the
+     * configured one and its endpoints, taking the routes that use it offline.
      *
      * @return true when created
+     * @throws ProblemException 409 naming {@code name} for a static pool (from {@code gateway.catalogue.pools.*})
      */
     @Transactional
     public boolean putPool(AdminActor actor, String name, CatalogueViews.PoolBody body) throws SQLException {
         requireName(name, "name");
         if (!name.matches("^[a-z0-9][a-z0-9._-]{0,62}$")) {
             throw ProblemException.invalid("name", "pool names are 1-63 characters of a-z, 0-9, '.', '_', '-'");
+        }
+        if (catalogue.staticPoolNames().contains(name)) {
+            throw ProblemException.conflict(
+                    "name",
+                    "pool '" + name + "' is a static pool from configuration (gateway.catalogue.pools." + name
+                            + ".*); change it there, or create an admin-managed pool under another name");
         }
         Accelerator acc = Accelerator.parse(body.accelerator());
         boolean created = repository.upsertPool(name, acc, body.dns());
@@ -267,6 +278,7 @@ public class CatalogueAdminService {
     /** Deletes a pool (fails with 409 while a route uses it); false when there is none. */
     @Transactional
     public boolean deletePool(AdminActor actor, String name) throws SQLException {
+        repository.lockForWrite();
         for (ModelRoute r : repository.findAllRoutes()) {
             if (r.poolName().equals(name)) {
                 throw ProblemException.conflict("pool '" + name + "' is used by model '" + r.publicName() + "'");
