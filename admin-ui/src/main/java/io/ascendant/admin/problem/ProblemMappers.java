@@ -42,6 +42,9 @@ public class ProblemMappers {
     /** Path prefix of the tenant API (OpenAI and Anthropic); failures there answer in those APIs' error shapes. */
     static final String TENANT_PREFIX = "/v1/";
 
+    /** {@code Retry-After} (seconds) of a 503 for an unavailable database: a stall is usually over within seconds. */
+    public static final int DATABASE_RETRY_AFTER_SECONDS = 5;
+
     @Inject
     AllowedMethods allowedMethods;
 
@@ -210,7 +213,51 @@ public class ProblemMappers {
         return conflictOrInternal(e, uri);
     }
 
+    /**
+     * An {@link IllegalStateException} reaching a resource: our JDBC code wraps a failed statement in one (for example
+     * {@code UsageQueries} behind {@code GET /v1/usage}). When its cause says the database is unavailable
+     * ({@link DatabaseUnavailable}) it is a 503 with {@code Retry-After}; anything else is an internal error with a log
+     * reference in the addressed API's shape, never Quarkus's plain-text page with a stack trace.
+     */
+    @ServerExceptionMapper
+    public Response illegalState(IllegalStateException e, UriInfo uri) {
+        if (DatabaseUnavailable.in(e)) {
+            return databaseUnavailable(e, uri);
+        }
+        return internal(e, uri);
+    }
+
+    /**
+     * PostgreSQL did not answer in time or could not be reached ({@link DatabaseUnavailable}): 503 with {@code
+     * Retry-After: }{@value #DATABASE_RETRY_AFTER_SECONDS}; problem+json ({@link ProblemType#UNAVAILABLE}) on admin
+     * paths, OpenAI's shape with code {@code database_unavailable} elsewhere. The body never carries SQL or a trace.
+     */
+    static Response databaseUnavailable(Exception e, UriInfo uri) {
+        Log.warnf(
+                "database unavailable on %s: %s",
+                uri == null ? "?" : uri.getRequestUri().getPath(), rootMessage(e));
+        Response r = isAdmin(uri)
+                ? toResponse(
+                        Problem.of(ProblemType.UNAVAILABLE, "the database is not answering; retry in a few seconds"))
+                : openAiError(
+                        503, "The database is not answering; retry in a few seconds.", null, "database_unavailable");
+        return Response.fromResponse(r)
+                .header("Retry-After", String.valueOf(DATABASE_RETRY_AFTER_SECONDS))
+                .build();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     private static Response conflictOrInternal(Exception e, UriInfo uri) {
+        if (DatabaseUnavailable.in(e)) {
+            return databaseUnavailable(e, uri);
+        }
         var violation = UniqueViolations.find(e);
         if (violation.isEmpty()) {
             return internal(e, uri);
@@ -353,7 +400,9 @@ public class ProblemMappers {
     }
 
     private static Response openAiError(int status, String message, String param, String code) {
-        String type = status >= 500 ? "server_error" : status == 403 ? "permission_error" : "invalid_request_error";
+        String type = status == 503
+                ? "service_unavailable"
+                : status >= 500 ? "server_error" : status == 403 ? "permission_error" : "invalid_request_error";
         Map<String, Object> error = new java.util.LinkedHashMap<>();
         error.put("message", message);
         error.put("type", type);

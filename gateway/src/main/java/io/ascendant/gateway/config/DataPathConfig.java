@@ -32,6 +32,20 @@ public interface DataPathConfig {
     /** Usage records. */
     Metering metering();
 
+    /** How tenant and admin API reads wait for PostgreSQL. */
+    Database database();
+
+    interface Database {
+        /**
+         * Longest wait for any one answer from PostgreSQL on a connection taken by a {@code GET}/{@code HEAD} request
+         * under {@code /v1/} or {@code /admin/} (network timeout; {@code DatabaseReadTimeout}): past it the read fails
+         * and the request is answered 503 with {@code Retry-After}. Admin writes (invoice drafting) are not bounded.
+         * Default 10 s.
+         */
+        @WithDefault("10s")
+        Duration readTimeout();
+    }
+
     interface Limits {
         /** Largest accepted request body in bytes; larger bodies get 413. Default 4 MiB. */
         @WithDefault("4194304")
