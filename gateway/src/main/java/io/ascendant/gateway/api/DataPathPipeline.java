@@ -172,13 +172,18 @@ public class DataPathPipeline {
                         ticket -> onContext(ctx, () -> {
                             span.end();
                             st.ticket = ticket;
-                            if (rc.response().closed()) {
-                                // The client left while admission waited (e.g. for the database): no dispatch.
+                            if (rc.response().closed() || rc.response().ended()) {
+                                // The client left while admission waited (e.g. for the database), or the
+                                // connection was answered and is closing: no dispatch, the slots go back.
                                 finish(st, UsageStatus.CANCELLED);
                                 return;
                             }
-                            ticket.responseHeaders().forEach(rc.response()::putHeader);
-                            dispatch(rc, st, protocol, ctx, promptEstimate);
+                            try {
+                                ticket.responseHeaders().forEach(rc.response()::putHeader);
+                                dispatch(rc, st, protocol, ctx, promptEstimate);
+                            } catch (RuntimeException e) {
+                                fail(rc, st, e, protocol.anthropicErrors()); // ends the request: the ticket is released
+                            }
                         }),
                         failure -> onContext(ctx, () -> {
                             span.setStatus(StatusCode.ERROR, "refused");
@@ -348,11 +353,18 @@ public class DataPathPipeline {
             Log.warnf(t, "Request %s failed unexpectedly", st.requestId);
             e = new GatewayException.UpstreamFailure(502, "The request could not be completed.", "gateway_error");
         }
-        if (e instanceof GatewayException.PayloadTooLarge) {
-            rc.response().putHeader("connection", "close");
+        HttpServerResponse resp = rc.response();
+        try {
+            // An answer already on its way (or a connection already gone) cannot take an error: just end the request.
+            if (!resp.headWritten() && !resp.closed()) {
+                if (e instanceof GatewayException.PayloadTooLarge) {
+                    resp.putHeader("connection", "close");
+                }
+                ErrorRenderer.send(resp, e, anthropic);
+            }
+        } finally {
+            finish(st, UsageStatus.FAILED); // whatever happened to the answer, the slots and the usage are settled
         }
-        ErrorRenderer.send(rc.response(), e, anthropic);
-        finish(st, UsageStatus.FAILED);
     }
 
     /**

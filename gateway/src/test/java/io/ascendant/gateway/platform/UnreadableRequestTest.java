@@ -1,5 +1,6 @@
 package io.ascendant.gateway.platform;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.datapath.RawHttp;
@@ -7,9 +8,12 @@ import io.ascendant.gateway.datapath.TestKeys;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +106,53 @@ class UnreadableRequestTest {
         RawHttp.Answer admin = send("GET /admin/api/v1/tenants HTTP/1.1\r\n" + bad);
         assertProblem(admin, 400, "invalid-input");
         assertThat(admin.json().getString("detail")).contains("headers are malformed");
+    }
+
+    @Test
+    void aBadChunkInAPipelinedRequestDoesNotKeepTheConcurrencySlotOfTheOneBeforeIt() throws Exception {
+        TestKeys.Key key = keys.create(Set.of());
+        // One concurrent request for this key: a slot that is never given back locks the key out.
+        given().auth()
+                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
+                .contentType("application/json")
+                .body(Map.of("model", "*", "limits", Map.of("concurrentRequests", 1)))
+                .when()
+                .put("/admin/api/v1/tenants/" + key.tenantId() + "/keys/" + key.keyId() + "/limits")
+                .then()
+                .statusCode(200);
+        String chat = "{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + key.text() + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String valid = head + Integer.toHexString(chat.length()) + "\r\n" + chat + "\r\n0\r\n\r\n";
+        String broken = head + "zz\r\nabc\r\n0\r\n\r\n";
+
+        for (int i = 0; i < 3; i++) {
+            try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write((valid + broken).getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                // The connection's one answer is the 400 for the broken framing (Vert.x reports it while the first
+                // request waits for admission); the first request then finds its answer taken and must end,
+                // giving its slot back.
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                        .startsWith("HTTP/1.1 400");
+            }
+        }
+
+        int status = 0;
+        for (int attempt = 0; attempt < 50 && status != 200; attempt++) {
+            status = given().auth()
+                    .oauth2(key.text())
+                    .contentType("application/json")
+                    .body(chat)
+                    .when()
+                    .post("/v1/chat/completions")
+                    .statusCode();
+            if (status != 200) {
+                Thread.sleep(100); // a cancelled request gives its slot back on the event loop, just after the close
+            }
+        }
+        assertThat(status).as("the key's one concurrency slot came back").isEqualTo(200);
     }
 
     @Test
