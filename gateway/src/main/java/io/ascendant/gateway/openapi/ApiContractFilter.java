@@ -102,7 +102,7 @@ public class ApiContractFilter implements OASFilter {
         } else if (hasBody(op) || has(parameters, Parameter.In.QUERY)) {
             errors.put("400", "Invalid request: a parameter is missing or invalid (named in param)");
         }
-        errors.put("401", "No API key, or a malformed, unknown, revoked or expired one");
+        errors.put("401", "No API key, two different ones, or a malformed, unknown, revoked or expired one");
         errors.put("403", "The key's tenant is suspended or closed");
         if (DATA_PATH.contains(path)) {
             errors.put("404", "The model does not exist or the key may not use it (model_not_found)");

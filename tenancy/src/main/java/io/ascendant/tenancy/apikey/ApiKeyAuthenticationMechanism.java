@@ -10,6 +10,7 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +23,9 @@ import java.util.Set;
 /**
  * The one authentication mechanism of tenant paths ({@code tenancy.api-keys.tenant-paths}, default {@code /v1/} and
  * {@code /anthropic/v1/}). Accepts {@code Authorization: Bearer <key>} (OpenAI style) and {@code x-api-key: <key>}
- * (Anthropic style).
+ * (Anthropic style). Two different credentials in one request (both headers, or either one repeated, with different
+ * values) are refused with {@link TenantApiError#AMBIGUOUS_API_KEY} whichever of them is valid; the same key sent
+ * twice is one credential.
  *
  * <p>Coexistence with quarkus-oidc: this mechanism has a higher priority and, on tenant paths, always either yields
  * an identity or fails, so OIDC never sees an API key; on every other path it yields nothing without reading any
@@ -54,26 +57,45 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (!isTenantPath(ctx.normalizedPath())) {
             return Uni.createFrom().nullItem();
         }
-        String key = ctx.request().getHeader(X_API_KEY);
-        TenantApiError headerError = null;
-        if (key == null) {
-            String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (auth != null) {
-                if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                    key = auth.substring(7);
-                } else {
-                    headerError = TenantApiError.MALFORMED_API_KEY;
+        MultiMap headers = ctx.request().headers();
+        // getAll, not getHeader: a second value of either header is a second credential, never ignored.
+        List<String> apiKeys = headers.getAll(X_API_KEY);
+        List<String> authorizations = headers.getAll(HttpHeaders.AUTHORIZATION);
+        String key = null;
+        boolean malformed = false; // an Authorization header that is not "Bearer <key>"
+        for (int i = 0; i < apiKeys.size(); i++) {
+            String k = apiKeys.get(i).strip();
+            if (k.isEmpty()) {
+                continue;
+            }
+            if (key != null && !key.equals(k)) {
+                return fail(ctx, TenantApiError.AMBIGUOUS_API_KEY);
+            }
+            key = k;
+        }
+        for (int i = 0; i < authorizations.size(); i++) {
+            String auth = authorizations.get(i);
+            String k;
+            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                k = auth.substring(7).strip();
+                if (k.isEmpty()) {
+                    continue;
                 }
+            } else {
+                k = auth.strip();
+                malformed = true;
             }
+            if (key != null && !key.equals(k)) {
+                return fail(ctx, TenantApiError.AMBIGUOUS_API_KEY);
+            }
+            key = k;
         }
-        if (key != null) {
-            key = key.strip();
-            if (key.isEmpty()) {
-                key = null;
-            }
+        if (malformed && key != null) {
+            // the only credential is an Authorization header of another scheme
+            return fail(ctx, TenantApiError.MALFORMED_API_KEY);
         }
         if (key == null) {
-            return fail(ctx, headerError == null ? TenantApiError.MISSING_API_KEY : headerError);
+            return fail(ctx, TenantApiError.MISSING_API_KEY);
         }
         return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), ctx))
                 .onFailure(e -> !(e instanceof AuthenticationFailedException))

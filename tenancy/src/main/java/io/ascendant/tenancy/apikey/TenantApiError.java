@@ -19,6 +19,17 @@ public enum TenantApiError {
             "authentication_error",
             "malformed_api_key",
             "The API key is malformed (wrong prefix, length or checksum). Check that it was copied completely."),
+    /**
+     * Two different credentials in one request ({@code Authorization} and {@code x-api-key}, or either header
+     * repeated): refused rather than choosing one, which would bill a key the caller may not have meant.
+     */
+    AMBIGUOUS_API_KEY(
+            401,
+            "authentication_error",
+            "ambiguous_api_key",
+            "The request carries more than one credential ('Authorization' and 'x-api-key' headers, or one of them"
+                    + " repeated) with different values. Send the API key once, as 'Authorization: Bearer <key>' or"
+                    + " 'x-api-key: <key>'."),
     /** Unknown, revoked or expired key (deliberately indistinguishable). */
     INVALID_API_KEY(
             401,
