@@ -3,6 +3,8 @@ package io.ascendant.tenancy;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -93,6 +95,25 @@ class LimitsApiTest {
         var flash = resolver.resolve(tenant, project, key, "deepseek-v4-flash");
         assertThat(flash.tenant().concurrentRequests()).isEqualTo(32);
         assertThat(flash.key().tokensPerMinute()).isNull();
+    }
+
+    @Test
+    void limitsReadBackCarryOnlyTheirFieldsAndCanBePutBackAsRead() {
+        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "*", Map.of("requestsPerMinute", 300), 200)
+                .body("limits", not(hasKey("empty")));
+
+        Map<String, Object> read = given().auth()
+                .oauth2(fx.platformToken())
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("[0].limits");
+        assertThat(read).containsEntry("requestsPerMinute", 300).doesNotContainKey("empty");
+
+        put(fx.platformToken(), "/tenants/" + tenant + "/limits", "*", read, 200);
     }
 
     @Test

@@ -146,6 +146,7 @@ public class ApiContractFilter implements OASFilter {
             errors.put("409", "Conflicts with the current state (a duplicate name, a state that forbids the change)");
         }
         if (hasBody(op)) {
+            errors.put("413", "The body is larger than quarkus.http.limits.max-body-size");
             errors.put("415", "The body is not application/json");
         }
         // Statuses a resource declares itself (such as 503 where Keycloak is called) get the problem body too.

@@ -111,7 +111,7 @@ class OpenApiContractTest {
         assertThat(responses("/v1/models/{id}", "get")).containsOnlyKeys("200", "401", "403", "404", "503");
         assertThat(responses("/v1/invoices/{id}", "get")).containsKeys("200", "401", "404");
         assertThat(responses("/admin/api/v1/tenants", "post"))
-                .containsOnlyKeys("201", "400", "401", "403", "409", "415", "503");
+                .containsOnlyKeys("201", "400", "401", "403", "409", "413", "415", "503");
         assertThat(doc.getString(
                         "paths.'/admin/api/v1/tenants'.post.responses.'201'.content.'application/json'.schema.$ref"))
                 .endsWith("/TenantView");
@@ -123,6 +123,22 @@ class OpenApiContractTest {
                 .containsKeys("200", "400", "404")
                 .doesNotContainKey("409");
         assertThat(responses("/admin/api/v1/tenants/{tenantId}", "get")).containsKeys("200", "400", "404");
+    }
+
+    @Test
+    void documentsTheLimitValuesTheServerAcceptsAndNothingElse() {
+        assertThat(doc.getMap("components.schemas.LimitValues.properties"))
+                .containsOnlyKeys(
+                        "requestsPerMinute",
+                        "tokensPerMinute",
+                        "concurrentRequests",
+                        "budgetPeriod",
+                        "budgetTokens",
+                        "budgetAmount");
+        assertThat(responses("/admin/api/v1/tenants/{tenantId}/keys/{keyId}/limits", "put"))
+                .containsKey("413");
+        assertThat(responses("/admin/api/v1/tenants/{tenantId}/keys/{keyId}/limits", "get"))
+                .doesNotContainKey("413");
     }
 
     @Test

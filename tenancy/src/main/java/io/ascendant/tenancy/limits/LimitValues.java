@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.limits;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
@@ -41,7 +42,11 @@ public record LimitValues(
                 override.budgetAmount != null ? override.budgetAmount : budgetAmount);
     }
 
-    /** Whether no field is set. */
+    /**
+     * Whether no field is set. Not a property of the wire type: Jackson and the OpenAPI document would otherwise take
+     * it for one ({@code "empty"}), which the admin API refuses as an unknown field on input.
+     */
+    @JsonIgnore
     public boolean isEmpty() {
         return this.equals(NONE);
     }
