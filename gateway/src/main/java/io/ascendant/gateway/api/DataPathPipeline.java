@@ -358,7 +358,7 @@ public class DataPathPipeline {
             // An answer already on its way (or a connection already gone) cannot take an error: just end the request.
             if (!resp.headWritten() && !resp.closed()) {
                 if (e instanceof GatewayException.PayloadTooLarge) {
-                    resp.putHeader("connection", "close");
+                    io.ascendant.gateway.platform.ConnectionClose.afterAnswer(rc);
                 }
                 ErrorRenderer.send(resp, e, anthropic);
             }

@@ -9,6 +9,7 @@ import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.openai.OpenAiProtocol;
+import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -117,8 +118,8 @@ public class TenantRoutes {
         rc.response()
                 .putHeader(
                         HostContract.HEADER_REQUEST_ID,
-                        RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)))
-                .putHeader("connection", "close"); // the rest of the body is not read
+                        RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
+        ConnectionClose.afterAnswer(rc); // the rest of the body is not read
         ErrorRenderer.send(
                 rc.response(), new GatewayException.PayloadTooLarge(limit), "/v1/messages".equals(rc.normalizedPath()));
     }

@@ -72,7 +72,7 @@ public class BodyLimitProblems {
         if (length != null && exceeds(length, limit)) {
             // The body is not read. Vert.x closes the connection after this answer; closing it from here instead (as
             // Quarkus' own check does) resets it while the client is still sending, and the client may lose the answer.
-            rc.response().putHeader("connection", "close");
+            ConnectionClose.afterAnswer(rc);
             refuse(rc, limit);
             return;
         }

@@ -208,7 +208,7 @@ public class MalformedUrlFilter {
 
     private static void refuse(RoutingContext rc, String uri, String message) {
         if (!rc.request().isEnded()) {
-            rc.response().putHeader("connection", "close"); // the body is not read
+            ConnectionClose.afterAnswer(rc); // the body is not read
         }
         // The API addressed is named by the leading segments as written, less any path parameters.
         AddressedApi.of(uri)

@@ -208,7 +208,7 @@ public class UnreadableRequests {
         if (!decoding || response.headWritten()) {
             return;
         }
-        response.putHeader("connection", "close");
+        ConnectionClose.afterAnswer(rc);
         AddressedApi.of(rc.request().uri())
                 .send(
                         response,
@@ -236,9 +236,8 @@ public class UnreadableRequests {
                 refusal.error().status(),
                 cause == null ? "no cause" : cause.getClass().getSimpleName());
         response.putHeader(
-                        RequestIdFilter.HEADER,
-                        RequestIdFilter.acceptOrGenerate(request.getHeader(RequestIdFilter.HEADER)))
-                .putHeader("connection", "close");
+                RequestIdFilter.HEADER, RequestIdFilter.acceptOrGenerate(request.getHeader(RequestIdFilter.HEADER)));
+        ConnectionClose.afterAnswer(request);
         AddressedApi api = lineRead ? AddressedApi.of(request.uri()) : AddressedApi.OPENAI;
         api.send(response, refusal.error(), refusal.problemType());
         response.close();
