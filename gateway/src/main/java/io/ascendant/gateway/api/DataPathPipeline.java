@@ -14,6 +14,7 @@ import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
+import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.gateway.streaming.StreamRelay;
 import io.ascendant.gateway.upstream.ClientCancellation;
 import io.ascendant.gateway.upstream.UpstreamCall;
@@ -358,7 +359,7 @@ public class DataPathPipeline {
             // An answer already on its way (or a connection already gone) cannot take an error: just end the request.
             if (!resp.headWritten() && !resp.closed()) {
                 if (e instanceof GatewayException.PayloadTooLarge) {
-                    io.ascendant.gateway.platform.ConnectionClose.afterAnswer(rc);
+                    ConnectionClose.afterAnswer(rc);
                 }
                 ErrorRenderer.send(resp, e, anthropic);
             }

@@ -1,6 +1,7 @@
 package io.ascendant.gateway.platform;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -27,7 +28,9 @@ public final class ConnectionClose {
         HttpServerRequest request = rc.request();
         if (request.version() != HttpVersion.HTTP_2) {
             request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        } else if (!request.isEnded()) {
+        } else if (!request.isEnded() && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            // Only where a body may still be on its way: a reset right behind a complete answer can make a client
+            // drop the answer's last DATA frame, so a request without a body (GET, HEAD) gets none.
             rc.addEndHandler(ended -> {
                 if (ended.succeeded() && !request.isEnded()) {
                     request.response().reset(0); // NO_ERROR
