@@ -13,11 +13,12 @@ import io.vertx.ext.web.RoutingContext;
  * <p>Over HTTP/1.x the answer carries {@code Connection: close}. HTTP/2 forbids connection-specific header fields
  * (RFC 9113, section 8.2.2): a response carrying {@code Connection} is malformed, and clients (curl, browsers, Vert.x)
  * drop it with a stream {@code PROTOCOL_ERROR}, so the caller got no status and no body at all. Over HTTP/2 the answer
- * therefore goes out as it is, and once it is written, a request whose body is still arriving has its stream reset
- * with {@code NO_ERROR}, which tells the client to stop sending without discarding the answer (RFC 9113, section 8.1);
- * the other requests on the connection go on. The reset is written after the answer's last frame (Vert.x writes a
- * stream's pending data when its response ends); an answer the client's flow-control window could not take at once
- * would be cut short by it, which an error body of a few hundred bytes never is.
+ * therefore goes out as it is, and once it is written, a request whose body is still arriving (any method but GET
+ * and HEAD) has its stream reset with {@code NO_ERROR}, which tells the client to stop sending (RFC 9113, section
+ * 8.1); the other requests on the connection go on. The reset is written after the answer's last frame (Vert.x writes
+ * a stream's pending data when its response ends), but a client may still drop an answer whose last DATA frame it had
+ * not delivered when the reset arrived (Vert.x's client did, now and then, for a GET): hence no reset where no body
+ * can follow.
  */
 public final class ConnectionClose {
 
