@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TableLocks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
@@ -77,7 +78,7 @@ class ApiKeyLookupStallTest {
         String secret = newKey("uncached");
 
         Response refused;
-        try (Connection stall = lock("api_key")) {
+        try (Connection stall = TableLocks.exclusive(dataSource, "api_key")) {
             try {
                 refused = probe(secret);
             } finally {
@@ -107,7 +108,7 @@ class ApiKeyLookupStallTest {
         String secret = newKey("uncached-anthropic");
 
         Response refused;
-        try (Connection stall = lock("api_key")) {
+        try (Connection stall = TableLocks.exclusive(dataSource, "api_key")) {
             try {
                 refused = given().config(CLIENT_GIVES_UP_AFTER_30_S)
                         .header("x-api-key", secret)
@@ -141,7 +142,7 @@ class ApiKeyLookupStallTest {
 
         int misses = 8;
         ExecutorService clients = Executors.newFixedThreadPool(misses);
-        try (Connection stall = lock("api_key", "project", "tenant")) {
+        try (Connection stall = TableLocks.exclusive(dataSource, "api_key", "project", "tenant")) {
             List<Response> refused = new ArrayList<>();
             Response duringStall;
             long waitingLookups;
@@ -195,21 +196,6 @@ class ApiKeyLookupStallTest {
                 .oauth2(secret)
                 .when()
                 .get(PROBE);
-    }
-
-    /** A session holding the tables locked (reads of them wait) until it rolls back. */
-    private Connection lock(String... tables) throws SQLException {
-        Connection c = dataSource.getConnection();
-        try {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
-            }
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
     }
 
     private static Timestamp databaseNow(Connection c) throws SQLException {

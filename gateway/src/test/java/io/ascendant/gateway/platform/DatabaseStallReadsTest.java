@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ascendant.gateway.testsupport.AdminFixtures.Caller;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TableLocks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
@@ -15,8 +16,6 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,7 @@ class DatabaseStallReadsTest {
         assertThat(warm.statusCode()).as(warm.asString()).isEqualTo(200);
 
         Response refused;
-        try (Connection stall = lock("usage_rollup_day")) {
+        try (Connection stall = TableLocks.exclusive(dataSource, "usage_rollup_day")) {
             try {
                 refused = usage(caller.secret());
             } finally {
@@ -81,7 +80,7 @@ class DatabaseStallReadsTest {
         assertThat(warm.statusCode()).as(warm.asString()).isEqualTo(200);
 
         Response refused;
-        try (Connection stall = lock("tenant")) {
+        try (Connection stall = TableLocks.exclusive(dataSource, "tenant")) {
             try {
                 refused = tenants(admin);
             } finally {
@@ -119,20 +118,5 @@ class DatabaseStallReadsTest {
                 .oauth2(token)
                 .when()
                 .get("/admin/api/v1/tenants");
-    }
-
-    /** A session holding the tables locked (reads of them wait) until it rolls back. */
-    private Connection lock(String... tables) throws SQLException {
-        Connection c = dataSource.getConnection();
-        try {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
-            }
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
     }
 }
