@@ -175,13 +175,15 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                         final int plane = parity * TILE_ROWS * nb * L;
                         int b = 0;
                         for (; b + 4 <= nb; b += 4) {
-                            micro4x4(tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
+                            TileMicroKernels.micro4x4(
+                                    tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
                         }
                         for (; b + 2 <= nb; b += 2) {
-                            micro4x2(tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
+                            TileMicroKernels.micro4x2(
+                                    tile, start, vend, xb, xc + b * stride, stride, acc, plane, b, nb);
                         }
                         for (; b < nb; b++) {
-                            micro4x1(tile, start, vend, xb, xc + b * stride, acc, plane, b, nb);
+                            TileMicroKernels.micro4x1(tile, start, vend, xb, xc + b * stride, acc, plane, b, nb);
                         }
                     }
                     for (int i = 0; i < nr; i++) {
@@ -205,146 +207,6 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                 }
             }
         }
-    }
-
-    /**
-     * Four weight rows of the tile times four input rows ({@code x0 + k·stride}): 4 weight loads and 4 input loads
-     * feed 16 FMAs. The lane sums are loaded at the start and stored at the end (not added after the loop), which
-     * keeps the method under C2's inlining node budget; past it the vectors would be boxed.
-     */
-    private static void micro4x4(
-            float[] tile, int start, int vend, float[] x, int x0, int stride, float[] acc, int base, int b, int nb) {
-        final int x1 = x0 + stride;
-        final int x2 = x1 + stride;
-        final int x3 = x2 + stride;
-        final int p0 = base + b * L;
-        final int p1 = base + (nb + b) * L;
-        final int p2 = base + (2 * nb + b) * L;
-        final int p3 = base + (3 * nb + b) * L;
-        FloatVector a00 = FloatVector.fromArray(F, acc, p0);
-        FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
-        FloatVector a02 = FloatVector.fromArray(F, acc, p0 + 2 * L);
-        FloatVector a03 = FloatVector.fromArray(F, acc, p0 + 3 * L);
-        FloatVector a10 = FloatVector.fromArray(F, acc, p1);
-        FloatVector a11 = FloatVector.fromArray(F, acc, p1 + L);
-        FloatVector a12 = FloatVector.fromArray(F, acc, p1 + 2 * L);
-        FloatVector a13 = FloatVector.fromArray(F, acc, p1 + 3 * L);
-        FloatVector a20 = FloatVector.fromArray(F, acc, p2);
-        FloatVector a21 = FloatVector.fromArray(F, acc, p2 + L);
-        FloatVector a22 = FloatVector.fromArray(F, acc, p2 + 2 * L);
-        FloatVector a23 = FloatVector.fromArray(F, acc, p2 + 3 * L);
-        FloatVector a30 = FloatVector.fromArray(F, acc, p3);
-        FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
-        FloatVector a32 = FloatVector.fromArray(F, acc, p3 + 2 * L);
-        FloatVector a33 = FloatVector.fromArray(F, acc, p3 + 3 * L);
-        for (int c = start; c < vend; c += 2 * L) {
-            final FloatVector w0 = FloatVector.fromArray(F, tile, c);
-            final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
-            final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
-            final FloatVector w3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c);
-            FloatVector v = FloatVector.fromArray(F, x, x0 + c);
-            a00 = w0.fma(v, a00);
-            a10 = w1.fma(v, a10);
-            a20 = w2.fma(v, a20);
-            a30 = w3.fma(v, a30);
-            v = FloatVector.fromArray(F, x, x1 + c);
-            a01 = w0.fma(v, a01);
-            a11 = w1.fma(v, a11);
-            a21 = w2.fma(v, a21);
-            a31 = w3.fma(v, a31);
-            v = FloatVector.fromArray(F, x, x2 + c);
-            a02 = w0.fma(v, a02);
-            a12 = w1.fma(v, a12);
-            a22 = w2.fma(v, a22);
-            a32 = w3.fma(v, a32);
-            v = FloatVector.fromArray(F, x, x3 + c);
-            a03 = w0.fma(v, a03);
-            a13 = w1.fma(v, a13);
-            a23 = w2.fma(v, a23);
-            a33 = w3.fma(v, a33);
-        }
-        a00.intoArray(acc, p0);
-        a01.intoArray(acc, p0 + L);
-        a02.intoArray(acc, p0 + 2 * L);
-        a03.intoArray(acc, p0 + 3 * L);
-        a10.intoArray(acc, p1);
-        a11.intoArray(acc, p1 + L);
-        a12.intoArray(acc, p1 + 2 * L);
-        a13.intoArray(acc, p1 + 3 * L);
-        a20.intoArray(acc, p2);
-        a21.intoArray(acc, p2 + L);
-        a22.intoArray(acc, p2 + 2 * L);
-        a23.intoArray(acc, p2 + 3 * L);
-        a30.intoArray(acc, p3);
-        a31.intoArray(acc, p3 + L);
-        a32.intoArray(acc, p3 + 2 * L);
-        a33.intoArray(acc, p3 + 3 * L);
-    }
-
-    /** Four weight rows of the tile times two input rows (lane sums continued from and stored back to acc). */
-    private static void micro4x2(
-            float[] tile, int start, int vend, float[] x, int x0, int stride, float[] acc, int base, int b, int nb) {
-        final int x1 = x0 + stride;
-        final int p0 = base + b * L;
-        final int p1 = base + (nb + b) * L;
-        final int p2 = base + (2 * nb + b) * L;
-        final int p3 = base + (3 * nb + b) * L;
-        FloatVector a00 = FloatVector.fromArray(F, acc, p0);
-        FloatVector a01 = FloatVector.fromArray(F, acc, p0 + L);
-        FloatVector a10 = FloatVector.fromArray(F, acc, p1);
-        FloatVector a11 = FloatVector.fromArray(F, acc, p1 + L);
-        FloatVector a20 = FloatVector.fromArray(F, acc, p2);
-        FloatVector a21 = FloatVector.fromArray(F, acc, p2 + L);
-        FloatVector a30 = FloatVector.fromArray(F, acc, p3);
-        FloatVector a31 = FloatVector.fromArray(F, acc, p3 + L);
-        for (int c = start; c < vend; c += 2 * L) {
-            final FloatVector w0 = FloatVector.fromArray(F, tile, c);
-            final FloatVector w1 = FloatVector.fromArray(F, tile, TILE_COLS + c);
-            final FloatVector w2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c);
-            final FloatVector w3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c);
-            FloatVector v = FloatVector.fromArray(F, x, x0 + c);
-            a00 = w0.fma(v, a00);
-            a10 = w1.fma(v, a10);
-            a20 = w2.fma(v, a20);
-            a30 = w3.fma(v, a30);
-            v = FloatVector.fromArray(F, x, x1 + c);
-            a01 = w0.fma(v, a01);
-            a11 = w1.fma(v, a11);
-            a21 = w2.fma(v, a21);
-            a31 = w3.fma(v, a31);
-        }
-        a00.intoArray(acc, p0);
-        a01.intoArray(acc, p0 + L);
-        a10.intoArray(acc, p1);
-        a11.intoArray(acc, p1 + L);
-        a20.intoArray(acc, p2);
-        a21.intoArray(acc, p2 + L);
-        a30.intoArray(acc, p3);
-        a31.intoArray(acc, p3 + L);
-    }
-
-    /** Four weight rows of the tile times one input row (lane sums continued from and stored back to acc). */
-    private static void micro4x1(
-            float[] tile, int start, int vend, float[] x, int x0, float[] acc, int base, int b, int nb) {
-        final int p0 = base + b * L;
-        final int p1 = base + (nb + b) * L;
-        final int p2 = base + (2 * nb + b) * L;
-        final int p3 = base + (3 * nb + b) * L;
-        FloatVector a0 = FloatVector.fromArray(F, acc, p0);
-        FloatVector a1 = FloatVector.fromArray(F, acc, p1);
-        FloatVector a2 = FloatVector.fromArray(F, acc, p2);
-        FloatVector a3 = FloatVector.fromArray(F, acc, p3);
-        for (int c = start; c < vend; c += 2 * L) {
-            final FloatVector v = FloatVector.fromArray(F, x, x0 + c);
-            a0 = FloatVector.fromArray(F, tile, c).fma(v, a0);
-            a1 = FloatVector.fromArray(F, tile, TILE_COLS + c).fma(v, a1);
-            a2 = FloatVector.fromArray(F, tile, 2 * TILE_COLS + c).fma(v, a2);
-            a3 = FloatVector.fromArray(F, tile, 3 * TILE_COLS + c).fma(v, a3);
-        }
-        a0.intoArray(acc, p0);
-        a1.intoArray(acc, p1);
-        a2.intoArray(acc, p2);
-        a3.intoArray(acc, p3);
     }
 
     /**
@@ -404,63 +266,6 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
                 && ((long) outOff + rowStart < 0 || (long) outOff + (long) (n - 1) * outStride + rowEnd > out.length)) {
             throw new IndexOutOfBoundsException(name + ": output too short for " + n + " × rows [" + rowStart + ", "
                     + rowEnd + ") from " + outOff + " (stride " + outStride + ", length " + out.length + ")");
-        }
-    }
-
-    /** The oracle view; products are row-by-row scalar dots, single-threaded. */
-    private static final class ScalarOracleMatrix implements WeightMatrix {
-        private final MappedMatrix m;
-
-        ScalarOracleMatrix(MappedMatrix m) {
-            this.m = m;
-        }
-
-        @Override
-        public int rows() {
-            return m.rows;
-        }
-
-        @Override
-        public int cols() {
-            return m.cols;
-        }
-
-        @Override
-        public void matvec(float[] x, int xOff, float[] out, int outOff) {
-            matmulRows(x, xOff, m.cols, 1, out, outOff, m.rows, 0, m.rows);
-        }
-
-        @Override
-        public void matmul(float[] x, int n, float[] out) {
-            matmulRows(x, 0, m.cols, n, out, 0, m.rows, 0, m.rows);
-        }
-
-        @Override
-        public void matmulRows(
-                float[] x,
-                int xOff,
-                int xStride,
-                int n,
-                float[] out,
-                int outOff,
-                int outStride,
-                int rowStart,
-                int rowEnd) {
-            for (int b = 0; b < n; b++) {
-                for (int r = rowStart; r < rowEnd; r++) {
-                    out[outOff + b * outStride + r] = m.dotRowScalar(r, x, xOff + b * xStride);
-                }
-            }
-        }
-
-        @Override
-        public float dotRow(int row, float[] x, int xOff) {
-            return m.dotRowScalar(row, x, xOff);
-        }
-
-        @Override
-        public long storedBytes() {
-            return m.storedBytes();
         }
     }
 }
