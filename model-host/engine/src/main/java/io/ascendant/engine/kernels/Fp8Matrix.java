@@ -1,19 +1,17 @@
 package io.ascendant.engine.kernels;
 
-import static io.ascendant.engine.kernels.Vec.B;
+import static io.ascendant.engine.kernels.Fp8Decode.TWO_POW_120;
+import static io.ascendant.engine.kernels.Fp8Decode.rawCodes;
+import static io.ascendant.engine.kernels.Fp8Decode.weights;
 import static io.ascendant.engine.kernels.Vec.BL;
 import static io.ascendant.engine.kernels.Vec.F;
-import static io.ascendant.engine.kernels.Vec.I;
 import static io.ascendant.engine.kernels.Vec.L;
 
 import io.ascendant.engine.numerics.E8m0;
 import io.ascendant.engine.numerics.Fp8E4m3;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -35,7 +33,6 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Fp8Matrix extends MappedMatrix {
     private static final int BLOCK = 128;
-    private static final float TWO_POW_120 = 0x1p120f;
     /** Largest batch the register kernel {@link #kernelDirect} takes (beyond it, the decoded tile). */
     static final int DIRECT_MAX_BATCH = 8;
 
@@ -395,13 +392,6 @@ public final class Fp8Matrix extends MappedMatrix {
         }
     }
 
-    /** {@code L} exact weights from byte {@code at}: code values times the block scale {@code s}. */
-    private static FloatVector weights(MemorySegment w, long at, float s) {
-        final float f = s * TWO_POW_120;
-        final FloatVector raw = rawCodes(w, at);
-        return f != Float.POSITIVE_INFINITY ? raw.mul(f) : raw.mul(TWO_POW_120).mul(s);
-    }
-
     /** Sum over the columns past the last full vector, in column order. */
     private float tail(int r, int vend, float[] x, int xOff) {
         final long o = (long) r * cols;
@@ -434,14 +424,5 @@ public final class Fp8Matrix extends MappedMatrix {
                 }
             }
         }
-    }
-
-    /** {@code L} codes from byte {@code at} as floats of value · 2^-120 (exact, subnormal codes included). */
-    private static FloatVector rawCodes(MemorySegment w, long at) {
-        IntVector iv = (IntVector)
-                ByteVector.fromMemorySegment(B, w, at, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2I, I, 0);
-        return iv.lanewise(VectorOperators.LSHL, 20)
-                .lanewise(VectorOperators.AND, 0x87F00000)
-                .reinterpretAsFloats();
     }
 }
