@@ -42,7 +42,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CatalogueAdminResource {
 
     @Inject
-    CatalogueAdminService service;
+    ModelRouteAdminService routeAdmin;
+
+    @Inject
+    PoolAdminService poolAdmin;
 
     @Inject
     CurrentAdmin current;
@@ -50,13 +53,13 @@ public class CatalogueAdminResource {
     @GET
     @Path("models")
     public List<CatalogueViews.ModelRouteView> routes() throws SQLException {
-        return service.routes();
+        return routeAdmin.routes();
     }
 
     @GET
     @Path("models/{name}")
     public CatalogueViews.ModelRouteView route(@PathParam("name") String name) throws SQLException {
-        return service.route(name).orElseThrow(() -> ProblemException.notFound("model '" + name + "'"));
+        return routeAdmin.route(name).orElseThrow(() -> ProblemException.notFound("model '" + name + "'"));
     }
 
     /** Creates (201) or replaces (200) a route. */
@@ -80,8 +83,8 @@ public class CatalogueAdminResource {
     public Response putRoute(
             @PathParam("name") String name, @Valid @NotNull CatalogueViews.ModelRouteBody body, UriInfo uri)
             throws SQLException {
-        boolean created = service.putRoute(current.actor(), name, body);
-        CatalogueViews.ModelRouteView view = service.route(name).orElseThrow();
+        boolean created = routeAdmin.putRoute(current.actor(), name, body);
+        CatalogueViews.ModelRouteView view = routeAdmin.route(name).orElseThrow();
         return created
                 ? Response.created(uri.getAbsolutePath()).entity(view).build()
                 : Response.ok(view).build();
@@ -91,7 +94,7 @@ public class CatalogueAdminResource {
     @Path("models/{name}")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response deleteRoute(@PathParam("name") String name) throws SQLException {
-        if (!service.deleteRoute(current.actor(), name)) {
+        if (!routeAdmin.deleteRoute(current.actor(), name)) {
             throw ProblemException.notFound("admin-managed model '" + name + "'");
         }
         return Response.noContent().build();
@@ -100,13 +103,13 @@ public class CatalogueAdminResource {
     @GET
     @Path("pools")
     public List<CatalogueViews.PoolView> pools() throws SQLException {
-        return service.pools();
+        return poolAdmin.pools();
     }
 
     @GET
     @Path("pools/{name}")
     public CatalogueViews.PoolView pool(@PathParam("name") String name) throws SQLException {
-        return service.pools().stream()
+        return poolAdmin.pools().stream()
                 .filter(p -> p.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("pool '" + name + "'"));
@@ -132,7 +135,7 @@ public class CatalogueAdminResource {
                             schema = @Schema(implementation = CatalogueViews.PoolView.class)))
     public Response putPool(@PathParam("name") String name, @Valid @NotNull CatalogueViews.PoolBody body, UriInfo uri)
             throws SQLException {
-        boolean created = service.putPool(current.actor(), name, body);
+        boolean created = poolAdmin.putPool(current.actor(), name, body);
         CatalogueViews.PoolView view = pool(name);
         return created
                 ? Response.created(uri.getAbsolutePath()).entity(view).build()
@@ -143,7 +146,7 @@ public class CatalogueAdminResource {
     @Path("pools/{name}")
     @APIResponse(responseCode = "204", description = "Deleted")
     public Response deletePool(@PathParam("name") String name) throws SQLException {
-        if (!service.deletePool(current.actor(), name)) {
+        if (!poolAdmin.deletePool(current.actor(), name)) {
             throw ProblemException.notFound("admin-managed pool '" + name + "'");
         }
         return Response.noContent().build();
@@ -163,7 +166,7 @@ public class CatalogueAdminResource {
     public Response register(
             @PathParam("name") String pool, @Valid @NotNull CatalogueViews.EndpointBody body, UriInfo uri)
             throws SQLException {
-        CatalogueRepository.RegisteredEndpoint e = service.register(current.actor(), pool, body);
+        CatalogueRepository.RegisteredEndpoint e = poolAdmin.register(current.actor(), pool, body);
         URI location = uri.getAbsolutePathBuilder().path(e.id().toString()).build();
         return Response.created(location).entity(e).build();
     }
@@ -175,7 +178,7 @@ public class CatalogueAdminResource {
     public Response drain(
             @PathParam("name") String pool, @PathParam("id") UUID id, @NotNull CatalogueViews.EndpointPatch body)
             throws SQLException {
-        if (!service.setDraining(current.actor(), pool, id, body.draining())) {
+        if (!poolAdmin.setDraining(current.actor(), pool, id, body.draining())) {
             throw ProblemException.notFound("endpoint " + id + " in pool '" + pool + "'");
         }
         return Response.noContent().build();
@@ -185,7 +188,7 @@ public class CatalogueAdminResource {
     @Path("pools/{name}/endpoints/{id}")
     @APIResponse(responseCode = "204", description = "Deregistered")
     public Response deregister(@PathParam("name") String pool, @PathParam("id") UUID id) throws SQLException {
-        if (!service.deregister(current.actor(), pool, id)) {
+        if (!poolAdmin.deregister(current.actor(), pool, id)) {
             throw ProblemException.notFound("endpoint " + id + " in pool '" + pool + "'");
         }
         return Response.noContent().build();
