@@ -12,6 +12,7 @@ import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,13 +84,7 @@ class CatalogueAdminTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
-        given().auth()
-                .oauth2(admin())
-                .contentType("application/json")
-                .body("{\"pool\":\"admin-pool\",\"aliases\":[\"v4-admin\"],\"maxOutputTokens\":1024}")
-                .when()
-                .put("/admin/api/v1/models/deepseek-v4-admin")
-                .then()
+        putModel("deepseek-v4-admin", "{\"pool\":\"admin-pool\",\"aliases\":[\"v4-admin\"],\"maxOutputTokens\":1024}")
                 .statusCode(201)
                 .body("source", equalTo("ADMIN"))
                 .body("priceTier", equalTo("deepseek-v4-admin"));
@@ -178,13 +173,7 @@ class CatalogueAdminTest {
 
     @Test
     void rejectsInvalidRoutesWithProblemDetails() {
-        given().auth()
-                .oauth2(admin())
-                .contentType("application/json")
-                .body("{\"pool\":\"no-such-pool\"}")
-                .when()
-                .put("/admin/api/v1/models/deepseek-v4-x")
-                .then()
+        putModel("deepseek-v4-x", "{\"pool\":\"no-such-pool\"}")
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("pool"));
@@ -203,24 +192,16 @@ class CatalogueAdminTest {
     void refusesAnAliasListedTwiceOrEqualToTheModelsOwnNameWithoutStoringIt() throws Exception {
         putPool("names-pool");
         try {
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"pm\",\"pm\"]}")
-                    .when()
-                    .put("/admin/api/v1/models/plain-mini")
-                    .then()
+            putModel(
+                            "plain-mini",
+                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"pm\",\"pm\"]}")
                     .statusCode(400)
                     .contentType("application/problem+json")
                     .body("field", equalTo("aliases"))
                     .body("detail", containsString("'pm'"));
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"plain-mini\"]}")
-                    .when()
-                    .put("/admin/api/v1/models/plain-mini")
-                    .then()
+            putModel(
+                            "plain-mini",
+                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"plain-mini\"]}")
                     .statusCode(400)
                     .contentType("application/problem+json")
                     .body("field", equalTo("aliases"))
@@ -235,21 +216,11 @@ class CatalogueAdminTest {
     void refusesAModelNameThatIsAlreadyAnotherModelsAlias() throws Exception {
         putPool("names-pool");
         try {
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"mini\"]}")
-                    .when()
-                    .put("/admin/api/v1/models/acme-v4-mini")
-                    .then()
+            putModel(
+                            "acme-v4-mini",
+                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"mini\"]}")
                     .statusCode(201);
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
-                    .when()
-                    .put("/admin/api/v1/models/mini")
-                    .then()
+            putModel("mini", "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
                     .statusCode(409)
                     .contentType("application/problem+json")
                     .body("field", equalTo("name"))
@@ -263,7 +234,7 @@ class CatalogueAdminTest {
                     .statusCode(200)
                     .body("aliases", hasItem("mini"));
         } finally {
-            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/acme-v4-mini");
+            deleteModelIfStored("acme-v4-mini");
             deletePool("names-pool");
         }
     }
@@ -272,45 +243,19 @@ class CatalogueAdminTest {
     void refusesARouteWhosePriceTierHasNoListPriceAndSaysHowToAddOne() throws Exception {
         putPool("tier-pool");
         try {
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
-                    .when()
-                    .put("/admin/api/v1/models/tier-model")
-                    .then()
+            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
                     .statusCode(409)
                     .contentType("application/problem+json")
                     .body("field", equalTo("priceTier"))
                     .body("detail", containsString("'free-tokens'"))
                     .body("detail", containsString("/admin/api/v1/billing/price-book"));
             // the default tier is the public name, which has no price either
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"tier-pool\"}")
-                    .when()
-                    .put("/admin/api/v1/models/tier-model")
-                    .then()
-                    .statusCode(409)
-                    .body("field", equalTo("priceTier"));
+            putModel("tier-model", "{\"pool\":\"tier-pool\"}").statusCode(409).body("field", equalTo("priceTier"));
             assertThat(storedRouteCount("tier-model")).isZero();
 
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
-                    .when()
-                    .put("/admin/api/v1/models/tier-model")
-                    .then()
+            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
                     .statusCode(201);
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
-                    .when()
-                    .put("/admin/api/v1/models/tier-model")
-                    .then()
+            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
                     .statusCode(409)
                     .body("field", equalTo("priceTier"));
             given().auth()
@@ -322,17 +267,11 @@ class CatalogueAdminTest {
                     .body("priceTier", equalTo("deepseek-v4-flash"));
 
             addListPricesFor("priced-later");
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"tier-pool\",\"priceTier\":\"priced-later\"}")
-                    .when()
-                    .put("/admin/api/v1/models/tier-model")
-                    .then()
+            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"priced-later\"}")
                     .statusCode(200)
                     .body("priceTier", equalTo("priced-later"));
         } finally {
-            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/tier-model");
+            deleteModelIfStored("tier-model");
             deletePool("tier-pool");
         }
     }
@@ -406,19 +345,29 @@ class CatalogueAdminTest {
                 .body("source", equalTo("STATIC"));
         assertThat(registry.pods("flash")).isNotEmpty();
         try {
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body("{\"pool\":\"flash\",\"priceTier\":\"deepseek-v4-flash\"}")
-                    .when()
-                    .put("/admin/api/v1/models/flash-on-static")
-                    .then()
+            putModel("flash-on-static", "{\"pool\":\"flash\",\"priceTier\":\"deepseek-v4-flash\"}")
                     .statusCode(201)
                     .body("pool", equalTo("flash"))
                     .body("source", equalTo("ADMIN"));
         } finally {
-            given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/flash-on-static");
+            deleteModelIfStored("flash-on-static");
         }
+    }
+
+    /** PUTs a model route as platform admin; the answer is the caller's to check. */
+    private ValidatableResponse putModel(String name, String body) {
+        return given().auth()
+                .oauth2(admin())
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .put("/admin/api/v1/models/" + name)
+                .then();
+    }
+
+    /** Clean-up: deletes a model route whether or not the test got as far as storing it. */
+    private void deleteModelIfStored(String name) {
+        given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/" + name);
     }
 
     private void putPool(String name) {
