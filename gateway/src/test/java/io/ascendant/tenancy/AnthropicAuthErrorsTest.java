@@ -94,12 +94,7 @@ class AnthropicAuthErrorsTest {
         assertAnthropic(post(MESSAGES, s -> s.header("x-api-key", unknown)), 401, "authentication_error");
 
         JsonPath revoked = fx.createKey(tenant, project, "revoked", null);
-        given().auth()
-                .oauth2(fx.platformToken())
-                .when()
-                .post(TenancyFixtures.API + "/tenants/" + tenant + "/keys/" + revoked.getString("key.id") + "/revoke")
-                .then()
-                .statusCode(200);
+        fx.revokeKey(tenant, revoked.getString("key.id"));
         Response r = awaitStatus(revoked.getString("secret"), 401);
         assertAnthropic(r, 401, "authentication_error");
         assertThat(r.jsonPath().getString("error.message"))
@@ -111,12 +106,7 @@ class AnthropicAuthErrorsTest {
     @Test
     void suspendedTenantIsAnAnthropicPermissionError() {
         String secret = fx.createKey(tenant, project, "k", null).getString("secret");
-        given().auth()
-                .oauth2(fx.platformToken())
-                .when()
-                .post(TenancyFixtures.API + "/tenants/" + tenant + "/suspend")
-                .then()
-                .statusCode(200);
+        fx.suspendTenant(tenant);
         assertAnthropic(awaitStatus(secret, 403), 403, "permission_error");
     }
 
@@ -154,20 +144,6 @@ class AnthropicAuthErrorsTest {
 
     /** Revocation and suspension reach the authentication cache asynchronously: poll briefly. */
     private static Response awaitStatus(String secret, int status) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        Response r;
-        do {
-            r = post(MESSAGES, s -> s.header("x-api-key", secret));
-            if (r.statusCode() == status) {
-                return r;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        } while (System.nanoTime() < deadline);
-        return r;
+        return TenancyFixtures.awaitStatus(() -> post(MESSAGES, s -> s.header("x-api-key", secret)), status);
     }
 }

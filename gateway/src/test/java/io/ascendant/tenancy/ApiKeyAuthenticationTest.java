@@ -112,13 +112,7 @@ class ApiKeyAuthenticationTest {
         String unknown = ApiKeyFormat.generate(new SecureRandom()).text();
         JsonPath revoked = fx.createKey(tenant, project, "revoked", null);
         JsonPath expired = fx.createKey(tenant, project, "expired", null);
-        given().auth()
-                .oauth2(fx.platformToken())
-                .when()
-                .post(TenancyFixtures.API + "/tenants/" + tenant + "/keys/" + revoked.getString("key.id") + "/revoke")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("REVOKED"));
+        fx.revokeKey(tenant, revoked.getString("key.id")).body("status", equalTo("REVOKED"));
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "update api_key set expires_at = now() - interval '1 second' where id = ?")) {
@@ -140,21 +134,11 @@ class ApiKeyAuthenticationTest {
         String secret = fx.createKey(tenant, project, "k", null).getString("secret");
         given().auth().oauth2(secret).when().get(PROBE).then().statusCode(200);
 
-        given().auth()
-                .oauth2(fx.platformToken())
-                .when()
-                .post(TenancyFixtures.API + "/tenants/" + tenant + "/suspend")
-                .then()
-                .statusCode(200);
+        fx.suspendTenant(tenant);
         Response refused = awaitStatus(secret, 403);
         assertThat(refused.jsonPath().getString("error.code")).isEqualTo("tenant_suspended");
 
-        given().auth()
-                .oauth2(fx.platformToken())
-                .when()
-                .post(TenancyFixtures.API + "/tenants/" + tenant + "/activate")
-                .then()
-                .statusCode(200);
+        fx.activateTenant(tenant);
         awaitStatus(secret, 200);
     }
 
@@ -289,22 +273,9 @@ class ApiKeyAuthenticationTest {
         }
     }
 
-    /** Polls (the change reaches the cache through NOTIFY) until the status is reached; at most 5 s. */
+    /** Polls {@link #PROBE} with the key as bearer token until the status is reached; at most 5 s. */
     static Response awaitStatus(String secret, int status) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        Response r;
-        do {
-            r = given().auth().oauth2(secret).when().get(PROBE);
-            if (r.statusCode() == status) {
-                return r;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("expected " + status + " but still " + r.statusCode() + ": " + r.asString());
+        return TenancyFixtures.awaitStatus(
+                () -> given().auth().oauth2(secret).when().get(PROBE), status);
     }
 }
