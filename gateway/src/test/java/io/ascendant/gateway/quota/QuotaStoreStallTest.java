@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ascendant.gateway.testsupport.AdminFixtures.Caller;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TableLocks;
 import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -23,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -83,11 +83,7 @@ class QuotaStoreStallTest {
         awaitLedgerRows(caller.key(), 1);
 
         Response refused;
-        try (Connection stall = dataSource.getConnection()) {
-            stall.setAutoCommit(false);
-            try (Statement s = stall.createStatement()) {
-                s.execute("LOCK TABLE quota_account IN ACCESS EXCLUSIVE MODE");
-            }
+        try (Connection stall = TableLocks.exclusive(dataSource, "quota_account")) {
             try {
                 refused = chat(caller, "while the store stalls");
             } finally {
