@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.HttpServerWorker;
 import io.vertx.core.impl.Deployment;
@@ -165,7 +166,10 @@ public class UnreadableRequests {
         return servers;
     }
 
-    /** Runs the server's own connection set-up, then replaces the invalid-request handler it gave the connection. */
+    /**
+     * Runs the server's own connection set-up, then replaces the invalid-request handler it gave the connection and,
+     * on an HTTP/1.x connection, adds the {@link Http1ExchangeGuard} to its pipeline.
+     */
     private record SettingInvalidRequestHandler(
             Handler<HttpServerConnection> delegate, Handler<HttpServerRequest> invalidRequestHandler)
             implements Handler<HttpServerConnection> {
@@ -173,6 +177,9 @@ public class UnreadableRequests {
         public void handle(HttpServerConnection connection) {
             delegate.handle(connection);
             connection.invalidRequestHandler(invalidRequestHandler);
+            if (connection instanceof Http1xServerConnection http1) {
+                Http1ExchangeGuard.install(http1.channelHandlerContext().pipeline());
+            }
         }
     }
 

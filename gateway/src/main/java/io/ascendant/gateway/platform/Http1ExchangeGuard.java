@@ -1,0 +1,97 @@
+package io.ascendant.gateway.platform;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Watches the exchanges of one HTTP/1.x connection between Netty's HTTP codec and Vert.x's connection handler, and
+ * closes the connection after an answer that says {@code Connection: close}.
+ *
+ * <p>Why: Vert.x 4.5 closes an HTTP/1.1 connection only when the <em>request</em> asked for it; a
+ * {@code Connection: close} the application puts on the answer (every refusal given before the body is read:
+ * {@link ConnectionClose}) is sent but not acted on. Quarkus then resumes the unread body once the answer is out, so
+ * the body was drained and the connection stayed open for the next request: a client that believed the header and
+ * read to the end of the stream waited for the idle timeout (30 minutes), and bytes it sent after the refused body
+ * were served as a new request. Here, once such an answer is written, the connection is closed as soon as the request
+ * it answers has been read to its end (at once when it already was): the client gets the whole answer, and the close
+ * does not come while the client is still sending, which would reset the connection and could lose the answer.
+ * Requests pipelined behind that one are never handed to Vert.x.
+ *
+ * <p>Threading: one instance per connection, called on the connection's event loop only (Netty's handler contract),
+ * so its fields need no synchronisation. Installed by {@link UnreadableRequests} when Vert.x creates the connection.
+ */
+final class Http1ExchangeGuard extends ChannelDuplexHandler {
+
+    /** The handler's name in the channel pipeline. */
+    static final String NAME = "ascendant-http1-exchange-guard";
+    /** Vert.x's name for its connection handler, the last handler of an HTTP/1.x pipeline. */
+    private static final String VERTX_HANDLER = "handler";
+
+    /** A request head has been read and its body has not been read to its end. */
+    private boolean readingBody;
+    /** A final (not 1xx) answer's head has been written, its end has not. */
+    private boolean inAnswer;
+    /** The answer being written says {@code Connection: close}. */
+    private boolean closeAfterAnswer;
+    /** An answer that said {@code Connection: close} is written: close once the request is read, serve no other. */
+    private boolean closing;
+
+    /** Adds a guard to the pipeline of a new HTTP/1.x connection, in front of Vert.x's handler. */
+    static void install(ChannelPipeline pipeline) {
+        if (pipeline.get(NAME) == null && pipeline.get(VERTX_HANDLER) != null) {
+            pipeline.addBefore(VERTX_HANDLER, NAME, new Http1ExchangeGuard());
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing && !readingBody) {
+            ReferenceCountUtil.release(msg); // after the answered request: never served
+            return;
+        }
+        if (msg instanceof HttpRequest) {
+            readingBody = !(msg instanceof LastHttpContent);
+        } else if (msg instanceof LastHttpContent) {
+            readingBody = false;
+        }
+        ctx.fireChannelRead(msg);
+        if (closing && !readingBody) {
+            flushAndClose(ctx);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            inAnswer = true;
+            closeAfterAnswer =
+                    response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+        }
+        ctx.write(msg, promise);
+        if (inAnswer && msg instanceof LastHttpContent) {
+            inAnswer = false;
+            if (closeAfterAnswer && !closing) {
+                closing = true;
+                if (!readingBody) {
+                    flushAndClose(ctx);
+                }
+            }
+        }
+    }
+
+    /** Writes out what is pending (Vert.x holds writes made while it reads), then closes. */
+    private static void flushAndClose(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}
