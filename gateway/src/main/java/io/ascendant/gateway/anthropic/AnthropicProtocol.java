@@ -42,6 +42,7 @@ public final class AnthropicProtocol implements TenantProtocol {
 
     @Override
     public PreparedRequest prepare(ObjectNode body, TenantCaller caller) {
+        AnthropicFields.checkTopLevel(body, AnthropicFields.MESSAGES);
         ModelRoute route = OpenAiValidation.resolveModel(body.get("model"), caller, catalogue);
         JsonNode max = body.get("max_tokens");
         if (max == null || max.isNull()) {
@@ -60,6 +61,31 @@ public final class AnthropicProtocol implements TenantProtocol {
                 false,
                 prompt.toString(),
                 maxTokens);
+    }
+
+    /**
+     * Validates a {@code POST /v1/messages/count_tokens} body as {@link #prepare} validates a message (the same fields
+     * minus the output parameters, which count_tokens does not accept) and translates it into the chat request the
+     * hosts would get for it, whose prompt is what the caller counts. Nothing is sent to a host.
+     *
+     * @return the translated request ({@code stream} false; {@code maxOutputTokens} the route's limit, a placeholder
+     *     that does not change the prompt)
+     * @throws GatewayException 400 for an invalid or extra field, 404 for a model the key may not use
+     */
+    public PreparedRequest prepareCount(ObjectNode body, TenantCaller caller) {
+        AnthropicFields.checkTopLevel(body, AnthropicFields.COUNT_TOKENS);
+        ModelRoute route = OpenAiValidation.resolveModel(body.get("model"), caller, catalogue);
+        StringBuilder prompt = new StringBuilder();
+        ObjectNode host = AnthropicRequests.toOpenAi(body, route.upstreamModel(), route.maxOutputTokens(), prompt);
+        return new PreparedRequest(
+                route,
+                body.get("model").asText(),
+                HostContract.CHAT_COMPLETIONS,
+                host,
+                false,
+                false,
+                prompt.toString(),
+                route.maxOutputTokens());
     }
 
     @Override

@@ -16,16 +16,12 @@ final class AnthropicRequests {
     private AnthropicRequests() {}
 
     /**
-     * @param in the Anthropic body (validated for model and max_tokens already)
+     * @param in the Anthropic body (validated for its top-level fields ({@link AnthropicFields}), model and max_tokens
+     *     already); fields inside messages, blocks, tools, tool_choice and thinking are checked here
      * @param upstreamModel model name for the host
      * @param prompt receives the prompt text (prefix hashing, counting)
      */
     static ObjectNode toOpenAi(ObjectNode in, String upstreamModel, long maxTokens, StringBuilder prompt) {
-        for (String p : new String[] {"container", "mcp_servers"}) {
-            if (in.hasNonNull(p)) {
-                throw invalid("Unsupported parameter: '" + p + "' is not supported by this gateway.", p);
-            }
-        }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("model", upstreamModel);
         out.put("max_tokens", maxTokens);
@@ -34,6 +30,14 @@ final class AnthropicRequests {
         if (system != null && !system.isNull()) {
             if (!system.isTextual() && !system.isArray()) {
                 throw invalid("system: must be a string or an array of text blocks.", "system");
+            }
+            int b = 0;
+            for (JsonNode block : system) { // nothing for a string
+                if (!"text".equals(block.path("type").asText(""))) {
+                    throw invalid("system." + b + ".type: must be 'text'.", "system");
+                }
+                AnthropicFields.checkBlock(block, "text", "system." + b, "system");
+                b++;
             }
             String text = Json.text(system);
             messages.addObject().put("role", "system").put("content", text);
@@ -45,7 +49,11 @@ final class AnthropicRequests {
             prompt.insert(0, out.get("tools").toString() + "\n");
         }
         JsonNode toolChoice = in.get("tool_choice");
+        if (toolChoice != null && !toolChoice.isNull() && !toolChoice.isObject()) {
+            throw invalid("tool_choice: must be an object such as {\"type\":\"auto\"}.", "tool_choice");
+        }
         if (toolChoice != null && toolChoice.isObject()) {
+            AnthropicFields.checkToolChoice(toolChoice);
             String type = toolChoice.path("type").asText("auto");
             switch (type) {
                 case "auto" -> out.put("tool_choice", "auto");
@@ -78,7 +86,11 @@ final class AnthropicRequests {
             out.set("stop", stop);
         }
         JsonNode thinking = in.get("thinking");
+        if (thinking != null && !thinking.isNull() && !thinking.isObject()) {
+            throw invalid("thinking: must be an object such as {\"type\":\"disabled\"}.", "thinking");
+        }
         if (thinking != null && thinking.isObject()) {
+            AnthropicFields.checkThinking(thinking);
             String type = thinking.path("type").asText("disabled");
             out.putObject("thinking").put("type", "disabled".equals(type) ? "disabled" : "enabled");
         }
@@ -105,6 +117,7 @@ final class AnthropicRequests {
                                 + t.path("type").asText() + "' are not supported.",
                         "tools");
             }
+            AnthropicFields.checkTool(t, i);
             ObjectNode f = out.addObject();
             f.put("type", "function");
             ObjectNode fn = f.putObject("function");
@@ -127,6 +140,7 @@ final class AnthropicRequests {
         if (!role.equals("user") && !role.equals("assistant")) {
             throw invalid("messages." + index + ".role: must be 'user' or 'assistant'.", "messages");
         }
+        AnthropicFields.checkMessage(m, index);
         JsonNode content = m.get("content");
         if (content == null || content.isNull()) {
             throw invalid("messages." + index + ".content: Field required.", "messages");
@@ -145,6 +159,7 @@ final class AnthropicRequests {
         int b = 0;
         for (JsonNode block : content) {
             String type = block.path("type").asText("");
+            AnthropicFields.checkBlock(block, type, "messages." + index + ".content." + b, "messages");
             switch (type) {
                 case "text" -> text.append(block.path("text").asText(""));
                 case "thinking" -> reasoning.append(block.path("thinking").asText(""));

@@ -24,7 +24,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The tenant API routes, registered directly on the Vert.x router so that bodies, streams and back-pressure are
  * under the gateway's control: OpenAI {@code POST /v1/chat/completions}, {@code POST /v1/completions},
- * {@code GET /v1/models}, {@code GET /v1/models/{id}}, and Anthropic {@code POST /v1/messages}. Authentication is the tenancy module's
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}}, and Anthropic {@code POST /v1/messages} and
+ * {@code POST /v1/messages/count_tokens} ({@link TokenCountEndpoint}). Authentication is the tenancy module's
  * {@code HttpAuthenticationMechanism} (proactive); each handler requires the role {@code tenant-api} and answers 401
  * in its API's own error shape otherwise. Another method on one of these paths is a 405 with {@code Allow}; a body
  * refused by Quarkus' body handler (over {@code quarkus.http.limits.max-body-size}, e.g. sent chunked) is a 413, both
@@ -34,6 +35,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class TenantRoutes {
     /** After {@code RequestIdFilter} (1,000,000), before Quarkus' security handlers. */
     private static final int BODY_LIMIT_FILTER_PRIORITY = 900_000;
+
+    /** Anthropic's token counting path. */
+    static final String COUNT_TOKENS_PATH = "/v1/messages/count_tokens";
 
     /** The OpenAPI template of {@code GET /v1/models/{id}}, also the name of its (regular expression) route. */
     public static final String MODEL_PATH = "/v1/models/{id}";
@@ -50,6 +54,9 @@ public class TenantRoutes {
     @Inject
     DataPathConfig config;
 
+    @Inject
+    TokenCountEndpoint tokenCount;
+
     void register(@Observes Router router) {
         OpenAiProtocol chat = new OpenAiProtocol(true, catalogue, config);
         OpenAiProtocol completions = new OpenAiProtocol(false, catalogue, config);
@@ -57,15 +64,14 @@ public class TenantRoutes {
         router.post(HostContract.CHAT_COMPLETIONS).handler(rc -> pipeline.handle(rc, chat));
         router.post(HostContract.COMPLETIONS).handler(rc -> pipeline.handle(rc, completions));
         router.post("/v1/messages").handler(rc -> {
-            if (rc.request().getHeader("anthropic-version") == null) {
-                ErrorRenderer.send(
-                        rc.response(),
-                        new GatewayException.InvalidRequest(
-                                "anthropic-version: header is required.", "anthropic-version", "invalid_request"),
-                        true);
-                return;
+            if (hasAnthropicVersion(rc)) {
+                pipeline.handle(rc, messages);
             }
-            pipeline.handle(rc, messages);
+        });
+        router.post(COUNT_TOKENS_PATH).handler(rc -> {
+            if (hasAnthropicVersion(rc)) {
+                tokenCount.handle(rc, messages);
+            }
         });
         router.get(HostContract.MODELS).handler(this::models);
         // Public names may contain '/' (an SDK sends it as %2F, which Vert.x decodes in the parameter).
@@ -74,10 +80,24 @@ public class TenantRoutes {
         refuseOtherMethods(router, HostContract.CHAT_COMPLETIONS, "POST", false);
         refuseOtherMethods(router, HostContract.COMPLETIONS, "POST", false);
         refuseOtherMethods(router, "/v1/messages", "POST", true);
+        refuseOtherMethods(router, COUNT_TOKENS_PATH, "POST", true);
         refuseOtherMethods(router, HostContract.MODELS, "GET", false);
         router.routeWithRegex(MODEL_PATH_REGEX).setName(MODEL_PATH).handler(rc -> refuseMethod(rc, "GET", false));
         // Quarkus' body handler fails the route with 413 when a chunked body grows over its limit.
         router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(this::bodyTooLarge);
+    }
+
+    /** Answers 400 in Anthropic's shape and returns false when the request lacks {@code anthropic-version}. */
+    private static boolean hasAnthropicVersion(RoutingContext rc) {
+        if (rc.request().getHeader("anthropic-version") != null) {
+            return true;
+        }
+        ErrorRenderer.send(
+                rc.response(),
+                new GatewayException.InvalidRequest(
+                        "anthropic-version: header is required.", "anthropic-version", "invalid_request"),
+                true);
+        return false;
     }
 
     /**
@@ -111,7 +131,8 @@ public class TenantRoutes {
     private static boolean isDataPath(String path) {
         return HostContract.CHAT_COMPLETIONS.equals(path)
                 || HostContract.COMPLETIONS.equals(path)
-                || "/v1/messages".equals(path);
+                || "/v1/messages".equals(path)
+                || COUNT_TOKENS_PATH.equals(path);
     }
 
     private static void refuseTooLarge(RoutingContext rc, long limit) {
@@ -121,7 +142,9 @@ public class TenantRoutes {
                         RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
         ConnectionClose.afterAnswer(rc); // the rest of the body is not read
         ErrorRenderer.send(
-                rc.response(), new GatewayException.PayloadTooLarge(limit), "/v1/messages".equals(rc.normalizedPath()));
+                rc.response(),
+                new GatewayException.PayloadTooLarge(limit),
+                rc.normalizedPath().startsWith("/v1/messages"));
     }
 
     private static void refuseOtherMethods(Router router, String path, String allow, boolean anthropic) {

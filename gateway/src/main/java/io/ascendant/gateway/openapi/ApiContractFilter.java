@@ -19,7 +19,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * Makes the served OpenAPI document ({@code /q/openapi}) say what the server does about errors and authentication,
  * which annotations alone cannot: every operation of the tenant API ({@code /v1/}) and the admin API
  * ({@code /admin/api/}) lists the error statuses it can answer, each with its body in the API's own shape (OpenAI's
- * {@code OpenAIError}, Anthropic's {@code AnthropicError} under {@code /v1/messages}, {@code Problem} as
+ * {@code OpenAIError}, Anthropic's {@code AnthropicError} under {@code /v1/messages} (and its {@code count_tokens}),
+ * {@code Problem} as
  * {@code application/problem+json} under {@code /admin/}), and the tenant API is secured by API keys, not by the
  * admin API's Keycloak tokens. The schemas are declared in {@code META-INF/openapi.yaml}.
  *
@@ -36,7 +37,9 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  *       operations that call Keycloak);
  *   <li>on the data path (chat, completions, messages) also 404 for an unknown model, 413 for a body over the limit,
  *       429 with {@code Retry-After} (limits, saturated pods), 502 and 504 (host failures before the first byte) and
- *       503 (no ready host, quota store unavailable).
+ *       503 (no ready host, quota store unavailable);
+ *   <li>on {@code /v1/messages/count_tokens}, which validates like the data path but reaches no host and takes no
+ *       admission, 400, 404 for an unknown model, 413 and 415.
  * </ul>
  *
  * <p>A 405 (with {@code Allow}) is possible on every path and is described once, in the document's description.
@@ -51,6 +54,7 @@ public class ApiContractFilter implements OASFilter {
     static final String KEYCLOAK_SCHEME = "SecurityScheme";
 
     private static final List<String> DATA_PATH = List.of("/v1/chat/completions", "/v1/completions", "/v1/messages");
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
 
     @Override
     public void filterOpenAPI(OpenAPI api) {
@@ -87,27 +91,30 @@ public class ApiContractFilter implements OASFilter {
     }
 
     private static void tenantOperation(String path, List<Parameter> parameters, Operation op) {
-        boolean anthropic = path.equals("/v1/messages");
+        boolean anthropic = path.equals("/v1/messages") || path.equals(COUNT_TOKENS);
+        boolean validated = DATA_PATH.contains(path) || path.equals(COUNT_TOKENS);
         op.setSecurity(new ArrayList<>(List.of(OASFactory.createSecurityRequirement()
                 .addScheme(anthropic ? ANTHROPIC_API_KEY_SCHEME : API_KEY_SCHEME))));
         if (anthropic) {
             op.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(API_KEY_SCHEME));
         }
         Map<String, String> errors = new LinkedHashMap<>();
-        if (DATA_PATH.contains(path)) {
+        if (validated) {
             errors.put(
                     "400",
-                    "Invalid request: malformed JSON (saying where), a missing or unsupported parameter,"
+                    "Invalid request: malformed JSON (saying where), a missing, unknown or unsupported parameter,"
                             + " max_tokens above the model's limit (naming it)");
         } else if (hasBody(op) || has(parameters, Parameter.In.QUERY)) {
             errors.put("400", "Invalid request: a parameter is missing or invalid (named in param)");
         }
         errors.put("401", "No API key, two different ones, or a malformed, unknown, revoked or expired one");
         errors.put("403", "The key's tenant is suspended or closed");
-        if (DATA_PATH.contains(path)) {
+        if (validated) {
             errors.put("404", "The model does not exist or the key may not use it (model_not_found)");
             errors.put("413", "The body is larger than gateway.limits.max-body-bytes");
             errors.put("415", "The body is not declared as application/json");
+        }
+        if (DATA_PATH.contains(path)) {
             errors.put("429", "A rate limit or budget refused the request, or every pod is saturated (Retry-After)");
             errors.put("502", "The model host failed before the answer began");
             errors.put(

@@ -287,12 +287,12 @@ class RequestValidationTest {
                 .contentType("application/json")
                 .body("{}")
                 .when()
-                .post("/v1/messages/count_tokens")
+                .post("/v1/messages/batches")
                 .then()
                 .statusCode(404)
                 .body("type", equalTo("error"))
                 .body("error.type", equalTo("not_found_error"))
-                .body("error.message", containsString("/v1/messages/count_tokens"));
+                .body("error.message", containsString("/v1/messages/batches"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -26,6 +27,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.models.Model;
 import io.ascendant.billing.ledger.UsageStatus;
+import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -205,6 +207,46 @@ class SdkCompatibilityTest {
         var record = metered.single(requestId).event();
         assertThat(record.status()).isEqualTo(UsageStatus.COMPLETED);
         assertThat(record.reasoningTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void anthropicSdkCountsTheTokensOfThePromptTheHostIsSent() throws Exception {
+        Tool weather = Tool.builder()
+                .name("get_weather")
+                .description("Weather in a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+        anthropic
+                .messages()
+                .create(MessageCreateParams.builder()
+                        .model("deepseek-v4-pro")
+                        .maxTokens(256)
+                        .system("Answer in one sentence.")
+                        .enabledThinking(1024)
+                        .addTool(weather)
+                        .addUserMessage("Weather in Paris?")
+                        .build());
+        assertThat(FakeHostsResource.PRO.received()).hasSize(1);
+        long hostPrompt = MessageTokenCountTest.hostPromptTokens(
+                FakeHostsResource.PRO.received().get(0));
+
+        long counted = anthropic
+                .messages()
+                .countTokens(MessageCountTokensParams.builder()
+                        .model("deepseek-v4-pro")
+                        .system("Answer in one sentence.")
+                        .enabledThinking(1024)
+                        .addTool(weather)
+                        .addUserMessage("Weather in Paris?")
+                        .build())
+                .inputTokens();
+
+        assertThat(counted).isEqualTo(hostPrompt).isPositive();
+        assertThat(FakeHostsResource.PRO.received())
+                .as("counting reaches no host")
+                .hasSize(1);
     }
 
     @Test

@@ -83,7 +83,7 @@ class OpenApiContractTest {
             String mediaType = path.startsWith("/admin/") ? "application/problem+json" : "application/json";
             String schema = path.startsWith("/admin/")
                     ? "#/components/schemas/Problem"
-                    : path.equals("/v1/messages")
+                    : path.equals("/v1/messages") || path.startsWith("/v1/messages/")
                             ? "#/components/schemas/AnthropicError"
                             : "#/components/schemas/OpenAIError";
             responses.keySet().stream()
@@ -108,6 +108,8 @@ class OpenApiContractTest {
         assertThat(doc.getMap("paths.'" + CHAT + "'.post.responses.'200'.content"))
                 .containsOnlyKeys("application/json", "text/event-stream");
         assertThat(responses("/v1/messages", "post")).containsKeys("200", "400", "401", "404", "413", "415", "429");
+        assertThat(responses("/v1/messages/count_tokens", "post"))
+                .containsOnlyKeys("200", "400", "401", "403", "404", "413", "415", "503");
         assertThat(responses("/v1/models/{id}", "get")).containsOnlyKeys("200", "401", "403", "404", "503");
         assertThat(responses("/v1/invoices/{id}", "get")).containsKeys("200", "401", "404");
         assertThat(responses("/admin/api/v1/tenants", "post"))
@@ -180,6 +182,25 @@ class OpenApiContractTest {
                         .body("{\"model\":\"deepseek-v4-flash\",\"messages\":[]}")
                         .post("/v1/messages"),
                 400);
+        String count = "/v1/messages/count_tokens";
+        documented(
+                count,
+                "post",
+                given().contentType("application/json")
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01")
+                        .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":5,\"messages\":[]}")
+                        .post(count),
+                400);
+        documented(
+                count,
+                "post",
+                given().contentType("application/json")
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01")
+                        .body("{\"model\":\"deepseek-v9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                        .post(count),
+                404);
         documented("/v1/models/{id}", "get", given().auth().oauth2(key).get("/v1/models/deepseek-v9"), 404);
         documented("/v1/usage", "get", given().auth().oauth2(key).get("/v1/usage?from=yesterday"), 400);
         documented(

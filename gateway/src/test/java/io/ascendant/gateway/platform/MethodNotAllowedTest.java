@@ -40,8 +40,13 @@ import org.junit.jupiter.api.TestInstance;
 class MethodNotAllowedTest {
 
     /** Vert.x routes: only the documented methods, no automatic HEAD or OPTIONS. */
-    private static final Set<String> DATA_PATH =
-            Set.of("/v1/chat/completions", "/v1/completions", "/v1/models", "/v1/models/{id}", "/v1/messages");
+    private static final Set<String> DATA_PATH = Set.of(
+            "/v1/chat/completions",
+            "/v1/completions",
+            "/v1/models",
+            "/v1/models/{id}",
+            "/v1/messages",
+            "/v1/messages/count_tokens");
 
     private static final List<String> ORDER = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
@@ -148,7 +153,7 @@ class MethodNotAllowedTest {
         if (template.startsWith("/admin/")) {
             assertThat(r.contentType()).as(context).startsWith("application/problem+json");
             assertThat(r.jsonPath().getInt("status")).as(context).isEqualTo(405);
-        } else if (template.equals("/v1/messages")) {
+        } else if (template.startsWith("/v1/messages")) {
             assertThat(r.jsonPath().getString("type")).as(context).isEqualTo("error");
             assertThat(r.jsonPath().getString("error.type")).as(context).isEqualTo("invalid_request_error");
         } else {
@@ -161,7 +166,7 @@ class MethodNotAllowedTest {
         if (template.startsWith("/admin/")) {
             return given().auth().oauth2(adminToken);
         }
-        if (template.equals("/v1/messages")) {
+        if (template.startsWith("/v1/messages")) {
             return given().header("x-api-key", key).header("anthropic-version", "2023-06-01");
         }
         return given().auth().oauth2(key);
