@@ -13,11 +13,14 @@ import java.util.UUID;
  * @param keyId API key
  * @param model public model name
  * @param priceTier the route's price tier
- * @param estimatedPromptTokens prompt estimate (characters / 4)
- * @param maxOutputTokens the request's {@code max_tokens} (or the route limit when absent)
+ * @param promptTokens the prompt's tokens: exact when {@code hostBody} is null (the data path counts every prompt
+ *     once with the shared tokenizer and chat template, before admission), else an estimate that admission replaces
+ *     with its own count of {@code hostBody}
+ * @param maxOutputTokens the request's {@code max_tokens}, or its default output budget when absent (the route's
+ *     limit capped to what the context window leaves after the prompt)
  * @param hostBody the OpenAI-style body sent to the host ({@code messages}, {@code tools}, or {@code prompt}), from
- *     which admission counts the prompt exactly with the shared tokenizer and chat encoding; null when unknown (the
- *     estimate is used then). Read only, never modified.
+ *     which admission counts the prompt exactly with the shared tokenizer and chat encoding; null when
+ *     {@code promptTokens} is already exact. Read only, never modified.
  * @param startedAt when the request arrived (the usage event's {@code startedAt}): the price version in force then
  *     rates the request, so a budget hold is priced with it; null means "now"
  */
@@ -28,7 +31,7 @@ public record AdmissionRequest(
         UUID keyId,
         String model,
         String priceTier,
-        long estimatedPromptTokens,
+        long promptTokens,
         long maxOutputTokens,
         ObjectNode hostBody,
         Instant startedAt) {
@@ -41,23 +44,13 @@ public record AdmissionRequest(
             UUID keyId,
             String model,
             String priceTier,
-            long estimatedPromptTokens,
+            long promptTokens,
             long maxOutputTokens,
             ObjectNode hostBody) {
-        this(
-                requestId,
-                tenantId,
-                projectId,
-                keyId,
-                model,
-                priceTier,
-                estimatedPromptTokens,
-                maxOutputTokens,
-                hostBody,
-                null);
+        this(requestId, tenantId, projectId, keyId, model, priceTier, promptTokens, maxOutputTokens, hostBody, null);
     }
 
-    /** Without the host body: admission uses {@code estimatedPromptTokens}. */
+    /** Without the host body: admission uses {@code promptTokens} as they are. */
     public AdmissionRequest(
             String requestId,
             UUID tenantId,
@@ -65,18 +58,8 @@ public record AdmissionRequest(
             UUID keyId,
             String model,
             String priceTier,
-            long estimatedPromptTokens,
+            long promptTokens,
             long maxOutputTokens) {
-        this(
-                requestId,
-                tenantId,
-                projectId,
-                keyId,
-                model,
-                priceTier,
-                estimatedPromptTokens,
-                maxOutputTokens,
-                null,
-                null);
+        this(requestId, tenantId, projectId, keyId, model, priceTier, promptTokens, maxOutputTokens, null, null);
     }
 }

@@ -9,6 +9,7 @@ import io.ascendant.gateway.admission.AdmissionTicket;
 import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.dispatch.DispatchPlan;
 import io.ascendant.gateway.dispatch.Dispatcher;
+import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PrefixHasher;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
@@ -48,8 +49,8 @@ import org.jboss.logging.MDC;
  *
  * <pre>
  * request id -> content type (415) -> body with limit (413) -> caller (401) -> JSON (400) -> protocol validation
- * (400/404) -> admission (429) -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one
- * usage record -> admission settle
+ * (400/404) -> prompt tokens counted once -> context window (400) -> admission (429) -> dispatch (503/429) -> upstream
+ * open with retries -> answer or stream -> exactly one usage record -> admission settle
  * </pre>
  *
  * Spans: {@code gateway.authenticate}, {@code gateway.admission}, {@code gateway.dispatch}, {@code gateway.upstream}
@@ -62,6 +63,12 @@ public class DataPathPipeline {
     private static final AttributeKey<String> POD = AttributeKey.stringKey("ascendant.host_pod");
     private static final AttributeKey<String> ACCELERATOR = AttributeKey.stringKey("ascendant.accelerator");
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("ascendant.request_id");
+
+    /**
+     * Prompts up to this many characters (about 4,096 tokens) are counted on the event loop; longer ones on a worker
+     * thread, as admission used to count them.
+     */
+    static final int MAX_EVENT_LOOP_PROMPT_CHARS = 16 * 1024;
 
     @Inject
     DataPathConfig config;
@@ -115,7 +122,7 @@ public class DataPathPipeline {
                 try {
                     ObjectNode body = Json.parseObject(ar.result());
                     st.prepared = protocol.prepare(body, caller);
-                    admit(rc, st, protocol, ctx);
+                    countPrompt(rc, st, protocol, ctx);
                 } catch (RuntimeException e) {
                     fail(rc, st, e, anthropic);
                 }
@@ -144,9 +151,41 @@ public class DataPathPipeline {
         }
     }
 
+    /**
+     * Counts the prompt's tokens once, with the shared tokenizer and chat template: the one count the context window,
+     * admission, dispatch and a gateway-counted usage record all use. Then checks the context window (before any
+     * hold is taken) and admits. Short prompts are counted here on the event loop; long ones, or any while the
+     * tokenizer is still loading, on a worker thread.
+     */
+    private void countPrompt(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
+        PreparedRequest p = st.prepared;
+        if (ctx == null || (tokenCounter.ready() && p.promptText().length() <= MAX_EVENT_LOOP_PROMPT_CHARS)) {
+            st.promptTokens = tokenCounter.countPrompt(p.hostBody(), p.promptText());
+            checkContextThenAdmit(rc, st, protocol, ctx);
+            return;
+        }
+        ctx.<Long>executeBlocking(() -> tokenCounter.countPrompt(p.hostBody(), p.promptText()), false)
+                .onComplete(ar -> onContext(ctx, () -> {
+                    try {
+                        if (ar.failed()) {
+                            throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());
+                        }
+                        st.promptTokens = ar.result();
+                        checkContextThenAdmit(rc, st, protocol, ctx);
+                    } catch (RuntimeException e) {
+                        fail(rc, st, e, protocol.anthropicErrors());
+                    }
+                }));
+    }
+
+    private void checkContextThenAdmit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
+        st.prepared = ContextWindow.fit(st.prepared, st.promptTokens, protocol.anthropicErrors());
+        admit(rc, st, protocol, ctx);
+    }
+
     private void admit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
         PreparedRequest p = st.prepared;
-        long promptEstimate = p.promptText().length() / 4 + 1;
+        long promptTokens = st.promptTokens;
         Span span = tracer.spanBuilder("gateway.admission")
                 .setAttribute(MODEL, p.route().publicName())
                 .startSpan();
@@ -159,9 +198,9 @@ public class DataPathPipeline {
                     st.caller.keyId(),
                     p.route().publicName(),
                     p.route().priceTier(),
-                    promptEstimate,
+                    promptTokens,
                     p.maxOutputTokens(),
-                    p.hostBody(),
+                    null, // counted already: admission takes promptTokens as they are
                     st.startedAt));
         } catch (RuntimeException e) {
             span.end();
@@ -181,7 +220,7 @@ public class DataPathPipeline {
                             }
                             try {
                                 ticket.responseHeaders().forEach(rc.response()::putHeader);
-                                dispatch(rc, st, protocol, ctx, promptEstimate);
+                                dispatch(rc, st, protocol, ctx, promptTokens);
                             } catch (RuntimeException e) {
                                 fail(rc, st, e, protocol.anthropicErrors()); // ends the request: the ticket is released
                             }
@@ -193,8 +232,7 @@ public class DataPathPipeline {
                         }));
     }
 
-    private void dispatch(
-            RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx, long promptEstimate) {
+    private void dispatch(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx, long promptTokens) {
         PreparedRequest p = st.prepared;
         boolean anthropic = protocol.anthropicErrors();
         DispatchPlan plan;
@@ -205,7 +243,7 @@ public class DataPathPipeline {
             DataPathConfig.Dispatch d = config.dispatch();
             long[] hashes = PrefixHasher.hashes(
                     p.route().upstreamModel(), p.promptText(), d.prefixBlockChars(), d.prefixMaxBlocks());
-            plan = dispatcher.plan(p.route(), hashes, promptEstimate + Math.min(p.maxOutputTokens(), 8192));
+            plan = dispatcher.plan(p.route(), hashes, promptTokens + Math.min(p.maxOutputTokens(), 8192));
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
             span.end();
@@ -219,6 +257,7 @@ public class DataPathPipeline {
                 .setAttribute(MODEL, p.route().publicName())
                 .startSpan();
         ClientCancellation cancellation = new ClientCancellation();
+        st.cancellation = cancellation;
         UpstreamCall call =
                 new UpstreamCall(p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.requestId, cancellation);
         Cancellable[] pending = new Cancellable[1];
@@ -308,13 +347,17 @@ public class DataPathPipeline {
             return CompletableFuture.completedFuture(null);
         }
         boolean nothing = !st.counts.reported() && !st.counts.outputSeen();
+        // The client left before any answer while a host had the whole request: the host worked on the prompt, so it
+        // is charged as the gateway counted it (a streamed request is charged with what was sent, likewise).
+        Pod withPrompt = st.pod == null ? st.podWithPrompt() : st.pod;
+        boolean promptOnly = status == UsageStatus.CANCELLED && nothing && withPrompt != null;
         long hit = 0;
         long miss = 0;
         long completion = 0;
         long reasoning = 0;
         boolean countedByGateway = false;
-        // Nothing came back (failed or cancelled before any output): nothing to count or charge.
-        if (!((status == UsageStatus.FAILED || status == UsageStatus.CANCELLED) && nothing)) {
+        // Nothing came back (failed, or cancelled before the host had the request): nothing to count or charge.
+        if (promptOnly || !((status == UsageStatus.FAILED || status == UsageStatus.CANCELLED) && nothing)) {
             st.ensureCounted();
             hit = st.counts.cacheHitTokens();
             miss = st.counts.cacheMissTokens();
@@ -328,7 +371,7 @@ public class DataPathPipeline {
                 st.caller.projectId(),
                 st.caller.keyId(),
                 st.prepared.route().publicName(),
-                st.pod == null ? null : st.pod.baseUrl(),
+                st.pod != null ? st.pod.baseUrl() : promptOnly ? withPrompt.baseUrl() : null,
                 hit,
                 miss,
                 completion,

@@ -13,7 +13,8 @@ import io.ascendant.gateway.catalogue.ModelRoute;
  * @param stream whether the tenant asked for a stream
  * @param clientWantsUsage whether the tenant asked for the usage chunk of a stream
  * @param promptText the prompt as text, for prefix hashing and gateway-side token counting
- * @param maxOutputTokens requested output limit (or the route's limit when absent)
+ * @param maxOutputTokens requested output limit; when the request sets none, a default output budget (at most the
+ *     route's limit), which {@link ContextWindow} caps to what the context window leaves after the prompt
  */
 public record PreparedRequest(
         ModelRoute route,
@@ -23,4 +24,11 @@ public record PreparedRequest(
         boolean stream,
         boolean clientWantsUsage,
         String promptText,
-        long maxOutputTokens) {}
+        long maxOutputTokens) {
+
+    /** This request with another output budget. */
+    public PreparedRequest withMaxOutputTokens(long tokens) {
+        return new PreparedRequest(
+                route, requestedModel, hostPath, hostBody, stream, clientWantsUsage, promptText, tokens);
+    }
+}

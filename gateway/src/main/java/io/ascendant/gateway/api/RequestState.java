@@ -20,6 +20,11 @@ public final class RequestState {
     AdmissionTicket ticket;
     Pod pod;
     long podTokens;
+    /** Prompt tokens as the gateway's tokenizer counts them (chat template included); -1 until counted. */
+    long promptTokens = -1;
+    /** The upstream call's cancel switch (it knows whether a host had the whole request); null before dispatch. */
+    io.ascendant.gateway.upstream.ClientCancellation cancellation;
+
     boolean dispatched;
     final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -49,8 +54,18 @@ public final class RequestState {
      * gateway's tokenizer (marked as such).
      */
     public void ensureCounted() {
-        if (!counts.reported() && prepared != null && counter != null) {
+        if (counts.reported() || prepared == null || counter == null) {
+            return;
+        }
+        if (promptTokens >= 0) {
+            counts.countWith(counter, promptTokens); // counted once, when the request arrived
+        } else {
             counts.countWith(counter, prepared.hostBody(), prepared.promptText());
         }
+    }
+
+    /** The pod that had the whole request when the client left (the attempt in progress), or null. */
+    io.ascendant.gateway.dispatch.Pod podWithPrompt() {
+        return cancellation == null ? null : cancellation.deliveredTo();
     }
 }

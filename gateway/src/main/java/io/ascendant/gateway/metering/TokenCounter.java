@@ -22,4 +22,12 @@ public interface TokenCounter {
     default long countPrompt(ObjectNode hostBody, String promptText) {
         return count(promptText);
     }
+
+    /**
+     * Whether counting can start at once; false while the tokenizer is still loading (then a count would block for
+     * seconds, so event loops hand it to a worker). This default is always ready.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

@@ -20,8 +20,9 @@ import java.util.List;
  * counted as the host encodes it: {@link ChatEncoder} with the body's tools ({@code tool_choice: "none"} drops them),
  * thinking mode ({@code thinking.type} or {@code chat_template_kwargs.thinking}/{@code enable_thinking}) and reasoning
  * effort, so the count includes the template's special tokens. A body the encoder refuses (the host refuses it too) is
- * counted as plain text. Counting runs on the calling thread (an event loop); it is only needed when a host omits
- * usage or dies mid-stream.
+ * counted as plain text. Counting runs on the calling thread: the data path counts every prompt once, before its
+ * context-length check and admission (long prompts on a worker), and counts output only when a host omits usage or
+ * dies mid-stream.
  */
 @ApplicationScoped
 public class TokenizerTokenCounter implements TokenCounter {
@@ -47,7 +48,8 @@ public class TokenizerTokenCounter implements TokenCounter {
                 try {
                     return encoder()
                             .countTokens(ChatMessage.listFromJson(messages), tools(hostBody), options(hostBody));
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) {
+                    // Every request is counted before admission: a body the encoder cannot take must not fail it.
                     Log.debugf("Chat prompt not renderable, counted as plain text: %s", e.getMessage());
                 }
             } else if (hostBody.get("prompt") instanceof JsonNode prompt && prompt.isTextual()) {
@@ -83,6 +85,11 @@ public class TokenizerTokenCounter implements TokenCounter {
             default -> ReasoningEffort.DEFAULT;
         };
         return (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
+    }
+
+    @Override
+    public boolean ready() {
+        return encoder != null;
     }
 
     private Tokenizer tokenizer() {

@@ -89,10 +89,20 @@ public final class UsageCounts {
      */
     public void countWith(
             TokenCounter counter, com.fasterxml.jackson.databind.node.ObjectNode hostBody, String promptText) {
+        if (!reported) {
+            countWith(counter, counter.countPrompt(hostBody, promptText));
+        }
+    }
+
+    /**
+     * Like {@link #countWith(TokenCounter, ObjectNode, String)} with the prompt already counted (by the same tokenizer,
+     * when the request arrived): all of it counts as cache misses.
+     */
+    public void countWith(TokenCounter counter, long promptTokens) {
         if (reported) {
             return;
         }
-        promptTokens = counter.countPrompt(hostBody, promptText);
+        this.promptTokens = promptTokens;
         cacheHitTokens = 0;
         reasoningTokens = counter.count(reasoning.toString());
         completionTokens = reasoningTokens + counter.count(content.toString());

@@ -61,7 +61,9 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (!config.enabled()) {
             return Uni.createFrom().item(AdmissionTicket.NONE);
         }
-        if (Context.isOnEventLoopThread() && request.estimatedPromptTokens() <= MAX_EVENT_LOOP_PROMPT_TOKENS) {
+        // Without a host body the prompt is counted already: nothing to tokenise, whatever its length.
+        if (Context.isOnEventLoopThread()
+                && (request.hostBody() == null || request.promptTokens() <= MAX_EVENT_LOOP_PROMPT_TOKENS)) {
             try {
                 return Uni.createFrom().item(NonBlockingAdmission.attempt(() -> admitBlocking(request)));
             } catch (NonBlockingAdmission.WouldBlock e) {
@@ -126,7 +128,7 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (policy.rates().isEmpty() && policy.pools().isEmpty()) {
             return AdmissionTicket.NONE;
         }
-        long prompt = promptTokens.count(r.hostBody(), r.estimatedPromptTokens());
+        long prompt = promptTokens.count(r.hostBody(), r.promptTokens());
         BigDecimal worstCase = null;
         if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
             // The ledger rates a request with the price version in force when it started (its usage event's

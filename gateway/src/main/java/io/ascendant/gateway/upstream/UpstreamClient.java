@@ -243,7 +243,13 @@ public class UpstreamClient {
                     }
                     onResponse(pod, call, req, rar.result(), em, done);
                 });
-                req.end(call.body()).onFailure(t -> fail(em, done, new UpstreamException.Unreachable(pod, t)));
+                req.end(call.body()).onComplete(written -> {
+                    if (written.succeeded()) {
+                        call.cancellation().delivered(pod);
+                    } else {
+                        fail(em, done, new UpstreamException.Unreachable(pod, written.cause()));
+                    }
+                });
             });
         });
     }
