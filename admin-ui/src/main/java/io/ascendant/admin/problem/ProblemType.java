@@ -19,6 +19,8 @@ public enum ProblemType {
     NOT_FOUND(404, "Not found", "not-found"),
     /** HTTP method not supported on this resource. */
     METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
+    /** The client stopped sending the request body for longer than the server waits; {@code detail} names the limit. */
+    REQUEST_TIMEOUT(408, "Request timeout", "request-timeout"),
     /** The request conflicts with existing state (duplicate name, illegal state transition). */
     CONFLICT(409, "Conflict", "conflict"),
     /** The request body is larger than the configured limit; {@code detail} names the limit. */

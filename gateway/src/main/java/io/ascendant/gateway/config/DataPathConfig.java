@@ -35,6 +35,28 @@ public interface DataPathConfig {
     /** How tenant and admin API reads wait for PostgreSQL. */
     Database database();
 
+    /** How long HTTP/1.x clients may take to send a request. */
+    Http http();
+
+    interface Http {
+        /**
+         * Longest time to read a request's head (request line and headers) over HTTP/1.x, from the connection's
+         * opening or the previous answer's end, and again from the head's first byte; past it the connection is
+         * closed (slowloris; an idle keep-alive connection too). Never applies while an answer is prepared or
+         * written. Default 10 s.
+         */
+        @WithDefault("10s")
+        Duration headerReadTimeout();
+
+        /**
+         * Longest pause between two reads of a request body over HTTP/1.x while the gateway reads it; past it the
+         * request is answered 408 and the connection closed. Never applies while an answer is prepared or written
+         * (a streamed answer may be silent for long). Default 30 s.
+         */
+        @WithDefault("30s")
+        Duration bodyReadTimeout();
+    }
+
     interface Database {
         /**
          * Longest wait for any one answer from PostgreSQL on a connection taken by a {@code GET}/{@code HEAD} request

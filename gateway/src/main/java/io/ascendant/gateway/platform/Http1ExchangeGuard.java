@@ -47,10 +47,20 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     /** An answer that said {@code Connection: close} is written: close once the request is read, serve no other. */
     private boolean closing;
 
-    /** Adds a guard to the pipeline of a new HTTP/1.x connection, in front of Vert.x's handler. */
+    /** Told what was read and written; null when the connection was accepted before the clock was installed. */
+    private final RequestReadClock clock;
+
+    private Http1ExchangeGuard(RequestReadClock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Adds a guard to the pipeline of a new HTTP/1.x connection, in front of Vert.x's handler, reporting to the
+     * connection's {@link RequestReadClock} if it has one.
+     */
     static void install(ChannelPipeline pipeline) {
         if (pipeline.get(NAME) == null && pipeline.get(VERTX_HANDLER) != null) {
-            pipeline.addBefore(VERTX_HANDLER, NAME, new Http1ExchangeGuard());
+            pipeline.addBefore(VERTX_HANDLER, NAME, new Http1ExchangeGuard(pipeline.get(RequestReadClock.class)));
         }
     }
 
@@ -62,8 +72,14 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest) {
             readingBody = !(msg instanceof LastHttpContent);
+            if (clock != null) {
+                clock.headRead(readingBody);
+            }
         } else if (msg instanceof LastHttpContent) {
             readingBody = false;
+            if (clock != null) {
+                clock.bodyRead();
+            }
         }
         ctx.fireChannelRead(msg);
         if (closing && !readingBody) {
@@ -81,6 +97,9 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
         ctx.write(msg, promise);
         if (inAnswer && msg instanceof LastHttpContent) {
             inAnswer = false;
+            if (clock != null) {
+                clock.answered();
+            }
             if (closeAfterAnswer && !closing) {
                 closing = true;
                 if (!readingBody) {

@@ -1,12 +1,15 @@
 package io.ascendant.gateway.platform;
 
 import io.ascendant.admin.problem.ProblemType;
+import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.error.GatewayException;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -24,6 +27,8 @@ import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.http.impl.HttpServerWorker;
 import io.vertx.core.impl.Deployment;
 import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.SslChannelProvider;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,13 +38,14 @@ import jakarta.inject.Inject;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Requests that the HTTP decoder cannot read (a request line that does not parse, such as an unencoded space in the
  * URL; a request line over {@code quarkus.http.limits.max-initial-line-length}; headers over
  * {@code quarkus.http.limits.max-header-size}; a malformed header; a chunked body with malformed chunk framing, see
- * {@link #watchChunkedBody}) are answered in the error shape of the API
+ * {@link #watchBody}) are answered in the error shape of the API
  * addressed ({@link AddressedApi}) with a message naming the fault and the limit, instead of Vert.x's empty 400, 414
  * or 431. As before, the answer carries {@code Connection: close} and the connection is closed after it: the decoder
  * cannot find where the next request would start.
@@ -64,6 +70,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * accepted before the installation keep Vert.x's answer.
  */
 @ApplicationScoped
+@Startup
 public class UnreadableRequests {
 
     private static final String QUARKUS_VERTICLE =
@@ -78,6 +85,16 @@ public class UnreadableRequests {
     Vertx vertx;
 
     private final Handler<HttpServerRequest> answer = this::answer;
+    private final RequestReadClock.Timeouts timeouts;
+
+    /**
+     * @param config {@code gateway.http.*}: read timeouts that are not positive stop start-up (this bean is created
+     *     at start-up for that reason)
+     */
+    @Inject
+    UnreadableRequests(DataPathConfig config) {
+        this.timeouts = RequestReadClock.Timeouts.of(config.http());
+    }
 
     void onHttpServerStart(@ObservesAsync HttpServerStart started) {
         installOrRetry(0);
@@ -117,14 +134,38 @@ public class UnreadableRequests {
         boolean complete = !servers.isEmpty();
         for (HttpServer server : servers) {
             Object worker = childHandler.get(server);
+            if (worker instanceof StartingReadClock starting) {
+                worker = starting.delegate();
+            }
             if (!(worker instanceof HttpServerWorker w)) {
                 complete = false; // not listening yet
                 continue;
             }
             Context context = (Context) workerContext.get(w);
-            context.runOnContext(ignored -> wrap(connectionHandler, w));
+            context.runOnContext(ignored -> {
+                wrap(connectionHandler, w);
+                wrapAccept(childHandler, server);
+            });
         }
         return complete;
+    }
+
+    /**
+     * Wraps the server's handler of accepted channels (the private field {@code TCPServerBase.childHandler}, which
+     * Vert.x reads again for every accepted channel) so that every new connection starts its
+     * {@link RequestReadClock} before Vert.x configures it.
+     */
+    @SuppressWarnings("unchecked")
+    private void wrapAccept(Field childHandler, HttpServer server) {
+        try {
+            Object current = childHandler.get(server);
+            if (!(current instanceof StartingReadClock)) {
+                childHandler.set(
+                        server, new StartingReadClock((BiConsumer<Channel, SslChannelProvider>) current, timeouts));
+            }
+        } catch (IllegalAccessException | ClassCastException e) {
+            Log.warnf("HTTP request reads are not timed: %s", e.toString());
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -179,28 +220,46 @@ public class UnreadableRequests {
             connection.invalidRequestHandler(invalidRequestHandler);
             if (connection instanceof Http1xServerConnection http1) {
                 Http1ExchangeGuard.install(http1.channelHandlerContext().pipeline());
+            } else if (connection instanceof ConnectionBase other
+                    && other.channelHandlerContext().pipeline().get(RequestReadClock.NAME) != null) {
+                other.channelHandlerContext().pipeline().remove(RequestReadClock.NAME); // HTTP/2: not timed here
             }
         }
     }
 
-    /** After {@link RequestIdFilter} (1,000,000), so answers carry the request id; before everything else. */
-    private static final int CHUNKED_BODY_FILTER_PRIORITY = 995_000;
+    /** Starts a {@link RequestReadClock} first in the pipeline of each accepted channel, then lets Vert.x set it up. */
+    private record StartingReadClock(
+            BiConsumer<Channel, SslChannelProvider> delegate, RequestReadClock.Timeouts timeouts)
+            implements BiConsumer<Channel, SslChannelProvider> {
+        @Override
+        public void accept(Channel channel, SslChannelProvider ssl) {
+            channel.pipeline().addFirst(RequestReadClock.NAME, new RequestReadClock(timeouts));
+            delegate.accept(channel, ssl);
+        }
+    }
 
-    void registerChunkedBodyWatch(@Observes Filters filters) {
-        filters.register(UnreadableRequests::watchChunkedBody, CHUNKED_BODY_FILTER_PRIORITY);
+    /** After {@link RequestIdFilter} (1,000,000), so answers carry the request id; before everything else. */
+    private static final int BODY_WATCH_FILTER_PRIORITY = 995_000;
+
+    void registerBodyWatch(@Observes Filters filters) {
+        filters.register(UnreadableRequests::watchBody, BODY_WATCH_FILTER_PRIORITY);
     }
 
     /**
-     * A chunked body whose chunk framing is malformed (a chunk size that is not hexadecimal, say) fails the whole
-     * connection, not the route: the decoder's error reaches the connection's exception handler, then the request's
-     * body readers, and Vert.x closes the connection, so the client got no answer at all. For HTTP/1 requests with a
-     * {@code Transfer-Encoding}, the connection's exception handler (Vert.x's default only logs at trace level) is
-     * set to one that first answers 400 in the addressed API's shape, unless the answer has started; Vert.x then
-     * closes the connection as before. The check costs one header look-up per request.
+     * A failure while the body is read fails the whole connection, not the route: the failure reaches the
+     * connection's exception handler, then the request's body readers, and Vert.x closes the connection, so the
+     * client got no answer at all. Two such failures are answered here, unless the answer has started: a chunked body
+     * whose chunk framing is malformed (a chunk size that is not hexadecimal, say) with 400, a body that paused past
+     * {@code gateway.http.body-read-timeout} ({@link RequestReadClock}) with 408, both in the addressed API's shape.
+     * For HTTP/1 requests that announce a body ({@code Transfer-Encoding} or {@code Content-Length}), the connection's
+     * exception handler (Vert.x's default only logs at trace level) is set to one that answers; Vert.x then closes the
+     * connection as before. The check costs two header look-ups per request.
      */
-    static void watchChunkedBody(RoutingContext rc) {
+    static void watchBody(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        if (request.version() != HttpVersion.HTTP_2 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        if (request.version() != HttpVersion.HTTP_2
+                && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                        || request.headers().contains(HttpHeaders.CONTENT_LENGTH))) {
             request.connection().exceptionHandler(failure -> answerUnreadableBody(rc, failure));
         }
         rc.next();
@@ -208,27 +267,43 @@ public class UnreadableRequests {
 
     private static void answerUnreadableBody(RoutingContext rc, Throwable failure) {
         HttpServerResponse response = rc.response();
-        boolean decoding = failure instanceof DecoderException || failure instanceof IllegalArgumentException;
         Log.debugf(
-                "HTTP connection failed while reading a chunked body: %s",
+                "HTTP connection failed while reading a request body: %s",
                 failure.getClass().getSimpleName());
-        if (!decoding || response.headWritten()) {
+        Refusal refusal = bodyRefusal(failure);
+        if (refusal == null || response.headWritten()) {
             return;
         }
         ConnectionClose.afterAnswer(rc);
-        AddressedApi.of(rc.request().uri())
-                .send(
-                        response,
-                        new GatewayException.UnreadableRequest(
-                                400,
-                                "The request body is malformed: its chunked transfer coding could not be read (each"
-                                        + " chunk must start with its size in hexadecimal digits on a line of its"
-                                        + " own, and a chunk of size 0 ends the body).",
-                                "invalid_chunked_body"),
-                        ProblemType.INVALID_INPUT);
+        AddressedApi.of(rc.request().uri()).send(response, refusal.error(), refusal.problemType());
         // Vert.x holds writes made while it reads and flushes them after the read, but closes the channel right after
         // this handler: the connection's own close flushes first (the response's close would not).
         rc.request().connection().close();
+    }
+
+    /** The answer to a connection failure while a body is read; null for failures that get none (a reset). */
+    static Refusal bodyRefusal(Throwable failure) {
+        if (failure instanceof RequestReadClock.BodyReadTimeout timeout) {
+            return new Refusal(
+                    new GatewayException.UnreadableRequest(
+                            408,
+                            "The request body stopped arriving: no byte of it came for "
+                                    + timeout.timeout().toMillis()
+                                    + " ms, the limit; send the whole body without pausing.",
+                            "request_timeout"),
+                    ProblemType.REQUEST_TIMEOUT);
+        }
+        if (failure instanceof DecoderException || failure instanceof IllegalArgumentException) {
+            return new Refusal(
+                    new GatewayException.UnreadableRequest(
+                            400,
+                            "The request body is malformed: its chunked transfer coding could not be read (each"
+                                    + " chunk must start with its size in hexadecimal digits on a line of its"
+                                    + " own, and a chunk of size 0 ends the body).",
+                            "invalid_chunked_body"),
+                    ProblemType.INVALID_INPUT);
+        }
+        return null;
     }
 
     /** The invalid-request handler: status as Vert.x chose it, a body in the addressed API's shape, then close. */

@@ -1,0 +1,253 @@
+package io.ascendant.gateway.platform;
+
+import io.ascendant.gateway.config.DataPathConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.quarkus.logging.Log;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how long a client may take to send a request over HTTP/1.x, while the gateway reads it, and never while the
+ * gateway works on or writes an answer:
+ *
+ * <ul>
+ *   <li>the <b>head</b> (request line and headers) must be complete within {@code gateway.http.header-read-timeout}
+ *       (default 10 s) of the connection's opening or of the end of the previous answer, and within that long of its
+ *       own first byte; past it the connection is closed without an answer, as nginx's {@code client_header_timeout}
+ *       does (no request was read, so there is no API to answer in). So an idle keep-alive connection is also closed
+ *       that long after its last answer, as nginx's {@code keepalive_timeout} does (clients open a new one);
+ *   <li>the <b>body</b> may pause for at most {@code gateway.http.body-read-timeout} (default 30 s) between two reads
+ *       while the gateway wants it (not while Vert.x has stopped reading because the gateway is busy, and not while an
+ *       earlier request on the connection is being answered); past it the connection fails with
+ *       {@link BodyReadTimeout}, which {@link UnreadableRequests} answers 408 in the addressed API's shape with
+ *       {@code Connection: close}, or, when the answer was already given (a refusal that left its body unread),
+ *       which just closes the connection.
+ * </ul>
+ *
+ * Without these a client that sent half a request line, or announced a body and never sent it (slowloris), held a
+ * connection and its buffers for Quarkus' idle timeout (30 minutes); and Quarkus' idle timeout cannot be lowered
+ * instead, since it would also end streamed answers that are silent during a long prefill.
+ *
+ * <p>Where it sits: first in the channel pipeline, added when the connection is accepted (before Vert.x even knows
+ * whether it will speak HTTP/1.x or cleartext HTTP/2), so it sees every raw byte read. {@link Http1ExchangeGuard},
+ * added later next to Vert.x's handler, reports the decoded events (head read, body read, answer written). An HTTP/2
+ * connection removes the clock ({@link UnreadableRequests}): its streams are not timed here.
+ *
+ * <p>Threading: one instance per connection, used on its event loop only.
+ */
+final class RequestReadClock extends ChannelDuplexHandler {
+
+    /** The handler's name in the channel pipeline. */
+    static final String NAME = "ascendant-request-read-clock";
+
+    /**
+     * The two bounds.
+     *
+     * @param header longest time to read a request head, positive
+     * @param body longest pause while a request body is read, positive
+     */
+    record Timeouts(Duration header, Duration body) {
+        /** The configured bounds; a bound that is not positive (or over 24 days) stops start-up. */
+        static Timeouts of(DataPathConfig.Http config) {
+            return new Timeouts(
+                    check("gateway.http.header-read-timeout", config.headerReadTimeout()),
+                    check("gateway.http.body-read-timeout", config.bodyReadTimeout()));
+        }
+
+        private static Duration check(String key, Duration d) {
+            if (d.isNegative() || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(key + " must be at least 1 ms and at most 24 days, was " + d);
+            }
+            return d;
+        }
+    }
+
+    /** The body of a request paused longer than {@code gateway.http.body-read-timeout}. */
+    static final class BodyReadTimeout extends RuntimeException {
+        private final Duration timeout;
+
+        BodyReadTimeout(Duration timeout) {
+            super("no byte of the request body for " + timeout.toMillis() + " ms", null, false, false);
+            this.timeout = timeout;
+        }
+
+        /** The configured bound. */
+        Duration timeout() {
+            return timeout;
+        }
+    }
+
+    private enum Bound {
+        NONE,
+        HEAD,
+        BODY
+    }
+
+    private final Timeouts timeouts;
+    private ChannelHandlerContext ctx;
+
+    /**
+     * A request head is expected: from the opening, and from the end of each answer when no other request is being
+     * read or answered.
+     */
+    private boolean awaitingHead = true;
+    /** Bytes of the expected head have arrived (the head's budget then starts once more, in full). */
+    private boolean headStarted;
+    /** A request head has been read and its body has not been read to its end. */
+    private boolean readingBody;
+    /** Requests whose head has been read and whose final answer has not been written to its end. */
+    private int unanswered;
+    /** Inside {@link #channelRead}: the state is settled once the read is decoded, so no bound is set before. */
+    private boolean inRead;
+
+    /** The bound in force and when it runs out ({@link System#nanoTime()}). */
+    private Bound bound = Bound.NONE;
+
+    private long deadline;
+    /**
+     * At most one timer per connection, due no later than {@link #deadline}: moving the deadline later (each read of
+     * a body, each answer on a keep-alive connection) costs no rescheduling; a timer that finds the deadline moved
+     * schedules itself again for the rest.
+     */
+    private ScheduledFuture<?> timer;
+
+    private long timerDue;
+
+    RequestReadClock(Timeouts timeouts) {
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        settle();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopTimer();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            if (readingBody && bound == Bound.BODY) {
+                deadline = System.nanoTime() + timeouts.body().toNanos(); // activity: the pause starts again
+            } else if (awaitingHead && !headStarted) {
+                headStarted = true;
+                bound = Bound.NONE; // the head's own budget starts now (settle)
+            }
+        }
+        inRead = true;
+        try {
+            ctx.fireChannelRead(msg); // decodes: the guard reports what was read
+        } finally {
+            inRead = false;
+        }
+        settle();
+    }
+
+    /** A request head was read ({@link Http1ExchangeGuard}); {@code body}: a body follows. */
+    void headRead(boolean body) {
+        awaitingHead = false;
+        headStarted = false;
+        readingBody = body;
+        unanswered++;
+    }
+
+    /** The request body was read to its end. */
+    void bodyRead() {
+        readingBody = false;
+        if (unanswered == 0) {
+            awaitingHead = true; // answered before its body was read (a refusal): the next request or a close
+        }
+    }
+
+    /** A final answer was written to its end. */
+    void answered() {
+        if (unanswered > 0) {
+            unanswered--;
+        }
+        if (unanswered == 0 && !readingBody) {
+            awaitingHead = true; // the next request (keep-alive) or a close
+        }
+        settle();
+    }
+
+    /** Sets the bound that suits the state: a new one starts in full, the one in force keeps its deadline. */
+    private void settle() {
+        if (ctx == null || inRead) {
+            return;
+        }
+        Bound wanted;
+        if (awaitingHead && unanswered == 0) {
+            wanted = Bound.HEAD;
+        } else if (readingBody && unanswered <= 1) {
+            wanted = Bound.BODY;
+        } else {
+            wanted = Bound.NONE;
+        }
+        if (wanted == bound) {
+            return;
+        }
+        bound = wanted;
+        if (wanted == Bound.NONE) {
+            return; // a timer still due finds nothing to do and stops
+        }
+        deadline = System.nanoTime() + (wanted == Bound.HEAD ? timeouts.header() : timeouts.body()).toNanos();
+        if (timer == null || timerDue - deadline > 0) {
+            startTimer(deadline);
+        }
+    }
+
+    private void startTimer(long due) {
+        stopTimer();
+        timerDue = due;
+        timer = ctx.executor().schedule(this::due, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void stopTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void due() {
+        timer = null;
+        if (bound == Bound.NONE || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (deadline - now > 0) {
+            startTimer(deadline);
+            return;
+        }
+        if (bound == Bound.HEAD) {
+            Log.debugf(
+                    "Closed an HTTP connection that sent no complete request head within %d ms",
+                    timeouts.header().toMillis());
+            bound = Bound.NONE;
+            ctx.close();
+        } else if (!ctx.channel().config().isAutoRead() && unanswered == 1) {
+            // Vert.x stopped reading (the gateway is not ready for more of the body): not the client's pause.
+            deadline = now + timeouts.body().toNanos();
+            startTimer(deadline);
+        } else {
+            Log.debugf(
+                    "HTTP request body paused for more than %d ms",
+                    timeouts.body().toMillis());
+            bound = Bound.NONE;
+            ctx.fireExceptionCaught(new BodyReadTimeout(timeouts.body()));
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.ascendant.gateway.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.datapath.DataPathTestSupport;
+import io.ascendant.gateway.datapath.RawHttp;
+import io.ascendant.gateway.datapath.TestKeys;
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client may not hold a connection by sending a request slowly (slowloris): a request head that does not arrive
+ * within {@code gateway.http.header-read-timeout} ends the connection, a body that pauses for longer than
+ * {@code gateway.http.body-read-timeout} is answered 408 in the addressed API's shape with {@code Connection: close}.
+ * Neither applies while the gateway waits for or writes an answer: a streamed answer silent for longer than both
+ * still arrives. The bounds are 1 s in this profile; the assertions are on what the client reads (an answer, the end
+ * of the stream), never on how long it took. Raw sockets: no HTTP client sends half a request.
+ */
+@QuarkusTest
+@TestProfile(RequestReadTimeoutTest.ShortReadTimeouts.class)
+class RequestReadTimeoutTest {
+
+    /** Read timeouts of 1 s. */
+    public static class ShortReadTimeouts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.http.header-read-timeout", "1s", "gateway.http.body-read-timeout", "1s");
+        }
+    }
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @ConfigProperty(name = "gateway.limits.max-body-bytes")
+    long chatLimit;
+
+    @BeforeEach
+    void resetHosts() {
+        support.reset();
+    }
+
+    @AfterEach
+    void fastHostsAgain() {
+        support.reset();
+    }
+
+    /** Sends {@code bytes} and reads until the gateway closes the connection (failing after 30 s without a close). */
+    private static String sendAndReadToTheEnd(String bytes) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void closesAConnectionWhoseRequestHeadStopsHalfWay() throws Exception {
+        assertThat(sendAndReadToTheEnd("POST /v1/chat/completions HTTP/1.1\r\nHost: local"))
+                .isEmpty();
+        assertThat(sendAndReadToTheEnd("GET /v1/mod")).isEmpty();
+    }
+
+    @Test
+    void closesAConnectionThatSendsNothing() throws Exception {
+        assertThat(sendAndReadToTheEnd("")).isEmpty();
+    }
+
+    @Test
+    void closesAConnectionWhoseNextRequestHeadStopsHalfWay() throws Exception {
+        String all = sendAndReadToTheEnd("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\nGET /q/hea");
+        assertThat(all).startsWith("HTTP/1.1 200");
+        assertThat(all.split("HTTP/1.1 ", -1)).as("one answer, then the close").hasSize(2);
+    }
+
+    @Test
+    void aChatBodyThatStopsArrivingIsA408InOpenAiShape() {
+        String key = keys.create(Set.of()).text();
+        RawHttp.Answer a = RawHttp.exchange(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100\r\n\r\n{\"model\":")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(a.status()).isEqualTo(408);
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.contentType()).startsWith("application/json");
+        assertThat(a.json().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(a.json().getString("error.code")).isEqualTo("request_timeout");
+        assertThat(a.json().getString("error.message")).contains("1000 ms");
+    }
+
+    @Test
+    void anAnthropicBodyThatStopsArrivingIsA408InAnthropicShape() {
+        String key = keys.create(Set.of()).text();
+        RawHttp.Answer a = RawHttp.exchange(("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n"
+                        + "x-api-key: " + key + "\r\nanthropic-version: 2023-06-01\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"mod\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(a.status()).isEqualTo(408);
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.json().getString("type")).isEqualTo("error");
+        assertThat(a.json().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(a.json().getString("error.message")).contains("1000 ms");
+    }
+
+    @Test
+    void anAdminBodyThatStopsArrivingIsA408Problem() {
+        RawHttp.Answer a = RawHttp.exchange(("POST /admin/api/v1/tenants HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + keycloak.accessToken(keycloak.platformAdmin()) + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(a.status()).isEqualTo(408);
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        assertThat(a.json().getString("type")).isEqualTo("urn:ascendant:problem:request-timeout");
+        assertThat(a.json().getInt("status")).isEqualTo(408);
+        assertThat(a.json().getString("detail")).contains("1000 ms");
+    }
+
+    @Test
+    void aRefusedBodyThatNeverComesEndsTheConnectionAfterTheAnswer() {
+        // The 413 is given before the body is read; the body never comes: the connection ends after the answer.
+        RawHttp.Answer a = RawHttp.exchange(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + (chatLimit + 1) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.headers()).containsEntry("connection", "close");
+        assertThat(a.json().getString("error.code")).isEqualTo("request_too_large");
+    }
+
+    @Test
+    void aStreamedAnswerSilentForLongerThanBothBoundsStillArrives() {
+        // Three words 1.5 s apart: the answer is silent for longer than either bound, more than once.
+        FakeHostsResource.FLASH.forEach(h -> {
+            h.answerText = "one two three";
+            h.chunkDelayMs = 1_500;
+        });
+        String body = given().auth()
+                .oauth2(keys.create(Set.of()).text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(body).contains("\" three\"").endsWith("data: [DONE]\n\n");
+    }
+}
