@@ -109,6 +109,19 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Writes out what is pending, then hands the failure on. Vert.x closes the channel right after it has handed a
+     * failure to the connection's and the request's handlers, and a close drops what was written but not flushed
+     * (Vert.x holds writes made while it reads): an answer given in the same read as the failure (a 401 given before
+     * the body was read, whose chunk framing then turned out broken) was lost, and the client saw the connection
+     * close without any answer.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.flush();
+        ctx.fireExceptionCaught(cause);
+    }
+
     /** Writes out what is pending (Vert.x holds writes made while it reads), then closes. */
     private static void flushAndClose(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -158,6 +158,32 @@ class UnreadableRequestTest {
     }
 
     @Test
+    void aBadChunkOnARouteThatAnswersWithoutReadingTheBodyStillGetsAnAnswer() {
+        // The route answers before the body is read (a 401 for an unknown key; GET /v1/models, which reads none); the
+        // broken framing arrives in the same read. The client gets that answer (or the 400 for the framing, should
+        // the framing be read first), then the close: never a closed connection without an answer.
+        String chunked =
+                " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + "Transfer-Encoding: chunked\r\n";
+        String body = "\r\nzz\r\n{}\r\n0\r\n\r\n";
+        for (String request : List.of(
+                "POST /v1/chat/completions" + chunked + "Authorization: Bearer sk-not-a-key\r\n" + body,
+                "GET /v1/models" + chunked + "Authorization: Bearer sk-not-a-key\r\n" + body,
+                "GET /v1/models" + chunked + "Authorization: Bearer "
+                        + keys.create(Set.of()).text() + "\r\n" + body)) {
+            RawHttp.Answer a = send(request);
+            assertThat(a.contentType()).as(request).startsWith("application/json");
+            if (a.status() == 400) {
+                assertThat(a.json().getString("error.code")).isEqualTo("invalid_chunked_body");
+            } else if (a.status() == 401) {
+                assertThat(a.json().getString("error.type")).isEqualTo("authentication_error");
+            } else {
+                assertThat(a.status()).as(request).isEqualTo(200);
+                assertThat(a.json().getString("object")).isEqualTo("list");
+            }
+        }
+    }
+
+    @Test
     void badChunkSizeIsA400InTheShapeOfTheApiAddressed() {
         String chunked =
                 " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + "Transfer-Encoding: chunked\r\n";
