@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -28,6 +31,10 @@ import io.netty.util.ReferenceCountUtil;
  * does not come while the client is still sending, which would reset the connection and could lose the answer.
  * Requests pipelined behind that one are never handed to Vert.x.
  *
+ * <p>It also keeps answers from being lost to a body the decoder cannot read: an answer written in the same read as
+ * the failure is flushed before Vert.x closes ({@link #exceptionCaught}), and a broken body of a request pipelined
+ * behind one still being answered waits for that answer ({@link #deferUnreadableBody}).
+ *
  * <p>Threading: one instance per connection, called on the connection's event loop only (Netty's handler contract),
  * so its fields need no synchronisation. Installed by {@link UnreadableRequests} when Vert.x creates the connection.
  */
@@ -46,6 +53,12 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     private boolean closeAfterAnswer;
     /** An answer that said {@code Connection: close} is written: close once the request is read, serve no other. */
     private boolean closing;
+    /** Requests whose head has been read and whose final answer has not been written to its end. */
+    private int unanswered;
+    /** The head of the request being read. */
+    private HttpRequest reading;
+    /** A pipelined request's body could not be decoded: nothing after it can be read. */
+    private boolean broken;
 
     /** Told what was read and written; null when the connection was accepted before the clock was installed. */
     private final RequestReadClock clock;
@@ -66,15 +79,20 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing && !readingBody) {
-            ReferenceCountUtil.release(msg); // after the answered request: never served
+        if ((closing && !readingBody) || broken) {
+            ReferenceCountUtil.release(msg); // after the answered (or the unreadable) request: never served
             return;
         }
-        if (msg instanceof HttpRequest) {
+        if (msg instanceof HttpRequest request) {
+            reading = request;
+            unanswered++;
             readingBody = !(msg instanceof LastHttpContent);
             if (clock != null) {
                 clock.headRead(readingBody);
             }
+        } else if (msg instanceof HttpContent content && content.decoderResult().isFailure() && unanswered > 1) {
+            deferUnreadableBody(ctx, content);
+            return;
         } else if (msg instanceof LastHttpContent) {
             readingBody = false;
             if (clock != null) {
@@ -97,6 +115,7 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
         ctx.write(msg, promise);
         if (inAnswer && msg instanceof LastHttpContent) {
             inAnswer = false;
+            unanswered--;
             if (clock != null) {
                 clock.answered();
             }
@@ -106,6 +125,33 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
                     flushAndClose(ctx);
                 }
             }
+        }
+    }
+
+    /**
+     * The body of a request pipelined behind one still being answered could not be decoded (malformed chunk framing).
+     * Handed on, the failure would fail the whole connection at once, and the request still being answered would lose
+     * its answer to the 400 meant for the one behind it. Instead the broken request ends here (Vert.x queues it until
+     * its turn) with the decoding failure moved onto its head: when its turn comes, Vert.x passes it to the
+     * invalid-request handler ({@link UnreadableRequests}), which answers 400 and closes the connection. The decoder
+     * reads nothing after the failure; neither does this guard.
+     */
+    private void deferUnreadableBody(ChannelHandlerContext ctx, HttpContent failed) {
+        Throwable cause = failed.decoderResult().cause();
+        ReferenceCountUtil.release(failed);
+        reading.setDecoderResult(DecoderResult.failure(new UnreadableBody(cause)));
+        broken = true;
+        readingBody = false;
+        if (clock != null) {
+            clock.bodyRead();
+        }
+        ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** A request body that could not be decoded, found while an earlier request on the connection was answered. */
+    static final class UnreadableBody extends DecoderException {
+        UnreadableBody(Throwable cause) {
+            super(cause);
         }
     }
 

@@ -311,7 +311,9 @@ public class UnreadableRequests {
         DecoderResult result = request.decoderResult();
         Throwable cause = result == null ? null : result.cause();
         boolean lineRead = !(NETTY_INVALID_TARGET.equals(request.uri()) && request.version() == HttpVersion.HTTP_1_0);
-        Refusal refusal = refusal(cause, lineRead, Limits.current());
+        Refusal refusal = cause instanceof Http1ExchangeGuard.UnreadableBody
+                ? bodyRefusal(cause)
+                : refusal(cause, lineRead, Limits.current());
         HttpServerResponse response = request.response();
         Log.debugf(
                 "Refused an HTTP request the decoder could not read: %d (%s)",
