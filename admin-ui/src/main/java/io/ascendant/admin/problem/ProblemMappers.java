@@ -36,7 +36,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMappers {
 
-    /** Path prefix of the admin API and console; only these paths answer problem documents. */
+    /** Path prefix of the admin API and console, whose every error is a problem document. */
     public static final String ADMIN_PREFIX = "/admin/";
 
     /** Path prefix of the tenant API (OpenAI and Anthropic); failures there answer in those APIs' error shapes. */
@@ -91,8 +91,8 @@ public class ProblemMappers {
 
     /**
      * JAX-RS exceptions (404 for an unknown path, 405, 415, and the 400 the JSON reader throws for syntax errors): on
-     * admin paths rendered as problems; under {@code /v1/} in the tenant API's error shape when they have no body;
-     * elsewhere passed through untouched. A 405 carries {@code Allow} ({@link AllowedMethods}) in every case, and a
+     * admin paths rendered as problems; elsewhere, when they have no body, in the shape of the API the path addresses
+     * (OpenAI's or Anthropic's under the tenant API, a problem document on the other paths). A 405 carries {@code Allow} ({@link AllowedMethods}) in every case, and a
      * 404 for a method on a resource path that does not serve it becomes that 405.
      */
     @ServerExceptionMapper
@@ -124,7 +124,7 @@ public class ProblemMappers {
 
     private Response webApplicationAnswer(WebApplicationException e, UriInfo uri, Request request) {
         if (!isAdmin(uri)) {
-            return tenantApiFailure(e, uri, request);
+            return nonAdminFailure(e, uri, request);
         }
         if (e.getCause() instanceof JsonProcessingException jpe) {
             return malformed(jpe, uri);
@@ -154,24 +154,30 @@ public class ProblemMappers {
     }
 
     /**
-     * A JAX-RS failure outside the admin API. Under the tenant API ({@code /v1/}) a failure without a body (an unknown
-     * path such as {@code POST /v1/embeddings}, a method a resource lacks) is answered in the tenant API's error shape:
-     * OpenAI's, or Anthropic's under {@code /v1/messages/}. Anything else passes through untouched.
+     * A JAX-RS failure outside the admin API. A failure without a body (an unknown path such as {@code POST
+     * /v1/embeddings} or {@code GET /}, a method a resource lacks) is answered in the error shape of the API the path
+     * addresses, by the same rule as the gateway's {@code AddressedApi} (which this module cannot see): Anthropic's
+     * under {@code /v1/messages} and {@code /anthropic/}, OpenAI's under {@code /v1/}, and a problem document
+     * naming the path everywhere else (health, metrics, OpenAPI and any other path). A failure with a body passes
+     * through untouched.
      */
-    private static Response tenantApiFailure(WebApplicationException e, UriInfo uri, Request request) {
+    private static Response nonAdminFailure(WebApplicationException e, UriInfo uri, Request request) {
         Response original = e.getResponse();
         String path = uri == null ? null : uri.getRequestUri().getPath();
-        if (original.hasEntity() || path == null || !path.startsWith(TENANT_PREFIX)) {
+        if (original.hasEntity() || path == null) {
             return original;
         }
         int status = original.getStatus();
         String method = request == null ? "?" : request.getMethod();
-        String message = status == 404
-                ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
-                        + " /v1/completions, /v1/models, /v1/messages, /v1/usage and /v1/invoices."
-                : method + " " + path + ": " + reasonFor(status, original) + ".";
+        boolean anthropic =
+                path.equals("/v1/messages") || path.startsWith("/v1/messages/") || path.startsWith("/anthropic/");
+        boolean openAi = !anthropic && (path.equals("/v1") || path.startsWith(TENANT_PREFIX));
         Response.ResponseBuilder b;
-        if (path.startsWith("/v1/messages/")) {
+        if (anthropic) {
+            String message = status == 404
+                    ? "Invalid URL (" + method + " " + path + "): this gateway serves Anthropic's Messages API at"
+                            + " /v1/messages (base URL without /anthropic), and OpenAI's API under /v1/."
+                    : method + " " + path + ": " + reasonFor(status, original) + ".";
             Map<String, Object> error = new java.util.LinkedHashMap<>();
             error.put("type", status == 404 ? "not_found_error" : "invalid_request_error");
             error.put("message", message);
@@ -179,9 +185,24 @@ public class ProblemMappers {
             root.put("type", "error");
             root.put("error", error);
             b = Response.status(status).type("application/json").entity(root);
-        } else {
+        } else if (openAi) {
+            String message = status == 404
+                    ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
+                            + " /v1/completions, /v1/models, /v1/messages, /v1/usage and /v1/invoices."
+                    : method + " " + path + ": " + reasonFor(status, original) + ".";
             String code = status == 404 ? "unknown_url" : status == 405 ? "method_not_allowed" : "invalid_request";
             b = Response.fromResponse(openAiError(status, message, null, code));
+        } else {
+            String detail = status == 404
+                    ? "No resource at " + method + " " + path + ". The tenant API is under /v1/ (OpenAI's API and"
+                            + " Anthropic's /v1/messages), the admin API under /admin/api/v1/ and its console at"
+                            + " /admin/; health, metrics and the OpenAPI document are at /q/health, /q/metrics and"
+                            + " /q/openapi."
+                    : method + " " + path + ": " + reasonFor(status, original);
+            ProblemType type = ProblemType.forStatus(status);
+            b = Response.status(status)
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(new Problem(type.uri(), type.title(), status, detail, null, null));
         }
         original.getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {

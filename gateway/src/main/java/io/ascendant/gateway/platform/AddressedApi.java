@@ -14,7 +14,8 @@ import io.vertx.core.http.HttpServerResponse;
  * error JSON under {@code /v1/}, Anthropic's under {@code /v1/messages} and {@code /anthropic/},
  * {@code application/problem+json} under {@code /admin} and on the other platform paths (health, metrics, OpenAPI,
  * unknown paths). A path that could not be read at all (the request line did not parse) gets OpenAI's shape, the
- * shape of the API most clients speak.
+ * shape of the API most clients speak. An absolute-form target ({@code http://host:port/v1/models}) addresses the API
+ * its path names.
  */
 public enum AddressedApi {
     /** {@code /v1/...} except the Anthropic endpoint, or an unreadable path. */
@@ -34,6 +35,7 @@ public enum AddressedApi {
         if (target == null) {
             return OPENAI;
         }
+        target = originForm(target);
         int end = target.length();
         for (int i = 0; i < end; i++) {
             char c = target.charAt(i);
@@ -54,6 +56,33 @@ public enum AddressedApi {
             return ADMIN;
         }
         return PLATFORM;
+    }
+
+    /**
+     * {@code target} in origin form: an absolute-form target ({@code http://127.0.0.1:8080/v1/models?x=1}, which
+     * RFC 9112 §3.2.2 requires a server to accept) without its scheme and authority ({@code /v1/models?x=1}, or
+     * {@code /} when it names no path), as Vert.x reads its path for routing; any other target unchanged.
+     */
+    static String originForm(String target) {
+        if (target.isEmpty() || target.charAt(0) == '/') {
+            return target;
+        }
+        int scheme = target.indexOf("://");
+        if (scheme <= 0) {
+            return target;
+        }
+        for (int i = 0; i < scheme; i++) {
+            char c = target.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
+                return target; // not a scheme: the "://" sits inside a path or query
+            }
+        }
+        int authorityEnd = scheme + 3;
+        while (authorityEnd < target.length() && "/?#".indexOf(target.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        String rest = target.substring(authorityEnd);
+        return rest.startsWith("/") ? rest : "/" + rest;
     }
 
     /**

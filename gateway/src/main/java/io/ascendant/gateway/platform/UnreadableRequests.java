@@ -322,6 +322,9 @@ public class UnreadableRequests {
         response.putHeader(
                 RequestIdFilter.HEADER, RequestIdFilter.acceptOrGenerate(request.getHeader(RequestIdFilter.HEADER)));
         ConnectionClose.afterAnswer(request);
+        if (!lineRead) {
+            Http11StatusLine.forAnswerTo(request); // Netty's stand-in request says HTTP/1.0
+        }
         AddressedApi api = lineRead ? AddressedApi.of(request.uri()) : AddressedApi.OPENAI;
         api.send(response, refusal.error(), refusal.problemType());
         response.close();

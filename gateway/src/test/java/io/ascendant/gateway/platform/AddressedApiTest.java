@@ -32,6 +32,21 @@ class AddressedApiTest {
     }
 
     @Test
+    void readsAnAbsoluteFormTargetByItsPath() {
+        Map<String, AddressedApi> expected = Map.ofEntries(
+                Map.entry("http://127.0.0.1:8080/v1/models", AddressedApi.OPENAI),
+                Map.entry("http://127.0.0.1:8080/v1/models?x=%zz", AddressedApi.OPENAI),
+                Map.entry("HTTPS://gateway.example/v1/messages", AddressedApi.ANTHROPIC),
+                Map.entry("http://gateway.example:80/anthropic/v1/messages", AddressedApi.ANTHROPIC),
+                Map.entry("http://user@gateway.example/admin/api/v1/tenants", AddressedApi.ADMIN),
+                Map.entry("http://gateway.example", AddressedApi.PLATFORM),
+                Map.entry("http://gateway.example?/v1/models", AddressedApi.PLATFORM),
+                Map.entry("http://gateway.example/q/health", AddressedApi.PLATFORM));
+        expected.forEach(
+                (target, api) -> assertThat(AddressedApi.of(target)).as(target).isEqualTo(api));
+    }
+
+    @Test
     void anUnreadableTargetGetsOpenAisShape() {
         assertThat(AddressedApi.of(null)).isEqualTo(AddressedApi.OPENAI);
     }
