@@ -11,7 +11,9 @@
 # JIT is still compiling the request path for the first half minute, and its compiler thread takes a core of the
 # two), CONNECTIONS for the throughput run (default 64), QUOTA=off to run without the quota module's admission
 # control (gateway.quota.enabled=false) and so measure the data path alone, GATEWAY_JAVA_OPTS for extra gateway
-# JVM options (a JFR recording, a -D setting).
+# JVM options (a JFR recording, a -D setting), SEQ_WARMUP (s of one-at-a-time requests before each concurrency-1
+# measurement, default 10: some of that path, e.g. the keep-alive read timer, is not hot under the concurrent
+# warm-up; the JIT compiler CPU the run still used is printed).
 #
 # Concurrency-1 latency comes from io.ascendant.gateway.bench.SequentialLatency (one sample per request), not from
 # wrk: wrk 4 corrects its histogram for coordinated omission, which at one connection adds synthetic samples for
@@ -22,6 +24,7 @@ require_build
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-45}"
 CONNECTIONS="${CONNECTIONS:-64}"
+SEQ_WARMUP="${SEQ_WARMUP:-10}"
 FAKE_PORT=18391
 GW_PORT=18381
 PG_PORT=25381
@@ -59,8 +62,18 @@ DIRECT_URL="http://127.0.0.1:$FAKE_PORT/v1/chat/completions"
 BODY='{"model":"deepseek-v4-flash","max_tokens":16,"messages":[{"role":"user","content":"Say hello"}]}'
 # sequential <label> <port> <key or ->: one request at a time; output in $WORK/<label>.txt
 sequential() {
-    "$JAVA" -cp "$CP" io.ascendant.gateway.bench.SequentialLatency 127.0.0.1 "$2" /v1/chat/completions "$3" "$BODY" 3 \
-        "$DURATION" >"$WORK/$1.txt"
+    "$JAVA" -cp "$CP" io.ascendant.gateway.bench.SequentialLatency 127.0.0.1 "$2" /v1/chat/completions "$3" "$BODY" \
+        "$SEQ_WARMUP" "$DURATION" >"$WORK/$1.txt"
+}
+# jit_ticks <pid>: CPU clock ticks the JIT compiler threads of a JVM have used so far
+jit_ticks() {
+    local t=0 task
+    for task in /proc/"$1"/task/*; do
+        case "$(cat "$task/comm" 2>/dev/null)" in
+        C1\ * | C2\ *) t=$((t + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0))) ;;
+        esac
+    done
+    echo "$t"
 }
 # seq_us <label> <field>: a field (p50_us, p99_us, ...) of a sequential run
 seq_us() { tr ' ' '\n' <"$WORK/$1.txt" | awk -F= -v k="$2" '$1 == k {print $2}'; }
@@ -69,7 +82,9 @@ echo "warming up for ${WARMUP}s (JIT) ..."
 wrk_run warm-gw "$GW_URL" 2 "$CONNECTIONS" "$WARMUP"
 wrk_run warm-direct "$DIRECT_URL" 2 16 5
 sequential c1-direct "$FAKE_PORT" -
+jit0=$(jit_ticks "${PIDS[1]}")
 sequential c1-gw "$GW_PORT" "$KEY"
+jit1=$(jit_ticks "${PIDS[1]}")
 wrk_run c1-direct-wrk "$DIRECT_URL" 1 1 "$DURATION"
 wrk_run c1-gw-wrk "$GW_URL" 1 1 "$DURATION"
 wrk_run max-direct "$DIRECT_URL" 2 "$CONNECTIONS" "$DURATION"
@@ -107,6 +122,7 @@ echo "concurrency 1, ${DURATION}s, one request at a time:"
 echo "  direct      $(cat "$WORK/c1-direct.txt")"
 echo "  via gateway $(cat "$WORK/c1-gw.txt")"
 printf "added latency at concurrency 1: p50 %d us, p99 %d us\n" $((g50 - d50)) $((g99 - d99))
+echo "  (gateway JIT compiler CPU during that run, warm-up included: $(((jit1 - jit0) * 1000 / $(getconf CLK_TCK))) ms)"
 printf "  (wrk -c1, corrected for coordinated omission: direct p99 %.0f us, via gateway p50 %.0f us p99 %.0f us)\n" \
     "$(micros c1-direct-wrk 99)" "$(micros c1-gw-wrk 50)" "$(micros c1-gw-wrk 99)"
 printf "max throughput (%s connections, 2 wrk threads): direct %s req/s | via gateway %s req/s (gateway p99 %.0f us)\n" \

@@ -102,7 +102,7 @@ public interface DataPathConfig {
         @WithDefault("2")
         int maxRetries();
 
-        /** HTTP/1.1 connections kept per pod. Default 512. */
+        /** HTTP/1.1 connections kept per pod, split evenly over the event loops (each request uses its own loop's). Default 512. */
         @WithDefault("512")
         int connectionsPerPod();
 
