@@ -23,6 +23,11 @@ import java.util.UUID;
  * (the period's own invoice plus adjustment lines of later invoices). A positive difference is usage that arrived
  * after finalisation and becomes an ADJUSTMENT line. Derived from state, so it needs no marker on the immutable
  * ledger and cannot double-bill.
+ *
+ * <p>Lines name what was priced: the model of the price version (the route's price tier), not the public model the
+ * tenant requested, which the rollups and usage reports keep. Usage of two routes priced as one tier is one line per
+ * version, window and token class. Before routes could be priced as another model every priced row's model was its
+ * version's model, so invoice lines finalised then still match what this reads.
  */
 final class BillableUsage {
 
@@ -38,11 +43,11 @@ final class BillableUsage {
         Map<UUID, List<Quantity>> out = new HashMap<>();
         String sql = """
                 WITH u AS (
-                    SELECT tenant_id, model, price_version_id, price_window, sum(cache_hit_tokens) AS hit,
-                           sum(cache_miss_tokens) AS miss, sum(output_tokens) AS out
-                    FROM usage_rollup_day
-                    WHERE tenant_id = ANY(?) AND day >= ?::date AND day < ?::date AND price_version_id <> 0
-                    GROUP BY tenant_id, model, price_version_id, price_window),
+                    SELECT r.tenant_id, v.model, r.price_version_id, r.price_window, sum(r.cache_hit_tokens) AS hit,
+                           sum(r.cache_miss_tokens) AS miss, sum(r.output_tokens) AS out
+                    FROM usage_rollup_day r JOIN price_book_version v ON v.id = r.price_version_id
+                    WHERE r.tenant_id = ANY(?) AND r.day >= ?::date AND r.day < ?::date AND r.price_version_id <> 0
+                    GROUP BY r.tenant_id, v.model, r.price_version_id, r.price_window),
                 adj AS (
                     SELECT i.tenant_id, l.model, l.price_version_id, l.price_window,
                            sum(l.quantity_tokens) FILTER (WHERE l.token_class = 'CACHE_HIT') AS hit,
@@ -85,13 +90,14 @@ final class BillableUsage {
                     WHERE kind = 'INVOICE' AND status = 'FINALIZED' AND tenant_id = ANY(?)
                       AND period_start >= ?::date AND period_start < ?::date),
                 current_usage AS (
-                    SELECT f.tenant_id, f.period_start, f.period_end, r.model, r.price_version_id, r.price_window,
+                    SELECT f.tenant_id, f.period_start, f.period_end, v.model, r.price_version_id, r.price_window,
                            sum(r.cache_hit_tokens) AS hit, sum(r.cache_miss_tokens) AS miss,
                            sum(r.output_tokens) AS out
                     FROM finalized f JOIN usage_rollup_day r
                       ON r.tenant_id = f.tenant_id AND r.day >= f.period_start AND r.day < f.period_end
+                    JOIN price_book_version v ON v.id = r.price_version_id
                     WHERE r.price_version_id <> 0
-                    GROUP BY f.tenant_id, f.period_start, f.period_end, r.model, r.price_version_id, r.price_window),
+                    GROUP BY f.tenant_id, f.period_start, f.period_end, v.model, r.price_version_id, r.price_window),
                 billed AS (
                     SELECT i.tenant_id, l.service_period_start, l.model, l.price_version_id, l.price_window,
                            sum(l.quantity_tokens) FILTER (WHERE l.token_class = 'CACHE_HIT') AS hit,

@@ -26,7 +26,7 @@ public final class InvoiceCalculator {
      * @param kind USAGE or ADJUSTMENT
      * @param serviceStart first local day (inclusive)
      * @param serviceEnd last local day + 1 (exclusive)
-     * @param model model id
+     * @param model the priced model: the price version's model (a route's price tier), not the requested name
      * @param priceVersionId version whose rate applies
      * @param window price window of the version
      * @param tokenClass token class

@@ -137,7 +137,11 @@ final class BatchTransaction {
         return used;
     }
 
-    private LedgerSql.Row rate(PriceBook book, LedgerSql.AccountTerms account, UsageEvent e) {
+    /**
+     * Rates one event by its price tier in the account's currency (the writer's default currency and UTC for a tenant
+     * without an account); an event with no price is kept UNPRICED and logged.
+     */
+    LedgerSql.Row rate(PriceBook book, LedgerSql.AccountTerms account, UsageEvent e) {
         boolean exists = account != null && account.exists();
         String currency = exists ? account.currency() : defaultCurrency;
         ZoneId zone = exists ? account.timeZone() : ZoneOffset.UTC;
@@ -147,11 +151,12 @@ final class BatchTransaction {
                     e.tenantId(), e.requestId(), currency);
         }
         // The version in force at the start, the window at the finish: the quota module prices a request's budget
-        // hold with that same version, so a price change mid-request never makes settle exceed the hold.
+        // hold with that same version (and the same price tier), so a price change mid-request never makes settle
+        // exceed the hold. Rated by the tier, not the public name: a route may be priced as another model.
         Rating rating = Rater.rate(
                 book,
                 e.tenantId(),
-                e.model(),
+                e.priceTier(),
                 currency,
                 e.startedAt(),
                 e.finishedAt(),
@@ -160,8 +165,9 @@ final class BatchTransaction {
                 e.completionTokens());
         if (rating.priceVersionId() == null) {
             LOG.errorf(
-                    "usage ledger: no price for model %s in %s at %s (tenant %s, request %s); recorded UNPRICED",
-                    e.model(), currency, e.startedAt(), e.tenantId(), e.requestId());
+                    "usage ledger: no price for model %s (price tier %s) in %s at %s (tenant %s, request %s); recorded"
+                            + " UNPRICED",
+                    e.model(), e.priceTier(), currency, e.startedAt(), e.tenantId(), e.requestId());
         }
         LocalDate day = e.finishedAt().atZone(zone).toLocalDate();
         return new LedgerSql.Row(e, currency, day, rating);

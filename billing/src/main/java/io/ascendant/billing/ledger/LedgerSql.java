@@ -93,14 +93,15 @@ final class LedgerSql {
             + " src AS (SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[],"
             + " ?::uuid[], ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
             + " ?::varchar[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::date[], ?::varchar[], ?::bigint[],"
-            + " ?::varchar[], ?::numeric[], ?::timestamptz[]) AS s(request_id, tenant_id, project_id, key_id, model,"
+            + " ?::varchar[], ?::numeric[], ?::timestamptz[], ?::varchar[]) AS s(request_id, tenant_id, project_id, key_id,"
+            + " model, host_pod, cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status,"
+            + " counted_by_gateway, started_at, finished_at, billing_day, currency, price_version_id, price_window,"
+            + " amount, hour_start, price_tier)),"
+            + " ins AS (INSERT INTO usage_ledger (request_id, tenant_id, project_id, key_id, model, price_tier,"
             + " host_pod, cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status,"
             + " counted_by_gateway, started_at, finished_at, billing_day, currency, price_version_id, price_window,"
-            + " amount, hour_start)),"
-            + " ins AS (INSERT INTO usage_ledger (request_id, tenant_id, project_id, key_id, model, host_pod,"
-            + " cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway,"
-            + " started_at, finished_at, billing_day, currency, price_version_id, price_window, amount)"
-            + " SELECT request_id, tenant_id, project_id, key_id, model, host_pod, cache_hit_tokens,"
+            + " amount)"
+            + " SELECT request_id, tenant_id, project_id, key_id, model, price_tier, host_pod, cache_hit_tokens,"
             + " cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway, started_at,"
             + " finished_at, billing_day, currency, price_version_id, price_window, amount FROM src"
             + " WHERE NOT EXISTS (SELECT 1 FROM stale)"
@@ -165,6 +166,7 @@ final class LedgerSql {
         String[] window = new String[n];
         BigDecimal[] amount = new BigDecimal[n];
         String[] hour = new String[n];
+        String[] tier = new String[n];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
             UsageEvent e = r.event();
@@ -188,6 +190,7 @@ final class LedgerSql {
             window[i] = r.rating().window().name();
             amount[i] = r.rating().amount();
             hour[i] = e.finishedAt().truncatedTo(ChronoUnit.HOURS).toString();
+            tier[i] = e.priceTier();
         }
         Set<String> inserted = new HashSet<>(n * 2);
         Set<UUID> stale = new HashSet<>();
@@ -215,7 +218,8 @@ final class LedgerSql {
             ps.setArray(p++, c.createArrayOf("bigint", version));
             ps.setArray(p++, c.createArrayOf("varchar", window));
             ps.setArray(p++, c.createArrayOf("numeric", amount));
-            ps.setArray(p, c.createArrayOf("varchar", hour));
+            ps.setArray(p++, c.createArrayOf("varchar", hour));
+            ps.setArray(p, c.createArrayOf("varchar", tier));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
@@ -253,6 +257,7 @@ final class LedgerSql {
                 rs.getObject("project_id", UUID.class),
                 rs.getObject("key_id", UUID.class),
                 rs.getString("model"),
+                rs.getString("price_tier"), // null in rows written before V037: the tier was the model
                 rs.getString("host_pod"),
                 rs.getLong("cache_hit_tokens"),
                 rs.getLong("cache_miss_tokens"),

@@ -14,11 +14,18 @@ import java.util.UUID;
  * counted tokens itself (for example a stream cut before the host reported usage) rather than taking the host's
  * {@code usage} object. The price window is chosen from {@code finishedAt}.
  *
+ * <p>{@code model} is what the tenant asked for and what usage reports show; {@code priceTier} is the model name the
+ * price book holds the prices under (a catalogue route's price tier, e.g. route {@code deepseek-v4-window} priced as
+ * {@code deepseek-v4-pro}). The ledger rates by {@code priceTier}; a null tier (callers that do not know better, usage
+ * journal lines written before the field existed) means {@code model}.
+ *
  * @param requestId unique request id; the ledger's idempotency key (1..128 characters)
  * @param tenantId tenant that pays
  * @param projectId project inside the tenant
  * @param keyId API key the request was made with
- * @param model public model id as the tenant requested it, e.g. {@code deepseek-v4-pro}
+ * @param model public model id as the tenant requested it, e.g. {@code deepseek-v4-window}
+ * @param priceTier the price book's model name the usage is rated with, e.g. {@code deepseek-v4-pro}; null means
+ *     {@code model}
  * @param hostPod model-host pod that served it (may be null when none was reached)
  * @param promptCacheHitTokens prompt tokens served from the context cache (≥ 0)
  * @param promptCacheMissTokens prompt tokens computed afresh (≥ 0)
@@ -36,6 +43,7 @@ public record UsageEvent(
         UUID projectId,
         UUID keyId,
         String model,
+        String priceTier,
         String hostPod,
         long promptCacheHitTokens,
         long promptCacheMissTokens,
@@ -50,7 +58,44 @@ public record UsageEvent(
     public static final int MAX_REQUEST_ID_LENGTH = 128;
 
     /**
-     * Validates the event.
+     * An event rated under its own model name (price tier = {@code model}): the catalogue's default routes, tests and
+     * tools that know no other tier.
+     */
+    public UsageEvent(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            String hostPod,
+            long promptCacheHitTokens,
+            long promptCacheMissTokens,
+            long completionTokens,
+            long reasoningTokens,
+            UsageStatus status,
+            boolean countedByGateway,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                model,
+                hostPod,
+                promptCacheHitTokens,
+                promptCacheMissTokens,
+                completionTokens,
+                reasoningTokens,
+                status,
+                countedByGateway,
+                startedAt,
+                finishedAt);
+    }
+
+    /**
+     * Validates the event and defaults a null {@code priceTier} to {@code model}.
      *
      * @throws IllegalArgumentException when a field is missing, a count is negative, reasoning exceeds completion
      *     or the request id is longer than {@value #MAX_REQUEST_ID_LENGTH}
@@ -61,6 +106,9 @@ public record UsageEvent(
         Objects.requireNonNull(projectId, "projectId");
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(model, "model");
+        if (priceTier == null) {
+            priceTier = model;
+        }
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(finishedAt, "finishedAt");

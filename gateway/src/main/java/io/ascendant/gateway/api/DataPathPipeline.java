@@ -371,6 +371,7 @@ public class DataPathPipeline {
                 st.caller.projectId(),
                 st.caller.keyId(),
                 st.prepared.route().publicName(),
+                st.prepared.route().priceTier(), // rated as the tier; the public name stays on the usage row
                 st.pod != null ? st.pod.baseUrl() : promptOnly ? withPrompt.baseUrl() : null,
                 hit,
                 miss,

@@ -133,10 +133,10 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
             // The ledger rates a request with the price version in force when it started (its usage event's
             // startedAt); pricing the hold with that same version keeps settle <= hold when a price changes
-            // mid-request.
+            // mid-request. It rates by the route's price tier, so the hold is priced by that tier too.
             Instant startedAt = r.startedAt() == null ? Instant.now() : r.startedAt();
-            worstCase = pricer.worstCase(
-                            r.tenantId(), r.model(), limits.currency(), prompt, r.maxOutputTokens(), startedAt)
+            String tier = r.priceTier() == null ? r.model() : r.priceTier();
+            worstCase = pricer.worstCase(r.tenantId(), tier, limits.currency(), prompt, r.maxOutputTokens(), startedAt)
                     .orElse(null);
         }
         QuotaRequest q = new QuotaRequest(

@@ -153,6 +153,59 @@ class UsageJournalTest {
     }
 
     @Test
+    void keepsTheRoutesPriceTierThroughTheJournal() throws Exception {
+        UsageEvent tiered = new UsageEvent(
+                "req-tiered",
+                UUID.fromString("00000000-0000-7000-8000-00000000a001"),
+                UUID.fromString("00000000-0000-7000-8000-00000000b001"),
+                UUID.fromString("00000000-0000-7000-8000-00000000c001"),
+                "deepseek-v4-window",
+                "deepseek-v4-pro",
+                "http://127.0.0.1:8090",
+                3,
+                10,
+                20,
+                1,
+                UsageStatus.COMPLETED,
+                false,
+                Instant.parse("2026-11-30T05:00:00.123456Z"),
+                Instant.parse("2026-11-30T05:00:01.5Z"));
+        Path segment;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            segment = j.append(new UsageJournal.Entry(tiered, List.of())).file();
+        }
+        UsageJournal.Contents c = UsageJournal.read(segment, JSON);
+        assertThat(c.entries()).extracting(UsageJournal.Entry::event).containsExactly(tiered);
+        assertThat(c.entries().getFirst().event().priceTier()).isEqualTo("deepseek-v4-pro");
+    }
+
+    @Test
+    void replaysAnEntryWrittenBeforeThePriceTierAsPricedByItsModel() throws Exception {
+        // A line exactly as gateways before the price tier wrote it: no priceTier field.
+        String old = "{\"event\":{\"requestId\":\"req-old\",\"tenantId\":\"00000000-0000-7000-8000-00000000a001\","
+                + "\"projectId\":\"00000000-0000-7000-8000-00000000b001\","
+                + "\"keyId\":\"00000000-0000-7000-8000-00000000c001\",\"model\":\"deepseek-v4-flash\","
+                + "\"hostPod\":\"http://127.0.0.1:8090\",\"promptCacheHitTokens\":3,\"promptCacheMissTokens\":10,"
+                + "\"completionTokens\":20,\"reasoningTokens\":1,\"status\":\"COMPLETED\",\"countedByGateway\":false,"
+                + "\"startedAt\":\"2026-11-30T05:00:00.123456Z\",\"finishedAt\":\"2026-11-30T05:00:01.5Z\"},"
+                + "\"holds\":[{\"accountId\":42,\"replicaId\":\"00000000-0000-7000-8000-00000000d001\","
+                + "\"held\":0.012300,\"money\":true}]}\n";
+        Path segment = dir.resolve("old.jsonl");
+        Files.writeString(segment, old, StandardCharsets.UTF_8);
+
+        UsageJournal.Contents c = UsageJournal.read(segment, JSON);
+
+        assertThat(c.skippedLines()).isZero();
+        UsageEvent e = c.entries().getFirst().event();
+        assertThat(e).isEqualTo(event("req-old", 10, 20));
+        assertThat(e.priceTier()).as("a missing tier is the model").isEqualTo("deepseek-v4-flash");
+        assertThat(c.entries().getFirst().holds()).singleElement().satisfies(h -> {
+            assertThat(h.accountId()).isEqualTo(42);
+            assertThat(h.held()).isEqualByComparingTo("0.0123");
+        });
+    }
+
+    @Test
     void aSecondProcessCannotOpenALockedJournal() throws Exception {
         // FileChannel locks are per process; a second JVM plays the second gateway.
         try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {

@@ -28,18 +28,20 @@ public class WorstCasePricer {
     PriceBookService priceBook;
 
     /**
-     * The worst case, or empty when no price version applies to (tenant, model, currency) at {@code at}.
+     * The worst case, or empty when no price version applies to (tenant, price tier, currency) at {@code at}.
      *
+     * @param priceTier the price book's model name the ledger rates the request with (the route's price tier, which
+     *     may differ from the public model name the tenant sent)
      * @param at when the request started (the ledger rates it with the version in force then)
      * @param promptTokens exact prompt tokens
      * @param maxOutputTokens the request's output cap
      */
     public Optional<BigDecimal> worstCase(
-            UUID tenantId, String model, String currency, long promptTokens, long maxOutputTokens, Instant at) {
+            UUID tenantId, String priceTier, String currency, long promptTokens, long maxOutputTokens, Instant at) {
         PriceBook book = NonBlockingAdmission.active()
                 ? priceBook.currentIfFresh().orElseThrow(() -> new NonBlockingAdmission.WouldBlock("price book stale"))
                 : priceBook.current();
-        return book.find(tenantId, model, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
+        return book.find(tenantId, priceTier, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
     }
 
     /** The worst case under one version. */
