@@ -41,12 +41,18 @@ public interface DataPathConfig {
     interface Http {
         /**
          * Longest time to read a request's head (request line and headers) over HTTP/1.x, from the connection's
-         * opening or the previous answer's end, and again from the head's first byte; past it the connection is
-         * closed (slowloris; an idle keep-alive connection too). Never applies while an answer is prepared or
-         * written. Default 10 s.
+         * opening, and again from the head's first byte; past it the connection is closed (slowloris). Never applies
+         * while an answer is prepared or written. Default 10 s.
          */
         @WithDefault("10s")
         Duration headerReadTimeout();
+
+        /**
+         * How long an HTTP/1.x connection may stay idle after an answer before the first byte of its next request;
+         * then it is closed (nginx's {@code keepalive_timeout}). Default 75 s.
+         */
+        @WithDefault("75s")
+        Duration keepAliveTimeout();
 
         /**
          * Longest pause between two reads of a request body over HTTP/1.x while the gateway reads it; past it the

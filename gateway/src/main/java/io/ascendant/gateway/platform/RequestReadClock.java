@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>the <b>head</b> (request line and headers) must be complete within {@code gateway.http.header-read-timeout}
- *       (default 10 s) of the connection's opening or of the end of the previous answer, and within that long of its
- *       own first byte; past it the connection is closed without an answer, as nginx's {@code client_header_timeout}
- *       does (no request was read, so there is no API to answer in). So an idle keep-alive connection is also closed
- *       that long after its last answer, as nginx's {@code keepalive_timeout} does (clients open a new one);
+ *       (default 10 s) of the connection's opening, and within that long of its own first byte; past it the
+ *       connection is closed without an answer, as nginx's {@code client_header_timeout} does (no request was read,
+ *       so there is no API to answer in);
+ *   <li>an <b>idle keep-alive</b> connection (an answer was written, no byte of a next request yet) is closed after
+ *       {@code gateway.http.keep-alive-timeout} (default 75 s, nginx's {@code keepalive_timeout}); it is longer than
+ *       the head's bound so that SDK connection pools that reuse a connection after a few seconds' pause rarely race
+ *       the close;
  *   <li>the <b>body</b> may pause for at most {@code gateway.http.body-read-timeout} (default 30 s) between two reads
  *       while the gateway wants it (not while Vert.x has stopped reading because the gateway is busy, and not while an
  *       earlier request on the connection is being answered); past it the connection fails with
@@ -44,17 +47,19 @@ final class RequestReadClock extends ChannelDuplexHandler {
     static final String NAME = "ascendant-request-read-clock";
 
     /**
-     * The two bounds.
+     * The three bounds.
      *
      * @param header longest time to read a request head, positive
      * @param body longest pause while a request body is read, positive
+     * @param keepAlive longest wait for the first byte of a next request after an answer, positive
      */
-    record Timeouts(Duration header, Duration body) {
+    record Timeouts(Duration header, Duration body, Duration keepAlive) {
         /** The configured bounds; a bound that is not positive (or over 24 days) stops start-up. */
         static Timeouts of(DataPathConfig.Http config) {
             return new Timeouts(
                     check("gateway.http.header-read-timeout", config.headerReadTimeout()),
-                    check("gateway.http.body-read-timeout", config.bodyReadTimeout()));
+                    check("gateway.http.body-read-timeout", config.bodyReadTimeout()),
+                    check("gateway.http.keep-alive-timeout", config.keepAliveTimeout()));
         }
 
         private static Duration check(String key, Duration d) {
@@ -82,6 +87,8 @@ final class RequestReadClock extends ChannelDuplexHandler {
 
     private enum Bound {
         NONE,
+        /** Idle after an answer: no byte of the next request yet. */
+        IDLE,
         HEAD,
         BODY
     }
@@ -94,6 +101,8 @@ final class RequestReadClock extends ChannelDuplexHandler {
      * read or answered.
      */
     private boolean awaitingHead = true;
+    /** At least one answer was written on this connection (it is a keep-alive connection from then on). */
+    private boolean answeredOnce;
     /** Bytes of the expected head have arrived (the head's budget then starts once more, in full). */
     private boolean headStarted;
     /** A request head has been read and its body has not been read to its end. */
@@ -174,6 +183,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
 
     /** A final answer was written to its end. */
     void answered() {
+        answeredOnce = true;
         if (unanswered > 0) {
             unanswered--;
         }
@@ -190,7 +200,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
         }
         Bound wanted;
         if (awaitingHead && unanswered == 0) {
-            wanted = Bound.HEAD;
+            wanted = answeredOnce && !headStarted ? Bound.IDLE : Bound.HEAD;
         } else if (readingBody && unanswered <= 1) {
             wanted = Bound.BODY;
         } else {
@@ -203,7 +213,12 @@ final class RequestReadClock extends ChannelDuplexHandler {
         if (wanted == Bound.NONE) {
             return; // a timer still due finds nothing to do and stops
         }
-        deadline = System.nanoTime() + (wanted == Bound.HEAD ? timeouts.header() : timeouts.body()).toNanos();
+        Duration limit = switch (wanted) {
+            case IDLE -> timeouts.keepAlive();
+            case HEAD -> timeouts.header();
+            default -> timeouts.body();
+        };
+        deadline = System.nanoTime() + limit.toNanos();
         if (timer == null || timerDue - deadline > 0) {
             startTimer(deadline);
         }
@@ -232,7 +247,13 @@ final class RequestReadClock extends ChannelDuplexHandler {
             startTimer(deadline);
             return;
         }
-        if (bound == Bound.HEAD) {
+        if (bound == Bound.IDLE) {
+            Log.debugf(
+                    "Closed an idle keep-alive HTTP connection after %d ms",
+                    timeouts.keepAlive().toMillis());
+            bound = Bound.NONE;
+            ctx.close();
+        } else if (bound == Bound.HEAD) {
             Log.debugf(
                     "Closed an HTTP connection that sent no complete request head within %d ms",
                     timeouts.header().toMillis());

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * within {@code gateway.http.header-read-timeout} ends the connection, a body that pauses for longer than
  * {@code gateway.http.body-read-timeout} is answered 408 in the addressed API's shape with {@code Connection: close}.
  * Neither applies while the gateway waits for or writes an answer: a streamed answer silent for longer than both
- * still arrives. The bounds are 1 s in this profile; the assertions are on what the client reads (an answer, the end
+ * still arrives; an idle keep-alive connection has its own, longer bound. The read bounds are 1 s in this profile, the
+ * keep-alive bound 3 s; the assertions are on what the client reads (an answer, the end
  * of the stream), never on how long it took. Raw sockets: no HTTP client sends half a request.
  */
 @QuarkusTest
@@ -40,7 +41,10 @@ class RequestReadTimeoutTest {
     public static class ShortReadTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.http.header-read-timeout", "1s", "gateway.http.body-read-timeout", "1s");
+            return Map.of(
+                    "gateway.http.header-read-timeout", "1s",
+                    "gateway.http.body-read-timeout", "1s",
+                    "gateway.http.keep-alive-timeout", "3s");
         }
     }
 
@@ -93,6 +97,47 @@ class RequestReadTimeoutTest {
         String all = sendAndReadToTheEnd("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\nGET /q/hea");
         assertThat(all).startsWith("HTTP/1.1 200");
         assertThat(all.split("HTTP/1.1 ", -1)).as("one answer, then the close").hasSize(2);
+    }
+
+    /** Reads one answer with a Content-Length body from a kept-alive connection; returns its head. */
+    private static String readOneAnswer(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed after " + head.length() + " bytes of a head: " + head);
+            }
+            head.append((char) c);
+        }
+        long length = head.toString()
+                .lines()
+                .filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .mapToLong(l ->
+                        Long.parseLong(l.substring("content-length:".length()).trim()))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no Content-Length in " + head));
+        in.readNBytes((int) length);
+        return head.toString();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionOutlivesTheHeadBoundThenCloses() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(30_000);
+            var in = new java.io.BufferedInputStream(s.getInputStream());
+            byte[] request =
+                    "GET /q/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+            s.getOutputStream().write(request);
+            assertThat(readOneAnswer(in)).startsWith("HTTP/1.1 200");
+            Thread.sleep(2_000); // idle past the 1 s head bound, within the 3 s keep-alive bound
+            s.getOutputStream().write(request);
+            assertThat(readOneAnswer(in))
+                    .as("the next request on the idle connection is served")
+                    .startsWith("HTTP/1.1 200");
+            assertThat(in.read())
+                    .as("then, idle again, the connection is closed")
+                    .isEqualTo(-1);
+        }
     }
 
     @Test
