@@ -1,7 +1,9 @@
 package io.ascendant.admin.billing;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 
@@ -15,7 +17,10 @@ import java.math.BigDecimal;
  * @param discountPercent 0..100
  */
 public record AccountChangesBody(
-        @Size(min = 1, max = 200) String displayName,
+        @Size(min = 1, max = 200)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
+        String displayName,
+
         String timeZone,
         @DecimalMin("0") @DecimalMax("100") BigDecimal taxRatePercent,
         @DecimalMin("0") @DecimalMax("100") BigDecimal discountPercent) {}

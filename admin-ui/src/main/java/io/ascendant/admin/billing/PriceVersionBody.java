@@ -5,6 +5,7 @@ import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.pricebook.PeakSchedule;
 import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.billing.pricebook.Rates;
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
@@ -29,7 +30,11 @@ import java.util.UUID;
  */
 public record PriceVersionBody(
         Long id,
-        @NotBlank @Size(max = 128) String model,
+
+        @NotBlank
+        @Size(max = 128)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
+        String model,
 
         @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD")
         String currency,
@@ -38,7 +43,9 @@ public record PriceVersionBody(
         @NotNull Instant effectiveFrom,
         @NotNull @Valid RatesBody rates,
         @Valid PeakBody peak,
-        @Size(max = 500) String source) {
+
+        @Size(max = 500) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
+        String source) {
 
     /** Prices per 1M tokens. */
     public record RatesBody(

@@ -1,6 +1,8 @@
 package io.ascendant.admin.billing;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
@@ -8,4 +10,6 @@ import jakarta.validation.constraints.Size;
  *
  * @param reason 1..500 characters
  */
-public record VoidBody(@NotBlank @Size(max = 500) String reason) {}
+public record VoidBody(
+        @NotBlank @Size(max = 500) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
+        String reason) {}

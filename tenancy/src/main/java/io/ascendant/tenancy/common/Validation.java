@@ -14,6 +14,21 @@ public final class Validation {
     /** Model ids in allow-lists and per-model limits. */
     public static final String MODEL_REGEX = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$";
 
+    /**
+     * Names and other one-line free text: no control characters (U+0000-U+001F, U+007F). PostgreSQL refuses U+0000 in
+     * text (SQLSTATE 22021), so a field without this check would fail as a 500 after validation.
+     */
+    public static final String NO_CONTROL_REGEX = "^[^\\p{Cntrl}]*$";
+
+    /** Multi-line free text (descriptions, reasons): line breaks and tabs allowed, U+0000 not (PostgreSQL 22021). */
+    public static final String NO_NUL_REGEX = "^[^\\x00]*$";
+
+    /** Message of {@link #NO_CONTROL_REGEX}. */
+    public static final String NO_CONTROL_MESSAGE = "must not contain control characters";
+
+    /** Message of {@link #NO_NUL_REGEX}. */
+    public static final String NO_NUL_MESSAGE = "must not contain the NUL character (U+0000)";
+
     private static final Pattern MODEL = Pattern.compile(MODEL_REGEX);
 
     private Validation() {}

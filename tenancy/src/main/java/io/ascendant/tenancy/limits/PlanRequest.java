@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.limits;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,5 +17,10 @@ public record PlanRequest(
         @Pattern(regexp = "^[a-z0-9][a-z0-9-]{0,63}$", message = "must be lower-case letters, digits or dashes")
         String code,
 
-        @NotBlank @Size(max = 200) String name,
-        @Size(max = 2000) String description) {}
+        @NotBlank
+        @Size(max = 200)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
+        String name,
+
+        @Size(max = 2000) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
+        String description) {}

@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.project;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,4 +17,5 @@ public record CreateProjectRequest(
         @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
         String name,
 
-        @Size(max = 2000) String description) {}
+        @Size(max = 2000) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
+        String description) {}

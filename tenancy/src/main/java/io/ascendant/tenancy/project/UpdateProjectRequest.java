@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.project;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -14,5 +15,7 @@ public record UpdateProjectRequest(
         @Size(min = 1, max = 100) @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
         String name,
 
-        @Size(max = 2000) String description,
+        @Size(max = 2000) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
+        String description,
+
         ProjectStatus status) {}

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
  * Create a tenant (platform admin).
  *
  * @param slug unique short name, {@value Validation#SLUG_REGEX}; becomes the Keycloak organization alias
- * @param displayName human name, at most 200 characters
+ * @param displayName human name, at most 200 characters, no control characters
  * @param currency ISO 4217 code (USD, EUR, CNY, ...)
  * @param timeZone IANA zone (Europe/Paris, Asia/Shanghai, ...)
  * @param plan plan code, default {@code standard}
@@ -19,7 +19,11 @@ public record CreateTenantRequest(
         @Pattern(regexp = Validation.SLUG_REGEX, message = "must be 2-63 lower-case letters, digits or dashes")
         String slug,
 
-        @NotBlank @Size(max = 200) String displayName,
+        @NotBlank
+        @Size(max = 200)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
+        String displayName,
+
         @NotBlank String currency,
         @NotBlank String timeZone,
 

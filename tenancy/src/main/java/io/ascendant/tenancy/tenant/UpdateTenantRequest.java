@@ -1,5 +1,6 @@
 package io.ascendant.tenancy.tenant;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -12,7 +13,10 @@ import jakarta.validation.constraints.Size;
  * @param plan new plan code
  */
 public record UpdateTenantRequest(
-        @Size(min = 1, max = 200) String displayName,
+        @Size(min = 1, max = 200)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
+        String displayName,
+
         String currency,
         String timeZone,
 

@@ -1,5 +1,6 @@
 package io.ascendant.gateway.catalogue.admin;
 
+import io.ascendant.tenancy.common.Validation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -25,8 +26,13 @@ public final class CatalogueViews {
     public record ModelRouteBody(
             @NotBlank String pool,
             List<@Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$") String> aliases,
+
+            @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
             String priceTier,
+
+            @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
             String upstreamModel,
+
             @Min(1) @Max(10_000_000) Long maxOutputTokens,
             @Min(1) @Max(100_000_000) Long contextLength) {}
 
@@ -87,7 +93,7 @@ public final class CatalogueViews {
      * @param accelerator CPU or ASCEND; default the pool's
      */
     public record EndpointBody(
-            @NotBlank @Pattern(regexp = "^https?://[^/\\s]+$", message = "must be http(s)://host:port")
+            @NotBlank @Pattern(regexp = "^https?://[^/\\s\\p{Cntrl}]+$", message = "must be http(s)://host:port")
             String baseUrl,
 
             @Pattern(regexp = "(?i)CPU|ASCEND", message = "must be CPU or ASCEND")
