@@ -112,6 +112,9 @@ final class RequestReadClock extends ChannelDuplexHandler {
     /** Inside {@link #channelRead}: the state is settled once the read is decoded, so no bound is set before. */
     private boolean inRead;
 
+    /** Taken out of the pipeline (the connection speaks HTTP/2): never times anything again. */
+    private boolean removed;
+
     /** The bound in force and when it runs out ({@link System#nanoTime()}). */
     private Bound bound = Bound.NONE;
 
@@ -135,8 +138,16 @@ final class RequestReadClock extends ChannelDuplexHandler {
         settle();
     }
 
+    /**
+     * Removed when the connection turns out to speak HTTP/2 ({@link UnreadableRequests}), which happens while the
+     * preface or the upgrade request is decoded, that is inside this clock's own {@link #channelRead}: the clock then
+     * stays stopped for good, or the settling at the end of that read would start the head bound again and close the
+     * HTTP/2 connection, mid-answer, when it ran out.
+     */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed = true;
+        bound = Bound.NONE;
         stopTimer();
     }
 
@@ -195,7 +206,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
 
     /** Sets the bound that suits the state: a new one starts in full, the one in force keeps its deadline. */
     private void settle() {
-        if (ctx == null || inRead) {
+        if (ctx == null || inRead || removed) {
             return;
         }
         Bound wanted;
@@ -239,7 +250,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
 
     private void due() {
         timer = null;
-        if (bound == Bound.NONE || !ctx.channel().isActive()) {
+        if (removed || bound == Bound.NONE || !ctx.channel().isActive()) {
             return;
         }
         long now = System.nanoTime();

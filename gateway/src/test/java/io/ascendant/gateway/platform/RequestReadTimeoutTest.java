@@ -13,12 +13,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +63,9 @@ class RequestReadTimeoutTest {
 
     @InjectKeycloak
     KeycloakTokens keycloak;
+
+    @Inject
+    Vertx vertx;
 
     @ConfigProperty(name = "gateway.limits.max-body-bytes")
     long chatLimit;
@@ -213,5 +223,64 @@ class RequestReadTimeoutTest {
                 .extract()
                 .asString();
         assertThat(body).contains("\" three\"").endsWith("data: [DONE]\n\n");
+    }
+
+    /**
+     * A cleartext HTTP/2 connection is not an HTTP/1 request being read: the head bound must not end it. It once did,
+     * for both ways of starting HTTP/2 (prior knowledge and {@code Upgrade: h2c}), cutting streamed answers mid-way
+     * when the head bound ran out after the connection opened.
+     */
+    @Test
+    void aStreamedAnswerOverHttp2WithPriorKnowledgeOutlivesTheHeadBound() throws Exception {
+        assertStreamedAnswerOverHttp2Arrives(false);
+    }
+
+    @Test
+    void aStreamedAnswerOverHttp2UpgradedFromHttp11OutlivesTheHeadBound() throws Exception {
+        assertStreamedAnswerOverHttp2Arrives(true);
+    }
+
+    private void assertStreamedAnswerOverHttp2Arrives(boolean upgrade) throws Exception {
+        // Three words 1.5 s apart: the answer lasts several head bounds (1 s) past the connection's opening.
+        FakeHostsResource.FLASH.forEach(h -> {
+            h.answerText = "one two three";
+            h.chunkDelayMs = 1_500;
+        });
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(upgrade)
+                .setDefaultHost("localhost")
+                .setDefaultPort(RestAssured.port));
+        try {
+            String key = keys.create(Set.of()).text();
+            if (upgrade) { // the upgrade is made by a first request without a body; the chat follows on HTTP/2
+                int live = client.request(HttpMethod.GET, "/q/health/live")
+                        .compose(r -> r.send())
+                        .map(r -> r.version() == HttpVersion.HTTP_2 ? r.statusCode() : -1)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
+                assertThat(live).as("answered over HTTP/2 after the upgrade").isEqualTo(200);
+            }
+            String chat = "{\"model\":\"deepseek-v4-flash\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            record Streamed(HttpVersion version, int status, String body) {}
+            Streamed answer = client.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setURI("/v1/chat/completions")
+                            .putHeader("content-type", "application/json")
+                            .putHeader("authorization", "Bearer " + key))
+                    .compose(r -> r.send(chat))
+                    .compose(response -> response.body()
+                            .map(b -> new Streamed(response.version(), response.statusCode(), b.toString())))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+            assertThat(answer.version()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("\" three\"").endsWith("data: [DONE]\n\n");
+        } finally {
+            client.close();
+        }
     }
 }
