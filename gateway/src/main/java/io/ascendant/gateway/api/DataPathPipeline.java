@@ -119,8 +119,13 @@ public class DataPathPipeline {
                     fail(rc, st, ar.cause(), anthropic);
                     return;
                 }
+                Buffer raw = ar.result();
+                if (ctx != null && raw.length() > config.limits().workerParseOverBytes()) {
+                    prepareOnWorker(rc, st, protocol, ctx, raw);
+                    return;
+                }
                 try {
-                    ObjectNode body = Json.parseObject(ar.result());
+                    ObjectNode body = Json.parseObject(raw);
                     st.prepared = protocol.prepare(body, caller);
                     countPrompt(rc, st, protocol, ctx);
                 } catch (RuntimeException e) {
@@ -149,6 +154,31 @@ public class DataPathPipeline {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * Parses, translates and counts a large body on a worker thread: a few MiB of JSON (say 100,000 tiny messages)
+     * would otherwise hold the event loop, and every other request on it, for a good part of a second.
+     */
+    private void prepareOnWorker(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx, Buffer raw) {
+        ctx.<PreparedRequest>executeBlocking(
+                        () -> {
+                            PreparedRequest prepared = protocol.prepare(Json.parseObject(raw), st.caller);
+                            st.promptTokens = tokenCounter.countPrompt(prepared.hostBody(), prepared.promptText());
+                            return prepared;
+                        },
+                        false)
+                .onComplete(ar -> onContext(ctx, () -> {
+                    try {
+                        if (ar.failed()) {
+                            throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());
+                        }
+                        st.prepared = ar.result();
+                        checkContextThenAdmit(rc, st, protocol, ctx);
+                    } catch (RuntimeException e) {
+                        fail(rc, st, e, protocol.anthropicErrors());
+                    }
+                }));
     }
 
     /**

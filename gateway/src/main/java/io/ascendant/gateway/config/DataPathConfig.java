@@ -80,6 +80,14 @@ public interface DataPathConfig {
         int maxBodyBytes();
 
         /**
+         * Bodies larger than this many bytes are parsed, translated and counted on a worker thread rather than on
+         * the event loop, where a few MiB of JSON would hold every other request on that loop. Default 64 KiB.
+         */
+        @WithName("worker-parse-over-bytes")
+        @WithDefault("65536")
+        int workerParseOverBytes();
+
+        /**
          * Request parameters the gateway rejects with 400 naming the parameter (OpenAI features the hosts do not
          * implement).
          */

@@ -71,6 +71,8 @@ public class FakeHostsResource implements QuarkusTestResourceLifecycleManager {
         p.put("gateway.dispatch.metrics-stale-after", "1s");
         p.put("gateway.catalogue.refresh-interval", "1s");
         p.put("gateway.limits.max-body-bytes", "65536");
+        // Bodies over 16 KiB take the worker-thread parse path (LargeBodyTest), under the 64 KiB limit above.
+        p.put("gateway.limits.worker-parse-over-bytes", "16384");
         p.put("gateway.catalogue.dns-interval", "1h");
         return p;
     }
