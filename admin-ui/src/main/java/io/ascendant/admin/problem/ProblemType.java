@@ -31,6 +31,10 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
     /** The request headers are larger than the configured limit. */
     HEADERS_TOO_LARGE(431, "Request header fields too large", "headers-too-large"),
+    /** The request uses a feature of HTTP the server does not implement (a transfer coding other than chunked). */
+    NOT_IMPLEMENTED(501, "Not implemented", "not-implemented"),
+    /** The request line names an HTTP version other than HTTP/1.0 and HTTP/1.1 over HTTP/1 framing. */
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported", "http-version-not-supported"),
     /** A dependency (Keycloak, database) is unavailable; retrying later may succeed. */
     UNAVAILABLE(503, "Service unavailable", "unavailable"),
     /** An unexpected server error; details are in the server log under the given reference, never in the body. */

@@ -60,7 +60,7 @@ public final class ErrorRenderer {
 
     static String openAiType(int status) {
         return switch (status) {
-            case 400, 404, 405, 408, 413, 414, 415, 431 -> "invalid_request_error";
+            case 400, 404, 405, 408, 413, 414, 415, 431, 501, 505 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> "rate_limit_error";
@@ -71,7 +71,7 @@ public final class ErrorRenderer {
 
     static String anthropicType(int status) {
         return switch (status) {
-            case 400, 405, 408, 414, 415, 431 -> "invalid_request_error";
+            case 400, 405, 408, 414, 415, 431, 501, 505 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";

@@ -60,7 +60,7 @@ public abstract sealed class GatewayException extends RuntimeException
         private final int status;
 
         /**
-         * @param status 400, 414 or 431
+         * @param status 400, 414, 431, 501 or 505
          * @param message what was wrong and, for a limit, its value
          * @param code machine-readable code
          */

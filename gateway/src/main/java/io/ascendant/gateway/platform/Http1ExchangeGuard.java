@@ -84,6 +84,12 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            UnreadableRequests.Refusal refusal =
+                    request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request) : null;
+            if (refusal != null) {
+                refuseHead(ctx, request, refusal);
+                return;
+            }
             reading = request;
             unanswered++;
             readingBody = !(msg instanceof LastHttpContent);
@@ -146,6 +152,44 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
             clock.bodyRead();
         }
         ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /**
+     * The head breaks a rule of {@link RequestHeadRules} (a {@code Transfer-Encoding} other than {@code chunked}, a
+     * missing or repeated {@code Host}, an unsupported version): where its body ends, and so where a next request
+     * would start, is not known for sure. The request goes to Vert.x with the refusal as its decoding failure and
+     * ends there (Vert.x passes it, in its turn, to the invalid-request handler, {@link UnreadableRequests}, which
+     * answers with {@code Connection: close}); nothing read after its head is handed on, so its body is never
+     * served as a request of its own.
+     */
+    private void refuseHead(ChannelHandlerContext ctx, HttpRequest head, UnreadableRequests.Refusal refusal) {
+        head.setDecoderResult(DecoderResult.failure(new RefusedHead(refusal)));
+        reading = head;
+        unanswered++;
+        broken = true;
+        readingBody = false;
+        if (clock != null) {
+            clock.headRead(false);
+        }
+        ctx.fireChannelRead(head);
+        if (!(head instanceof LastHttpContent)) {
+            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+
+    /** A request head that {@link RequestHeadRules} refuses, with how. */
+    static final class RefusedHead extends DecoderException {
+        private final transient UnreadableRequests.Refusal refusal;
+
+        RefusedHead(UnreadableRequests.Refusal refusal) {
+            super(refusal.error().getMessage());
+            this.refusal = refusal;
+        }
+
+        /** The answer to give. */
+        UnreadableRequests.Refusal refusal() {
+            return refusal;
+        }
     }
 
     /** A request body that could not be decoded, found while an earlier request on the connection was answered. */

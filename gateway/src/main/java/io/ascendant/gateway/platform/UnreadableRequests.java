@@ -45,9 +45,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Requests that the HTTP decoder cannot read (a request line that does not parse, such as an unencoded space in the
  * URL; a request line over {@code quarkus.http.limits.max-initial-line-length}; headers over
  * {@code quarkus.http.limits.max-header-size}; a malformed header; a chunked body with malformed chunk framing, see
- * {@link #watchBody}) are answered in the error shape of the API
+ * {@link #watchBody}; a head that breaks the framing rules of {@link RequestHeadRules}, a {@code Transfer-Encoding}
+ * other than {@code chunked} say) are answered in the error shape of the API
  * addressed ({@link AddressedApi}) with a message naming the fault and the limit, instead of Vert.x's empty 400, 414
- * or 431. As before, the answer carries {@code Connection: close} and the connection is closed after it: the decoder
+ * or 431 (or, for the framing rules, instead of serving them). As before, the answer carries {@code Connection: close} and the connection is closed after it: the decoder
  * cannot find where the next request would start.
  *
  * <p>Why this reaches into Vert.x: such a request never reaches the router, so no route, filter or failure handler
@@ -311,9 +312,14 @@ public class UnreadableRequests {
         DecoderResult result = request.decoderResult();
         Throwable cause = result == null ? null : result.cause();
         boolean lineRead = !(NETTY_INVALID_TARGET.equals(request.uri()) && request.version() == HttpVersion.HTTP_1_0);
-        Refusal refusal = cause instanceof Http1ExchangeGuard.UnreadableBody
-                ? bodyRefusal(cause)
-                : refusal(cause, lineRead, Limits.current());
+        Refusal refusal;
+        if (cause instanceof Http1ExchangeGuard.RefusedHead refused) {
+            refusal = refused.refusal();
+        } else if (cause instanceof Http1ExchangeGuard.UnreadableBody) {
+            refusal = bodyRefusal(cause);
+        } else {
+            refusal = refusal(cause, lineRead, Limits.current());
+        }
         HttpServerResponse response = request.response();
         Log.debugf(
                 "Refused an HTTP request the decoder could not read: %d (%s)",
@@ -322,8 +328,10 @@ public class UnreadableRequests {
         response.putHeader(
                 RequestIdFilter.HEADER, RequestIdFilter.acceptOrGenerate(request.getHeader(RequestIdFilter.HEADER)));
         ConnectionClose.afterAnswer(request);
-        if (!lineRead) {
-            Http11StatusLine.forAnswerTo(request); // Netty's stand-in request says HTTP/1.0
+        if (!lineRead || request.version() == null) {
+            // Netty's stand-in request says HTTP/1.0; a request line naming another version (HTTP/2.0) is answered
+            // in the version the gateway speaks over HTTP/1 framing.
+            Http11StatusLine.forAnswerTo(request);
         }
         AddressedApi api = lineRead ? AddressedApi.of(request.uri()) : AddressedApi.OPENAI;
         api.send(response, refusal.error(), refusal.problemType());
