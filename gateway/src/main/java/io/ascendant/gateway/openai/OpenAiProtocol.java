@@ -47,11 +47,9 @@ public final class OpenAiProtocol implements TenantProtocol {
         ModelRoute route = OpenAiValidation.resolveModel(body.get("model"), caller, catalogue);
         String requested = body.get("model").asText();
         OpenAiValidation.rejectUnsupported(body, config.limits().unsupportedParameters());
-        long maxTokens = OpenAiValidation.maxTokens(body, "max_tokens", route);
-        if (chat) {
-            long mct = OpenAiValidation.maxTokens(body, "max_completion_tokens", route);
-            maxTokens = Math.max(maxTokens, mct);
-        }
+        long maxTokens = chat
+                ? OpenAiValidation.chatOutputLimit(body, route)
+                : OpenAiValidation.maxTokens(body, "max_tokens", route);
         boolean stream = OpenAiValidation.bool(body.get("stream"), "stream");
         boolean wantsUsage = false;
         JsonNode so = body.get(HostContract.STREAM_OPTIONS);

@@ -54,6 +54,33 @@ public final class OpenAiValidation {
         return n;
     }
 
+    /**
+     * The output limit of a chat completion: {@code max_completion_tokens} when set, else {@code max_tokens}. OpenAI
+     * deprecated {@code max_tokens} in favour of {@code max_completion_tokens}, and vLLM generates up to {@code
+     * max_completion_tokens} when a request sets both; so when both are set, {@code max_tokens} must still be a
+     * positive integer but is otherwise ignored, and it is removed from {@code body} (the host body) so that the host,
+     * the context-window check and the output budget all use the same limit.
+     *
+     * @return the limit, or -1 when neither is set
+     * @throws GatewayException.InvalidRequest naming the parameter that is not a positive integer or is above the
+     *     route's output limit
+     */
+    public static long chatOutputLimit(ObjectNode body, ModelRoute route) {
+        long completion = maxTokens(body, "max_completion_tokens", route);
+        if (completion < 0) {
+            return maxTokens(body, "max_tokens", route);
+        }
+        JsonNode legacy = body.get("max_tokens");
+        if (legacy != null && !legacy.isNull()) {
+            if (!legacy.isIntegralNumber() || legacy.asLong() < 1) {
+                throw new GatewayException.InvalidRequest(
+                        "'max_tokens' must be a positive integer.", "max_tokens", "invalid_value");
+            }
+            body.remove("max_tokens");
+        }
+        return completion;
+    }
+
     /** 400 naming the first parameter of {@code unsupported} that the body sets (non-null). */
     public static void rejectUnsupported(ObjectNode body, List<String> unsupported) {
         for (String p : unsupported) {

@@ -198,6 +198,42 @@ class ContextWindowTest {
         }
     }
 
+    @Test
+    void maxCompletionTokensWinsOverMaxTokensWhenBothAreSet() throws Exception {
+        String text = promptOf(450);
+        long prompt = chatPromptTokens(text);
+        long room = WINDOW - prompt;
+        assertThat(room).isBetween(1L, MAX_OUTPUT - 1);
+
+        // max_tokens alone would overflow the window; max_completion_tokens, which vLLM and OpenAI use, fits it.
+        String fitsId = "window-mct-" + UUID.randomUUID();
+        openAi(fitsId)
+                .body(new JsonObject(chat(text, MAX_OUTPUT))
+                        .put("max_completion_tokens", room)
+                        .encode())
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+        assertThat(host.requestCount()).isEqualTo(1);
+        JsonObject sent = host.received().getFirst();
+        assertThat(sent.getLong("max_completion_tokens")).isEqualTo(room);
+        assertThat(sent.containsKey("max_tokens"))
+                .as("the host gets one output limit")
+                .isFalse();
+
+        // And the other way round: a small max_tokens does not make room for a max_completion_tokens that overflows.
+        openAi("window-mct-over-" + UUID.randomUUID())
+                .body(new JsonObject(chat(text, 1))
+                        .put("max_completion_tokens", room + 1)
+                        .encode())
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("context_length_exceeded"));
+    }
+
     private RequestSpecification openAi(String requestId) {
         return given().auth()
                 .oauth2(key.text())
