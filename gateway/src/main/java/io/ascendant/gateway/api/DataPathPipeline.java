@@ -48,9 +48,10 @@ import org.jboss.logging.MDC;
  * The data path of one tenant request, on its event loop from first byte to usage record:
  *
  * <pre>
- * request id -> content type (415) -> body with limit (413) -> caller (401) -> JSON (400) -> protocol validation
- * (400/404) -> prompt tokens counted once -> context window (400) -> admission (429) -> dispatch (503/429) -> upstream
- * open with retries -> answer or stream -> exactly one usage record -> admission settle
+ * request id -> content type and content coding (415) -> body with limit (413) -> caller (401) -> JSON (400)
+ * -> protocol validation (400/404) -> prompt tokens counted once -> context window (400) -> admission (429)
+ * -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one usage record
+ * -> admission settle
  * </pre>
  *
  * Spans: {@code gateway.authenticate}, {@code gateway.admission}, {@code gateway.dispatch}, {@code gateway.upstream}
@@ -108,6 +109,7 @@ public class DataPathPipeline {
             if (!RequestBodies.isJson(contentType)) {
                 throw new GatewayException.UnsupportedMediaType(contentType);
             }
+            RequestBodies.requireIdentityCoding(rc);
             long limit = config.limits().maxBodyBytes();
             String length = req.getHeader("content-length");
             if (length != null && RequestBodies.parseLength(length) > limit) {

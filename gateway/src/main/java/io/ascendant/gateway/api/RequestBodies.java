@@ -37,6 +37,27 @@ final class RequestBodies {
         return promise.future();
     }
 
+    /**
+     * Refuses a body sent in a content coding: the gateway does not decompress request bodies, so a gzip body would
+     * otherwise fail later as "not valid JSON". {@code identity} (alone or in a list) is no coding. Sets {@code
+     * Accept-Encoding: identity} on the response, as RFC 7694 §3 asks of a 415 for a content coding.
+     *
+     * @throws GatewayException.UnsupportedMediaType 415 naming the coding
+     */
+    static void requireIdentityCoding(RoutingContext rc) {
+        String coding = rc.request().getHeader("content-encoding");
+        if (coding == null) {
+            return;
+        }
+        for (String c : coding.split(",")) {
+            String t = c.trim();
+            if (!t.isEmpty() && !t.equalsIgnoreCase("identity")) {
+                rc.response().putHeader("Accept-Encoding", "identity");
+                throw GatewayException.UnsupportedMediaType.contentEncoding(coding.strip());
+            }
+        }
+    }
+
     /** Whether a Content-Type names JSON ({@code application/json} or any {@code +json} type, any parameters). */
     static boolean isJson(String contentType) {
         if (contentType == null) {

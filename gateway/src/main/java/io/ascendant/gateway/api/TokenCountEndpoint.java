@@ -21,8 +21,8 @@ import jakarta.inject.Inject;
  * the same body ({@link AnthropicProtocol#prepareCount}), counted with the shared V4 tokenizer and chat encoding the
  * way the host encodes it ({@link TokenCounter#countPrompt}: tools, thinking mode and the template's special tokens
  * included). The same checks as {@code /v1/messages} come first, in the same order and shape: request id, API key
- * (401), content type (415), body limit {@code gateway.limits.max-body-bytes} (413), JSON (400), fields (400), model
- * the key may use (404).
+ * (401), content type and content coding (415), body limit {@code gateway.limits.max-body-bytes} (413), JSON (400),
+ * fields (400), model the key may use (404).
  *
  * <p>Nothing reaches a host and nothing is metered, charged or admitted: like Anthropic, counting is free, and it
  * takes no request, token or concurrency slot of the key's rate limits (Anthropic limits it separately; the gateway
@@ -55,6 +55,7 @@ public class TokenCountEndpoint {
             if (!RequestBodies.isJson(contentType)) {
                 throw new GatewayException.UnsupportedMediaType(contentType);
             }
+            RequestBodies.requireIdentityCoding(rc);
             long limit = config.limits().maxBodyBytes();
             String length = req.getHeader("content-length");
             if (length != null && RequestBodies.parseLength(length) > limit) {

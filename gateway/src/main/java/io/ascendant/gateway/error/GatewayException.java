@@ -130,7 +130,7 @@ public abstract sealed class GatewayException extends RuntimeException
         }
     }
 
-    /** 415: the body is not declared as JSON. */
+    /** 415: the body is not declared as JSON, or is sent in a content coding the gateway does not decode. */
     public static final class UnsupportedMediaType extends GatewayException {
         public UnsupportedMediaType(String contentType) {
             super(
@@ -138,6 +138,23 @@ public abstract sealed class GatewayException extends RuntimeException
                             + (contentType == null ? "none" : "`" + contentType + "`") + ".",
                     null,
                     "unsupported_media_type");
+        }
+
+        private UnsupportedMediaType(String message, String code) {
+            super(message, null, code);
+        }
+
+        /**
+         * A request body in a content coding ({@code Content-Encoding: gzip}, ...): the gateway reads bodies only
+         * uncompressed (RFC 9110 §15.5.16: 415 for an unsupported content coding).
+         *
+         * @param contentEncoding the header's value as sent
+         */
+        public static UnsupportedMediaType contentEncoding(String contentEncoding) {
+            return new UnsupportedMediaType(
+                    "Content-Encoding `" + contentEncoding + "` is not supported: send the request body uncompressed"
+                            + " (no Content-Encoding, or identity).",
+                    "unsupported_content_encoding");
         }
 
         @Override

@@ -319,6 +319,57 @@ class RequestValidationTest {
     }
 
     @Test
+    void rejectsACompressedBodyWith415NamingTheContentEncoding() throws java.io.IOException {
+        String chat = "{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,\"messages\":" + HELLO + "}";
+        byte[] gzipped = gzip(chat);
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .header("Content-Encoding", "gzip")
+                .body(gzipped)
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(415)
+                .header("Accept-Encoding", equalTo("identity"))
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("unsupported_content_encoding"))
+                .body("error.message", containsString("Content-Encoding `gzip`"));
+        for (String path : List.of("/v1/messages", "/v1/messages/count_tokens")) {
+            given().header("x-api-key", key.text())
+                    .header("anthropic-version", "2023-06-01")
+                    .contentType("application/json")
+                    .header("Content-Encoding", "br")
+                    .body(gzipped)
+                    .when()
+                    .post(path)
+                    .then()
+                    .statusCode(415)
+                    .body("type", equalTo("error"))
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.message", containsString("Content-Encoding `br`"));
+        }
+        // identity is no coding at all.
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .header("Content-Encoding", "identity")
+                .body(chat)
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200);
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void rejectsWrongContentTypeWith415() {
         given().auth()
                 .oauth2(key.text())
