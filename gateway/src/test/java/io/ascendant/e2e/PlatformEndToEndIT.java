@@ -546,7 +546,8 @@ class PlatformEndToEndIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (Connection c = SharedPostgres.get().connect(database);
-                    PreparedStatement ps = c.prepareStatement("SELECT * FROM usage_ledger WHERE request_id = ?")) {
+                    PreparedStatement ps =
+                            c.prepareStatement("SELECT * FROM usage_ledger WHERE client_request_id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {

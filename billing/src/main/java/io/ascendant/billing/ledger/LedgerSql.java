@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -93,17 +94,17 @@ final class LedgerSql {
             + " src AS (SELECT * FROM unnest(?::varchar[], ?::uuid[], ?::uuid[],"
             + " ?::uuid[], ?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
             + " ?::varchar[], ?::boolean[], ?::timestamptz[], ?::timestamptz[], ?::date[], ?::varchar[], ?::bigint[],"
-            + " ?::varchar[], ?::numeric[], ?::timestamptz[], ?::varchar[]) AS s(request_id, tenant_id, project_id, key_id,"
+            + " ?::varchar[], ?::numeric[], ?::timestamptz[], ?::varchar[], ?::varchar[]) AS s(request_id, tenant_id, project_id, key_id,"
             + " model, host_pod, cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status,"
             + " counted_by_gateway, started_at, finished_at, billing_day, currency, price_version_id, price_window,"
-            + " amount, hour_start, price_tier)),"
+            + " amount, hour_start, price_tier, client_request_id)),"
             + " ins AS (INSERT INTO usage_ledger (request_id, tenant_id, project_id, key_id, model, price_tier,"
             + " host_pod, cache_hit_tokens, cache_miss_tokens, output_tokens, reasoning_tokens, status,"
             + " counted_by_gateway, started_at, finished_at, billing_day, currency, price_version_id, price_window,"
-            + " amount)"
+            + " amount, client_request_id)"
             + " SELECT request_id, tenant_id, project_id, key_id, model, price_tier, host_pod, cache_hit_tokens,"
             + " cache_miss_tokens, output_tokens, reasoning_tokens, status, counted_by_gateway, started_at,"
-            + " finished_at, billing_day, currency, price_version_id, price_window, amount FROM src"
+            + " finished_at, billing_day, currency, price_version_id, price_window, amount, client_request_id FROM src"
             + " WHERE NOT EXISTS (SELECT 1 FROM stale)"
             + " ON CONFLICT (request_id) DO NOTHING RETURNING request_id),"
             + " fresh AS MATERIALIZED (SELECT src.* FROM src JOIN ins USING (request_id)),"
@@ -167,6 +168,7 @@ final class LedgerSql {
         BigDecimal[] amount = new BigDecimal[n];
         String[] hour = new String[n];
         String[] tier = new String[n];
+        String[] clientId = new String[n];
         for (int i = 0; i < n; i++) {
             Row r = rows.get(i);
             UsageEvent e = r.event();
@@ -191,6 +193,7 @@ final class LedgerSql {
             amount[i] = r.rating().amount();
             hour[i] = e.finishedAt().truncatedTo(ChronoUnit.HOURS).toString();
             tier[i] = e.priceTier();
+            clientId[i] = e.clientRequestId();
         }
         Set<String> inserted = new HashSet<>(n * 2);
         Set<UUID> stale = new HashSet<>();
@@ -219,7 +222,8 @@ final class LedgerSql {
             ps.setArray(p++, c.createArrayOf("varchar", window));
             ps.setArray(p++, c.createArrayOf("numeric", amount));
             ps.setArray(p++, c.createArrayOf("varchar", hour));
-            ps.setArray(p, c.createArrayOf("varchar", tier));
+            ps.setArray(p++, c.createArrayOf("varchar", tier));
+            ps.setArray(p, c.createArrayOf("varchar", clientId));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
@@ -250,6 +254,23 @@ final class LedgerSql {
         return out;
     }
 
+    /** A tenant's rows whose gateway id or client id is {@code id}, oldest first. */
+    static List<RatedUsage> findByEitherId(Connection c, UUID tenantId, String id) throws SQLException {
+        List<RatedUsage> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM usage_ledger WHERE tenant_id = ?"
+                + " AND (request_id = ? OR client_request_id = ?) ORDER BY started_at, request_id")) {
+            ps.setObject(1, tenantId);
+            ps.setString(2, id);
+            ps.setString(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs, false));
+                }
+            }
+        }
+        return out;
+    }
+
     static RatedUsage map(ResultSet rs, boolean replayed) throws SQLException {
         UsageEvent e = new UsageEvent(
                 rs.getString("request_id"),
@@ -266,7 +287,8 @@ final class LedgerSql {
                 UsageStatus.valueOf(rs.getString("status")),
                 rs.getBoolean("counted_by_gateway"),
                 rs.getTimestamp("started_at").toInstant(),
-                rs.getTimestamp("finished_at").toInstant());
+                rs.getTimestamp("finished_at").toInstant(),
+                rs.getString("client_request_id")); // null when the client sent none, and in rows before V038
         long v = rs.getLong("price_version_id");
         Long version = rs.wasNull() ? null : v;
         BigDecimal amount = rs.getBigDecimal("amount").stripTrailingZeros();

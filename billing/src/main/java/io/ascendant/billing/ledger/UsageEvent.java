@@ -19,7 +19,12 @@ import java.util.UUID;
  * {@code deepseek-v4-pro}). The ledger rates by {@code priceTier}; a null tier (callers that do not know better, usage
  * journal lines written before the field existed) means {@code model}.
  *
- * @param requestId unique request id; the ledger's idempotency key (1..128 characters)
+ * <p>{@code requestId} is the gateway's own unique id of the request, never a client-chosen value: the ledger is
+ * idempotent on it so that the gateway's retries and journal replays charge once, and a client that reuses an id must
+ * still be charged for every request. The client's {@code x-request-id} travels in {@code clientRequestId}, stored with
+ * the row so operators can find a request by the id the tenant knows; it is not unique.
+ *
+ * @param requestId the gateway's unique request id; the ledger's idempotency key (1..128 characters)
  * @param tenantId tenant that pays
  * @param projectId project inside the tenant
  * @param keyId API key the request was made with
@@ -36,6 +41,8 @@ import java.util.UUID;
  * @param startedAt when the gateway accepted the request; decides the price version (the one in force then, so a
  *     price change never applies to a request already running)
  * @param finishedAt when the last byte was produced; decides the price window (peak or off-peak)
+ * @param clientRequestId the client's {@code x-request-id} (a correlation id, 1..128 characters, not unique); null
+ *     when the client sent none, for callers that know none and for usage journal lines written before it existed
  */
 public record UsageEvent(
         String requestId,
@@ -52,10 +59,47 @@ public record UsageEvent(
         UsageStatus status,
         boolean countedByGateway,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String clientRequestId) {
 
     /** Maximum length of a request id (the column is {@code varchar(128)}). */
     public static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    /** An event without a client request id (callers that know none, tests and tools). */
+    public UsageEvent(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            String priceTier,
+            String hostPod,
+            long promptCacheHitTokens,
+            long promptCacheMissTokens,
+            long completionTokens,
+            long reasoningTokens,
+            UsageStatus status,
+            boolean countedByGateway,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                priceTier,
+                hostPod,
+                promptCacheHitTokens,
+                promptCacheMissTokens,
+                completionTokens,
+                reasoningTokens,
+                status,
+                countedByGateway,
+                startedAt,
+                finishedAt,
+                null);
+    }
 
     /**
      * An event rated under its own model name (price tier = {@code model}): the catalogue's default routes, tests and
@@ -91,14 +135,15 @@ public record UsageEvent(
                 status,
                 countedByGateway,
                 startedAt,
-                finishedAt);
+                finishedAt,
+                null);
     }
 
     /**
      * Validates the event and defaults a null {@code priceTier} to {@code model}.
      *
      * @throws IllegalArgumentException when a field is missing, a count is negative, reasoning exceeds completion
-     *     or the request id is longer than {@value #MAX_REQUEST_ID_LENGTH}
+     *     or a request id (the gateway's or the client's) is empty or longer than {@value #MAX_REQUEST_ID_LENGTH}
      */
     public UsageEvent {
         Objects.requireNonNull(requestId, "requestId");
@@ -115,6 +160,11 @@ public record UsageEvent(
         if (requestId.isEmpty() || requestId.length() > MAX_REQUEST_ID_LENGTH) {
             throw new IllegalArgumentException(
                     "requestId must have 1.." + MAX_REQUEST_ID_LENGTH + " characters, had " + requestId.length());
+        }
+        if (clientRequestId != null
+                && (clientRequestId.isEmpty() || clientRequestId.length() > MAX_REQUEST_ID_LENGTH)) {
+            throw new IllegalArgumentException("clientRequestId must have 1.." + MAX_REQUEST_ID_LENGTH
+                    + " characters, had " + clientRequestId.length() + " (request " + requestId + ")");
         }
         if (promptCacheHitTokens < 0 || promptCacheMissTokens < 0 || completionTokens < 0 || reasoningTokens < 0) {
             throw new IllegalArgumentException("token counts must be >= 0 (request " + requestId + ")");

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
 
@@ -101,6 +102,19 @@ public class UsageLedger {
         try (Connection c = dataSource.getConnection()) {
             return Optional.ofNullable(
                     LedgerSql.findByRequestIds(c, List.of(requestId), false).get(requestId));
+        } catch (SQLException e) {
+            throw new IllegalStateException("usage ledger lookup failed: " + e.getSQLState(), e);
+        }
+    }
+
+    /**
+     * A tenant's usage rows found by either of a request's ids: the gateway's own id (the row's key, returned in
+     * {@code x-ascendant-request-id}) or the client's {@code x-request-id}, which clients may reuse, so several rows
+     * can match. Ordered by start time, oldest first; empty when none matches.
+     */
+    public List<RatedUsage> findByEitherId(UUID tenantId, String id) {
+        try (Connection c = dataSource.getConnection()) {
+            return LedgerSql.findByEitherId(c, tenantId, id);
         } catch (SQLException e) {
             throw new IllegalStateException("usage ledger lookup failed: " + e.getSQLState(), e);
         }

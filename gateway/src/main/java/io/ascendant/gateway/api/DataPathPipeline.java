@@ -16,6 +16,7 @@ import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.platform.ConnectionClose;
+import io.ascendant.gateway.platform.RequestIdFilter;
 import io.ascendant.gateway.streaming.StreamRelay;
 import io.ascendant.gateway.upstream.ClientCancellation;
 import io.ascendant.gateway.upstream.UpstreamCall;
@@ -64,6 +65,7 @@ public class DataPathPipeline {
     private static final AttributeKey<String> POD = AttributeKey.stringKey("ascendant.host_pod");
     private static final AttributeKey<String> ACCELERATOR = AttributeKey.stringKey("ascendant.accelerator");
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("ascendant.request_id");
+    private static final AttributeKey<String> CLIENT_REQUEST_ID = AttributeKey.stringKey("ascendant.client_request_id");
 
     /**
      * Prompts up to this many characters (about 4,096 tokens) are counted on the event loop; longer ones on a worker
@@ -96,11 +98,18 @@ public class DataPathPipeline {
     public void handle(RoutingContext rc, TenantProtocol protocol) {
         HttpServerRequest req = rc.request();
         HttpServerResponse resp = rc.response();
-        RequestState st = new RequestState(RequestIds.acceptOrGenerate(req.getHeader(HostContract.HEADER_REQUEST_ID)));
+        // The gateway's own id keys the usage row, the quota holds and the journal; the client's x-request-id is
+        // only echoed, logged, sent to the host and stored with the usage row (clients reuse it freely).
+        RequestState st = new RequestState(RequestIds.gatewayId(rc), RequestIds.clientId(rc));
         st.counter = tokenCounter;
-        resp.putHeader(HostContract.HEADER_REQUEST_ID, st.requestId);
-        MDC.put("requestId", st.requestId);
+        resp.putHeader(HostContract.HEADER_REQUEST_ID, st.correlationId());
+        resp.putHeader(RequestIdFilter.GATEWAY_HEADER, st.requestId);
+        MDC.put(RequestIdFilter.MDC_KEY, st.correlationId());
+        MDC.put(RequestIdFilter.GATEWAY_MDC_KEY, st.requestId);
         Span.current().setAttribute(REQUEST_ID, st.requestId);
+        if (st.clientRequestId != null) {
+            Span.current().setAttribute(CLIENT_REQUEST_ID, st.clientRequestId);
+        }
         boolean anthropic = protocol.anthropicErrors();
         try {
             TenantCaller caller = authenticate(rc);
@@ -290,8 +299,8 @@ public class DataPathPipeline {
                 .startSpan();
         ClientCancellation cancellation = new ClientCancellation();
         st.cancellation = cancellation;
-        UpstreamCall call =
-                new UpstreamCall(p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.requestId, cancellation);
+        UpstreamCall call = new UpstreamCall(
+                p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.correlationId(), st.requestId, cancellation);
         Cancellable[] pending = new Cancellable[1];
         rc.response().closeHandler(v -> {
             if (pending[0] != null && !st.finished.get()) {
@@ -412,7 +421,8 @@ public class DataPathPipeline {
                 status,
                 countedByGateway,
                 st.startedAt,
-                Instant.now());
+                Instant.now(),
+                st.clientRequestId); // stored for look-ups by the id the tenant knows; never a key
         CompletionStage<Void> recorded = usageSink.submit(event, ticket.budgetHolds());
         try {
             ticket.settle(event);

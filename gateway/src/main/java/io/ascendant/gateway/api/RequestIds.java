@@ -1,18 +1,36 @@
 package io.ascendant.gateway.api;
 
+import io.ascendant.gateway.platform.RequestIdFilter;
+import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Request ids: a client's {@code x-request-id} is kept when it is 1 to 128 characters of {@code [A-Za-z0-9._:-]}
- * (so it is safe in logs and as the ledger's key); otherwise the gateway makes one, {@code req_} plus 24 hex digits
- * (96 random bits).
+ * Request ids of the data path (see {@link RequestIdFilter} for the two ids). The gateway's own id ({@code req_} plus
+ * 24 hex digits, 96 random bits) keys the usage row, the quota holds and the usage journal; a client's
+ * {@code x-request-id} is only a correlation id, kept when it is 1 to 128 characters of {@code [A-Za-z0-9._:-]} (safe
+ * in logs and headers) and never used as a key, because clients reuse such ids across requests and tenants.
  */
 public final class RequestIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {}
 
-    /** The client's id when acceptable, otherwise a new one. */
+    /** The gateway's own id of this request ({@link RequestIdFilter} made it), or a new one when the filter did not run. */
+    public static String gatewayId(RoutingContext rc) {
+        String id = rc.get(RequestIdFilter.CONTEXT_KEY);
+        return id != null ? id : generate();
+    }
+
+    /** The client's acceptable {@code x-request-id}, or null when it sent none (or one that was not acceptable). */
+    public static String clientId(RoutingContext rc) {
+        if (rc.get(RequestIdFilter.CONTEXT_KEY) != null) {
+            return rc.get(RequestIdFilter.CLIENT_CONTEXT_KEY);
+        }
+        String header = rc.request().getHeader(RequestIdFilter.HEADER);
+        return valid(header) ? header : null;
+    }
+
+    /** The id to echo in {@code x-request-id}: the client's id when acceptable, otherwise a new one. */
     public static String acceptOrGenerate(String fromClient) {
         return valid(fromClient) ? fromClient : generate();
     }

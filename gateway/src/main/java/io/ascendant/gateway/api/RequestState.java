@@ -11,7 +11,11 @@ import java.time.Instant;
  * disconnect against stream end).
  */
 public final class RequestState {
+    /** The gateway's own unique id: the key of the usage row, the quota holds and the journal line. */
     final String requestId;
+    /** The client's {@code x-request-id} (a correlation id, not unique), null when it sent none. */
+    final String clientRequestId;
+
     final Instant startedAt = Instant.now();
     final UsageCounts counts = new UsageCounts();
     TenantCaller caller;
@@ -28,12 +32,19 @@ public final class RequestState {
     boolean dispatched;
     final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-    RequestState(String requestId) {
+    RequestState(String requestId, String clientRequestId) {
         this.requestId = requestId;
+        this.clientRequestId = clientRequestId;
     }
 
+    /** The gateway's own unique id of the request. */
     public String requestId() {
         return requestId;
+    }
+
+    /** The id the client knows the request by: its {@code x-request-id}, or the gateway's id when it sent none. */
+    public String correlationId() {
+        return clientRequestId != null ? clientRequestId : requestId;
     }
 
     public PreparedRequest prepared() {

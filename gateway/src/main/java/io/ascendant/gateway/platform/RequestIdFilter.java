@@ -10,24 +10,36 @@ import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 
 /**
- * Gives every HTTP request a request id before anything else runs (authentication included), so every log line of
- * the request carries it ({@code %X{requestId}} in the log format) and the caller gets it back.
+ * Gives every HTTP request its ids before anything else runs (authentication included), so every log line of the
+ * request carries them and the caller gets them back.
  *
- * <p>An incoming {@value #HEADER} of 1-128 characters from {@code [A-Za-z0-9._:-]} is kept; anything else is
- * replaced by a generated {@code req_} plus 24 hex digits. The id is written back into the request header (so code
- * that reads the header sees the accepted value), set on the response, stored in the routing context under
- * {@link #CONTEXT_KEY} and put into the MDC under {@link #MDC_KEY}. Quarkus keeps the MDC on the request's
- * duplicated Vert.x context, so it follows the request onto worker and virtual threads.
+ * <p>Two ids, on purpose. The <em>gateway request id</em> ({@code req_} plus 24 hex digits, 96 random bits) is made
+ * here for every request and never taken from the client: it is what the usage ledger, the quota engine's holds and
+ * the usage journal are keyed (and idempotent) on, so only the gateway's own retries and replays can collide on it.
+ * The <em>correlation id</em> is the client's {@value #HEADER} when it is 1-128 characters of {@code [A-Za-z0-9._:-]}
+ * (clients reuse such ids freely, across requests and tenants, so it is never a key), otherwise the gateway request
+ * id. The correlation id goes back in {@value #HEADER}, replaces the request header (code that reads the header sees
+ * the accepted value), is sent to the model host and is stored with the usage row; the gateway id goes back in
+ * {@value #GATEWAY_HEADER}. Both are in the routing context ({@link #CONTEXT_KEY}, {@link #CLIENT_CONTEXT_KEY}: the
+ * client's id, absent when it sent none or an unacceptable one) and the MDC ({@link #MDC_KEY} the correlation id,
+ * {@link #GATEWAY_MDC_KEY} the gateway id). Quarkus keeps the MDC on the request's duplicated Vert.x context, so it
+ * follows the request onto worker and virtual threads.
  */
 @ApplicationScoped
 public class RequestIdFilter {
 
-    /** Request and response header. */
+    /** Request and response header: the correlation id (the client's own, or the gateway's when it sent none). */
     public static final String HEADER = "x-request-id";
-    /** MDC key, used by the log format. */
+    /** Response header: the gateway's unique id of the request, the key of its usage row. */
+    public static final String GATEWAY_HEADER = "x-ascendant-request-id";
+    /** MDC key of the correlation id, used by the log format. */
     public static final String MDC_KEY = "requestId";
-    /** Routing-context key holding the id as a String. */
+    /** MDC key of the gateway's own id, used by the log format. */
+    public static final String GATEWAY_MDC_KEY = "gatewayRequestId";
+    /** Routing-context key holding the gateway's own id as a String. */
     public static final String CONTEXT_KEY = "ascendant.request-id";
+    /** Routing-context key holding the client's accepted {@value #HEADER}; absent when it supplied none. */
+    public static final String CLIENT_CONTEXT_KEY = "ascendant.client-request-id";
 
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     /** Runs before Quarkus' own filters and the security handlers. */
@@ -38,20 +50,41 @@ public class RequestIdFilter {
     }
 
     static void handle(RoutingContext ctx) {
-        String id = acceptOrGenerate(ctx.request().getHeader(HEADER));
-        ctx.request().headers().set(HEADER, id);
-        ctx.response().putHeader(HEADER, id);
-        ctx.put(CONTEXT_KEY, id);
-        MDC.put(MDC_KEY, id);
-        ctx.addEndHandler(ignored -> MDC.remove(MDC_KEY));
+        String gatewayId = generate();
+        String clientId = acceptable(ctx.request().getHeader(HEADER));
+        String correlationId = clientId != null ? clientId : gatewayId;
+        ctx.request().headers().set(HEADER, correlationId);
+        ctx.response().putHeader(HEADER, correlationId);
+        ctx.response().putHeader(GATEWAY_HEADER, gatewayId);
+        ctx.put(CONTEXT_KEY, gatewayId);
+        if (clientId != null) {
+            ctx.put(CLIENT_CONTEXT_KEY, clientId);
+        }
+        MDC.put(MDC_KEY, correlationId);
+        MDC.put(GATEWAY_MDC_KEY, gatewayId);
+        ctx.addEndHandler(ignored -> {
+            MDC.remove(MDC_KEY);
+            MDC.remove(GATEWAY_MDC_KEY);
+        });
         ctx.next();
     }
 
-    /** Keeps an acceptable caller-supplied id, otherwise generates one. */
+    /** The caller-supplied id when it is 1-128 characters of {@code [A-Za-z0-9._:-]}, otherwise null. */
+    public static String acceptable(String incoming) {
+        return incoming != null && ACCEPTABLE.matcher(incoming).matches() ? incoming : null;
+    }
+
+    /**
+     * The id to echo in {@value #HEADER} where this filter may not have run (answers to requests the decoder could
+     * not read): an acceptable caller-supplied id, otherwise a generated one.
+     */
     public static String acceptOrGenerate(String incoming) {
-        if (incoming != null && ACCEPTABLE.matcher(incoming).matches()) {
-            return incoming;
-        }
+        String accepted = acceptable(incoming);
+        return accepted != null ? accepted : generate();
+    }
+
+    /** A new gateway request id: {@code req_} plus 24 hex digits (96 random bits). */
+    public static String generate() {
         byte[] random = new byte[12];
         ThreadLocalRandom.current().nextBytes(random);
         return "req_" + HexFormat.of().formatHex(random);

@@ -8,14 +8,21 @@ import io.vertx.core.buffer.Buffer;
  * @param path host path ({@code /v1/chat/completions} or {@code /v1/completions})
  * @param body the JSON body, already rewritten for the host (upstream model name, {@code stream_options})
  * @param stream true for SSE
- * @param requestId propagated as {@code x-request-id}
+ * @param requestId the correlation id (the client's {@code x-request-id}, else the gateway's id), propagated as
+ *     {@code x-request-id}
+ * @param gatewayRequestId the gateway's own unique id of the request, propagated as {@code x-ascendant-request-id}
  * @param cancellation lets the data path abort the attempt in progress when the tenant's client leaves
  */
 public record UpstreamCall(
-        String path, Buffer body, boolean stream, String requestId, ClientCancellation cancellation) {
+        String path,
+        Buffer body,
+        boolean stream,
+        String requestId,
+        String gatewayRequestId,
+        ClientCancellation cancellation) {
 
-    /** A call that is never cancelled by its client (health checks, tests). */
+    /** A call that is never cancelled by its client and whose two ids are one (health checks, tests). */
     public UpstreamCall(String path, Buffer body, boolean stream, String requestId) {
-        this(path, body, stream, requestId, new ClientCancellation());
+        this(path, body, stream, requestId, requestId, new ClientCancellation());
     }
 }

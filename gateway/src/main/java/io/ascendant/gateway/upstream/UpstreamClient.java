@@ -4,6 +4,7 @@ import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.dispatch.DispatchPlan;
 import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
+import io.ascendant.gateway.platform.RequestIdFilter;
 import io.ascendant.modelhost.api.HostContract;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -252,7 +253,8 @@ public class UpstreamClient {
                                     : config.upstream().firstByteTimeout().toMillis())
                     .putHeader("content-type", "application/json")
                     .putHeader("accept", call.stream() ? "text/event-stream" : "application/json")
-                    .putHeader(HostContract.HEADER_REQUEST_ID, call.requestId());
+                    .putHeader(HostContract.HEADER_REQUEST_ID, call.requestId())
+                    .putHeader(RequestIdFilter.GATEWAY_HEADER, call.gatewayRequestId());
             client().request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     pod.ejectUntilHealthy();

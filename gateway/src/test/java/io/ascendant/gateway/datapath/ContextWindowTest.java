@@ -288,7 +288,8 @@ class ContextWindowTest {
 
     private long ledgerRows(String requestId) throws SQLException {
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM usage_ledger WHERE request_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM usage_ledger WHERE client_request_id = ?")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -108,7 +108,7 @@ class DroppedRequestUsageTest {
                 .isEqualByComparingTo(BigDecimal.valueOf(prompt)
                         .multiply(missPerMillion)
                         .divide(BigDecimal.valueOf(1_000_000), 16, RoundingMode.HALF_EVEN));
-        assertThat(settledAmount(requestId))
+        assertThat(settledAmount(m.event().requestId()))
                 .as("the budget hold settles to the rated amount")
                 .isEqualByComparingTo(rated.amount());
     }

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Collects what the gateway recorded in the real usage ledger, per request id. */
+/**
+ * Collects what the gateway recorded in the real usage ledger, per request id: under the gateway's own id and, when the
+ * client sent an {@code x-request-id}, under that id too (tests that send a unique client id find their request by it).
+ */
 @ApplicationScoped
 public class MeteredEvents {
     private final Map<String, List<LedgerUsageSink.Metered>> byRequest = new ConcurrentHashMap<>();
@@ -19,6 +22,12 @@ public class MeteredEvents {
         byRequest
                 .computeIfAbsent(m.event().requestId(), k -> new CopyOnWriteArrayList<>())
                 .add(m);
+        String clientId = m.event().clientRequestId();
+        if (clientId != null && !clientId.equals(m.event().requestId())) {
+            byRequest
+                    .computeIfAbsent(clientId, k -> new CopyOnWriteArrayList<>())
+                    .add(m);
+        }
     }
 
     /** Waits (up to 10 s) for the request's record and returns every record made for it. */

@@ -127,7 +127,7 @@ class PriceTierUsageTest {
         LedgerUsageSink.Metered m = metered.single(requestId);
         Map<String, Object> row = row(
                 "SELECT model, price_tier, price_version_id, price_window, cache_hit_tokens, cache_miss_tokens,"
-                        + " output_tokens, amount, billing_day FROM usage_ledger WHERE request_id = ?",
+                        + " output_tokens, amount, billing_day FROM usage_ledger WHERE client_request_id = ?",
                 requestId);
         assertThat(row.get("model")).as("the row keeps the requested name").isEqualTo(MODEL);
         assertThat(row.get("price_tier")).isEqualTo(TIER);
@@ -156,8 +156,9 @@ class PriceTierUsageTest {
 
         // The budget held the worst case at the Pro version's prices and settled the row's amount.
         long prompt = tokens.countPrompt((ObjectNode) JSON.readTree(chat()), TEXT);
-        Map<String, Object> settlement =
-                row("SELECT held, actual FROM quota_settlement WHERE request_id = ?", requestId);
+        Map<String, Object> settlement = row(
+                "SELECT held, actual FROM quota_settlement WHERE request_id = ?",
+                m.event().requestId());
         assertThat((BigDecimal) settlement.get("held"))
                 .isEqualByComparingTo(WorstCasePricer.cost(version, prompt, MAX_TOKENS));
         assertThat((BigDecimal) settlement.get("actual")).isEqualByComparingTo(amount);

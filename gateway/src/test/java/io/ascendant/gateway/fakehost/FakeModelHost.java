@@ -85,6 +85,7 @@ public final class FakeModelHost implements AutoCloseable {
 
     private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> receivedRequestIds = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> receivedGatewayRequestIds = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger clientAborts = new AtomicInteger();
     private final AtomicLong promptBlocks = new AtomicLong();
@@ -185,6 +186,7 @@ public final class FakeModelHost implements AutoCloseable {
         }
         received.clear();
         receivedRequestIds.clear();
+        receivedGatewayRequestIds.clear();
         completed.set(0);
         clientAborts.set(0);
         promptBlocks.set(0);
@@ -223,6 +225,13 @@ public final class FakeModelHost implements AutoCloseable {
     public List<JsonObject> received() {
         synchronized (received) {
             return List.copyOf(received);
+        }
+    }
+
+    /** {@code x-ascendant-request-id} headers (the gateway's own request ids) received, in order. */
+    public List<String> receivedGatewayRequestIds() {
+        synchronized (receivedGatewayRequestIds) {
+            return List.copyOf(receivedGatewayRequestIds);
         }
     }
 
@@ -292,6 +301,7 @@ public final class FakeModelHost implements AutoCloseable {
         if (recordRequests) {
             received.add(json);
             receivedRequestIds.add(req.getHeader("x-request-id"));
+            receivedGatewayRequestIds.add(req.getHeader("x-ascendant-request-id"));
         }
         Behaviour scripted = script.poll();
         Behaviour b = scripted == null ? defaultBehaviour : scripted;

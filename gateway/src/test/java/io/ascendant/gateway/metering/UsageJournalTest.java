@@ -180,6 +180,36 @@ class UsageJournalTest {
     }
 
     @Test
+    void keepsTheClientsRequestIdBesideTheGatewaysThroughTheJournal() throws Exception {
+        UsageEvent e = event("req_00112233445566778899aabb", 10, 20);
+        UsageEvent withClientId = new UsageEvent(
+                e.requestId(),
+                e.tenantId(),
+                e.projectId(),
+                e.keyId(),
+                e.model(),
+                e.priceTier(),
+                e.hostPod(),
+                e.promptCacheHitTokens(),
+                e.promptCacheMissTokens(),
+                e.completionTokens(),
+                e.reasoningTokens(),
+                e.status(),
+                e.countedByGateway(),
+                e.startedAt(),
+                e.finishedAt(),
+                "t6-free");
+        Path segment;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            segment = j.append(new UsageJournal.Entry(withClientId, List.of())).file();
+        }
+        UsageJournal.Contents c = UsageJournal.read(segment, JSON);
+        assertThat(c.entries()).extracting(UsageJournal.Entry::event).containsExactly(withClientId);
+        assertThat(c.entries().getFirst().event().clientRequestId()).isEqualTo("t6-free");
+        assertThat(c.entries().getFirst().event().requestId()).isEqualTo("req_00112233445566778899aabb");
+    }
+
+    @Test
     void replaysAnEntryWrittenBeforeThePriceTierAsPricedByItsModel() throws Exception {
         // A line exactly as gateways before the price tier wrote it: no priceTier field.
         String old = "{\"event\":{\"requestId\":\"req-old\",\"tenantId\":\"00000000-0000-7000-8000-00000000a001\","
@@ -199,6 +229,9 @@ class UsageJournalTest {
         UsageEvent e = c.entries().getFirst().event();
         assertThat(e).isEqualTo(event("req-old", 10, 20));
         assertThat(e.priceTier()).as("a missing tier is the model").isEqualTo("deepseek-v4-flash");
+        assertThat(e.clientRequestId())
+                .as("lines before the client id was journalled have none")
+                .isNull();
         assertThat(c.entries().getFirst().holds()).singleElement().satisfies(h -> {
             assertThat(h.accountId()).isEqualTo(42);
             assertThat(h.held()).isEqualByComparingTo("0.0123");

@@ -110,7 +110,7 @@ class PriceChangeMidRequestTest {
         Response r = slow.get(60, TimeUnit.SECONDS);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         assertThat(r.asString()).contains("ten").doesNotContain("\"error\"");
-        String requestId = r.header("x-request-id");
+        String requestId = r.header("x-ascendant-request-id"); // the usage row's and the hold's key
 
         Map<String, Object> row =
                 row("SELECT price_version_id, amount, finished_at FROM usage_ledger WHERE request_id = ?", requestId);
