@@ -188,7 +188,8 @@ public class ProblemMappers {
         } else if (openAi) {
             String message = status == 404
                     ? "Invalid URL (" + method + " " + path + "): this gateway serves /v1/chat/completions,"
-                            + " /v1/completions, /v1/models, /v1/messages, /v1/usage and /v1/invoices."
+                            + " /v1/completions, /v1/models, /v1/messages, /v1/messages/count_tokens,"
+                            + " /v1/usage and /v1/invoices."
                     : method + " " + path + ": " + reasonFor(status, original) + ".";
             String code = status == 404 ? "unknown_url" : status == 405 ? "method_not_allowed" : "invalid_request";
             b = Response.fromResponse(openAiError(status, message, null, code));

@@ -3,6 +3,7 @@ package io.ascendant.gateway.platform;
 import io.ascendant.admin.problem.ProblemType;
 import io.ascendant.gateway.error.GatewayException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,6 +29,10 @@ import java.net.URISyntaxException;
  * the tenant-path check see it, so a request could reach the admin API past the filters that answer its errors.
  * Empty segments ({@code /v1//models}) carry no such ambiguity and are served as Vert.x merges them.
  *
+ * <p>A request target that is not a path is refused the same way, as a problem document: the asterisk form
+ * ({@code OPTIONS *}), the authority form ({@code CONNECT host:443}: the gateway is no proxy) and a path without its
+ * leading slash ({@code GET v1/models}), which Vert.x would otherwise answer with an empty 404 ({@link #notAPath}).
+ *
  * <p>Quarkus checks every URL with {@code new URI(uri)} before any route or filter runs and answers a failure with an
  * empty 400 that no application code can reach. {@link GatewayMain} (and the test configuration) therefore set the
  * JVM system property {@value #QUARKUS_URI_VALIDATION_OFF}, which switches that check off, and this filter applies the
@@ -50,6 +55,28 @@ public class MalformedUrlFilter {
 
     void register(@Observes Filters filters) {
         filters.register(MalformedUrlFilter::check, PRIORITY);
+    }
+
+    /**
+     * Vert.x fails a request whose path does not start with {@code /} with 404 before any handler or filter runs
+     * ({@code RoutingContextImpl}), so only a failure handler sees it; without this one the answer is an empty 404.
+     */
+    void registerNotAPath(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(MalformedUrlFilter::notAPath);
+    }
+
+    static void notAPath(RoutingContext rc) {
+        String path = rc.request().path();
+        if (rc.statusCode() != 404 || rc.response().headWritten() || (path != null && path.startsWith("/"))) {
+            rc.next();
+            return;
+        }
+        String uri = rc.request().uri();
+        if (uri != null && uri.startsWith("/")) {
+            rc.next();
+            return;
+        }
+        refuse(rc, uri, notAPathMessage(rc.request().method().name(), uri));
     }
 
     static void check(RoutingContext rc) {
@@ -204,6 +231,21 @@ public class MalformedUrlFilter {
             return "The request URL is malformed: " + what + position + " is not allowed in a URL; percent-encode it.";
         }
         return "The request URL is malformed" + (reason.isEmpty() ? "" : ": " + reason) + position + ".";
+    }
+
+    /** The refusal of a request target that is not a path (nor an absolute URL). */
+    static String notAPathMessage(String method, String target) {
+        String shown = target == null || target.isEmpty() ? "(empty)" : "`" + target + "`";
+        if ("CONNECT".equals(method)) {
+            return "CONNECT " + shown + ": this gateway is not a proxy and opens no tunnels; send requests to its paths"
+                    + " (/v1/ for the tenant API, /admin/api/v1/ for the admin API).";
+        }
+        if ("*".equals(target)) {
+            return method + " *: the gateway answers OPTIONS for its resources' paths (such as /v1/chat/completions),"
+                    + " not for the server as a whole.";
+        }
+        return method + " " + shown + ": the request target must be a path starting with / (such as /v1/models) or"
+                + " an absolute URL.";
     }
 
     private static void refuse(RoutingContext rc, String uri, String message) {

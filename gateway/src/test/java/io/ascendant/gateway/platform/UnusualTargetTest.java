@@ -1,0 +1,79 @@
+package io.ascendant.gateway.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.datapath.RawHttp;
+import io.ascendant.gateway.datapath.TestKeys;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Set;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request targets no resource serves and that are not ordinary unknown paths ({@code /v1} itself, {@code *}, an
+ * authority, a path without its leading slash, an absolute URL without a path) get an answer with a body in the shape
+ * of the API they address, never an empty 404. Sent over raw sockets: HTTP clients do not send most of these.
+ */
+@QuarkusTest
+class UnusualTargetTest {
+
+    @Inject
+    TestKeys keys;
+
+    @Test
+    void theTenantApiRootIsAnUnknownUrlInOpenAisShape() {
+        String key = keys.create(Set.of()).text();
+        SoftAssertions soft = new SoftAssertions();
+        for (String method : new String[] {"GET", "POST"}) {
+            RawHttp.Answer a = RawHttp.send(
+                    method,
+                    "/v1",
+                    Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json"),
+                    method.equals("POST") ? "{}" : null);
+            soft.assertThat(a.status()).as(method + " /v1: " + a).isEqualTo(404);
+            soft.assertThat(a.contentType()).as(method + " /v1: " + a).startsWith("application/json");
+            if (a.body().startsWith("{")) {
+                soft.assertThat(a.json().getString("error.code"))
+                        .as(a.toString())
+                        .isEqualTo("unknown_url");
+                soft.assertThat(a.json().getString("error.message"))
+                        .as(a.toString())
+                        .startsWith("Invalid URL (" + method + " /v1)");
+            }
+        }
+        soft.assertAll();
+    }
+
+    @Test
+    void theUnknownUrlMessageListsCountTokens() {
+        String key = keys.create(Set.of()).text();
+        RawHttp.Answer a = RawHttp.send("GET", "/v1/nope", Map.of("Authorization", "Bearer " + key), null);
+        assertThat(a.status()).as(a.toString()).isEqualTo(404);
+        assertThat(a.json().getString("error.message")).contains("/v1/messages/count_tokens");
+    }
+
+    @Test
+    void targetsThatAreNotPathsAreAnsweredWithAProblem() {
+        SoftAssertions soft = new SoftAssertions();
+        problem(soft, RawHttp.send("OPTIONS", "*", Map.of(), null), "OPTIONS *");
+        problem(soft, RawHttp.send("CONNECT", "example.com:443", Map.of(), null), "CONNECT example.com:443");
+        problem(soft, RawHttp.send("GET", "v1/models", Map.of(), null), "GET v1/models");
+        problem(
+                soft,
+                RawHttp.send("GET", "http://127.0.0.1:" + RestAssured.port, Map.of(), null),
+                "GET http://127.0.0.1:" + RestAssured.port);
+        soft.assertAll();
+    }
+
+    private static void problem(SoftAssertions soft, RawHttp.Answer a, String request) {
+        soft.assertThat(a.status()).as(request + ": " + a).isBetween(400, 599);
+        soft.assertThat(a.contentType()).as(request + ": " + a).startsWith("application/problem+json");
+        if (a.body().startsWith("{")) {
+            soft.assertThat(a.json().getInt("status")).as(request + ": " + a).isEqualTo(a.status());
+            soft.assertThat(a.json().getString("detail")).as(request + ": " + a).isNotBlank();
+        }
+    }
+}
