@@ -61,6 +61,15 @@ public interface DataPathConfig {
          */
         @WithDefault("30s")
         Duration bodyReadTimeout();
+
+        /**
+         * Longest time to read a whole request body over HTTP/1.x, from the end of its head; past it the request is
+         * answered 408 and the connection closed, however steadily the body trickles in (the pause bound alone let a
+         * client sending a byte every few seconds hold a connection for ever). Like the pause bound, it does not run
+         * while the gateway itself has stopped reading. Default 120 s.
+         */
+        @WithDefault("120s")
+        Duration bodyReadDeadline();
     }
 
     interface Database {

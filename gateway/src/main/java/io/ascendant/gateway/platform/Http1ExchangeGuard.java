@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -26,10 +28,14 @@ import io.netty.util.ReferenceCountUtil;
  * {@link ConnectionClose}) is sent but not acted on. Quarkus then resumes the unread body once the answer is out, so
  * the body was drained and the connection stayed open for the next request: a client that believed the header and
  * read to the end of the stream waited for the idle timeout (30 minutes), and bytes it sent after the refused body
- * were served as a new request. Here, once such an answer is written, the connection is closed as soon as the request
- * it answers has been read to its end (at once when it already was): the client gets the whole answer, and the close
- * does not come while the client is still sending, which would reset the connection and could lose the answer.
- * Requests pipelined behind that one are never handed to Vert.x.
+ * were served as a new request. Here, once such an answer is written, the connection is closed at once when its
+ * request has been read to its end; when its body is still arriving, the connection is half-closed after the answer
+ * and the rest of the body is read and dropped until it ends or the {@link RequestReadClock} gives up on it
+ * ({@link #linger}): the client gets the whole answer, and the close does not come while the client is still sending,
+ * which would reset the connection and could lose the answer. An answer given before its request's body was read
+ * says {@code Connection: close} itself when more than {@link #DRAIN_LIMIT} bytes of that body are still to come
+ * (a trickled body would otherwise hold the connection while it was drained). Requests pipelined behind that one are
+ * never handed to Vert.x.
  *
  * <p>It also keeps answers from being lost to a body the decoder cannot read: an answer written in the same read as
  * the failure is flushed before Vert.x closes ({@link #exceptionCaught}), and a broken body of a request pipelined
@@ -45,6 +51,15 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     /** Vert.x's name for its connection handler, the last handler of an HTTP/1.x pipeline. */
     private static final String VERTX_HANDLER = "handler";
 
+    /**
+     * Most bytes of a body still to come that are drained, the connection kept, after an answer given before the body
+     * was read; a larger (or chunked) rest ends the connection after the answer.
+     */
+    static final long DRAIN_LIMIT = 64 * 1024;
+
+    /** Bytes of the body being read still to come by its Content-Length; -1 when chunked (not known). */
+    private long bodyLeft;
+
     /** A request head has been read and its body has not been read to its end. */
     private boolean readingBody;
     /** A final (not 1xx) answer's head has been written, its end has not. */
@@ -57,6 +72,8 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     private int unanswered;
     /** The head of the request being read. */
     private HttpRequest reading;
+    /** The answer is out and the connection half-closed: the rest of the refused body is read and dropped. */
+    private boolean lingering;
     /** A pipelined request's body could not be decoded: nothing after it can be read. */
     private boolean broken;
 
@@ -79,6 +96,20 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            // The rest of a refused body: read only so that the close does not reset the connection (the client could
+            // lose the answer), never handed on; its end ends the connection.
+            boolean end = msg instanceof LastHttpContent;
+            ReferenceCountUtil.release(msg);
+            if (end) {
+                readingBody = false;
+                if (clock != null) {
+                    clock.bodyRead();
+                }
+                ctx.close();
+            }
+            return;
+        }
         if ((closing && !readingBody) || broken) {
             ReferenceCountUtil.release(msg); // after the answered (or the unreadable) request: never served
             return;
@@ -93,6 +124,7 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
             reading = request;
             unanswered++;
             readingBody = !(msg instanceof LastHttpContent);
+            bodyLeft = HttpUtil.isTransferEncodingChunked(request) ? -1 : HttpUtil.getContentLength(request, 0L);
             if (clock != null) {
                 clock.headRead(readingBody);
             }
@@ -100,10 +132,14 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
             deferUnreadableBody(ctx, content);
             return;
         } else if (msg instanceof LastHttpContent) {
+            bodyLeft = 0;
             readingBody = false;
             if (clock != null) {
                 clock.bodyRead();
             }
+        }
+        if (msg instanceof HttpContent content && bodyLeft > 0) {
+            bodyLeft -= content.content().readableBytes();
         }
         ctx.fireChannelRead(msg);
         if (closing && !readingBody) {
@@ -115,6 +151,12 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
             inAnswer = true;
+            if (readingBody && unanswered == 1 && (bodyLeft < 0 || bodyLeft > DRAIN_LIMIT)) {
+                // Answered before its body was read (a refusal: 401, 403, 404, 413, 429...): the body is not wanted,
+                // and draining it would let a client that trickles it hold the connection. A small rest is drained,
+                // which keeps the connection.
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             closeAfterAnswer =
                     response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
         }
@@ -129,6 +171,8 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
                 closing = true;
                 if (!readingBody) {
                     flushAndClose(ctx);
+                } else {
+                    linger(ctx);
                 }
             }
         }
@@ -210,6 +254,23 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.flush();
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * The answer is written and the body of its request is still arriving: sends the answer and the end of the stream
+     * (a half-close, so the client reads the whole answer and stops sending), then reads and discards the rest of the
+     * body until it ends, and closes; the {@link RequestReadClock} closes the connection sooner if the rest does not
+     * come within one {@code gateway.http.body-read-timeout}. nginx's lingering close: closing at once, with
+     * unread bytes, would reset the connection, and a client still sending could lose the answer.
+     */
+    private void linger(ChannelHandlerContext ctx) {
+        lingering = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
+        ctx.channel().config().setAutoRead(true); // the body may have been paused by the gateway: take it in, drop it
     }
 
     /** Writes out what is pending (Vert.x holds writes made while it reads), then closes. */

@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  *       while the gateway wants it (not while Vert.x has stopped reading because the gateway is busy, and not while an
  *       earlier request on the connection is being answered); past it the connection fails with
  *       {@link BodyReadTimeout}, which {@link UnreadableRequests} answers 408 in the addressed API's shape with
- *       {@code Connection: close}, or, when the answer was already given (a refusal that left its body unread),
- *       which just closes the connection.
+ *       {@code Connection: close}; and the whole body must have arrived within {@code gateway.http.body-read-deadline}
+ *       (default 120 s) of its head, so a body trickled a byte at a time cannot hold the connection either (the same
+ *       408). Once a request is answered before its body was read (a refusal), what still arrives of it is
+ *       discarded for at most one more {@code gateway.http.body-read-timeout}, then the connection is closed
+ *       ({@link Http1ExchangeGuard} half-closes it when the answer is out, nginx's lingering close).
  * </ul>
  *
  * Without these a client that sent half a request line, or announced a body and never sent it (slowloris), held a
@@ -52,14 +55,16 @@ final class RequestReadClock extends ChannelDuplexHandler {
      * @param header longest time to read a request head, positive
      * @param body longest pause while a request body is read, positive
      * @param keepAlive longest wait for the first byte of a next request after an answer, positive
+     * @param bodyDeadline longest time to read a whole request body, from its head, positive
      */
-    record Timeouts(Duration header, Duration body, Duration keepAlive) {
+    record Timeouts(Duration header, Duration body, Duration keepAlive, Duration bodyDeadline) {
         /** The configured bounds; a bound that is not positive (or over 24 days) stops start-up. */
         static Timeouts of(DataPathConfig.Http config) {
             return new Timeouts(
                     check("gateway.http.header-read-timeout", config.headerReadTimeout()),
                     check("gateway.http.body-read-timeout", config.bodyReadTimeout()),
-                    check("gateway.http.keep-alive-timeout", config.keepAliveTimeout()));
+                    check("gateway.http.keep-alive-timeout", config.keepAliveTimeout()),
+                    check("gateway.http.body-read-deadline", config.bodyReadDeadline()));
         }
 
         private static Duration check(String key, Duration d) {
@@ -70,18 +75,34 @@ final class RequestReadClock extends ChannelDuplexHandler {
         }
     }
 
-    /** The body of a request paused longer than {@code gateway.http.body-read-timeout}. */
+    /**
+     * The body of a request paused longer than {@code gateway.http.body-read-timeout} or, when {@link #whole()}, was
+     * not complete within {@code gateway.http.body-read-deadline} of its head.
+     */
     static final class BodyReadTimeout extends RuntimeException {
         private final Duration timeout;
+        private final boolean whole;
 
-        BodyReadTimeout(Duration timeout) {
-            super("no byte of the request body for " + timeout.toMillis() + " ms", null, false, false);
+        BodyReadTimeout(Duration timeout, boolean whole) {
+            super(
+                    (whole ? "request body not complete within " : "no byte of the request body for ")
+                            + timeout.toMillis()
+                            + " ms",
+                    null,
+                    false,
+                    false);
             this.timeout = timeout;
+            this.whole = whole;
         }
 
         /** The configured bound. */
         Duration timeout() {
             return timeout;
+        }
+
+        /** The bound on the whole body ran out, not the one on a pause. */
+        boolean whole() {
+            return whole;
         }
     }
 
@@ -119,6 +140,11 @@ final class RequestReadClock extends ChannelDuplexHandler {
     private Bound bound = Bound.NONE;
 
     private long deadline;
+    /**
+     * While a body is read: when the whole of it must have arrived ({@code gateway.http.body-read-deadline} from its
+     * head; once the request is answered, no later than {@code gateway.http.body-read-timeout} from the answer).
+     */
+    private long bodyDeadline;
     /**
      * At most one timer per connection, due no later than {@link #deadline}: moving the deadline later (each read of
      * a body, each answer on a keep-alive connection) costs no rescheduling; a timer that finds the deadline moved
@@ -161,7 +187,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             if (readingBody && bound == Bound.BODY) {
-                deadline = System.nanoTime() + timeouts.body().toNanos(); // activity: the pause starts again
+                deadline = pauseDeadline(System.nanoTime()); // activity: the pause starts again
             } else if (awaitingHead && !headStarted) {
                 headStarted = true;
                 bound = Bound.NONE; // the head's own budget starts now (settle)
@@ -182,6 +208,15 @@ final class RequestReadClock extends ChannelDuplexHandler {
         headStarted = false;
         readingBody = body;
         unanswered++;
+        if (body) {
+            bodyDeadline = System.nanoTime() + timeouts.bodyDeadline().toNanos();
+        }
+    }
+
+    /** The end of the pause allowed from {@code now}, never past the whole body's deadline. */
+    private long pauseDeadline(long now) {
+        long pause = now + timeouts.body().toNanos();
+        return pause - bodyDeadline > 0 ? bodyDeadline : pause;
     }
 
     /** The request body was read to its end. */
@@ -200,6 +235,16 @@ final class RequestReadClock extends ChannelDuplexHandler {
         }
         if (unanswered == 0 && !readingBody) {
             awaitingHead = true; // the next request (keep-alive) or a close
+        } else if (unanswered == 0) {
+            // Answered before its body was read (a refusal): what still arrives is discarded for at most one pause.
+            long linger = System.nanoTime() + timeouts.body().toNanos();
+            if (linger - bodyDeadline < 0) {
+                bodyDeadline = linger;
+            }
+            if (bound == Bound.BODY && deadline - bodyDeadline > 0) {
+                deadline = bodyDeadline;
+                startTimer(deadline);
+            }
         }
         settle();
     }
@@ -224,12 +269,12 @@ final class RequestReadClock extends ChannelDuplexHandler {
         if (wanted == Bound.NONE) {
             return; // a timer still due finds nothing to do and stops
         }
-        Duration limit = switch (wanted) {
-            case IDLE -> timeouts.keepAlive();
-            case HEAD -> timeouts.header();
-            default -> timeouts.body();
+        long now = System.nanoTime();
+        deadline = switch (wanted) {
+            case IDLE -> now + timeouts.keepAlive().toNanos();
+            case HEAD -> now + timeouts.header().toNanos();
+            default -> pauseDeadline(now);
         };
-        deadline = System.nanoTime() + limit.toNanos();
         if (timer == null || timerDue - deadline > 0) {
             startTimer(deadline);
         }
@@ -274,12 +319,20 @@ final class RequestReadClock extends ChannelDuplexHandler {
             // Vert.x stopped reading (the gateway is not ready for more of the body): not the client's pause.
             deadline = now + timeouts.body().toNanos();
             startTimer(deadline);
-        } else {
-            Log.debugf(
-                    "HTTP request body paused for more than %d ms",
-                    timeouts.body().toMillis());
+        } else if (unanswered == 0) {
+            Log.debug("Closed an HTTP connection whose request was answered while its body still arrived");
             bound = Bound.NONE;
-            ctx.fireExceptionCaught(new BodyReadTimeout(timeouts.body()));
+            ctx.close();
+        } else {
+            boolean whole = now - bodyDeadline >= 0;
+            Duration limit = whole ? timeouts.bodyDeadline() : timeouts.body();
+            Log.debugf(
+                    whole
+                            ? "HTTP request body not complete within %d ms"
+                            : "HTTP request body paused for more than %d ms",
+                    limit.toMillis());
+            bound = Bound.NONE;
+            ctx.fireExceptionCaught(new BodyReadTimeout(limit, whole));
         }
     }
 }

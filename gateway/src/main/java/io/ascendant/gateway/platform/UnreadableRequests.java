@@ -251,7 +251,8 @@ public class UnreadableRequests {
      * connection's exception handler, then the request's body readers, and Vert.x closes the connection, so the
      * client got no answer at all. Two such failures are answered here, unless the answer has started: a chunked body
      * whose chunk framing is malformed (a chunk size that is not hexadecimal, say) with 400, a body that paused past
-     * {@code gateway.http.body-read-timeout} ({@link RequestReadClock}) with 408, both in the addressed API's shape.
+     * {@code gateway.http.body-read-timeout} or was not complete within {@code gateway.http.body-read-deadline}
+     * ({@link RequestReadClock}) with 408, both in the addressed API's shape.
      * For HTTP/1 requests that announce a body ({@code Transfer-Encoding} or {@code Content-Length}), the connection's
      * exception handler (Vert.x's default only logs at trace level) is set to one that answers; Vert.x then closes the
      * connection as before. The check costs two header look-ups per request.
@@ -284,6 +285,16 @@ public class UnreadableRequests {
 
     /** The answer to a connection failure while a body is read; null for failures that get none (a reset). */
     static Refusal bodyRefusal(Throwable failure) {
+        if (failure instanceof RequestReadClock.BodyReadTimeout timeout && timeout.whole()) {
+            return new Refusal(
+                    new GatewayException.UnreadableRequest(
+                            408,
+                            "The request body did not arrive in time: it was not complete within "
+                                    + timeout.timeout().toMillis()
+                                    + " ms of the request head, the limit; send the whole body at once.",
+                            "request_timeout"),
+                    ProblemType.REQUEST_TIMEOUT);
+        }
         if (failure instanceof RequestReadClock.BodyReadTimeout timeout) {
             return new Refusal(
                     new GatewayException.UnreadableRequest(

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,14 +45,15 @@ import org.junit.jupiter.api.Test;
 @TestProfile(RequestReadTimeoutTest.ShortReadTimeouts.class)
 class RequestReadTimeoutTest {
 
-    /** Read timeouts of 1 s. */
+    /** Read timeouts of 1 s, a whole body within 3 s. */
     public static class ShortReadTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "gateway.http.header-read-timeout", "1s",
                     "gateway.http.body-read-timeout", "1s",
-                    "gateway.http.keep-alive-timeout", "3s");
+                    "gateway.http.keep-alive-timeout", "3s",
+                    "gateway.http.body-read-deadline", "3s");
         }
     }
 
@@ -282,5 +284,86 @@ class RequestReadTimeoutTest {
         } finally {
             client.close();
         }
+    }
+
+    /**
+     * Sends {@code head}, then one byte of body every 100 ms for up to 30 s while it reads the answer to the end of the
+     * stream; returns what was read, whether the body was still being sent when the stream ended, and whether the
+     * sending then failed (the gateway closed the connection) before all of it was sent.
+     */
+    private static Trickled trickleAndReadToTheEnd(String head) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(60_000);
+            var out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            AtomicBoolean sendingFailed = new AtomicBoolean();
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 300; i++) {
+                        Thread.sleep(100);
+                        out.write(' ');
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    sendingFailed.set(true);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            boolean stillSending = trickle.isAlive();
+            trickle.join(60_000);
+            return new Trickled(answer, stillSending, sendingFailed.get());
+        }
+    }
+
+    private record Trickled(String answer, boolean stillSendingAtTheEnd, boolean sendingFailed) {}
+
+    /**
+     * The answer says close, the stream ends after it while the client still sends, and the connection is closed
+     * before the body is complete: a trickled body that was refused does not hold the connection.
+     */
+    private static void assertRefusedThenClosedWhileStillSending(Trickled t, int status) {
+        assertThat(t.answer()).startsWith("HTTP/1.1 " + status + " ");
+        assertThat(t.answer().toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+        assertThat(t.stillSendingAtTheEnd())
+                .as("the stream ended while the body still trickled")
+                .isTrue();
+        assertThat(t.sendingFailed())
+                .as("the connection was closed before the body was complete")
+                .isTrue();
+    }
+
+    @Test
+    void aRefusedChunkedBodyStillTricklingDoesNotHoldTheConnection() throws Exception {
+        // No credentials: 401 before the body is read; the body (one 1 MiB chunk) trickles a byte at a time.
+        Trickled t = trickleAndReadToTheEnd("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n{");
+        assertRefusedThenClosedWhileStillSending(t, 401);
+    }
+
+    @Test
+    void aRefusedLargeBodyStillTricklingDoesNotHoldTheConnection() throws Exception {
+        // A 4 MB body without credentials: refused before it is read (413 here, the chat limit being 64 KiB).
+        Trickled t = trickleAndReadToTheEnd("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 4000000\r\n\r\n{");
+        assertRefusedThenClosedWhileStillSending(t, 413);
+    }
+
+    @Test
+    void aBodyTricklingPastTheWholeBodyDeadlineIsA408() throws Exception {
+        // A byte every 100 ms never pauses for the 1 s bound, but the whole body (under the 64 KiB chat limit) is not
+        // there within 3 s.
+        String key = keys.create(Set.of()).text();
+        Trickled t = trickleAndReadToTheEnd("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n{");
+        assertThat(t.answer()).startsWith("HTTP/1.1 408 ");
+        assertThat(t.answer().toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+        assertThat(t.answer()).contains("\"request_timeout\"").contains("3000 ms");
+        assertThat(t.stillSendingAtTheEnd())
+                .as("answered while the body still trickled")
+                .isTrue();
     }
 }
