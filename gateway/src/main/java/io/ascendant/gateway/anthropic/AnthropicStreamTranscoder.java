@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * OpenAI chat chunks to Anthropic's streamed event sequence: {@code message_start}, then per block
  * {@code content_block_start} / {@code content_block_delta} ({@code thinking_delta}, {@code text_delta},
  * {@code input_json_delta}) / {@code content_block_stop} (thinking blocks end with a {@code signature_delta}), then
- * {@code message_delta} with {@code stop_reason} and usage, then {@code message_stop}. A host failure mid-stream
+ * {@code message_delta} with {@code stop_reason} and usage, then {@code message_stop}. {@code message_start} states the
+ * prompt's input tokens as the gateway counted them; {@code message_delta} carries the final usage. A host failure mid-stream
  * becomes an {@code error} event.
  */
 final class AnthropicStreamTranscoder implements StreamTranscoder {
@@ -144,7 +145,10 @@ final class AnthropicStreamTranscoder implements StreamTranscoder {
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
         ObjectNode usage = message.putObject("usage");
-        usage.put("input_tokens", 0);
+        // Anthropic's stream states the input tokens here, before any output; the host's own count arrives only with
+        // the last chunk, so this is the gateway's count (the one the context window was checked with). The final
+        // usage in message_delta is the host's, exact.
+        usage.put("input_tokens", Math.max(0, state.promptTokens()));
         usage.put("cache_creation_input_tokens", 0);
         usage.put("cache_read_input_tokens", 0);
         usage.put("output_tokens", 0);

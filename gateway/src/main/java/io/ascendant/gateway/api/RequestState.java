@@ -55,6 +55,14 @@ public final class RequestState {
         return counts;
     }
 
+    /**
+     * The prompt's tokens as the gateway's tokenizer counted them when the request arrived (chat template included,
+     * the count the context-window check used), or -1 when not counted.
+     */
+    public long promptTokens() {
+        return promptTokens;
+    }
+
     /** True when the request already ended or the stream's terminal event was written. */
     public boolean finishedOrDone(io.ascendant.gateway.streaming.StreamTranscoder transcoder) {
         return finished.get() || transcoder.done();

@@ -122,6 +122,46 @@ class MessagesApiTest {
     }
 
     @Test
+    void aStreamStatesTheCountedInputTokensInMessageStartAndTheHostsUsageInMessageDelta() {
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"How many tokens is this prompt?\"}]";
+        int counted = anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\"," + messages + "}")
+                .when()
+                .post("/v1/messages/count_tokens")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("input_tokens");
+        assertThat(counted).isPositive();
+
+        String stream = anthropic()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true," + messages + "}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        JsonObject start = null;
+        JsonObject delta = null;
+        for (String line : stream.split("\n")) {
+            if (line.startsWith("data: {\"type\":\"message_start\"")) {
+                start = new JsonObject(line.substring(6));
+            } else if (line.startsWith("data: {\"type\":\"message_delta\"")) {
+                delta = new JsonObject(line.substring(6));
+            }
+        }
+        assertThat(start).as(stream).isNotNull();
+        assertThat(delta).as(stream).isNotNull();
+        assertThat(start.getJsonObject("message").getJsonObject("usage").getLong("input_tokens"))
+                .as("the gateway's count of the prompt, as count_tokens answers it")
+                .isEqualTo(counted);
+        assertThat(delta.getJsonObject("usage").getLong("output_tokens"))
+                .as("the host's final usage (the fake host's answer without thinking)")
+                .isEqualTo(5);
+    }
+
+    @Test
     void answersErrorsInTheAnthropicShape() {
         anthropic()
                 .body("{\"model\":\"nope\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
