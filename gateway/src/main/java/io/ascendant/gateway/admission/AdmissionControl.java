@@ -18,6 +18,17 @@ public interface AdmissionControl {
     Uni<AdmissionTicket> admit(AdmissionRequest request);
 
     /**
+     * Counts one request against the caller's requests-per-minute limits only (key, project, tenant; those of
+     * {@code request.model()} and those for every model), for work that generates nothing and is never metered
+     * (Anthropic's {@code count_tokens}): no token rate, concurrency slot or budget is taken or held, so nothing is
+     * settled afterwards. A refusal fails the {@link Uni} with {@link
+     * io.ascendant.gateway.error.GatewayException.RateLimited}. Must not block the event loop. Default: admits.
+     */
+    default Uni<Void> countRequest(AdmissionRequest request) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
      * Before a usage event from the journal of a previous run is recorded again: the holds its request had, so that
      * the ledger's transaction settles them as it would have live (exactly once; a hold whose lease was already
      * swept only adds the actual usage). Default: nothing to restore.

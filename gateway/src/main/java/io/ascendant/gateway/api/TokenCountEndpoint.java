@@ -1,6 +1,8 @@
 package io.ascendant.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.gateway.admission.AdmissionControl;
+import io.ascendant.gateway.admission.AdmissionRequest;
 import io.ascendant.gateway.anthropic.AnthropicProtocol;
 import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.error.ErrorRenderer;
@@ -10,6 +12,7 @@ import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,10 +27,11 @@ import jakarta.inject.Inject;
  * (401), content type and content coding (415), body limit {@code gateway.limits.max-body-bytes} (413), JSON (400),
  * fields (400), model the key may use (404).
  *
- * <p>Nothing reaches a host and nothing is metered, charged or admitted: like Anthropic, counting is free, and it
- * takes no request, token or concurrency slot of the key's rate limits (Anthropic limits it separately; the gateway
- * has no separate limit, the body limit bounds the work). Counting is CPU work proportional to the prompt, so it runs
- * on a worker thread, never on the event loop.
+ * <p>Nothing reaches a host and nothing is metered or charged: like Anthropic, counting is free. But counting is CPU
+ * work proportional to the prompt (a 4 MiB body takes over a second), so each call counts as one request against the
+ * key's, project's and tenant's requests-per-minute limits ({@link AdmissionControl#countRequest}; 429 in Anthropic's
+ * shape with {@code Retry-After} when over), after the model check; it takes no token rate, concurrency slot or
+ * budget. It runs on a worker thread, never on the event loop.
  */
 @ApplicationScoped
 public class TokenCountEndpoint {
@@ -37,6 +41,9 @@ public class TokenCountEndpoint {
 
     @Inject
     TokenCounter tokenCounter;
+
+    @Inject
+    AdmissionControl admission;
 
     /** Serves one count request; the caller has checked the {@code anthropic-version} header. */
     public void handle(RoutingContext rc, AnthropicProtocol protocol) {
@@ -63,6 +70,7 @@ public class TokenCountEndpoint {
             }
             RequestBodies.read(rc, limit)
                     .map(body -> protocol.prepareCount(Json.parseObject(body), caller))
+                    .compose(prepared -> countRequest(rc, caller, prepared))
                     .compose(prepared -> rc.vertx()
                             .executeBlocking(
                                     () -> tokenCounter.countPrompt(prepared.hostBody(), prepared.promptText()), false))
@@ -82,6 +90,27 @@ public class TokenCountEndpoint {
         } catch (RuntimeException e) {
             fail(rc, e);
         }
+    }
+
+    /**
+     * Takes one request of the caller's requests-per-minute limits ({@link AdmissionControl#countRequest}), so that
+     * counting, which is CPU work the size of the prompt, cannot be called without bound; fails with the 429 of the
+     * limit when over it.
+     */
+    private Future<PreparedRequest> countRequest(RoutingContext rc, TenantCaller caller, PreparedRequest prepared) {
+        AdmissionRequest request = new AdmissionRequest(
+                RequestIds.gatewayId(rc),
+                caller.tenantId(),
+                caller.projectId(),
+                caller.keyId(),
+                prepared.route().publicName(),
+                prepared.route().priceTier(),
+                0,
+                0);
+        return Future.fromCompletionStage(
+                        admission.countRequest(request).subscribeAsCompletionStage(),
+                        rc.vertx().getOrCreateContext())
+                .map(v -> prepared);
     }
 
     private static void fail(RoutingContext rc, Throwable t) {

@@ -8,6 +8,7 @@ import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.quota.budget.WorstCasePricer;
 import io.ascendant.gateway.quota.lease.PoolSpec;
+import io.ascendant.gateway.quota.ratelimit.RateSpec;
 import io.ascendant.tenancy.limits.EffectiveLimits;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,11 +63,28 @@ public class QuotaAdmissionControl implements AdmissionControl {
         if (!config.enabled()) {
             return Uni.createFrom().item(AdmissionTicket.NONE);
         }
+        return run(request, () -> admitBlocking(request));
+    }
+
+    /**
+     * Takes one cell of each enforced requests-per-minute limit and nothing else; the ticket is ended at once (a
+     * request rate is not given back when a request ends, so the request stays counted for its minute).
+     */
+    @Override
+    public Uni<Void> countRequest(AdmissionRequest request) {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return run(request, () -> countRequestBlocking(request)).replaceWithVoid();
+    }
+
+    /** Runs {@code admission} on the event loop when it can complete there, else on a worker within the deadline. */
+    private Uni<AdmissionTicket> run(AdmissionRequest request, Supplier<AdmissionTicket> admission) {
         // Without a host body the prompt is counted already: nothing to tokenise, whatever its length.
         if (Context.isOnEventLoopThread()
                 && (request.hostBody() == null || request.promptTokens() <= MAX_EVENT_LOOP_PROMPT_TOKENS)) {
             try {
-                return Uni.createFrom().item(NonBlockingAdmission.attempt(() -> admitBlocking(request)));
+                return Uni.createFrom().item(NonBlockingAdmission.attempt(admission::get));
             } catch (NonBlockingAdmission.WouldBlock e) {
                 // needs PostgreSQL (a lease, uncached limits): admit on a worker thread instead
             } catch (QuotaStoreException e) {
@@ -76,8 +95,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
         }
         Duration deadline = config.databaseTimeout();
         return Uni.createFrom()
-                .completionStage(() -> AdmissionDeadline.run(
-                        Infrastructure.getDefaultWorkerPool(), deadline, () -> admitBlocking(request), late -> {
+                .completionStage(() ->
+                        AdmissionDeadline.run(Infrastructure.getDefaultWorkerPool(), deadline, admission::get, late -> {
                             LOG.warnf(
                                     "request %s of tenant %s was admitted after it had its answer (deadline passed or client"
                                             + " left); its holds are released",
@@ -122,6 +141,33 @@ public class QuotaAdmissionControl implements AdmissionControl {
         quota.engine().forgetReplay(requestId);
     }
 
+    private AdmissionTicket countRequestBlocking(AdmissionRequest r) {
+        EffectiveLimits limits = policies.limits(r.tenantId(), r.projectId(), r.keyId(), r.model());
+        List<RateSpec> requestRates = policies.policy(limits, r.model()).rates().stream()
+                .filter(spec -> spec.kind() == RateSpec.Kind.REQUESTS)
+                .toList();
+        if (requestRates.isEmpty()) {
+            return AdmissionTicket.NONE;
+        }
+        QuotaRequest q = new QuotaRequest(
+                r.requestId(), r.tenantId(), r.projectId(), r.keyId(), r.model(), limits.timeZone(), 0, 0, null);
+        try {
+            quota.engine().admit(q, new QuotaPolicy(requestRates, List.of())).release();
+        } catch (QuotaRefusedException e) {
+            throw rateLimited(e);
+        }
+        return AdmissionTicket.NONE;
+    }
+
+    private static GatewayException.RateLimited rateLimited(QuotaRefusedException e) {
+        QuotaRefusal refusal = e.refusal();
+        return new GatewayException.RateLimited(
+                refusal.message(),
+                refusal.code(),
+                (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()),
+                e.headers().asMap());
+    }
+
     AdmissionTicket admitBlocking(AdmissionRequest r) {
         EffectiveLimits limits = policies.limits(r.tenantId(), r.projectId(), r.keyId(), r.model());
         QuotaPolicy policy = policies.policy(limits, r.model());
@@ -152,12 +198,7 @@ public class QuotaAdmissionControl implements AdmissionControl {
         try {
             return new Ticket(quota.engine().admit(q, policy));
         } catch (QuotaRefusedException e) {
-            QuotaRefusal refusal = e.refusal();
-            throw new GatewayException.RateLimited(
-                    refusal.message(),
-                    refusal.code(),
-                    (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()),
-                    e.headers().asMap());
+            throw rateLimited(e);
         }
         // QuotaStoreException propagates: admit() answers it, once, with the 503 of storeUnavailable.
     }
