@@ -271,6 +271,26 @@ final class LedgerSql {
         return out;
     }
 
+    /**
+     * Rows of any tenant whose gateway id or client id is {@code id}, oldest first. The gateway id is the primary key;
+     * {@code client_request_id} has no index (V038), so the client-id half reads the whole ledger: for platform
+     * admins only, who can narrow it to a tenant with {@link #findByEitherId}.
+     */
+    static List<RatedUsage> findByEitherIdInAnyTenant(Connection c, String id) throws SQLException {
+        List<RatedUsage> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM usage_ledger"
+                + " WHERE request_id = ? OR client_request_id = ? ORDER BY started_at, request_id")) {
+            ps.setString(1, id);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs, false));
+                }
+            }
+        }
+        return out;
+    }
+
     static RatedUsage map(ResultSet rs, boolean replayed) throws SQLException {
         UsageEvent e = new UsageEvent(
                 rs.getString("request_id"),

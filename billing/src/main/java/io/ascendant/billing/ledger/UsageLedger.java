@@ -119,4 +119,18 @@ public class UsageLedger {
             throw new IllegalStateException("usage ledger lookup failed: " + e.getSQLState(), e);
         }
     }
+
+    /**
+     * Usage rows of every tenant found by either id, as {@link #findByEitherId(UUID, String)} but not limited to one
+     * tenant (platform-wide support look-ups; two tenants may have used the same client id). Oldest first. A gateway id
+     * is found through the primary key; the client id has no index of its own, so that half of the query reads the
+     * whole ledger: prefer {@link #findByEitherId(UUID, String)} when the tenant is known.
+     */
+    public List<RatedUsage> findByEitherIdInAnyTenant(String id) {
+        try (Connection c = dataSource.getConnection()) {
+            return LedgerSql.findByEitherIdInAnyTenant(c, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException("usage ledger lookup failed: " + e.getSQLState(), e);
+        }
+    }
 }
