@@ -3,6 +3,8 @@ package io.ascendant.gateway.platform;
 import io.ascendant.admin.problem.ProblemType;
 import io.ascendant.gateway.error.GatewayException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +31,11 @@ import java.net.URISyntaxException;
  * the tenant-path check see it, so a request could reach the admin API past the filters that answer its errors.
  * Empty segments ({@code /v1//models}) carry no such ambiguity and are served as Vert.x merges them.
  *
- * <p>A request target that is not a path is refused the same way, as a problem document: the asterisk form
- * ({@code OPTIONS *}), the authority form ({@code CONNECT host:443}: the gateway is no proxy) and a path without its
- * leading slash ({@code GET v1/models}), which Vert.x would otherwise answer with an empty 404 ({@link #notAPath}).
+ * <p>A request target that is not a path is refused the same way, as a problem document: the authority form
+ * ({@code CONNECT host:443}: the gateway is no proxy), the asterisk form with a method other than {@code OPTIONS} and
+ * a path without its leading slash ({@code GET v1/models}), which Vert.x would otherwise answer with an empty 404
+ * ({@link #notAPath}). {@code OPTIONS *} asks about the server as a whole (RFC 9110 §9.3.7) and is answered 200 with
+ * {@code Allow: }{@value #SERVER_ALLOW} and no body.
  *
  * <p>Quarkus checks every URL with {@code new URI(uri)} before any route or filter runs and answers a failure with an
  * empty 400 that no application code can reach. {@link GatewayMain} (and the test configuration) therefore set the
@@ -50,6 +54,12 @@ public class MalformedUrlFilter {
     /** The JVM system property that turns Quarkus' own (silent) URI check off; this filter replaces it. */
     public static final String QUARKUS_URI_VALIDATION_OFF = "vertx.disableURIValidation";
 
+    /**
+     * The methods some resource of the gateway serves (the admin API's PUT, PATCH and DELETE included), for the
+     * {@code Allow} of {@code OPTIONS *}.
+     */
+    static final String SERVER_ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
     /** After {@link RequestIdFilter} (1,000,000), before the body-limit filter, the admin filters and security. */
     private static final int PRIORITY = 990_000;
 
@@ -60,6 +70,7 @@ public class MalformedUrlFilter {
     /**
      * Vert.x fails a request whose path does not start with {@code /} with 404 before any handler or filter runs
      * ({@code RoutingContextImpl}), so only a failure handler sees it; without this one the answer is an empty 404.
+     * No filter ran, {@link RequestIdFilter} included: the answer gets its request ids here.
      */
     void registerNotAPath(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).failureHandler(MalformedUrlFilter::notAPath);
@@ -74,6 +85,18 @@ public class MalformedUrlFilter {
         String uri = rc.request().uri();
         if (uri != null && uri.startsWith("/")) {
             rc.next();
+            return;
+        }
+        RequestIdFilter.putIdsOnAnswer(rc.request());
+        if ("*".equals(uri) && rc.request().method() == HttpMethod.OPTIONS) {
+            if (!rc.request().isEnded()) {
+                ConnectionClose.afterAnswer(rc); // the body is not read
+            }
+            rc.response()
+                    .putHeader(HttpHeaders.ALLOW, SERVER_ALLOW)
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, "0")
+                    .setStatusCode(200)
+                    .end();
             return;
         }
         refuse(rc, uri, notAPathMessage(rc.request().method().name(), uri));
@@ -241,8 +264,8 @@ public class MalformedUrlFilter {
                     + " (/v1/ for the tenant API, /admin/api/v1/ for the admin API).";
         }
         if ("*".equals(target)) {
-            return method + " *: the gateway answers OPTIONS for its resources' paths (such as /v1/chat/completions),"
-                    + " not for the server as a whole.";
+            return method + " *: only OPTIONS may address the server as a whole; send " + method
+                    + " to a path such as /v1/models.";
         }
         return method + " " + shown + ": the request target must be a path starting with / (such as /v1/models) or"
                 + " an absolute URL.";

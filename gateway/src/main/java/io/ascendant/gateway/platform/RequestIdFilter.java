@@ -1,6 +1,7 @@
 package io.ascendant.gateway.platform;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -75,12 +76,23 @@ public class RequestIdFilter {
     }
 
     /**
-     * The id to echo in {@value #HEADER} where this filter may not have run (answers to requests the decoder could
-     * not read): an acceptable caller-supplied id, otherwise a generated one.
+     * Gives an answer made where this filter did not run (a request the decoder could not read, a target that is not
+     * a path) its two ids, as {@link #handle} would have: a fresh gateway id in {@value #GATEWAY_HEADER}, the
+     * caller's acceptable {@value #HEADER} (otherwise the gateway id) in {@value #HEADER}. An answer that already
+     * carries a gateway id keeps it.
+     *
+     * @return the gateway id the answer carries
      */
-    public static String acceptOrGenerate(String incoming) {
-        String accepted = acceptable(incoming);
-        return accepted != null ? accepted : generate();
+    public static String putIdsOnAnswer(HttpServerRequest request) {
+        String present = request.response().headers().get(GATEWAY_HEADER);
+        if (present != null) {
+            return present;
+        }
+        String gatewayId = generate();
+        String clientId = acceptable(request.getHeader(HEADER));
+        request.response().putHeader(HEADER, clientId != null ? clientId : gatewayId);
+        request.response().putHeader(GATEWAY_HEADER, gatewayId);
+        return gatewayId;
     }
 
     /** A new gateway request id: {@code req_} plus 24 hex digits (96 random bits). */

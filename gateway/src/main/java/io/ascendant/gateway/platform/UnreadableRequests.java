@@ -30,6 +30,7 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.SslChannelProvider;
 import io.vertx.core.net.impl.TCPServerBase;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,9 +38,12 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.MDC;
 
 /**
  * Requests that the HTTP decoder cannot read (a request line that does not parse, such as an unencoded space in the
@@ -66,9 +70,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * future JDK refuse to write final fields, start-up logs a warning and such requests get Vert.x's empty answer again;
  * {@code UnreadableRequestTest} fails then.
  *
- * <p>Lifecycle: installed when Quarkus reports its HTTP server started ({@link HttpServerStart}, fired after the
- * first of its servers listens); servers still binding are retried every {@value #RETRY_MILLIS} ms. Connections
- * accepted before the installation keep Vert.x's answer.
+ * <p>Lifecycle: installed when Quarkus reports its HTTP server started ({@link HttpServerStart}), and retried every
+ * {@value #RETRY_MILLIS} ms until every server of every instance of Quarkus' web verticle is found listening and
+ * wrapped. The trap: Quarkus deploys one verticle instance per event loop, each starting on its own loop and creating
+ * its own servers, and fires the event when the <em>first</em> instance's server listens; Vert.x lists the deployment
+ * once that first instance has started, with all instances in it. An instance that had not run its start yet then
+ * had no server, and was once skipped as if it had none: its share of the connections (one in four with four event
+ * loops) was never timed nor guarded ({@link #serversOf}). Connections accepted in the moment between a server's
+ * listen and the wrap (on that server's event loop, just after Quarkus reports the server started) keep Vert.x's
+ * defaults; Quarkus offers no hook before its servers listen.
  */
 @ApplicationScoped
 @Startup
@@ -81,9 +91,6 @@ public class UnreadableRequests {
 
     private static final long RETRY_MILLIS = 5;
     private static final int MAX_RETRIES = 2_000;
-    private static final long RECHECK_MILLIS = 1_000;
-
-    private volatile long recheckTimer = -1;
 
     @Inject
     Vertx vertx;
@@ -104,13 +111,6 @@ public class UnreadableRequests {
         installOrRetry(0);
     }
 
-    @jakarta.annotation.PreDestroy
-    void stopRecheck() {
-        if (recheckTimer >= 0) {
-            vertx.cancelTimer(recheckTimer);
-        }
-    }
-
     private void installOrRetry(int attempt) {
         boolean complete;
         try {
@@ -126,22 +126,12 @@ public class UnreadableRequests {
             vertx.setTimer(RETRY_MILLIS, id -> installOrRetry(attempt + 1));
         } else if (!complete) {
             Log.warn("Unreadable HTTP requests keep Vert.x's empty answer: Quarkus' HTTP servers were not found");
-        } else if (recheckTimer < 0) {
-            // Safety net: a server instance missed by the first pass (seen once in CI: fresh connections untimed)
-            // is wrapped within a second. Both wraps are idempotent, so the re-check costs a few reflective reads.
-            recheckTimer = vertx.setPeriodic(RECHECK_MILLIS, id -> {
-                try {
-                    install();
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    Log.debugf("HTTP server re-check failed: %s", e.toString());
-                }
-            });
         }
     }
 
     /**
-     * Wraps the connection handler of every listening Quarkus HTTP server; false while none is found or one is not
-     * listening yet.
+     * Wraps the connection handler of every listening Quarkus HTTP server; false while none is found, while an
+     * instance of Quarkus' verticle has not created its servers yet, or while one is not listening yet.
      */
     private boolean install() throws ReflectiveOperationException {
         Field childHandler = TCPServerBase.class.getDeclaredField("childHandler");
@@ -151,8 +141,10 @@ public class UnreadableRequests {
         Field workerContext = HttpServerWorker.class.getDeclaredField("context");
         workerContext.setAccessible(true);
         List<HttpServer> servers = quarkusServers();
-        // Vert.x lists a deployment once all its verticle instances have started: until then, none is found.
-        boolean complete = !servers.isEmpty();
+        if (servers == null) {
+            return false; // an instance has not created its servers yet
+        }
+        boolean complete = !servers.isEmpty(); // Vert.x lists the deployment once its first instance has started
         for (HttpServer server : servers) {
             Object worker = childHandler.get(server);
             if (worker instanceof StartingReadClock starting) {
@@ -202,9 +194,12 @@ public class UnreadableRequests {
         }
     }
 
-    /** The HTTP servers of Quarkus' web verticles (HTTP, HTTPS, domain socket: whichever exist). */
+    /**
+     * The HTTP servers of every instance of Quarkus' web verticle (HTTP, HTTPS, domain socket: whichever exist), or
+     * null while an instance has not created all of them yet ({@link #serversOf}).
+     */
     private List<HttpServer> quarkusServers() throws IllegalAccessException {
-        List<HttpServer> servers = new ArrayList<>();
+        List<Object> verticles = new ArrayList<>();
         VertxInternal internal = (VertxInternal) vertx;
         for (String id : vertx.deploymentIDs()) {
             Deployment deployment = internal.getDeployment(id);
@@ -212,17 +207,42 @@ public class UnreadableRequests {
                 continue;
             }
             for (Verticle verticle : deployment.getVerticles()) {
-                if (!verticle.getClass().getName().equals(QUARKUS_VERTICLE)) {
-                    continue;
+                if (verticle.getClass().getName().equals(QUARKUS_VERTICLE)) {
+                    verticles.add(verticle);
                 }
-                for (Field f : verticle.getClass().getDeclaredFields()) {
-                    if (HttpServer.class.isAssignableFrom(f.getType())) {
-                        f.setAccessible(true);
-                        if (f.get(verticle) instanceof HttpServer server) {
-                            servers.add(server);
-                        }
+            }
+        }
+        return serversOf(verticles);
+    }
+
+    /**
+     * The servers that the instances of one verticle class hold in their {@link HttpServer} fields, or null while an
+     * instance lacks a server that another instance has. Each instance creates all its servers in its own start, on
+     * its own event loop, before any of them listens; the deployment is visible (and {@link HttpServerStart} fired)
+     * once the first instance has started, so an instance that has not started yet is seen with null fields. It is
+     * not an instance without servers: the pass must wait for it, not skip it.
+     */
+    static List<HttpServer> serversOf(List<?> verticles) throws IllegalAccessException {
+        List<HttpServer> servers = new ArrayList<>();
+        Set<String> kinds = new HashSet<>(); // the server fields set on some instance
+        List<Set<String>> perInstance = new ArrayList<>();
+        for (Object verticle : verticles) {
+            Set<String> own = new HashSet<>();
+            for (Field f : verticle.getClass().getDeclaredFields()) {
+                if (HttpServer.class.isAssignableFrom(f.getType())) {
+                    f.setAccessible(true);
+                    if (f.get(verticle) instanceof HttpServer server) {
+                        servers.add(server);
+                        own.add(f.getName());
                     }
                 }
+            }
+            kinds.addAll(own);
+            perInstance.add(own);
+        }
+        for (Set<String> own : perInstance) {
+            if (!own.containsAll(kinds)) {
+                return null;
             }
         }
         return servers;
@@ -289,11 +309,20 @@ public class UnreadableRequests {
 
     private static void answerUnreadableBody(RoutingContext rc, Throwable failure) {
         HttpServerResponse response = rc.response();
-        Log.debugf(
-                "HTTP connection failed while reading a request body: %s",
-                failure.getClass().getSimpleName());
         Refusal refusal = bodyRefusal(failure);
-        if (refusal == null || response.headWritten()) {
+        logRefusal(
+                refusal == null
+                        ? "An HTTP connection failed while a request body was read"
+                        : "Refused an HTTP request whose body could not be read",
+                rc.get(RequestIdFilter.CONTEXT_KEY, RequestIdFilter.generate()),
+                rc.request().getHeader(RequestIdFilter.HEADER),
+                refusal,
+                failure);
+        if (refusal == null) {
+            return;
+        }
+        rc.put(CLIENT_BODY_FAULT, Boolean.TRUE);
+        if (response.headWritten()) {
             return;
         }
         ConnectionClose.afterAnswer(rc);
@@ -301,6 +330,26 @@ public class UnreadableRequests {
         // Vert.x holds writes made while it reads and flushes them after the read, but closes the channel right after
         // this handler: the connection's own close flushes first (the response's close would not).
         rc.request().connection().close();
+    }
+
+    /** Routing-context key: the body could not be read through the client's fault, which is answered and logged. */
+    private static final String CLIENT_BODY_FAULT = "ascendant.client-body-fault";
+
+    void registerQuietBodyFaults(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(UnreadableRequests::quietBodyFault);
+    }
+
+    /**
+     * After a body the client broke ({@link #answerUnreadableBody}: malformed chunk framing, a body read timeout),
+     * the readers of that body fail the route with the same cause (a {@code NumberFormatException} from Netty's
+     * chunk decoder, say) and then with the close ({@code HttpClosedException}); Quarkus' error handler logged each at
+     * ERROR with a stack trace, as if the gateway had failed. Here such failures end quietly: the answer is given and
+     * the one log line written when the fault was read. Every other failure goes on to the error handlers as before.
+     */
+    static void quietBodyFault(RoutingContext rc) {
+        if (rc.get(CLIENT_BODY_FAULT) == null) {
+            rc.next();
+        }
     }
 
     /** The answer to a connection failure while a body is read; null for failures that get none (a reset). */
@@ -352,12 +401,13 @@ public class UnreadableRequests {
             refusal = refusal(cause, lineRead, Limits.current());
         }
         HttpServerResponse response = request.response();
-        Log.debugf(
-                "Refused an HTTP request the decoder could not read: %d (%s)",
-                refusal.error().status(),
-                cause == null ? "no cause" : cause.getClass().getSimpleName());
-        response.putHeader(
-                RequestIdFilter.HEADER, RequestIdFilter.acceptOrGenerate(request.getHeader(RequestIdFilter.HEADER)));
+        String gatewayId = RequestIdFilter.putIdsOnAnswer(request);
+        logRefusal(
+                "Refused an HTTP request the decoder could not read",
+                gatewayId,
+                response.headers().get(RequestIdFilter.HEADER),
+                refusal,
+                cause);
         ConnectionClose.afterAnswer(request);
         if (!lineRead || request.version() == null) {
             // Netty's stand-in request says HTTP/1.0; a request line naming another version (HTTP/2.0) is answered
@@ -367,6 +417,40 @@ public class UnreadableRequests {
         AddressedApi api = lineRead ? AddressedApi.of(request.uri()) : AddressedApi.OPENAI;
         api.send(response, refusal.error(), refusal.problemType());
         response.close();
+    }
+
+    /**
+     * One line per refused request, at DEBUG: a bad client, not a fault of the gateway. It carries the request's ids
+     * (in the MDC, as the log format prints them for routed requests, and in the text), the status and error code
+     * when there is an answer, and the kind of failure; never the request line, headers or body, and no stack trace.
+     */
+    private static void logRefusal(
+            String what, String gatewayId, String correlationId, Refusal refusal, Throwable cause) {
+        Object outerId = MDC.get(RequestIdFilter.MDC_KEY); // restored after: the line may run inside the request
+        Object outerGatewayId = MDC.get(RequestIdFilter.GATEWAY_MDC_KEY);
+        MDC.put(RequestIdFilter.MDC_KEY, correlationId != null ? correlationId : gatewayId);
+        MDC.put(RequestIdFilter.GATEWAY_MDC_KEY, gatewayId);
+        try {
+            Log.debugf(
+                    "%s: %s (%s), request id %s",
+                    what,
+                    refusal == null
+                            ? "no answer"
+                            : refusal.error().status() + " " + refusal.error().code(),
+                    cause == null ? "no cause" : cause.getClass().getSimpleName(),
+                    gatewayId);
+        } finally {
+            restore(RequestIdFilter.MDC_KEY, outerId);
+            restore(RequestIdFilter.GATEWAY_MDC_KEY, outerGatewayId);
+        }
+    }
+
+    private static void restore(String key, Object value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 
     /** The answer to a request the decoder failed on with {@code cause}; {@code lineRead}: the request line parsed. */

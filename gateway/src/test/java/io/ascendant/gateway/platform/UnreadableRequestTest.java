@@ -7,14 +7,24 @@ import io.ascendant.gateway.datapath.RawHttp;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import jakarta.inject.Inject;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +40,58 @@ class UnreadableRequestTest {
 
     @InjectKeycloak
     KeycloakTokens keycloak;
+
+    @Inject
+    Vertx vertx;
+
+    /** What was logged while {@code action} ran, by any logger, at any level the loggers let through. */
+    private List<ExtLogRecord> logged(Runnable action) throws Exception {
+        List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext) {
+                    ext.copyAll(); // formats the message and copies the MDC now, on the logging thread
+                    records.add(ext);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            action.run();
+            drainEventLoops();
+        } finally {
+            root.removeHandler(capture);
+        }
+        return records;
+    }
+
+    /**
+     * Waits until every Vert.x event loop has run what was queued on it, twice: the handling of a connection (its
+     * failure, the route's failure handlers, the close that follows) has then ended, whatever the client saw first.
+     */
+    private void drainEventLoops() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (EventExecutor loop : ((VertxInternal) vertx).getEventLoopGroup()) {
+                loop.submit(() -> {}).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static List<ExtLogRecord> ofRequest(List<ExtLogRecord> records, String gatewayId) {
+        return records.stream()
+                .filter(r -> gatewayId.equals(r.getMdc(RequestIdFilter.GATEWAY_MDC_KEY))
+                        || (r.getFormattedMessage() != null
+                                && r.getFormattedMessage().contains(gatewayId)))
+                .toList();
+    }
 
     private static RawHttp.Answer send(String requestHead) {
         return RawHttp.exchange(requestHead.getBytes(StandardCharsets.ISO_8859_1));
@@ -198,5 +260,70 @@ class UnreadableRequestTest {
                 + keycloak.accessToken(keycloak.platformAdmin()) + "\r\n" + body);
         assertProblem(admin, 400, "invalid-input");
         assertThat(admin.json().getString("detail")).contains("chunk");
+    }
+
+    @Test
+    void refusalsBelowTheRouterCarryAFreshGatewayRequestIdThatOneLogLineNames() throws Exception {
+        RawHttp.Answer[] answers = new RawHttp.Answer[3];
+        List<ExtLogRecord> records = logged(() -> {
+            answers[0] = send("GET /v1/mo dels HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            answers[1] = send("GET /v1/models HTTP/1.2\r\nHost: localhost\r\n\r\n");
+            answers[2] = send("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nHost: other\r\n"
+                    + "x-request-id: trace-refused-1\r\n\r\n");
+        });
+        assertThat(answers).extracting(RawHttp.Answer::status).containsExactly(400, 505, 400);
+        List<String> ids = java.util.Arrays.stream(answers)
+                .map(a -> a.headers().get(RequestIdFilter.GATEWAY_HEADER))
+                .toList();
+        assertThat(ids).allSatisfy(id -> assertThat(id).matches("req_[0-9a-f]{24}"));
+        assertThat(ids).as("a fresh id per refused request").doesNotHaveDuplicates();
+        // Without an id of its own the caller's correlation id is the gateway id; its own acceptable id is echoed.
+        assertThat(answers[0].headers()).containsEntry("x-request-id", ids.get(0));
+        assertThat(answers[1].headers()).containsEntry("x-request-id", ids.get(1));
+        assertThat(answers[2].headers()).containsEntry("x-request-id", "trace-refused-1");
+
+        for (String id : ids) {
+            List<ExtLogRecord> lines = ofRequest(records, id);
+            assertThat(lines).as("log lines naming " + id).hasSize(1);
+            assertThat(lines.getFirst().getLevel().intValue()).isLessThanOrEqualTo(Level.INFO.intValue());
+            assertThat(lines.getFirst().getThrown()).isNull();
+            assertThat(lines.getFirst().getMdc(RequestIdFilter.GATEWAY_MDC_KEY)).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void aMalformedChunkedBodyIsOneLogLineWithoutAStackTraceNotAnError() throws Exception {
+        // Answered 400 when the framing was read; the admin resource's body reader then failed the route with the
+        // same cause and Quarkus logged it at ERROR with the decoder's stack trace, then the close once more.
+        String chunked =
+                " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + "Transfer-Encoding: chunked\r\n";
+        String body = "\r\nzz\r\n{}\r\n0\r\n\r\n";
+        String token = keycloak.accessToken(keycloak.platformAdmin());
+        String chatKey = keys.create(Set.of()).text();
+        RawHttp.Answer[] answers = new RawHttp.Answer[2];
+        List<ExtLogRecord> records = logged(() -> {
+            answers[0] =
+                    send("POST /admin/api/v1/tenants" + chunked + "Authorization: Bearer " + token + "\r\n" + body);
+            answers[1] =
+                    send("POST /v1/chat/completions" + chunked + "Authorization: Bearer " + chatKey + "\r\n" + body);
+        });
+        assertThat(answers[0].json().getString("type")).isEqualTo("urn:ascendant:problem:invalid-input");
+        assertThat(answers[1].json().getString("error.code")).isEqualTo("invalid_chunked_body");
+        for (RawHttp.Answer a : answers) {
+            assertThat(a.status()).isEqualTo(400);
+            String id = a.headers().get(RequestIdFilter.GATEWAY_HEADER);
+            assertThat(id).matches("req_[0-9a-f]{24}");
+            List<ExtLogRecord> lines = ofRequest(records, id);
+            assertThat(lines)
+                    .as("no warning or error for a client's broken body")
+                    .allSatisfy(r -> assertThat(r.getLevel().intValue()).isLessThan(Level.WARNING.intValue()));
+            assertThat(lines)
+                    .as("no stack trace")
+                    .allSatisfy(r -> assertThat(r.getThrown()).isNull());
+            assertThat(lines)
+                    .as("one line names the refusal")
+                    .filteredOn(r -> String.valueOf(r.getFormattedMessage()).contains("400 invalid_chunked_body"))
+                    .hasSize(1);
+        }
     }
 }

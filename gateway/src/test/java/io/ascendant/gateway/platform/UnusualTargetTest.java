@@ -13,9 +13,10 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Request targets no resource serves and that are not ordinary unknown paths ({@code /v1} itself, {@code *}, an
- * authority, a path without its leading slash, an absolute URL without a path) get an answer with a body in the shape
- * of the API they address, never an empty 404. Sent over raw sockets: HTTP clients do not send most of these.
+ * Request targets no resource serves and that are not ordinary unknown paths ({@code /v1} itself, {@code *} with a
+ * method other than {@code OPTIONS}, an authority, a path without its leading slash, an absolute URL without a path)
+ * get an answer with a body in the shape of the API they address, never an empty 404; {@code OPTIONS *} is answered
+ * with what the server supports. Sent over raw sockets: HTTP clients do not send most of these.
  */
 @QuarkusTest
 class UnusualTargetTest {
@@ -58,7 +59,7 @@ class UnusualTargetTest {
     @Test
     void targetsThatAreNotPathsAreAnsweredWithAProblem() {
         SoftAssertions soft = new SoftAssertions();
-        problem(soft, RawHttp.send("OPTIONS", "*", Map.of(), null), "OPTIONS *");
+        problem(soft, RawHttp.send("GET", "*", Map.of(), null), "GET *");
         problem(soft, RawHttp.send("CONNECT", "example.com:443", Map.of(), null), "CONNECT example.com:443");
         problem(soft, RawHttp.send("GET", "v1/models", Map.of(), null), "GET v1/models");
         problem(
@@ -66,6 +67,29 @@ class UnusualTargetTest {
                 RawHttp.send("GET", "http://127.0.0.1:" + RestAssured.port, Map.of(), null),
                 "GET http://127.0.0.1:" + RestAssured.port);
         soft.assertAll();
+    }
+
+    @Test
+    void optionsAsteriskDescribesTheServerAsAWhole() {
+        // RFC 9110 §9.3.7: OPTIONS * asks what the server supports in general; it once got a 400 problem.
+        RawHttp.Answer a = RawHttp.send("OPTIONS", "*", Map.of(), null);
+        assertThat(a.status()).as(a.toString()).isEqualTo(200);
+        assertThat(a.headers())
+                .containsEntry("allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+                .containsEntry("content-length", "0");
+        assertThat(a.headers().get("x-ascendant-request-id")).matches("req_[0-9a-f]{24}");
+        assertThat(a.body()).isEmpty();
+    }
+
+    @Test
+    void connectAndTargetsWithoutALeadingSlashAreStillA400Problem() {
+        for (String[] request : new String[][] {{"CONNECT", "example.com:443"}, {"GET", "v1/models"}, {"GET", "*"}}) {
+            RawHttp.Answer a = RawHttp.send(request[0], request[1], Map.of(), null);
+            assertThat(a.status()).as(a.toString()).isEqualTo(400);
+            assertThat(a.contentType()).startsWith("application/problem+json");
+            assertThat(a.json().getString("type")).isEqualTo("urn:ascendant:problem:invalid-input");
+            assertThat(a.headers().get("x-ascendant-request-id")).matches("req_[0-9a-f]{24}");
+        }
     }
 
     private static void problem(SoftAssertions soft, RawHttp.Answer a, String request) {
