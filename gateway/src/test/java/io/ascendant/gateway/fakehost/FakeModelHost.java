@@ -12,11 +12,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A scriptable OpenAI-compatible model host on loopback, speaking the gateway-host contract the way vLLM does:
@@ -29,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #reasoningText} as {@code reasoning_content} (or {@code reasoning} when {@link #reasoningFieldName} says so).
  * Usage: prompt tokens = prompt characters / 4, completion tokens = words (+ reasoning words), cached tokens = 16
  * per prefix block (64 characters) found in its cache.
+ *
+ * <p>The parts live beside it: {@link FakeAnswer} (the JSON and SSE shapes), {@link FakeEventStream} (SSE pacing and
+ * mid-stream faults), {@link FakeFaults} (the behaviour script and refusals), {@link FakePrefixCache} and {@link
+ * FakeLoadGauges} ({@code /metrics}). Benchmarks run it standalone through {@link #main}.
  */
 public final class FakeModelHost implements AutoCloseable {
 
@@ -58,13 +60,10 @@ public final class FakeModelHost implements AutoCloseable {
     private HttpServer server;
     private int port;
 
-    private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
-    private volatile Behaviour defaultBehaviour = Behaviour.NORMAL;
+    private final FakeFaults faults = new FakeFaults();
+    private final FakeLoadGauges gauges = new FakeLoadGauges();
+    private final FakePrefixCache prefixCache = new FakePrefixCache();
     private volatile boolean healthy = true;
-    private volatile boolean metricsEnabled = true;
-    private volatile double running;
-    private volatile double waiting;
-    private volatile double kvCache = 0.1;
     /** Words of the answer; one stream chunk each. */
     public volatile String answerText = "Hello from the fake host";
     /** Reasoning emitted when thinking is enabled. */
@@ -78,9 +77,7 @@ public final class FakeModelHost implements AutoCloseable {
 
     public volatile double ttftPerMissBlockMs = 0;
 
-    /** Prefix blocks cached, least recently used first; bounded by {@link #cacheBlocks} (a KV cache's size). */
-    private final java.util.LinkedHashMap<Long, Boolean> prefixCache = new java.util.LinkedHashMap<>(1024, 0.75f, true);
-    /** Capacity of the prefix cache in 64-character blocks. */
+    /** Capacity of the prefix cache in 64-character blocks (a KV cache's size); least recently used go first. */
     public volatile int cacheBlocks = Integer.MAX_VALUE;
 
     private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
@@ -88,8 +85,6 @@ public final class FakeModelHost implements AutoCloseable {
     private final List<String> receivedGatewayRequestIds = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger clientAborts = new AtomicInteger();
-    private final AtomicLong promptBlocks = new AtomicLong();
-    private final AtomicLong promptBlockHits = new AtomicLong();
     private volatile boolean recordRequests = true;
 
     /** A host on its own Vert.x instance. */
@@ -168,38 +163,30 @@ public final class FakeModelHost implements AutoCloseable {
 
     /** Back to defaults: normal answers, healthy, idle gauges, empty records and cache. */
     public void reset() {
-        script.clear();
-        defaultBehaviour = Behaviour.NORMAL;
+        faults.reset();
         healthy = true;
-        metricsEnabled = true;
-        running = 0;
-        waiting = 0;
-        kvCache = 0.1;
+        gauges.reset();
         answerText = "Hello from the fake host";
         reasoningText = "Let me think";
         reasoningFieldName = "reasoning_content";
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
-        synchronized (prefixCache) {
-            prefixCache.clear();
-        }
+        prefixCache.clear();
         received.clear();
         receivedRequestIds.clear();
         receivedGatewayRequestIds.clear();
         completed.set(0);
         clientAborts.set(0);
-        promptBlocks.set(0);
-        promptBlockHits.set(0);
     }
 
     /** The next requests behave as given, in order; then the default applies. */
     public void script(Behaviour... next) {
-        Collections.addAll(script, next);
+        faults.script(next);
     }
 
     public void defaultBehaviour(Behaviour b) {
-        defaultBehaviour = b;
+        faults.defaultBehaviour(b);
     }
 
     public void healthy(boolean healthy) {
@@ -207,14 +194,14 @@ public final class FakeModelHost implements AutoCloseable {
     }
 
     public void metricsEnabled(boolean enabled) {
-        this.metricsEnabled = enabled;
+        gauges.enabled = enabled;
     }
 
     /** Sets the load gauges reported on {@code /metrics}. */
     public void load(double running, double waiting, double kvCache) {
-        this.running = running;
-        this.waiting = waiting;
-        this.kvCache = kvCache;
+        gauges.running = running;
+        gauges.waiting = waiting;
+        gauges.kvCache = kvCache;
     }
 
     public void recordRequests(boolean record) {
@@ -254,11 +241,11 @@ public final class FakeModelHost implements AutoCloseable {
 
     /** Prefix blocks seen / found in the cache (for the hit rate). */
     public long promptBlocks() {
-        return promptBlocks.get();
+        return prefixCache.blocksSeen();
     }
 
     public long promptBlockHits() {
-        return promptBlockHits.get();
+        return prefixCache.blockHits();
     }
 
     private void handle(HttpServerRequest req) {
@@ -279,21 +266,11 @@ public final class FakeModelHost implements AutoCloseable {
     }
 
     private void metrics(HttpServerRequest req) {
-        if (!metricsEnabled) {
+        if (!gauges.enabled) {
             req.response().setStatusCode(404).end();
             return;
         }
-        String text = "# TYPE vllm:num_requests_running gauge\n"
-                + "vllm:num_requests_running{model_name=\"fake\"} " + running + "\n"
-                + "# TYPE vllm:num_requests_waiting gauge\n"
-                + "vllm:num_requests_waiting{model_name=\"fake\"} " + waiting + "\n"
-                + "# TYPE vllm:kv_cache_usage_perc gauge\n"
-                + "vllm:kv_cache_usage_perc{model_name=\"fake\"} " + kvCache + "\n"
-                + "# TYPE vllm:prefix_cache_queries counter\n"
-                + "vllm:prefix_cache_queries_total{model_name=\"fake\"} " + promptBlocks.get() * 16 + "\n"
-                + "# TYPE vllm:prefix_cache_hits counter\n"
-                + "vllm:prefix_cache_hits_total{model_name=\"fake\"} " + promptBlockHits.get() * 16 + "\n";
-        req.response().putHeader("content-type", "text/plain; version=0.0.4").end(text);
+        req.response().putHeader("content-type", "text/plain; version=0.0.4").end(gauges.render(prefixCache));
     }
 
     private void completion(HttpServerRequest req, Buffer body, String path) {
@@ -303,35 +280,19 @@ public final class FakeModelHost implements AutoCloseable {
             receivedRequestIds.add(req.getHeader("x-request-id"));
             receivedGatewayRequestIds.add(req.getHeader("x-ascendant-request-id"));
         }
-        Behaviour scripted = script.poll();
-        Behaviour b = scripted == null ? defaultBehaviour : scripted;
+        Behaviour b = faults.next();
         HttpServerResponse resp = req.response();
         resp.closeHandler(v -> {
             if (!resp.ended()) {
                 clientAborts.incrementAndGet();
             }
         });
-        switch (b) {
-            case UNAVAILABLE_503 -> {
-                error(resp, 503, "The engine is loading.");
-                return;
-            }
-            case ERROR_500 -> {
-                error(resp, 500, "Engine crashed.");
-                return;
-            }
-            case BAD_REQUEST_400 -> {
-                error(resp, 400, "This model's maximum context length is 8 tokens.");
-                return;
-            }
-            case HANG -> {
-                return;
-            }
-            default -> {}
+        if (FakeFaults.refuses(b, resp)) {
+            return;
         }
         boolean chat = path.equals("/v1/chat/completions");
         String prompt = chat ? promptOf(json.getJsonArray("messages")) : String.valueOf(json.getValue("prompt"));
-        long[] cache = prefix(prompt);
+        long[] cache = prefixCache.lookup(prompt, cacheBlocks);
         long promptTokens = Math.max(1, prompt.length() / 4);
         long cached = Math.min(promptTokens, cache[0] * 16);
         double ttft = ttftBaseMs + ttftPerMissBlockMs * cache[1];
@@ -340,13 +301,18 @@ public final class FakeModelHost implements AutoCloseable {
         boolean tools = json.getJsonArray("tools") != null
                 && !json.getJsonArray("tools").isEmpty();
         boolean usage = b != Behaviour.OMIT_USAGE;
-        Answer answer = new Answer(json.getString("model"), chat, thinking, tools, promptTokens, cached, usage);
+        FakeAnswer answer = new FakeAnswer(
+                new FakeAnswer.Request(json.getString("model"), chat, thinking, tools, promptTokens, cached, usage),
+                answerText,
+                reasoningText,
+                reasoningFieldName);
         Runnable go = () -> {
             if (json.getBoolean("stream", false)) {
                 boolean includeUsage = usage
                         && json.getJsonObject("stream_options", new JsonObject())
                                 .getBoolean("include_usage", false);
-                stream(resp, answer, includeUsage, b);
+                FakeEventStream.send(
+                        vertx, resp, answer, includeUsage, b, () -> chunkDelayMs, completed::incrementAndGet);
             } else {
                 resp.putHeader("content-type", "application/json")
                         .end(answer.whole().encode());
@@ -358,19 +324,6 @@ public final class FakeModelHost implements AutoCloseable {
         } else {
             go.run();
         }
-    }
-
-    private static void error(HttpServerResponse resp, int status, String message) {
-        resp.setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .end(new JsonObject()
-                        .put(
-                                "error",
-                                new JsonObject()
-                                        .put("message", message)
-                                        .put("type", status == 400 ? "BadRequestError" : "ServiceUnavailableError")
-                                        .put("code", status))
-                        .encode());
     }
 
     private static String promptOf(JsonArray messages) {
@@ -386,229 +339,6 @@ public final class FakeModelHost implements AutoCloseable {
             }
         }
         return sb.toString();
-    }
-
-    /** Looks the prompt's 64-character blocks up in the cache and adds them; returns {hits, misses}. */
-    private long[] prefix(String prompt) {
-        int blocks = prompt.length() / 64;
-        long h = 1469598103934665603L;
-        long hits = 0;
-        boolean chain = true;
-        synchronized (prefixCache) {
-            for (int i = 0; i < blocks; i++) {
-                h = (h ^ prompt.substring(i * 64, (i + 1) * 64).hashCode()) * 1099511628211L;
-                if (chain && prefixCache.get(h) != null) {
-                    hits++;
-                } else {
-                    chain = false;
-                    prefixCache.put(h, Boolean.TRUE);
-                }
-            }
-            while (prefixCache.size() > cacheBlocks) {
-                Long eldest = prefixCache.keySet().iterator().next();
-                prefixCache.remove(eldest);
-            }
-        }
-        promptBlocks.addAndGet(blocks);
-        promptBlockHits.addAndGet(hits);
-        return new long[] {hits, blocks - hits};
-    }
-
-    private void stream(HttpServerResponse resp, Answer a, boolean includeUsage, Behaviour b) {
-        resp.setChunked(true).putHeader("content-type", "text/event-stream");
-        List<String> events = a.chunks(reasoningFieldName);
-        if (includeUsage) {
-            events.add(a.usageChunk().encode());
-        }
-        events.add("[DONE]");
-        sendEvents(resp, events, 0, b);
-    }
-
-    private void sendEvents(HttpServerResponse resp, List<String> events, int i, Behaviour b) {
-        if (resp.closed()) {
-            return;
-        }
-        if ((b == Behaviour.DIE_MID_STREAM || b == Behaviour.STALL_MID_STREAM) && i == 2) {
-            if (b == Behaviour.DIE_MID_STREAM) {
-                // abrupt close without the terminating chunk, once the chunks sent so far are on the wire
-                vertx.setTimer(100, id -> resp.reset());
-            }
-            return;
-        }
-        if (i == events.size()) {
-            resp.end();
-            completed.incrementAndGet();
-            return;
-        }
-        resp.write("data: " + events.get(i) + "\n\n");
-        if (chunkDelayMs > 0) {
-            vertx.setTimer(chunkDelayMs, id -> sendEvents(resp, events, i + 1, b));
-        } else {
-            sendEvents(resp, events, i + 1, b);
-        }
-    }
-
-    /** One generated answer in both shapes. */
-    private final class Answer {
-        final String model;
-        final boolean chat;
-        final boolean thinking;
-        final boolean tools;
-        final long promptTokens;
-        final long cached;
-        final boolean usage;
-        final String[] words;
-        final String[] reasoningWords;
-        final long created = System.currentTimeMillis() / 1000;
-        final String id = "cmpl-fake-" + System.nanoTime();
-
-        Answer(
-                String model,
-                boolean chat,
-                boolean thinking,
-                boolean tools,
-                long promptTokens,
-                long cached,
-                boolean usage) {
-            this.model = model;
-            this.chat = chat;
-            this.thinking = thinking;
-            this.tools = tools;
-            this.promptTokens = promptTokens;
-            this.cached = cached;
-            this.usage = usage;
-            this.words = answerText.split(" ");
-            this.reasoningWords = thinking ? reasoningText.split(" ") : new String[0];
-        }
-
-        long completionTokens() {
-            return (tools ? 5 : words.length) + reasoningWords.length;
-        }
-
-        JsonObject usageObject() {
-            return new JsonObject()
-                    .put("prompt_tokens", promptTokens)
-                    .put("completion_tokens", completionTokens())
-                    .put("total_tokens", promptTokens + completionTokens())
-                    .put("prompt_tokens_details", new JsonObject().put("cached_tokens", cached))
-                    .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", (long)
-                                    reasoningWords.length));
-        }
-
-        JsonObject whole() {
-            JsonObject choice = new JsonObject().put("index", 0);
-            if (chat) {
-                JsonObject message = new JsonObject().put("role", "assistant");
-                if (thinking) {
-                    message.put(reasoningFieldName, reasoningText);
-                }
-                if (tools) {
-                    message.putNull("content");
-                    message.put("tool_calls", new JsonArray().add(toolCall(true)));
-                    choice.put("finish_reason", "tool_calls");
-                } else {
-                    message.put("content", answerText);
-                    choice.put("finish_reason", "stop");
-                }
-                choice.put("message", message);
-            } else {
-                choice.put("text", answerText).put("finish_reason", "stop");
-            }
-            JsonObject out = new JsonObject()
-                    .put("id", id)
-                    .put("object", chat ? "chat.completion" : "text_completion")
-                    .put("created", created)
-                    .put("model", model)
-                    .put("choices", new JsonArray().add(choice));
-            if (usage) {
-                out.put("usage", usageObject());
-            }
-            return out;
-        }
-
-        JsonObject toolCall(boolean whole) {
-            JsonObject fn = new JsonObject().put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}");
-            JsonObject call = new JsonObject()
-                    .put("id", "call_fake_1")
-                    .put("type", "function")
-                    .put("function", fn);
-            if (!whole) {
-                call.put("index", 0);
-            }
-            return call;
-        }
-
-        List<String> chunks(String reasoningField) {
-            List<String> out = new ArrayList<>();
-            if (chat) {
-                out.add(chunk(new JsonObject().put("role", "assistant").put("content", ""), null)
-                        .encode());
-                for (String w : reasoningWords) {
-                    out.add(chunk(new JsonObject().put(reasoningField, w + " "), null)
-                            .encode());
-                }
-                if (tools) {
-                    JsonObject first = toolCall(false);
-                    first.getJsonObject("function").put("arguments", "");
-                    out.add(chunk(new JsonObject().put("tool_calls", new JsonArray().add(first)), null)
-                            .encode());
-                    for (String part : new String[] {"{\"city\":", "\"Paris\"}"}) {
-                        JsonObject d = new JsonObject()
-                                .put("index", 0)
-                                .put("function", new JsonObject().put("arguments", part));
-                        out.add(chunk(new JsonObject().put("tool_calls", new JsonArray().add(d)), null)
-                                .encode());
-                    }
-                    out.add(chunk(new JsonObject(), "tool_calls").encode());
-                    return out;
-                }
-                for (int i = 0; i < words.length; i++) {
-                    String w = i == 0 ? words[i] : " " + words[i];
-                    out.add(chunk(new JsonObject().put("content", w), null).encode());
-                }
-                out.add(chunk(new JsonObject(), "stop").encode());
-            } else {
-                for (int i = 0; i < words.length; i++) {
-                    String w = i == 0 ? words[i] : " " + words[i];
-                    JsonObject c =
-                            new JsonObject().put("index", 0).put("text", w).putNull("finish_reason");
-                    out.add(base("text_completion")
-                            .put("choices", new JsonArray().add(c))
-                            .encode());
-                }
-                JsonObject c = new JsonObject().put("index", 0).put("text", "").put("finish_reason", "stop");
-                out.add(base("text_completion")
-                        .put("choices", new JsonArray().add(c))
-                        .encode());
-            }
-            return out;
-        }
-
-        JsonObject chunk(JsonObject delta, String finish) {
-            JsonObject c = new JsonObject().put("index", 0).put("delta", delta);
-            if (finish == null) {
-                c.putNull("finish_reason");
-            } else {
-                c.put("finish_reason", finish);
-            }
-            return base("chat.completion.chunk")
-                    .put("choices", new JsonArray().add(c))
-                    .putNull("usage");
-        }
-
-        JsonObject usageChunk() {
-            return base(chat ? "chat.completion.chunk" : "text_completion")
-                    .put("choices", new JsonArray())
-                    .put("usage", usageObject());
-        }
-
-        JsonObject base(String object) {
-            return new JsonObject()
-                    .put("id", id)
-                    .put("object", object)
-                    .put("created", created)
-                    .put("model", model);
-        }
     }
 
     /** Runs one host standalone (benchmarks): {@code FakeModelHost <port> [name]}. */
