@@ -5,47 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
-import io.ascendant.gateway.testsupport.SharedKeycloak;
-import io.ascendant.gateway.testsupport.SharedPostgres;
 import io.ascendant.modelhost.api.HostContract;
 import io.ascendant.tokenizer.chat.ChatEncoder;
 import io.ascendant.tokenizer.chat.ChatMessage;
 import io.ascendant.tokenizer.chat.ChatOptions;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,41 +37,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The whole platform end to end, as operators run it: the packaged gateway ({@code gateway/target/quarkus-app}) and
  * the real model-host server ({@code model-host/server/target/quarkus-app}, built earlier in the reactor) as separate
  * processes, the model host serving the generated {@code demo} checkpoint (the smallest one with the real V4
- * tokenizer's vocabulary), the gateway on the run's real PostgreSQL and the real Keycloak ({@link SharedPostgres},
- * {@link SharedKeycloak}).
+ * tokenizer's vocabulary), the gateway on the run's real PostgreSQL and the real Keycloak. {@link E2ePlatform} starts
+ * and stops them once for the class and reads the host's log and the usage rows.
  *
  * <p>A tenant, project and key are created through the admin API with a Keycloak token; chats go through the
  * gateway with that key; every request's billed tokens are compared with the host's own log line for that request
  * id, and the ledger amounts and the draft invoice lines with amounts computed here from the seeded V4-Flash price
- * book ({@code V035__seed_deepseek_list_prices.sql}). The demo model's weights are random, so no test asserts on
+ * book ({@link V4FlashListPrices}). The demo model's weights are random, so no test asserts on
  * generated text, only on shapes and counts.
  *
  * <p>The methods run in order and share the platform; the last one checks the bill of all earlier ones.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformEndToEndIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path SERVER = ROOT.resolve("model-host/server/target/quarkus-app");
-    private static final Path GATEWAY = ROOT.resolve("gateway/target/quarkus-app");
-    private static final Path WORK = ROOT.resolve("gateway/target/e2e-platform");
     private static final String MODEL = "deepseek-v4-flash";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-
-    /**
-     * The V4-Flash USD version in force since 2026-09-09 16:00 UTC (V035), per 1M tokens: off-peak (cache hit, cache
-     * miss, output) and peak (Mon-Fri 09:00-12:00 and 14:00-18:00 Asia/Shanghai).
-     */
-    private static final BigDecimal[] OFF_PEAK = {
-        new BigDecimal("0.003"), new BigDecimal("0.15"), new BigDecimal("0.60")
-    };
-
-    private static final BigDecimal[] PEAK = {new BigDecimal("0.006"), new BigDecimal("0.30"), new BigDecimal("1.20")};
-    private static final Instant PRICE_VERSION_FROM = Instant.parse("2026-09-09T16:00:00Z");
-    private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
     /** A system prompt of several hundred tokens, shared by the prefix-cache requests (block size 32). */
     private static final String LONG_SYSTEM =
@@ -102,12 +62,7 @@ class PlatformEndToEndIT {
 
     private static final List<Billed> billed = new ArrayList<>();
 
-    private static Process host;
-    private static Process gateway;
-    private static String hostBase;
-    private static String gatewayBase;
-    private static String database;
-    private static KeycloakTokens keycloak;
+    private static E2ePlatform platform;
     private static String adminToken;
     private static String tenantId;
     private static String apiKey;
@@ -117,108 +72,20 @@ class PlatformEndToEndIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        assertThat(SERVER.resolve("quarkus-run.jar"))
-                .as("the model-host server is built before the gateway in the reactor")
-                .exists();
-        assertThat(GATEWAY.resolve("quarkus-run.jar"))
-                .as("the gateway is packaged before the integration tests")
-                .exists();
-        Files.createDirectories(WORK);
-
-        Path demo = ROOT.resolve("gateway/target/e2e-demo-checkpoint");
-        if (!Files.exists(demo.resolve("config.json"))) {
-            Process gen = new ProcessBuilder(
-                            java(),
-                            "--add-modules",
-                            "jdk.incubator.vector",
-                            "-cp",
-                            SERVER.resolve("lib/main") + "/*",
-                            "io.ascendant.engine.demo.GenerateDemoCheckpoint",
-                            demo.toString(),
-                            "demo")
-                    .redirectErrorStream(true)
-                    .redirectOutput(WORK.resolve("demo-checkpoint.log").toFile())
-                    .start();
-            assertThat(gen.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            assertThat(gen.exitValue()).isZero();
-        }
-
-        int hostPort = freePort();
-        hostBase = "http://127.0.0.1:" + hostPort;
-        host = start(
-                List.of(
-                        java(),
-                        "-Xmx2g",
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Dquarkus.http.port=" + hostPort,
-                        "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.analytics.disabled=true",
-                        "-Dmodelhost.model-dir=" + demo,
-                        "-Dmodelhost.kv-cache-bytes=268435456",
-                        "-Dmodelhost.prefix-cache.bytes=67108864",
-                        "-jar",
-                        SERVER.resolve("quarkus-run.jar").toString()),
-                Map.of(),
-                WORK.resolve("model-host.log"));
-
-        // The host loads and Keycloak starts at the same time.
-        SharedPostgres pg = SharedPostgres.get();
-        database = pg.createDatabase("e2e_platform");
-        SharedKeycloak kc = SharedKeycloak.get();
-        keycloak = kc.tokens();
-
-        int gatewayPort = freePort();
-        gatewayBase = "http://127.0.0.1:" + gatewayPort;
-        String secret = keycloak.platformClientSecret();
-        Map<String, String> env = new HashMap<>();
-        env.put("ASCENDANT_HOME", WORK.resolve("home").toString());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(database));
-        env.put("QUARKUS_DATASOURCE_USERNAME", pg.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password());
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(gatewayPort));
-        env.put("ASCENDANT_KEYCLOAK_URL", kc.baseUrl());
-        env.put("ASCENDANT_PLATFORM_CLIENT_SECRET", secret);
-        env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_SERVER_URL", kc.baseUrl());
-        env.put("QUARKUS_KEYCLOAK_ADMIN_CLIENT_CLIENT_SECRET", secret);
-        env.put("TENANCY_API_KEYS_PEPPER", "e2e-only-pepper-0123456789abcdef0123456789");
-        gateway = start(
-                List.of(
-                        java(),
-                        "-Xmx768m",
-                        "--add-modules",
-                        "jdk.incubator.vector",
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Dquarkus.analytics.disabled=true",
-                        "-Dgateway.catalogue.pools.local-cpu.endpoints=" + hostBase,
-                        "-Dgateway.catalogue.pools.local-cpu.accelerator=CPU",
-                        "-Dgateway.catalogue.models." + MODEL + ".pool=local-cpu",
-                        "-jar",
-                        GATEWAY.resolve("quarkus-run.jar").toString(),
-                        "serve"),
-                env,
-                WORK.resolve("gateway.log"));
-
-        awaitUp(host, hostBase + HostContract.HEALTH, WORK.resolve("model-host.log"));
-        awaitUp(gateway, gatewayBase + "/q/health/ready", WORK.resolve("gateway.log"));
+        platform = E2ePlatform.start(MODEL);
     }
 
     @AfterAll
     static void stopPlatform() throws InterruptedException {
-        for (Process p : new Process[] {gateway, host}) {
-            if (p != null) {
-                p.destroy();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
+        if (platform != null) {
+            platform.close();
         }
     }
 
     @Test
     @Order(1)
     void platformAdminCreatesTenantProjectAndKey() throws Exception {
+        KeycloakTokens keycloak = platform.keycloak();
         adminToken = keycloak.accessToken(keycloak.platformAdmin());
         String slug = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> tenant = admin(
@@ -265,7 +132,6 @@ class PlatformEndToEndIT {
     void streamedChatEndsWithUsageAndIsBilledAsTheHostCounted() throws Exception {
         String id = requestId("stream");
         HttpResponse<String> r = post(
-                gatewayBase + "/v1/chat/completions",
                 id,
                 "{\"model\":\"" + MODEL
                         + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Stream me a few words.\"}],"
@@ -380,7 +246,7 @@ class PlatformEndToEndIT {
         String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a very long"
                 + " story.\"}],\"max_tokens\":" + maxTokens + ",\"temperature\":0,\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true}}";
-        URI uri = URI.create(gatewayBase);
+        URI uri = URI.create(platform.gatewayBase());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         int contentChunks = 0;
         try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
@@ -407,13 +273,13 @@ class PlatformEndToEndIT {
         } // closing the socket is the disconnect
         assertThat(contentChunks).isEqualTo(3);
 
-        Map<String, Object> row = awaitLedgerRow(id);
+        Map<String, Object> row = platform.awaitLedgerRow(id);
         assertThat(row.get("status")).isEqualTo("CANCELLED");
         long output = (Long) row.get("output_tokens");
         assertThat(output).as("billed for what was generated").isBetween(1L, (long) maxTokens);
         // The host frees the sequence at its next step once the gateway resets the upstream request.
-        awaitHostIdle();
-        Map<String, Long> hostLine = hostLogLine(id);
+        platform.awaitHostIdle();
+        Map<String, Long> hostLine = platform.hostLogLine(id);
         assertThat(hostLine.get("completion_tokens")).isBetween(1L, (long) maxTokens);
         billed.add(new Billed(
                 id, (Long) row.get("cache_hit_tokens"), (Long) row.get("cache_miss_tokens"), output, "CANCELLED"));
@@ -430,7 +296,7 @@ class PlatformEndToEndIT {
         Map<String, Long> tokensPerLine = new LinkedHashMap<>();
         YearMonth period = null;
         for (Billed b : billed) {
-            Map<String, Object> row = awaitLedgerRow(b.requestId());
+            Map<String, Object> row = platform.awaitLedgerRow(b.requestId());
             assertThat(row.get("tenant_id").toString()).isEqualTo(tenantId);
             assertThat(row.get("model")).isEqualTo(MODEL);
             assertThat(row.get("status")).as(b.requestId()).isEqualTo(b.status());
@@ -439,12 +305,10 @@ class PlatformEndToEndIT {
             assertThat(row.get("output_tokens")).as(b.requestId()).isEqualTo(b.output());
             assertThat(row.get("currency")).isEqualTo("USD");
             Instant finished = (Instant) row.get("finished_at");
-            assertThat(finished).isAfter(PRICE_VERSION_FROM);
-            String window = isPeak(finished) ? "PEAK" : "OFF_PEAK";
+            assertThat(finished).isAfter(V4FlashListPrices.VERSION_FROM);
+            String window = V4FlashListPrices.window(finished);
             assertThat(row.get("price_window")).as(b.requestId()).isEqualTo(window);
-            BigDecimal[] p = window.equals("PEAK") ? PEAK : OFF_PEAK;
-            BigDecimal expected =
-                    charge(b.hit(), p[0]).add(charge(b.miss(), p[1])).add(charge(b.output(), p[2]));
+            BigDecimal expected = V4FlashListPrices.amount(b.hit(), b.miss(), b.output(), window);
             assertThat((BigDecimal) row.get("amount"))
                     .as("ledger amount of " + b.requestId())
                     .isEqualByComparingTo(expected);
@@ -472,30 +336,24 @@ class PlatformEndToEndIT {
         assertThat(invoice.path("currency").asText()).isEqualTo("USD");
 
         BigDecimal subtotal = BigDecimal.ZERO.setScale(2);
-        int lines = 0;
-        try (Connection c = SharedPostgres.get().connect(database);
-                PreparedStatement ps = c.prepareStatement("SELECT token_class, price_window, quantity_tokens,"
-                        + " unit_price_per_mtok, amount_precise, amount FROM invoice_line WHERE invoice_id = ?::uuid"
-                        + " ORDER BY line_no")) {
-            ps.setString(1, invoice.path("id").asText());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    lines++;
-                    String key = rs.getString("token_class") + "/" + rs.getString("price_window");
-                    long tokens = tokensPerLine.getOrDefault(key, 0L);
-                    BigDecimal unit = unitPrice(rs.getString("token_class"), rs.getString("price_window"));
-                    BigDecimal precise = charge(tokens, unit);
-                    BigDecimal cents = precise.setScale(2, RoundingMode.HALF_UP);
-                    assertThat(rs.getLong("quantity_tokens")).as(key).isEqualTo(tokens);
-                    assertThat(rs.getBigDecimal("unit_price_per_mtok")).as(key).isEqualByComparingTo(unit);
-                    assertThat(rs.getBigDecimal("amount_precise")).as(key).isEqualByComparingTo(precise);
-                    assertThat(rs.getBigDecimal("amount")).as(key).isEqualByComparingTo(cents);
-                    subtotal = subtotal.add(cents);
-                }
-            }
+        List<E2ePlatform.InvoiceLineRow> lines =
+                platform.invoiceLines(invoice.path("id").asText());
+        for (E2ePlatform.InvoiceLineRow line : lines) {
+            String key = line.tokenClass() + "/" + line.window();
+            long tokens = tokensPerLine.getOrDefault(key, 0L);
+            BigDecimal unit = V4FlashListPrices.unitPrice(line.tokenClass(), line.window());
+            BigDecimal precise = V4FlashListPrices.charge(tokens, unit);
+            BigDecimal cents = precise.setScale(2, RoundingMode.HALF_UP);
+            assertThat(line.quantityTokens()).as(key).isEqualTo(tokens);
+            assertThat(line.unitPricePerMtok()).as(key).isEqualByComparingTo(unit);
+            assertThat(line.amountPrecise()).as(key).isEqualByComparingTo(precise);
+            assertThat(line.amount()).as(key).isEqualByComparingTo(cents);
+            subtotal = subtotal.add(cents);
         }
         long nonZeroLines = tokensPerLine.values().stream().filter(v -> v != 0).count();
-        assertThat(lines).as("one line per token class and window with tokens").isEqualTo(nonZeroLines);
+        assertThat((long) lines.size())
+                .as("one line per token class and window with tokens")
+                .isEqualTo(nonZeroLines);
         assertThat(new BigDecimal(invoice.path("total").asText())).isEqualByComparingTo(subtotal);
     }
 
@@ -508,7 +366,7 @@ class PlatformEndToEndIT {
 
     /** Checks the gateway's usage against the host's log line for the request and remembers it for the bill. */
     private static void expectBilledAsHostCounted(String id, JsonNode usage, String status) throws Exception {
-        Map<String, Long> host = hostLogLine(id);
+        Map<String, Long> host = platform.hostLogLine(id);
         long prompt = usage.path("prompt_tokens").asLong();
         long hit = usage.path("prompt_cache_hit_tokens").asLong();
         long output = usage.path("completion_tokens").asLong();
@@ -520,99 +378,8 @@ class PlatformEndToEndIT {
         billed.add(new Billed(id, hit, prompt - hit, output, status));
     }
 
-    private static final Pattern HOST_FIELD = Pattern.compile("(\\w+)=([0-9]+)(?=\\s|$)");
-
-    /** The numbers of the host's one log line for request {@code id} (it is written when the request ends). */
-    private static Map<String, Long> hostLogLine(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            for (String line : Files.readAllLines(WORK.resolve("model-host.log"), StandardCharsets.UTF_8)) {
-                if (line.contains("request_id=" + id + " ")) {
-                    Map<String, Long> out = new HashMap<>();
-                    Matcher m = HOST_FIELD.matcher(line);
-                    while (m.find()) {
-                        out.put(m.group(1), Long.parseLong(m.group(2)));
-                    }
-                    assertThat(out).containsKeys("prompt_tokens", "cached_tokens", "completion_tokens");
-                    return out;
-                }
-            }
-            assertThat(System.nanoTime()).as("host log line for " + id).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static Map<String, Object> awaitLedgerRow(String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (Connection c = SharedPostgres.get().connect(database);
-                    PreparedStatement ps =
-                            c.prepareStatement("SELECT * FROM usage_ledger WHERE client_request_id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        Map<String, Object> row = new HashMap<>();
-                        row.put("tenant_id", rs.getObject("tenant_id"));
-                        row.put("model", rs.getString("model"));
-                        row.put("status", rs.getString("status"));
-                        row.put("cache_hit_tokens", rs.getLong("cache_hit_tokens"));
-                        row.put("cache_miss_tokens", rs.getLong("cache_miss_tokens"));
-                        row.put("output_tokens", rs.getLong("output_tokens"));
-                        row.put("currency", rs.getString("currency"));
-                        row.put("price_window", rs.getString("price_window"));
-                        row.put("amount", rs.getBigDecimal("amount"));
-                        row.put("finished_at", rs.getTimestamp("finished_at").toInstant());
-                        return row;
-                    }
-                }
-            }
-            assertThat(System.nanoTime()).as("ledger row for " + id).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static void awaitHostIdle() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            String metrics = get(hostBase + HostContract.METRICS).body();
-            boolean idle = metrics.lines()
-                    .filter(l -> l.startsWith("vllm:num_requests_running"))
-                    .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0.0);
-            if (idle) {
-                return;
-            }
-            assertThat(System.nanoTime()).as("host frees the sequence").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    /** Peak per V035: Mon-Fri, [09:00, 12:00) and [14:00, 18:00) in Asia/Shanghai, at the request's finish. */
-    private static boolean isPeak(Instant at) {
-        ZonedDateTime local = at.atZone(SHANGHAI);
-        if (local.getDayOfWeek() == DayOfWeek.SATURDAY || local.getDayOfWeek() == DayOfWeek.SUNDAY) {
-            return false;
-        }
-        LocalTime t = local.toLocalTime();
-        return (!t.isBefore(LocalTime.of(9, 0)) && t.isBefore(LocalTime.of(12, 0)))
-                || (!t.isBefore(LocalTime.of(14, 0)) && t.isBefore(LocalTime.of(18, 0)));
-    }
-
-    private static BigDecimal unitPrice(String tokenClass, String window) {
-        BigDecimal[] p = window.equals("PEAK") ? PEAK : OFF_PEAK;
-        return switch (tokenClass) {
-            case "CACHE_HIT" -> p[0];
-            case "CACHE_MISS" -> p[1];
-            case "OUTPUT" -> p[2];
-            default -> throw new AssertionError("token class " + tokenClass);
-        };
-    }
-
-    private static BigDecimal charge(long tokens, BigDecimal perMillion) {
-        return BigDecimal.valueOf(tokens).multiply(perMillion).divide(BigDecimal.valueOf(1_000_000L));
-    }
-
     private static JsonNode chat(String id, String body) throws Exception {
-        HttpResponse<String> r = post(gatewayBase + "/v1/chat/completions", id, body);
+        HttpResponse<String> r = post(id, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue(HostContract.HEADER_REQUEST_ID)).contains(id);
         return JSON.readTree(r.body());
@@ -622,72 +389,11 @@ class PlatformEndToEndIT {
         return "e2e-" + what + "-" + UUID.randomUUID();
     }
 
-    private static HttpResponse<String> post(String url, String requestId, String json)
-            throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofMinutes(2))
-                        .header("content-type", "application/json")
-                        .header("authorization", "Bearer " + apiKey)
-                        .header(HostContract.HEADER_REQUEST_ID, requestId)
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String requestId, String json) throws Exception {
+        return platform.post("/v1/chat/completions", apiKey, requestId, json);
     }
 
-    private static HttpResponse<String> admin(String method, String path, String json)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gatewayBase + path))
-                .timeout(Duration.ofMinutes(1))
-                .header("authorization", "Bearer " + adminToken)
-                .header("accept", "application/json");
-        if (json != null) {
-            b.header("content-type", "application/json");
-        }
-        b.method(
-                method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(30))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("ASCENDANT_"));
-        pb.environment().putAll(env);
-        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void awaitUp(Process p, String url, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) {
-            assertThat(p.isAlive()).as("process alive (see " + log + ")").isTrue();
-            try {
-                if (get(url).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as(url + " up within 5 minutes").isLessThan(deadline);
-            Thread.sleep(250);
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        return platform.admin(adminToken, method, path, json);
     }
 }
