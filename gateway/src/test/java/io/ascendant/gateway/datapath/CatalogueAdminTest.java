@@ -1,5 +1,8 @@
 package io.ascendant.gateway.datapath;
 
+import static io.ascendant.gateway.testsupport.CatalogueFixtures.addListPricesFor;
+import static io.ascendant.gateway.testsupport.CatalogueFixtures.deleteModelIfStored;
+import static io.ascendant.gateway.testsupport.CatalogueFixtures.putModel;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -12,22 +15,21 @@ import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Admin-managed routes and pools: platform admins only, audited, applied to dispatch at once. */
+/**
+ * Admin-managed routes and pools: platform admins only, audited, applied to dispatch at once. What a route may be
+ * called and billed at is {@link CatalogueRouteNamesTest}'s.
+ */
 @QuarkusTest
 class CatalogueAdminTest {
 
@@ -64,7 +66,7 @@ class CatalogueAdminTest {
     @Test
     void platformAdminRoutesAModelToARegisteredEndpointAndDrainsIt() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
-        addListPricesFor("deepseek-v4-admin");
+        addListPricesFor(admin(), "deepseek-v4-admin");
         given().auth()
                 .oauth2(admin())
                 .contentType("application/json")
@@ -84,7 +86,10 @@ class CatalogueAdminTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
-        putModel("deepseek-v4-admin", "{\"pool\":\"admin-pool\",\"aliases\":[\"v4-admin\"],\"maxOutputTokens\":1024}")
+        putModel(
+                        admin(),
+                        "deepseek-v4-admin",
+                        "{\"pool\":\"admin-pool\",\"aliases\":[\"v4-admin\"],\"maxOutputTokens\":1024}")
                 .statusCode(201)
                 .body("source", equalTo("ADMIN"))
                 .body("priceTier", equalTo("deepseek-v4-admin"));
@@ -173,7 +178,7 @@ class CatalogueAdminTest {
 
     @Test
     void rejectsInvalidRoutesWithProblemDetails() {
-        putModel("deepseek-v4-x", "{\"pool\":\"no-such-pool\"}")
+        putModel(admin(), "deepseek-v4-x", "{\"pool\":\"no-such-pool\"}")
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("pool"));
@@ -186,141 +191,6 @@ class CatalogueAdminTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
-    }
-
-    @Test
-    void refusesAnAliasListedTwiceOrEqualToTheModelsOwnNameWithoutStoringIt() throws Exception {
-        putPool("names-pool");
-        try {
-            putModel(
-                            "plain-mini",
-                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"pm\",\"pm\"]}")
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("field", equalTo("aliases"))
-                    .body("detail", containsString("'pm'"));
-            putModel(
-                            "plain-mini",
-                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"plain-mini\"]}")
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("field", equalTo("aliases"))
-                    .body("detail", containsString("'plain-mini'"));
-            assertThat(storedRouteCount("plain-mini")).isZero();
-        } finally {
-            deletePool("names-pool");
-        }
-    }
-
-    @Test
-    void refusesAModelNameThatIsAlreadyAnotherModelsAlias() throws Exception {
-        putPool("names-pool");
-        try {
-            putModel(
-                            "acme-v4-mini",
-                            "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\",\"aliases\":[\"mini\"]}")
-                    .statusCode(201);
-            putModel("mini", "{\"pool\":\"names-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
-                    .statusCode(409)
-                    .contentType("application/problem+json")
-                    .body("field", equalTo("name"))
-                    .body("detail", containsString("'acme-v4-mini'"));
-            assertThat(storedRouteCount("mini")).isZero();
-            given().auth()
-                    .oauth2(admin())
-                    .when()
-                    .get("/admin/api/v1/models/acme-v4-mini")
-                    .then()
-                    .statusCode(200)
-                    .body("aliases", hasItem("mini"));
-        } finally {
-            deleteModelIfStored("acme-v4-mini");
-            deletePool("names-pool");
-        }
-    }
-
-    @Test
-    void refusesARouteWhosePriceTierHasNoListPriceAndSaysHowToAddOne() throws Exception {
-        putPool("tier-pool");
-        try {
-            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
-                    .statusCode(409)
-                    .contentType("application/problem+json")
-                    .body("field", equalTo("priceTier"))
-                    .body("detail", containsString("'free-tokens'"))
-                    .body("detail", containsString("/admin/api/v1/billing/price-book"));
-            // the default tier is the public name, which has no price either
-            putModel("tier-model", "{\"pool\":\"tier-pool\"}").statusCode(409).body("field", equalTo("priceTier"));
-            assertThat(storedRouteCount("tier-model")).isZero();
-
-            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"deepseek-v4-flash\"}")
-                    .statusCode(201);
-            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"free-tokens\"}")
-                    .statusCode(409)
-                    .body("field", equalTo("priceTier"));
-            given().auth()
-                    .oauth2(admin())
-                    .when()
-                    .get("/admin/api/v1/models/tier-model")
-                    .then()
-                    .statusCode(200)
-                    .body("priceTier", equalTo("deepseek-v4-flash"));
-
-            addListPricesFor("priced-later");
-            putModel("tier-model", "{\"pool\":\"tier-pool\",\"priceTier\":\"priced-later\"}")
-                    .statusCode(200)
-                    .body("priceTier", equalTo("priced-later"));
-        } finally {
-            deleteModelIfStored("tier-model");
-            deletePool("tier-pool");
-        }
-    }
-
-    /**
-     * Gives {@code tier} a list price in every currency the price book has list prices in (unless it has one), as an
-     * admin must before routing a model to a new tier; it starts a day from now, which the catalogue accepts.
-     */
-    private void addListPricesFor(String tier) {
-        List<Map<String, Object>> versions = given().auth()
-                .oauth2(admin())
-                .when()
-                .get("/admin/api/v1/billing/price-book")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getList("$");
-        Set<String> currencies = new TreeSet<>();
-        Set<String> priced = new TreeSet<>();
-        for (Map<String, Object> v : versions) {
-            if (v.get("tenantId") == null) {
-                currencies.add((String) v.get("currency"));
-                if (tier.equals(v.get("model"))) {
-                    priced.add((String) v.get("currency"));
-                }
-            }
-        }
-        currencies.removeAll(priced);
-        for (String currency : currencies) {
-            given().auth()
-                    .oauth2(admin())
-                    .contentType("application/json")
-                    .body(Map.of(
-                            "model",
-                            tier,
-                            "currency",
-                            currency,
-                            "effectiveFrom",
-                            Instant.now().plus(Duration.ofDays(1)).toString(),
-                            "rates",
-                            Map.of("cacheHit", "0.01", "cacheMiss", "0.1", "output", "0.2"),
-                            "source",
-                            "catalogue admin test"))
-                    .when()
-                    .post("/admin/api/v1/billing/price-book")
-                    .then()
-                    .statusCode(201);
-        }
     }
 
     @Test
@@ -345,62 +215,12 @@ class CatalogueAdminTest {
                 .body("source", equalTo("STATIC"));
         assertThat(registry.pods("flash")).isNotEmpty();
         try {
-            putModel("flash-on-static", "{\"pool\":\"flash\",\"priceTier\":\"deepseek-v4-flash\"}")
+            putModel(admin(), "flash-on-static", "{\"pool\":\"flash\",\"priceTier\":\"deepseek-v4-flash\"}")
                     .statusCode(201)
                     .body("pool", equalTo("flash"))
                     .body("source", equalTo("ADMIN"));
         } finally {
-            deleteModelIfStored("flash-on-static");
-        }
-    }
-
-    /** PUTs a model route as platform admin; the answer is the caller's to check. */
-    private ValidatableResponse putModel(String name, String body) {
-        return given().auth()
-                .oauth2(admin())
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .put("/admin/api/v1/models/" + name)
-                .then();
-    }
-
-    /** Clean-up: deletes a model route whether or not the test got as far as storing it. */
-    private void deleteModelIfStored(String name) {
-        given().auth().oauth2(admin()).when().delete("/admin/api/v1/models/" + name);
-    }
-
-    private void putPool(String name) {
-        given().auth()
-                .oauth2(admin())
-                .contentType("application/json")
-                .body("{\"accelerator\":\"cpu\"}")
-                .when()
-                .put("/admin/api/v1/pools/" + name)
-                .then()
-                .statusCode(201);
-    }
-
-    private void deletePool(String name) {
-        given().auth()
-                .oauth2(admin())
-                .when()
-                .delete("/admin/api/v1/pools/" + name)
-                .then()
-                .statusCode(204);
-    }
-
-    private int storedRouteCount(String name) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s =
-                        c.prepareStatement("select (select count(*) from model_route where public_name = ?)"
-                                + " + (select count(*) from model_alias where public_name = ?)")) {
-            s.setString(1, name);
-            s.setString(2, name);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+            deleteModelIfStored(admin(), "flash-on-static");
         }
     }
 
@@ -415,8 +235,8 @@ class CatalogueAdminTest {
         given().when().get("/admin/api/v1/models").then().statusCode(401);
     }
 
-    private java.util.List<String> auditActions() throws Exception {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private List<String> auditActions() throws Exception {
+        List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("select action from audit_log order by occurred_at");
                 ResultSet rs = s.executeQuery()) {
