@@ -14,6 +14,7 @@ import io.ascendant.gateway.fakehost.FakeModelHost.Behaviour;
 import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -69,7 +70,7 @@ class DroppedRequestUsageTest {
     @Test
     void chargesThePromptOfANonStreamedRequestWhoseClientLeftWhileTheHostWorked() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
-        dailyBudget(key, new BigDecimal("100"));
+        TenantLimitRows.moneyBudget(ds, key.tenantId(), "DAY", new BigDecimal("100"));
         FakeModelHost pro = FakeHostsResource.PRO;
         pro.defaultBehaviour(Behaviour.HANG); // the host works on it and has sent nothing yet
         String requestId = "dropped-unary-" + UUID.randomUUID();
@@ -111,19 +112,6 @@ class DroppedRequestUsageTest {
         assertThat(settledAmount(m.event().requestId()))
                 .as("the budget hold settles to the rated amount")
                 .isEqualByComparingTo(rated.amount());
-    }
-
-    private void dailyBudget(TestKeys.Key k, BigDecimal amount) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id,"
-                        + " model, budget_period, budget_amount, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 'DAY', ?,"
-                        + " 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, k.tenantId());
-            ps.setObject(3, k.tenantId());
-            ps.setBigDecimal(4, amount);
-            ps.executeUpdate();
-        }
     }
 
     /** The input cache-miss price per million tokens of the version and window the ledger rated with. */

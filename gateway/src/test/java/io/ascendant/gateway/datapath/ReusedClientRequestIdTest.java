@@ -9,6 +9,7 @@ import io.ascendant.billing.pricebook.PriceWindow;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -137,7 +138,7 @@ class ReusedClientRequestIdTest {
 
         // Six requests fit: five used plus the sixth's worst-case hold. Two leaked holds would not.
         TestKeys.Key key = keys.create(Set.of());
-        dailyTokenBudget(key, 5 * used + worstCase + 2);
+        TenantLimitRows.tokenBudget(ds, key.tenantId(), "DAY", 5 * used + worstCase + 2);
         String clientId = "budget-" + UUID.randomUUID();
         List<String> gatewayIds = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -201,19 +202,6 @@ class ReusedClientRequestIdTest {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void dailyTokenBudget(TestKeys.Key k, long tokens) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id,"
-                        + " model, budget_period, budget_tokens, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 'DAY', ?,"
-                        + " 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, k.tenantId());
-            ps.setObject(3, k.tenantId());
-            ps.setLong(4, tokens);
-            ps.executeUpdate();
         }
     }
 }

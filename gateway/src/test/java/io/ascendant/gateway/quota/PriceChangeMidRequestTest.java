@@ -8,18 +8,16 @@ import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.DatabaseRows;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +64,7 @@ class PriceChangeMidRequestTest {
     @Test
     void aPriceRiseDuringASlowRequestNeitherExceedsTheHoldNorOverspendsTheBudget() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
-        monthlyBudget(key.tenantId(), BUDGET);
+        TenantLimitRows.moneyBudget(ds, key.tenantId(), "MONTH", BUDGET);
         // The host streams ten words 1.5 s apart (within the stream idle timeout): the answer ends about 15 s after it
         // started, and the new price starts a few seconds after the host got the request.
         FakeHostsResource.FLASH.forEach(h -> {
@@ -112,8 +110,8 @@ class PriceChangeMidRequestTest {
         assertThat(r.asString()).contains("ten").doesNotContain("\"error\"");
         String requestId = r.header("x-ascendant-request-id"); // the usage row's and the hold's key
 
-        Map<String, Object> row =
-                row("SELECT price_version_id, amount, finished_at FROM usage_ledger WHERE request_id = ?", requestId);
+        Map<String, Object> row = DatabaseRows.single(
+                ds, "SELECT price_version_id, amount, finished_at FROM usage_ledger WHERE request_id = ?", requestId);
         assertThat(((java.sql.Timestamp) row.get("finished_at")).toInstant())
                 .as("the request finished after the new price took effect")
                 .isAfter(effective);
@@ -124,11 +122,12 @@ class PriceChangeMidRequestTest {
         assertThat(amount).isPositive();
 
         Map<String, Object> settlement =
-                row("SELECT held, actual FROM quota_settlement WHERE request_id = ?", requestId);
+                DatabaseRows.single(ds, "SELECT held, actual FROM quota_settlement WHERE request_id = ?", requestId);
         assertThat((BigDecimal) settlement.get("actual")).isEqualByComparingTo(amount);
         assertThat((BigDecimal) settlement.get("actual")).isLessThanOrEqualTo((BigDecimal) settlement.get("held"));
 
-        Map<String, Object> account = row(
+        Map<String, Object> account = DatabaseRows.single(
+                ds,
                 "SELECT committed, reserved, limit_amount FROM quota_account WHERE pool_key = ?",
                 "money:tenant:" + key.tenantId() + ":*:MONTH");
         assertThat((BigDecimal) account.get("committed")).isEqualByComparingTo(amount);
@@ -187,34 +186,5 @@ class PriceChangeMidRequestTest {
         }
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
         return r.jsonPath().getLong("id");
-    }
-
-    private void monthlyBudget(UUID tenant, BigDecimal amount) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
-                                + " budget_period, budget_amount, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 'MONTH', ?,"
-                                + " 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, tenant);
-            ps.setObject(3, tenant);
-            ps.setBigDecimal(4, amount);
-            ps.executeUpdate();
-        }
-    }
-
-    private Map<String, Object> row(String sql, String param) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for %s: %s", param, sql).isTrue();
-                Map<String, Object> m = new java.util.HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    m.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                return m;
-            }
-        }
     }
 }
