@@ -6,13 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.CatalogueFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(QuotaEnabledProfile.class)
 class ContextWindowTest {
     private static final String MODEL = "deepseek-v4-window";
+    private static final String TIER = "deepseek-v4-pro";
     private static final long WINDOW = 600;
     private static final long MAX_OUTPUT = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,9 +58,6 @@ class ContextWindowTest {
     MeteredEvents metered;
 
     @Inject
-    ModelCatalogue catalogue;
-
-    @Inject
     TokenCounter tokens;
 
     @Inject
@@ -70,23 +69,11 @@ class ContextWindowTest {
     @BeforeEach
     void setUp() throws SQLException {
         support.reset();
-        given().auth()
-                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
-                .contentType("application/json")
-                .body("{\"pool\":\"pro\",\"priceTier\":\"deepseek-v4-pro\",\"maxOutputTokens\":" + MAX_OUTPUT
-                        + ",\"contextLength\":" + WINDOW + "}")
-                .when()
-                .put("/admin/api/v1/models/" + MODEL)
-                .then()
-                .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        DataPathTestSupport.await(
-                "route " + MODEL + " in the catalogue",
-                () -> catalogue
-                        .resolve(MODEL)
-                        .filter(r -> r.contextLength() == WINDOW)
-                        .isPresent());
+        CatalogueFixtures.putRouteWithContextWindow(
+                keycloak.accessToken(keycloak.platformAdmin()), MODEL, "pro", TIER, MAX_OUTPUT, WINDOW);
+        support.awaitRoute(MODEL, TIER, WINDOW);
         key = keys.create(Set.of());
-        oneRequestPerMinute(key);
+        TenantLimitRows.requestsPerMinute(ds, key.tenantId(), 1);
     }
 
     @Test
@@ -273,17 +260,6 @@ class ContextWindowTest {
             sb.append(' ').append(pool[i % pool.length]);
         }
         return sb.toString();
-    }
-
-    private void oneRequestPerMinute(TestKeys.Key k) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id,"
-                        + " model, requests_per_minute, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 1, 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, k.tenantId());
-            ps.setObject(3, k.tenantId());
-            ps.executeUpdate();
-        }
     }
 
     private long ledgerRows(String requestId) throws SQLException {

@@ -2,6 +2,7 @@ package io.ascendant.gateway.datapath;
 
 import static io.restassured.RestAssured.given;
 
+import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
@@ -28,6 +29,9 @@ public class DataPathTestSupport {
 
     @Inject
     HostPoller poller;
+
+    @Inject
+    ModelCatalogue catalogue;
 
     /** Resets hosts and breakers and waits until every fake pod is ready with fresh load data. */
     public void reset() {
@@ -63,6 +67,19 @@ public class DataPathTestSupport {
                     p.circuit()));
         }
         return sb.toString();
+    }
+
+    /**
+     * Waits until the gateway's catalogue resolves {@code model} with {@code priceTier} and {@code contextLength}: an
+     * admin route change (for example {@code CatalogueFixtures.putRouteWithContextWindow}) applies asynchronously.
+     */
+    public void awaitRoute(String model, String priceTier, long contextLength) {
+        await(
+                "route " + model + " priced as " + priceTier + " with context " + contextLength + " in the catalogue",
+                () -> catalogue
+                        .resolve(model)
+                        .filter(r -> r.priceTier().equals(priceTier) && r.contextLength() == contextLength)
+                        .isPresent());
     }
 
     /** Polls a condition every 20 ms for up to 10 s. */

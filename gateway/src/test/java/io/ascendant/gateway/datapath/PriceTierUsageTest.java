@@ -14,23 +14,21 @@ import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.billing.pricebook.PriceWindow;
 import io.ascendant.billing.pricebook.Rates;
 import io.ascendant.billing.pricebook.TokenClass;
-import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
 import io.ascendant.gateway.quota.budget.WorstCasePricer;
+import io.ascendant.gateway.testsupport.CatalogueFixtures;
+import io.ascendant.gateway.testsupport.DatabaseRows;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.HashMap;
@@ -71,9 +69,6 @@ class PriceTierUsageTest {
     MeteredEvents metered;
 
     @Inject
-    ModelCatalogue catalogue;
-
-    @Inject
     TokenCounter tokens;
 
     @Inject
@@ -89,26 +84,15 @@ class PriceTierUsageTest {
     void setUp() {
         support.reset();
         // The same route as ContextWindowTest's (both may run in one application): Pro pool, Pro price tier.
-        given().auth()
-                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
-                .contentType("application/json")
-                .body("{\"pool\":\"pro\",\"priceTier\":\"" + TIER + "\",\"maxOutputTokens\":200,\"contextLength\":600}")
-                .when()
-                .put("/admin/api/v1/models/" + MODEL)
-                .then()
-                .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        DataPathTestSupport.await(
-                "route " + MODEL + " priced as " + TIER + " in the catalogue",
-                () -> catalogue
-                        .resolve(MODEL)
-                        .filter(r -> r.priceTier().equals(TIER) && r.contextLength() == 600)
-                        .isPresent());
+        CatalogueFixtures.putRouteWithContextWindow(
+                keycloak.accessToken(keycloak.platformAdmin()), MODEL, "pro", TIER, 200, 600);
+        support.awaitRoute(MODEL, TIER, 600);
     }
 
     @Test
     void ratesHoldsAndInvoicesARouteAtItsPriceTier() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
-        monthlyBudget(key.tenantId(), new BigDecimal("5"));
+        TenantLimitRows.moneyBudget(ds, key.tenantId(), "MONTH", new BigDecimal("5"));
         String requestId = "price-tier-" + UUID.randomUUID();
 
         Response r = given().auth()
@@ -125,7 +109,8 @@ class PriceTierUsageTest {
         assertThat(r.jsonPath().getString("model")).isEqualTo(MODEL);
 
         LedgerUsageSink.Metered m = metered.single(requestId);
-        Map<String, Object> row = row(
+        Map<String, Object> row = DatabaseRows.single(
+                ds,
                 "SELECT model, price_tier, price_version_id, price_window, cache_hit_tokens, cache_miss_tokens,"
                         + " output_tokens, amount, billing_day FROM usage_ledger WHERE client_request_id = ?",
                 requestId);
@@ -156,13 +141,15 @@ class PriceTierUsageTest {
 
         // The budget held the worst case at the Pro version's prices and settled the row's amount.
         long prompt = tokens.countPrompt((ObjectNode) JSON.readTree(chat()), TEXT);
-        Map<String, Object> settlement = row(
+        Map<String, Object> settlement = DatabaseRows.single(
+                ds,
                 "SELECT held, actual FROM quota_settlement WHERE request_id = ?",
                 m.event().requestId());
         assertThat((BigDecimal) settlement.get("held"))
                 .isEqualByComparingTo(WorstCasePricer.cost(version, prompt, MAX_TOKENS));
         assertThat((BigDecimal) settlement.get("actual")).isEqualByComparingTo(amount);
-        Map<String, Object> account = row(
+        Map<String, Object> account = DatabaseRows.single(
+                ds,
                 "SELECT committed FROM quota_account WHERE pool_key = ?",
                 "money:tenant:" + key.tenantId() + ":*:MONTH");
         assertThat((BigDecimal) account.get("committed")).isEqualByComparingTo(amount);
@@ -193,34 +180,5 @@ class PriceTierUsageTest {
                 .put("max_tokens", MAX_TOKENS)
                 .put("messages", List.of(new JsonObject().put("role", "user").put("content", TEXT)))
                 .encode();
-    }
-
-    private void monthlyBudget(UUID tenant, BigDecimal amount) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
-                                + " budget_period, budget_amount, updated_by) VALUES (?, 'TENANT', ?, ?, '*', 'MONTH', ?,"
-                                + " 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, tenant);
-            ps.setObject(3, tenant);
-            ps.setBigDecimal(4, amount);
-            ps.executeUpdate();
-        }
-    }
-
-    private Map<String, Object> row(String sql, String param) throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for %s: %s", param, sql).isTrue();
-                Map<String, Object> m = new HashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    m.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                return m;
-            }
-        }
     }
 }
