@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests the gateway cannot route (a malformed URL, a method the endpoint does not take, an unknown path, no key)
- * get a precise 4xx in the addressed API's shape (OpenAI JSON, or Anthropic's on {@code /v1/messages}), never a 500,
- * and nothing reaches a host.
+ * get a precise 4xx in the addressed API's shape (OpenAI JSON, or Anthropic's on {@code /v1/messages}), never a 500;
+ * a malformed URL is refused before authentication and never reaches a host.
  */
 @QuarkusTest
 class RequestRoutingErrorTest {
