@@ -10,7 +10,6 @@ import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
-import io.ascendant.gateway.testsupport.CatalogueFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.gateway.testsupport.TenantLimitRows;
@@ -39,10 +38,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(QuotaEnabledProfile.class)
 class ContextWindowTest {
-    private static final String MODEL = "deepseek-v4-window";
-    private static final String TIER = "deepseek-v4-pro";
-    private static final long WINDOW = 600;
-    private static final long MAX_OUTPUT = 200;
+    private static final String MODEL = DataPathTestSupport.WINDOW_MODEL;
+    private static final long WINDOW = DataPathTestSupport.WINDOW_CONTEXT;
+    private static final long MAX_OUTPUT = DataPathTestSupport.WINDOW_MAX_OUTPUT;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @InjectKeycloak
@@ -69,9 +67,7 @@ class ContextWindowTest {
     @BeforeEach
     void setUp() throws SQLException {
         support.reset();
-        CatalogueFixtures.putRouteWithContextWindow(
-                keycloak.accessToken(keycloak.platformAdmin()), MODEL, "pro", TIER, MAX_OUTPUT, WINDOW);
-        support.awaitRoute(MODEL, TIER, WINDOW);
+        support.routeWindowModel(keycloak.accessToken(keycloak.platformAdmin()));
         key = keys.create(Set.of());
         TenantLimitRows.requestsPerMinute(ds, key.tenantId(), 1);
     }

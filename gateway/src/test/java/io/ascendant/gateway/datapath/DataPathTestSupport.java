@@ -8,6 +8,7 @@ import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.CatalogueFixtures;
 import io.ascendant.gateway.upstream.UpstreamClient;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,20 @@ import java.util.function.BooleanSupplier;
 /** Puts the fake hosts and the gateway's pod state back to a known start before each data-path test. */
 @ApplicationScoped
 public class DataPathTestSupport {
+    /**
+     * The data path's route with a context window: {@value #WINDOW_MODEL} on the Pro pool, billed at the {@value
+     * #WINDOW_TIER} price tier. Tests that run in one application share it, so it is defined once, here.
+     */
+    public static final String WINDOW_MODEL = "deepseek-v4-window";
+
+    /** The price tier of {@link #WINDOW_MODEL}. */
+    public static final String WINDOW_TIER = "deepseek-v4-pro";
+
+    /** The context window of {@link #WINDOW_MODEL} in tokens, prompt plus output. */
+    public static final long WINDOW_CONTEXT = 600;
+
+    /** The output limit of {@link #WINDOW_MODEL} in tokens. */
+    public static final long WINDOW_MAX_OUTPUT = 200;
 
     @Inject
     UpstreamClient upstream;
@@ -67,6 +82,13 @@ public class DataPathTestSupport {
                     p.circuit()));
         }
         return sb.toString();
+    }
+
+    /** Creates or replaces {@link #WINDOW_MODEL} as a platform admin and waits until the catalogue serves it. */
+    public void routeWindowModel(String adminToken) {
+        CatalogueFixtures.putRouteWithContextWindow(
+                adminToken, WINDOW_MODEL, "pro", WINDOW_TIER, WINDOW_MAX_OUTPUT, WINDOW_CONTEXT);
+        awaitRoute(WINDOW_MODEL, WINDOW_TIER, WINDOW_CONTEXT);
     }
 
     /**

@@ -18,7 +18,6 @@ import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
 import io.ascendant.gateway.quota.budget.WorstCasePricer;
-import io.ascendant.gateway.testsupport.CatalogueFixtures;
 import io.ascendant.gateway.testsupport.DatabaseRows;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -50,8 +49,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(QuotaEnabledProfile.class)
 class PriceTierUsageTest {
-    private static final String MODEL = "deepseek-v4-window";
-    private static final String TIER = "deepseek-v4-pro";
+    private static final String MODEL = DataPathTestSupport.WINDOW_MODEL;
+    private static final String TIER = DataPathTestSupport.WINDOW_TIER;
     private static final long MAX_TOKENS = 16;
     private static final String TEXT = "Say hello to the price tier";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,10 +82,8 @@ class PriceTierUsageTest {
     @BeforeEach
     void setUp() {
         support.reset();
-        // The same route as ContextWindowTest's (both may run in one application): Pro pool, Pro price tier.
-        CatalogueFixtures.putRouteWithContextWindow(
-                keycloak.accessToken(keycloak.platformAdmin()), MODEL, "pro", TIER, 200, 600);
-        support.awaitRoute(MODEL, TIER, 600);
+        // The data path's window route (ContextWindowTest's too): Pro pool, Pro price tier.
+        support.routeWindowModel(keycloak.accessToken(keycloak.platformAdmin()));
     }
 
     @Test
