@@ -11,14 +11,18 @@ import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.openai.OpenAiProtocol;
 import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
+import io.ascendant.tenancy.apikey.ApiKeyAuthentication;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -26,7 +30,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * under the gateway's control: OpenAI {@code POST /v1/chat/completions}, {@code POST /v1/completions},
  * {@code GET /v1/models}, {@code GET /v1/models/{id}}, and Anthropic {@code POST /v1/messages} and
  * {@code POST /v1/messages/count_tokens} ({@link TokenCountEndpoint}). Authentication is the tenancy module's
- * {@code HttpAuthenticationMechanism} (proactive); each handler requires the role {@code tenant-api} and answers 401
+ * {@code HttpAuthenticationMechanism} (proactive), short-cut for cached valid keys by {@link CachedKeyFastPath}; each
+ * handler requires the role {@code tenant-api} and answers 401
  * in its API's own error shape otherwise. Another method on one of these paths is a 405 with {@code Allow}; a body
  * refused by Quarkus' body handler (over {@code quarkus.http.limits.max-body-size}, e.g. sent chunked) is a 413, both
  * in the endpoint's own error shape.
@@ -57,22 +62,31 @@ public class TenantRoutes {
     @Inject
     TokenCountEndpoint tokenCount;
 
+    @Inject
+    ApiKeyAuthentication authentication;
+
+    /** Serves requests with a cached valid key before Quarkus' security chain; set by {@link #register}. */
+    private volatile CachedKeyFastPath fastPath;
+
     void register(@Observes Router router) {
         OpenAiProtocol chat = new OpenAiProtocol(true, catalogue, config);
         OpenAiProtocol completions = new OpenAiProtocol(false, catalogue, config);
         AnthropicProtocol messages = new AnthropicProtocol(catalogue, config);
-        router.post(HostContract.CHAT_COMPLETIONS).handler(rc -> pipeline.handle(rc, chat));
-        router.post(HostContract.COMPLETIONS).handler(rc -> pipeline.handle(rc, completions));
-        router.post("/v1/messages").handler(rc -> {
+        Map<String, Handler<RoutingContext>> post = new LinkedHashMap<>();
+        post.put(HostContract.CHAT_COMPLETIONS, rc -> pipeline.handle(rc, chat));
+        post.put(HostContract.COMPLETIONS, rc -> pipeline.handle(rc, completions));
+        post.put("/v1/messages", rc -> {
             if (hasAnthropicVersion(rc)) {
                 pipeline.handle(rc, messages);
             }
         });
-        router.post(COUNT_TOKENS_PATH).handler(rc -> {
+        post.put(COUNT_TOKENS_PATH, rc -> {
             if (hasAnthropicVersion(rc)) {
                 tokenCount.handle(rc, messages);
             }
         });
+        post.forEach((path, handler) -> router.post(path).handler(handler));
+        fastPath = new CachedKeyFastPath(authentication, post);
         router.get(HostContract.MODELS).handler(this::models);
         // Public names may contain '/' (an SDK sends it as %2F, which Vert.x decodes in the parameter).
         router.getWithRegex(MODEL_PATH_REGEX).setName(MODEL_PATH).handler(this::model);
@@ -107,6 +121,17 @@ public class TenantRoutes {
      */
     void registerBodyLimit(@Observes Filters filters) {
         filters.register(this::refuseDeclaredOversizeBody, BODY_LIMIT_FILTER_PRIORITY);
+        // Filters are set up before routes; the fast path exists once register(Router) has run.
+        filters.register(
+                rc -> {
+                    CachedKeyFastPath f = fastPath;
+                    if (f == null) {
+                        rc.next();
+                    } else {
+                        f.handle(rc);
+                    }
+                },
+                CachedKeyFastPath.PRIORITY);
     }
 
     private void refuseDeclaredOversizeBody(RoutingContext rc) {

@@ -57,46 +57,11 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (!isTenantPath(ctx.normalizedPath())) {
             return Uni.createFrom().nullItem();
         }
-        MultiMap headers = ctx.request().headers();
-        // getAll, not getHeader: a second value of either header is a second credential, never ignored.
-        List<String> apiKeys = headers.getAll(X_API_KEY);
-        List<String> authorizations = headers.getAll(HttpHeaders.AUTHORIZATION);
-        String key = null;
-        boolean malformed = false; // an Authorization header that is not "Bearer <key>"
-        for (int i = 0; i < apiKeys.size(); i++) {
-            String k = apiKeys.get(i).strip();
-            if (k.isEmpty()) {
-                continue;
-            }
-            if (key != null && !key.equals(k)) {
-                return fail(ctx, TenantApiError.AMBIGUOUS_API_KEY);
-            }
-            key = k;
+        PresentedKey presented = presentedKey(ctx.request().headers());
+        if (presented.error() != null) {
+            return fail(ctx, presented.error());
         }
-        for (int i = 0; i < authorizations.size(); i++) {
-            String auth = authorizations.get(i);
-            String k;
-            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                k = auth.substring(7).strip();
-                if (k.isEmpty()) {
-                    continue;
-                }
-            } else {
-                k = auth.strip();
-                malformed = true;
-            }
-            if (key != null && !key.equals(k)) {
-                return fail(ctx, TenantApiError.AMBIGUOUS_API_KEY);
-            }
-            key = k;
-        }
-        if (malformed && key != null) {
-            // the only credential is an Authorization header of another scheme
-            return fail(ctx, TenantApiError.MALFORMED_API_KEY);
-        }
-        if (key == null) {
-            return fail(ctx, TenantApiError.MISSING_API_KEY);
-        }
+        String key = presented.key();
         return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), ctx))
                 .onFailure(e -> !(e instanceof AuthenticationFailedException))
                 .transform(ApiKeyAuthenticationMechanism::unavailable)
@@ -141,6 +106,61 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     @Override
     public int getPriority() {
         return PRIORITY;
+    }
+
+    /**
+     * The one credential a request presents, or why it presents none usable: {@code key} is set when exactly one
+     * distinct key was sent (in {@code x-api-key} and/or {@code Authorization: Bearer}), {@code error} otherwise
+     * ({@link TenantApiError#AMBIGUOUS_API_KEY}, {@link TenantApiError#MALFORMED_API_KEY} for an {@code Authorization}
+     * header of another scheme, {@link TenantApiError#MISSING_API_KEY}).
+     */
+    public record PresentedKey(String key, TenantApiError error) {}
+
+    /**
+     * Reads the credential of a request's headers by the rules of this mechanism (see the class comment). Pure: the
+     * gateway's cached-key fast path uses it too, so both read a request the same way.
+     */
+    public static PresentedKey presentedKey(MultiMap headers) {
+        // getAll, not getHeader: a second value of either header is a second credential, never ignored.
+        List<String> apiKeys = headers.getAll(X_API_KEY);
+        List<String> authorizations = headers.getAll(HttpHeaders.AUTHORIZATION);
+        String key = null;
+        boolean malformed = false; // an Authorization header that is not "Bearer <key>"
+        for (int i = 0; i < apiKeys.size(); i++) {
+            String k = apiKeys.get(i).strip();
+            if (k.isEmpty()) {
+                continue;
+            }
+            if (key != null && !key.equals(k)) {
+                return new PresentedKey(null, TenantApiError.AMBIGUOUS_API_KEY);
+            }
+            key = k;
+        }
+        for (int i = 0; i < authorizations.size(); i++) {
+            String auth = authorizations.get(i);
+            String k;
+            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                k = auth.substring(7).strip();
+                if (k.isEmpty()) {
+                    continue;
+                }
+            } else {
+                k = auth.strip();
+                malformed = true;
+            }
+            if (key != null && !key.equals(k)) {
+                return new PresentedKey(null, TenantApiError.AMBIGUOUS_API_KEY);
+            }
+            key = k;
+        }
+        if (malformed && key != null) {
+            // the only credential is an Authorization header of another scheme
+            return new PresentedKey(null, TenantApiError.MALFORMED_API_KEY);
+        }
+        if (key == null) {
+            return new PresentedKey(null, TenantApiError.MISSING_API_KEY);
+        }
+        return new PresentedKey(key, null);
     }
 
     /** Whether the path is a tenant path (authenticated with API keys). */

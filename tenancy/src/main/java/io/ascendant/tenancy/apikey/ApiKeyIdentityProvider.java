@@ -63,6 +63,20 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
                 .map(ApiKeyIdentityProvider::toIdentity);
     }
 
+    /**
+     * The identity of an authenticated key: principal the {@link ApiKeyCaller}, the one role {@value
+     * ApiKeyCaller#ROLE}, and the tenant, project and key ids as attributes.
+     */
+    public static SecurityIdentity identityOf(ApiKeyCaller caller) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(caller)
+                .addRole(ApiKeyCaller.ROLE)
+                .addAttribute("tenantId", caller.tenantId())
+                .addAttribute("projectId", caller.projectId())
+                .addAttribute("keyId", caller.keyId())
+                .build();
+    }
+
     private static ApiKeyAuthenticator.Result unavailable(Throwable e, Duration deadline) {
         if (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
@@ -77,14 +91,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
 
     private static SecurityIdentity toIdentity(ApiKeyAuthenticator.Result result) {
         return switch (result) {
-            case ApiKeyAuthenticator.Authenticated a ->
-                QuarkusSecurityIdentity.builder()
-                        .setPrincipal(a.caller())
-                        .addRole(ApiKeyCaller.ROLE)
-                        .addAttribute("tenantId", a.caller().tenantId())
-                        .addAttribute("projectId", a.caller().projectId())
-                        .addAttribute("keyId", a.caller().keyId())
-                        .build();
+            case ApiKeyAuthenticator.Authenticated a -> identityOf(a.caller());
             case ApiKeyAuthenticator.Refused r ->
                 throw new AuthenticationFailedException(r.error().code(), Map.of(TenantApiError.ATTRIBUTE, r.error()));
         };
