@@ -27,6 +27,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -38,6 +39,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -93,6 +95,21 @@ public class DataPathPipeline {
 
     @Inject
     Tracer tracer;
+
+    /**
+     * An ArC client proxy looks its bean's instance up in the application context on every call: several calls per
+     * request, a few percent of the event loop's work. These beans are application-scoped (or singletons) and live as
+     * long as this one, so the data path calls their instances directly.
+     */
+    @PostConstruct
+    void callInstancesDirectly() {
+        dispatcher = ClientProxy.unwrap(dispatcher);
+        upstream = ClientProxy.unwrap(upstream);
+        admission = ClientProxy.unwrap(admission);
+        usageSink = ClientProxy.unwrap(usageSink);
+        tokenCounter = ClientProxy.unwrap(tokenCounter);
+        tracer = ClientProxy.unwrap(tracer);
+    }
 
     /** Serves one request of the given protocol. */
     public void handle(RoutingContext rc, TenantProtocol protocol) {

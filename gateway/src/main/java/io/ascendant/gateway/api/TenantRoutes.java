@@ -12,6 +12,7 @@ import io.ascendant.gateway.openai.OpenAiProtocol;
 import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
 import io.ascendant.tenancy.apikey.ApiKeyAuthentication;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -69,6 +70,8 @@ public class TenantRoutes {
     private volatile CachedKeyFastPath fastPath;
 
     void register(@Observes Router router) {
+        // The protocols resolve a model on every request: call the catalogue itself, not its client proxy.
+        ModelCatalogue catalogue = ClientProxy.unwrap(this.catalogue);
         OpenAiProtocol chat = new OpenAiProtocol(true, catalogue, config);
         OpenAiProtocol completions = new OpenAiProtocol(false, catalogue, config);
         AnthropicProtocol messages = new AnthropicProtocol(catalogue, config);
