@@ -71,7 +71,7 @@ public final class UsageJournal implements AutoCloseable {
     }
 
     private final Path dir;
-    private final ObjectMapper json;
+    private final UsageJournalLines lines;
     private final long segmentBytes;
     private final long idleSealNanos;
     private final FileChannel lockChannel;
@@ -92,7 +92,7 @@ public final class UsageJournal implements AutoCloseable {
             List<Path> leftovers,
             long nextSequence) {
         this.dir = dir;
-        this.json = json;
+        this.lines = new UsageJournalLines(json.getFactory());
         this.segmentBytes = segmentBytes;
         this.idleSealNanos = idleSealNanos;
         this.lockChannel = lockChannel;
@@ -155,7 +155,7 @@ public final class UsageJournal implements AutoCloseable {
      *     for the ledger itself
      */
     public Segment append(Entry entry) throws IOException {
-        byte[] line = json.writeValueAsBytes(entry);
+        byte[] line = lines.write(entry);
         ByteBuffer buf =
                 ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
         synchronized (this) {

@@ -74,6 +74,52 @@ class UsageJournalTest {
     }
 
     @Test
+    void aLineIsTheJsonThatDataBindingWritesForItsEntry() throws Exception {
+        UsageEvent e3 = event("req-3", 12, 22);
+        UsageEvent full = new UsageEvent(
+                e3.requestId(),
+                e3.tenantId(),
+                e3.projectId(),
+                e3.keyId(),
+                e3.model(),
+                "deepseek-v4-pro",
+                e3.hostPod(),
+                e3.promptCacheHitTokens(),
+                e3.promptCacheMissTokens(),
+                e3.completionTokens(),
+                e3.reasoningTokens(),
+                e3.status(),
+                e3.countedByGateway(),
+                e3.startedAt(),
+                e3.finishedAt(),
+                "client \"id\" \u00e9");
+        UsageEvent sparse = new UsageEvent(
+                "req-4",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "deepseek-v4-pro",
+                null,
+                null,
+                0,
+                0,
+                0,
+                0,
+                UsageStatus.FAILED,
+                true,
+                Instant.parse("2026-11-30T05:00:00Z"),
+                Instant.parse("2026-11-30T05:00:00Z"));
+        HeldBudget money = new HeldBudget(7, UUID.randomUUID(), new BigDecimal("12.5000"), true);
+        HeldBudget tokens = new HeldBudget(8, UUID.randomUUID(), new BigDecimal("4096"), false);
+        UsageJournalLines lines = new UsageJournalLines(JSON.getFactory());
+        for (UsageJournal.Entry e : List.of(
+                new UsageJournal.Entry(full, List.of(money, tokens)), new UsageJournal.Entry(sparse, List.of()))) {
+            assertThat(new String(lines.write(e), StandardCharsets.UTF_8)).isEqualTo(JSON.writeValueAsString(e));
+            assertThat(JSON.readValue(lines.write(e), UsageJournal.Entry.class)).isEqualTo(e);
+        }
+    }
+
+    @Test
     void aSealedSegmentIsDeletedOnceEveryRecordIsAcknowledged() throws Exception {
         long lineBytes;
         try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
