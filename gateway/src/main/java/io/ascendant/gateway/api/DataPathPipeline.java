@@ -32,7 +32,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -318,45 +317,52 @@ public class DataPathPipeline {
         st.cancellation = cancellation;
         UpstreamCall call = new UpstreamCall(
                 p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.correlationId(), st.requestId, cancellation);
-        Cancellable[] pending = new Cancellable[1];
+        boolean[] pending = {true}; // read and written on this request's event loop only
         rc.response().closeHandler(v -> {
-            if (pending[0] != null && !st.finished.get()) {
+            if (pending[0] && !st.finished.get()) {
                 // Client left before the first byte: abort the host call (reset, so the host stops generating).
                 cancellation.cancel();
-                pending[0].cancel();
                 finish(st, UsageStatus.CANCELLED);
             }
         });
-        pending[0] = upstream.open(call, plan)
-                .subscribe()
-                .with(
-                        exchange -> onContext(ctx, () -> {
-                            pending[0] = null;
-                            st.pod = exchange.pod();
-                            st.podTokens = plan.tokens();
-                            exchange.pod().prefixIndex().addAll(plan.prefixHashes());
-                            upstreamSpan.setAttribute(POD, exchange.pod().baseUrl());
-                            upstreamSpan.setAttribute(
-                                    ACCELERATOR, exchange.pod().accelerator().name());
-                            if (st.finished.get()) {
-                                exchange.pod().release(plan.tokens());
-                                if (exchange.request() != null) {
-                                    exchange.request().reset();
-                                }
-                                upstreamSpan.end();
-                                return;
-                            }
-                            answer(rc, st, protocol, exchange, upstreamSpan);
-                        }),
-                        failure -> onContext(ctx, () -> {
-                            pending[0] = null;
-                            upstreamSpan.setStatus(StatusCode.ERROR, failure.getMessage());
-                            upstreamSpan.end();
-                            if (cancellation.cancelled()) {
-                                return; // the client is gone and the request already ended CANCELLED
-                            }
-                            fail(rc, st, UpstreamFailures.toGatewayException(failure, p), anthropic);
-                        }));
+        upstream.open(call, plan)
+                .whenComplete((exchange, failure) -> onContext(ctx, () -> {
+                    pending[0] = false;
+                    if (failure == null) {
+                        opened(rc, st, protocol, plan, exchange, upstreamSpan);
+                        return;
+                    }
+                    upstreamSpan.setStatus(StatusCode.ERROR, failure.getMessage());
+                    upstreamSpan.end();
+                    if (cancellation.cancelled()) {
+                        return; // the client is gone and the request already ended CANCELLED
+                    }
+                    fail(rc, st, UpstreamFailures.toGatewayException(failure, p), anthropic);
+                }));
+    }
+
+    /** A pod answered: the first chunk of a stream, or a whole non-streamed answer. */
+    private void opened(
+            RoutingContext rc,
+            RequestState st,
+            TenantProtocol protocol,
+            DispatchPlan plan,
+            UpstreamExchange exchange,
+            Span upstreamSpan) {
+        st.pod = exchange.pod();
+        st.podTokens = plan.tokens();
+        exchange.pod().prefixIndex().addAll(plan.prefixHashes());
+        upstreamSpan.setAttribute(POD, exchange.pod().baseUrl());
+        upstreamSpan.setAttribute(ACCELERATOR, exchange.pod().accelerator().name());
+        if (st.finished.get()) {
+            exchange.pod().release(plan.tokens());
+            if (exchange.request() != null) {
+                exchange.request().reset();
+            }
+            upstreamSpan.end();
+            return;
+        }
+        answer(rc, st, protocol, exchange, upstreamSpan);
     }
 
     private void answer(
