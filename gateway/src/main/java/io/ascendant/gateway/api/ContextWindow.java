@@ -43,6 +43,16 @@ final class ContextWindow {
     }
 
     /**
+     * The most output tokens a host can generate for {@code p}: the output limit sent to it, or, when none was sent,
+     * the context window (the host stops when prompt plus output fill it). Reported usage is billed at most this.
+     */
+    static long outputCeiling(PreparedRequest p) {
+        return explicitOutputLimit(p.hostBody())
+                ? p.maxOutputTokens()
+                : p.route().contextLength();
+    }
+
+    /**
      * Whether the host body sets an output limit (Anthropic's required {@code max_tokens} is passed on as one): the
      * host then holds the request to prompt plus that limit.
      */

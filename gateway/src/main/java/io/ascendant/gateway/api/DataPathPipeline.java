@@ -13,6 +13,7 @@ import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PrefixHasher;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
+import io.ascendant.gateway.metering.MeteredUsage;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.platform.ConnectionClose;
@@ -423,11 +424,12 @@ public class DataPathPipeline {
         // Nothing came back (failed, or cancelled before the host had the request): nothing to count or charge.
         if (promptOnly || !((status == UsageStatus.FAILED || status == UsageStatus.CANCELLED) && nothing)) {
             st.ensureCounted();
-            hit = st.counts.cacheHitTokens();
-            miss = st.counts.cacheMissTokens();
-            completion = st.counts.completionTokens();
-            reasoning = st.counts.reasoningTokens();
-            countedByGateway = !st.counts.reported();
+            MeteredUsage m = meteredUsage(st, withPrompt);
+            hit = m.cacheHitTokens();
+            miss = m.cacheMissTokens();
+            completion = m.completionTokens();
+            reasoning = m.reasoningTokens();
+            countedByGateway = !st.counts.reported() || m.clamped();
         }
         UsageEvent event = new UsageEvent(
                 st.requestId,
@@ -453,6 +455,34 @@ public class DataPathPipeline {
             Log.errorf("Admission settle failed for request %s: %s", st.requestId, e.getMessage());
         }
         return recorded;
+    }
+
+    /**
+     * The counts to bill: a host's reported usage is held to what the host could have done (prompt at most the
+     * route's context window, output at most the limit it was sent); a clamp is logged and the record is marked as
+     * counted by the gateway, since the billed numbers are then not the host's.
+     */
+    private static MeteredUsage meteredUsage(RequestState st, Pod pod) {
+        if (!st.counts.reported()) {
+            return MeteredUsage.of(st.counts, 0, 0); // the gateway's own count
+        }
+        MeteredUsage m = MeteredUsage.of(
+                st.counts, st.prepared.route().contextLength(), ContextWindow.outputCeiling(st.prepared));
+        if (m.clamped()) {
+            Log.warnf(
+                    "Host %s over-reported usage for request %s (tenant %s): prompt %d, completion %d, reasoning %d"
+                            + " reported; billed prompt %d, completion %d, reasoning %d",
+                    pod == null ? "unknown" : pod.baseUrl(),
+                    st.requestId,
+                    st.caller.tenantId(),
+                    st.counts.promptTokens(),
+                    st.counts.completionTokens(),
+                    st.counts.reasoningTokens(),
+                    m.promptTokens(),
+                    m.completionTokens(),
+                    m.reasoningTokens());
+        }
+        return m;
     }
 
     private void fail(RoutingContext rc, RequestState st, Throwable t, boolean anthropic) {

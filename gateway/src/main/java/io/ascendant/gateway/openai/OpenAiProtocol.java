@@ -21,11 +21,15 @@ import io.vertx.core.buffer.Buffer;
  * OpenAI's {@code /v1/chat/completions} and {@code /v1/completions}, passed to hosts that speak the same API. The
  * body goes through almost unchanged: DeepSeek extensions ({@code thinking}, {@code reasoning_effort},
  * {@code reasoning_content} in messages) pass as they are; the gateway only swaps in the upstream model name and, for
- * streams, always asks for the usage chunk. Answers come back with the tenant's model name, reasoning under
+ * streams, always asks for the usage chunk; a legacy completion without {@code max_tokens} is sent with 16 (the
+ * default of OpenAI and vLLM for that endpoint). Answers come back with the tenant's model name, reasoning under
  * {@code reasoning_content} (hosts that say {@code reasoning} are renamed) and a usage object with DeepSeek's cache
  * fields.
  */
 public final class OpenAiProtocol implements TenantProtocol {
+    /** {@code max_tokens} of a {@code /v1/completions} request that sets none (OpenAI's and vLLM's default). */
+    static final long LEGACY_COMPLETIONS_MAX_TOKENS = 16;
+
     private final boolean chat;
     private final ModelCatalogue catalogue;
     private final DataPathConfig config;
@@ -50,6 +54,12 @@ public final class OpenAiProtocol implements TenantProtocol {
         long maxTokens = chat
                 ? OpenAiValidation.chatOutputLimit(body, route)
                 : OpenAiValidation.maxTokens(body, "max_tokens", route);
+        if (!chat && maxTokens < 0) {
+            // OpenAI's legacy completions API and vLLM default max_tokens to 16 here; sent explicitly so that a host
+            // with another default cannot generate up to the whole context window on a budget held for 16 tokens.
+            maxTokens = Math.min(route.maxOutputTokens(), LEGACY_COMPLETIONS_MAX_TOKENS);
+            body.put("max_tokens", maxTokens);
+        }
         boolean stream = OpenAiValidation.bool(body.get("stream"), "stream");
         boolean wantsUsage = false;
         JsonNode so = body.get(HostContract.STREAM_OPTIONS);
@@ -74,7 +84,7 @@ public final class OpenAiProtocol implements TenantProtocol {
                 stream,
                 wantsUsage,
                 prompt,
-                maxTokens > 0 ? maxTokens : Math.min(route.maxOutputTokens(), chat ? 4096 : 16));
+                maxTokens > 0 ? maxTokens : Math.min(route.maxOutputTokens(), 4096));
     }
 
     private static String chatPrompt(ObjectNode body) {
