@@ -356,6 +356,53 @@ class BudgetLevelsAdminApiTest {
                 .body("detail", containsString("EXHAUSTED"));
     }
 
+    @Test
+    void removedTenantBudgetIsNoLongerListedEvenWhenItsCounterIsUsedUp() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "removed", "Removed Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        String secret = newKey(admin, tenant, project, "spender").getString("secret");
+        String limits = "/tenants/" + tenant + "/limits";
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000,"
+                        + "\"budgetPeriod\":\"MONTH\",\"budgetAmount\":\"0.0005\"}}")
+                .when()
+                .put(API + limits)
+                .then()
+                .statusCode(200);
+        Response last = null;
+        for (int i = 0; i < 300; i++) {
+            last = given().header("Authorization", "Bearer " + secret)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions");
+            if (last.statusCode() != 200) {
+                break;
+            }
+        }
+        assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
+        assertThat(only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false)
+                        .get("exhausted"))
+                .isEqualTo(true);
+
+        // The budget is removed (the rate limit stays): the gateways no longer enforce it, so it is not listed.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000}}")
+                .when()
+                .put(API + limits)
+                .then()
+                .statusCode(200);
+        List<Map<String, Object>> listed =
+                budgets(admin, tenant, "tenant", null, 100).getList("budgets");
+        assertThat(listed).as("tenant budgets after the removal").isEmpty();
+    }
+
     private static JsonPath budgets(String token, String tenant, String level, String cursor, int limit) {
         var spec = given().auth().oauth2(token).queryParam("level", level).queryParam("limit", limit);
         if (cursor != null) {

@@ -147,6 +147,10 @@ public class BudgetStatusQueries {
                 }
             }
             if (level == Level.TENANT) {
+                // A counter outlives its budget until the period ends: a removed (or re-periodised) tenant budget is
+                // no longer enforced, so its counter, used up or not, is not shown as a budget.
+                var configured = uncounted.configured(c, tenantId, now.toInstant());
+                out.removeIf(b -> !b.shadow() && !configured.containsKey(b.poolKey()));
                 String after = cursor == null ? "" : cursor;
                 for (BudgetStatus b : uncounted.list(c, tenantId, now.toInstant())) {
                     if (b.poolKey().compareTo(after) > 0) {

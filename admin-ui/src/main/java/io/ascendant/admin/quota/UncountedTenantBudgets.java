@@ -51,6 +51,33 @@ class UncountedTenantBudgets {
      * {@code AccountStore}, which admin-ui cannot call.
      */
     List<BudgetStatus> list(Connection c, UUID tenantId, Instant now) throws SQLException {
+        Map<String, BudgetStatus> budgets = configured(c, tenantId, now);
+        if (budgets.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(COUNTED_KEYS_SQL)) {
+            ps.setArray(1, c.createArrayOf("varchar", budgets.keySet().toArray()));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    budgets.remove(rs.getString(1));
+                }
+            }
+        }
+        List<BudgetStatus> out = new ArrayList<>();
+        for (BudgetStatus b : budgets.values()) {
+            out.add(withSettled(c, tenantId, b));
+        }
+        return out;
+    }
+
+    /**
+     * The tenant's enforced money and token budgets as configured now (plan overlaid by the tenant's own limits), by
+     * pool key, with nothing settled or held. A counter ({@code quota_account}) whose pool key is not among them
+     * belongs to a budget that was removed or changed: the gateways no longer enforce it.
+     */
+    Map<String, BudgetStatus> configured(Connection c, UUID tenantId, Instant now) throws SQLException {
         String name;
         String currency;
         ZoneId zone;
@@ -59,7 +86,7 @@ class UncountedTenantBudgets {
             ps.setObject(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return List.of();
+                    return new LinkedHashMap<>();
                 }
                 name = rs.getString(1);
                 currency = rs.getString(2).trim();
@@ -115,24 +142,7 @@ class UncountedTenantBudgets {
                                 BigDecimal.valueOf(v.budgetTokens())));
             }
         }
-        if (budgets.isEmpty()) {
-            return List.of();
-        }
-        try (PreparedStatement ps = c.prepareStatement(COUNTED_KEYS_SQL)) {
-            ps.setArray(1, c.createArrayOf("varchar", budgets.keySet().toArray()));
-            ps.setTimestamp(2, Timestamp.from(now));
-            ps.setTimestamp(3, Timestamp.from(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    budgets.remove(rs.getString(1));
-                }
-            }
-        }
-        List<BudgetStatus> out = new ArrayList<>();
-        for (BudgetStatus b : budgets.values()) {
-            out.add(withSettled(c, tenantId, b));
-        }
-        return out;
+        return budgets;
     }
 
     private static BudgetStatus unused(

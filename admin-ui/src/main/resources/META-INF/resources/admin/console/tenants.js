@@ -240,11 +240,17 @@ const LIMIT_FIELDS = [
   { name: 'limits.budgetAmount', label: 'Money budget', type: 'text', placeholder: '100.00' },
 ];
 
-function limitsBody(v) {
+/**
+ * The PUT body of the limits form. The API replaces the whole row of a level and model, so the body starts from that
+ * row's current values (`current`, null when there is none) and the form's fields override them: a field the form
+ * does not show is never dropped by a save.
+ */
+function limitsBody(v, current) {
   const n = (x) => (x === '' ? null : Number.isNaN(Number(x)) ? x : Number(x));
   return {
     model: v.model || '*',
     limits: {
+      ...(current || {}),
       requestsPerMinute: n(v['limits.requestsPerMinute']),
       tokensPerMinute: n(v['limits.tokensPerMinute']),
       concurrentRequests: n(v['limits.concurrentRequests']),
@@ -254,6 +260,21 @@ function limitsBody(v) {
       budgetAmount: v['limits.budgetAmount'] === '' ? null : v['limits.budgetAmount'],
     },
   };
+}
+
+/** The form value of a limit as the API gives it: '' for none, else its text. */
+function limitText(x) {
+  return x === null || x === undefined ? '' : String(x);
+}
+
+/** Budgets set in `current` that `next` no longer has, for people ("the money budget of $5.00 per month"). */
+function removedBudgets(current, next, currency) {
+  if (!current) return [];
+  const per = current.budgetPeriod ? ` per ${current.budgetPeriod.toLowerCase()}` : '';
+  const out = [];
+  if (current.budgetAmount != null && next.budgetAmount == null) out.push(`the money budget of ${money(current.budgetAmount, currency)}${per}`);
+  if (current.budgetTokens != null && next.budgetTokens == null) out.push(`the token budget of ${num(current.budgetTokens)} tokens${per}`);
+  return out;
 }
 
 async function limitsTab(view, t) {
@@ -328,15 +349,62 @@ async function limitsTab(view, t) {
     ], shadow) : null));
 
   if (scopes.length) {
+    // The form opens with the current limits of its level and model (the row the PUT replaces), and reloads them when
+    // the level or model changes; a limit field the admin edits meanwhile keeps the admin's value.
+    const currentOf = async (scope, model) => {
+      const rows = scope === 'tenant' && tenantSets ? tenantSets : await api(pathOf(scope));
+      const row = rows.find((r) => r.model === (model || '*'));
+      return row ? row.limits : null;
+    };
+    const initial = await currentOf(scopes[0][0], '*');
     const editor = form({
       label: 'Set limits', submit: 'Save limits',
-      fields: [{ name: 'scope', label: 'Level', options: scopes }, { name: 'model', label: 'Model (* = all)', value: '*' }, ...LIMIT_FIELDS],
-      onSubmit: async (v) => {
-        await api(pathOf(v.scope), { method: 'PUT', body: limitsBody(v) });
+      fields: [{ name: 'scope', label: 'Level', options: scopes }, { name: 'model', label: 'Model (* = all)', value: '*' },
+        ...LIMIT_FIELDS.map((f) => ({ ...f, value: limitText(initial && initial[f.name.slice('limits.'.length)]) }))],
+      onSubmit: async (submitted) => {
+        // A level or model switched just before saving: wait for its row, so the other level's values are never saved.
+        await pending;
+        const v = { ...submitted };
+        for (const input of limitInputs()) v[input.name] = input.value.trim();
+        // Read the row again: the save keeps what is there now, and a budget it would remove is named first.
+        const current = await api(pathOf(v.scope)).then((rows) => (rows.find((r) => r.model === (v.model || '*')) || {}).limits || null);
+        const body = limitsBody(v, current);
+        const removed = removedBudgets(current, body.limits, t.currency);
+        if (removed.length) {
+          const ok = await confirmDialog({ title: 'Remove a budget?', danger: true, confirm: 'Remove and save',
+            text: `Saving removes ${removed.join(' and ')}: requests at this level are then no longer stopped by it.` });
+          if (!ok) return;
+        }
+        await api(pathOf(v.scope), { method: 'PUT', body });
         toast('Limits saved');
         tenantViewReload();
       },
     });
+    const edited = new Set();
+    let loadSeq = 0;
+    let pending = Promise.resolve();
+    const limitInputs = () => LIMIT_FIELDS.map((f) => editor.elements.namedItem(f.name));
+    limitInputs().forEach((input) => ['input', 'change'].forEach((ev) => input.addEventListener(ev, () => edited.add(input.name))));
+    const reload = async () => {
+      const seq = ++loadSeq;
+      edited.clear();
+      editor.dataset.loading = 'true';
+      try {
+        const current = await currentOf(editor.elements.namedItem('scope').value, editor.elements.namedItem('model').value.trim());
+        if (seq !== loadSeq) return;
+        for (const input of limitInputs()) {
+          if (!edited.has(input.name)) input.value = limitText(current && current[input.name.slice('limits.'.length)]);
+        }
+      } catch (e) {
+        if (seq === loadSeq) toast(e.message, 'error');
+      } finally {
+        if (seq === loadSeq) editor.dataset.loading = 'false';
+      }
+    };
+    editor.dataset.loading = 'false';
+    const startReload = () => { pending = reload(); };
+    editor.elements.namedItem('scope').addEventListener('change', startReload);
+    editor.elements.namedItem('model').addEventListener('change', startReload);
     box.append(h('section', { class: 'panel', 'aria-labelledby': 'edit-h' }, h('h2', { id: 'edit-h' }, 'Edit limits and budgets'),
       h('p', { class: 'muted' }, 'Empty fields mean “no limit at this level”. Tenant admins set project and key limits within the tenant’s.'), editor));
   }
