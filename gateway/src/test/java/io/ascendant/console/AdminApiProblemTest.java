@@ -257,11 +257,11 @@ class AdminApiProblemTest {
         String tenant = newTenant(admin, "range");
         Map<String, String> refused = Map.of(
                 "{\"requestsPerMinute\":99999999999999999999}",
-                "limits.requestsPerMinute: expected an integer between 0 and 10000000",
+                "limits.requestsPerMinute: expected an integer between 1 and 10000000",
                 "{\"concurrentRequests\":3000000000}",
                 "limits.concurrentRequests: expected an integer between 0 and 1000000",
                 "{\"tokensPerMinute\":99999999999999999999}",
-                "limits.tokensPerMinute: expected an integer between 0 and 9223372036854775807");
+                "limits.tokensPerMinute: expected an integer between 1 and 9223372036854775807");
         refused.forEach((limits, detail) -> putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":" + limits + "}")
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))

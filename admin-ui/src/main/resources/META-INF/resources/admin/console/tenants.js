@@ -232,8 +232,8 @@ async function overviewTab(view, t) {
 }
 
 const LIMIT_FIELDS = [
-  { name: 'limits.requestsPerMinute', label: 'Requests / minute', type: 'number', min: 0 },
-  { name: 'limits.tokensPerMinute', label: 'Tokens / minute', type: 'number', min: 0 },
+  { name: 'limits.requestsPerMinute', label: 'Requests / minute', type: 'number', min: 1 },
+  { name: 'limits.tokensPerMinute', label: 'Tokens / minute', type: 'number', min: 1 },
   { name: 'limits.concurrentRequests', label: 'Concurrent requests', type: 'number', min: 0 },
   { name: 'limits.budgetPeriod', label: 'Budget period', options: [['', 'None'], ['DAY', 'Day'], ['MONTH', 'Month']] },
   { name: 'limits.budgetTokens', label: 'Token budget', type: 'number', min: 0 },

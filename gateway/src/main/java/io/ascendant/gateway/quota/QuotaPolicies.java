@@ -111,6 +111,7 @@ public class QuotaPolicies {
         }
         String prefix = (shadow ? "shadow-" : "") + "%s:" + level + ":" + owner + ":";
         String tag = shadow ? " (shadow)" : "";
+        // The admin API refuses a rate below 1; a 0 stored before it did keeps its old meaning here (no rate limit).
         if (v.requestsPerMinute() != null && v.requestsPerMinute() > 0) {
             String scope = scope(model, v.requestsPerMinute(), allModels.requestsPerMinute());
             rates.add(new RateSpec(

@@ -4,26 +4,39 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigDecimal;
 
 /**
  * Limits and budgets of one level (plan, tenant, project or key), each {@code null} = no limit at this level.
  *
- * @param requestsPerMinute requests per rolling minute
- * @param tokensPerMinute tokens (prompt + completion) per rolling minute
- * @param concurrentRequests requests in flight at once
+ * <p>What 0 means differs by kind, so the rate limits refuse it: a rate of 0 per minute cannot be enforced as a rate
+ * (the quota engine skips it, which would silently lift the plan's limit), and an admin who writes it almost always
+ * means "stop this tenant", which is what suspending does. Budgets and {@code concurrentRequests} take 0 and then
+ * refuse every request (a frozen tenant, project or key). Rows stored before rates refused 0 keep their enforcement
+ * (no limit at that level); only new writes are checked.
+ *
+ * @param requestsPerMinute requests per rolling minute, at least 1
+ * @param tokensPerMinute tokens (prompt + completion) per rolling minute, at least 1
+ * @param concurrentRequests requests in flight at once; 0 refuses every request
  * @param budgetPeriod period of the budgets below (required when a budget is set)
- * @param budgetTokens hard budget in tokens per period
- * @param budgetAmount hard budget in money per period, in the tenant's currency (scale ≤ 6)
+ * @param budgetTokens hard budget in tokens per period; 0 refuses every request
+ * @param budgetAmount hard budget in money per period, in the tenant's currency (scale ≤ 6); 0 refuses every request
  */
 public record LimitValues(
-        @PositiveOrZero @Max(10_000_000) Integer requestsPerMinute,
-        @PositiveOrZero Long tokensPerMinute,
+        @Positive(message = LimitValues.RATE_AT_LEAST_ONE) @Max(10_000_000)
+        Integer requestsPerMinute,
+
+        @Positive(message = LimitValues.RATE_AT_LEAST_ONE) Long tokensPerMinute,
         @PositiveOrZero @Max(1_000_000) Integer concurrentRequests,
         BudgetPeriod budgetPeriod,
         @PositiveOrZero Long budgetTokens,
         @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal budgetAmount) {
+
+    /** Why a rate limit of 0 or less is refused, and what to do instead. */
+    public static final String RATE_AT_LEAST_ONE =
+            "must be at least 1; omit the field for no limit, or suspend the tenant to stop its traffic";
 
     /** No limits at all. */
     public static final LimitValues NONE = new LimitValues(null, null, null, null, null, null);

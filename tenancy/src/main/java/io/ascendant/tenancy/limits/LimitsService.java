@@ -65,8 +65,8 @@ public class LimitsService {
     /**
      * Sets (replaces) the limits of a tenant, project or key for one model.
      *
-     * @throws TenancyException.Invalid naming the field: a model not in the catalogue, negative values, a budget
-     *     without a period, or (tenant admins) a value above the tenant's limit
+     * @throws TenancyException.Invalid naming the field: a model not in the catalogue, negative values, a rate limit
+     *     below 1, a budget without a period, or (tenant admins) a value above the tenant's limit
      * @throws TenancyException.Denied when a tenant admin sets tenant-level limits
      */
     @Transactional
@@ -173,8 +173,8 @@ public class LimitsService {
             throw new TenancyException.Invalid(
                     "limits.budgetPeriod", "limits.budgetPeriod is required when a budget is set (DAY or MONTH)");
         }
-        checkNonNegative("limits.requestsPerMinute", v.requestsPerMinute());
-        checkNonNegative("limits.tokensPerMinute", v.tokensPerMinute());
+        checkRate("limits.requestsPerMinute", v.requestsPerMinute());
+        checkRate("limits.tokensPerMinute", v.tokensPerMinute());
         checkNonNegative("limits.concurrentRequests", v.concurrentRequests());
         checkNonNegative("limits.budgetTokens", v.budgetTokens());
         if (v.budgetAmount() != null) {
@@ -204,6 +204,13 @@ public class LimitsService {
                         "limits.budgetAmount must be at most "
                                 + cap.budgetAmount().toPlainString() + " (the tenant's limit)");
             }
+        }
+    }
+
+    /** A rate limit of 0 would mean "no limit" to the quota engine; see {@link LimitValues}. */
+    private static void checkRate(String field, Number n) {
+        if (n != null && n.longValue() < 1) {
+            throw new TenancyException.Invalid(field, field + " " + LimitValues.RATE_AT_LEAST_ONE);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.ascendant.gateway.quota.admin;
 
+import io.ascendant.tenancy.limits.LimitValues;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -43,13 +45,20 @@ public final class QuotaAdminViews {
      * @param scope TENANT, PROJECT or KEY
      * @param ownerId the tenant, project or key id
      * @param model {@code *} or a model id
+     * @param requestsPerMinute at least 1 (0 would be no limit to the quota engine), as for real limits
+     * @param tokensPerMinute at least 1, as for real limits
      */
     public record ShadowLimitBody(
             @NotNull @Pattern(regexp = "TENANT|PROJECT|KEY") String scope,
             @NotNull UUID ownerId,
             @Pattern(regexp = "\\*|[A-Za-z0-9._:-]{1,100}") String model,
-            @PositiveOrZero Integer requestsPerMinute,
-            @PositiveOrZero Long tokensPerMinute,
+
+            @Positive(message = LimitValues.RATE_AT_LEAST_ONE)
+            Integer requestsPerMinute,
+
+            @Positive(message = LimitValues.RATE_AT_LEAST_ONE)
+            Long tokensPerMinute,
+
             @PositiveOrZero Integer concurrentRequests,
             @Pattern(regexp = "DAY|MONTH") String budgetPeriod,
             @PositiveOrZero Long budgetTokens,
