@@ -37,9 +37,11 @@ public class InvoiceDraftingBench {
             UUID[] ids = new UUID[tenants];
             String[] tz = new String[tenants];
             String[] cur = new String[tenants];
+            // Opened before October 2026: months that ended before an account was opened are not invoiced.
             try (Connection c = ds.getConnection();
                     PreparedStatement ps = c.prepareStatement("INSERT INTO billing_account (tenant_id, display_name,"
-                            + " currency, time_zone, tax_rate_percent, discount_percent) VALUES (?,?,?,?,19,2.5)")) {
+                            + " currency, time_zone, tax_rate_percent, discount_percent, created_at)"
+                            + " VALUES (?,?,?,?,19,2.5,'2026-01-01 00:00:00+00')")) {
                 for (int i = 0; i < tenants; i++) {
                     ids[i] = UUID.randomUUID();
                     tz[i] = zones[i % zones.length];

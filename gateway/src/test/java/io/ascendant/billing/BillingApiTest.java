@@ -46,6 +46,7 @@ class BillingApiTest {
     TestKeys keys;
 
     private Invoice finalizedAugust(UUID tenant, String tag) {
+        fixtures.openedEarly(tenant); // August 2026 is before the test created the tenant
         ledger.record(event(
                 tenant, tag + "-" + UUID.randomUUID(), "deepseek-v4-pro", "2026-08-20T12:00:00Z", 0, 0, 2_000_000));
         Invoice draft = invoices.draft(tenant, AUG);

@@ -4,6 +4,7 @@ import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.account.NewBillingAccount;
 import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.billing.ledger.UsageStatus;
+import io.ascendant.gateway.testsupport.BillingAccountOpening;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -29,7 +30,10 @@ public class BillingFixtures {
     @Inject
     DataSource dataSource;
 
-    /** A new tenant's billing account. */
+    /**
+     * A new tenant's billing account, opened on {@link BillingAccountOpening#EARLY} so that the fixed months of 2026
+     * the billing tests invoice can be invoiced.
+     */
     public UUID account(String currency, String zone, String taxPercent, String discountPercent) {
         UUID tenant = UUID.randomUUID();
         accounts.create(new NewBillingAccount(
@@ -39,7 +43,17 @@ public class BillingFixtures {
                 ZoneId.of(zone),
                 new BigDecimal(taxPercent),
                 new BigDecimal(discountPercent)));
+        openedEarly(tenant);
         return tenant;
+    }
+
+    /** Moves the opening of the tenant's billing account back to {@link BillingAccountOpening#EARLY}. */
+    public void openedEarly(UUID tenant) {
+        try {
+            BillingAccountOpening.openedAt(dataSource, tenant, BillingAccountOpening.EARLY);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A completed request of {@code model} finished at {@code finishedAt}. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.gateway.testsupport.BillingAccountOpening;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.gateway.testsupport.TestUser;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntSupplier;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -52,6 +54,9 @@ class ConsoleLifecycleTest {
 
     @Inject
     UsageLedger ledger;
+
+    @Inject
+    DataSource dataSource;
 
     @TestHTTPResource("/admin/")
     URL console;
@@ -160,6 +165,7 @@ class ConsoleLifecycleTest {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = newTenant(admin, "void");
         YearMonth last = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        BillingAccountOpening.openedAt(dataSource, UUID.fromString(tenant), BillingAccountOpening.EARLY);
         ledger.record(event(
                 UUID.fromString(tenant),
                 "void-" + UUID.randomUUID(),

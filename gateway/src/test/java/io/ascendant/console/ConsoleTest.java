@@ -4,16 +4,19 @@ import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.gateway.testsupport.BillingAccountOpening;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.gateway.testsupport.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -33,6 +36,9 @@ class ConsoleTest {
 
     @TestHTTPResource("/admin/")
     URL console;
+
+    @Inject
+    DataSource dataSource;
 
     @BeforeEach
     void pointConsoleClientAtThisGateway() throws Exception {
@@ -61,6 +67,8 @@ class ConsoleTest {
             ConsoleBrowser.fill(create, "timeZone", "Europe/Berlin");
             ConsoleBrowser.submit(create);
             b.waitForText(By.tagName("h1"), "Console Co " + slug);
+            // Invoiced below for last month, before the tenant was created.
+            BillingAccountOpening.openedAt(dataSource, slug, BillingAccountOpening.EARLY);
 
             WebElement project = b.form("Create a project");
             ConsoleBrowser.fill(project, "name", "chatbot");

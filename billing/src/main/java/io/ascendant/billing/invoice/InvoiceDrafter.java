@@ -48,13 +48,17 @@ public final class InvoiceDrafter {
     public record ChunkResult(int drafted, int skippedFinalized, int lines) {}
 
     /**
-     * Drafts or recomputes the month's invoices of these tenants (those already finalised are skipped).
+     * Drafts or recomputes the month's invoices of these tenants (those already finalised are skipped, and those
+     * whose billing account was opened after the month ended are left out altogether: no empty invoice for a month
+     * before the tenant existed).
      *
      * @param onlyMissing when true, tenants that already have a draft are left alone too (the scheduled job)
      */
     public ChunkResult draftChunk(Connection c, UUID[] tenants, YearMonth period, boolean onlyMissing)
             throws SQLException {
-        List<BillingAccount> accounts = lockAccounts(c, tenants);
+        List<BillingAccount> accounts = lockAccounts(c, tenants).stream()
+                .filter(a -> !a.endedBeforeOpening(period))
+                .toList();
         Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
         List<BillingAccount> open = accounts.stream()
                 .filter(a -> live.get(a.tenantId()) == null

@@ -67,6 +67,8 @@ public class InvoiceService {
      * Drafts (or recomputes the draft of) the tenant's invoice for a calendar month of its time zone.
      *
      * @throws BillingException.NotFound without a billing account
+     * @throws BillingException.Invalid naming {@code period} when the month ended before the billing account was
+     *     opened (the message names the first month that can be invoiced)
      * @throws BillingException.Conflict when that month's invoice is already finalised (late usage goes onto the
      *     next invoice as an adjustment)
      */
@@ -76,6 +78,7 @@ public class InvoiceService {
             BillingAccount a = InvoiceDrafter.lockAccounts(c, new UUID[] {tenantId}).stream()
                     .findFirst()
                     .orElseThrow(() -> noAccount(tenantId));
+            requireOpenIn(a, period);
             Optional<Invoice> live = InvoiceRepository.findLive(c, tenantId, period.atDay(1));
             if (live.isPresent() && live.get().status() == InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict("invoice " + live.get().number() + " for " + period
@@ -95,8 +98,23 @@ public class InvoiceService {
     }
 
     /**
+     * Refuses a month that ended before the tenant's billing account was opened: its invoice could only be empty,
+     * and a finalised one would take a number and show the tenant a bill for a time it was no customer.
+     */
+    private static void requireOpenIn(BillingAccount a, YearMonth period) {
+        if (a.endedBeforeOpening(period)) {
+            throw new BillingException.Invalid(
+                    "period",
+                    "period " + period + " ended before the tenant's billing account was opened on "
+                            + a.createdAt().atZone(a.timeZone()).toLocalDate() + " (" + a.timeZone()
+                            + "); the first period that can be invoiced is " + a.firstInvoicePeriod());
+        }
+    }
+
+    /**
      * Drafts or recomputes the invoices of every tenant for a month, from the daily rollups, in transactions of
-     * {@value #DRAFT_CHUNK} tenants. Finalised invoices are left alone.
+     * {@value #DRAFT_CHUNK} tenants. Finalised invoices are left alone, and so are tenants whose billing account was
+     * opened after the month ended (counted in {@link DraftRun#tenants()}, not drafted).
      */
     public DraftRun draftAll(YearMonth period) {
         List<UUID> tenants = new ArrayList<>();
@@ -167,6 +185,8 @@ public class InvoiceService {
      * the tenant's zone.
      *
      * @throws BillingException.NotFound for an unknown id
+     * @throws BillingException.Invalid naming {@code period} for a draft of a month that ended before the billing
+     *     account was opened (drafted before such drafts were refused)
      * @throws BillingException.Conflict when it is not a draft or its month has not ended yet
      */
     @Transactional
@@ -187,6 +207,7 @@ public class InvoiceService {
                         + a.timeZone() + "); it can be finalized from then on");
             }
             YearMonth period = YearMonth.from(i.periodStart());
+            requireOpenIn(a, period);
             Invoice recomputed = drafter.compute(c, List.of(a), period, Map.of(a.tenantId(), i))
                     .getFirst();
             InvoiceRepository.replaceDraft(c, recomputed);
