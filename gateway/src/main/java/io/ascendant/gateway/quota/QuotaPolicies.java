@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  *
  * <p>Each level (tenant, project, key) is enforced on its own counters. A value that comes from a model-specific
  * row (it differs from the level's all-model value) gets a counter of its own for that model; otherwise the counter
- * is shared by all models of the level. Shadow limits ({@code quota_shadow_limit}) count on separate counters, so a
+ * is shared by all models of the level. Key-level counters are keyed by the key's rotation lineage
+ * ({@link EffectiveLimits#keyLineageId()}), so a rotated key and its successor spend one budget. Shadow limits ({@code quota_shadow_limit}) count on separate counters, so a
  * trial never disturbs what is enforced. Blocking (JDBC on a cache miss): call it off the event loop.
  */
 @ApplicationScoped
@@ -78,7 +79,8 @@ public class QuotaPolicies {
                 model,
                 limits.currency(),
                 false);
-        add(rates, pools, "key", limits.keyId(), limits.key(), all.key(), model, limits.currency(), false);
+        // Key counters belong to the key's rotation lineage: old and new key of a rotation share them.
+        add(rates, pools, "key", limits.keyLineageId(), limits.key(), all.key(), model, limits.currency(), false);
         Key k = new Key(limits.tenantId(), limits.projectId(), limits.keyId(), model);
         List<Shadow> shadowLimits =
                 NonBlockingAdmission.active() ? shadows.getIfPresent(k) : shadows.get(k, this::loadShadows);
@@ -89,7 +91,7 @@ public class QuotaPolicies {
             UUID owner = switch (s.level()) {
                 case "tenant" -> limits.tenantId();
                 case "project" -> limits.projectId();
-                default -> limits.keyId();
+                default -> limits.keyLineageId();
             };
             add(rates, pools, s.level(), owner, s.values(), LimitValues.NONE, s.model(), limits.currency(), true);
         }

@@ -39,6 +39,12 @@ public class EffectiveLimitsResolver {
             + " or (l.scope = 'TENANT' and l.tenant_id = ? and l.owner_id = ?)"
             + " or (l.scope = 'PROJECT' and l.tenant_id = ? and l.owner_id = ?)"
             + " or (l.scope = 'KEY' and l.tenant_id = ? and l.owner_id = ?))";
+    /** The root of a key's rotation chain: {@code rotated_from} is set once, at insert, to an older key. */
+    private static final String LINEAGE_SQL = "with recursive chain(id, rotated_from, depth) as ("
+            + " select id, rotated_from, 0 from api_key where id = ? and tenant_id = ?"
+            + " union all select k.id, k.rotated_from, c.depth + 1 from api_key k join chain c on k.id = c.rotated_from"
+            + " where c.depth < 10000) select id from chain order by depth desc limit 1";
+
     private static final String TENANT_SQL = "select currency, time_zone from tenant where id = ?";
 
     @Inject
@@ -114,6 +120,7 @@ public class EffectiveLimitsResolver {
         LimitValues keyAll = LimitValues.NONE, keyModel = LimitValues.NONE;
         String currency;
         ZoneId zone;
+        UUID lineage = k.keyId();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(TENANT_SQL)) {
                 ps.setObject(1, k.tenantId());
@@ -123,6 +130,17 @@ public class EffectiveLimitsResolver {
                     }
                     currency = rs.getString(1);
                     zone = ZoneId.of(rs.getString(2));
+                }
+            }
+            if (k.keyId() != null) {
+                try (PreparedStatement ps = c.prepareStatement(LINEAGE_SQL)) {
+                    ps.setObject(1, k.keyId());
+                    ps.setObject(2, k.tenantId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            lineage = rs.getObject(1, UUID.class);
+                        }
+                    }
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(LIMITS_SQL)) {
@@ -178,6 +196,7 @@ public class EffectiveLimitsResolver {
                 zone,
                 planAll.overlay(planModel).overlay(tenantAll).overlay(tenantModel),
                 projectAll.overlay(projectModel),
-                keyAll.overlay(keyModel));
+                keyAll.overlay(keyModel),
+                lineage);
     }
 }

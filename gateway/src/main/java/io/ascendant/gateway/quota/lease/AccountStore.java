@@ -242,7 +242,8 @@ public final class AccountStore {
     }
 
     /**
-     * Whose ledger rows a budget pool counts, read from its key
+     * Whose ledger rows a budget pool counts (a key pool: its lineage root's and every key rotated from it), read from
+     * its key
      * {@code [shadow-]<money|tokens>:<tenant|project|key>:<owner uuid>:<model or *>:<DAY|MONTH>}.
      *
      * @param ownerColumn the {@code usage_ledger} column of the owner level
@@ -289,9 +290,15 @@ public final class AccountStore {
             String what = unit == PoolSpec.Unit.MONEY
                     ? "u.amount"
                     : "u.cache_hit_tokens + u.cache_miss_tokens + u.output_tokens";
+            // A key pool's owner is the root of a rotation lineage (QuotaPolicies): it counts every key rotated from
+            // it.
+            String owner = ownerColumn.equals("key_id")
+                    ? " IN (WITH RECURSIVE lineage(id) AS (SELECT CAST(? AS uuid) UNION ALL SELECT k.id FROM api_key k"
+                            + " JOIN lineage l ON k.rotated_from = l.id) SELECT id FROM lineage)"
+                    : " = ?";
             return "(SELECT coalesce(sum(" + what + "), 0) FROM usage_ledger u WHERE u.tenant_id = ?"
                     + " AND u.billing_day >= ? AND u.started_at >= ? AND u.started_at < ? AND u." + ownerColumn
-                    + " = ?" + (model.equals("*") ? "" : " AND u.model = ?")
+                    + owner + (model.equals("*") ? "" : " AND u.model = ?")
                     + (unit == PoolSpec.Unit.MONEY ? " AND u.currency = ?" : "") + ")";
         }
 
