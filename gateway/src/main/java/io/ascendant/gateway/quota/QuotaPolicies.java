@@ -30,8 +30,9 @@ import javax.sql.DataSource;
  * <p>Each level (tenant, project, key) is enforced on its own counters. A value that comes from a model-specific
  * row (it differs from the level's all-model value) gets a counter of its own for that model; otherwise the counter
  * is shared by all models of the level. Key-level counters are keyed by the key's rotation lineage
- * ({@link EffectiveLimits#keyLineageId()}), so a rotated key and its successor spend one budget. Shadow limits ({@code quota_shadow_limit}) count on separate counters, so a
- * trial never disturbs what is enforced. Blocking (JDBC on a cache miss): call it off the event loop.
+ * ({@link EffectiveLimits#keyLineageId()}), so a rotated key and its successor spend one budget. Shadow limits
+ * ({@code quota_shadow_limit}) count on separate counters, so a trial never disturbs what is enforced. Blocking (JDBC
+ * on a cache miss): call it off the event loop.
  */
 @ApplicationScoped
 public class QuotaPolicies {
