@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -78,6 +79,9 @@ final class ConsoleBrowser implements AutoCloseable {
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 900));
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        // The console re-renders tables after each change: an element found in one poll can be replaced before the
+        // condition reads it. Such a poll is retried, as a missing element is (seen on a loaded CI machine).
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** Opens the console and signs in on Keycloak's own login page. */
