@@ -30,6 +30,22 @@ require_build() {
     command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 }
 
+# cpu_idle_state: how this machine's idle CPUs wait for work, printed with the results because it moves
+# concurrency-1 latency more than anything in the gateway. In a KVM guest with the cpuidle "haltpoll" driver,
+# guest_halt_poll_ns=0 means an idle vCPU halts at once, so every wake-up of a thread on it (four per request through
+# the gateway at concurrency 1) costs a VM exit and re-entry; the kernel's default is 200000 (poll up to 200 us first).
+cpu_idle_state() {
+    local d=/sys/devices/system/cpu/cpuidle h=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+    local driver governor
+    driver="$(cat "$d/current_driver" 2>/dev/null || echo unknown)"
+    governor="$(cat "$d/current_governor_ro" 2>/dev/null || cat "$d/current_governor" 2>/dev/null || echo unknown)"
+    if [ -r "$h" ]; then
+        echo "cpuidle driver $driver, governor $governor, guest_halt_poll_ns $(cat "$h")"
+    else
+        echo "cpuidle driver $driver, governor $governor"
+    fi
+}
+
 # start_fake_host <port> [jvm props...]
 start_fake_host() {
     local port="$1"

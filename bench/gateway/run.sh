@@ -15,6 +15,9 @@
 # measurement, default 10: some of that path, e.g. the keep-alive read timer, is not hot under the concurrent
 # warm-up; the JIT compiler CPU the run still used is printed).
 #
+# The header line "idle CPUs" says how idle vCPUs wait (lib.sh, cpu_idle_state): with halt polling off in a VM the
+# same code adds about 3x the p50 at concurrency 1; README, "Gateway data path", has both sets of numbers.
+#
 # Concurrency-1 latency comes from io.ascendant.gateway.bench.SequentialLatency (one sample per request), not from
 # wrk: wrk 4 corrects its histogram for coordinated omission, which at one connection adds synthetic samples for
 # every slow request (see that class). wrk's corrected p99 is printed too, for comparison with earlier runs.
@@ -118,6 +121,7 @@ d50=$(seq_us c1-direct p50_us); d99=$(seq_us c1-direct p99_us)
 g50=$(seq_us c1-gw p50_us); g99=$(seq_us c1-gw p99_us)
 echo
 echo "== Gateway data path benchmark, quota admission ${QUOTA:-on} ($(nproc) cores, $(date -u +%Y-%m-%d), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), warm-up ${WARMUP}s) =="
+echo "idle CPUs: $(cpu_idle_state)"
 echo "concurrency 1, ${DURATION}s, one request at a time:"
 echo "  direct      $(cat "$WORK/c1-direct.txt")"
 echo "  via gateway $(cat "$WORK/c1-gw.txt")"
