@@ -16,8 +16,10 @@ import io.ascendant.tokenizer.chat.ChatOutputParser;
 import io.ascendant.tokenizer.chat.ToolCall;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Turns one sequence's tokens into an OpenAI answer: ids → text (whole UTF-8 characters only) → stop strings (held
@@ -37,6 +39,15 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
     private final StopStrings stops;
     private final ChatOutputParser parser;
     private final int thinkEndId;
+
+    /**
+     * Tokens of the V4 chat format that tokenizer.json marks special but the chat output parser reads from the text
+     * (the reasoning end and the tool-call markup): {@code skip_special_tokens} never drops them from chat answers,
+     * and the parser keeps them away from the client. (vLLM keeps them for its DeepSeek tool parsers the same way.)
+     */
+    private static final List<String> CHAT_MARKER_TOKENS = List.of("<think>", "</think>", "｜DSML｜");
+
+    private final Set<Integer> keptSpecialTokens;
     private final StringBuilder raw = new StringBuilder();
     private int emitted;
     private boolean inReasoning;
@@ -64,6 +75,13 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
         this.parser = req.chat() ? new ChatOutputParser(req.thinking()) : null;
         OptionalInt te = tokenizer.tokenId("</think>");
         this.thinkEndId = te.orElse(-1);
+        Set<Integer> kept = new HashSet<>();
+        if (req.chat()) {
+            for (String marker : CHAT_MARKER_TOKENS) {
+                tokenizer.tokenId(marker).ifPresent(kept::add);
+            }
+        }
+        this.keptSpecialTokens = kept;
         this.inReasoning = req.chat() && req.thinking();
         if (!req.chat() && req.echo() && req.prompt() != null) {
             raw.append(req.prompt());
@@ -96,6 +114,9 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
         }
         if (req.logprobs()) {
             logprobSteps.add(step);
+        }
+        if (req.skipSpecialTokens() && tokenizer.isSpecial(token) && !keptSpecialTokens.contains(token)) {
+            return true;
         }
         raw.append(decoder.next(token));
         if (!stops.isEmpty()) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param echo legacy completions: prepend the prompt to the text
  * @param tools whether tools were offered (chat)
  * @param prompt the legacy completion prompt text (for {@code echo}); null for chat
+ * @param skipSpecialTokens leave tokens marked {@code special} in tokenizer.json out of the text (vLLM's {@code
+ *     skip_special_tokens}, default true); they still count as completion tokens
  */
 public record GenerationRequest(
         boolean chat,
@@ -30,4 +32,5 @@ public record GenerationRequest(
         boolean echo,
         boolean tools,
         String prompt,
-        List<JsonNode> toolList) {}
+        List<JsonNode> toolList,
+        boolean skipSpecialTokens) {}

@@ -35,6 +35,7 @@ final class RequestParser {
             "stop",
             "stop_token_ids",
             "ignore_eos",
+            "skip_special_tokens",
             "repetition_penalty",
             "frequency_penalty",
             "presence_penalty",
@@ -254,8 +255,23 @@ final class RequestParser {
                 stopIds.stream().mapToInt(Integer::intValue).toArray(),
                 stops,
                 topLogprobs);
+        // vLLM's default: added tokens marked special in tokenizer.json (BOS, EOS, the reserved placeholders) are
+        // left out of the text; the chat markers (<think>, </think>, <｜User｜>, ...) are not special and still parsed.
+        boolean skipSpecialTokens = bool(body, "skip_special_tokens", true);
         return new GenerationRequest(
-                chat, model, ids, thinking, params, stream, includeUsage, logprobs, echo, tools, prompt, toolList);
+                chat,
+                model,
+                ids,
+                thinking,
+                params,
+                stream,
+                includeUsage,
+                logprobs,
+                echo,
+                tools,
+                prompt,
+                toolList,
+                skipSpecialTokens);
     }
 
     private static List<String> stops(JsonNode body) {

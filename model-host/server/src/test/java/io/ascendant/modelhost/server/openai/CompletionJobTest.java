@@ -54,15 +54,30 @@ class CompletionJobTest {
     }
 
     private static Recorder feed(boolean stream, List<String> stops) {
+        return feed(stream, stops, TOKENIZER.encode(ANSWER), true, true);
+    }
+
+    private static Recorder feed(boolean stream, List<String> stops, int[] ids, boolean thinking, boolean skipSpecial) {
         SamplingParams p = new SamplingParams(0f, 1f, 0, 0f, 0, 1f, 0f, 0f, 100, new int[] {EOS}, stops, 0);
         int[] prompt = {5, 6, 7};
         GenerationRequest req = new GenerationRequest(
-                true, "deepseek-v4-flash", prompt, true, p, stream, true, false, false, true, null, List.of());
+                true,
+                "deepseek-v4-flash",
+                prompt,
+                thinking,
+                p,
+                stream,
+                true,
+                false,
+                false,
+                true,
+                null,
+                List.of(),
+                skipSpecial);
         Recorder sink = new Recorder();
         CompletionJob job = new CompletionJob(req, "rid", TOKENIZER, sink);
         Sequence seq = new Sequence("rid", prompt, new Sampler(p, TOKENIZER.vocabularySize(), prompt), job, 1);
         boolean go = true;
-        int[] ids = TOKENIZER.encode(ANSWER);
         for (int id : ids) {
             go = job.onToken(new Sampler.Step(id, 0f, null, null), false);
             if (!go) {
@@ -139,5 +154,50 @@ class CompletionJobTest {
         assertThat(m.path("content").asText()).isEqualTo("Let me ");
         assertThat(m.has("tool_calls")).isFalse();
         assertThat(r.body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void specialTokensAreLeftOutOfTheTextUnlessTheClientAsksForThem() {
+        int bos = TOKENIZER.tokenId("<｜begin▁of▁sentence｜>").orElseThrow();
+        assertThat(TOKENIZER.isSpecial(bos)).isTrue();
+        int[] hello = TOKENIZER.encode("Hello");
+        int[] world = TOKENIZER.encode(" world");
+        int[] ids = new int[hello.length + 1 + world.length];
+        System.arraycopy(hello, 0, ids, 0, hello.length);
+        ids[hello.length] = bos;
+        System.arraycopy(world, 0, ids, hello.length + 1, world.length);
+
+        Recorder skipped = feed(false, List.of(), ids, false, true);
+        assertThat(skipped.body
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asText())
+                .isEqualTo("Hello world");
+        // the skipped token was still generated: it is billed
+        assertThat(skipped.body.path("usage").path("completion_tokens").asInt()).isEqualTo(ids.length + 1);
+
+        // in a thinking chat the reasoning end (marked special in tokenizer.json) is still read by the parser
+        int[] thought = TOKENIZER.encode("Hmm.</think>");
+        int[] withThought = new int[thought.length + ids.length];
+        System.arraycopy(thought, 0, withThought, 0, thought.length);
+        System.arraycopy(ids, 0, withThought, thought.length, ids.length);
+        JsonNode message = feed(false, List.of(), withThought, true, true)
+                .body
+                .path("choices")
+                .get(0)
+                .path("message");
+        assertThat(message.path("reasoning_content").asText()).isEqualTo("Hmm.");
+        assertThat(message.path("content").asText()).isEqualTo("Hello world");
+
+        Recorder kept = feed(false, List.of(), ids, false, false);
+        assertThat(kept.body
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asText())
+                .isEqualTo("Hello<｜begin▁of▁sentence｜> world");
     }
 }

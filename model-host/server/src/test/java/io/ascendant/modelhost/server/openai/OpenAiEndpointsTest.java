@@ -169,6 +169,15 @@ class OpenAiEndpointsTest {
     }
 
     @Test
+    void acceptsSkipSpecialTokensEitherWay() {
+        for (String v : new String[] {"true", "false"}) {
+            HostClient.Reply r =
+                    client.post("/v1/chat/completions", chat(",\"max_tokens\":2,\"skip_special_tokens\":" + v));
+            assertThat(r.status()).as(v).isEqualTo(200);
+        }
+    }
+
+    @Test
     void rejectsOutOfRangeSamplingParameterNamingIt() {
         for (String[] bad : new String[][] {
             {"temperature", "3"},
@@ -177,7 +186,8 @@ class OpenAiEndpointsTest {
             {"presence_penalty", "-9"},
             {"n", "2"},
             {"min_p", "1.5"},
-            {"max_tokens", "0"}
+            {"max_tokens", "0"},
+            {"skip_special_tokens", "\"no\""}
         }) {
             HostClient.Reply r = client.post("/v1/chat/completions", chat(",\"" + bad[0] + "\":" + bad[1]));
             assertThat(r.status()).as(bad[0]).isEqualTo(400);
