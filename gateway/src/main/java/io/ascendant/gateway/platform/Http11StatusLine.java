@@ -19,7 +19,7 @@ import io.vertx.core.net.impl.ConnectionBase;
  * before Vert.x's own handler, so it sees the response head Vert.x writes and sets its version (Vert.x's response head
  * supports {@code setProtocolVersion}); then it removes itself. The connection is closed after that answer anyway.
  *
- * <p>Depends on Vert.x 4.5's {@code ConnectionBase} (internal, as {@link UnreadableRequests} already does): if the
+ * <p>Depends on Vert.x 4.5's {@code ConnectionBase} (internal, as {@link QuarkusServerHooks} already does): if the
  * connection is not one, nothing changes and the status line stays {@code HTTP/1.0}.
  */
 final class Http11StatusLine extends ChannelOutboundHandlerAdapter {

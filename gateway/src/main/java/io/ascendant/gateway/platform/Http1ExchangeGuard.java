@@ -42,7 +42,7 @@ import io.netty.util.ReferenceCountUtil;
  * behind one still being answered waits for that answer ({@link #deferUnreadableBody}).
  *
  * <p>Threading: one instance per connection, called on the connection's event loop only (Netty's handler contract),
- * so its fields need no synchronisation. Installed by {@link UnreadableRequests} when Vert.x creates the connection.
+ * so its fields need no synchronisation. Installed by {@link QuarkusServerHooks} when Vert.x creates the connection.
  */
 final class Http1ExchangeGuard extends ChannelDuplexHandler {
 
@@ -115,8 +115,7 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            UnreadableRequests.Refusal refusal =
-                    request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request) : null;
+            Refusal refusal = request.decoderResult().isSuccess() ? RequestHeadRules.refusal(request) : null;
             if (refusal != null) {
                 refuseHead(ctx, request, refusal);
                 return;
@@ -206,7 +205,7 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
      * answers with {@code Connection: close}); nothing read after its head is handed on, so its body is never
      * served as a request of its own.
      */
-    private void refuseHead(ChannelHandlerContext ctx, HttpRequest head, UnreadableRequests.Refusal refusal) {
+    private void refuseHead(ChannelHandlerContext ctx, HttpRequest head, Refusal refusal) {
         head.setDecoderResult(DecoderResult.failure(new RefusedHead(refusal)));
         reading = head;
         unanswered++;
@@ -223,15 +222,15 @@ final class Http1ExchangeGuard extends ChannelDuplexHandler {
 
     /** A request head that {@link RequestHeadRules} refuses, with how. */
     static final class RefusedHead extends DecoderException {
-        private final transient UnreadableRequests.Refusal refusal;
+        private final transient Refusal refusal;
 
-        RefusedHead(UnreadableRequests.Refusal refusal) {
+        RefusedHead(Refusal refusal) {
             super(refusal.error().getMessage());
             this.refusal = refusal;
         }
 
         /** The answer to give. */
-        UnreadableRequests.Refusal refusal() {
+        Refusal refusal() {
             return refusal;
         }
     }

@@ -34,10 +34,10 @@ final class RequestHeadRules {
     private RequestHeadRules() {}
 
     /** How {@code head} is refused, or null when it meets the rules. */
-    static UnreadableRequests.Refusal refusal(HttpRequest head) {
+    static Refusal refusal(HttpRequest head) {
         HttpVersion version = head.protocolVersion();
         if (version.majorVersion() != 1 || version.minorVersion() > 1) {
-            return new UnreadableRequests.Refusal(
+            return new Refusal(
                     new GatewayException.UnreadableRequest(
                             505,
                             "HTTP version " + version.text() + " is not supported over HTTP/1 framing; send"
@@ -49,7 +49,7 @@ final class RequestHeadRules {
         HttpHeaders headers = head.headers();
         int hosts = headers.getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || (hosts == 0 && version.minorVersion() == 1)) {
-            return new UnreadableRequests.Refusal(
+            return new Refusal(
                     new GatewayException.UnreadableRequest(
                             400,
                             (hosts > 1
@@ -63,7 +63,7 @@ final class RequestHeadRules {
         return te.isEmpty() ? null : transferCodingRefusal(te);
     }
 
-    private static UnreadableRequests.Refusal transferCodingRefusal(List<String> fieldValues) {
+    private static Refusal transferCodingRefusal(List<String> fieldValues) {
         List<String> codings = new ArrayList<>();
         for (String value : fieldValues) {
             for (String element : value.split(",", -1)) {
@@ -81,7 +81,7 @@ final class RequestHeadRules {
         if (codings.isEmpty()
                 || chunked > 1
                 || (chunked == 1 && !codings.getLast().equals("chunked"))) {
-            return new UnreadableRequests.Refusal(
+            return new Refusal(
                     new GatewayException.UnreadableRequest(
                             400,
                             "The request's Transfer-Encoding '" + sent + "' does not end in chunked exactly once,"
@@ -90,7 +90,7 @@ final class RequestHeadRules {
                             "invalid_transfer_encoding"),
                     ProblemType.INVALID_INPUT);
         }
-        return new UnreadableRequests.Refusal(
+        return new Refusal(
                 new GatewayException.UnreadableRequest(
                         501,
                         "The request's Transfer-Encoding '" + sent + "' is not implemented: the only transfer"

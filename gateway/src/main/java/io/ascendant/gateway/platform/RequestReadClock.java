@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Where it sits: first in the channel pipeline, added when the connection is accepted (before Vert.x even knows
  * whether it will speak HTTP/1.x or cleartext HTTP/2), so it sees every raw byte read. {@link Http1ExchangeGuard},
  * added later next to Vert.x's handler, reports the decoded events (head read, body read, answer written). An HTTP/2
- * connection removes the clock ({@link UnreadableRequests}): its streams are not timed here.
+ * connection removes the clock ({@link QuarkusServerHooks}): its streams are not timed here.
  *
  * <p>Threading: one instance per connection, used on its event loop only.
  */
@@ -165,7 +165,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
     }
 
     /**
-     * Removed when the connection turns out to speak HTTP/2 ({@link UnreadableRequests}), which happens while the
+     * Removed when the connection turns out to speak HTTP/2 ({@link QuarkusServerHooks}), which happens while the
      * preface or the upgrade request is decoded, that is inside this clock's own {@link #channelRead}: the clock then
      * stays stopped for good, or the settling at the end of that read would start the head bound again and close the
      * HTTP/2 connection, mid-answer, when it ran out.

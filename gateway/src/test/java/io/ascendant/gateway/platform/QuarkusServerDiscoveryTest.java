@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * How {@link UnreadableRequests} decides that it has found every HTTP server of Quarkus' web verticle. Quarkus starts
+ * How {@link QuarkusServerHooks} decides that it has found every HTTP server of Quarkus' web verticle. Quarkus starts
  * one instance per event loop, each creating its servers in its own start; the first pass runs once the first
  * instance has started, when the others may not have run their start yet. Such an instance (its server fields still
  * null) once counted as an instance without servers, so the pass ended without it and its share of the connections
@@ -43,13 +43,13 @@ class QuarkusServerDiscoveryTest {
     @Test
     void anInstanceThatHasNotCreatedItsServerYetIsWaitedFor() throws Exception {
         List<WebVerticle> instances = List.of(new WebVerticle(server(), null), new WebVerticle(null, null));
-        assertThat(UnreadableRequests.serversOf(instances)).isNull();
+        assertThat(QuarkusServerHooks.serversOf(instances)).isNull();
     }
 
     @Test
     void anInstanceWithoutItsHttpsServerYetIsWaitedFor() throws Exception {
         List<WebVerticle> instances = List.of(new WebVerticle(server(), server()), new WebVerticle(server(), null));
-        assertThat(UnreadableRequests.serversOf(instances)).isNull();
+        assertThat(QuarkusServerHooks.serversOf(instances)).isNull();
     }
 
     @Test
@@ -59,7 +59,7 @@ class QuarkusServerDiscoveryTest {
         HttpServer c = server();
         HttpServer d = server();
         List<WebVerticle> instances = List.of(new WebVerticle(a, b), new WebVerticle(c, d));
-        assertThat(UnreadableRequests.serversOf(instances)).containsExactlyInAnyOrder(a, b, c, d);
+        assertThat(QuarkusServerHooks.serversOf(instances)).containsExactlyInAnyOrder(a, b, c, d);
     }
 
     @Test
@@ -67,6 +67,6 @@ class QuarkusServerDiscoveryTest {
         HttpServer a = server();
         HttpServer b = server();
         List<WebVerticle> instances = List.of(new WebVerticle(a, null), new WebVerticle(b, null));
-        assertThat(UnreadableRequests.serversOf(instances)).containsExactlyInAnyOrder(a, b);
+        assertThat(QuarkusServerHooks.serversOf(instances)).containsExactlyInAnyOrder(a, b);
     }
 }
