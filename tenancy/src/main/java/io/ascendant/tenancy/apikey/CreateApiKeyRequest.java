@@ -11,14 +11,15 @@ import java.util.List;
 /**
  * Create a key in a project.
  *
- * @param name human name, 1-100 characters
+ * @param name human name, 1-100 characters, not blank, no control characters (an empty name is refused as blank,
+ *     not as containing control characters)
  * @param allowedModels models the key may use; null or empty = every model
  * @param expiresAt optional expiry, in the future
  */
 public record CreateApiKeyRequest(
         @NotBlank
-        @Size(max = 100)
-        @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
+        @Size(max = 100, message = Validation.NAME_LENGTH_MESSAGE)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
         String name,
 
         @Size(max = 100)

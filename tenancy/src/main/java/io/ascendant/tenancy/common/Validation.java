@@ -26,6 +26,9 @@ public final class Validation {
     /** Message of {@link #NO_CONTROL_REGEX}. */
     public static final String NO_CONTROL_MESSAGE = "must not contain control characters";
 
+    /** Message of {@code @Size(max = 100)} on names (keys, projects): the limit without a misleading minimum of 0. */
+    public static final String NAME_LENGTH_MESSAGE = "must have at most {max} characters";
+
     /** Message of {@link #NO_NUL_REGEX}. */
     public static final String NO_NUL_MESSAGE = "must not contain the NUL character (U+0000)";
 

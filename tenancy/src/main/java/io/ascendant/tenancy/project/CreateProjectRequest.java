@@ -13,8 +13,8 @@ import jakarta.validation.constraints.Size;
  */
 public record CreateProjectRequest(
         @NotBlank
-        @Size(max = 100)
-        @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
+        @Size(max = 100, message = Validation.NAME_LENGTH_MESSAGE)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
         String name,
 
         @Size(max = 2000) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)

@@ -88,6 +88,9 @@ public class ProjectService {
         ProjectView before = ProjectView.of(p);
         if (r.name() != null) {
             String name = r.name().strip();
+            if (name.isEmpty()) {
+                throw new TenancyException.Invalid("name", "name: must not be blank");
+            }
             if (!name.equals(p.name) && projects.nameTaken(tenantId, name)) {
                 throw new TenancyException.Conflict(
                         "name", "a project named '" + name + "' already exists in this tenant");

@@ -7,12 +7,13 @@ import jakarta.validation.constraints.Size;
 /**
  * Change a project; null fields stay as they are.
  *
- * @param name new name (unique within the tenant)
+ * @param name new name (unique within the tenant, not blank, at most 100 characters)
  * @param description new description
  * @param status ARCHIVED refuses the project's keys from then on; ACTIVE re-enables them
  */
 public record UpdateProjectRequest(
-        @Size(min = 1, max = 100) @Pattern(regexp = "^[^\\p{Cntrl}]+$", message = "must not contain control characters")
+        @Size(max = 100, message = Validation.NAME_LENGTH_MESSAGE)
+        @Pattern(regexp = Validation.NO_CONTROL_REGEX, message = Validation.NO_CONTROL_MESSAGE)
         String name,
 
         @Size(max = 2000) @Pattern(regexp = Validation.NO_NUL_REGEX, message = Validation.NO_NUL_MESSAGE)
