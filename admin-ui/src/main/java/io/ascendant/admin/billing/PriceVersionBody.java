@@ -1,7 +1,6 @@
 package io.ascendant.admin.billing;
 
 import io.ascendant.billing.BillingException;
-import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.pricebook.PeakSchedule;
 import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.billing.pricebook.Rates;
@@ -13,7 +12,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.UUID;
 
 /**
@@ -54,7 +55,9 @@ public record PriceVersionBody(
             @NotNull @DecimalMin("0") BigDecimal output) {}
 
     /**
-     * Peak windows: local ranges {@code 09:00-12:00,14:00-18:00} in {@code zone}, optionally Monday to Friday only.
+     * Peak windows: local ranges {@code 09:00-12:00,14:00-18:00} in {@code zone}, optionally Monday to Friday only;
+     * each range is start-inclusive, end-exclusive, and {@code 24:00} ends a range at midnight ({@code 00:00-24:00} is
+     * the whole day).
      */
     public record PeakBody(
             @NotBlank String zone,
@@ -67,9 +70,15 @@ public record PriceVersionBody(
         PeakSchedule schedule = null;
         Rates peakRates = null;
         if (peak != null) {
+            ZoneId zone;
             try {
-                schedule = PeakSchedule.parse(
-                        BillingAccountService.parseZone(peak.zone()), peak.hours(), peak.weekdaysOnly());
+                zone = ZoneId.of(peak.zone().strip());
+            } catch (DateTimeException e) {
+                throw new BillingException.Invalid(
+                        "peak.zone", "peak.zone must be an IANA time zone such as Asia/Shanghai");
+            }
+            try {
+                schedule = PeakSchedule.parse(zone, peak.hours(), peak.weekdaysOnly());
             } catch (IllegalArgumentException e) {
                 throw new BillingException.Invalid("peak.hours", e.getMessage());
             }

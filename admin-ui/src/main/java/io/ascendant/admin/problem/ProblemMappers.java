@@ -13,12 +13,23 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.MatrixParam;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,7 +67,7 @@ public class ProblemMappers {
 
     /** Bean Validation failures on request parameters/bodies: 400 with every field at fault. */
     @ServerExceptionMapper
-    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri, ResourceInfo resource) {
         boolean returnValue = e.getConstraintViolations().stream().anyMatch(ProblemMappers::isReturnValue);
         if (returnValue) {
             // Our own response broke its contract: a server bug, not bad input.
@@ -64,7 +75,16 @@ public class ProblemMappers {
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            errors.add(new Problem.FieldError(fieldName(v.getPropertyPath()), v.getMessage()));
+            Annotation[] parameter = violatedParameter(v.getPropertyPath(), resource);
+            if (parameter != null && isRequestBody(parameter) && v.getInvalidValue() == null) {
+                // A missing body: the Java parameter's name means nothing to a client.
+                String detail = "the request body is required (a JSON object)";
+                return isAdmin(uri)
+                        ? toResponse(Problem.of(ProblemType.INVALID_INPUT, detail))
+                        : openAiError(400, detail, null, "invalid_value");
+            }
+            String field = parameter == null ? null : wireName(parameter);
+            errors.add(new Problem.FieldError(field == null ? fieldName(v.getPropertyPath()) : field, v.getMessage()));
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field));
         if (isAdmin(uri)) {
@@ -483,6 +503,59 @@ public class ProblemMappers {
             return parameter == null ? "request" : parameter;
         }
         return sb.toString();
+    }
+
+    /**
+     * The annotations of the resource-method parameter a violation is about when it is about the parameter itself (a
+     * null body, a query parameter), not a property inside it; else null.
+     */
+    private static Annotation[] violatedParameter(Path path, ResourceInfo resource) {
+        Integer index = null;
+        for (Path.Node n : path) {
+            if (n.getKind() == ElementKind.PARAMETER) {
+                index = n.as(Path.ParameterNode.class).getParameterIndex();
+            } else if (n.getKind() != ElementKind.METHOD && n.getKind() != ElementKind.CONSTRUCTOR) {
+                return null;
+            }
+        }
+        Method m = resource == null ? null : resource.getResourceMethod();
+        if (index == null || m == null || index >= m.getParameterCount()) {
+            return null;
+        }
+        return m.getParameterAnnotations()[index];
+    }
+
+    /** Whether a parameter with these annotations is the request body (no JAX-RS parameter annotation). */
+    private static boolean isRequestBody(Annotation[] annotations) {
+        for (Annotation a : annotations) {
+            if (wireName(a) != null || a instanceof Context || a instanceof BeanParam) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The name a client uses for a path, query or header parameter, else null. */
+    private static String wireName(Annotation[] annotations) {
+        for (Annotation a : annotations) {
+            String name = wireName(a);
+            if (name != null) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static String wireName(Annotation a) {
+        return switch (a) {
+            case QueryParam q -> q.value();
+            case PathParam p -> p.value();
+            case HeaderParam h -> h.value();
+            case FormParam f -> f.value();
+            case CookieParam c -> c.value();
+            case MatrixParam mp -> mp.value();
+            default -> null;
+        };
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> refs) {

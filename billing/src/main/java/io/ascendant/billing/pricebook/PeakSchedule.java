@@ -15,23 +15,45 @@ import java.util.Objects;
  * day or Monday to Friday only. DeepSeek's windows are {@code 09:00-12:00,14:00-18:00} Asia/Shanghai, weekdays.
  * Holidays are not modelled.
  *
+ * <p>The end of the day is written {@code 24:00} (ISO 8601's end-of-day notation): {@code 22:00-24:00} runs to
+ * midnight and {@code 00:00-24:00} is the whole day, so a version can charge its peak rates around the clock.
+ * {@code 24:00} is only an end, and a range never crosses midnight ({@code 22:00-02:00} is written {@code
+ * 00:00-02:00,22:00-24:00}); a range with {@code start == end} such as {@code 00:00-00:00} is refused rather than read
+ * as "empty" or "whole day". In a {@link Range} the end of the day is {@link LocalTime#MIDNIGHT} as the end.
+ *
  * @param zone zone of the local times
- * @param ranges non-overlapping local ranges, each with start &lt; end (no range crosses midnight)
+ * @param ranges local ranges, each with start &lt; end (an end of {@code 00:00} means 24:00, the end of the day)
  * @param weekdaysOnly when true, Saturdays and Sundays are off-peak all day
  */
 public record PeakSchedule(ZoneId zone, List<Range> ranges, boolean weekdaysOnly) {
 
-    /** A local half-open range {@code [start, end)}. */
+    /** How the end of the day is written in peak hours. */
+    public static final String END_OF_DAY = "24:00";
+
+    /**
+     * A local half-open range {@code [start, end)}; {@code end} {@link LocalTime#MIDNIGHT} is the end of the day
+     * ({@code 24:00}), so {@code [00:00, 00:00)} is the whole day.
+     */
     public record Range(LocalTime start, LocalTime end) {
         public Range {
-            if (!start.isBefore(end)) {
-                throw new IllegalArgumentException("peak range start " + start + " must be before end " + end);
+            if (!endsAtMidnight(end) && !start.isBefore(end)) {
+                throw new IllegalArgumentException("peak range start " + start + " must be before end " + end
+                        + " (a range never crosses midnight: write 22:00-02:00 as 00:00-02:00,22:00-24:00)");
             }
+        }
+
+        private static boolean endsAtMidnight(LocalTime end) {
+            return end.equals(LocalTime.MIDNIGHT);
+        }
+
+        /** Whether the local time {@code t} falls in {@code [start, end)}. */
+        boolean contains(LocalTime t) {
+            return !t.isBefore(start) && (endsAtMidnight(end) || t.isBefore(end));
         }
 
         @Override
         public String toString() {
-            return start + "-" + end;
+            return start + "-" + (endsAtMidnight(end) ? END_OF_DAY : end.toString());
         }
     }
 
@@ -44,24 +66,44 @@ public record PeakSchedule(ZoneId zone, List<Range> ranges, boolean weekdaysOnly
     }
 
     /**
-     * Parses {@code HH:MM-HH:MM[,HH:MM-HH:MM...]}.
+     * Parses {@code HH:MM-HH:MM[,HH:MM-HH:MM...]}; an end may be {@code 24:00} (the end of the day).
      *
-     * @throws IllegalArgumentException on a malformed list or an empty range
+     * @throws IllegalArgumentException on a malformed list, a range whose start is not before its end, or {@code
+     *     24:00} as a start
      */
     public static PeakSchedule parse(ZoneId zone, String hours, boolean weekdaysOnly) {
         List<Range> out = new ArrayList<>();
         for (String part : hours.split(",")) {
             String[] se = part.trim().split("-");
             if (se.length != 2) {
-                throw new IllegalArgumentException("peak hours must look like 09:00-12:00,14:00-18:00, got " + hours);
+                throw malformed(hours);
             }
+            String start = se[0].trim();
+            String end = se[1].trim();
+            if (start.equals(END_OF_DAY)) {
+                throw new IllegalArgumentException("peak range " + part.trim() + " starts at 24:00; 24:00 only ends a"
+                        + " range (the end of the day), a range from midnight starts at 00:00");
+            }
+            LocalTime s;
+            LocalTime e;
             try {
-                out.add(new Range(LocalTime.parse(se[0].trim()), LocalTime.parse(se[1].trim())));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("peak hours must look like 09:00-12:00,14:00-18:00, got " + hours);
+                s = LocalTime.parse(start);
+                e = end.equals(END_OF_DAY) ? LocalTime.MIDNIGHT : LocalTime.parse(end);
+            } catch (DateTimeParseException ex) {
+                throw malformed(hours);
             }
+            if (e.equals(LocalTime.MIDNIGHT) && !end.equals(END_OF_DAY)) {
+                throw new IllegalArgumentException("peak range " + part.trim() + " ends at " + end + "; a range that"
+                        + " runs to midnight ends at 24:00 (00:00-24:00 is the whole day)");
+            }
+            out.add(new Range(s, e));
         }
         return new PeakSchedule(zone, out, weekdaysOnly);
+    }
+
+    private static IllegalArgumentException malformed(String hours) {
+        return new IllegalArgumentException(
+                "peak hours must look like 09:00-12:00,14:00-18:00 (24:00 ends a range at midnight), got " + hours);
     }
 
     /** Whether {@code at} falls in a peak window. */
@@ -73,7 +115,7 @@ public record PeakSchedule(ZoneId zone, List<Range> ranges, boolean weekdaysOnly
         }
         LocalTime t = local.toLocalTime();
         for (Range r : ranges) {
-            if (!t.isBefore(r.start()) && t.isBefore(r.end())) {
+            if (r.contains(t)) {
                 return true;
             }
         }

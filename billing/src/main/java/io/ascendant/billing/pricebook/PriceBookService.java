@@ -150,15 +150,17 @@ public class PriceBookService {
         }
         checkRates("rates", v.base());
         if (v.peakRates() != null) {
-            checkRates("peakRates", v.peakRates());
+            checkRates("peak.rates", v.peakRates());
         }
     }
 
+    /** {@code field} is the request's JSON property path of the rates ({@code rates}, {@code peak.rates}). */
     private static void checkRates(String field, Rates r) {
         for (BigDecimal p : List.of(r.cacheHit(), r.cacheMiss(), r.output())) {
             if (p.stripTrailingZeros().scale() > 10 || p.precision() - p.scale() > 10) {
                 throw new BillingException.Invalid(
-                        field, "prices per 1M tokens allow at most 10 integer digits and 10 decimals, got " + p);
+                        field,
+                        field + ": prices per 1M tokens allow at most 10 integer digits and 10 decimals, got " + p);
             }
         }
     }

@@ -56,4 +56,51 @@ class PeakScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> PeakSchedule.parse(Fixtures.SHANGHAI, "12:00-09:00", true));
         assertThat(deepSeek.hoursText()).isEqualTo("09:00-12:00,14:00-18:00");
     }
+
+    @Test
+    void wholeDayWindowWritten0000To2400IsPeakAtEveryHourOfEveryDay() {
+        PeakSchedule wholeDay = PeakSchedule.parse(Fixtures.SHANGHAI, "00:00-24:00", false);
+        Instant saturdayMidnightBeijing = Instant.parse("2026-08-21T16:00:00Z"); // Sat 2026-08-22 00:00 in Beijing
+        for (int minutes = 0; minutes < 7 * 24 * 60; minutes += 30) {
+            Instant at = saturdayMidnightBeijing.plusSeconds(minutes * 60L);
+            assertThat(wholeDay.isPeak(at)).as(at.toString()).isTrue();
+        }
+        assertThat(wholeDay.isPeak(Instant.parse("2026-08-22T15:59:59.999999999Z")))
+                .isTrue(); // 23:59:59.999999999
+        assertThat(wholeDay.hoursText()).isEqualTo("00:00-24:00");
+        assertThat(PeakSchedule.parse(Fixtures.SHANGHAI, wholeDay.hoursText(), false))
+                .isEqualTo(wholeDay);
+        // Weekdays only: the whole of Monday to Friday, nothing at the weekend.
+        PeakSchedule workdays = PeakSchedule.parse(Fixtures.SHANGHAI, "00:00-24:00", true);
+        assertThat(workdays.isPeak(Instant.parse("2026-08-23T15:59:59Z"))).isFalse(); // Sun 23:59:59
+        assertThat(workdays.isPeak(Instant.parse("2026-08-23T16:00:00Z"))).isTrue(); // Mon 00:00
+    }
+
+    @Test
+    void rangeEndingAt2400RunsToMidnightEndExclusive() {
+        PeakSchedule evening = PeakSchedule.parse(Fixtures.SHANGHAI, "00:00-02:00,22:00-24:00", false);
+        assertThat(evening.isPeak(Instant.parse("2026-08-17T13:59:59Z"))).isFalse(); // 21:59:59
+        assertThat(evening.isPeak(Instant.parse("2026-08-17T14:00:00Z"))).isTrue(); // 22:00
+        assertThat(evening.isPeak(Instant.parse("2026-08-17T15:59:59Z"))).isTrue(); // 23:59:59
+        assertThat(evening.isPeak(Instant.parse("2026-08-17T16:00:00Z"))).isTrue(); // 00:00 next day
+        assertThat(evening.isPeak(Instant.parse("2026-08-17T18:00:00Z"))).isFalse(); // 02:00
+        assertThat(evening.hoursText()).isEqualTo("00:00-02:00,22:00-24:00");
+    }
+
+    @Test
+    void rejectsAmbiguousOrCrossingMidnightRanges() {
+        for (String hours : new String[] {
+            "00:00-00:00",
+            "09:00-09:00",
+            "22:00-00:00",
+            "22:00-02:00",
+            "24:00-24:00",
+            "24:00-01:00",
+            "00:00-24:01",
+            "00:00-25:00"
+        }) {
+            assertThrows(
+                    IllegalArgumentException.class, () -> PeakSchedule.parse(Fixtures.SHANGHAI, hours, false), hours);
+        }
+    }
 }
