@@ -1,7 +1,6 @@
 package io.ascendant.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.admission.AdmissionControl;
 import io.ascendant.gateway.admission.AdmissionRequest;
@@ -9,11 +8,9 @@ import io.ascendant.gateway.admission.AdmissionTicket;
 import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.dispatch.DispatchPlan;
 import io.ascendant.gateway.dispatch.Dispatcher;
-import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PrefixHasher;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
-import io.ascendant.gateway.metering.MeteredUsage;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.platform.ConnectionClose;
@@ -42,9 +39,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.jboss.logging.MDC;
 
 /**
@@ -58,7 +52,8 @@ import org.jboss.logging.MDC;
  * </pre>
  *
  * Spans: {@code gateway.authenticate}, {@code gateway.admission}, {@code gateway.dispatch}, {@code gateway.upstream}
- * (children of the HTTP server span). Nothing here blocks: ledger writes happen in {@link UsageSink}.
+ * (children of the HTTP server span). Nothing here blocks: a request ends in {@link RequestSettlement}, and ledger
+ * writes happen in {@link UsageSink}.
  */
 @ApplicationScoped
 public class DataPathPipeline {
@@ -88,7 +83,7 @@ public class DataPathPipeline {
     AdmissionControl admission;
 
     @Inject
-    UsageSink usageSink;
+    RequestSettlement settlement;
 
     @Inject
     TokenCounter tokenCounter;
@@ -106,7 +101,7 @@ public class DataPathPipeline {
         dispatcher = ClientProxy.unwrap(dispatcher);
         upstream = ClientProxy.unwrap(upstream);
         admission = ClientProxy.unwrap(admission);
-        usageSink = ClientProxy.unwrap(usageSink);
+        settlement = ClientProxy.unwrap(settlement);
         tokenCounter = ClientProxy.unwrap(tokenCounter);
         tracer = ClientProxy.unwrap(tracer);
     }
@@ -273,7 +268,7 @@ public class DataPathPipeline {
                             if (rc.response().closed() || rc.response().ended()) {
                                 // The client left while admission waited (e.g. for the database), or the
                                 // connection was answered and is closing: no dispatch, the slots go back.
-                                finish(st, UsageStatus.CANCELLED);
+                                settlement.finish(st, UsageStatus.CANCELLED);
                                 return;
                             }
                             try {
@@ -323,7 +318,7 @@ public class DataPathPipeline {
             if (pending[0] && !st.finished.get()) {
                 // Client left before the first byte: abort the host call (reset, so the host stops generating).
                 cancellation.cancel();
-                finish(st, UsageStatus.CANCELLED);
+                settlement.finish(st, UsageStatus.CANCELLED);
             }
         });
         upstream.open(call, plan)
@@ -373,7 +368,9 @@ public class DataPathPipeline {
             new StreamRelay(rc, st, protocol.transcoder(st), exchange, () -> {
                         span.end();
                     })
-                    .start(this::finish, config.upstream().streamIdleTimeout().toMillis());
+                    .start(
+                            settlement::finish,
+                            config.upstream().streamIdleTimeout().toMillis());
             return;
         }
         try {
@@ -381,7 +378,8 @@ public class DataPathPipeline {
             resp.setStatusCode(exchange.status()).putHeader("content-type", "application/json");
             // The answer's last byte leaves only once its usage is safe (journalled, or committed by the ledger).
             Context ctx = Vertx.currentContext();
-            finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
+            settlement
+                    .finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
                     .whenComplete((v, t) -> onContext(ctx, () -> {
                         if (!resp.ended() && !resp.closed()) {
                             resp.end(body);
@@ -392,97 +390,6 @@ public class DataPathPipeline {
         } finally {
             span.end();
         }
-    }
-
-    /**
-     * Ends a request exactly once: releases the pod, hands one usage record to the ledger, settles admission. The
-     * stage completes when the usage record is safe from a gateway crash (see {@link UsageSink}; at once when there
-     * is nothing to record, or on a repeated call); callers hold back the answer's last bytes until then.
-     */
-    CompletionStage<Void> finish(RequestState st, UsageStatus status) {
-        if (!st.finished.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (st.pod != null) {
-            st.pod.release(st.podTokens);
-        }
-        AdmissionTicket ticket = st.ticket == null ? AdmissionTicket.NONE : st.ticket;
-        if (!st.dispatched || st.prepared == null) {
-            ticket.release();
-            return CompletableFuture.completedFuture(null);
-        }
-        boolean nothing = !st.counts.reported() && !st.counts.outputSeen();
-        // The client left before any answer while a host had the whole request: the host worked on the prompt, so it
-        // is charged as the gateway counted it (a streamed request is charged with what was sent, likewise).
-        Pod withPrompt = st.pod == null ? st.podWithPrompt() : st.pod;
-        boolean promptOnly = status == UsageStatus.CANCELLED && nothing && withPrompt != null;
-        long hit = 0;
-        long miss = 0;
-        long completion = 0;
-        long reasoning = 0;
-        boolean countedByGateway = false;
-        // Nothing came back (failed, or cancelled before the host had the request): nothing to count or charge.
-        if (promptOnly || !((status == UsageStatus.FAILED || status == UsageStatus.CANCELLED) && nothing)) {
-            st.ensureCounted();
-            MeteredUsage m = meteredUsage(st, withPrompt);
-            hit = m.cacheHitTokens();
-            miss = m.cacheMissTokens();
-            completion = m.completionTokens();
-            reasoning = m.reasoningTokens();
-            countedByGateway = !st.counts.reported() || m.clamped();
-        }
-        UsageEvent event = new UsageEvent(
-                st.requestId,
-                st.caller.tenantId(),
-                st.caller.projectId(),
-                st.caller.keyId(),
-                st.prepared.route().publicName(),
-                st.prepared.route().priceTier(), // rated as the tier; the public name stays on the usage row
-                st.pod != null ? st.pod.baseUrl() : promptOnly ? withPrompt.baseUrl() : null,
-                hit,
-                miss,
-                completion,
-                reasoning,
-                status,
-                countedByGateway,
-                st.startedAt,
-                Instant.now(),
-                st.clientRequestId); // stored for look-ups by the id the tenant knows; never a key
-        CompletionStage<Void> recorded = usageSink.submit(event, ticket.budgetHolds());
-        try {
-            ticket.settle(event);
-        } catch (RuntimeException e) {
-            Log.errorf("Admission settle failed for request %s: %s", st.requestId, e.getMessage());
-        }
-        return recorded;
-    }
-
-    /**
-     * The counts to bill: a host's reported usage is held to what the host could have done (prompt at most the
-     * route's context window, output at most the limit it was sent); a clamp is logged and the record is marked as
-     * counted by the gateway, since the billed numbers are then not the host's.
-     */
-    private static MeteredUsage meteredUsage(RequestState st, Pod pod) {
-        if (!st.counts.reported()) {
-            return MeteredUsage.of(st.counts, 0, 0); // the gateway's own count
-        }
-        MeteredUsage m = MeteredUsage.of(
-                st.counts, st.prepared.route().contextLength(), ContextWindow.outputCeiling(st.prepared));
-        if (m.clamped()) {
-            Log.warnf(
-                    "Host %s over-reported usage for request %s (tenant %s): prompt %d, completion %d, reasoning %d"
-                            + " reported; billed prompt %d, completion %d, reasoning %d",
-                    pod == null ? "unknown" : pod.baseUrl(),
-                    st.requestId,
-                    st.caller.tenantId(),
-                    st.counts.promptTokens(),
-                    st.counts.completionTokens(),
-                    st.counts.reasoningTokens(),
-                    m.promptTokens(),
-                    m.completionTokens(),
-                    m.reasoningTokens());
-        }
-        return m;
     }
 
     private void fail(RoutingContext rc, RequestState st, Throwable t, boolean anthropic) {
@@ -503,7 +410,8 @@ public class DataPathPipeline {
                 ErrorRenderer.send(resp, e, anthropic);
             }
         } finally {
-            finish(st, UsageStatus.FAILED); // whatever happened to the answer, the slots and the usage are settled
+            settlement.finish(
+                    st, UsageStatus.FAILED); // whatever happened to the answer, the slots and the usage are settled
         }
     }
 
