@@ -2,6 +2,7 @@ package io.ascendant.tenancy.apikey;
 
 import io.ascendant.tenancy.access.TenantScopedRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
 
-    /** Filters of the key list; null components do not filter. */
+    /**
+     * Filters of the key list; null components do not filter. {@code status} filters by the status as shown at the time
+     * of reading: ACTIVE excludes expired keys, EXPIRED selects unrevoked keys past their expiry.
+     */
     public record Filter(UUID projectId, ApiKeyStatus status, String search) {}
 
     /**
@@ -28,8 +32,16 @@ public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
             p.put("projectId", f.projectId());
         }
         if (f.status() != null) {
-            where.append(" and status = :status");
-            p.put("status", f.status());
+            where.append(
+                    switch (f.status()) {
+                        case ACTIVE -> " and status = :status and (expiresAt is null or expiresAt > :now)";
+                        case EXPIRED -> " and status = :status and expiresAt <= :now";
+                        case REVOKED -> " and status = :status";
+                    });
+            p.put("status", f.status() == ApiKeyStatus.REVOKED ? ApiKeyStatus.REVOKED : ApiKeyStatus.ACTIVE);
+            if (f.status() != ApiKeyStatus.REVOKED) {
+                p.put("now", Instant.now());
+            }
         }
         if (f.search() != null && !f.search().isBlank()) {
             return search(tenantId, f, after, limit);
@@ -55,8 +67,15 @@ public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
             p.put("projectId", f.projectId());
         }
         if (f.status() != null) {
-            sql.append(" and status = :status");
-            p.put("status", f.status().name());
+            sql.append(
+                    switch (f.status()) {
+                        case ACTIVE -> " and status = 'ACTIVE' and (expires_at is null or expires_at > :now)";
+                        case EXPIRED -> " and status = 'ACTIVE' and expires_at <= :now";
+                        case REVOKED -> " and status = 'REVOKED'";
+                    });
+            if (f.status() != ApiKeyStatus.REVOKED) {
+                p.put("now", Instant.now());
+            }
         }
         sql.append(") select * from m");
         if (after != null) {

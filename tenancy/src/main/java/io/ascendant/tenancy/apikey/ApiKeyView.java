@@ -16,8 +16,8 @@ import java.util.UUID;
  * @param name human name
  * @param hint display form {@code asc_<publicId>_…<last4>}
  * @param allowedModels models this key may use; empty = every model
- * @param status ACTIVE or REVOKED
- * @param expiresAt expiry (null = never); an ACTIVE key past it is refused
+ * @param status ACTIVE, REVOKED, or EXPIRED for an unrevoked key whose expiry has passed when the view was made
+ * @param expiresAt expiry (null = never); a key past it is refused
  * @param createdAt creation time
  * @param createdBy admin who created it
  * @param lastUsedAt last successful authentication (batched, up to {@code tenancy.api-keys.last-used-flush-interval}
@@ -50,7 +50,7 @@ public record ApiKeyView(
                 k.name,
                 ApiKeyFormat.hint(k.publicId, k.last4),
                 List.copyOf(Arrays.asList(k.allowedModels)),
-                k.status,
+                ApiKeyStatus.of(k, Instant.now()),
                 k.expiresAt,
                 k.createdAt,
                 k.createdBy,
