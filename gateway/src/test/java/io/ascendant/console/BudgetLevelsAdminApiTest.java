@@ -403,6 +403,100 @@ class BudgetLevelsAdminApiTest {
         assertThat(listed).as("tenant budgets after the removal").isEmpty();
     }
 
+    @Test
+    void rotatedKeyIsOneBudgetRowShownAsItsSuccessorWithTheLineagesSpend() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "lineage", "Lineage Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "rotating");
+        String oldKey = created.getString("key.id");
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + oldKey + "/limits", "\"50.00\"", 10_000_000L);
+        int spent = spend(created.getString("secret"), 3);
+        KeyLedgerTotals ledger = KeyLedgerTotals.await(dataSource, UUID.fromString(oldKey), spent);
+
+        String newKey = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/keys/" + oldKey + "/rotate")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key.id");
+
+        // Old and new key spend one budget (counted under the first key): one row per budget, shown as the new key.
+        JsonPath keys = budgets(admin, tenant, "key", null, 100);
+        assertThat(keys.getList("budgets")).as("key budgets after the rotation").hasSize(2);
+        for (String unit : List.of("MONEY", "TOKENS")) {
+            Map<String, Object> b = only(keys, unit, false);
+            assertThat(b.get("ownerId")).isEqualTo(newKey);
+            assertThat(b.get("ownerName")).isEqualTo("rotating");
+            assertThat((String) b.get("poolKey"))
+                    .startsWith(unit.toLowerCase(java.util.Locale.ROOT) + ":key:" + oldKey);
+            assertThat(b.get("periodStart"))
+                    .as("the lineage's counter of this period")
+                    .isNotNull();
+        }
+        assertThat(dec(only(keys, "TOKENS", false).get("settled")).longValueExact())
+                .isEqualTo(ledger.tokens());
+        assertThat(dec(only(keys, "MONEY", false).get("settled")).toPlainString())
+                .isEqualTo(plain(ledger.amount()));
+        assertThat(dec(only(keys, "MONEY", false).get("limit"))).isEqualByComparingTo("50");
+    }
+
+    @Test
+    void removedProjectAndKeyBudgetsAreNoLongerListedThoughTheirCountersAreOpen() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "unset", "Unset Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "spender");
+        String key = created.getString("key.id");
+        String projectLimits = "/tenants/" + tenant + "/projects/" + project + "/limits";
+        String keyLimits = "/tenants/" + tenant + "/keys/" + key + "/limits";
+        putMonthlyBudget(admin, projectLimits, "\"40.00\"", null);
+        putMonthlyBudget(admin, keyLimits, "\"20.00\"", 10_000_000L);
+        int spent = spend(created.getString("secret"), 2);
+        KeyLedgerTotals.await(dataSource, UUID.fromString(key), spent);
+        assertThat(only(budgets(admin, tenant, "project", null, 100), "MONEY", false)
+                        .get("periodStart"))
+                .as("the project budget's counter")
+                .isNotNull();
+        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets")).hasSize(2);
+
+        // The project keeps a rate limit but no budget; the key's limits are deleted.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000}}")
+                .when()
+                .put(API + projectLimits)
+                .then()
+                .statusCode(200);
+        given().auth().oauth2(admin).when().delete(API + keyLimits).then().statusCode(204);
+
+        assertThat(budgets(admin, tenant, "project", null, 100).getList("budgets"))
+                .as("project budgets after the removal")
+                .isEmpty();
+        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets"))
+                .as("key budgets after the removal")
+                .isEmpty();
+    }
+
+    /** Sends {@code n} chat requests with {@code secret}; each must be admitted. Returns {@code n}. */
+    private static int spend(String secret, int n) {
+        for (int i = 0; i < n; i++) {
+            Response r = given().header("Authorization", "Bearer " + secret)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions");
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        }
+        return n;
+    }
+
     private static JsonPath budgets(String token, String tenant, String level, String cursor, int limit) {
         var spec = given().auth().oauth2(token).queryParam("level", level).queryParam("limit", limit);
         if (cursor != null) {

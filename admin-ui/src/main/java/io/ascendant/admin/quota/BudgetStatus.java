@@ -14,8 +14,9 @@ import java.util.UUID;
  *
  * @param poolKey the gateways' counter, e.g. {@code money:tenant:<id>:*:MONTH} or {@code shadow-tokens:key:<id>:*:DAY}
  * @param level {@code tenant}, {@code project} or {@code key}
- * @param ownerId id of the tenant, project or key the budget belongs to
- * @param ownerName display name of the tenant, or name of the project or key
+ * @param ownerId id of the tenant, project or key the budget belongs to; for a key, the current key of its rotation
+ *     lineage (the newest not revoked), while {@code poolKey} names the lineage's first key
+ * @param ownerName display name of the tenant, or name of the project or key (the current key of the lineage)
  * @param shadow whether this is a shadow-mode budget (evaluated, never enforced)
  * @param unit MONEY or TOKENS
  * @param currency currency of a MONEY budget, else null

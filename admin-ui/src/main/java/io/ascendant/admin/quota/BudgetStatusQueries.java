@@ -23,7 +23,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * tables; their meaning is in {@code docs/quotas.md}. A budget that is set but has no counter this period yet (the
  * gateways open one on its first request) is listed too, with nothing held: a tenant budget with its period and the
  * usage ledger's sum for it as settled (what its counter will open with), a project or key budget with nothing settled
- * and no period bounds.
+ * and no period bounds. A budget that was removed is not listed, though its counter lives on until the period ends: the
+ * gateways no longer enforce it. A key and the keys rotated from it share their counters, so they are one row (per
+ * budget), shown as the lineage's current key.
  *
  * <p>Pool keys read {@code [shadow-]<money|tokens>:<level>:<owner id>:<model or *>:<DAY|MONTH>}
  * ({@code QuotaPolicies} in the gateway). Owners are joined with tenancy's tables, so a project or key of another
@@ -37,44 +39,78 @@ public class BudgetStatusQueries {
 
     /** The level of a budget and where its owner lives (fixed table and column names, never user input). */
     public enum Level {
-        TENANT("tenant", "tenant", "id", "display_name"),
-        PROJECT("project", "project", "tenant_id", "name"),
-        KEY("key", "api_key", "tenant_id", "name");
+        TENANT("tenant", null),
+        PROJECT(
+                "project",
+                "owners(root, id, name) AS (SELECT o.id, o.id, o.name FROM project o, p"
+                        + " WHERE o.tenant_id = p.tenant_id)"),
+        // A key's counters belong to its rotation lineage, keyed by the first key of the chain (api_key.rotated_from,
+        // EffectiveLimits.keyLineageId): one owner per lineage, shown as its current key (the newest not revoked,
+        // else the newest), whose limits are the ones that key's requests are held to.
+        KEY(
+                "key",
+                "chain(id, root, depth) AS (SELECT k.id, k.id, 0 FROM api_key k, p WHERE k.tenant_id = p.tenant_id"
+                        + " AND k.rotated_from IS NULL UNION ALL SELECT k.id, c.root, c.depth + 1 FROM api_key k"
+                        + " JOIN chain c ON k.rotated_from = c.id, p WHERE k.tenant_id = p.tenant_id"
+                        + " AND c.depth < 10000),"
+                        + " owners(root, id, name) AS (SELECT DISTINCT ON (c.root) c.root, k.id, k.name FROM chain c"
+                        + " JOIN api_key k ON k.id = c.id ORDER BY c.root, k.status = 'REVOKED', k.created_at DESC,"
+                        + " k.id DESC)");
 
         private final String poolLevel;
         private final String sql;
 
-        Level(String poolLevel, String table, String tenantColumn, String nameColumn) {
+        Level(String poolLevel, String owners) {
             this.poolLevel = poolLevel;
-            String counted = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
-                    + " a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
-                    + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED') AS exhausted_at, o.id AS owner_id,"
-                    + " o." + nameColumn + " AS owner_name"
-                    + " FROM quota_account a JOIN " + table + " o ON o.id::text = split_part(a.pool_key, ':', 3)"
-                    + " WHERE o." + tenantColumn + " = ? AND split_part(a.pool_key, ':', 2) = ?"
-                    + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
-                    + " AND a.period_start <= ? AND a.period_end > ?";
-            if (poolLevel.equals("tenant")) {
-                // Tenant budgets without a counter yet come from the effective limits (UncountedTenantBudgets).
-                this.sql = counted + " AND a.pool_key > ? ORDER BY a.pool_key LIMIT ?";
+            if (owners == null) {
+                // Tenant budgets without a counter yet come from the effective limits (UncountedTenantBudgets), and
+                // counters of removed tenant budgets are dropped against them in current().
+                this.sql = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
+                        + " a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
+                        + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED') AS exhausted_at, o.id AS owner_id,"
+                        + " o.display_name AS owner_name"
+                        + " FROM quota_account a JOIN tenant o ON o.id::text = split_part(a.pool_key, ':', 3)"
+                        + " WHERE o.id = ? AND split_part(a.pool_key, ':', 2) = ?"
+                        + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
+                        + " AND a.period_start <= ? AND a.period_end > ? AND a.pool_key > ? ORDER BY a.pool_key LIMIT ?";
                 return;
             }
-            // Project and key budgets that are set but have no counter this period yet (the gateways open a period
-            // on its first request) are listed too, with nothing settled or held and no period bounds, so every
-            // budget has its bar. Matched by owner, unit and period; the key mirrors QuotaPolicies' pool keys.
-            String unused =
-                    "SELECT u.prefix || ':' || ? || ':' || l.owner_id || ':' || l.model || ':' || l.budget_period,"
-                            + " u.unit, CASE WHEN u.unit = 'MONEY' THEN t.currency END, NULL::timestamptz, NULL::timestamptz,"
-                            + " u.amount, 0::numeric, 0::numeric, NULL::timestamptz, o.id, o." + nameColumn
-                            + " FROM limit_set l JOIN " + table
-                            + " o ON o.id = l.owner_id JOIN tenant t ON t.id = l.tenant_id"
-                            + " CROSS JOIN LATERAL (VALUES ('money', 'MONEY', l.budget_amount),"
-                            + " ('tokens', 'TOKENS', l.budget_tokens::numeric)) u(prefix, unit, amount)"
-                            + " WHERE l.scope = ? AND l.tenant_id = ? AND u.amount IS NOT NULL AND NOT EXISTS ("
-                            + " SELECT 1 FROM quota_account a WHERE a.pool_key LIKE u.prefix || ':' || ? || ':' || l.owner_id || ':%'"
-                            + " AND a.period_start <= ? AND a.period_end > ?)";
-            this.sql = "SELECT * FROM (" + counted + " UNION ALL " + unused + ") b WHERE b.pool_key > ?"
-                    + " ORDER BY b.pool_key LIMIT ?";
+            // Project and key budgets are listed from their limits as configured now (so a removed budget is gone,
+            // even while its counter lives on until the period ends), each with its counter this period when the
+            // gateways have opened one, else with nothing settled or held and no period bounds. The pool keys mirror
+            // QuotaPolicies: a model row's budget has its own counter only when it differs from the all-models one
+            // (LimitValues.overlay). Shadow budgets are listed from their counters, as before.
+            String configured = "s AS (SELECT o.root, o.id AS owner_id, o.name AS owner_name, l.model, l.budget_period,"
+                    + " l.budget_amount, l.budget_tokens FROM owners o JOIN limit_set l ON l.owner_id = o.id"
+                    + " JOIN p ON l.tenant_id = p.tenant_id WHERE l.scope = '" + name() + "'),"
+                    + " configured AS (SELECT DISTINCT ON (x.pool_key) x.* FROM (SELECT u.prefix || ':' || p.lvl"
+                    + " || ':' || m.root || ':' || CASE WHEN m.model = '*' OR u.own IS NULL OR u.own = u.star"
+                    + " THEN '*' ELSE m.model END || ':' || coalesce(m.budget_period, st.budget_period) AS pool_key,"
+                    + " u.unit, coalesce(u.own, u.star) AS amount, m.owner_id, m.owner_name, m.model <> '*' AS specific"
+                    + " FROM s m LEFT JOIN s st ON st.owner_id = m.owner_id AND st.model = '*' CROSS JOIN p"
+                    + " CROSS JOIN LATERAL (VALUES ('money', 'MONEY', m.budget_amount, st.budget_amount),"
+                    + " ('tokens', 'TOKENS', m.budget_tokens::numeric, st.budget_tokens::numeric)) u(prefix, unit, own, star)"
+                    + " WHERE coalesce(u.own, u.star) IS NOT NULL"
+                    + " AND coalesce(m.budget_period, st.budget_period) IS NOT NULL) x"
+                    + " ORDER BY x.pool_key, x.specific)";
+            String exhausted = "(SELECT min(e.occurred_at) FROM quota_event e WHERE e.account_id = a.id"
+                    + " AND e.kind = 'EXHAUSTED')";
+            this.sql = "WITH RECURSIVE p(tenant_id, lvl, now) AS (SELECT CAST(? AS uuid), CAST(? AS text),"
+                    + " CAST(? AS timestamptz)), " + owners + ", " + configured
+                    + " SELECT * FROM (SELECT c.pool_key, c.unit, CASE WHEN a.id IS NOT NULL THEN a.currency"
+                    + " WHEN c.unit = 'MONEY' THEN t.currency END AS currency, a.period_start, a.period_end,"
+                    + " coalesce(a.limit_amount, c.amount) AS limit_amount, coalesce(a.committed, 0) AS committed,"
+                    + " coalesce(a.reserved, 0) AS reserved, " + exhausted + " AS exhausted_at, c.owner_id,"
+                    + " c.owner_name FROM configured c CROSS JOIN p JOIN tenant t ON t.id = p.tenant_id"
+                    + " LEFT JOIN quota_account a ON a.pool_key = c.pool_key AND a.period_start <= p.now"
+                    + " AND a.period_end > p.now"
+                    + " UNION ALL SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
+                    + " a.committed, a.reserved, " + exhausted + ", o.id, o.name FROM quota_account a"
+                    + " JOIN owners o ON o.root::text = split_part(a.pool_key, ':', 3) CROSS JOIN p"
+                    + " WHERE split_part(a.pool_key, ':', 2) = p.lvl"
+                    + " AND split_part(a.pool_key, ':', 1) IN ('shadow-money', 'shadow-tokens')"
+                    + " AND a.period_start <= p.now AND a.period_end > p.now) b"
+                    + " WHERE b.pool_key > ? ORDER BY b.pool_key LIMIT ?";
         }
 
         /** The level as the API and the pool keys spell it: {@code tenant}, {@code project}, {@code key}. */
@@ -130,13 +166,7 @@ public class BudgetStatusQueries {
             ps.setObject(i++, tenantId);
             ps.setString(i++, level.poolLevel);
             ps.setTimestamp(i++, now);
-            ps.setTimestamp(i++, now);
-            if (level != Level.TENANT) {
-                ps.setString(i++, level.poolLevel);
-                ps.setString(i++, level.name());
-                ps.setObject(i++, tenantId);
-                ps.setString(i++, level.poolLevel);
-                ps.setTimestamp(i++, now);
+            if (level == Level.TENANT) {
                 ps.setTimestamp(i++, now);
             }
             ps.setString(i++, cursor == null ? "" : cursor);
