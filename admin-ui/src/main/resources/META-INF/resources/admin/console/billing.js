@@ -1,6 +1,6 @@
 // Usage charts (Chart.js), invoices and the price book.
 import { api, download } from './api.js';
-import { h, form, table, toast, confirmDialog, badge, when, money, num, today } from './ui.js';
+import { h, form, table, toast, confirmDialog, badge, when, money, num, today, browserZone } from './ui.js';
 import { session } from './app.js';
 import { tenantTabs, monthToDate } from './tenants.js';
 
@@ -66,7 +66,7 @@ export async function usageView(view, tenantId) {
         },
       },
     });
-    const GROUP_LABEL = { day: 'Day', hour: `Hour (${zone})`, model: 'Model', projectId: 'Project', keyId: 'Key' };
+    const GROUP_LABEL = { day: `Day (${zone})`, hour: `Hour (${zone})`, model: 'Model', projectId: 'Project', keyId: 'Key' };
     tableBox.replaceChildren(table([
       { label: GROUP_LABEL[state.by] || 'Group', value: (g) => (g.key == null ? h('strong', {}, g.label) : g.label) },
       { label: 'Requests', num: true, value: (g) => num(g.requests) },
@@ -119,7 +119,7 @@ export async function invoicesView(view, tenantId) {
     listBox.replaceChildren(table([
       { label: 'Number', value: (i) => h('a', { href: 'javascript:void 0', onclick: (e) => { e.preventDefault(); show(i.id); } }, i.number || 'draft ' + i.periodStart) },
       { label: 'Kind', value: (i) => i.kind },
-      { label: 'Period', value: (i) => `${i.periodStart} to ${i.periodEnd} (exclusive)` },
+      { label: 'Period', value: (i) => `${i.periodStart} to ${i.periodEnd} (exclusive, ${i.timeZone})` },
       { label: 'Status', value: (i) => badge(i.status) },
       { label: 'Bill to', value: (i) => i.billToName },
       { label: 'Total', num: true, value: (i) => money(i.total, i.currency) },
@@ -192,7 +192,7 @@ export async function priceBookView(view) {
       fields: [
         { name: 'model', label: 'Model', required: true },
         { name: 'currency', label: 'Currency', value: 'USD', required: true },
-        { name: 'effectiveFrom', label: 'Effective from', type: 'datetime-local', required: true },
+        { name: 'effectiveFrom', label: `Effective from (${browserZone()})`, type: 'datetime-local', required: true },
         { name: 'rates.cacheHit', label: 'Cache hit / Mtok', required: true },
         { name: 'rates.cacheMiss', label: 'Cache miss / Mtok', required: true },
         { name: 'rates.output', label: 'Output / Mtok', required: true },

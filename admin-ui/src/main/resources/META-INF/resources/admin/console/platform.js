@@ -1,6 +1,6 @@
 // Models and pods (live), and the audit log.
 import { api } from './api.js';
-import { h, form, table, toast, badge, when, num } from './ui.js';
+import { h, form, table, toast, badge, when, num, browserZone } from './ui.js';
 
 export async function modelsView(view) {
   view.append(h('h1', {}, 'Models & pods'));
@@ -62,8 +62,8 @@ export async function auditView(view) {
       { name: 'actor', label: 'Actor' },
       { name: 'tenantId', label: 'Tenant id' },
       { name: 'action', label: 'Action' },
-      { name: 'since', label: 'Since', type: 'datetime-local' },
-      { name: 'until', label: 'Until', type: 'datetime-local' },
+      { name: 'since', label: `Since (${browserZone()})`, type: 'datetime-local' },
+      { name: 'until', label: `Until (${browserZone()})`, type: 'datetime-local' },
     ],
     onSubmit: async (v) => {
       state.q = { ...v, since: v.since ? new Date(v.since).toISOString() : '', until: v.until ? new Date(v.until).toISOString() : '' };

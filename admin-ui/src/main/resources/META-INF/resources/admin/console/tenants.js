@@ -1,6 +1,6 @@
 // Tenants list and tenant pages (projects, API keys, limits and budgets).
 import { api, ApiError } from './api.js';
-import { h, form, table, toast, confirmDialog, badge, when, money, num, today, showProblem } from './ui.js';
+import { h, form, table, toast, confirmDialog, badge, when, money, num, today, showProblem, browserZone } from './ui.js';
 import { session } from './app.js';
 
 const PAGE = 20;
@@ -158,6 +158,7 @@ async function overviewTab(view, t) {
         { label: 'Key', value: (k) => h('code', {}, k.hint) },
         { label: 'Project', value: (k) => projectName(k.projectId) },
         { label: 'Status', value: (k) => badge(k.status) },
+        { label: 'Created', value: (k) => when(k.createdAt, t.timeZone) },
         { label: 'Last used', value: (k) => (k.lastUsedAt ? when(k.lastUsedAt, t.timeZone) : 'never') },
         { label: 'Expires', value: (k) => (k.expiresAt ? when(k.expiresAt, t.timeZone) : 'never') },
         { label: 'Actions', value: (k) => keyActions(k) },
@@ -172,7 +173,7 @@ async function overviewTab(view, t) {
           { name: 'name', label: 'Key name', required: true },
           { name: 'projectId', label: 'Project', options: projects.map((p) => [p.id, p.name]) },
           { name: 'allowedModels', label: 'Allowed models (comma-separated, empty = all)' },
-          { name: 'expiresAt', label: 'Expires (optional)', type: 'datetime-local' },
+          { name: 'expiresAt', label: `Expires (optional, ${browserZone()})`, type: 'datetime-local' },
         ],
         onSubmit: async (v) => {
           const created = await api(`/tenants/${t.id}/projects/${v.projectId}/keys`, { method: 'POST', body: {

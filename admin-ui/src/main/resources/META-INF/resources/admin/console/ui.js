@@ -171,11 +171,23 @@ export function badge(text, cls) {
   return h('span', { class: 'badge ' + (cls || text) }, text);
 }
 
-/** Formats an Instant for people, in the browser's zone (or `zone`), with Intl. */
+/**
+ * Formats an Instant for people, always followed by the zone it is shown in (every time the console shows goes
+ * through here). The rule: on a tenant's pages, `zone` is the tenant's IANA time zone, the one its invoices, usage days
+ * and budget periods are in; elsewhere (no `zone`) UTC. Never the browser's own zone, which would differ between
+ * admins and from the billing periods. E.g. "Nov 30, 2026, 8:06 PM Asia/Shanghai", "Nov 30, 2026, 12:06 PM UTC".
+ */
 export function when(instant, zone) {
   if (!instant) return '—';
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone || undefined })
+  const format = (z) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: z })
     .format(new Date(instant));
+  const z = zone || 'UTC';
+  try {
+    return `${format(z)} ${z}`;
+  } catch (e) {
+    // A zone this browser does not know (RangeError): UTC, labelled as such, rather than an unlabelled local time.
+    return `${format('UTC')} UTC`;
+  }
 }
 
 /** Formats money with Intl (currency code from the API). */
@@ -193,6 +205,11 @@ export function money(amount, currency) {
 
 export function num(n) {
   return n === null || n === undefined ? '—' : new Intl.NumberFormat().format(n);
+}
+
+/** This browser's IANA zone: the zone a datetime-local input is read in (its label says so). */
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /** Today's date (YYYY-MM-DD) in an IANA time zone, via Intl. */
