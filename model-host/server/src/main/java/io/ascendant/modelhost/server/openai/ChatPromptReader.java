@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ascendant.modelhost.server.loading.ModelHost;
 import io.ascendant.tokenizer.chat.ChatMessage;
 import io.ascendant.tokenizer.chat.ChatOptions;
+import io.ascendant.tokenizer.chat.ForcedToolCall;
 import io.ascendant.tokenizer.chat.ReasoningEffort;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,7 +14,8 @@ import java.util.List;
  * The chat-only prompt fields of {@code /v1/chat/completions}: {@code messages}, thinking ({@code thinking} or
  * {@code chat_template_kwargs}), {@code reasoning_effort}, {@code tools} and {@code tool_choice}, checked and encoded
  * with the V4 chat encoding. A bad value is a 400 naming the field; a conversation the encoder rejects is a 400 on
- * {@code messages}.
+ * {@code messages}. {@code tool_choice} {@code "required"} or a named function is honoured by writing the tool-call
+ * block's opening into the prompt ({@link ForcedToolCall}).
  */
 final class ChatPromptReader {
     /**
@@ -22,8 +24,11 @@ final class ChatPromptReader {
      * @param ids prompt token ids, BOS first
      * @param thinking whether the prompt opened a reasoning block
      * @param tools the tool definitions rendered into the prompt (empty with {@code tool_choice: "none"})
+     * @param assistantPrefill what the prompt already wrote of the assistant's answer after the turn's opening, to be
+     *     fed to the output parser before the generated text: the tool-call block's opening when {@code tool_choice}
+     *     forces a call ({@link ForcedToolCall}), else empty
      */
-    record ChatPrompt(int[] ids, boolean thinking, List<JsonNode> tools) {}
+    record ChatPrompt(int[] ids, boolean thinking, List<JsonNode> tools, String assistantPrefill) {}
 
     private ChatPromptReader() {}
 
@@ -56,25 +61,61 @@ final class ChatPromptReader {
                 tl.add(t);
             }
         }
+        String prefill = "";
         JsonNode choice = body.get("tool_choice");
         if (choice != null && !choice.isNull()) {
             String c = choice.isTextual() ? choice.asText() : "";
             if (c.equals("none")) {
                 tl.clear();
+            } else if (c.equals("required")) {
+                prefill = ForcedToolCall.opening(thinking, null);
+            } else if (choice.isObject()) {
+                prefill = ForcedToolCall.opening(thinking, namedFunction(choice, tl));
             } else if (!c.equals("auto")) {
                 throw OpenAiException.badRequest(
-                        "tool_choice", "tool_choice must be \"auto\" or \"none\" on this host.");
+                        "tool_choice",
+                        "tool_choice must be \"auto\", \"none\", \"required\" or"
+                                + " {\"type\":\"function\",\"function\":{\"name\":..}}.");
+            }
+            if (!prefill.isEmpty() && tl.isEmpty()) {
+                throw OpenAiException.badRequest(
+                        "tool_choice", "tool_choice forces a tool call but no tools are given.");
             }
         }
         ChatOptions options =
                 (thinking ? ChatOptions.thinkingMode() : ChatOptions.chatMode()).withReasoningEffort(effort);
         int[] ids;
         try {
-            ids = host.encoder().encode(msgs, tl, options);
+            // Forced tool use: the prompt goes on with the tool-call block's opening, so the model can only continue
+            // inside it (there is no constrained decoding on this host).
+            ids = host.encoder().tokenizer().encode(host.encoder().render(msgs, tl, options) + prefill);
         } catch (IllegalArgumentException e) {
             throw OpenAiException.badRequest("messages", e.getMessage());
         }
-        return new ChatPrompt(ids, thinking, tl);
+        return new ChatPrompt(ids, thinking, tl, prefill);
+    }
+
+    /** The function of {@code {"type":"function","function":{"name":..}}}; it must be one of {@code tools}. */
+    private static String namedFunction(JsonNode choice, List<JsonNode> tools) {
+        JsonNode name = choice.path("function").get("name");
+        if (!"function".equals(choice.path("type").asText()) || name == null || !name.isTextual()) {
+            throw OpenAiException.badRequest(
+                    "tool_choice", "tool_choice must be {\"type\":\"function\",\"function\":{\"name\":..}}.");
+        }
+        boolean offered = false;
+        for (JsonNode t : tools) {
+            offered |= name.asText().equals(t.path("function").path("name").asText());
+        }
+        if (!offered) {
+            throw OpenAiException.badRequest(
+                    "tool_choice", "tool_choice names the function '" + name.asText() + "', which is not in tools.");
+        }
+        String n = name.asText();
+        if (n.chars().anyMatch(ch -> ch == '"' || ch == '<' || ch == '>' || ch == '\n' || ch == '\r')) {
+            throw OpenAiException.badRequest(
+                    "tool_choice", "tool_choice can force a function whose name has no \", <, > or line break only.");
+        }
+        return n;
     }
 
     private static boolean thinking(JsonNode body) {

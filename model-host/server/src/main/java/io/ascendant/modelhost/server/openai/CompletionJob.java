@@ -73,6 +73,11 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
         this.decoder = tokenizer.newStreamingDecoder();
         this.stops = new StopStrings(req.params().stopStrings());
         this.parser = req.chat() ? new ChatOutputParser(req.thinking()) : null;
+        boolean prefilled = parser != null && !req.assistantPrefill().isEmpty();
+        if (prefilled) {
+            // The tool-call opening the prompt forced: it completes no delta (its invoke is still open).
+            parser.append(req.assistantPrefill());
+        }
         OptionalInt te = tokenizer.tokenId("</think>");
         this.thinkEndId = te.orElse(-1);
         Set<Integer> kept = new HashSet<>();
@@ -82,7 +87,8 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
             }
         }
         this.keptSpecialTokens = kept;
-        this.inReasoning = req.chat() && req.thinking();
+        // A forced tool call's opening closes the reasoning in thinking mode, so every generated token is output.
+        this.inReasoning = req.chat() && req.thinking() && !prefilled;
         if (!req.chat() && req.echo() && req.prompt() != null) {
             raw.append(req.prompt());
         }

@@ -19,6 +19,9 @@ import java.util.List;
  * @param prompt the legacy completion prompt text (for {@code echo}); null for chat
  * @param skipSpecialTokens leave tokens marked {@code special} in tokenizer.json out of the text (vLLM's {@code
  *     skip_special_tokens}, default true); they still count as completion tokens
+ * @param toolList the tool definitions rendered into the prompt (chat)
+ * @param assistantPrefill chat: the start of the answer the prompt already wrote (the tool-call block's opening when
+ *     {@code tool_choice} forces a call), fed to the output parser before the generated text; empty otherwise
  */
 public record GenerationRequest(
         boolean chat,
@@ -33,4 +36,5 @@ public record GenerationRequest(
         boolean tools,
         String prompt,
         List<JsonNode> toolList,
-        boolean skipSpecialTokens) {}
+        boolean skipSpecialTokens,
+        String assistantPrefill) {}

@@ -128,6 +128,7 @@ final class RequestParser {
         boolean thinking = false;
         boolean tools = false;
         List<JsonNode> toolList = List.of();
+        String assistantPrefill = "";
         String prompt = null;
         int[] ids;
         boolean logprobs;
@@ -137,6 +138,7 @@ final class RequestParser {
             ChatPromptReader.ChatPrompt chatPrompt = ChatPromptReader.read(body, host);
             thinking = chatPrompt.thinking();
             toolList = chatPrompt.tools();
+            assistantPrefill = chatPrompt.assistantPrefill();
             tools = !toolList.isEmpty();
             ids = chatPrompt.ids();
             logprobs = bool(body, "logprobs", false);
@@ -271,7 +273,8 @@ final class RequestParser {
                 tools,
                 prompt,
                 toolList,
-                skipSpecialTokens);
+                skipSpecialTokens,
+                assistantPrefill);
     }
 
     private static List<String> stops(JsonNode body) {

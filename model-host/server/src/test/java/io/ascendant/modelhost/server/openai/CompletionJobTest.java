@@ -9,6 +9,7 @@ import io.ascendant.engine.sampling.SamplingParams;
 import io.ascendant.modelhost.server.scheduler.FinishReason;
 import io.ascendant.modelhost.server.scheduler.Sequence;
 import io.ascendant.tokenizer.Tokenizer;
+import io.ascendant.tokenizer.chat.ForcedToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,8 @@ class CompletionJobTest {
                 true,
                 null,
                 List.of(),
-                skipSpecial);
+                skipSpecial,
+                "");
         Recorder sink = new Recorder();
         CompletionJob job = new CompletionJob(req, "rid", TOKENIZER, sink);
         Sequence seq = new Sequence("rid", prompt, new Sampler(p, TOKENIZER.vocabularySize(), prompt), job, 1);
@@ -89,6 +91,51 @@ class CompletionJobTest {
         }
         job.onFinish(FinishReason.STOP, seq);
         return sink;
+    }
+
+    @Test
+    void readsTheAnswerOfAForcedCallAsIfTheModelHadWrittenTheToolCallOpening() {
+        SamplingParams p = new SamplingParams(0f, 1f, 0, 0f, 0, 1f, 0f, 0f, 100, new int[] {EOS}, List.of(), 0);
+        int[] prompt = {5, 6, 7};
+        GenerationRequest req = new GenerationRequest(
+                true,
+                "deepseek-v4-flash",
+                prompt,
+                true,
+                p,
+                false,
+                true,
+                false,
+                false,
+                true,
+                null,
+                List.of(),
+                true,
+                ForcedToolCall.opening(true, "get_weather"));
+        Recorder sink = new Recorder();
+        CompletionJob job = new CompletionJob(req, "rid", TOKENIZER, sink);
+        Sequence seq = new Sequence("rid", prompt, new Sampler(p, TOKENIZER.vocabularySize(), prompt), job, 1);
+        String rest = ANSWER.substring(ANSWER.indexOf("<｜DSML｜parameter"));
+        for (int id : TOKENIZER.encode(rest)) {
+            job.onToken(new Sampler.Step(id, 0f, null, null), false);
+        }
+        job.onToken(new Sampler.Step(EOS, 0f, null, null), true);
+        job.onFinish(FinishReason.STOP, seq);
+
+        JsonNode choice = sink.body.path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode m = choice.path("message");
+        assertThat(m.path("content").isNull()).isTrue();
+        assertThat(m.path("reasoning_content").asText()).isEmpty();
+        JsonNode call = m.path("tool_calls").get(0);
+        assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+        assertThat(call.path("function").path("arguments").asText()).isEqualTo("{\"city\": \"Paris\"}");
+        assertThat(sink.body
+                        .path("usage")
+                        .path("completion_tokens_details")
+                        .path("reasoning_tokens")
+                        .asInt())
+                .isZero();
     }
 
     @Test
