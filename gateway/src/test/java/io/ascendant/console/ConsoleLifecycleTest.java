@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.BillingAccountOpening;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -107,7 +108,8 @@ class ConsoleLifecycleTest {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = newTenant(admin, "keys");
         String project = newProject(admin, tenant, "app");
-        JsonPath created = newKey(admin, tenant, project, "rotating", null);
+        // keyStatus reads the tenant billing API: the key (and so its successor) has every scope.
+        JsonPath created = newKey(admin, tenant, project, "rotating", null, AdminFixtures.ALL_SCOPES);
         String oldSecret = created.getString("secret");
         String oldHint = created.getString("key.hint");
         assertThat(keyStatus(oldSecret)).isEqualTo(200);

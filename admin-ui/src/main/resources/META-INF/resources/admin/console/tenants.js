@@ -157,6 +157,7 @@ async function overviewTab(view, t) {
         { label: 'Name', value: (k) => k.name },
         { label: 'Key', value: (k) => h('code', {}, k.hint) },
         { label: 'Project', value: (k) => projectName(k.projectId) },
+        { label: 'Scopes', value: (k) => h('span', { class: 'scopes' }, (k.scopes || []).join(', ')) },
         { label: 'Status', value: (k) => badge(k.status) },
         { label: 'Created', value: (k) => when(k.createdAt, t.timeZone) },
         { label: 'Last used', value: (k) => (k.lastUsedAt ? when(k.lastUsedAt, t.timeZone) : 'never') },
@@ -174,12 +175,14 @@ async function overviewTab(view, t) {
           { name: 'projectId', label: 'Project', options: projects.map((p) => [p.id, p.name]) },
           { name: 'allowedModels', label: 'Allowed models (comma-separated, empty = all)' },
           { name: 'expiresAt', label: `Expires (optional, ${browserZone()})`, type: 'datetime-local' },
+          { name: 'scopes', label: 'Scopes', type: 'checkboxes', value: ['inference'], options: KEY_SCOPES },
         ],
         onSubmit: async (v) => {
           const created = await api(`/tenants/${t.id}/projects/${v.projectId}/keys`, { method: 'POST', body: {
             name: v.name,
             allowedModels: v.allowedModels ? v.allowedModels.split(',').map((s) => s.trim()).filter(Boolean) : [],
             expiresAt: v.expiresAt ? new Date(v.expiresAt).toISOString() : null,
+            scopes: v.scopes || [],
           } });
           await loadKeys();
           showSecret(created);
@@ -231,6 +234,12 @@ async function overviewTab(view, t) {
   await loadProjects();
   await loadKeys();
 }
+
+/** What a key may call (the API's scope names); a new key has only inference unless more are checked. */
+const KEY_SCOPES = [
+  ['inference', 'inference: model endpoints (chat/completions, completions, messages, models)'],
+  ['billing:read', 'billing:read: the tenant’s usage and invoices (/v1/usage, /v1/invoices)'],
+];
 
 const LIMIT_FIELDS = [
   { name: 'limits.requestsPerMinute', label: 'Requests / minute', type: 'number', min: 1 },

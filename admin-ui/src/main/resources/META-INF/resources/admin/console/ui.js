@@ -28,6 +28,7 @@ let fieldSeq = 0;
 export function field(spec) {
   const id = 'f' + ++fieldSeq;
   const errId = id + '-err';
+  if (spec.type === 'checkboxes') return checkboxes(spec, id, errId);
   let input;
   if (spec.options) {
     input = h('select', { id, name: spec.name, 'aria-describedby': errId, required: spec.required },
@@ -46,6 +47,20 @@ export function field(spec) {
     h('span', { class: 'field-error', id: errId, dataset: { errorFor: spec.name } }));
 }
 
+/**
+ * A group of checkboxes sharing `name` (spec.options: [[value, text]], spec.value: the values checked at first); the
+ * form's values give the checked ones as an array.
+ */
+function checkboxes(spec, id, errId) {
+  const checked = new Set(spec.value || []);
+  return h('fieldset', { class: 'field checks', id, 'aria-describedby': errId },
+    h('legend', {}, spec.label),
+    spec.options.map(([v, t], i) => h('label', { for: `${id}-${i}` },
+      h('input', { type: 'checkbox', id: `${id}-${i}`, name: spec.name, value: v, checked: checked.has(v) }), ' ', t)),
+    spec.hint ? h('span', { class: 'muted' }, spec.hint) : null,
+    h('span', { class: 'field-error', id: errId, dataset: { errorFor: spec.name } }));
+}
+
 /** A form: fields, a submit button, a form-level error line; onSubmit(values, form) may throw ApiError. */
 export function form({ fields, submit = 'Save', onSubmit, cls = 'grid', label }) {
   const errorLine = h('p', { class: 'form-error', role: 'alert' });
@@ -56,7 +71,11 @@ export function form({ fields, submit = 'Save', onSubmit, cls = 'grid', label })
     e.preventDefault();
     clearErrors(f);
     const values = {};
-    for (const el of f.elements) if (el.name) values[el.name] = el.value.trim();
+    for (const el of f.elements) {
+      if (!el.name) continue;
+      if (el.type === 'checkbox') (values[el.name] ||= []).push(...(el.checked ? [el.value] : []));
+      else values[el.name] = el.value.trim();
+    }
     button.disabled = true;
     try {
       await onSubmit(values, f);
@@ -108,7 +127,8 @@ function findSlot(f, path) {
   const parts = path.split('.');
   for (let n = parts.length; n > 0; n--) {
     const suffix = parts.slice(parts.length - n).join('.');
-    const hit = slots.find((s) => s.dataset.errorFor === suffix);
+    // An item of a list field (scopes[1]) lands next to the list.
+    const hit = slots.find((s) => s.dataset.errorFor === suffix || s.dataset.errorFor === suffix.replace(/\[\d+\]$/, ''));
     if (hit) return hit;
   }
   return null;
@@ -156,7 +176,11 @@ export function confirmDialog({ title, text, confirm = 'Confirm', danger = false
     f.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = {};
-      for (const el of f.elements) if (el.name) values[el.name] = el.value.trim();
+      for (const el of f.elements) {
+      if (!el.name) continue;
+      if (el.type === 'checkbox') (values[el.name] ||= []).push(...(el.checked ? [el.value] : []));
+      else values[el.name] = el.value.trim();
+    }
       dlg.close();
       resolve(values);
     });

@@ -21,6 +21,7 @@ import io.ascendant.gateway.upstream.UpstreamCall;
 import io.ascendant.gateway.upstream.UpstreamClient;
 import io.ascendant.gateway.upstream.UpstreamExchange;
 import io.ascendant.modelhost.api.HostContract;
+import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -167,10 +168,12 @@ public class DataPathPipeline {
             if (rc.user() instanceof QuarkusHttpUser user) {
                 identity = user.getSecurityIdentity();
             }
-            TenantCaller caller = CallerResolver.resolve(identity);
-            if (caller == null) {
-                span.setStatus(StatusCode.ERROR, "unauthenticated");
-                throw new GatewayException.Unauthenticated();
+            TenantCaller caller;
+            try {
+                caller = CallerResolver.resolve(identity, ApiKeyScope.INFERENCE, rc.normalizedPath());
+            } catch (GatewayException e) {
+                span.setStatus(StatusCode.ERROR, e.status() == 401 ? "unauthenticated" : "insufficient scope");
+                throw e;
             }
             span.setAttribute(TENANT, caller.tenantId().toString());
             return caller;

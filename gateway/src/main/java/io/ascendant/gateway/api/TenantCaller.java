@@ -1,5 +1,6 @@
 package io.ascendant.gateway.api;
 
+import io.ascendant.tenancy.apikey.ApiKeyScope;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,5 +13,13 @@ import java.util.UUID;
  * @param keyId the key
  * @param publicId the key's public id (safe to log)
  * @param allowedModels public model names the key may use; empty means all
+ * @param scopes what the key may call ({@link CallerResolver#resolve(io.quarkus.security.identity.SecurityIdentity,
+ *     ApiKeyScope, String)} checks the one an endpoint needs)
  */
-public record TenantCaller(UUID tenantId, UUID projectId, UUID keyId, String publicId, Set<String> allowedModels) {}
+public record TenantCaller(
+        UUID tenantId,
+        UUID projectId,
+        UUID keyId,
+        String publicId,
+        Set<String> allowedModels,
+        Set<ApiKeyScope> scopes) {}

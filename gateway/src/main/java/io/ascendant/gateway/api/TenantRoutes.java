@@ -12,6 +12,7 @@ import io.ascendant.gateway.openai.OpenAiProtocol;
 import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
 import io.ascendant.tenancy.apikey.ApiKeyAuthentication;
+import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -247,18 +248,24 @@ public class TenantRoutes {
         rc.response().putHeader("content-type", "application/json").end(Json.buffer(m));
     }
 
-    /** Sets the request id header; answers 401 and returns null when the request carries no tenant caller. */
+    /**
+     * Sets the request id header; answers 401 (no tenant caller) or 403 (the key lacks {@code inference}) and returns
+     * null when the request may not go on.
+     */
     private static TenantCaller caller(RoutingContext rc) {
         rc.response()
                 .putHeader(
                         HostContract.HEADER_REQUEST_ID,
                         RequestIds.acceptOrGenerate(rc.request().getHeader(HostContract.HEADER_REQUEST_ID)));
-        TenantCaller caller =
-                rc.user() instanceof QuarkusHttpUser u ? CallerResolver.resolve(u.getSecurityIdentity()) : null;
-        if (caller == null) {
-            ErrorRenderer.send(rc.response(), new GatewayException.Unauthenticated(), false);
+        try {
+            return CallerResolver.resolve(
+                    rc.user() instanceof QuarkusHttpUser u ? u.getSecurityIdentity() : null,
+                    ApiKeyScope.INFERENCE,
+                    rc.normalizedPath());
+        } catch (GatewayException e) {
+            ErrorRenderer.send(rc.response(), e, false);
+            return null;
         }
-        return caller;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.modelhost.api.HostContract;
+import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Future;
@@ -53,11 +54,10 @@ public class TokenCountEndpoint {
                         HostContract.HEADER_REQUEST_ID,
                         RequestIds.acceptOrGenerate(req.getHeader(HostContract.HEADER_REQUEST_ID)));
         try {
-            TenantCaller caller =
-                    rc.user() instanceof QuarkusHttpUser u ? CallerResolver.resolve(u.getSecurityIdentity()) : null;
-            if (caller == null) {
-                throw new GatewayException.Unauthenticated();
-            }
+            TenantCaller caller = CallerResolver.resolve(
+                    rc.user() instanceof QuarkusHttpUser u ? u.getSecurityIdentity() : null,
+                    ApiKeyScope.INFERENCE,
+                    TenantRoutes.COUNT_TOKENS_PATH);
             String contentType = req.getHeader("content-type");
             if (!RequestBodies.isJson(contentType)) {
                 throw new GatewayException.UnsupportedMediaType(contentType);

@@ -13,6 +13,7 @@ public abstract sealed class GatewayException extends RuntimeException
                 GatewayException.MethodNotAllowed,
                 GatewayException.UnsupportedMediaType,
                 GatewayException.Unauthenticated,
+                GatewayException.PermissionDenied,
                 GatewayException.RateLimited,
                 GatewayException.NoCapacity,
                 GatewayException.Unavailable,
@@ -172,6 +173,18 @@ public abstract sealed class GatewayException extends RuntimeException
         @Override
         public int status() {
             return 401;
+        }
+    }
+
+    /** 403: the key is valid but may not call this endpoint (e.g. it lacks the endpoint's scope). */
+    public static final class PermissionDenied extends GatewayException {
+        public PermissionDenied(String message, String code) {
+            super(message, null, code);
+        }
+
+        @Override
+        public int status() {
+            return 403;
         }
     }
 

@@ -108,7 +108,11 @@ public class ApiContractFilter implements OASFilter {
             errors.put("400", "Invalid request: a parameter is missing or invalid (named in param)");
         }
         errors.put("401", "No API key, two different ones, or a malformed, unknown, revoked or expired one");
-        errors.put("403", "The key's tenant is suspended or closed");
+        String scope = path.startsWith("/v1/usage") || path.startsWith("/v1/invoices") ? "billing:read" : "inference";
+        errors.put(
+                "403",
+                "The key's tenant is suspended or closed, or the key lacks the scope " + scope
+                        + " (insufficient_scope)");
         if (validated) {
             errors.put("404", "The model does not exist or the key may not use it (model_not_found)");
             errors.put("413", "The body is larger than gateway.limits.max-body-bytes");

@@ -9,6 +9,7 @@ import io.ascendant.billing.invoice.InvoiceStatus;
 import io.ascendant.billing.rollup.UsageBucket;
 import io.ascendant.billing.rollup.UsageQueries;
 import io.ascendant.tenancy.apikey.ApiKeyCaller;
+import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -27,9 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The tenant's own usage and invoices, with its API key (role {@code tenant-api}). The tenant is always the key's
- * tenant; another tenant's invoice answers 404 as if it did not exist. Drafts are internal and never shown here.
- * Errors are OpenAI-style JSON.
+ * The tenant's own usage and invoices, with its API key (role {@code tenant-api}) if the key has the scope
+ * {@code billing:read} (else 403 {@code insufficient_scope}, before anything else is looked at). The tenant is always
+ * the key's tenant; another tenant's invoice answers 404 as if it did not exist. Drafts are internal and never shown
+ * here. Errors are OpenAI-style JSON.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -60,14 +62,15 @@ public class TenantBillingResource {
     @Path("usage")
     @Operation(summary = "Usage per local day (the tenant's billing time zone), model and key in [from, to]")
     public ListOf<UsageBucket> usage(@QueryParam("from") String from, @QueryParam("to") String to) {
-        return ListOf.of(usage.daily(caller().tenantId(), date("from", from), date("to", to)));
+        UUID tenant = caller("/v1/usage").tenantId();
+        return ListOf.of(usage.daily(tenant, date("from", from), date("to", to)));
     }
 
     @GET
     @Path("invoices")
     @Operation(summary = "The tenant's finalized and void invoices and credit notes, newest first (headers)")
     public ListOf<Invoice> invoices() {
-        return ListOf.of(invoices.list(caller().tenantId(), null, 500).stream()
+        return ListOf.of(invoices.list(caller("/v1/invoices").tenantId(), null, 500).stream()
                 .filter(i -> i.status() != InvoiceStatus.DRAFT)
                 .toList());
     }
@@ -76,7 +79,7 @@ public class TenantBillingResource {
     @Path("invoices/{id}")
     @Operation(summary = "One invoice or credit note with its lines")
     public Invoice invoice(@PathParam("id") String id) {
-        return visible(id);
+        return visible(id, "/v1/invoices/{id}");
     }
 
     @GET
@@ -84,7 +87,7 @@ public class TenantBillingResource {
     @Produces("application/pdf")
     @Operation(summary = "The invoice as PDF")
     public Response pdf(@PathParam("id") String id) {
-        Invoice i = visible(id);
+        Invoice i = visible(id, "/v1/invoices/{id}/pdf");
         return Response.ok(exports.pdf(i), "application/pdf")
                 .header("Content-Disposition", "attachment; filename=\"" + i.number() + ".pdf\"")
                 .build();
@@ -95,13 +98,14 @@ public class TenantBillingResource {
     @Produces("text/csv")
     @Operation(summary = "The invoice's lines as CSV")
     public Response csv(@PathParam("id") String id) {
-        Invoice i = visible(id);
+        Invoice i = visible(id, "/v1/invoices/{id}/csv");
         return Response.ok(exports.csv(i), "text/csv")
                 .header("Content-Disposition", "attachment; filename=\"" + i.number() + ".csv\"")
                 .build();
     }
 
-    private Invoice visible(String rawId) {
+    private Invoice visible(String rawId, String endpoint) {
+        UUID tenant = caller(endpoint).tenantId();
         UUID id;
         try {
             id = UUID.fromString(rawId);
@@ -109,13 +113,16 @@ public class TenantBillingResource {
             throw new BillingException.NotFound("invoice " + rawId + " does not exist");
         }
         return invoices.find(id)
-                .filter(i -> i.tenantId().equals(caller().tenantId()))
+                .filter(i -> i.tenantId().equals(tenant))
                 .filter(i -> i.status() != InvoiceStatus.DRAFT || i.kind() == InvoiceKind.CREDIT_NOTE)
                 .orElseThrow(() -> new BillingException.NotFound("invoice " + rawId + " does not exist"));
     }
 
-    private ApiKeyCaller caller() {
-        return (ApiKeyCaller) identity.getPrincipal();
+    /** The caller, refused with 403 {@code insufficient_scope} when its key lacks {@code billing:read}. */
+    private ApiKeyCaller caller(String endpoint) {
+        ApiKeyCaller c = (ApiKeyCaller) identity.getPrincipal();
+        c.requireScope(ApiKeyScope.BILLING_READ, endpoint);
+        return c;
     }
 
     private static LocalDate date(String field, String value) {

@@ -88,10 +88,30 @@ public final class AdminFixtures {
      */
     public static JsonPath newKey(
             String token, String tenantId, String projectId, String name, List<String> allowedModels) {
+        return newKey(token, tenantId, projectId, name, allowedModels, null);
+    }
+
+    /**
+     * Creates a key with the given scopes; the answer carries {@code key.id} and the one-time {@code secret}.
+     *
+     * @param allowedModels the models the key may use (empty: every model); null leaves the field out
+     * @param scopes the key's scopes ({@code inference}, {@code billing:read}); null leaves the field out (a new key
+     *     then has {@code inference} only)
+     */
+    public static JsonPath newKey(
+            String token,
+            String tenantId,
+            String projectId,
+            String name,
+            List<String> allowedModels,
+            List<String> scopes) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         if (allowedModels != null) {
             body.put("allowedModels", allowedModels);
+        }
+        if (scopes != null) {
+            body.put("scopes", scopes);
         }
         return given().auth()
                 .oauth2(token)
@@ -124,8 +144,12 @@ public final class AdminFixtures {
                 .statusCode(200);
     }
 
+    /** Every scope a key can have: the model endpoints and the tenant billing API. */
+    public static final List<String> ALL_SCOPES = List.of("inference", "billing:read");
+
     /**
-     * A tenant API caller: a new tenant in USD and UTC, its project {@code app} and a key there for every model.
+     * A tenant API caller: a new tenant in USD and UTC, its project {@code app} and a key there for every model and
+     * with every scope ({@link #ALL_SCOPES}).
      *
      * @param tenant the tenant id
      * @param secret the key's one-time secret (the bearer token of {@code /v1/*})
@@ -136,7 +160,7 @@ public final class AdminFixtures {
     public static Caller newCaller(String token, String slugPrefix, String displayName, String keyName) {
         String tenant = newTenant(token, slugPrefix, displayName, "USD", "UTC");
         String project = newProject(token, tenant, "app");
-        JsonPath created = newKey(token, tenant, project, keyName);
+        JsonPath created = newKey(token, tenant, project, keyName, List.of(), ALL_SCOPES);
         return new Caller(
                 tenant,
                 UUID.fromString(project),

@@ -48,6 +48,11 @@ public class ApiKey implements TenantOwned {
     @Column(name = "allowed_models", nullable = false, columnDefinition = "varchar(100)[]")
     public String[] allowedModels = new String[0];
 
+    /** Wire names of the key's {@link ApiKeyScope scopes}; never empty. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "scopes", nullable = false, columnDefinition = "varchar(32)[]")
+    public String[] scopes = new String[0];
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 16)
     public ApiKeyStatus status;

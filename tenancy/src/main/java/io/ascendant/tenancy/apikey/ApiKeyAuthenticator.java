@@ -353,6 +353,7 @@ public final class ApiKeyAuthenticator {
                 rec.publicId(),
                 rec.allowedModels(),
                 tenant.currency(),
-                tenant.timeZone()));
+                tenant.timeZone(),
+                rec.scopes()));
     }
 }

@@ -17,6 +17,7 @@ import java.util.UUID;
  * @param allowedModels models this key may use; <b>empty means every model</b> (use {@link #mayUse})
  * @param currency the tenant's ISO 4217 currency
  * @param timeZone the tenant's time zone (budget periods)
+ * @param scopes what the key may call (never empty for a stored key; use {@link #has} / {@link #requireScope})
  */
 public record ApiKeyCaller(
         UUID tenantId,
@@ -25,7 +26,8 @@ public record ApiKeyCaller(
         String publicId,
         Set<String> allowedModels,
         String currency,
-        ZoneId timeZone)
+        ZoneId timeZone,
+        Set<ApiKeyScope> scopes)
         implements Principal {
 
     /** The role of every API-key identity. */
@@ -33,6 +35,7 @@ public record ApiKeyCaller(
 
     public ApiKeyCaller {
         allowedModels = Set.copyOf(allowedModels);
+        scopes = Set.copyOf(scopes);
     }
 
     /** The public key id. */
@@ -54,6 +57,24 @@ public record ApiKeyCaller(
     public void requireModel(String model) {
         if (!mayUse(model)) {
             throw new TenantApiException(TenantApiError.MODEL_NOT_ALLOWED, "model");
+        }
+    }
+
+    /** Whether this key has {@code scope}. */
+    public boolean has(ApiKeyScope scope) {
+        return scopes.contains(scope);
+    }
+
+    /**
+     * Refuses an endpoint whose scope this key lacks.
+     *
+     * @param endpoint the path called, for the message (e.g. {@code /v1/usage})
+     * @throws TenantApiException with {@link TenantApiError#INSUFFICIENT_SCOPE} (403, code {@code insufficient_scope})
+     *     and a message naming the scope and the endpoint
+     */
+    public void requireScope(ApiKeyScope scope, String endpoint) {
+        if (!has(scope)) {
+            throw new TenantApiException(TenantApiError.INSUFFICIENT_SCOPE, null, scope.missingFrom(endpoint));
         }
     }
 }

@@ -24,8 +24,10 @@ import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -71,7 +73,8 @@ public class ApiKeyService {
      *
      * @throws TenancyException.NotFound when the project is not the tenant's
      * @throws TenancyException.Conflict when the project is archived or the tenant closed
-     * @throws TenancyException.Invalid naming {@code allowedModels[i]} when a model is not in the catalogue
+     * @throws TenancyException.Invalid naming {@code allowedModels[i]} when a model is not in the catalogue, naming
+     *     {@code scopes[i]} when a scope is unknown, {@code scopes} when the list is empty
      */
     @Transactional
     public CreatedApiKey create(AdminActor actor, UUID tenantId, UUID projectId, CreateApiKeyRequest r) {
@@ -79,7 +82,8 @@ public class ApiKeyService {
         Project p = projects.require(tenantId, projectId);
         requireOpen(tenants.require(tenantId), p);
         List<String> models = normalizeModels(r.allowedModels());
-        Issued issued = issue(actor, tenantId, projectId, r.name().strip(), models, r.expiresAt(), null);
+        Set<ApiKeyScope> scopes = normalizeScopes(r.scopes());
+        Issued issued = issue(actor, tenantId, projectId, r.name().strip(), models, scopes, r.expiresAt(), null);
         audit.record(actor, tenantId, "api_key.create", "api_key", issued.key.id.toString(), null, issued.view());
         return issued.created();
     }
@@ -104,7 +108,7 @@ public class ApiKeyService {
     }
 
     /**
-     * Rotates a key: issues a new key (same project, name, allowed models and key limits) and keeps the old one valid
+     * Rotates a key: issues a new key (same project, name, allowed models, scopes and key limits) and keeps the old one valid
      * until {@code oldKeyValidUntil}.
      *
      * @throws TenancyException.Conflict when the key is revoked or expired
@@ -132,7 +136,15 @@ public class ApiKeyService {
         Instant newExpiry = r != null && r.expiresAt() != null ? r.expiresAt() : old.expiresAt;
         ApiKeyView before = ApiKeyView.of(old);
         old.expiresAt = until;
-        Issued issued = issue(actor, tenantId, old.projectId, old.name, List.of(old.allowedModels), newExpiry, old.id);
+        Issued issued = issue(
+                actor,
+                tenantId,
+                old.projectId,
+                old.name,
+                List.of(old.allowedModels),
+                ApiKeyScope.fromWireNames(old.scopes),
+                newExpiry,
+                old.id);
         for (LimitSet ls : limits.forOwner(LimitScope.KEY, tenantId, old.id)) {
             LimitSet copy = new LimitSet();
             copy.id = Ids.newId();
@@ -187,6 +199,7 @@ public class ApiKeyService {
             UUID projectId,
             String name,
             List<String> models,
+            Set<ApiKeyScope> scopes,
             Instant expiresAt,
             UUID rotatedFrom) {
         ApiKeyFormat.Generated g = ApiKeyFormat.generate(random);
@@ -199,6 +212,8 @@ public class ApiKeyService {
         k.secretHash = authentication.hasher().hash(g.text());
         k.last4 = g.text().substring(g.text().length() - 4);
         k.allowedModels = models.toArray(String[]::new);
+        // Declaration order, so every listing shows a key's scopes the same way.
+        k.scopes = EnumSet.copyOf(scopes).stream().map(ApiKeyScope::wireName).toArray(String[]::new);
         k.status = ApiKeyStatus.ACTIVE;
         k.expiresAt = expiresAt;
         k.createdAt = Instant.now();
@@ -215,6 +230,28 @@ public class ApiKeyService {
         if (p.status != ProjectStatus.ACTIVE) {
             throw new TenancyException.Conflict("projectId", "project is archived; re-activate it to issue keys");
         }
+    }
+
+    /** The scopes named; {@link ApiKeyScope#NEW_KEY_DEFAULT} when none are named; 400 for an empty list or a typo. */
+    private static Set<ApiKeyScope> normalizeScopes(List<String> names) {
+        if (names == null) {
+            return ApiKeyScope.NEW_KEY_DEFAULT;
+        }
+        if (names.isEmpty()) {
+            throw new TenancyException.Invalid(
+                    "scopes", "scopes must name at least one scope (known: " + ApiKeyScope.known() + ")");
+        }
+        EnumSet<ApiKeyScope> out = EnumSet.noneOf(ApiKeyScope.class);
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String field = "scopes[" + i + "]";
+            out.add(ApiKeyScope.fromWireName(name)
+                    .orElseThrow(() -> new TenancyException.Invalid(
+                            field,
+                            field + " names an unknown scope " + (name == null ? "(null)" : "'" + name + "'")
+                                    + " (known: " + ApiKeyScope.known() + ")")));
+        }
+        return out;
     }
 
     private List<String> normalizeModels(List<String> models) {

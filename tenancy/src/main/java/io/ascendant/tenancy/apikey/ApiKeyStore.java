@@ -45,14 +45,15 @@ public final class ApiKeyStore {
             byte[] hash,
             Set<String> allowedModels,
             boolean usable,
-            Instant expiresAt) {}
+            Instant expiresAt,
+            Set<ApiKeyScope> scopes) {}
 
     /** What authentication needs to know about a tenant. */
     public record TenantRecord(UUID tenantId, TenantStatus status, String currency, ZoneId timeZone) {}
 
     private static final String FIND_KEY =
             "select k.id, k.tenant_id, k.project_id, k.secret_hash, k.allowed_models, k.status, k.expires_at,"
-                    + " p.status as project_status from api_key k join project p"
+                    + " k.scopes, p.status as project_status from api_key k join project p"
                     + " on p.tenant_id = k.tenant_id and p.id = k.project_id where k.public_id = ?";
     private static final String FIND_TENANT = "select status, currency, time_zone from tenant where id = ?";
     private static final String TOUCH =
@@ -127,9 +128,15 @@ public final class ApiKeyStore {
                         rs.getBytes("secret_hash"),
                         allowed,
                         usable,
-                        exp == null ? null : exp.toInstant()));
+                        exp == null ? null : exp.toInstant(),
+                        scopes(rs.getArray("scopes"))));
             }
         }
+    }
+
+    /** Immutable, so that the {@link ApiKeyCaller} of every cached authentication shares it instead of copying. */
+    private static Set<ApiKeyScope> scopes(Array names) throws SQLException {
+        return names == null ? Set.of() : Set.copyOf(ApiKeyScope.fromWireNames((String[]) names.getArray()));
     }
 
     /** The tenant's auth-relevant state, if it exists. */

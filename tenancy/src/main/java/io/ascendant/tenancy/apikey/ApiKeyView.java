@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param name human name
  * @param hint display form {@code asc_<publicId>_…<last4>}
  * @param allowedModels models this key may use; empty = every model
+ * @param scopes what the key may call ({@code inference}, {@code billing:read}; see {@link ApiKeyScope})
  * @param status ACTIVE, REVOKED, or EXPIRED for an unrevoked key whose expiry has passed when the view was made
  * @param expiresAt expiry (null = never); a key past it is refused
  * @param createdAt creation time
@@ -33,6 +34,7 @@ public record ApiKeyView(
         String name,
         String hint,
         List<String> allowedModels,
+        List<String> scopes,
         ApiKeyStatus status,
         Instant expiresAt,
         Instant createdAt,
@@ -50,6 +52,7 @@ public record ApiKeyView(
                 k.name,
                 ApiKeyFormat.hint(k.publicId, k.last4),
                 List.copyOf(Arrays.asList(k.allowedModels)),
+                List.copyOf(Arrays.asList(k.scopes)),
                 ApiKeyStatus.of(k, Instant.now()),
                 k.expiresAt,
                 k.createdAt,

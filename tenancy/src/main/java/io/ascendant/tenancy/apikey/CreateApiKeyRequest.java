@@ -15,6 +15,8 @@ import java.util.List;
  *     not as containing control characters)
  * @param allowedModels models the key may use; null or empty = every model
  * @param expiresAt optional expiry, in the future
+ * @param scopes what the key may call, by wire name ({@code inference}, {@code billing:read}); null = {@code
+ *     inference} only ({@link ApiKeyScope#NEW_KEY_DEFAULT}); an empty list or an unknown name is a 400
  */
 public record CreateApiKeyRequest(
         @NotBlank
@@ -25,4 +27,6 @@ public record CreateApiKeyRequest(
         @Size(max = 100)
         List<@Pattern(regexp = Validation.MODEL_REGEX, message = "must be a model id") String> allowedModels,
 
-        @Future Instant expiresAt) {}
+        @Future Instant expiresAt,
+
+        @Size(max = 10) List<String> scopes) {}

@@ -48,6 +48,12 @@ public enum TenantApiError {
     MODEL_NOT_ALLOWED(
             403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model."),
     /**
+     * The key lacks the {@link ApiKeyScope scope} of the endpoint called; thrown with the message of
+     * {@link ApiKeyScope#missingFrom}, which names the scope and the endpoint.
+     */
+    INSUFFICIENT_SCOPE(
+            403, "permission_error", "insufficient_scope", "This API key lacks the scope required by this endpoint."),
+    /**
      * The key is not cached and the database did not answer its lookup within {@code tenancy.api-keys.lookup-timeout}
      * (or failed); the request is not authenticated (fail closed) and is answered with {@code Retry-After}.
      */
@@ -109,12 +115,22 @@ public enum TenantApiError {
 
     /** The Anthropic-shaped body as JSON: {@code {"type":"error","error":{"type":..,"message":..}}}. */
     public String anthropicJson() {
+        return anthropicJson(message);
+    }
+
+    /** The Anthropic-shaped body with a message of its own (e.g. naming the missing scope). */
+    public String anthropicJson(String message) {
         return "{\"type\":\"error\",\"error\":{\"type\":" + TenantApiErrorBody.quote(anthropicType()) + ",\"message\":"
                 + TenantApiErrorBody.quote(message) + "}}";
     }
 
     /** The OpenAI-shaped body. */
     public TenantApiErrorBody body(String param) {
+        return body(param, message);
+    }
+
+    /** The OpenAI-shaped body with a message of its own (e.g. naming the missing scope). */
+    public TenantApiErrorBody body(String param, String message) {
         return new TenantApiErrorBody(new TenantApiErrorBody.Error(message, type, param, code));
     }
 }

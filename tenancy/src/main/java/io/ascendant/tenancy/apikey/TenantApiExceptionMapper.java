@@ -14,8 +14,8 @@ public class TenantApiExceptionMapper {
     @ServerExceptionMapper
     public Response map(TenantApiException e, HttpServerRequest request) {
         Object entity = ApiKeyAuthenticationMechanism.isAnthropicPath(request.path())
-                ? e.error().anthropicJson()
-                : e.error().body(e.param());
+                ? e.error().anthropicJson(e.detail())
+                : e.error().body(e.param(), e.detail());
         return Response.status(e.error().status())
                 .type(MediaType.APPLICATION_JSON)
                 .entity(entity)

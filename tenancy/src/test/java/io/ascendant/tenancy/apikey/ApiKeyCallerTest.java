@@ -11,8 +11,32 @@ import org.junit.jupiter.api.Test;
 class ApiKeyCallerTest {
 
     private static ApiKeyCaller caller(Set<String> models) {
+        return caller(models, Set.of(ApiKeyScope.values()));
+    }
+
+    private static ApiKeyCaller caller(Set<String> models, Set<ApiKeyScope> scopes) {
         return new ApiKeyCaller(
-                UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "pub123", models, "USD", ZoneId.of("UTC"));
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "pub123",
+                models,
+                "USD",
+                ZoneId.of("UTC"),
+                scopes);
+    }
+
+    @Test
+    void aKeyWithoutAScopeIsRefusedNamingTheScopeAndTheEndpoint() {
+        ApiKeyCaller c = caller(Set.of(), Set.of(ApiKeyScope.INFERENCE));
+
+        c.requireScope(ApiKeyScope.INFERENCE, "/v1/chat/completions");
+        TenantApiException e =
+                assertThrows(TenantApiException.class, () -> c.requireScope(ApiKeyScope.BILLING_READ, "/v1/usage"));
+        assertThat(e.error()).isEqualTo(TenantApiError.INSUFFICIENT_SCOPE);
+        assertThat(e.error().status()).isEqualTo(403);
+        assertThat(e.detail()).contains("billing:read", "/v1/usage", "Missing scopes: billing:read");
+        assertThat(e.error().body(null, e.detail()).error().type()).isEqualTo("permission_error");
     }
 
     @Test
