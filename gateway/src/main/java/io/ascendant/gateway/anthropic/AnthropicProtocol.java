@@ -18,6 +18,10 @@ import io.ascendant.gateway.streaming.StreamTranscoder;
 import io.ascendant.gateway.upstream.UpstreamExchange;
 import io.ascendant.modelhost.api.HostContract;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * Anthropic's {@code POST /v1/messages} on top of the hosts' OpenAI chat API, so that the official Anthropic SDKs
@@ -52,6 +56,7 @@ public final class AnthropicProtocol implements TenantProtocol {
         boolean stream = OpenAiValidation.bool(body.get("stream"), "stream");
         StringBuilder prompt = new StringBuilder();
         ObjectNode host = AnthropicRequests.toOpenAi(body, route.upstreamModel(), maxTokens, prompt);
+        AnthropicRequests.checkBudgetBelowMaxTokens(body, maxTokens);
         return new PreparedRequest(
                 route,
                 body.get("model").asText(),
@@ -113,7 +118,7 @@ public final class AnthropicProtocol implements TenantProtocol {
             content.addObject()
                     .put("type", "thinking")
                     .put("thinking", reasoning)
-                    .put("signature", "");
+                    .put("signature", thinkingSignature(reasoning));
         }
         String text = text(message.get("content"), null);
         if (text != null && !text.isEmpty()) {
@@ -153,6 +158,22 @@ public final class AnthropicProtocol implements TenantProtocol {
             case "tool_calls", "function_call" -> "tool_use";
             default -> matched != null && matched.isTextual() ? "stop_sequence" : "end_turn";
         };
+    }
+
+    /**
+     * The {@code signature} of a thinking block: base64 of the SHA-256 of its UTF-8 text. Anthropic's SDKs and clients
+     * expect a non-empty opaque value (an empty one is read as a block that was never signed); Anthropic's own is a
+     * cryptographic proof that it wrote the reasoning. The hosts do not sign reasoning, so this is only a digest: it
+     * proves nothing, and the gateway does not verify the signatures clients send back with thinking blocks in
+     * {@code messages} (any value is accepted and the text goes to the host as its reasoning).
+     */
+    static String thinkingSignature(String thinking) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(thinking.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     static void writeUsage(ObjectNode usage, UsageCounts counts) {

@@ -60,9 +60,10 @@ final class AnthropicRequests {
                 case "any" -> out.put("tool_choice", "required");
                 case "none" -> out.put("tool_choice", "none");
                 case "tool" -> {
+                    String name = forcedTool(toolChoice, out.get("tools"));
                     ObjectNode tc = out.putObject("tool_choice");
                     tc.put("type", "function");
-                    tc.putObject("function").put("name", toolChoice.path("name").asText());
+                    tc.putObject("function").put("name", name);
                 }
                 default -> throw invalid("tool_choice.type: unknown value '" + type + "'.", "tool_choice");
             }
@@ -92,6 +93,9 @@ final class AnthropicRequests {
         if (thinking != null && thinking.isObject()) {
             AnthropicFields.checkThinking(thinking);
             String type = thinking.path("type").asText("disabled");
+            if ("enabled".equals(type)) {
+                budgetTokens(thinking);
+            }
             out.putObject("thinking").put("type", "disabled".equals(type) ? "disabled" : "enabled");
         }
         if (in.path("stream").asBoolean(false)) {
@@ -99,6 +103,80 @@ final class AnthropicRequests {
             out.putObject("stream_options").put("include_usage", true);
         }
         return out;
+    }
+
+    /**
+     * Anthropic's lower bound on {@code thinking.budget_tokens}, from its extended-thinking documentation; the upper
+     * bound is {@code max_tokens} (exclusive), checked by {@link #checkBudgetBelowMaxTokens}.
+     */
+    static final long MIN_THINKING_BUDGET = 1024;
+
+    /**
+     * {@code thinking.budget_tokens} of an enabled thinking block: required, an integer, at least
+     * {@value #MIN_THINKING_BUDGET}. The hosts have no reasoning budget, so it is checked and not sent on.
+     */
+    private static long budgetTokens(JsonNode thinking) {
+        JsonNode budget = thinking.get("budget_tokens");
+        if (budget == null || budget.isNull()) {
+            throw invalid(
+                    "thinking.budget_tokens: Field required (an integer >= " + MIN_THINKING_BUDGET
+                            + " when thinking is enabled).",
+                    "thinking");
+        }
+        if (!budget.isIntegralNumber() || !budget.canConvertToLong()) {
+            throw invalid("thinking.budget_tokens: must be an integer >= " + MIN_THINKING_BUDGET + ".", "thinking");
+        }
+        if (budget.asLong() < MIN_THINKING_BUDGET) {
+            throw invalid(
+                    "thinking.budget_tokens: must be greater than or equal to " + MIN_THINKING_BUDGET + " (got "
+                            + budget.asLong() + ").",
+                    "thinking");
+        }
+        return budget.asLong();
+    }
+
+    /**
+     * Anthropic requires an enabled thinking block's {@code budget_tokens} to be less than {@code max_tokens} (the
+     * budget is part of the output). Only {@code /v1/messages} has a {@code max_tokens}; call after {@link #toOpenAi},
+     * which checked the budget itself.
+     */
+    static void checkBudgetBelowMaxTokens(ObjectNode in, long maxTokens) {
+        JsonNode thinking = in.get("thinking");
+        if (thinking == null
+                || !thinking.isObject()
+                || !"enabled".equals(thinking.path("type").asText())) {
+            return;
+        }
+        long budget = budgetTokens(thinking);
+        if (budget >= maxTokens) {
+            throw invalid(
+                    "thinking.budget_tokens: must be less than max_tokens (budget_tokens " + budget + ", max_tokens "
+                            + maxTokens + ").",
+                    "thinking");
+        }
+    }
+
+    /**
+     * The name of {@code {"type":"tool","name":X}}: required, and one of the request's tools (as Anthropic refuses a
+     * tool it was not given; a host would otherwise be asked to call a function it has no schema for).
+     *
+     * @param tools the translated OpenAI tools, or null when the request has none
+     */
+    private static String forcedTool(JsonNode toolChoice, JsonNode tools) {
+        JsonNode name = toolChoice.get("name");
+        if (name == null || !name.isTextual()) {
+            throw invalid(
+                    "tool_choice.name: Field required (a string) when tool_choice.type is 'tool'.", "tool_choice");
+        }
+        if (tools != null) {
+            for (JsonNode t : tools) {
+                if (name.asText().equals(t.path("function").path("name").asText())) {
+                    return name.asText();
+                }
+            }
+        }
+        throw invalid(
+                "tool_choice.name: tool '" + name.asText() + "' is not among the request's tools.", "tool_choice");
     }
 
     private static ArrayNode tools(JsonNode tools) {

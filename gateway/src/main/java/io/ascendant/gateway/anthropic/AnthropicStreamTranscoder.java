@@ -33,6 +33,8 @@ final class AnthropicStreamTranscoder implements StreamTranscoder {
     private int toolIndex = -1;
     private String finishReason;
     private JsonNode matchedStop;
+    /** The open thinking block's text so far, for its signature ({@link AnthropicProtocol#thinkingSignature}). */
+    private final StringBuilder thinking = new StringBuilder();
 
     AnthropicStreamTranscoder(RequestState state) {
         this.state = state;
@@ -68,6 +70,7 @@ final class AnthropicStreamTranscoder implements StreamTranscoder {
             if (reasoning != null && !reasoning.isNull() && !reasoning.asText().isEmpty()) {
                 open(Block.THINKING, out, null);
                 counts.reasoning(reasoning.asText());
+                thinking.append(reasoning.asText());
                 ObjectNode d = Json.MAPPER
                         .createObjectNode()
                         .put("type", "thinking_delta")
@@ -188,7 +191,8 @@ final class AnthropicStreamTranscoder implements StreamTranscoder {
             out.accept(blockDelta(Json.MAPPER
                     .createObjectNode()
                     .put("type", "signature_delta")
-                    .put("signature", "")));
+                    .put("signature", AnthropicProtocol.thinkingSignature(thinking.toString()))));
+            thinking.setLength(0);
         }
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("type", "content_block_stop");

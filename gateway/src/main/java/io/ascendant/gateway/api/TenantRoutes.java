@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -105,15 +106,32 @@ public class TenantRoutes {
         router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(this::bodyTooLarge);
     }
 
-    /** Answers 400 in Anthropic's shape and returns false when the request lacks {@code anthropic-version}. */
+    /**
+     * The {@code anthropic-version} values Anthropic documents (its API versioning page): {@code 2026-10-21}, which
+     * {@code anthropic-java} 3.x sends, {@code 2023-06-01} and the initial {@code 2023-01-01}. All get the same
+     * answers here: the differences of 2026-10-21 (it refuses {@code temperature}, {@code top_p}, {@code top_k} and
+     * non-empty {@code citations} in user text blocks) and of 2023-01-01 (streams of cumulative text) are not applied.
+     */
+    static final List<String> ANTHROPIC_VERSIONS = List.of("2026-10-21", "2023-06-01", "2023-01-01");
+
+    /**
+     * Answers 400 in Anthropic's shape and returns false when the request lacks {@code anthropic-version} or names a
+     * version Anthropic does not document ({@link #ANTHROPIC_VERSIONS}); the message names the header, the value (cut
+     * to 64 characters) and the accepted versions.
+     */
     private static boolean hasAnthropicVersion(RoutingContext rc) {
-        if (rc.request().getHeader("anthropic-version") != null) {
+        String version = rc.request().getHeader("anthropic-version");
+        if (version != null && ANTHROPIC_VERSIONS.contains(version)) {
             return true;
         }
+        String message = version == null
+                ? "anthropic-version: header is required."
+                : "anthropic-version: '" + (version.length() > 64 ? version.substring(0, 64) + "..." : version)
+                        + "' is not a supported version; accepted versions: " + String.join(", ", ANTHROPIC_VERSIONS)
+                        + ".";
         ErrorRenderer.send(
                 rc.response(),
-                new GatewayException.InvalidRequest(
-                        "anthropic-version: header is required.", "anthropic-version", "invalid_request"),
+                new GatewayException.InvalidRequest(message, "anthropic-version", "invalid_request"),
                 true);
         return false;
     }

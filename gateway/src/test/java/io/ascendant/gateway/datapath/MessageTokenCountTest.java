@@ -86,7 +86,7 @@ class MessageTokenCountTest {
                     {"type":"text","text":"And tomorrow?"}]}]}
                 """;
         anthropic(key)
-                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100," + prompt)
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048," + prompt)
                 .when()
                 .post("/v1/messages")
                 .then()

@@ -43,7 +43,7 @@ class MessagesApiTest {
     @Test
     void translatesSystemToolsToolResultsAndThinkingForTheHost() {
         String body = """
-                {"model":"deepseek-v4-pro","max_tokens":100,"system":"Be brief.",
+                {"model":"deepseek-v4-pro","max_tokens":2048,"system":"Be brief.",
                  "thinking":{"type":"enabled","budget_tokens":1024},
                  "stop_sequences":["END"],
                  "tools":[{"name":"get_weather","description":"d","input_schema":{"type":"object"}}],
@@ -64,7 +64,7 @@ class MessagesApiTest {
                 .body("role", equalTo("assistant"));
         JsonObject sent = FakeHostsResource.PRO.received().get(0);
         assertThat(sent.getString("model")).isEqualTo("deepseek-v4-pro");
-        assertThat(sent.getLong("max_tokens")).isEqualTo(100);
+        assertThat(sent.getLong("max_tokens")).isEqualTo(2048);
         assertThat(sent.getJsonObject("thinking").getString("type")).isEqualTo("enabled");
         assertThat(sent.getJsonArray("stop").getString(0)).isEqualTo("END");
         assertThat(sent.getJsonArray("tools")
@@ -88,7 +88,7 @@ class MessagesApiTest {
 
     @Test
     void streamsTheFullAnthropicEventSequence() {
-        String body = "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true,"
+        String body = "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"stream\":true,"
                 + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         String stream = anthropic()

@@ -116,7 +116,7 @@ class MessagesExtraInputsTest {
     @Test
     void acceptsEveryFieldTheSdkSendsForWhatTheGatewaySupports() {
         String body = """
-                {"model":"deepseek-v4-pro","max_tokens":50,"stream":false,"temperature":0.5,"top_p":0.9,"top_k":40,
+                {"model":"deepseek-v4-pro","max_tokens":2048,"stream":false,"temperature":0.5,"top_p":0.9,"top_k":40,
                  "stop_sequences":["END"],"metadata":{"user_id":"u-1"},"service_tier":"auto",
                  "cache_control":{"type":"ephemeral"},
                  "system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral","ttl":"5m"}}],

@@ -172,12 +172,13 @@ class SdkCompatibilityTest {
                 .messages()
                 .create(MessageCreateParams.builder()
                         .model("deepseek-v4-pro")
-                        .maxTokens(256)
+                        .maxTokens(2048)
                         .enabledThinking(1024)
                         .addUserMessage("Say hello")
                         .build());
         assertThat(m.content()).hasSize(2);
         assertThat(m.content().get(0).thinking().orElseThrow().thinking()).isEqualTo("Let me think");
+        assertThat(m.content().get(0).thinking().orElseThrow().signature()).isNotEmpty();
         assertThat(m.content().get(1).text().orElseThrow().text()).isEqualTo("Hello from the fake host");
         assertThat(m.stopReason()).contains(StopReason.END_TURN);
         assertThat(m.usage().outputTokens()).isEqualTo(8);
@@ -192,7 +193,7 @@ class SdkCompatibilityTest {
                 .messages()
                 .createStreaming(MessageCreateParams.builder()
                         .model("deepseek-v4-pro")
-                        .maxTokens(256)
+                        .maxTokens(2048)
                         .enabledThinking(1024)
                         .addUserMessage("Say hello")
                         .build())) {
@@ -201,6 +202,9 @@ class SdkCompatibilityTest {
         Message m = acc.message();
         requestId = m.id().substring("msg_".length());
         assertThat(m.content().get(0).thinking().orElseThrow().thinking()).isEqualTo("Let me think ");
+        assertThat(m.content().get(0).thinking().orElseThrow().signature())
+                .as("the signature_delta before the block's stop")
+                .isNotEmpty();
         assertThat(m.content().get(1).text().orElseThrow().text()).isEqualTo("Hello from the fake host");
         assertThat(m.stopReason()).contains(StopReason.END_TURN);
         assertThat(m.usage().outputTokens()).isEqualTo(8);
@@ -222,7 +226,7 @@ class SdkCompatibilityTest {
                 .messages()
                 .create(MessageCreateParams.builder()
                         .model("deepseek-v4-pro")
-                        .maxTokens(256)
+                        .maxTokens(2048)
                         .system("Answer in one sentence.")
                         .enabledThinking(1024)
                         .addTool(weather)
