@@ -1,35 +1,20 @@
 package io.ascendant.admin.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
-import jakarta.ws.rs.BeanParam;
-import jakarta.ws.rs.CookieParam;
-import jakarta.ws.rs.FormParam;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.MatrixParam;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,23 +53,24 @@ public class ProblemMappers {
     /** Bean Validation failures on request parameters/bodies: 400 with every field at fault. */
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, UriInfo uri, ResourceInfo resource) {
-        boolean returnValue = e.getConstraintViolations().stream().anyMatch(ProblemMappers::isReturnValue);
+        boolean returnValue = e.getConstraintViolations().stream().anyMatch(ViolatedFields::isReturnValue);
         if (returnValue) {
             // Our own response broke its contract: a server bug, not bad input.
             return internal(e, uri);
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
-            Annotation[] parameter = violatedParameter(v.getPropertyPath(), resource);
-            if (parameter != null && isRequestBody(parameter) && v.getInvalidValue() == null) {
+            Annotation[] parameter = ViolatedFields.violatedParameter(v.getPropertyPath(), resource);
+            if (parameter != null && ViolatedFields.isRequestBody(parameter) && v.getInvalidValue() == null) {
                 // A missing body: the Java parameter's name means nothing to a client.
                 String detail = "the request body is required (a JSON object)";
                 return isAdmin(uri)
                         ? toResponse(Problem.of(ProblemType.INVALID_INPUT, detail))
                         : openAiError(400, detail, null, "invalid_value");
             }
-            String field = parameter == null ? null : wireName(parameter);
-            errors.add(new Problem.FieldError(field == null ? fieldName(v.getPropertyPath()) : field, v.getMessage()));
+            String field = parameter == null ? null : ViolatedFields.wireName(parameter);
+            errors.add(new Problem.FieldError(
+                    field == null ? ViolatedFields.fieldName(v.getPropertyPath()) : field, v.getMessage()));
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field));
         if (isAdmin(uri)) {
@@ -100,13 +86,13 @@ public class ProblemMappers {
     /** JSON that parses but does not fit the expected shape (wrong type, unknown enum value, missing body). */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
-        return malformed(e, uri);
+        return MalformedBodies.answer(e, uri);
     }
 
     /** Any other Jackson failure reaching us (syntax errors, bad tokens). */
     @ServerExceptionMapper
     public Response jsonProcessing(JsonProcessingException e, UriInfo uri) {
-        return malformed(e, uri);
+        return MalformedBodies.answer(e, uri);
     }
 
     /**
@@ -147,14 +133,14 @@ public class ProblemMappers {
             return nonAdminFailure(e, uri, request);
         }
         if (e.getCause() instanceof JsonProcessingException jpe) {
-            return malformed(jpe, uri);
+            return MalformedBodies.answer(jpe, uri);
         }
         if (e instanceof NotFoundException
                 && e.getCause() != null
                 && !(e.getCause() instanceof WebApplicationException)) {
             // JAX-RS answers 404 when a path or query parameter does not convert (a tenant id that is not a UUID):
             // the resource exists, the input is wrong, so it is a 400 naming the parameter.
-            return invalidParameter(e.getCause(), uri);
+            return InvalidParameters.answer(e.getCause(), uri);
         }
         Response original = e.getResponse();
         if (original.hasEntity()) {
@@ -325,114 +311,12 @@ public class ProblemMappers {
         return toResponse(Problem.of(ProblemType.FORBIDDEN, "your roles do not allow this operation"));
     }
 
-    /**
-     * A 400 naming the parameter whose value did not convert: the path or query parameter whose value the converter's
-     * message quotes, else the first path parameter named like an id whose value is not a UUID.
-     */
-    static Response invalidParameter(Throwable cause, UriInfo uri) {
-        String message = String.valueOf(cause.getMessage());
-        String name = null;
-        String expected = "a valid value";
-        for (var params : List.of(uri.getPathParameters(), uri.getQueryParameters())) {
-            for (var entry : params.entrySet()) {
-                for (String value : entry.getValue()) {
-                    if (name == null && !value.isEmpty() && message.contains(value)) {
-                        name = entry.getKey();
-                    }
-                }
-            }
-        }
-        if (name == null) {
-            for (var entry : uri.getPathParameters().entrySet()) {
-                if (name == null
-                        && entry.getKey().matches("(?i)(.*id)")
-                        && !isUuid(entry.getValue().getFirst())) {
-                    name = entry.getKey();
-                }
-            }
-        }
-        if (message.contains("UUID")
-                || name != null
-                        && name.matches("(?i).*id")
-                        && cause instanceof IllegalArgumentException
-                        && !(cause instanceof NumberFormatException)) {
-            expected = "a UUID";
-        } else if (cause instanceof NumberFormatException) {
-            expected = "a whole number";
-        }
-        if (name == null) {
-            return toResponse(Problem.of(ProblemType.INVALID_INPUT, "a path or query parameter has an invalid value"));
-        }
-        return toResponse(Problem.ofField(ProblemType.INVALID_INPUT, name, name + " must be " + expected));
-    }
-
-    private static boolean isUuid(String s) {
-        try {
-            UUID.fromString(s);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** A problem as a JAX-RS response with the problem media type. */
     public static Response toResponse(Problem p) {
         return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
     }
 
-    /**
-     * A body Jackson could not read. Syntax errors (also those Jackson met inside a field and wrapped with its path)
-     * say where the body broke ({@link JsonSyntaxErrors}); wrong types and out-of-range integers name the field and
-     * what it takes; unknown fields list the known ones.
-     */
-    private static Response malformed(JsonProcessingException e, UriInfo uri) {
-        String field = null;
-        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-            field = jsonPath(jme.getPath());
-        }
-        Throwable cause = innermostJacksonCause(e);
-        String detail;
-        if (e instanceof UnrecognizedPropertyException upe) {
-            detail = "unknown field " + (field == null ? upe.getPropertyName() : field) + "; this request accepts "
-                    + upe.getKnownPropertyIds();
-            field = field == null ? upe.getPropertyName() : field;
-        } else if (e instanceof StrictAdminBodies.Refusal && field != null) {
-            detail = field + ": " + e.getOriginalMessage();
-        } else if (cause instanceof InputCoercionException ice && field != null) {
-            Class<?> target = ice.getTargetType() == null ? long.class : ice.getTargetType();
-            detail = field + ": expected "
-                    + (ExpectedValues.isWholeNumber(target)
-                            ? ExpectedValues.integerBetween(ExpectedValues.minOf(target), ExpectedValues.maxOf(target))
-                            : ExpectedValues.describe(target));
-        } else if (cause instanceof StreamReadException syntax && !(cause instanceof InputCoercionException)) {
-            detail = JsonSyntaxErrors.describe(syntax);
-            field = JsonSyntaxErrors.duplicateField(syntax); // a repeated key names its field, other syntax errors none
-        } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
-            detail = field == null
-                    ? "The request body must be " + ExpectedValues.describe(mie.getTargetType()) + "."
-                    : field + ": expected " + ExpectedValues.describe(mie.getTargetType());
-        } else {
-            detail = field == null ? JsonSyntaxErrors.describe(e) : field + ": invalid value";
-        }
-        if (isAdmin(uri)) {
-            return toResponse(
-                    field == null
-                            ? Problem.of(ProblemType.MALFORMED_JSON, detail)
-                            : Problem.ofField(ProblemType.MALFORMED_JSON, field, detail));
-        }
-        return openAiError(400, detail, field, "invalid_json");
-    }
-
-    /** The deepest Jackson exception among {@code e} and its causes (Jackson wraps a field's failure with its path). */
-    private static Throwable innermostJacksonCause(JsonProcessingException e) {
-        Throwable t = e;
-        while (t.getCause() instanceof JsonProcessingException next && next != t) {
-            t = next;
-        }
-        return t;
-    }
-
-    private static Response internal(Exception e, UriInfo uri) {
+    static Response internal(Exception e, UriInfo uri) {
         String ref = UUID.randomUUID().toString();
         Log.errorf(e, "internal error, reference %s", ref);
         if (isAdmin(uri)) {
@@ -441,7 +325,7 @@ public class ProblemMappers {
         return openAiError(500, "internal error, reference " + ref, null, "internal_error");
     }
 
-    private static Response openAiError(int status, String message, String param, String code) {
+    static Response openAiError(int status, String message, String param, String code) {
         String type = status == 503
                 ? "service_unavailable"
                 : status >= 500 ? "server_error" : status == 403 ? "permission_error" : "invalid_request_error";
@@ -456,121 +340,9 @@ public class ProblemMappers {
                 .build();
     }
 
-    private static boolean isAdmin(UriInfo uri) {
+    static boolean isAdmin(UriInfo uri) {
         String path = uri == null ? null : uri.getRequestUri().getPath();
         return path != null && (path.startsWith(ADMIN_PREFIX) || path.equals("/admin"));
-    }
-
-    private static boolean isReturnValue(ConstraintViolation<?> v) {
-        for (Path.Node n : v.getPropertyPath()) {
-            if (n.getKind() == ElementKind.RETURN_VALUE) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The JSON-facing name of a violated property: method and parameter nodes are dropped ({@code create.request.name}
-     * becomes {@code name}); a violated parameter itself (query/path parameter) keeps its name.
-     */
-    static String fieldName(Path path) {
-        StringBuilder sb = new StringBuilder();
-        String parameter = null;
-        for (Path.Node n : path) {
-            ElementKind kind = n.getKind();
-            if (kind == ElementKind.METHOD || kind == ElementKind.CONSTRUCTOR) {
-                continue;
-            }
-            if (kind == ElementKind.PARAMETER || kind == ElementKind.CROSS_PARAMETER) {
-                parameter = n.getName();
-                continue;
-            }
-            if (n.getName() == null) {
-                continue;
-            }
-            if (!sb.isEmpty()) {
-                sb.append('.');
-            }
-            sb.append(n.getName());
-            if (n.getIndex() != null) {
-                sb.append('[').append(n.getIndex()).append(']');
-            } else if (n.getKey() != null) {
-                sb.append('[').append(n.getKey()).append(']');
-            }
-        }
-        if (sb.isEmpty()) {
-            return parameter == null ? "request" : parameter;
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The annotations of the resource-method parameter a violation is about when it is about the parameter itself (a
-     * null body, a query parameter), not a property inside it; else null.
-     */
-    private static Annotation[] violatedParameter(Path path, ResourceInfo resource) {
-        Integer index = null;
-        for (Path.Node n : path) {
-            if (n.getKind() == ElementKind.PARAMETER) {
-                index = n.as(Path.ParameterNode.class).getParameterIndex();
-            } else if (n.getKind() != ElementKind.METHOD && n.getKind() != ElementKind.CONSTRUCTOR) {
-                return null;
-            }
-        }
-        Method m = resource == null ? null : resource.getResourceMethod();
-        if (index == null || m == null || index >= m.getParameterCount()) {
-            return null;
-        }
-        return m.getParameterAnnotations()[index];
-    }
-
-    /** Whether a parameter with these annotations is the request body (no JAX-RS parameter annotation). */
-    private static boolean isRequestBody(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (wireName(a) != null || a instanceof Context || a instanceof BeanParam) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The name a client uses for a path, query or header parameter, else null. */
-    private static String wireName(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            String name = wireName(a);
-            if (name != null) {
-                return name;
-            }
-        }
-        return null;
-    }
-
-    private static String wireName(Annotation a) {
-        return switch (a) {
-            case QueryParam q -> q.value();
-            case PathParam p -> p.value();
-            case HeaderParam h -> h.value();
-            case FormParam f -> f.value();
-            case CookieParam c -> c.value();
-            case MatrixParam mp -> mp.value();
-            default -> null;
-        };
-    }
-
-    private static String jsonPath(List<JsonMappingException.Reference> refs) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : refs) {
-            if (r.getFieldName() != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('.');
-                }
-                sb.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                sb.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return sb.isEmpty() ? null : sb.toString();
     }
 
     private static String reasonFor(int status, Response original) {
