@@ -4,6 +4,10 @@ import static io.ascendant.gateway.testsupport.AdminFixtures.newKey;
 import static io.ascendant.gateway.testsupport.AdminFixtures.newProject;
 import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
 import static io.ascendant.gateway.testsupport.AdminFixtures.putMonthlyBudget;
+import static io.ascendant.gateway.testsupport.BudgetReports.budgets;
+import static io.ascendant.gateway.testsupport.BudgetReports.dec;
+import static io.ascendant.gateway.testsupport.BudgetReports.only;
+import static io.ascendant.gateway.testsupport.BudgetReports.plain;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -11,13 +15,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.BudgetReports;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeyLedgerTotals;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -40,8 +44,6 @@ class BudgetLevelsAdminApiTest {
 
     private static final String API = "/admin/api/v1";
     private static final String PROBLEM = "application/problem+json";
-    private static final JsonPathConfig EXACT =
-            JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
 
     @InjectKeycloak
     KeycloakTokens keycloak;
@@ -356,182 +358,6 @@ class BudgetLevelsAdminApiTest {
                 .body("detail", containsString("EXHAUSTED"));
     }
 
-    @Test
-    void removedTenantBudgetIsNoLongerListedEvenWhenItsCounterIsUsedUp() {
-        String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = newTenant(admin, "removed", "Removed Co", "USD", "UTC");
-        String project = newProject(admin, tenant, "app");
-        String secret = newKey(admin, tenant, project, "spender").getString("secret");
-        String limits = "/tenants/" + tenant + "/limits";
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000,"
-                        + "\"budgetPeriod\":\"MONTH\",\"budgetAmount\":\"0.0005\"}}")
-                .when()
-                .put(API + limits)
-                .then()
-                .statusCode(200);
-        Response last = null;
-        for (int i = 0; i < 300; i++) {
-            last = given().header("Authorization", "Bearer " + secret)
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
-                    .when()
-                    .post("/v1/chat/completions");
-            if (last.statusCode() != 200) {
-                break;
-            }
-        }
-        assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
-        assertThat(only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false)
-                        .get("exhausted"))
-                .isEqualTo(true);
-
-        // The budget is removed (the rate limit stays): the gateways no longer enforce it, so it is not listed.
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000}}")
-                .when()
-                .put(API + limits)
-                .then()
-                .statusCode(200);
-        List<Map<String, Object>> listed =
-                budgets(admin, tenant, "tenant", null, 100).getList("budgets");
-        assertThat(listed).as("tenant budgets after the removal").isEmpty();
-    }
-
-    @Test
-    void rotatedKeyIsOneBudgetRowShownAsItsSuccessorWithTheLineagesSpend() throws Exception {
-        String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = newTenant(admin, "lineage", "Lineage Co", "USD", "UTC");
-        String project = newProject(admin, tenant, "app");
-        JsonPath created = newKey(admin, tenant, project, "rotating");
-        String oldKey = created.getString("key.id");
-        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + oldKey + "/limits", "\"50.00\"", 10_000_000L);
-        int spent = spend(created.getString("secret"), 3);
-        KeyLedgerTotals ledger = KeyLedgerTotals.await(dataSource, UUID.fromString(oldKey), spent);
-
-        String newKey = given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{}")
-                .when()
-                .post(API + "/tenants/" + tenant + "/keys/" + oldKey + "/rotate")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("key.id");
-
-        // Old and new key spend one budget (counted under the first key): one row per budget, shown as the new key.
-        JsonPath keys = budgets(admin, tenant, "key", null, 100);
-        assertThat(keys.getList("budgets")).as("key budgets after the rotation").hasSize(2);
-        for (String unit : List.of("MONEY", "TOKENS")) {
-            Map<String, Object> b = only(keys, unit, false);
-            assertThat(b.get("ownerId")).isEqualTo(newKey);
-            assertThat(b.get("ownerName")).isEqualTo("rotating");
-            assertThat((String) b.get("poolKey"))
-                    .startsWith(unit.toLowerCase(java.util.Locale.ROOT) + ":key:" + oldKey);
-            assertThat(b.get("periodStart"))
-                    .as("the lineage's counter of this period")
-                    .isNotNull();
-        }
-        assertThat(dec(only(keys, "TOKENS", false).get("settled")).longValueExact())
-                .isEqualTo(ledger.tokens());
-        assertThat(dec(only(keys, "MONEY", false).get("settled")).toPlainString())
-                .isEqualTo(plain(ledger.amount()));
-        assertThat(dec(only(keys, "MONEY", false).get("limit"))).isEqualByComparingTo("50");
-    }
-
-    @Test
-    void removedProjectAndKeyBudgetsAreNoLongerListedThoughTheirCountersAreOpen() throws Exception {
-        String admin = keycloak.accessToken(keycloak.platformAdmin());
-        String tenant = newTenant(admin, "unset", "Unset Co", "USD", "UTC");
-        String project = newProject(admin, tenant, "app");
-        JsonPath created = newKey(admin, tenant, project, "spender");
-        String key = created.getString("key.id");
-        String projectLimits = "/tenants/" + tenant + "/projects/" + project + "/limits";
-        String keyLimits = "/tenants/" + tenant + "/keys/" + key + "/limits";
-        putMonthlyBudget(admin, projectLimits, "\"40.00\"", null);
-        putMonthlyBudget(admin, keyLimits, "\"20.00\"", 10_000_000L);
-        int spent = spend(created.getString("secret"), 2);
-        KeyLedgerTotals.await(dataSource, UUID.fromString(key), spent);
-        assertThat(only(budgets(admin, tenant, "project", null, 100), "MONEY", false)
-                        .get("periodStart"))
-                .as("the project budget's counter")
-                .isNotNull();
-        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets")).hasSize(2);
-
-        // The project keeps a rate limit but no budget; the key's limits are deleted.
-        given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000}}")
-                .when()
-                .put(API + projectLimits)
-                .then()
-                .statusCode(200);
-        given().auth().oauth2(admin).when().delete(API + keyLimits).then().statusCode(204);
-
-        assertThat(budgets(admin, tenant, "project", null, 100).getList("budgets"))
-                .as("project budgets after the removal")
-                .isEmpty();
-        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets"))
-                .as("key budgets after the removal")
-                .isEmpty();
-    }
-
-    /** Sends {@code n} chat requests with {@code secret}; each must be admitted. Returns {@code n}. */
-    private static int spend(String secret, int n) {
-        for (int i = 0; i < n; i++) {
-            Response r = given().header("Authorization", "Bearer " + secret)
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
-                    .when()
-                    .post("/v1/chat/completions");
-            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-        }
-        return n;
-    }
-
-    private static JsonPath budgets(String token, String tenant, String level, String cursor, int limit) {
-        var spec = given().auth().oauth2(token).queryParam("level", level).queryParam("limit", limit);
-        if (cursor != null) {
-            spec = spec.queryParam("cursor", cursor);
-        }
-        return spec.when()
-                .get(API + "/tenants/" + tenant + "/budgets")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath(EXACT);
-    }
-
-    private static Map<String, Object> only(JsonPath report, String unit, boolean shadow) {
-        List<Map<String, Object>> budgets = report.getList("budgets");
-        List<Map<String, Object>> ofUnit = budgets.stream()
-                .filter(b ->
-                        unit.equals(b.get("unit")) && Boolean.valueOf(shadow).equals(b.get("shadow")))
-                .toList();
-        assertThat(ofUnit)
-                .as(unit + (shadow ? " shadow" : "") + " budgets in " + budgets)
-                .hasSize(1);
-        return ofUnit.getFirst();
-    }
-
-    /** A JSON number read exactly (integers come back as Integer or Long, fractions as BigDecimal). */
-    private static BigDecimal dec(Object jsonNumber) {
-        return new BigDecimal(jsonNumber.toString());
-    }
-
-    private static String plain(BigDecimal d) {
-        BigDecimal s = d.stripTrailingZeros();
-        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
-    }
-
     /** The usage summary by key once the rollups hold all {@code expected} requests. */
     private static JsonPath awaitSummaryRequests(String token, String tenant, String from, String to, int expected)
             throws InterruptedException {
@@ -547,7 +373,7 @@ class BudgetLevelsAdminApiTest {
                     .then()
                     .statusCode(200)
                     .extract()
-                    .jsonPath(EXACT);
+                    .jsonPath(BudgetReports.EXACT);
             if (p.getLong("total.requests") >= expected) {
                 break;
             }

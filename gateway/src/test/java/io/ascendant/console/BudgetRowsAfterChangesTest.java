@@ -1,0 +1,173 @@
+package io.ascendant.console;
+
+import static io.ascendant.gateway.testsupport.AdminFixtures.newKey;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newProject;
+import static io.ascendant.gateway.testsupport.AdminFixtures.newTenant;
+import static io.ascendant.gateway.testsupport.AdminFixtures.putMonthlyBudget;
+import static io.ascendant.gateway.testsupport.BudgetReports.budgets;
+import static io.ascendant.gateway.testsupport.BudgetReports.dec;
+import static io.ascendant.gateway.testsupport.BudgetReports.only;
+import static io.ascendant.gateway.testsupport.BudgetReports.plain;
+import static io.ascendant.gateway.testsupport.BudgetReports.spend;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.InjectKeycloak;
+import io.ascendant.gateway.testsupport.KeyLedgerTotals;
+import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The budgets API after the budgets or keys change: a removed budget (tenant, project or key level) is no longer
+ * listed though its counter lives on, and a rotated key and its successor are one budget row with the chain's spend.
+ * Quotas enforced, real chat requests through the gateway (fake model hosts).
+ */
+@QuarkusTest
+@TestProfile(QuotaEnabledProfile.class)
+class BudgetRowsAfterChangesTest {
+
+    private static final String API = "/admin/api/v1";
+
+    @InjectKeycloak
+    KeycloakTokens keycloak;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void removedTenantBudgetIsNoLongerListedEvenWhenItsCounterIsUsedUp() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "removed", "Removed Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        String secret = newKey(admin, tenant, project, "spender").getString("secret");
+        String limits = "/tenants/" + tenant + "/limits";
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000,"
+                        + "\"budgetPeriod\":\"MONTH\",\"budgetAmount\":\"0.0005\"}}")
+                .when()
+                .put(API + limits)
+                .then()
+                .statusCode(200);
+        Response last = null;
+        for (int i = 0; i < 300; i++) {
+            last = given().header("Authorization", "Bearer " + secret)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions");
+            if (last.statusCode() != 200) {
+                break;
+            }
+        }
+        assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
+        assertThat(only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false)
+                        .get("exhausted"))
+                .isEqualTo(true);
+
+        // The budget is removed (the rate limit stays): the gateways no longer enforce it, so it is not listed.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000}}")
+                .when()
+                .put(API + limits)
+                .then()
+                .statusCode(200);
+        List<Map<String, Object>> listed =
+                budgets(admin, tenant, "tenant", null, 100).getList("budgets");
+        assertThat(listed).as("tenant budgets after the removal").isEmpty();
+    }
+
+    @Test
+    void rotatedKeyIsOneBudgetRowShownAsItsSuccessorWithTheLineagesSpend() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "lineage", "Lineage Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "rotating");
+        String oldKey = created.getString("key.id");
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/keys/" + oldKey + "/limits", "\"50.00\"", 10_000_000L);
+        int spent = spend(created.getString("secret"), 3);
+        KeyLedgerTotals ledger = KeyLedgerTotals.await(dataSource, UUID.fromString(oldKey), spent);
+
+        String newKey = given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post(API + "/tenants/" + tenant + "/keys/" + oldKey + "/rotate")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key.id");
+
+        // Old and new key spend one budget (counted under the first key): one row per budget, shown as the new key.
+        JsonPath keys = budgets(admin, tenant, "key", null, 100);
+        assertThat(keys.getList("budgets")).as("key budgets after the rotation").hasSize(2);
+        for (String unit : List.of("MONEY", "TOKENS")) {
+            Map<String, Object> b = only(keys, unit, false);
+            assertThat(b.get("ownerId")).isEqualTo(newKey);
+            assertThat(b.get("ownerName")).isEqualTo("rotating");
+            assertThat((String) b.get("poolKey"))
+                    .startsWith(unit.toLowerCase(java.util.Locale.ROOT) + ":key:" + oldKey);
+            assertThat(b.get("periodStart"))
+                    .as("the lineage's counter of this period")
+                    .isNotNull();
+        }
+        assertThat(dec(only(keys, "TOKENS", false).get("settled")).longValueExact())
+                .isEqualTo(ledger.tokens());
+        assertThat(dec(only(keys, "MONEY", false).get("settled")).toPlainString())
+                .isEqualTo(plain(ledger.amount()));
+        assertThat(dec(only(keys, "MONEY", false).get("limit"))).isEqualByComparingTo("50");
+    }
+
+    @Test
+    void removedProjectAndKeyBudgetsAreNoLongerListedThoughTheirCountersAreOpen() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "unset", "Unset Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "spender");
+        String key = created.getString("key.id");
+        String projectLimits = "/tenants/" + tenant + "/projects/" + project + "/limits";
+        String keyLimits = "/tenants/" + tenant + "/keys/" + key + "/limits";
+        putMonthlyBudget(admin, projectLimits, "\"40.00\"", null);
+        putMonthlyBudget(admin, keyLimits, "\"20.00\"", 10_000_000L);
+        int spent = spend(created.getString("secret"), 2);
+        KeyLedgerTotals.await(dataSource, UUID.fromString(key), spent);
+        assertThat(only(budgets(admin, tenant, "project", null, 100), "MONEY", false)
+                        .get("periodStart"))
+                .as("the project budget's counter")
+                .isNotNull();
+        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets")).hasSize(2);
+
+        // The project keeps a rate limit but no budget; the key's limits are deleted.
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000}}")
+                .when()
+                .put(API + projectLimits)
+                .then()
+                .statusCode(200);
+        given().auth().oauth2(admin).when().delete(API + keyLimits).then().statusCode(204);
+
+        assertThat(budgets(admin, tenant, "project", null, 100).getList("budgets"))
+                .as("project budgets after the removal")
+                .isEmpty();
+        assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets"))
+                .as("key budgets after the removal")
+                .isEmpty();
+    }
+}
