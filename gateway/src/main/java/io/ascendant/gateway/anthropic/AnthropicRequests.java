@@ -97,12 +97,27 @@ final class AnthropicRequests {
                 budgetTokens(thinking);
             }
             out.putObject("thinking").put("type", "disabled".equals(type) ? "disabled" : "enabled");
+            if (!"disabled".equals(type) && forcesToolUse(toolChoice)) {
+                // Anthropic's own refusal, word for word: extended thinking is not compatible with forced tool use.
+                // The hosts would honour both only by closing the reasoning before the forced call, so the answer
+                // would silently come without the thinking the client asked for.
+                throw invalid("Thinking may not be enabled when tool_choice forces tool use.", "tool_choice");
+            }
         }
         if (in.path("stream").asBoolean(false)) {
             out.put("stream", true);
             out.putObject("stream_options").put("include_usage", true);
         }
         return out;
+    }
+
+    /** Whether a {@code tool_choice} forces a tool call ({@code any} or {@code tool}). */
+    private static boolean forcesToolUse(JsonNode toolChoice) {
+        if (toolChoice == null || !toolChoice.isObject()) {
+            return false;
+        }
+        String type = toolChoice.path("type").asText("auto");
+        return "any".equals(type) || "tool".equals(type);
     }
 
     /**

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code tool_choice}: Anthropic's forms map onto the OpenAI ones the hosts read ({@code auto}, {@code any} →
  * {@code "required"}, {@code tool} → a named function, {@code none}, {@code disable_parallel_tool_use} →
- * {@code parallel_tool_calls: false}); a named tool the request does not define is a 400 naming it; and on
- * {@code /v1/chat/completions} {@code "required"} and a named function reach the host unchanged, as vLLM accepts them.
+ * {@code parallel_tool_calls: false}); a named tool the request does not define is a 400 naming it; forced tool use
+ * with extended thinking is Anthropic's 400; and on {@code /v1/chat/completions} {@code "required"} and a named
+ * function reach the host unchanged, as vLLM accepts them.
  */
 @QuarkusTest
 class ToolChoiceTest {
@@ -93,6 +94,39 @@ class ToolChoiceTest {
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.message", equalTo(message)));
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void refusesExtendedThinkingTogetherWithForcedToolUseAsAnthropicDoes() {
+        for (String choice : new String[] {"{\"type\":\"any\"}", "{\"type\":\"tool\",\"name\":\"get_time\"}"}) {
+            FakeHostsResource.PRO.reset();
+            given().header("x-api-key", key.text())
+                    .header("anthropic-version", "2023-06-01")
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
+                            + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + TOOLS
+                            + "\"tool_choice\":" + choice + "," + HI + "}")
+                    .when()
+                    .post("/v1/messages")
+                    .then()
+                    .statusCode(400)
+                    .body("type", equalTo("error"))
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.message", equalTo("Thinking may not be enabled when tool_choice forces tool use."));
+            assertThat(FakeHostsResource.PRO.received()).isEmpty();
+        }
+        // Thinking with tool_choice auto (or none) stays allowed.
+        FakeHostsResource.PRO.reset();
+        given().header("x-api-key", key.text())
+                .header("anthropic-version", "2023-06-01")
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
+                        + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + TOOLS
+                        + "\"tool_choice\":{\"type\":\"auto\"}," + HI + "}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200);
     }
 
     @Test
