@@ -6,25 +6,40 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.ascendant.gateway.testsupport.SharedPostgres;
 import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.ascendant.tenancy.apikey.ApiKeyStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * V012 on a database upgraded from the version before API-key scopes: every key that existed keeps what it could do
+ * V012 on a database upgraded from the release before API-key scopes, which had every migration but V012 (V071
+ * among them): the gateway's Flyway settings apply it (out of order), every key that existed keeps what it could do
  * (both scopes), a row inserted the way the previous version inserts keys (no scopes column) gets both as well, and
  * the database refuses an empty or unknown scope. Plain JUnit on a database of its own on the shared test PostgreSQL,
- * migrated by Flyway exactly as {@code ascendant migrate} does.
+ * migrated by Flyway with the gateway's {@code quarkus.flyway.*} settings, as {@code ascendant migrate} does.
  */
 class ApiKeyScopesMigrationTest {
 
-    private static final String BEFORE = "011";
+    /** The migrations this upgrade adds (scopes, the rotation-chain index); the release before had all the others. */
+    private static final List<String> ADDED = List.of("V012__", "V013__");
+
     private static final UUID FREE_PLAN = UUID.fromString("0190a0e0-0000-7000-8000-000000000001");
 
     private final SharedPostgres pg = SharedPostgres.get();
@@ -32,7 +47,13 @@ class ApiKeyScopesMigrationTest {
     @Test
     void keysOfAnUpgradedDatabaseKeepEveryScope() throws Exception {
         String db = pg.createDatabase("key_scopes");
-        flyway(db).target(BEFORE).load().migrate();
+        Path previousRelease = migrationsWithout(ADDED);
+        Flyway.configure()
+                .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
+                .locations("filesystem:" + previousRelease)
+                .load()
+                .migrate();
+        assertThat(highestApplied(db)).as("the previous release's schema").isGreaterThan(12);
         UUID tenant = UUID.randomUUID();
         UUID project = UUID.randomUUID();
         try (Connection c = pg.connect(db)) {
@@ -48,7 +69,9 @@ class ApiKeyScopesMigrationTest {
             oldStyleKey(c, tenant, project, "keybeforeupgrade");
         }
 
-        assertThat(flyway(db).load().migrate().migrationsExecuted).isGreaterThanOrEqualTo(1);
+        assertThat(flyway(db).load().migrate().migrationsExecuted)
+                .as("the upgrade applies V012 and V013, below the database's version")
+                .isEqualTo(ADDED.size());
 
         try (Connection c = pg.connect(db)) {
             assertThat(scopes(c, "keybeforeupgrade")).isEqualTo("{inference,billing:read}");
@@ -108,10 +131,55 @@ class ApiKeyScopesMigrationTest {
         }
     }
 
-    private FluentConfiguration flyway(String db) {
+    /** Flyway as the gateway configures it in application.properties (validate on migrate, out of order). */
+    private FluentConfiguration flyway(String db) throws IOException {
+        Properties app = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            app.load(in);
+        }
         return Flyway.configure()
                 .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
-                .locations("classpath:db/migration")
+                .locations("classpath:" + app.getProperty("quarkus.flyway.locations"))
+                .validateOnMigrate(Boolean.parseBoolean(app.getProperty("quarkus.flyway.validate-on-migrate", "true")))
+                .outOfOrder(Boolean.parseBoolean(app.getProperty("quarkus.flyway.out-of-order", "false")))
                 .cleanDisabled(true);
+    }
+
+    /** A directory with the SQL migrations on the classpath except those whose names start with one of {@code prefixes}. */
+    private static Path migrationsWithout(List<String> prefixes) throws IOException, URISyntaxException {
+        URI uri = ApiKeyScopesMigrationTest.class
+                .getClassLoader()
+                .getResource("db/migration")
+                .toURI();
+        Path target = Files.createTempDirectory("migrations-before-");
+        if ("jar".equals(uri.getScheme())) {
+            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                copySql(jar.getPath("db/migration"), target, prefixes);
+            }
+        } else {
+            copySql(Path.of(uri), target, prefixes);
+        }
+        return target;
+    }
+
+    private static void copySql(Path from, Path to, List<String> skippedPrefixes) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".sql") && skippedPrefixes.stream().noneMatch(name::startsWith)) {
+                    Files.copy(f, to.resolve(name));
+                }
+            }
+        }
+    }
+
+    private int highestApplied(String db) throws SQLException {
+        try (Connection c = pg.connect(db);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery(
+                        "select max(version::int) from flyway_schema_history where version is not null")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getInt(1);
+        }
     }
 }

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * A permission of an API key: the group of tenant endpoints it may call, like the permissions of OpenAI's project
  * keys. A key carries a non-empty set of scopes ({@code api_key.scopes}, migration V012); a request to an endpoint whose
- * scope the key lacks is refused with 403 {@link TenantApiError#INSUFFICIENT_SCOPE} before anything else is done.
+ * scope the key lacks is refused with 403 {@link TenantApiError#INSUFFICIENT_SCOPE} before its body, model or limits
+ * are looked at.
  *
  * <p>Defaults: a key created without {@code scopes} gets {@link #NEW_KEY_DEFAULT} ({@code inference} only: an
  * application key cannot read the whole tenant's usage and invoices unless its creator asks for that); keys that
