@@ -92,7 +92,15 @@ final class AnthropicRequests {
         }
         if (thinking != null && thinking.isObject()) {
             AnthropicFields.checkThinking(thinking);
-            String type = thinking.path("type").asText("disabled");
+            JsonNode typeNode = thinking.get("type");
+            if (typeNode == null || typeNode.isNull()) {
+                throw invalid("thinking.type: Field required ('enabled' or 'disabled').", "thinking");
+            }
+            String type = typeNode.asText();
+            if (!typeNode.isTextual() || !("enabled".equals(type) || "disabled".equals(type))) {
+                // Anything else used to count as enabled without the budget checks an enabled block gets.
+                throw invalid("thinking.type: must be 'enabled' or 'disabled' (got " + typeNode + ").", "thinking");
+            }
             if ("enabled".equals(type)) {
                 budgetTokens(thinking);
             }

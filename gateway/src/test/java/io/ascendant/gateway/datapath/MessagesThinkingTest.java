@@ -95,6 +95,24 @@ class MessagesThinkingTest {
     }
 
     @Test
+    void refusesAThinkingTypeOtherThanEnabledOrDisabled() {
+        Map<String, String> cases = Map.of(
+                "{\"budget_tokens\":1024}",
+                "thinking.type: Field required ('enabled' or 'disabled').",
+                "{\"type\":\"Enabled\",\"budget_tokens\":1024}",
+                "thinking.type: must be 'enabled' or 'disabled' (got \"Enabled\").",
+                "{\"type\":\"bogus\"}",
+                "thinking.type: must be 'enabled' or 'disabled' (got \"bogus\").",
+                "{\"type\":true}",
+                "thinking.type: must be 'enabled' or 'disabled' (got true).");
+        cases.forEach((thinking, message) -> refused(
+                "/v1/messages",
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"thinking\":" + thinking + "," + HI + "}",
+                message));
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
     void refusesAMissingOrNonIntegerBudget() {
         Map<String, String> cases = Map.of(
                 "{\"type\":\"enabled\"}",

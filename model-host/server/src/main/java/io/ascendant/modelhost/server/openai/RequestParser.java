@@ -258,7 +258,8 @@ final class RequestParser {
                 stops,
                 topLogprobs);
         // vLLM's default: added tokens marked special in tokenizer.json (BOS, EOS, the reserved placeholders) are
-        // left out of the text; the chat markers (<think>, </think>, <｜User｜>, ...) are not special and still parsed.
+        // left out of the text; the special ones the chat parser reads (<think>, </think>, ｜DSML｜) are kept for it
+        // in chat answers (CompletionJob.CHAT_MARKER_TOKENS).
         boolean skipSpecialTokens = bool(body, "skip_special_tokens", true);
         return new GenerationRequest(
                 chat,
