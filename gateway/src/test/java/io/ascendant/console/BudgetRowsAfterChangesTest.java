@@ -21,6 +21,9 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -169,5 +172,40 @@ class BudgetRowsAfterChangesTest {
         assertThat(budgets(admin, tenant, "key", null, 100).getList("budgets"))
                 .as("key budgets after the removal")
                 .isEmpty();
+    }
+
+    @Test
+    void countersOfRemovedTenantBudgetsDoNotCutAPageShort() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "pages", "Pages Co", "USD", "UTC");
+        // Counters of two budgets removed this period (no limits configured any more), then a shadow counter, which is
+        // listed whether or not a budget is configured: with a page size of 1 the first read of two counters finds
+        // only removed ones.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO quota_account (pool_key, period_start,"
+                        + " period_end, unit, currency, limit_amount) VALUES (?, date_trunc('month', now()),"
+                        + " date_trunc('month', now()) + interval '1 month', ?, ?, 10)")) {
+            for (String[] row : new String[][] {
+                {"money:tenant:" + tenant + ":deepseek-v4-flash:MONTH", "MONEY", "USD"},
+                {"money:tenant:" + tenant + ":deepseek-v4-pro:MONTH", "MONEY", "USD"},
+                {"shadow-tokens:tenant:" + tenant + ":*:MONTH", "TOKENS", null}
+            }) {
+                ps.setString(1, row[0]);
+                ps.setString(2, row[1]);
+                ps.setString(3, row[2]);
+                ps.executeUpdate();
+            }
+        }
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            JsonPath p = budgets(admin, tenant, "tenant", cursor, 1);
+            listed.addAll(p.getList("budgets.poolKey", String.class));
+            cursor = p.getString("nextCursor");
+            if (cursor == null) {
+                break;
+            }
+        }
+        assertThat(listed).containsExactly("shadow-tokens:tenant:" + tenant + ":*:MONTH");
     }
 }

@@ -160,30 +160,32 @@ public class BudgetStatusQueries {
         Timestamp now = Timestamp.from(clock.instant());
         List<Integer> thresholds = thresholds();
         List<BudgetStatus> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(level.sql)) {
-            int i = 1;
-            ps.setObject(i++, tenantId);
-            ps.setString(i++, level.poolLevel);
-            ps.setTimestamp(i++, now);
-            if (level == Level.TENANT) {
-                ps.setTimestamp(i++, now);
-            }
-            ps.setString(i++, cursor == null ? "" : cursor);
-            ps.setInt(i, limit + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs, level));
-                }
-            }
-            if (level == Level.TENANT) {
+        String after = cursor == null ? "" : cursor;
+        try (Connection c = dataSource.getConnection()) {
+            if (level != Level.TENANT) {
+                out.addAll(counters(c, level, tenantId, now, after, limit + 1));
+            } else {
                 // A counter outlives its budget until the period ends: a removed (or re-periodised) tenant budget is
-                // no longer enforced, so its counter, used up or not, is not shown as a budget.
+                // no longer enforced, so its counter, used up or not, is not shown as a budget. Dropping those can
+                // leave a batch short, so batches are read until the page is full or the counters run out.
                 var configured = uncounted.configured(c, tenantId, now.toInstant());
-                out.removeIf(b -> !b.shadow() && !configured.containsKey(b.poolKey()));
-                String after = cursor == null ? "" : cursor;
+                String read = after;
+                boolean more = true;
+                while (more && out.size() <= limit) {
+                    List<BudgetStatus> batch = counters(c, level, tenantId, now, read, limit + 1);
+                    more = batch.size() == limit + 1;
+                    if (!batch.isEmpty()) {
+                        read = batch.getLast().poolKey();
+                    }
+                    batch.removeIf(b -> !b.shadow() && !configured.containsKey(b.poolKey()));
+                    out.addAll(batch);
+                }
+                // Configured budgets without a counter yet, merged in key order; while counters remain unread, only
+                // up to the last one read, so that the next page's cursor never skips a counter.
+                String upTo = more ? read : null;
                 for (BudgetStatus b : uncounted.list(c, tenantId, now.toInstant())) {
-                    if (b.poolKey().compareTo(after) > 0) {
+                    if (b.poolKey().compareTo(after) > 0
+                            && (upTo == null || b.poolKey().compareTo(upTo) <= 0)) {
                         out.add(b);
                     }
                 }
@@ -198,6 +200,29 @@ public class BudgetStatusQueries {
             next = out.getLast().poolKey();
         }
         return new BudgetReport(thresholds, List.copyOf(out), next);
+    }
+
+    /** Up to {@code n} budget counters of {@code level} after pool key {@code after}, in pool-key order. */
+    private List<BudgetStatus> counters(Connection c, Level level, UUID tenantId, Timestamp now, String after, int n)
+            throws SQLException {
+        List<BudgetStatus> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(level.sql)) {
+            int i = 1;
+            ps.setObject(i++, tenantId);
+            ps.setString(i++, level.poolLevel);
+            ps.setTimestamp(i++, now);
+            if (level == Level.TENANT) {
+                ps.setTimestamp(i++, now);
+            }
+            ps.setString(i++, after);
+            ps.setInt(i, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs, level));
+                }
+            }
+        }
+        return rows;
     }
 
     private static BudgetStatus row(ResultSet rs, Level level) throws SQLException {
