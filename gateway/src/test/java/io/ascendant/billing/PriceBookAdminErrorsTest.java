@@ -58,7 +58,10 @@ class PriceBookAdminErrorsTest {
                 .contentType(startsWith(PROBLEM))
                 .body("field", equalTo("peak.zone"))
                 .body("errors[0].field", equalTo("peak.zone"))
-                .body("detail", equalTo("peak.zone must be an IANA time zone such as Asia/Shanghai"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "peak.zone must be an IANA time zone such as Asia/Shanghai, or a fixed offset such as +08:00"));
     }
 
     @Test

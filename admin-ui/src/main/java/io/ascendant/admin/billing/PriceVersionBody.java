@@ -75,7 +75,8 @@ public record PriceVersionBody(
                 zone = ZoneId.of(peak.zone().strip());
             } catch (DateTimeException e) {
                 throw new BillingException.Invalid(
-                        "peak.zone", "peak.zone must be an IANA time zone such as Asia/Shanghai");
+                        "peak.zone",
+                        "peak.zone must be an IANA time zone such as Asia/Shanghai, or a fixed offset such as +08:00");
             }
             try {
                 schedule = PeakSchedule.parse(zone, peak.hours(), peak.weekdaysOnly());

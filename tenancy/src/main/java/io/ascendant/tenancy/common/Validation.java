@@ -49,7 +49,7 @@ public final class Validation {
         return code;
     }
 
-    /** An IANA time zone id such as Europe/Paris. */
+    /** A time zone: an IANA id such as Europe/Paris, or a fixed offset such as +01:00 ({@link ZoneId#of}). */
     public static String timeZone(String field, String zone) {
         if (zone == null || zone.isBlank()) {
             throw new TenancyException.Invalid(field, field + " is required (an IANA zone such as Europe/Paris)");
@@ -58,7 +58,9 @@ public final class Validation {
             return ZoneId.of(zone).getId();
         } catch (DateTimeException e) {
             throw new TenancyException.Invalid(
-                    field, field + " is not a known time zone (use an IANA id such as Europe/Paris)");
+                    field,
+                    field
+                            + " is not a known time zone (use an IANA id such as Europe/Paris, or a fixed offset such as +01:00)");
         }
     }
 
