@@ -82,21 +82,11 @@ class BudgetLevelsAdminApiTest {
                 .then()
                 .statusCode(201);
 
-        int ok = 0;
-        Response last = null;
-        for (int i = 0; i < 300; i++) {
-            last = given().header("Authorization", "Bearer " + secret)
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to three, take " + i + "\"}]}")
-                    .when()
-                    .post("/v1/chat/completions");
-            if (last.statusCode() != 200) {
-                break;
-            }
-            ok++;
-        }
+        BudgetReports.Spending spending = BudgetReports.spendUntilRefused(secret, "Count to three");
+        int ok = spending.admitted();
+        Response last = spending.refusal();
         assertThat(ok).as("requests admitted before the key budget ran out").isPositive();
+        assertThat(last).as("a refusal within 300 requests").isNotNull();
         assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
         assertThat(last.jsonPath().getString("error.code")).as(last.asString()).isEqualTo("quota_exceeded");
 

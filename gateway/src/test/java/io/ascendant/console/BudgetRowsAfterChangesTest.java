@@ -13,6 +13,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.quota.QuotaEnabledProfile;
+import io.ascendant.gateway.testsupport.BudgetReports;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeyLedgerTotals;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -63,18 +64,8 @@ class BudgetRowsAfterChangesTest {
                 .put(API + limits)
                 .then()
                 .statusCode(200);
-        Response last = null;
-        for (int i = 0; i < 300; i++) {
-            last = given().header("Authorization", "Bearer " + secret)
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Spend, take " + i + "\"}]}")
-                    .when()
-                    .post("/v1/chat/completions");
-            if (last.statusCode() != 200) {
-                break;
-            }
-        }
+        Response last = BudgetReports.spendUntilRefused(secret, "Spend").refusal();
+        assertThat(last).as("a refusal within 300 requests").isNotNull();
         assertThat(last.statusCode()).as(last.asString()).isEqualTo(429);
         assertThat(only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false)
                         .get("exhausted"))

@@ -75,4 +75,31 @@ public final class BudgetReports {
         BigDecimal s = d.stripTrailingZeros();
         return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
     }
+
+    /**
+     * What {@link #spendUntilRefused} saw.
+     *
+     * @param admitted requests answered 200 before the first refusal
+     * @param refusal the first answer that was not 200 (null if none came within the attempts)
+     */
+    public record Spending(int admitted, Response refusal) {}
+
+    /**
+     * Sends chat requests with {@code secret} (prompts {@code "<prompt>, take <i>"}) until one is not answered 200, at
+     * most 300.
+     */
+    public static Spending spendUntilRefused(String secret, String prompt) {
+        for (int i = 0; i < 300; i++) {
+            Response r = given().header("Authorization", "Bearer " + secret)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + ", take " + i + "\"}]}")
+                    .when()
+                    .post("/v1/chat/completions");
+            if (r.statusCode() != 200) {
+                return new Spending(i, r);
+            }
+        }
+        return new Spending(300, null);
+    }
 }
