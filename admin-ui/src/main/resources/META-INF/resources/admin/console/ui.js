@@ -61,6 +61,17 @@ function checkboxes(spec, id, errId) {
     h('span', { class: 'field-error', id: errId, dataset: { errorFor: spec.name } }));
 }
 
+/** The named fields of a form: text as trimmed strings, checkboxes as the array of the checked ones' values. */
+function formValues(form) {
+  const values = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === 'checkbox') (values[el.name] ||= []).push(...(el.checked ? [el.value] : []));
+    else values[el.name] = el.value.trim();
+  }
+  return values;
+}
+
 /** A form: fields, a submit button, a form-level error line; onSubmit(values, form) may throw ApiError. */
 export function form({ fields, submit = 'Save', onSubmit, cls = 'grid', label }) {
   const errorLine = h('p', { class: 'form-error', role: 'alert' });
@@ -70,12 +81,7 @@ export function form({ fields, submit = 'Save', onSubmit, cls = 'grid', label })
   f.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(f);
-    const values = {};
-    for (const el of f.elements) {
-      if (!el.name) continue;
-      if (el.type === 'checkbox') (values[el.name] ||= []).push(...(el.checked ? [el.value] : []));
-      else values[el.name] = el.value.trim();
-    }
+    const values = formValues(f);
     button.disabled = true;
     try {
       await onSubmit(values, f);
@@ -175,12 +181,7 @@ export function confirmDialog({ title, text, confirm = 'Confirm', danger = false
         h('button', { type: 'submit', class: danger ? 'danger' : 'primary', value: 'ok' }, confirm)));
     f.addEventListener('submit', (e) => {
       e.preventDefault();
-      const values = {};
-      for (const el of f.elements) {
-      if (!el.name) continue;
-      if (el.type === 'checkbox') (values[el.name] ||= []).push(...(el.checked ? [el.value] : []));
-      else values[el.name] = el.value.trim();
-    }
+      const values = formValues(f);
       dlg.close();
       resolve(values);
     });
