@@ -263,7 +263,21 @@ final class AnthropicRequests {
             AnthropicFields.checkBlock(block, type, "messages." + index + ".content." + b, "messages");
             switch (type) {
                 case "text" -> text.append(block.path("text").asText(""));
-                case "thinking" -> reasoning.append(block.path("thinking").asText(""));
+                case "thinking" -> {
+                    // As at Anthropic, a thinking block sent back carries its text and the signature it came with;
+                    // the value is not verified (the hosts do not sign reasoning), but a block without one is not
+                    // an answer this API gave.
+                    String at = "messages." + index + ".content." + b;
+                    if (!block.path("thinking").isTextual()) {
+                        throw invalid(at + ".thinking: Field required (a string).", "messages");
+                    }
+                    if (!block.path("signature").isTextual()) {
+                        throw invalid(
+                                at + ".signature: Field required (the signature the thinking block came with).",
+                                "messages");
+                    }
+                    reasoning.append(block.get("thinking").asText());
+                }
                 case "redacted_thinking" -> {}
                 case "tool_use" -> {
                     ObjectNode call = toolCalls.addObject();

@@ -243,4 +243,23 @@ class MessagesThinkingTest {
             assertThat(assistant.getString("content")).isEqualTo("Hello");
         }
     }
+
+    @Test
+    void refusesAThinkingBlockSentBackWithoutItsSignatureOrText() {
+        Map<String, String> cases = Map.of(
+                "{\"type\":\"thinking\",\"thinking\":\"earlier thought\"}",
+                "messages.1.content.0.signature: Field required (the signature the thinking block came with).",
+                "{\"type\":\"thinking\",\"thinking\":\"earlier thought\",\"signature\":null}",
+                "messages.1.content.0.signature: Field required (the signature the thinking block came with).",
+                "{\"type\":\"thinking\",\"signature\":\"abc\"}",
+                "messages.1.content.0.thinking: Field required (a string).");
+        cases.forEach((block, message) -> refused(
+                "/v1/messages",
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"messages\":["
+                        + "{\"role\":\"user\",\"content\":\"hi\"},"
+                        + "{\"role\":\"assistant\",\"content\":[" + block + "]},"
+                        + "{\"role\":\"user\",\"content\":\"again\"}]}",
+                message));
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
 }
