@@ -89,12 +89,22 @@ class CachedKeyFastPathTest {
         chatWithKey("Authorization", "Bearer " + key.text());
         assertThat(authentications.of(key.keyId())).isEqualTo(1);
 
-        String viaBearer = chatWithKey("Authorization", "Bearer " + key.text());
-        String viaApiKeyHeader = chatWithKey("x-api-key", key.text());
-
-        assertThat(authentications.of(key.keyId()))
+        // PostgreSQL's notification of the key's own insert reaches the key cache asynchronously and may empty it
+        // after that first request; then the next request takes the chain once more and fills it again. So two
+        // requests with the cached key are tried a few times: on a working fast path they add no event at the latest
+        // once that notification is handled; without the fast path every try adds two.
+        String viaBearer = null;
+        String viaApiKeyHeader = null;
+        int added = -1;
+        for (int attempt = 0; attempt < 3 && added != 0; attempt++) {
+            int before = authentications.of(key.keyId());
+            viaBearer = chatWithKey("Authorization", "Bearer " + key.text());
+            viaApiKeyHeader = chatWithKey("x-api-key", key.text());
+            added = authentications.of(key.keyId()) - before;
+        }
+        assertThat(added)
                 .as("authentication events after two requests with the cached key")
-                .isEqualTo(1);
+                .isZero();
         for (String id : List.of(viaBearer, viaApiKeyHeader)) {
             var m = metered.single(id);
             assertThat(m.event().keyId()).isEqualTo(key.keyId());
