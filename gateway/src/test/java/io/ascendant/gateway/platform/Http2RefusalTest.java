@@ -82,13 +82,20 @@ class Http2RefusalTest {
             Answer answer = client.request(request)
                     .compose(r -> {
                         r.exceptionHandler(sending::complete);
+                        // The body is asked for before the request is sent: a handler attached later (from this
+                        // thread, after a fast answer's DATA frames were already delivered) would see an empty body.
+                        Future<Answer> answered = r.response()
+                                .compose(response -> response.body()
+                                        .map(b -> new Answer(
+                                                response.version(),
+                                                response.statusCode(),
+                                                response.headers(),
+                                                b.toString(),
+                                                null)));
                         Future<Void> sent = bodyBytes > 0 ? r.end(body) : r.end();
                         sent.onComplete(done -> sending.complete(done.cause()));
-                        return r.response();
+                        return answered;
                     })
-                    .compose(response -> response.body()
-                            .map(b -> new Answer(
-                                    response.version(), response.statusCode(), response.headers(), b.toString(), null)))
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
