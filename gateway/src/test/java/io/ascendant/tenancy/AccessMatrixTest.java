@@ -151,6 +151,12 @@ class AccessMatrixTest {
                     "DELETE", T + "/projects/{projectId}/limits", Rule.TENANT_MANAGE, Fresh.PROJECT_WITH_LIMITS, null),
             new Endpoint("GET", T + "/keys", Rule.TENANT_MANAGE, Fresh.NONE, null),
             new Endpoint("GET", T + "/keys/{keyId}", Rule.TENANT_MANAGE, Fresh.NONE, null),
+            new Endpoint(
+                    "PATCH",
+                    T + "/keys/{keyId}",
+                    Rule.TENANT_MANAGE,
+                    Fresh.KEY,
+                    ids -> Map.of("scopes", List.of("billing:read"))),
             new Endpoint("POST", T + "/keys/{keyId}/rotate", Rule.TENANT_MANAGE, Fresh.KEY, ids -> Map.of()),
             new Endpoint("POST", T + "/keys/{keyId}/revoke", Rule.TENANT_MANAGE, Fresh.KEY, null),
             new Endpoint("GET", T + "/keys/{keyId}/limits", Rule.TENANT_MANAGE, Fresh.NONE, null),

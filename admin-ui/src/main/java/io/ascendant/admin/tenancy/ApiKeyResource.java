@@ -7,6 +7,7 @@ import io.ascendant.tenancy.apikey.ApiKeyStatus;
 import io.ascendant.tenancy.apikey.ApiKeyView;
 import io.ascendant.tenancy.apikey.CreatedApiKey;
 import io.ascendant.tenancy.apikey.RotateApiKeyRequest;
+import io.ascendant.tenancy.apikey.UpdateApiKeyRequest;
 import io.ascendant.tenancy.common.Page;
 import io.ascendant.tenancy.limits.LimitScope;
 import io.ascendant.tenancy.limits.LimitSetView;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -78,6 +80,18 @@ public class ApiKeyResource {
     @Operation(summary = "Get a key (never its secret)")
     public ApiKeyView get(@PathParam("tenantId") UUID tenantId, @PathParam("keyId") UUID keyId) {
         return keys.get(current.actor(), tenantId, keyId);
+    }
+
+    @PATCH
+    @Path("{keyId}")
+    @Operation(
+            summary = "Change a key's scopes (active, unexpired keys; applies to the key's next request, on every"
+                    + " gateway replica within a second)")
+    public ApiKeyView update(
+            @PathParam("tenantId") UUID tenantId,
+            @PathParam("keyId") UUID keyId,
+            @NotNull @Valid UpdateApiKeyRequest request) {
+        return keys.updateScopes(current.actor(), tenantId, keyId, request);
     }
 
     @POST

@@ -222,6 +222,17 @@ async function overviewTab(view, t) {
           showSecret(created);
         } catch (e) { toast(e.message, 'error'); }
       } }, 'Rotate'),
+      h('button', { type: 'button', onclick: async () => {
+        const v = await confirmDialog({ title: `Edit scopes of “${k.name}”`, confirm: 'Save scopes',
+          text: 'The key keeps its secret. The new scopes apply to its next request, on every gateway within a second.',
+          fields: [{ name: 'scopes', label: 'Scopes', type: 'checkboxes', value: k.scopes || [], options: KEY_SCOPES }] });
+        if (!v) return;
+        try {
+          await api(`/tenants/${t.id}/keys/${k.id}`, { method: 'PATCH', body: { scopes: v.scopes || [] } });
+          toast('Scopes saved');
+          await loadKeys();
+        } catch (e) { toast(e.message, 'error'); }
+      } }, 'Edit scopes'),
       h('button', { type: 'button', class: 'danger', onclick: async () => {
         const ok = await confirmDialog({ title: `Revoke “${k.name}”?`, danger: true, confirm: 'Revoke',
           text: 'Requests with this key are refused on every gateway within a second. This cannot be undone.' });

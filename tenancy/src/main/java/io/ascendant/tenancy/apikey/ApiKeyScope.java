@@ -73,6 +73,6 @@ public enum ApiKeyScope {
      */
     public String missingFrom(String endpoint) {
         return "This API key lacks the scope " + wireName + " required by " + endpoint + ". Missing scopes: " + wireName
-                + ". Use a key that has this scope (a tenant admin sets a key's scopes when creating it).";
+                + ". Use a key that has this scope (a tenant admin sets a key's scopes in the admin API or console).";
     }
 }

@@ -20,10 +20,14 @@ import io.ascendant.tenancy.tenant.TenantService;
 import io.ascendant.tenancy.tenant.TenantStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,6 +71,9 @@ public class ApiKeyService {
 
     @Inject
     KnownModels knownModels;
+
+    @Inject
+    TransactionSynchronizationRegistry txRegistry;
 
     /**
      * Creates a key in an active project of a non-closed tenant.
@@ -178,6 +185,60 @@ public class ApiKeyService {
         return after;
     }
 
+    /**
+     * Replaces the scopes of an active, unexpired key. The change applies to the key's very next request on this
+     * replica (its cache entry is dropped once the transaction commits) and on the others within a second (the
+     * {@code api_key} trigger notifies the change like a revocation). Naming the scopes the key has changes nothing
+     * and is not audited.
+     *
+     * @throws TenancyException.NotFound when the key is not the tenant's
+     * @throws TenancyException.Conflict (field {@code status}) when the key is revoked or expired
+     * @throws TenancyException.Invalid naming {@code scopes} when it is missing or empty, {@code scopes[i]} when a
+     *     scope is unknown
+     */
+    @Transactional
+    public ApiKeyView updateScopes(AdminActor actor, UUID tenantId, UUID keyId, UpdateApiKeyRequest r) {
+        policy.requireManage(actor, tenantId);
+        ApiKey k = require(tenantId, keyId);
+        if (k.status != ApiKeyStatus.ACTIVE
+                || (k.expiresAt != null && !Instant.now().isBefore(k.expiresAt))) {
+            throw new TenancyException.Conflict("status", "only an active, unexpired key can have its scopes changed");
+        }
+        if (r == null || r.scopes() == null) {
+            throw new TenancyException.Invalid(
+                    "scopes", "scopes is required: the key's new scopes (known: " + ApiKeyScope.known() + ")");
+        }
+        String[] scopes = wireNames(normalizeScopes(r.scopes()));
+        if (Arrays.equals(scopes, k.scopes)) {
+            return ApiKeyView.of(k);
+        }
+        ApiKeyView before = ApiKeyView.of(k);
+        k.scopes = scopes;
+        ApiKeyView after = ApiKeyView.of(k);
+        audit.record(actor, tenantId, "api_key.update", "api_key", k.id.toString(), before, after);
+        dropFromKeyCacheAfterCommit(k.publicId);
+        return after;
+    }
+
+    /**
+     * Drops a key from this replica's key cache once the transaction has committed, so that its next request here is
+     * authenticated with the committed row. The database notification does the same on every replica, but it arrives
+     * up to a poll interval later; a request in that gap would still be served with the cached row.
+     */
+    private void dropFromKeyCacheAfterCommit(String publicId) {
+        txRegistry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    authentication.authenticator().invalidateKey(publicId);
+                }
+            }
+        });
+    }
+
     /** The key row scoped to the tenant (for other tenancy services, after their access check). */
     public ApiKey require(UUID tenantId, UUID keyId) {
         return keys.findInTenant(tenantId, keyId).orElseThrow(() -> new TenancyException.NotFound("API key " + keyId));
@@ -212,8 +273,7 @@ public class ApiKeyService {
         k.secretHash = authentication.hasher().hash(g.text());
         k.last4 = g.text().substring(g.text().length() - 4);
         k.allowedModels = models.toArray(String[]::new);
-        // Declaration order, so every listing shows a key's scopes the same way.
-        k.scopes = EnumSet.copyOf(scopes).stream().map(ApiKeyScope::wireName).toArray(String[]::new);
+        k.scopes = wireNames(scopes);
         k.status = ApiKeyStatus.ACTIVE;
         k.expiresAt = expiresAt;
         k.createdAt = Instant.now();
@@ -230,6 +290,11 @@ public class ApiKeyService {
         if (p.status != ProjectStatus.ACTIVE) {
             throw new TenancyException.Conflict("projectId", "project is archived; re-activate it to issue keys");
         }
+    }
+
+    /** The wire names of non-empty {@code scopes} in declaration order, so every listing shows them the same way. */
+    private static String[] wireNames(Set<ApiKeyScope> scopes) {
+        return EnumSet.copyOf(scopes).stream().map(ApiKeyScope::wireName).toArray(String[]::new);
     }
 
     /** The scopes named; {@link ApiKeyScope#NEW_KEY_DEFAULT} when none are named; 400 for an empty list or a typo. */
