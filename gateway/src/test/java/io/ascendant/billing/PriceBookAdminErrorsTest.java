@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The price book's admin errors name the JSON property the client sent ({@code peak.zone}, {@code peak.rates}), a
  * version that does not exist is a 404 whatever the body, and a peak window written {@code 00:00-24:00} (the whole
- * day) is accepted and rates every hour at the peak prices.
+ * day) is accepted and rates every hour at the peak prices. Overlapping peak ranges are refused naming both;
+ * adjacent ones are accepted.
  */
 @QuarkusTest
 class PriceBookAdminErrorsTest {
@@ -200,6 +201,38 @@ class PriceBookAdminErrorsTest {
                     .body("errors", hasSize(1))
                     .body("detail", containsString(hours.substring(0, 5)));
         }
+    }
+
+    @Test
+    void overlappingPeakRangesAreA400NamingBothRanges() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        UUID tenant = fixtures.account("USD", "UTC", "0", "0");
+        add(admin, body(tenant, "UTC", "09:00-12:00,11:00-13:00", "2.1"))
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("peak.hours"))
+                .body("errors", hasSize(1))
+                .body("detail", containsString("peak ranges 09:00-12:00 and 11:00-13:00 overlap"));
+        add(admin, body(tenant, "UTC", "00:00-24:00,18:00-20:00", "2.1"))
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("peak.hours"))
+                .body("detail", containsString("peak ranges 00:00-24:00 and 18:00-20:00 overlap"));
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(BASE)
+                .then()
+                .statusCode(200)
+                .body("findAll { it.tenantId == '" + tenant + "' }", hasSize(0));
+    }
+
+    @Test
+    void adjacentPeakRangesAreAccepted() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        add(admin, body(fixtures.account("USD", "UTC", "0", "0"), "UTC", "10:00-12:00,12:00-14:00", "2.1"))
+                .statusCode(201)
+                .body("peak.hours", equalTo("10:00-12:00,12:00-14:00"));
     }
 
     private static ValidatableResponse add(String admin, Map<String, Object> body) {

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -99,6 +100,30 @@ public record PeakSchedule(ZoneId zone, List<Range> ranges, boolean weekdaysOnly
             out.add(new Range(s, e));
         }
         return new PeakSchedule(zone, out, weekdaysOnly);
+    }
+
+    /**
+     * Refuses ranges that overlap, such as {@code 09:00-12:00,11:00-13:00}: the hours they share would be written
+     * twice, and an edit of one range could leave them peak by the other unnoticed. Ranges are half-open, so adjacent
+     * ranges ({@code 10:00-12:00,12:00-14:00}) do not overlap. New versions are checked; a stored version is read as it
+     * was accepted ({@link #parse} does not check), so versions stored before this rule still rate.
+     *
+     * @return this schedule
+     * @throws IllegalArgumentException naming two ranges that overlap, as written
+     */
+    public PeakSchedule requireDisjoint() {
+        List<Range> byStart =
+                ranges.stream().sorted(Comparator.comparing(Range::start)).toList();
+        // Sorted by start, two ranges overlap only if some range overlaps the one sorted right after it.
+        for (int i = 1; i < byStart.size(); i++) {
+            Range earlier = byStart.get(i - 1);
+            Range later = byStart.get(i);
+            if (Range.endsAtMidnight(earlier.end()) || later.start().isBefore(earlier.end())) {
+                throw new IllegalArgumentException("peak ranges " + earlier + " and " + later + " overlap; ranges must"
+                        + " not overlap (adjacent ranges such as 10:00-12:00,12:00-14:00 are fine)");
+            }
+        }
+        return this;
     }
 
     private static IllegalArgumentException malformed(String hours) {

@@ -97,8 +97,8 @@ public class PriceBookService {
      * @param v the version (id ignored); prices with at most 10 decimals, currency ISO 4217
      * @param createdBy who adds it (admin user name), for the audit trail
      * @return the stored version with its id
-     * @throws BillingException.Invalid for bad fields, a tenant override for a tenant without a billing account, or a
-     *     start that is not far enough in the future
+     * @throws BillingException.Invalid for bad fields (naming {@code peak.hours} for peak ranges that overlap), a
+     *     tenant override for a tenant without a billing account, or a start that is not far enough in the future
      * @throws BillingException.Conflict when a version of the same model, currency and scope starts at that instant
      */
     @Transactional
@@ -147,6 +147,13 @@ public class PriceBookService {
                     "effectiveFrom",
                     "a new version must start at or after " + earliest
                             + " (prices are never changed retroactively; twice the price-book refresh interval ahead)");
+        }
+        if (v.peak() != null) {
+            try {
+                v.peak().requireDisjoint();
+            } catch (IllegalArgumentException e) {
+                throw new BillingException.Invalid("peak.hours", e.getMessage());
+            }
         }
         checkRates("rates", v.base());
         if (v.peakRates() != null) {

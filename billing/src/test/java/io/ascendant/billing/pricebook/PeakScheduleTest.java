@@ -103,4 +103,31 @@ class PeakScheduleTest {
                     IllegalArgumentException.class, () -> PeakSchedule.parse(Fixtures.SHANGHAI, hours, false), hours);
         }
     }
+
+    @Test
+    void overlappingRangesAreRefusedNamingBothRanges() {
+        String[][] cases = {
+            {"09:00-12:00,11:00-13:00", "09:00-12:00", "11:00-13:00"},
+            {"14:00-18:00,09:00-15:00", "09:00-15:00", "14:00-18:00"},
+            {"09:00-12:00,09:00-12:00", "09:00-12:00", "09:00-12:00"},
+            {"00:00-24:00,09:00-10:00", "00:00-24:00", "09:00-10:00"},
+            {"22:00-24:00,23:00-23:30", "22:00-24:00", "23:00-23:30"},
+            {"08:00-20:00,09:00-10:00,11:00-12:00", "08:00-20:00", "09:00-10:00"},
+        };
+        for (String[] c : cases) {
+            PeakSchedule parsed = PeakSchedule.parse(Fixtures.SHANGHAI, c[0], false);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, parsed::requireDisjoint, c[0]);
+            assertThat(e.getMessage()).as(c[0]).contains("peak ranges " + c[1] + " and " + c[2] + " overlap");
+        }
+    }
+
+    @Test
+    void adjacentRangesDoNotOverlap() {
+        for (String hours : new String[] {
+            "10:00-12:00,12:00-14:00", "12:00-24:00,00:00-12:00", "00:00-02:00,22:00-24:00", "09:00-12:00,14:00-18:00"
+        }) {
+            PeakSchedule s = PeakSchedule.parse(Fixtures.SHANGHAI, hours, false);
+            assertThat(s.requireDisjoint()).as(hours).isSameAs(s);
+        }
+    }
 }
