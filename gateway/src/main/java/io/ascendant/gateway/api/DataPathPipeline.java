@@ -52,9 +52,9 @@ import org.jboss.logging.MDC;
  * -> admission settle
  * </pre>
  *
- * Spans: {@code gateway.authenticate}, {@code gateway.admission}, {@code gateway.dispatch}, {@code gateway.upstream}
- * (children of the HTTP server span). Nothing here blocks: a request ends in {@link RequestSettlement}, and ledger
- * writes happen in {@link UsageSink}.
+ * The prompt is counted by {@link PromptCounting}. Spans: {@code gateway.authenticate}, {@code gateway.admission},
+ * {@code gateway.dispatch}, {@code gateway.upstream} (children of the HTTP server span). Nothing here blocks: a
+ * request ends in {@link RequestSettlement}, and ledger writes happen in {@link UsageSink}.
  */
 @ApplicationScoped
 public class DataPathPipeline {
@@ -64,12 +64,6 @@ public class DataPathPipeline {
     private static final AttributeKey<String> ACCELERATOR = AttributeKey.stringKey("ascendant.accelerator");
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("ascendant.request_id");
     private static final AttributeKey<String> CLIENT_REQUEST_ID = AttributeKey.stringKey("ascendant.client_request_id");
-
-    /**
-     * Prompts up to this many characters (about 4,096 tokens) are counted on the event loop; longer ones on a worker
-     * thread, as admission used to count them.
-     */
-    static final int MAX_EVENT_LOOP_PROMPT_CHARS = 16 * 1024;
 
     @Inject
     DataPathConfig config;
@@ -90,6 +84,9 @@ public class DataPathPipeline {
     TokenCounter tokenCounter;
 
     @Inject
+    PromptCounting prompts;
+
+    @Inject
     Tracer tracer;
 
     /**
@@ -104,6 +101,7 @@ public class DataPathPipeline {
         admission = ClientProxy.unwrap(admission);
         settlement = ClientProxy.unwrap(settlement);
         tokenCounter = ClientProxy.unwrap(tokenCounter);
+        prompts = ClientProxy.unwrap(prompts);
         tracer = ClientProxy.unwrap(tracer);
     }
 
@@ -144,14 +142,15 @@ public class DataPathPipeline {
                     return;
                 }
                 Buffer raw = ar.result();
+                Runnable counted = () -> checkContextThenAdmit(rc, st, protocol, ctx);
                 if (ctx != null && raw.length() > config.limits().workerParseOverBytes()) {
-                    prepareOnWorker(rc, st, protocol, ctx, raw);
+                    prompts.prepareOnWorker(st, protocol, ctx, raw, counted, e -> fail(rc, st, e, anthropic));
                     return;
                 }
                 try {
                     ObjectNode body = Json.parseObject(raw);
                     st.prepared = protocol.prepare(body, caller);
-                    countPrompt(rc, st, protocol, ctx);
+                    prompts.count(st, ctx, counted, e -> fail(rc, st, e, anthropic));
                 } catch (RuntimeException e) {
                     fail(rc, st, e, anthropic);
                 }
@@ -182,58 +181,7 @@ public class DataPathPipeline {
         }
     }
 
-    /**
-     * Parses, translates and counts a large body on a worker thread: a few MiB of JSON (say 100,000 tiny messages)
-     * would otherwise hold the event loop, and every other request on it, for a good part of a second.
-     */
-    private void prepareOnWorker(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx, Buffer raw) {
-        ctx.<PreparedRequest>executeBlocking(
-                        () -> {
-                            PreparedRequest prepared = protocol.prepare(Json.parseObject(raw), st.caller);
-                            st.promptTokens = tokenCounter.countPrompt(prepared.hostBody(), prepared.promptText());
-                            return prepared;
-                        },
-                        false)
-                .onComplete(ar -> onContext(ctx, () -> {
-                    try {
-                        if (ar.failed()) {
-                            throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());
-                        }
-                        st.prepared = ar.result();
-                        checkContextThenAdmit(rc, st, protocol, ctx);
-                    } catch (RuntimeException e) {
-                        fail(rc, st, e, protocol.anthropicErrors());
-                    }
-                }));
-    }
-
-    /**
-     * Counts the prompt's tokens once, with the shared tokenizer and chat template: the one count the context window,
-     * admission, dispatch and a gateway-counted usage record all use. Then checks the context window (before any
-     * hold is taken) and admits. Short prompts are counted here on the event loop; long ones, or any while the
-     * tokenizer is still loading, on a worker thread.
-     */
-    private void countPrompt(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
-        PreparedRequest p = st.prepared;
-        if (ctx == null || (tokenCounter.ready() && p.promptText().length() <= MAX_EVENT_LOOP_PROMPT_CHARS)) {
-            st.promptTokens = tokenCounter.countPrompt(p.hostBody(), p.promptText());
-            checkContextThenAdmit(rc, st, protocol, ctx);
-            return;
-        }
-        ctx.<Long>executeBlocking(() -> tokenCounter.countPrompt(p.hostBody(), p.promptText()), false)
-                .onComplete(ar -> onContext(ctx, () -> {
-                    try {
-                        if (ar.failed()) {
-                            throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());
-                        }
-                        st.promptTokens = ar.result();
-                        checkContextThenAdmit(rc, st, protocol, ctx);
-                    } catch (RuntimeException e) {
-                        fail(rc, st, e, protocol.anthropicErrors());
-                    }
-                }));
-    }
-
+    /** With {@link RequestState#promptTokens} counted: checks the context window (before any hold is taken), admits. */
     private void checkContextThenAdmit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
         st.prepared = ContextWindow.fit(st.prepared, st.promptTokens, protocol.anthropicErrors());
         admit(rc, st, protocol, ctx);
@@ -423,7 +371,7 @@ public class DataPathPipeline {
      * context (admission runs there); continuing there would put dispatch, the host call and the answer on the worker
      * pool, with a thread hand-off at each later step, so such callbacks hop back.
      */
-    private static void onContext(Context ctx, Runnable r) {
+    static void onContext(Context ctx, Runnable r) {
         if (ctx == null || (Vertx.currentContext() == ctx && Context.isOnEventLoopThread())) {
             r.run();
         } else {
