@@ -13,7 +13,8 @@ public sealed interface ChatDelta {
     record Content(String text) implements ChatDelta {}
 
     /**
-     * A complete tool call, emitted once its invoke block is closed: {@code delta.tool_calls[{index, id, type:
+     * A complete tool call, emitted once its invoke block is closed (or, for the invoke open when the text ends, with
+     * the parameters completed before that): {@code delta.tool_calls[{index, id, type:
      * "function", function: {name, arguments}}]}.
      */
     record ToolCallDelta(int index, ToolCall call) implements ChatDelta {}

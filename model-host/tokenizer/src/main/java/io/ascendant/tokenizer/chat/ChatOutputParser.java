@@ -17,9 +17,19 @@ import java.util.function.Supplier;
  * Deviations, all lenient: a tool-call block inside the reasoning ends the reasoning (as vLLM's parser does), a block
  * without the blank line before it is accepted, and a missing EOS means "stopped on length", not an error.
  *
- * <p>Never throws on model output: malformed text becomes content plus a {@link ChatParseError}. Streaming: text after a
- * possible marker start is held back until it is known whether a marker follows, so deltas never show half a marker;
- * a tool call is emitted once its invoke is closed, as one complete {@link ChatDelta.ToolCallDelta}.
+ * <p>A tool-call block cut off before its close (the text ends there: {@code max_tokens}, a stop string; or an EOS
+ * inside it) is read as far as it goes, never returned as markup: the closed invokes are calls, and the open one is a
+ * call too if its name was written completely, with the parameters completed before the cut as its arguments (a value
+ * cut off is left out, so the arguments are always a JSON object); an open invoke without a complete name, and the rest
+ * of the block, are dropped. A text ending inside the block's opener ({@code <｜DSML｜tool_ca}) loses that opener. Both
+ * are reported as {@link ChatParseError.Kind#UNCLOSED_TOOL_CALLS} (the OpenAI answer keeps the engine's finish reason).
+ * This is what the demo checkpoint does under forced tool use ({@link ForcedToolCall}): it never closes the invoke.
+ *
+ * <p>Never throws on model output: otherwise malformed text (a closed element that breaks the grammar, a non-JSON
+ * {@code string="false"} value, text after the block) becomes content plus a {@link ChatParseError}. Streaming: text
+ * after a possible marker start is held back until it is known whether a marker follows, so deltas never show half a
+ * marker; a tool call is emitted once its invoke is closed, or at the cut, as one complete
+ * {@link ChatDelta.ToolCallDelta}; streamed deltas add up to the whole-text result.
  *
  * <p>Threading: one instance per generated sequence; not thread-safe.
  */
@@ -104,7 +114,7 @@ public final class ChatOutputParser {
         return out;
     }
 
-    /** Ends the text: releases held-back text and reports an unclosed tool block. Idempotent. */
+    /** Ends the text: releases held-back text and emits the calls of a cut-off tool-call block. Idempotent. */
     public List<ChatDelta> finish() {
         List<ChatDelta> out = new ArrayList<>();
         if (!finished) {
@@ -155,6 +165,18 @@ public final class ChatOutputParser {
             }
         }
         if (stop == null) {
+            int opener = end && stops != EOS_ONLY ? cutOpener() : -1;
+            if (opener >= 0) {
+                emitText(opener, isReasoning, out);
+                pending.setLength(0);
+                checkForbidden(out);
+                problem(
+                        out,
+                        ChatParseError.Kind.UNCLOSED_TOOL_CALLS,
+                        "the text ends inside a tool-call block's opener");
+                state = State.DONE;
+                return true;
+            }
             int keep = end ? 0 : heldBack(stops);
             emitText(pending.length() - keep, isReasoning, out);
             if (end) {
@@ -209,6 +231,18 @@ public final class ChatOutputParser {
         return best;
     }
 
+    /**
+     * Where pending ends in a tool-call block's opener cut off after at least its namespace ({@code <｜DSML｜}), with the
+     * blank line before it if there is one; -1 if it does not.
+     */
+    private int cutOpener() {
+        int at = pending.lastIndexOf("<" + V4Markers.DSML);
+        if (at < 0 || !TOOL_BLOCK.startsWith(pending.substring(at))) {
+            return -1;
+        }
+        return at >= 2 && pending.charAt(at - 1) == '\n' && pending.charAt(at - 2) == '\n' ? at - 2 : at;
+    }
+
     private static boolean startsWithAt(StringBuilder sb, int from, String s, int len) {
         for (int i = 0; i < len; i++) {
             if (sb.charAt(from + i) != s.charAt(i)) {
@@ -233,11 +267,17 @@ public final class ChatOutputParser {
         }
     }
 
-    /** pending holds the text after "<｜DSML｜tool_calls". Parses complete invokes; returns whether the state changed. */
+    /**
+     * pending holds the text after "<｜DSML｜tool_calls". Parses complete invokes, and at a cut (the text's end, or an
+     * EOS inside the block) the open one; returns whether the state changed.
+     */
     private boolean toolBlock(List<ChatDelta> out, boolean end) {
+        int eos = pending.indexOf(EOS);
+        boolean cut = end || eos >= 0;
+        CharSequence block = eos >= 0 ? pending.subSequence(0, eos) : pending;
         int pos = 0;
         while (true) {
-            DsmlInvokeReader.Step step = DsmlInvokeReader.invoke(pending, pos);
+            DsmlInvokeReader.Step step = DsmlInvokeReader.invoke(block, pos, cut);
             switch (step.kind()) {
                 case CALL -> {
                     ToolCall call = new ToolCall(toolCallIds.get(), step.name(), step.arguments());
@@ -251,15 +291,19 @@ public final class ChatOutputParser {
                     return true;
                 }
                 case NEED_MORE -> {
-                    pending.delete(0, pos);
-                    if (!end) {
+                    if (!cut) {
+                        pending.delete(0, pos);
                         return false;
                     }
-                    String raw = (toolCalls.isEmpty() && pos == 0 ? TOOL_BLOCK : "") + pending;
+                    // Cut off: the calls above are the answer; what is left of the block cannot be read and is dropped.
                     problem(out, ChatParseError.Kind.UNCLOSED_TOOL_CALLS, "the tool-call block is not closed");
-                    pending.setLength(0);
-                    pending.append(raw);
-                    state = State.RAW_CONTENT;
+                    if (eos >= 0) {
+                        pending.delete(0, eos + EOS.length());
+                        endOfSequence = true;
+                    } else {
+                        pending.setLength(0);
+                    }
+                    state = State.DONE;
                     return true;
                 }
                 case ERROR -> {

@@ -27,6 +27,8 @@ final class DsmlInvokeReader {
             Pattern.compile("^\\s*name=\"(.*?)\">\\n\\n?\\z", Pattern.DOTALL | Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern PARAMETER =
             Pattern.compile("^ name=\"(.*?)\" string=\"(true|false)\">(.*?)<\\n?\\z", Pattern.DOTALL);
+    /** An invoke's name at a cut: complete once its closing quote is written (a name never holds a quote). */
+    private static final Pattern CUT_NAME = Pattern.compile("^\\s*name=\"([^\"]+)\"", Pattern.UNICODE_CHARACTER_CLASS);
 
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -76,6 +78,17 @@ final class DsmlInvokeReader {
 
     /** One invoke (or the block end) starting at pos, which follows the block opener or a previous invoke. */
     static Step invoke(CharSequence s, int pos) {
+        return invoke(s, pos, false);
+    }
+
+    /**
+     * As {@link #invoke(CharSequence, int)}; with {@code cut} the text ends at {@code s.length()} for good (generation
+     * stopped inside the block), and an invoke open there whose name is complete becomes a {@code CALL} (ending at
+     * {@code s.length()}) with the parameters completed before the cut: one whose value was cut off is left out, and
+     * what follows the last complete element is dropped unread. {@code NEED_MORE} then means nothing is recoverable
+     * (the cut came before an invoke's name was complete).
+     */
+    static Step invoke(CharSequence s, int pos, boolean cut) {
         int[] r = find(s, pos, INVOKE_OPEN, TOOL_CALLS_CLOSE);
         if (r == null) {
             return Step.needMore();
@@ -89,8 +102,13 @@ final class DsmlInvokeReader {
         }
         int at = r[0] + INVOKE_OPEN.length();
         r = find(s, at, PARAMETER_OPEN, INVOKE_CLOSE);
+        Map<String, String[]> params = new LinkedHashMap<>();
         if (r == null) {
-            return Step.needMore();
+            if (!cut) {
+                return Step.needMore();
+            }
+            Matcher name = CUT_NAME.matcher(s.subSequence(at, s.length()));
+            return name.find() ? call(name.group(1), params, s.length()) : Step.needMore();
         }
         Matcher name = NAME.matcher(s.subSequence(at, r[0]));
         if (!name.find()) {
@@ -98,12 +116,11 @@ final class DsmlInvokeReader {
                     ChatParseError.Kind.MALFORMED_TOOL_CALL,
                     "tool name format error: " + excerpt(s.subSequence(at, r[0])));
         }
-        Map<String, String[]> params = new LinkedHashMap<>();
         at = r[0] + (r[1] == 0 ? PARAMETER_OPEN.length() : INVOKE_CLOSE.length());
         while (r[1] == 0) {
             int[] pe = find(s, at, PARAMETER_CLOSE);
             if (pe == null) {
-                return Step.needMore();
+                return cut ? call(name.group(1), params, s.length()) : Step.needMore();
             }
             Matcher p = PARAMETER.matcher(s.subSequence(at, pe[0]));
             if (!p.find()) {
@@ -118,7 +135,7 @@ final class DsmlInvokeReader {
             at = pe[0] + PARAMETER_CLOSE.length();
             r = find(s, at, PARAMETER_OPEN, INVOKE_CLOSE);
             if (r == null) {
-                return Step.needMore();
+                return cut ? call(name.group(1), params, s.length()) : Step.needMore();
             }
             String between = s.subSequence(at, r[0]).toString();
             if (!between.equals(">\n")) {
@@ -128,6 +145,11 @@ final class DsmlInvokeReader {
             }
             at = r[0] + (r[1] == 0 ? PARAMETER_OPEN.length() : INVOKE_CLOSE.length());
         }
+        return call(name.group(1), params, at);
+    }
+
+    /** A {@code CALL} of the named function with {@code {"k": v, ...}} arguments, or the error of a non-JSON value. */
+    private static Step call(String name, Map<String, String[]> params, int end) {
         StringBuilder args = new StringBuilder("{");
         for (Map.Entry<String, String[]> e : params.entrySet()) {
             if (args.length() > 1) {
@@ -151,7 +173,7 @@ final class DsmlInvokeReader {
             }
         }
         args.append('}');
-        return new Step(StepKind.CALL, at, name.group(1), args.toString(), null, null);
+        return new Step(StepKind.CALL, end, name, args.toString(), null, null);
     }
 
     private static String excerpt(CharSequence s) {

@@ -2,6 +2,7 @@ package io.ascendant.tokenizer.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,17 +99,110 @@ class ChatOutputParserTest {
         assertThat(out.error()).isEmpty();
     }
 
-    @Test
-    void unclosedToolBlockBecomesContentWithTypedError() {
-        String text = "r</think>\n\n<｜DSML｜tool_calls>\n<｜DSML｜invoke name=\"f\">\n<｜DSML｜parameter name=\"x\" st";
+    private static final String BLOCK = "\n\n<｜DSML｜tool_calls>\n";
+    private static final String INVOKE_F = "<｜DSML｜invoke name=\"f\">\n";
+    private static final String PARAM_A = "<｜DSML｜parameter name=\"a\" string=\"true\">x</｜DSML｜parameter>\n";
+    private static final String CLOSED_F = INVOKE_F + PARAM_A + "</｜DSML｜invoke>\n";
 
-        ChatOutput out = ChatOutputParser.parse(text, true);
+    /** Cut-off tool-call blocks, each with the calls (name, arguments) it must give; all end without the block close. */
+    private static final List<List<String>> CUTS = List.of(
+            List.of(BLOCK + "<｜DSML｜invoke name=\"get_wea"),
+            List.of(BLOCK + "<｜DSML｜invoke name=\"f"),
+            List.of(BLOCK + INVOKE_F + "<｜DSML｜parameter name=\"ci", "f", "{}"),
+            List.of(
+                    BLOCK + INVOKE_F + PARAM_A + "<｜DSML｜parameter name=\"n\" string=\"false\">[1, 2",
+                    "f",
+                    "{\"a\": \"x\"}"),
+            List.of(BLOCK + INVOKE_F + "<｜DSML｜parameter name=\"a\" string=\"true\">x</｜DSML｜param", "f", "{}"),
+            List.of(BLOCK + INVOKE_F + PARAM_A + "<｜DSML｜par", "f", "{\"a\": \"x\"}"),
+            List.of(BLOCK + INVOKE_F + PARAM_A.substring(0, PARAM_A.length() - 2), "f", "{\"a\": \"x\"}"),
+            List.of(
+                    BLOCK + CLOSED_F + "<｜DSML｜invoke name=\"g\">\n"
+                            + "<｜DSML｜parameter name=\"q\" string=\"false\">3</｜DSML｜parameter>\n<",
+                    "f",
+                    "{\"a\": \"x\"}",
+                    "g",
+                    "{\"q\": 3}"),
+            List.of(BLOCK + CLOSED_F + "</｜DSML｜tool", "f", "{\"a\": \"x\"}"),
+            List.of(BLOCK + INVOKE_F + "random tokens of a model that never closes the invoke", "f", "{}"),
+            List.of(BLOCK + "random tokens before any invoke"),
+            List.of("\n\n<｜DSML｜tool_ca"));
 
+    private static void assertCutOff(ChatOutput out, List<String> expectedCalls) {
+        List<String> calls = new ArrayList<>();
+        out.toolCalls().forEach(c -> {
+            calls.add(c.name());
+            calls.add(c.arguments());
+        });
+        assertThat(calls).isEqualTo(expectedCalls);
+        for (ToolCall c : out.toolCalls()) {
+            assertThat(JsonAssert.objectNode(c.arguments())).as(c.arguments()).isTrue();
+        }
+        assertThat(out.content()).doesNotContain("｜");
+        assertThat(out.reasoningContent()).doesNotContain("｜");
         assertThat(out.error())
                 .hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(ChatParseError.Kind.UNCLOSED_TOOL_CALLS));
+    }
+
+    @Test
+    void cutOffToolBlockGivesTheCallsWrittenSoFarAndNeverMarkup() {
+        for (List<String> cut : CUTS) {
+            for (String before : List.of("", "Let me check.")) {
+                ChatOutput out = ChatOutputParser.parse(before + cut.getFirst(), false);
+                assertThat(out.content()).as(cut.getFirst()).isEqualTo(before);
+                assertCutOff(out, cut.subList(1, cut.size()));
+                assertThat(out.endOfSequence()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void cutOffToolBlockInThinkingModeEndsTheReasoning() {
+        for (List<String> cut : CUTS) {
+            for (String reasoning : List.of("plan</think>", "plan")) {
+                ChatOutput out = ChatOutputParser.parse(reasoning + cut.getFirst(), true);
+                assertThat(out.reasoningContent()).as(cut.getFirst()).isEqualTo("plan");
+                assertThat(out.content()).isEmpty();
+                assertCutOff(out, cut.subList(1, cut.size()));
+            }
+        }
+    }
+
+    @Test
+    void forcedCallThatIsNeverClosedIsTheNamedCallWithTheArgumentsCompleted() {
+        for (boolean thinking : new boolean[] {false, true}) {
+            ChatOutput named = ChatOutputParser.parse(
+                    ForcedToolCall.opening(thinking, "get_weather") + "<｜DSML｜parameter name=\"city\" string=\"true\">"
+                            + "Paris</｜DSML｜parameter>\n<｜DSML｜parameter name=\"days\" string=\"false\">1",
+                    thinking);
+            assertThat(named.reasoningContent()).isEmpty();
+            assertThat(named.content()).isEmpty();
+            assertCutOff(named, List.of("get_weather", "{\"city\": \"Paris\"}"));
+
+            ChatOutput required =
+                    ChatOutputParser.parse(ForcedToolCall.opening(thinking, null) + "<｜DSML｜inv", thinking);
+            assertThat(required.content()).isEmpty();
+            assertCutOff(required, List.of());
+        }
+    }
+
+    @Test
+    void endOfSequenceInsideToolBlockCutsItThere() {
+        ChatOutput out = ChatOutputParser.parse(
+                BLOCK + INVOKE_F + PARAM_A + "<｜DSML｜parameter name=\"b\" st<｜end▁of▁sentence｜>", false);
+        assertCutOff(out, List.of("f", "{\"a\": \"x\"}"));
+        assertThat(out.content()).isEmpty();
+        assertThat(out.endOfSequence()).isTrue();
+    }
+
+    @Test
+    void closedElementThatBreaksTheGrammarInACutOffBlockStaysContentWithTypedError() {
+        ChatOutput out = ChatOutputParser.parse(
+                BLOCK + INVOKE_F + "<｜DSML｜parameter name=\"n\" string=\"false\">{oops</｜DSML｜parameter>\n<", false);
+        assertThat(out.error())
+                .hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(ChatParseError.Kind.INVALID_PARAMETER_JSON));
         assertThat(out.toolCalls()).isEmpty();
-        assertThat(out.content())
-                .isEqualTo("<｜DSML｜tool_calls>\n<｜DSML｜invoke name=\"f\">\n<｜DSML｜parameter name=\"x\" st");
+        assertThat(out.content()).startsWith("<｜DSML｜tool_calls>");
     }
 
     @Test
@@ -182,7 +276,10 @@ class ChatOutputParserTest {
                 "a</think>b\n\nc\n<｜end▁of▁sentence｜>",
                 "x\n\n<｜DSML｜tool_calls>\n<｜DSML｜invoke name=\"f\">\n<｜DSML｜parameter name=\"n\" string=\"false\">[1"
                         + "</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜tool_calls><｜end▁of▁sentence｜>");
-        for (String text : texts) {
+        List<String> all = new ArrayList<>(texts);
+        CUTS.forEach(c -> all.add("x" + c.getFirst()));
+        all.add("x" + BLOCK + INVOKE_F + PARAM_A + "<｜end▁of▁sentence｜>tail");
+        for (String text : all) {
             ChatOutputParser wholeParser = new ChatOutputParser(true, ids());
             wholeParser.append(text);
             wholeParser.finish();
@@ -213,7 +310,10 @@ class ChatOutputParserTest {
                 case ChatDelta.ToolCallDelta t -> calls.add(t.call());
                 case ChatDelta.Problem e -> {}
             }
-            if (d instanceof ChatDelta.Content(String t) && whole.error().isEmpty()) {
+            boolean cutOff = whole.error()
+                    .filter(e -> e.kind() == ChatParseError.Kind.UNCLOSED_TOOL_CALLS)
+                    .isPresent();
+            if (d instanceof ChatDelta.Content(String t) && (whole.error().isEmpty() || cutOff)) {
                 assertThat(t).doesNotContain("｜").doesNotEndWith("<");
             }
             if (d instanceof ChatDelta.Reasoning(String t)) {
@@ -236,5 +336,18 @@ class ChatOutputParserTest {
         assertThat(p.result().content()).isEqualTo("hi");
         assertThat(p.result().endOfSequence()).isTrue();
         assertThat(p.result().error().orElseThrow().kind()).isEqualTo(ChatParseError.Kind.TRAILING_TEXT);
+    }
+
+    /** JSON checks for argument strings. */
+    private static final class JsonAssert {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        static boolean objectNode(String text) {
+            try {
+                return JSON.readTree(text).isObject();
+            } catch (IOException e) {
+                return false;
+            }
+        }
     }
 }

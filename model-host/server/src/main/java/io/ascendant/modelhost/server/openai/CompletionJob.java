@@ -13,6 +13,7 @@ import io.ascendant.tokenizer.StreamingDecoder;
 import io.ascendant.tokenizer.Tokenizer;
 import io.ascendant.tokenizer.chat.ChatDelta;
 import io.ascendant.tokenizer.chat.ChatOutputParser;
+import io.ascendant.tokenizer.chat.ChatParseError;
 import io.ascendant.tokenizer.chat.ToolCall;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.Set;
 /**
  * Turns one sequence's tokens into an OpenAI answer: ids → text (whole UTF-8 characters only) → stop strings (held
  * back while a stop string could still start) → for chat the V4 output parser (reasoning, content, tool calls; never
- * half a marker) → SSE chunks or one JSON body, with exact usage. Runs on the scheduler thread.
+ * half a marker; a tool-call block cut off by the end of generation still gives its calls, see {@link ChatOutputParser})
+ * → SSE chunks or one JSON body, with exact usage. Runs on the scheduler thread.
  */
 final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -61,6 +63,8 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
     private int streamedLogprobs;
     private volatile boolean clientGone;
     private boolean stoppedByString;
+    /** The generation ended inside a tool-call block: its calls are partial, the finish reason the engine's own. */
+    private boolean toolCallsCutOff;
 
     CompletionJob(GenerationRequest req, String requestId, Tokenizer tokenizer, ResponseSink sink) {
         this.req = req;
@@ -150,7 +154,9 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
             if (parser != null) {
                 deltas(parser.finish());
             }
-            String finish = reason == FinishReason.STOP && !toolCalls.isEmpty() ? "tool_calls" : reason.openAi();
+            String finish = reason == FinishReason.STOP && !toolCalls.isEmpty() && !toolCallsCutOff
+                    ? "tool_calls"
+                    : reason.openAi();
             if (clientGone) {
                 return;
             }
@@ -234,6 +240,7 @@ final class CompletionJob implements SequenceListener, Scheduler.LogprobsWanted 
                     delta.putArray("tool_calls").add(toolCall(t.call(), t.index()));
                 }
                 case ChatDelta.Problem p -> {
+                    toolCallsCutOff |= p.error().kind() == ChatParseError.Kind.UNCLOSED_TOOL_CALLS;
                     continue;
                 }
             }

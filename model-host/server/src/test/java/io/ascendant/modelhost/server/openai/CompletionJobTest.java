@@ -204,6 +204,44 @@ class CompletionJobTest {
     }
 
     @Test
+    void stopStringInsideTheToolCallBlockGivesTheCallAsWrittenWithFinishReasonStop() {
+        Recorder whole = feed(false, List.of("Paris"));
+        JsonNode choice = whole.body.path("choices").get(0);
+        assertThat(choice.path("finish_reason").asText())
+                .as("the engine's reason, the call being cut off")
+                .isEqualTo("stop");
+        JsonNode m = choice.path("message");
+        assertThat(m.path("content").asText()).isEqualTo("Let me check.");
+        assertThat(m.path("tool_calls")).hasSize(1);
+        JsonNode fn = m.path("tool_calls").get(0).path("function");
+        assertThat(fn.path("name").asText()).isEqualTo("get_weather");
+        assertThat(fn.path("arguments").asText())
+                .as("the cut-off value is left out")
+                .isEqualTo("{}");
+
+        Recorder streamed = feed(true, List.of("Paris"));
+        List<JsonNode> calls = new ArrayList<>();
+        StringBuilder content = new StringBuilder();
+        String finish = null;
+        for (ObjectNode e : streamed.events) {
+            if (e.path("choices").isEmpty()) {
+                continue;
+            }
+            JsonNode c = e.path("choices").get(0);
+            assertThat(finish).as("nothing after the finish chunk").isNull();
+            content.append(c.path("delta").path("content").asText(""));
+            c.path("delta").path("tool_calls").forEach(calls::add);
+            if (!c.path("finish_reason").isNull()) {
+                finish = c.path("finish_reason").asText();
+            }
+        }
+        assertThat(content.toString()).isEqualTo("Let me check.");
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst().path("function")).isEqualTo(fn);
+        assertThat(finish).isEqualTo("stop");
+    }
+
+    @Test
     void specialTokensAreLeftOutOfTheTextUnlessTheClientAsksForThem() {
         int bos = TOKENIZER.tokenId("<｜begin▁of▁sentence｜>").orElseThrow();
         assertThat(TOKENIZER.isSpecial(bos)).isTrue();
