@@ -22,6 +22,7 @@ final class FakeAnswer {
     private final String answerText;
     private final String reasoningText;
     private final String reasoningField;
+    private final ToolCallScript toolScript;
     private final String[] words;
     private final String[] reasoningWords;
     private final long created = System.currentTimeMillis() / 1000;
@@ -37,7 +38,10 @@ final class FakeAnswer {
             long cached,
             boolean usage) {}
 
-    FakeAnswer(Request r, String answerText, String reasoningText, String reasoningField) {
+    /** A tool-call answer's arguments (JSON object text) and finish reason. */
+    record ToolCallScript(String arguments, String finishReason) {}
+
+    FakeAnswer(Request r, String answerText, String reasoningText, String reasoningField, ToolCallScript toolScript) {
         this.model = r.model();
         this.chat = r.chat();
         this.thinking = r.thinking();
@@ -48,6 +52,7 @@ final class FakeAnswer {
         this.answerText = answerText;
         this.reasoningText = reasoningText;
         this.reasoningField = reasoningField;
+        this.toolScript = toolScript;
         this.words = answerText.split(" ");
         this.reasoningWords = thinking ? reasoningText.split(" ") : new String[0];
     }
@@ -77,7 +82,7 @@ final class FakeAnswer {
             if (tools) {
                 message.putNull("content");
                 message.put("tool_calls", new JsonArray().add(toolCall(true)));
-                choice.put("finish_reason", "tool_calls");
+                choice.put("finish_reason", toolScript.finishReason());
             } else {
                 message.put("content", answerText);
                 choice.put("finish_reason", "stop");
@@ -99,7 +104,7 @@ final class FakeAnswer {
     }
 
     private JsonObject toolCall(boolean whole) {
-        JsonObject fn = new JsonObject().put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}");
+        JsonObject fn = new JsonObject().put("name", "get_weather").put("arguments", toolScript.arguments());
         JsonObject call = new JsonObject()
                 .put("id", "call_fake_1")
                 .put("type", "function")
@@ -125,13 +130,15 @@ final class FakeAnswer {
                 first.getJsonObject("function").put("arguments", "");
                 out.add(chunk(new JsonObject().put("tool_calls", new JsonArray().add(first)), null)
                         .encode());
-                for (String part : new String[] {"{\"city\":", "\"Paris\"}"}) {
+                String args = toolScript.arguments();
+                int half = args.length() / 2;
+                for (String part : new String[] {args.substring(0, half), args.substring(half)}) {
                     JsonObject d =
                             new JsonObject().put("index", 0).put("function", new JsonObject().put("arguments", part));
                     out.add(chunk(new JsonObject().put("tool_calls", new JsonArray().add(d)), null)
                             .encode());
                 }
-                out.add(chunk(new JsonObject(), "tool_calls").encode());
+                out.add(chunk(new JsonObject(), toolScript.finishReason()).encode());
                 return out;
             }
             for (int i = 0; i < words.length; i++) {

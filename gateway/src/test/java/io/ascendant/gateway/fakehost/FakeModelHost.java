@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * health, a prefix cache whose hits lower the time to first token, and it records what it received.
  *
  * <p>Answers: the content is {@link #answerText} split into words, one word per stream chunk; with a {@code tools}
- * request it calls the first tool with {@code {"city":"Paris"}}; with {@code thinking.type=enabled} it first emits
+ * request it calls the first tool with {@link #toolCallArguments} and finishes with {@link #toolCallFinishReason}; with {@code thinking.type=enabled} it first emits
  * {@link #reasoningText} as {@code reasoning_content} (or {@code reasoning} when {@link #reasoningFieldName} says so).
  * Usage: prompt tokens = prompt characters / 4, completion tokens = words (+ reasoning words), cached tokens = 16
  * per prefix block (64 characters) found in its cache.
@@ -70,6 +70,13 @@ public final class FakeModelHost implements AutoCloseable {
     public volatile String reasoningText = "Let me think";
     /** {@code reasoning_content} (DeepSeek) or {@code reasoning} (newer vLLM). */
     public volatile String reasoningFieldName = "reasoning_content";
+    /** The arguments of the tool call answered to a request with {@code tools} (JSON object text). */
+    public volatile String toolCallArguments = "{\"city\":\"Paris\"}";
+    /**
+     * The finish reason of a tool-call answer: {@code tool_calls}, or {@code length} as the model host answers a call
+     * cut off by {@code max_tokens} (the parameters completed before the cut as arguments).
+     */
+    public volatile String toolCallFinishReason = "tool_calls";
     /** Delay between stream chunks in ms. */
     public volatile long chunkDelayMs = 0;
     /** Time to first token: base plus per uncached prefix block, in ms (0 = immediate). */
@@ -169,6 +176,8 @@ public final class FakeModelHost implements AutoCloseable {
         answerText = "Hello from the fake host";
         reasoningText = "Let me think";
         reasoningFieldName = "reasoning_content";
+        toolCallArguments = "{\"city\":\"Paris\"}";
+        toolCallFinishReason = "tool_calls";
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
@@ -305,7 +314,8 @@ public final class FakeModelHost implements AutoCloseable {
                 new FakeAnswer.Request(json.getString("model"), chat, thinking, tools, promptTokens, cached, usage),
                 answerText,
                 reasoningText,
-                reasoningFieldName);
+                reasoningFieldName,
+                new FakeAnswer.ToolCallScript(toolCallArguments, toolCallFinishReason));
         Runnable go = () -> {
             if (json.getBoolean("stream", false)) {
                 boolean includeUsage = usage
