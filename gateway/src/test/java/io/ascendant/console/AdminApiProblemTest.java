@@ -309,6 +309,41 @@ class AdminApiProblemTest {
     }
 
     @Test
+    void idBeyondTheRangeOfALongIsA400SayingItIsOutOfRange() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tooLarge = "9223372036854775808"; // Long.MAX_VALUE + 1
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/billing/price-book/" + tooLarge)
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("status", equalTo(400))
+                .body("field", equalTo("id"))
+                .body("detail", equalTo("id is out of range: it must be a whole number from 1 to 9223372036854775807"));
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"cacheHitTokens\":1,\"cacheMissTokens\":0,\"outputTokens\":0}")
+                .when()
+                .post(API + "/billing/price-book/" + "99999999999999999999999" + "/preview")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("id"))
+                .body("detail", equalTo("id is out of range: it must be a whole number from 1 to 9223372036854775807"));
+        // The largest id converts: it is looked up (and does not exist).
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(API + "/billing/price-book/9223372036854775807")
+                .then()
+                .statusCode(404)
+                .contentType(startsWith(PROBLEM));
+    }
+
+    @Test
     void malformedIdInThePathIsA400NamingTheParameter() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         given().auth()
@@ -327,7 +362,8 @@ class AdminApiProblemTest {
                 .then()
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
-                .body("field", equalTo("id"));
+                .body("field", equalTo("id"))
+                .body("detail", equalTo("id must be a whole number"));
         // A well-formed id that does not exist stays a 404.
         given().auth()
                 .oauth2(admin)

@@ -102,7 +102,7 @@ public class ProblemMappers {
      * 404 for a method on a resource path that does not serve it becomes that 405.
      */
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, UriInfo uri, Request request) {
+    public Response webApplication(WebApplicationException e, UriInfo uri, Request request, ResourceInfo resource) {
         if (e.getResponse().getStatus() == 404 // also from a sub-resource, which is not a NotFoundException
                 && (e.getCause() == null || e.getCause() instanceof WebApplicationException)
                 && !e.getResponse().hasEntity()
@@ -125,10 +125,11 @@ public class ProblemMappers {
                         Response.status(405).header("Allow", allow.get()).build());
             }
         }
-        return webApplicationAnswer(e, uri, request);
+        return webApplicationAnswer(e, uri, request, resource);
     }
 
-    private Response webApplicationAnswer(WebApplicationException e, UriInfo uri, Request request) {
+    private Response webApplicationAnswer(
+            WebApplicationException e, UriInfo uri, Request request, ResourceInfo resource) {
         if (!isAdmin(uri)) {
             return nonAdminFailure(e, uri, request);
         }
@@ -140,7 +141,7 @@ public class ProblemMappers {
                 && !(e.getCause() instanceof WebApplicationException)) {
             // JAX-RS answers 404 when a path or query parameter does not convert (a tenant id that is not a UUID):
             // the resource exists, the input is wrong, so it is a 400 naming the parameter.
-            return InvalidParameters.answer(e.getCause(), uri);
+            return InvalidParameters.answer(e.getCause(), uri, resource);
         }
         Response original = e.getResponse();
         if (original.hasEntity()) {
