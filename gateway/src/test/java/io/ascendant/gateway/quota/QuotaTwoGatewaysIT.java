@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.testsupport.GatewayProcess;
-import io.ascendant.gateway.testsupport.SharedPostgres;
+import io.ascendant.gateway.testsupport.TestDatabase;
 import io.ascendant.tenancy.apikey.ApiKeyFormat;
 import io.ascendant.tenancy.apikey.ApiKeyHasher;
 import io.vertx.core.json.JsonObject;
@@ -17,9 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,15 +81,13 @@ class QuotaTwoGatewaysIT {
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
-    private static SharedPostgres pg;
-    private static String db;
+    private static TestDatabase db;
     private static FakeModelHost host;
     private static Path home;
 
     @BeforeAll
     static void twoGatewaysOnOneDatabase() throws Exception {
-        pg = SharedPostgres.get();
-        db = pg.createDatabase("quota_two_gw");
+        db = TestDatabase.create("quota_two_gw");
         // Under target/ so the gateways' logs stay with the build (an artefact when this fails) and go with mvn clean.
         home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "quota-it-");
         host = new FakeModelHost("quota-it").start(0);
@@ -137,7 +132,7 @@ class QuotaTwoGatewaysIT {
     void stormOverTwoGatewaysNeverSpendsPastTheBudgetAndLeavesNoHold() throws Exception {
         BigDecimal budget = WORST_CASE.multiply(BigDecimal.valueOf(N));
         Tenant t = tenant("storm");
-        exec(
+        db.exec(
                 "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, budget_period, budget_amount, updated_by)"
                         + " VALUES (?, 'TENANT', ?, ?, '*', 'MONTH', ?, 'it')",
                 UUID.randomUUID(),
@@ -171,12 +166,12 @@ class QuotaTwoGatewaysIT {
         // Slices left on a gateway come back once idle (gateway.quota.idle-after); then nothing is reserved.
         awaitTrue(
                 "every slice given back: " + poolKey,
-                () -> decimal("SELECT reserved FROM quota_account WHERE pool_key = ?", poolKey)
+                () -> db.decimal("SELECT reserved FROM quota_account WHERE pool_key = ?", poolKey)
                                 .signum()
                         == 0);
-        BigDecimal committed = decimal("SELECT committed FROM quota_account WHERE pool_key = ?", poolKey);
-        BigDecimal ledger = decimal("SELECT coalesce(sum(amount), 0) FROM usage_ledger WHERE tenant_id = ?", t.id);
-        BigDecimal settled = decimal(
+        BigDecimal committed = db.decimal("SELECT committed FROM quota_account WHERE pool_key = ?", poolKey);
+        BigDecimal ledger = db.decimal("SELECT coalesce(sum(amount), 0) FROM usage_ledger WHERE tenant_id = ?", t.id);
+        BigDecimal settled = db.decimal(
                 "SELECT coalesce(sum(s.actual), 0) FROM quota_settlement s JOIN quota_account a ON a.id = s.account_id"
                         + " WHERE a.pool_key = ?",
                 poolKey);
@@ -184,22 +179,22 @@ class QuotaTwoGatewaysIT {
         assertThat(committed).isEqualByComparingTo(WORST_CASE.multiply(BigDecimal.valueOf(admitted)));
         assertThat(ledger).as("billed equals settled").isEqualByComparingTo(committed);
         assertThat(settled).isEqualByComparingTo(committed);
-        assertThat(count("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?", t.id))
+        assertThat(db.count("SELECT count(*) FROM usage_ledger WHERE tenant_id = ?", t.id))
                 .as("one usage row per admitted request")
                 .isEqualTo(admitted);
-        assertThat(count(
+        assertThat(db.count(
                         "SELECT count(*) FROM quota_settlement s JOIN quota_account a ON a.id = s.account_id"
                                 + " WHERE a.pool_key = ?",
                         poolKey))
                 .as("every admitted request's hold settled exactly once")
                 .isEqualTo(admitted);
-        assertThat(count(
+        assertThat(db.count(
                         "SELECT count(*) FROM quota_lease l JOIN quota_account a ON a.id = l.account_id"
                                 + " WHERE a.pool_key = ? AND l.amount > 0",
                         poolKey))
                 .as("no lease holds anything")
                 .isZero();
-        assertThat(count(
+        assertThat(db.count(
                         "SELECT count(DISTINCT s.replica_id) FROM quota_settlement s JOIN quota_account a"
                                 + " ON a.id = s.account_id WHERE a.pool_key = ?",
                         poolKey))
@@ -210,7 +205,7 @@ class QuotaTwoGatewaysIT {
     @Test
     void requestsPerMinuteHoldAcrossBothGatewaysAtThreeTimesTheLimit() throws Exception {
         Tenant t = tenant("rate");
-        exec(
+        db.exec(
                 "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, requests_per_minute, updated_by)"
                         + " VALUES (?, 'TENANT', ?, ?, '*', ?, 'it')",
                 UUID.randomUUID(),
@@ -279,16 +274,16 @@ class QuotaTwoGatewaysIT {
         UUID project = UUID.randomUUID();
         ApiKeyFormat.Generated g = ApiKeyFormat.generate(new SecureRandom());
         String slug = name + "-" + tenant.toString().substring(0, 8);
-        exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
-        exec(
+        db.exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
+        db.exec(
                 "INSERT INTO tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
                         + " VALUES (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
                 tenant,
                 slug,
                 slug,
                 plan);
-        exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
-        exec(
+        db.exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
+        db.exec(
                 "INSERT INTO api_key (id, tenant_id, project_id, public_id, name, secret_hash, last4, status,"
                         + " created_by) VALUES (?, ?, ?, ?, 'it', ?, ?, 'ACTIVE', 'it')",
                 UUID.randomUUID(),
@@ -297,14 +292,14 @@ class QuotaTwoGatewaysIT {
                 g.publicId(),
                 new ApiKeyHasher(PEPPER).hash(g.text()),
                 g.text().substring(g.text().length() - 4));
-        exec(
+        db.exec(
                 "INSERT INTO billing_account (tenant_id, display_name, currency, time_zone) VALUES (?, ?, 'USD',"
                         + " 'UTC')",
                 tenant,
                 slug);
         // Prompt tokens free, output at 0.001 USD a token, no peak window: a request costs exactly its worst case
         // when the host answers max_tokens tokens. In force since before the test (fixtures may backdate).
-        exec(
+        db.exec(
                 "INSERT INTO price_book_version (model, currency, tenant_id, effective_from, cache_hit_per_mtok,"
                         + " cache_miss_per_mtok, output_per_mtok, source, created_by)"
                         + " VALUES (?, 'USD', ?, now() - interval '1 hour', 0, 0, ?, 'quota IT', 'it')",
@@ -379,39 +374,12 @@ class QuotaTwoGatewaysIT {
                         "TENANCY_API_KEYS_PEPPER", PEPPER,
                         // Both replicas on one database; the hostname tells them apart in quota_replica.
                         "HOSTNAME", "quota-it-" + index,
-                        "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(db),
-                        "QUARKUS_DATASOURCE_USERNAME", pg.username(),
-                        "QUARKUS_DATASOURCE_PASSWORD", pg.password()));
+                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
+                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
+                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
     }
 
-    // ---- database ---------------------------------------------------------------------------------------------
-
-    private static void exec(String sql, Object... params) throws SQLException {
-        try (Connection c = pg.connect(db);
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private static BigDecimal decimal(String sql, Object param) {
-        try (Connection c = pg.connect(db);
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).as("a row for %s: %s", param, sql).isTrue();
-                return rs.getBigDecimal(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long count(String sql, Object param) {
-        return decimal(sql, param).longValueExact();
-    }
+    // ---- waiting ----------------------------------------------------------------------------------------------
 
     /** Polls every 200 ms for up to 60 s (a liveness wait, not a speed assertion). */
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition)
