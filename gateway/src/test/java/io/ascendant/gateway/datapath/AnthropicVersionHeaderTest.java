@@ -8,7 +8,6 @@ import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,24 +24,18 @@ class AnthropicVersionHeaderTest {
             "{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
+        anthropic.start();
     }
 
     @Test
     void refusesAVersionAnthropicDoesNotDocumentNamingTheHeaderTheValueAndTheAcceptedVersions() {
         for (String version : List.of("2024-01-01", "2023-6-1", "2026-10-22", "latest", "")) {
             for (String[] call : new String[][] {{"/v1/messages", BODY}, {"/v1/messages/count_tokens", COUNT_BODY}}) {
-                given().header("x-api-key", key.text())
+                given().header("x-api-key", anthropic.key().text())
                         .header("anthropic-version", version)
                         .contentType("application/json")
                         .body(call[1])
@@ -64,7 +57,7 @@ class AnthropicVersionHeaderTest {
     @Test
     void servesBothVersionsAnthropicDocuments() {
         for (String version : List.of("2026-10-21", "2023-06-01", "2023-01-01")) {
-            given().header("x-api-key", key.text())
+            given().header("x-api-key", anthropic.key().text())
                     .header("anthropic-version", version)
                     .contentType("application/json")
                     .body(BODY)
@@ -73,7 +66,7 @@ class AnthropicVersionHeaderTest {
                     .then()
                     .statusCode(200)
                     .body("type", equalTo("message"));
-            given().header("x-api-key", key.text())
+            given().header("x-api-key", anthropic.key().text())
                     .header("anthropic-version", version)
                     .contentType("application/json")
                     .body(COUNT_BODY)
@@ -87,7 +80,7 @@ class AnthropicVersionHeaderTest {
 
     @Test
     void stillRefusesAMissingVersionAsRequired() {
-        given().header("x-api-key", key.text())
+        given().header("x-api-key", anthropic.key().text())
                 .contentType("application/json")
                 .body(BODY)
                 .when()

@@ -225,10 +225,7 @@ class ContextWindowTest {
     }
 
     private RequestSpecification anthropic(String requestId) {
-        return given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .header("x-request-id", requestId)
-                .contentType("application/json");
+        return AnthropicRequests.as(key).header("x-request-id", requestId);
     }
 
     /** A chat (and Anthropic messages) body with one user message; no {@code max_tokens} when {@code max < 0}. */

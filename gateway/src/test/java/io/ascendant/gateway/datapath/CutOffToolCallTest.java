@@ -10,7 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,17 +31,11 @@ class CutOffToolCallTest {
     private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]";
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
+        anthropic.start();
     }
 
     private void hostCutsTheCallAfter(String arguments) {
@@ -52,7 +45,7 @@ class CutOffToolCallTest {
     }
 
     private String openAi(boolean stream) {
-        return given().header("Authorization", "Bearer " + key.text())
+        return given().header("Authorization", "Bearer " + anthropic.key().text())
                 .contentType("application/json")
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":5,\"stream\":" + stream + "," + OPENAI_TOOLS + HI
                         + "}")
@@ -64,10 +57,9 @@ class CutOffToolCallTest {
                 .asString();
     }
 
-    private String anthropic(boolean stream) {
-        return given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+    private String messages(boolean stream) {
+        return anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":5,\"stream\":" + stream + "," + ANTHROPIC_TOOLS
                         + HI + "}")
                 .when()
@@ -131,7 +123,7 @@ class CutOffToolCallTest {
     void answersACutOffToolCallOnMessagesAsToolUseWithStopReasonMaxTokens() throws Exception {
         for (String arguments : ARGUMENTS) {
             hostCutsTheCallAfter(arguments);
-            JsonNode whole = JSON.readTree(anthropic(false));
+            JsonNode whole = JSON.readTree(messages(false));
             assertThat(whole.path("stop_reason").asText()).as(whole.toString()).isEqualTo("max_tokens");
             JsonNode content = whole.path("content");
             assertThat(content).as(whole.toString()).hasSize(1);
@@ -139,7 +131,7 @@ class CutOffToolCallTest {
             assertThat(content.get(0).path("name").asText()).isEqualTo("get_weather");
             assertThat(content.get(0).path("input")).isEqualTo(JSON.readTree(arguments));
 
-            String stream = anthropic(true);
+            String stream = messages(true);
             StringBuilder partialJson = new StringBuilder();
             List<String> blocks = new ArrayList<>();
             String stopReason = null;

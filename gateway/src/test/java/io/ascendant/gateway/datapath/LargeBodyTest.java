@@ -72,9 +72,7 @@ class LargeBodyTest {
     @Test
     void aLargeAnthropicBodyIsTranslatedAndCounted() {
         String body = "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":" + messages(MESSAGES + 1) + "}";
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        AnthropicRequests.as(key)
                 .body(body)
                 .when()
                 .post("/v1/messages")

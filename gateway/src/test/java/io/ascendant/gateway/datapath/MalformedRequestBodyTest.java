@@ -120,9 +120,7 @@ class MalformedRequestBodyTest {
                 .body("error.code", equalTo("unsupported_content_encoding"))
                 .body("error.message", containsString("Content-Encoding `gzip`"));
         for (String path : List.of("/v1/messages", "/v1/messages/count_tokens")) {
-            given().header("x-api-key", key.text())
-                    .header("anthropic-version", "2023-06-01")
-                    .contentType("application/json")
+            AnthropicRequests.as(key)
                     .header("Content-Encoding", "br")
                     .body(gzipped)
                     .when()

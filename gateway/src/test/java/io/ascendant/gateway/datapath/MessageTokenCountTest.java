@@ -11,7 +11,6 @@ import io.ascendant.tokenizer.chat.ChatEncoder;
 import io.ascendant.tokenizer.chat.ChatMessage;
 import io.ascendant.tokenizer.chat.ChatOptions;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -34,20 +33,11 @@ class MessageTokenCountTest {
     TestKeys keys;
 
     @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
-    }
-
-    private RequestSpecification anthropic(TestKeys.Key k) {
-        return given().header("x-api-key", k.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json");
+        anthropic.start();
     }
 
     /** Tokens of the host request {@code sent} as a V4 host encodes it (tools unless tool_choice none, thinking). */
@@ -85,7 +75,8 @@ class MessageTokenCountTest {
                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny, 21 C"},
                     {"type":"text","text":"And tomorrow?"}]}]}
                 """;
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048," + prompt)
                 .when()
                 .post("/v1/messages")
@@ -94,7 +85,8 @@ class MessageTokenCountTest {
         assertThat(FakeHostsResource.PRO.received()).hasSize(1);
         long expected = hostPromptTokens(FakeHostsResource.PRO.received().get(0));
 
-        long counted = anthropic(key)
+        long counted = anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\"," + prompt)
                 .when()
                 .post(COUNT)
@@ -114,7 +106,8 @@ class MessageTokenCountTest {
     @Test
     void countsAPlainStringMessageWithoutThinking() throws Exception {
         String prompt = "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":10," + prompt)
                 .post("/v1/messages")
                 .then()
@@ -123,7 +116,8 @@ class MessageTokenCountTest {
                 .flatMap(h -> h.received().stream())
                 .findFirst()
                 .orElseThrow();
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-flash\"," + prompt)
                 .post(COUNT)
                 .then()
@@ -135,43 +129,42 @@ class MessageTokenCountTest {
     void refusesOutputParametersAsExtraInputsLikeAnthropic() {
         for (String field : List.of("max_tokens", "stream", "temperature")) {
             String value = field.equals("stream") ? "false" : "1";
-            anthropic(key)
-                    .body("{\"model\":\"deepseek-v4-pro\",\"" + field + "\":" + value
-                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-                    .when()
-                    .post(COUNT)
-                    .then()
-                    .statusCode(400)
-                    .body("type", equalTo("error"))
-                    .body("error.type", equalTo("invalid_request_error"))
-                    .body("error.message", equalTo(field + ": Extra inputs are not permitted"));
+            anthropic.refused(
+                    COUNT,
+                    "{\"model\":\"deepseek-v4-pro\",\"" + field + "\":" + value
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                    field + ": Extra inputs are not permitted");
         }
     }
 
     @Test
     void validatesTheBodyLikeMessages() {
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[]}")
                 .post(COUNT)
                 .then()
                 .statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.message", org.hamcrest.Matchers.containsString("messages"));
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\","
                         + "\"content\":[{\"type\":\"text\",\"text\":\"hi\",\"colour\":\"red\"}]}]}")
                 .post(COUNT)
                 .then()
                 .statusCode(400)
                 .body("error.message", equalTo("messages.0.content.0.colour: Extra inputs are not permitted"));
-        anthropic(key)
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]")
                 .post(COUNT)
                 .then()
                 .statusCode(400)
                 .body("type", equalTo("error"))
                 .body("error.message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON"));
-        anthropic(key)
+        anthropic
+                .request()
                 .contentType("text/plain")
                 .body("hi")
                 .post(COUNT)
@@ -184,7 +177,7 @@ class MessageTokenCountTest {
     void answersNotFoundForAModelTheKeyMayNotUse() {
         TestKeys.Key limited = keys.create(Set.of("deepseek-v4-flash"));
         for (String model : List.of("deepseek-v4-pro", "deepseek-v9")) {
-            anthropic(limited)
+            AnthropicRequests.as(limited)
                     .body("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .when()
                     .post(COUNT)
@@ -193,7 +186,7 @@ class MessageTokenCountTest {
                     .body("type", equalTo("error"))
                     .body("error.type", equalTo("not_found_error"));
         }
-        anthropic(limited)
+        AnthropicRequests.as(limited)
                 .body("{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post(COUNT)
                 .then()
@@ -211,7 +204,7 @@ class MessageTokenCountTest {
                 .statusCode(401)
                 .body("type", equalTo("error"))
                 .body("error.type", equalTo("authentication_error"));
-        given().header("x-api-key", key.text())
+        given().header("x-api-key", anthropic.key().text())
                 .contentType("application/json")
                 .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .post(COUNT)

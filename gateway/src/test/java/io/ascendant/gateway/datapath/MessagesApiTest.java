@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +20,11 @@ import org.junit.jupiter.api.Test;
 class MessagesApiTest {
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
-    }
-
-    private io.restassured.specification.RequestSpecification anthropic() {
-        return given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json");
+        anthropic.start();
     }
 
     @Test
@@ -54,7 +41,8 @@ class MessagesApiTest {
                    {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny"},
                      {"type":"text","text":"Thanks"}]}]}
                 """;
-        anthropic()
+        anthropic
+                .request()
                 .body(body)
                 .when()
                 .post("/v1/messages")
@@ -91,7 +79,8 @@ class MessagesApiTest {
         String body = "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"stream\":true,"
                 + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        String stream = anthropic()
+        String stream = anthropic
+                .request()
                 .body(body)
                 .when()
                 .post("/v1/messages")
@@ -124,7 +113,8 @@ class MessagesApiTest {
     @Test
     void aStreamStatesTheCountedInputTokensInMessageStartAndTheHostsUsageInMessageDelta() {
         String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"How many tokens is this prompt?\"}]";
-        int counted = anthropic()
+        int counted = anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\"," + messages + "}")
                 .when()
                 .post("/v1/messages/count_tokens")
@@ -134,7 +124,8 @@ class MessagesApiTest {
                 .path("input_tokens");
         assertThat(counted).isPositive();
 
-        String stream = anthropic()
+        String stream = anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true," + messages + "}")
                 .when()
                 .post("/v1/messages")
@@ -163,7 +154,8 @@ class MessagesApiTest {
 
     @Test
     void answersErrorsInTheAnthropicShape() {
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"nope\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .when()
                 .post("/v1/messages")
@@ -171,7 +163,8 @@ class MessagesApiTest {
                 .statusCode(404)
                 .body("type", equalTo("error"))
                 .body("error.type", equalTo("not_found_error"));
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .when()
                 .post("/v1/messages")
@@ -179,7 +172,7 @@ class MessagesApiTest {
                 .statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.message", containsString("max_tokens"));
-        given().header("x-api-key", key.text())
+        given().header("x-api-key", anthropic.key().text())
                 .contentType("application/json")
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[]}")
                 .when()
@@ -187,7 +180,8 @@ class MessagesApiTest {
                 .then()
                 .statusCode(400)
                 .body("error.message", containsString("anthropic-version"));
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
                         + "\"content\":[{\"type\":\"image\",\"source\":{}}]}]}")
                 .when()
@@ -199,19 +193,12 @@ class MessagesApiTest {
 
     @Test
     void answersMalformedJsonAndModelTypesInTheAnthropicShapeAndOwnWords() {
-        anthropic()
-                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,}")
-                .when()
-                .post("/v1/messages")
-                .then()
-                .statusCode(400)
-                .body("type", equalTo("error"))
-                .body("error.type", equalTo("invalid_request_error"))
-                .body(
-                        "error.message",
-                        equalTo("The request body is not valid JSON at line 1, column 44: expected a field name in"
-                                + " double quotes (a comma must not follow the last member of an object)."));
-        anthropic()
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,}",
+                "The request body is not valid JSON at line 1, column 44: expected a field name in"
+                        + " double quotes (a comma must not follow the last member of an object).");
+        anthropic
+                .request()
                 .body("{\"model\":5,\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .when()
                 .post("/v1/messages")
@@ -224,8 +211,13 @@ class MessagesApiTest {
 
     @Test
     void answersMalformedPercentEncodingInTheUrlInTheAnthropicShape() {
-        Map<String, String> headers =
-                Map.of("x-api-key", key.text(), "anthropic-version", "2023-06-01", "Content-Type", "application/json");
+        Map<String, String> headers = Map.of(
+                "x-api-key",
+                anthropic.key().text(),
+                "anthropic-version",
+                "2023-06-01",
+                "Content-Type",
+                "application/json");
         for (String target : List.of("/v1/messages?beta=%zz", "/v1/messages/%E0%A4%A")) {
             RawHttp.Answer a = RawHttp.send(
                     "POST",
@@ -247,7 +239,8 @@ class MessagesApiTest {
     @Test
     void rejectsTemperatureOutsideAnthropicsRangeNamingItBeforeTheHost() {
         for (String temperature : List.of("1.5", "2", "-0.1", "\"hot\"")) {
-            anthropic()
+            anthropic
+                    .request()
                     .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"temperature\":" + temperature
                             + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                     .when()
@@ -260,7 +253,8 @@ class MessagesApiTest {
                     .body("error.message", containsString("0..1"));
         }
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"temperature\":1,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .when()
@@ -274,7 +268,8 @@ class MessagesApiTest {
     @Test
     void endsAnAnthropicStreamWithAnErrorEventWhenTheHostDies() {
         FakeHostsResource.PRO.script(io.ascendant.gateway.fakehost.FakeModelHost.Behaviour.DIE_MID_STREAM);
-        String stream = anthropic()
+        String stream = anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":100,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .when()

@@ -1,15 +1,11 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,47 +20,23 @@ class MessagesExtraInputsTest {
     private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
-    }
-
-    private RequestSpecification anthropic() {
-        return given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json");
-    }
-
-    private void refused(String body, String message) {
-        anthropic()
-                .body(body)
-                .when()
-                .post("/v1/messages")
-                .then()
-                .statusCode(400)
-                .body("type", equalTo("error"))
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.message", equalTo(message));
+        anthropic.start();
     }
 
     @Test
     void refusesAnUnknownTopLevelFieldNamingIt() {
-        refused(
+        anthropic.refused(
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"max_token\":10," + HI + "}",
                 "max_token: Extra inputs are not permitted");
-        refused(
+        anthropic.refused(
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"frequency_penalty\":0.5," + HI + "}",
                 "frequency_penalty: Extra inputs are not permitted");
         // Checked before the model, as Anthropic validates the body first.
-        refused(
+        anthropic.refused(
                 "{\"model\":\"deepseek-v9\",\"max_tokens\":10,\"n\":2," + HI + "}",
                 "n: Extra inputs are not permitted");
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
@@ -91,7 +63,7 @@ class MessagesExtraInputsTest {
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"thinking\":{\"type\":\"enabled\","
                         + "\"budget_tokens\":1024,\"effort\":\"high\"}," + HI + "}",
                 "thinking.effort: Extra inputs are not permitted");
-        cases.forEach(this::refused);
+        cases.forEach(anthropic::refused);
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
     }
 
@@ -99,15 +71,15 @@ class MessagesExtraInputsTest {
     void refusesAnthropicParametersTheGatewayCannotHonourNamingThem() {
         for (String p : new String[] {"inference_geo", "output_config", "container", "mcp_servers"}) {
             String value = p.equals("mcp_servers") ? "[]" : p.equals("output_config") ? "{}" : "\"us\"";
-            refused(
+            anthropic.refused(
                     "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"" + p + "\":" + value + "," + HI + "}",
                     "Unsupported parameter: '" + p + "' is not supported by this gateway.");
         }
-        refused(
+        anthropic.refused(
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"tools\":[{\"name\":\"f\","
                         + "\"input_schema\":{\"type\":\"object\"},\"strict\":true}]," + HI + "}",
                 "Unsupported parameter: 'tools.0.strict' is not supported by this gateway.");
-        refused(
+        anthropic.refused(
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"service_tier\":\"priority\"," + HI + "}",
                 "service_tier: must be 'auto' or 'standard_only'.");
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
@@ -134,7 +106,7 @@ class MessagesExtraInputsTest {
                    {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny",
                      "is_error":false,"cache_control":{"type":"ephemeral"}}]}]}
                 """;
-        anthropic().body(body).when().post("/v1/messages").then().statusCode(200);
+        anthropic.request().body(body).when().post("/v1/messages").then().statusCode(200);
         var sent = FakeHostsResource.PRO.received().get(0);
         assertThat(sent.getInteger("top_k")).isEqualTo(40);
         assertThat(sent.containsKey("metadata"))

@@ -1,12 +1,9 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,35 +26,11 @@ class MessagesThinkingTest {
     private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
-    }
-
-    private RequestSpecification anthropic() {
-        return given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json");
-    }
-
-    private void refused(String path, String body, String message) {
-        anthropic()
-                .body(body)
-                .when()
-                .post(path)
-                .then()
-                .statusCode(400)
-                .body("type", equalTo("error"))
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.message", equalTo(message));
+        anthropic.start();
     }
 
     /** Base64 of the SHA-256 of the text, computed here independently of the gateway. */
@@ -70,7 +42,7 @@ class MessagesThinkingTest {
     @Test
     void refusesABudgetOfAtLeastMaxTokensNamingTheBound() {
         for (int budget : new int[] {2048, 4096}) {
-            refused(
+            anthropic.refused(
                     "/v1/messages",
                     "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                             + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":" + budget + "}," + HI + "}",
@@ -82,12 +54,12 @@ class MessagesThinkingTest {
 
     @Test
     void refusesABudgetBelow1024NamingTheBound() {
-        refused(
+        anthropic.refused(
                 "/v1/messages",
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                         + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1023}," + HI + "}",
                 "thinking.budget_tokens: must be greater than or equal to 1024 (got 1023).");
-        refused(
+        anthropic.refused(
                 "/v1/messages/count_tokens",
                 "{\"model\":\"deepseek-v4-pro\",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":0}," + HI + "}",
                 "thinking.budget_tokens: must be greater than or equal to 1024 (got 0).");
@@ -105,7 +77,7 @@ class MessagesThinkingTest {
                 "thinking.type: must be 'enabled' or 'disabled' (got \"bogus\").",
                 "{\"type\":true}",
                 "thinking.type: must be 'enabled' or 'disabled' (got true).");
-        cases.forEach((thinking, message) -> refused(
+        cases.forEach((thinking, message) -> anthropic.refused(
                 "/v1/messages",
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"thinking\":" + thinking + "," + HI + "}",
                 message));
@@ -125,7 +97,7 @@ class MessagesThinkingTest {
                 "thinking.budget_tokens: must be an integer >= 1024.",
                 "{\"type\":\"enabled\",\"budget_tokens\":99999999999999999999999}",
                 "thinking.budget_tokens: must be an integer >= 1024.");
-        cases.forEach((thinking, message) -> refused(
+        cases.forEach((thinking, message) -> anthropic.refused(
                 "/v1/messages",
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"thinking\":" + thinking + "," + HI + "}",
                 message));
@@ -134,21 +106,24 @@ class MessagesThinkingTest {
 
     @Test
     void acceptsABudgetInRangeAndDisabledThinking() {
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":1025,"
                         + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + HI + "}")
                 .when()
                 .post("/v1/messages")
                 .then()
                 .statusCode(200);
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"thinking\":{\"type\":\"disabled\"}," + HI
                         + "}")
                 .when()
                 .post("/v1/messages")
                 .then()
                 .statusCode(200);
-        anthropic()
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":50000}," + HI
                         + "}")
                 .when()
@@ -163,7 +138,8 @@ class MessagesThinkingTest {
 
     @Test
     void signsAThinkingBlockInAnAnswer() throws Exception {
-        JsonObject answer = new JsonObject(anthropic()
+        JsonObject answer = new JsonObject(anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                         + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + HI + "}")
                 .when()
@@ -180,7 +156,8 @@ class MessagesThinkingTest {
 
     @Test
     void streamsANonEmptySignatureDeltaRightBeforeTheThinkingBlockStops() throws Exception {
-        String stream = anthropic()
+        String stream = anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"stream\":true,"
                         + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + HI + "}")
                 .when()
@@ -221,7 +198,8 @@ class MessagesThinkingTest {
     void acceptsThinkingBlocksSentBackWithAnySignatureAsTheHostsReasoning() throws Exception {
         for (String signature : List.of(digest("earlier thought"), "EqQBCgIYAhIM1gbcDa9GJwZA", "")) {
             FakeHostsResource.PRO.reset();
-            anthropic()
+            anthropic
+                    .request()
                     .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                             + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},\"messages\":["
                             + "{\"role\":\"user\",\"content\":\"hi\"},"
@@ -253,7 +231,7 @@ class MessagesThinkingTest {
                 "messages.1.content.0.signature: Field required (the signature the thinking block came with).",
                 "{\"type\":\"thinking\",\"signature\":\"abc\"}",
                 "messages.1.content.0.thinking: Field required (a string).");
-        cases.forEach((block, message) -> refused(
+        cases.forEach((block, message) -> anthropic.refused(
                 "/v1/messages",
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,\"messages\":["
                         + "{\"role\":\"user\",\"content\":\"hi\"},"

@@ -140,9 +140,7 @@ class RequestRoutingErrorTest {
                 .body("error.code", equalTo("unknown_url"))
                 .body("error.param", equalTo(null))
                 .body("error.message", containsString("POST /v1/embeddings"));
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        AnthropicRequests.as(key)
                 .body("{}")
                 .when()
                 .post("/v1/messages/batches")

@@ -1,6 +1,5 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -54,10 +53,7 @@ class TokenCountRateLimitTest {
     }
 
     private static io.restassured.response.Response count(TestKeys.Key key) {
-        RequestSpecification spec = given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
-                .body(BODY);
+        RequestSpecification spec = AnthropicRequests.as(key).body(BODY);
         return spec.when().post("/v1/messages/count_tokens");
     }
 

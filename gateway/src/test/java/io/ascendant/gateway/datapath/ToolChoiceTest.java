@@ -2,14 +2,12 @@ package io.ascendant.gateway.datapath;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,24 +25,17 @@ class ToolChoiceTest {
     private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
     @Inject
-    TestKeys keys;
-
-    @Inject
-    DataPathTestSupport support;
-
-    TestKeys.Key key;
+    AnthropicRequests anthropic;
 
     @BeforeEach
     void setUp() {
-        support.reset();
-        key = keys.create(Set.of());
+        anthropic.start();
     }
 
     private JsonObject sentForAnthropic(String toolChoice) {
         FakeHostsResource.PRO.reset();
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10," + TOOLS + "\"tool_choice\":" + toolChoice
                         + "," + HI + "}")
                 .when()
@@ -82,17 +73,7 @@ class ToolChoiceTest {
                 "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10," + TOOLS + "\"tool_choice\":{\"type\":\"tool\"},"
                         + HI + "}",
                 "tool_choice.name: Field required (a string) when tool_choice.type is 'tool'.");
-        cases.forEach((body, message) -> given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/messages")
-                .then()
-                .statusCode(400)
-                .body("type", equalTo("error"))
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.message", equalTo(message)));
+        cases.forEach(anthropic::refused);
         assertThat(FakeHostsResource.PRO.received()).isEmpty();
     }
 
@@ -100,26 +81,17 @@ class ToolChoiceTest {
     void refusesExtendedThinkingTogetherWithForcedToolUseAsAnthropicDoes() {
         for (String choice : new String[] {"{\"type\":\"any\"}", "{\"type\":\"tool\",\"name\":\"get_time\"}"}) {
             FakeHostsResource.PRO.reset();
-            given().header("x-api-key", key.text())
-                    .header("anthropic-version", "2023-06-01")
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
+            anthropic.refused(
+                    "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                             + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + TOOLS
-                            + "\"tool_choice\":" + choice + "," + HI + "}")
-                    .when()
-                    .post("/v1/messages")
-                    .then()
-                    .statusCode(400)
-                    .body("type", equalTo("error"))
-                    .body("error.type", equalTo("invalid_request_error"))
-                    .body("error.message", equalTo("Thinking may not be enabled when tool_choice forces tool use."));
+                            + "\"tool_choice\":" + choice + "," + HI + "}",
+                    "Thinking may not be enabled when tool_choice forces tool use.");
             assertThat(FakeHostsResource.PRO.received()).isEmpty();
         }
         // Thinking with tool_choice auto (or none) stays allowed.
         FakeHostsResource.PRO.reset();
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        anthropic
+                .request()
                 .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":2048,"
                         + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}," + TOOLS
                         + "\"tool_choice\":{\"type\":\"auto\"}," + HI + "}")
@@ -136,7 +108,7 @@ class ToolChoiceTest {
         for (String choice :
                 new String[] {"\"required\"", "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"}) {
             FakeHostsResource.PRO.reset();
-            given().header("Authorization", "Bearer " + key.text())
+            given().header("Authorization", "Bearer " + anthropic.key().text())
                     .contentType("application/json")
                     .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10," + tools + "\"tool_choice\":" + choice
                             + ",\"parallel_tool_calls\":false,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")

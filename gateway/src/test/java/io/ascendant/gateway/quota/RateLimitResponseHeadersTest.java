@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.ascendant.gateway.datapath.AnthropicRequests;
 import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,9 +84,7 @@ class RateLimitResponseHeadersTest {
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        AnthropicRequests.as(key)
                 .body(body)
                 .when()
                 .post("/v1/messages")
@@ -96,9 +95,7 @@ class RateLimitResponseHeadersTest {
                 .header("x-ratelimit-limit-tokens", "2000000")
                 .header("x-ratelimit-reset-tokens", matchesPattern(DURATION));
 
-        given().header("x-api-key", key.text())
-                .header("anthropic-version", "2023-06-01")
-                .contentType("application/json")
+        AnthropicRequests.as(key)
                 .body(body)
                 .when()
                 .post("/v1/messages")
