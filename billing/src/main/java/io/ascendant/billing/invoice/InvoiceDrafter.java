@@ -140,7 +140,7 @@ public final class InvoiceDrafter {
     /** The live (draft or finalised) invoices of the month, with lines, by tenant. */
     static Map<UUID, Invoice> liveInvoices(Connection c, UUID[] tenants, YearMonth period) throws SQLException {
         Map<UUID, Invoice> out = new HashMap<>();
-        for (Invoice i : InvoiceRepository.findLive(c, tenants, period.atDay(1))) {
+        for (Invoice i : InvoiceQueries.findLive(c, tenants, period.atDay(1))) {
             out.put(i.tenantId(), i);
         }
         return out;

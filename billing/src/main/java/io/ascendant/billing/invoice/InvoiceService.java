@@ -79,7 +79,7 @@ public class InvoiceService {
                     .findFirst()
                     .orElseThrow(() -> noAccount(tenantId));
             requireOpenIn(a, period);
-            Optional<Invoice> live = InvoiceRepository.findLive(c, tenantId, period.atDay(1));
+            Optional<Invoice> live = InvoiceQueries.findLive(c, tenantId, period.atDay(1));
             if (live.isPresent() && live.get().status() == InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict("invoice " + live.get().number() + " for " + period
                         + " is finalized; later usage is billed on the next invoice as an adjustment");
@@ -91,7 +91,7 @@ public class InvoiceService {
                             live.map(i -> Map.of(tenantId, i)).orElse(Map.of()))
                     .getFirst();
             save(c, d, live.isPresent());
-            return InvoiceRepository.find(c, d.id()).orElseThrow();
+            return InvoiceQueries.find(c, d.id()).orElseThrow();
         } catch (SQLException e) {
             throw dbFailure("drafting", e);
         }
@@ -192,10 +192,10 @@ public class InvoiceService {
     @Transactional
     public Invoice finalizeInvoice(UUID invoiceId) {
         try (Connection c = dataSource.getConnection()) {
-            Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            Invoice i = InvoiceQueries.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
             BillingAccount a =
                     InvoiceDrafter.lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
-            i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId)); // re-read under lock
+            i = InvoiceQueries.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId)); // re-read under lock
             if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.DRAFT) {
                 throw new BillingException.Conflict(
                         "only draft invoices can be finalized; " + describe(i) + " is " + i.status());
@@ -216,7 +216,7 @@ public class InvoiceService {
             InvoiceRepository.markFinalized(
                     c, invoiceId, number, today, today.plusDays(config.invoice().paymentTermDays()), now);
             Log.infof("invoice %s finalized as %s for tenant %s", invoiceId, number, a.tenantId());
-            return InvoiceRepository.find(c, invoiceId).orElseThrow();
+            return InvoiceQueries.find(c, invoiceId).orElseThrow();
         } catch (SQLException e) {
             throw dbFailure("finalizing", e);
         }
@@ -235,10 +235,10 @@ public class InvoiceService {
             throw new BillingException.Invalid("reason", "a void reason of 1..500 characters is required");
         }
         try (Connection c = dataSource.getConnection()) {
-            Invoice i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            Invoice i = InvoiceQueries.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
             BillingAccount a =
                     InvoiceDrafter.lockAccounts(c, new UUID[] {i.tenantId()}).getFirst();
-            i = InvoiceRepository.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
+            i = InvoiceQueries.find(c, invoiceId).orElseThrow(() -> noInvoice(invoiceId));
             if (i.kind() != InvoiceKind.INVOICE || i.status() != InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict(
                         "only finalized invoices can be voided; " + describe(i) + " is " + i.status());
@@ -277,8 +277,8 @@ public class InvoiceService {
             InvoiceRepository.insert(c, credit);
             Log.infof("invoice %s voided with credit note %s for tenant %s", i.number(), number, a.tenantId());
             return new VoidResult(
-                    InvoiceRepository.find(c, invoiceId).orElseThrow(),
-                    InvoiceRepository.find(c, credit.id()).orElseThrow());
+                    InvoiceQueries.find(c, invoiceId).orElseThrow(),
+                    InvoiceQueries.find(c, credit.id()).orElseThrow());
         } catch (SQLException e) {
             throw dbFailure("voiding", e);
         }
@@ -287,7 +287,7 @@ public class InvoiceService {
     /** One invoice or credit note with its lines. */
     public Optional<Invoice> find(UUID id) {
         try (Connection c = dataSource.getConnection()) {
-            return InvoiceRepository.find(c, id);
+            return InvoiceQueries.find(c, id);
         } catch (SQLException e) {
             throw dbFailure("reading", e);
         }
@@ -296,7 +296,7 @@ public class InvoiceService {
     /** Invoice headers (without lines), optionally of one tenant and/or status, newest period first. */
     public List<Invoice> list(UUID tenantId, InvoiceStatus status, int limit) {
         try (Connection c = dataSource.getConnection()) {
-            return InvoiceRepository.list(c, tenantId, status, Math.max(1, Math.min(limit, 1000)));
+            return InvoiceQueries.list(c, tenantId, status, Math.max(1, Math.min(limit, 1000)));
         } catch (SQLException e) {
             throw dbFailure("listing", e);
         }
