@@ -2,6 +2,8 @@ package io.ascendant.tenancy;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.ascendant.gateway.testsupport.InjectKeycloak;
@@ -110,5 +112,50 @@ class RotationOverlapTest {
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void keyAlreadyInItsOverlapCannotBeRotatedAgainAndTheAnswerNamesItsSuccessor() {
+        JsonPath old = fx.createKey(tenant, project, "k", null);
+        String path = TenancyFixtures.API + "/tenants/" + tenant + "/keys/" + old.getString("key.id");
+        Instant firstGraceEnd = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
+        String successor = given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("oldKeyValidUntil", firstGraceEnd.toString()))
+                .when()
+                .post(path + "/rotate")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key.id");
+
+        given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("oldKeyValidUntil", firstGraceEnd.plusSeconds(3600).toString()))
+                .when()
+                .post(path + "/rotate")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("already rotated"))
+                .body("detail", containsString(successor));
+
+        given().auth()
+                .oauth2(fx.platformToken())
+                .when()
+                .get(path)
+                .then()
+                .statusCode(200)
+                .body("expiresAt", equalTo(firstGraceEnd.toString()));
+        given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("search", "k")
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/keys")
+                .then()
+                .statusCode(200)
+                .body("items.findAll { it.rotatedFrom == '" + old.getString("key.id") + "' }.id", contains(successor));
     }
 }

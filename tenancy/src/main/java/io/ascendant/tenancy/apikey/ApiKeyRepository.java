@@ -87,6 +87,22 @@ public class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
         return nativeScoped(tenantId, sql.toString(), ApiKey.class, p);
     }
 
+    /**
+     * The key issued by rotating {@code keyId} (its successor), if any, in the tenant. A key has at most one successor:
+     * {@link ApiKeyService#rotate} refuses to rotate a key again while it holds the key's row lock.
+     */
+    public java.util.Optional<ApiKey> findSuccessor(UUID tenantId, UUID keyId) {
+        return scoped(tenantId, "rotatedFrom = :keyId", Map.of("keyId", keyId), io.quarkus.panache.common.Sort.by("id"))
+                .firstResultOptional();
+    }
+
+    /** One key of the tenant, its row locked for update until the transaction ends (serialises rotations of it). */
+    public java.util.Optional<ApiKey> findInTenantForUpdate(UUID tenantId, UUID keyId) {
+        return scoped(tenantId, "id = :id", Map.of("id", keyId), null)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional();
+    }
+
     private static String escapeLike(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }

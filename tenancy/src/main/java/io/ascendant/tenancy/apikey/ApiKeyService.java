@@ -118,18 +118,29 @@ public class ApiKeyService {
      * Rotates a key: issues a new key (same project, name, allowed models, scopes and key limits) and keeps the old one valid
      * until {@code oldKeyValidUntil}.
      *
-     * @throws TenancyException.Conflict when the key is revoked or expired
+     * @throws TenancyException.Conflict when the key is revoked or expired, or already rotated:
+     *     a key has at most one successor, and the message names it
      * @throws TenancyException.Invalid (field {@code oldKeyValidUntil}) outside now..now+max overlap
      */
     @Transactional
     public CreatedApiKey rotate(AdminActor actor, UUID tenantId, UUID keyId, RotateApiKeyRequest r) {
         policy.requireManage(actor, tenantId);
-        ApiKey old = require(tenantId, keyId);
+        ApiKey old = keys.findInTenantForUpdate(tenantId, keyId)
+                .orElseThrow(() -> new TenancyException.NotFound("API key " + keyId));
         Project p = projects.require(tenantId, old.projectId);
         requireOpen(tenants.require(tenantId), p);
         Instant now = Instant.now();
         if (old.status != ApiKeyStatus.ACTIVE || (old.expiresAt != null && !now.isBefore(old.expiresAt))) {
             throw new TenancyException.Conflict("status", "only an active, unexpired key can be rotated");
+        }
+        // A second rotation would issue a second successor expiring with the first overlap (the old key's shortened
+        // expiry) and leave two live keys in one chain; the successor is the key to rotate.
+        var successor = keys.findSuccessor(tenantId, old.id);
+        if (successor.isPresent()) {
+            throw new TenancyException.Conflict(
+                    null,
+                    "API key " + old.id + " was already rotated; its successor is API key " + successor.get().id
+                            + " (rotate the successor instead)");
         }
         Duration max = config.apiKeys().maxRotationOverlap();
         Instant until = r == null || r.oldKeyValidUntil() == null ? now.plus(DEFAULT_OVERLAP) : r.oldKeyValidUntil();
