@@ -20,8 +20,10 @@ public final class CatalogueViews {
      * @param aliases other public names
      * @param priceTier billing price tier; default the public name
      * @param upstreamModel model name sent to hosts; default the public name
-     * @param maxOutputTokens largest {@code max_tokens}; default 65536
-     * @param contextLength context window in tokens; default 1048576
+     * @param maxOutputTokens largest {@code max_tokens}; when omitted, that of the route replaced (stored, else
+     *     static), for a new name 65536
+     * @param contextLength context window in tokens; when omitted, that of the route replaced (stored, else static),
+     *     for a new name 1048576
      */
     public record ModelRouteBody(
             @NotBlank String pool,

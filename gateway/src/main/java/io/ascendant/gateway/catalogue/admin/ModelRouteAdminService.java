@@ -64,8 +64,17 @@ public class ModelRouteAdminService {
                 .map(r -> view(r, stored));
     }
 
+    /** {@code maxOutputTokens} of a new route whose body omits it (tokens). */
+    static final long DEFAULT_MAX_OUTPUT_TOKENS = 65_536;
+
+    /** {@code contextLength} of a new route whose body omits it (tokens, prompt plus output). */
+    static final long DEFAULT_CONTEXT_LENGTH = 1_048_576;
+
     /**
-     * Creates or replaces a route.
+     * Creates or replaces a route. A limit the body omits ({@code maxOutputTokens}, {@code contextLength}) keeps the
+     * value of the route it replaces: the stored route of that name, else the static (configured) one, which is sized
+     * to its pool's hosts; only a new name gets the defaults. Replacing a static route with just a pool used to reset
+     * its limits to 65536 / 1048576, so {@code /v1/models} advertised a window the hosts refuse.
      *
      * @return true when created
      */
@@ -85,14 +94,19 @@ public class ModelRouteAdminService {
         String priceTier = blankToDefault(body.priceTier(), name);
         requireListPrices(priceTier);
         Optional<ModelRouteView> before = route(name);
+        Optional<ModelRoute> current = currentRoute(name);
         ModelRoute route = new ModelRoute(
                 name,
                 aliases,
                 priceTier,
                 body.pool(),
                 blankToDefault(body.upstreamModel(), name),
-                body.maxOutputTokens() == null ? 65536 : body.maxOutputTokens(),
-                body.contextLength() == null ? 1_048_576 : body.contextLength());
+                body.maxOutputTokens() != null
+                        ? body.maxOutputTokens()
+                        : current.map(ModelRoute::maxOutputTokens).orElse(DEFAULT_MAX_OUTPUT_TOKENS),
+                body.contextLength() != null
+                        ? body.contextLength()
+                        : current.map(ModelRoute::contextLength).orElse(DEFAULT_CONTEXT_LENGTH));
         boolean created = repository.upsertRoute(route);
         audit.record(actor, null, "model_route.put", "model_route", name, before.orElse(null), view(route, true));
         CatalogueWrites.reloadAfterCommit(catalogue);
@@ -190,6 +204,22 @@ public class ModelRouteAdminService {
             CatalogueWrites.reloadAfterCommit(catalogue);
         }
         return deleted;
+    }
+
+    /**
+     * The route a PUT of {@code name} replaces, read from the database (under the write lock, not this replica's
+     * snapshot) and else from static configuration; empty for a new name.
+     */
+    private Optional<ModelRoute> currentRoute(String name) throws SQLException {
+        Optional<ModelRoute> stored = repository.findAllRoutes().stream()
+                .filter(r -> r.publicName().equals(name))
+                .findFirst();
+        if (stored.isPresent()) {
+            return stored;
+        }
+        return catalogue.staticRoutes().stream()
+                .filter(r -> r.publicName().equals(name))
+                .findFirst();
     }
 
     private Set<String> storedRouteNames() throws SQLException {
