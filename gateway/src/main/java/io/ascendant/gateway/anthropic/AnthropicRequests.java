@@ -82,8 +82,8 @@ final class AnthropicRequests {
         copy(in, out, unitInterval(in, "temperature"));
         copy(in, out, unitInterval(in, "top_p"));
         copy(in, out, "top_k");
-        JsonNode stop = in.get("stop_sequences");
-        if (stop != null && stop.isArray() && !stop.isEmpty()) {
+        JsonNode stop = stopSequences(in);
+        if (stop != null && !stop.isEmpty()) {
             out.set("stop", stop);
         }
         JsonNode thinking = in.get("thinking");
@@ -117,6 +117,34 @@ final class AnthropicRequests {
             out.putObject("stream_options").put("include_usage", true);
         }
         return out;
+    }
+
+    /**
+     * {@code stop_sequences}: absent, null or a list of strings that are not blank, as Anthropic requires (a string
+     * such as {@code "x"} was dropped without a word, so generation ran past the sequence the caller meant).
+     *
+     * @return the list, or null when absent
+     */
+    private static JsonNode stopSequences(ObjectNode in) {
+        JsonNode stop = in.get("stop_sequences");
+        if (stop == null || stop.isNull()) {
+            return null;
+        }
+        if (!stop.isArray()) {
+            throw invalid("stop_sequences: Input should be a valid list", "stop_sequences");
+        }
+        int s = 0;
+        for (JsonNode sequence : stop) {
+            if (!sequence.isTextual()) {
+                throw invalid("stop_sequences." + s + ": Input should be a valid string", "stop_sequences");
+            }
+            if (sequence.asText().isBlank()) {
+                throw invalid(
+                        "stop_sequences." + s + ": each stop sequence must contain non-whitespace", "stop_sequences");
+            }
+            s++;
+        }
+        return stop;
     }
 
     /** Whether a {@code tool_choice} forces a tool call ({@code any} or {@code tool}). */

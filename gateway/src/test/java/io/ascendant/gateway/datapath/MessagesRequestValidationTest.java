@@ -1,0 +1,59 @@
+package io.ascendant.gateway.datapath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /v1/messages} refuses a request whose values Anthropic's API refuses, with Anthropic's error shape and a
+ * message that names the exact field, before anything reaches a host. Unknown fields are
+ * {@link MessagesExtraInputsTest}'s, thinking {@link MessagesThinkingTest}'s.
+ */
+@QuarkusTest
+class MessagesRequestValidationTest {
+    private static final String HI = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    @Inject
+    AnthropicRequests anthropic;
+
+    @BeforeEach
+    void setUp() {
+        anthropic.start();
+    }
+
+    @Test
+    void refusesStopSequencesThatAreNotAListOfStrings() {
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"stop_sequences\":\"x\"," + HI + "}",
+                "stop_sequences: Input should be a valid list");
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"stop_sequences\":[\"x\",7]," + HI + "}",
+                "stop_sequences.1: Input should be a valid string");
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"stop_sequences\":[\" \"]," + HI + "}",
+                "stop_sequences.0: each stop sequence must contain non-whitespace");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void passesAListOfStopSequencesToTheHost() {
+        anthropic
+                .request()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"stop_sequences\":[\"END\"]," + HI + "}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200);
+        assertThat(FakeHostsResource.PRO.received()).hasSize(1);
+        assertThat(FakeHostsResource.PRO
+                        .received()
+                        .getFirst()
+                        .getJsonArray("stop")
+                        .getString(0))
+                .isEqualTo("END");
+    }
+}
