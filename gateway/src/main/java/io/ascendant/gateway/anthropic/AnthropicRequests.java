@@ -75,9 +75,8 @@ final class AnthropicRequests {
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
             throw invalid("messages: Field required (a non-empty array).", "messages");
         }
-        int i = 0;
-        for (JsonNode m : msgs) {
-            message(m, i++, messages, prompt);
+        for (int i = 0; i < msgs.size(); i++) {
+            message(msgs.get(i), i, i == msgs.size() - 1, messages, prompt);
         }
         copy(in, out, unitInterval(in, "temperature"));
         copy(in, out, unitInterval(in, "top_p"));
@@ -264,7 +263,8 @@ final class AnthropicRequests {
         return out;
     }
 
-    private static void message(JsonNode m, int index, ArrayNode messages, StringBuilder prompt) {
+    /** @param last whether {@code m} is the request's final message (which, from the assistant, may be empty) */
+    private static void message(JsonNode m, int index, boolean last, ArrayNode messages, StringBuilder prompt) {
         String role = m.path("role").asText("");
         if (!role.equals("user") && !role.equals("assistant")) {
             throw invalid("messages." + index + ".role: must be 'user' or 'assistant'.", "messages");
@@ -281,6 +281,14 @@ final class AnthropicRequests {
         }
         if (!content.isArray()) {
             throw invalid("messages." + index + ".content: must be a string or an array of blocks.", "messages");
+        }
+        if (content.isEmpty() && !(last && role.equals("assistant"))) {
+            // Anthropic's rule: an empty final assistant message asks for a plain answer; anywhere else it is a turn
+            // with nothing in it, which the hosts refused with a message about the whole conversation.
+            throw invalid(
+                    "messages." + index + ".content: all messages must have non-empty content except for the"
+                            + " optional final assistant message",
+                    "messages");
         }
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();

@@ -56,4 +56,31 @@ class MessagesRequestValidationTest {
                         .getString(0))
                 .isEqualTo("END");
     }
+
+    @Test
+    void refusesAnEmptyContentListNamingTheMessagesContent() {
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":[]}]}",
+                "messages.0.content: all messages must have non-empty content except for the optional final"
+                        + " assistant message");
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"a\"},"
+                        + "{\"role\":\"assistant\",\"content\":[]},{\"role\":\"user\",\"content\":\"b\"}]}",
+                "messages.1.content: all messages must have non-empty content except for the optional final"
+                        + " assistant message");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void acceptsAnEmptyFinalAssistantMessage() {
+        anthropic
+                .request()
+                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":["
+                        + "{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":[]}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200);
+    }
 }
