@@ -2,6 +2,7 @@ package io.ascendant.tenancy.common;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,9 @@ public final class Validation {
 
     private static final Pattern MODEL = Pattern.compile(MODEL_REGEX);
 
+    /** A fixed offset written with a prefix, as {@link ZoneId#of} keeps it: {@code GMT+03:00}, {@code UT-05:00}. */
+    private static final Pattern PREFIXED_OFFSET = Pattern.compile("^(GMT|UTC|UT)[+-].*$");
+
     private Validation() {}
 
     /** An ISO 4217 currency code in upper case. */
@@ -49,19 +53,37 @@ public final class Validation {
         return code;
     }
 
-    /** A time zone: an IANA id such as Europe/Paris, or a fixed offset such as +01:00 ({@link ZoneId#of}). */
+    /**
+     * A time zone, returned in the form it is stored and shown in: an IANA region id as given ({@code Europe/Paris},
+     * {@code UTC}, {@code Etc/GMT-3}); a fixed offset as {@code ±hh:mm}, also when written with a prefix ({@code GMT+3},
+     * {@code UTC+03:00} and {@code UT+3} become {@code +03:00}, as {@link ZoneId#normalized()} has it); a zero offset
+     * ({@code Z}, {@code +00:00}) as {@code UTC} ({@code GMT+0} is {@code GMT}, an IANA id). Browsers' {@code Intl} accepts exactly these forms
+     * (it rejects {@code GMT+03:00} and {@code Z}), so the console can show times in any stored zone. Offsets with
+     * seconds are refused for the same reason.
+     */
     public static String timeZone(String field, String zone) {
         if (zone == null || zone.isBlank()) {
             throw new TenancyException.Invalid(field, field + " is required (an IANA zone such as Europe/Paris)");
         }
+        ZoneId id;
         try {
-            return ZoneId.of(zone).getId();
+            id = ZoneId.of(zone);
         } catch (DateTimeException e) {
             throw new TenancyException.Invalid(
                     field,
                     field
                             + " is not a known time zone (use an IANA id such as Europe/Paris, or a fixed offset such as +01:00)");
         }
+        boolean prefixedOffset = PREFIXED_OFFSET.matcher(id.getId()).matches();
+        if (!(id instanceof ZoneOffset) && !prefixedOffset) {
+            return id.getId();
+        }
+        ZoneOffset offset = (ZoneOffset) id.normalized();
+        if (offset.getTotalSeconds() % 60 != 0) {
+            throw new TenancyException.Invalid(
+                    field, field + " must be an offset in whole minutes such as +05:30 (no seconds)");
+        }
+        return offset.getTotalSeconds() == 0 ? "UTC" : offset.getId();
     }
 
     /** A model id (or {@code *} where allowed). */

@@ -15,6 +15,33 @@ class ValidationTest {
     }
 
     @Test
+    void storesPrefixedOffsetsAsPlainOffsets() {
+        assertThat(Validation.timeZone("timeZone", "GMT+3")).isEqualTo("+03:00");
+        assertThat(Validation.timeZone("timeZone", "UTC+3")).isEqualTo("+03:00");
+        assertThat(Validation.timeZone("timeZone", "UT-05:30")).isEqualTo("-05:30");
+        assertThat(Validation.timeZone("timeZone", "+05:30")).isEqualTo("+05:30");
+    }
+
+    @Test
+    void keepsRegionIdsAndStoresZeroOffsetsAsUtc() {
+        assertThat(Validation.timeZone("timeZone", "UTC")).isEqualTo("UTC");
+        assertThat(Validation.timeZone("timeZone", "GMT")).isEqualTo("GMT");
+        assertThat(Validation.timeZone("timeZone", "Etc/GMT-3")).isEqualTo("Etc/GMT-3");
+        assertThat(Validation.timeZone("timeZone", "Z")).isEqualTo("UTC");
+        assertThat(Validation.timeZone("timeZone", "+00:00")).isEqualTo("UTC");
+        // ZoneId.of keeps a zero prefixed offset as the bare prefix, which is an IANA id.
+        assertThat(Validation.timeZone("timeZone", "GMT+0")).isEqualTo("GMT");
+    }
+
+    @Test
+    void rejectsOffsetsWithSeconds() {
+        TenancyException.Invalid e =
+                assertThrows(TenancyException.Invalid.class, () -> Validation.timeZone("timeZone", "+05:30:15"));
+
+        assertThat(e.field()).isEqualTo("timeZone");
+    }
+
+    @Test
     void rejectsUnknownCurrencyNamingTheField() {
         TenancyException.Invalid e =
                 assertThrows(TenancyException.Invalid.class, () -> Validation.currency("currency", "XYZ"));
