@@ -34,10 +34,25 @@ public abstract sealed class BillingException extends RuntimeException
         }
     }
 
-    /** The request contradicts the current state, e.g. finalising a void invoice (HTTP 409). */
+    /**
+     * The request contradicts the current state, e.g. finalising a void invoice (HTTP 409); {@link #field()} names the
+     * request field at fault when there is one.
+     */
     public static final class Conflict extends BillingException {
+        private final String field;
+
         public Conflict(String message) {
+            this(null, message);
+        }
+
+        public Conflict(String field, String message) {
             super(message);
+            this.field = field;
+        }
+
+        /** The request field whose value conflicts, e.g. {@code timeZone}; null when no single field is at fault. */
+        public String field() {
+            return field;
         }
     }
 }

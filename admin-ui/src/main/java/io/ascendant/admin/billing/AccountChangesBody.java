@@ -8,11 +8,11 @@ import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 
 /**
- * Changes to a billing account (null = unchanged). Name and time zone normally follow the tenant (the tenant update
- * mirrors them); tax rate and discount are billing's own.
+ * Changes to a billing account (null = unchanged). Name and time zone follow the tenant (the tenant update mirrors
+ * them); tax rate and discount are billing's own.
  *
  * @param displayName name on invoices
- * @param timeZone IANA zone of the invoice calendar
+ * @param timeZone accepted only when it is the tenant's zone (409 otherwise: change it on the tenant)
  * @param taxRatePercent 0..100
  * @param discountPercent 0..100
  */

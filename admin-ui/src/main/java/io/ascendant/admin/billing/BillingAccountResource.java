@@ -1,6 +1,8 @@
 package io.ascendant.admin.billing;
 
 import io.ascendant.admin.tenancy.AdminApi;
+import io.ascendant.admin.tenancy.CurrentAdmin;
+import io.ascendant.admin.tenancy.TenantOnboarding;
 import io.ascendant.billing.BillingException;
 import io.ascendant.billing.account.BillingAccount;
 import io.ascendant.billing.account.BillingAccountChanges;
@@ -43,6 +45,12 @@ public class BillingAccountResource {
     @Inject
     BillingReadGuard guard;
 
+    @Inject
+    TenantOnboarding onboarding;
+
+    @Inject
+    CurrentAdmin current;
+
     @GET
     @Path("tenants/{tenantId}/account")
     @Operation(summary = "The tenant's billing account (currency, time zone, tax rate, discount)")
@@ -58,15 +66,15 @@ public class BillingAccountResource {
     // @Consumes there made body-less POSTs of the invoice resource answer 415.
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
-    @Operation(summary = "Change tax rate, discount, name or time zone of the billing account")
+    @Operation(
+            summary = "Change tax rate, discount or name of the billing account; a timeZone other than the tenant's is"
+                    + " refused (409): the zone is changed on the tenant")
     public BillingAccount update(@PathParam("tenantId") UUID tenantId, @NotNull @Valid AccountChangesBody body) {
-        return accounts.update(
+        return onboarding.updateAccount(
+                current.actor(),
                 tenantId,
-                new BillingAccountChanges(
-                        body.displayName(),
-                        body.timeZone() == null ? null : BillingAccountService.parseZone(body.timeZone()),
-                        body.taxRatePercent(),
-                        body.discountPercent()));
+                body.timeZone(),
+                new BillingAccountChanges(body.displayName(), null, body.taxRatePercent(), body.discountPercent()));
     }
 
     @GET

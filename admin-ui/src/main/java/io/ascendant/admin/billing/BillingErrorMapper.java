@@ -10,7 +10,8 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Renders billing refusals: on {@code /admin/*} as problem documents (400 naming the field, 404, 409); on the tenant
+ * Renders billing refusals: on {@code /admin/*} as problem documents (400 naming the field, 404, 409 naming the field if
+ * one is at fault); on the tenant
  * API ({@code /v1/*}) OpenAI-style {@code {"error":{...}}} with the same status.
  */
 public class BillingErrorMapper {
@@ -22,7 +23,11 @@ public class BillingErrorMapper {
             case BillingException.NotFound n -> ProblemType.NOT_FOUND;
             case BillingException.Conflict c -> ProblemType.CONFLICT;
         };
-        String field = e instanceof BillingException.Invalid i ? i.field() : null;
+        String field = switch (e) {
+            case BillingException.Invalid i -> i.field();
+            case BillingException.Conflict c -> c.field();
+            case BillingException.NotFound n -> null;
+        };
         String path = uri == null ? "" : uri.getRequestUri().getPath();
         if (path.startsWith(ProblemMappers.ADMIN_PREFIX)) {
             return ProblemMappers.toResponse(

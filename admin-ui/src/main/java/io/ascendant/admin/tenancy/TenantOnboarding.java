@@ -3,6 +3,7 @@ package io.ascendant.admin.tenancy;
 import io.ascendant.admin.problem.Problem;
 import io.ascendant.admin.problem.ProblemException;
 import io.ascendant.admin.problem.ProblemType;
+import io.ascendant.billing.account.BillingAccount;
 import io.ascendant.billing.account.BillingAccountChanges;
 import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.account.NewBillingAccount;
@@ -64,19 +65,57 @@ public class TenantOnboarding {
         }
     }
 
-    /** Updates the tenant and mirrors name and time zone into its billing account. */
+    /**
+     * Updates the tenant and mirrors name and time zone into its billing account. The time zone is one for budgets,
+     * usage days and invoices, so it changes only while the tenant has neither metered usage nor an invoice.
+     *
+     * @throws io.ascendant.billing.BillingException.Conflict (409 naming {@code timeZone}) when the zone would change
+     *     after usage or invoices; nothing is written
+     */
     @Transactional
     public TenantView update(AdminActor actor, UUID tenantId, UpdateTenantRequest r) {
+        TenantView before = tenants.get(actor, tenantId);
         TenantView t = tenants.update(actor, tenantId, r);
+        ZoneId zone = ZoneId.of(t.timeZone());
+        if (!t.timeZone().equals(before.timeZone())) {
+            // Checked against the tenant's zone too: budgets count days of the tenant's zone, not the account's.
+            billingAccounts.requireTimeZoneChangeable(tenantId, ZoneId.of(before.timeZone()), zone);
+        }
         if (r.displayName() != null || r.timeZone() != null) {
             billingAccounts.update(
                     tenantId,
                     new BillingAccountChanges(
                             r.displayName() == null ? null : t.displayName(),
-                            r.timeZone() == null ? null : ZoneId.of(t.timeZone()),
+                            r.timeZone() == null ? null : zone,
                             null,
                             null));
         }
         return t;
+    }
+
+    /**
+     * Changes the billing account's own terms (name, tax rate, discount). The time zone belongs to the tenant: a
+     * {@code timeZone} equal to the tenant's is accepted (no change), any other is refused, so that budgets, usage days
+     * and invoices never use different zones; {@link #update} on the tenant moves both.
+     *
+     * @param timeZone the requested zone as sent, or null
+     * @throws ProblemException 409 naming {@code timeZone} when it differs from the tenant's
+     */
+    @Transactional
+    public BillingAccount updateAccount(AdminActor actor, UUID tenantId, String timeZone, BillingAccountChanges terms) {
+        if (timeZone != null) {
+            String tenantZone = tenants.get(actor, tenantId).timeZone();
+            String requested = Validation.timeZone("timeZone", timeZone);
+            if (!requested.equals(tenantZone)) {
+                throw new ProblemException(Problem.ofField(
+                        ProblemType.CONFLICT,
+                        "timeZone",
+                        "timeZone " + requested + " differs from the tenant's time zone " + tenantZone + "; a tenant"
+                                + " has one zone for budgets, usage days and invoices, so change it on the tenant"
+                                + " (PATCH " + AdminApi.V1 + "/tenants/" + tenantId + " with {\"timeZone\": ...}),"
+                                + " which moves the billing account with it"));
+            }
+        }
+        return billingAccounts.update(tenantId, terms);
     }
 }

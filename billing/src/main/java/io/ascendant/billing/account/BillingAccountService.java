@@ -81,10 +81,12 @@ public class BillingAccountService {
     }
 
     /**
-     * Changes name, time zone, tax rate or discount (null = unchanged). The currency never changes.
+     * Changes name, time zone, tax rate or discount (null = unchanged). The currency never changes; the time zone only
+     * while the tenant has neither metered usage nor an invoice ({@link #requireTimeZoneChangeable}).
      *
      * @throws BillingException.NotFound when the tenant has no account
      * @throws BillingException.Invalid naming the field for out-of-range values
+     * @throws BillingException.Conflict naming {@code timeZone} when the zone would change after usage or invoices
      */
     @Transactional
     public BillingAccount update(UUID tenantId, BillingAccountChanges ch) {
@@ -92,6 +94,9 @@ public class BillingAccountService {
                 .orElseThrow(() -> new BillingException.NotFound("tenant " + tenantId + " has no billing account"));
         String name = ch.displayName() == null ? cur.displayName() : checkName(ch.displayName());
         ZoneId zone = ch.timeZone() == null ? cur.timeZone() : ch.timeZone();
+        if (!zone.equals(cur.timeZone())) {
+            requireTimeZoneChangeable(tenantId, cur.timeZone(), zone);
+        }
         BigDecimal tax = ch.taxRatePercent() == null
                 ? cur.taxRatePercent()
                 : checkPercent("taxRatePercent", ch.taxRatePercent());
@@ -111,6 +116,58 @@ public class BillingAccountService {
         } catch (SQLException e) {
             throw new IllegalStateException("billing account could not be updated: " + e.getSQLState(), e);
         }
+    }
+
+    /**
+     * Refuses to move the tenant to another time zone once it has metered usage (any {@code usage_ledger} row) or an
+     * invoice (any status). Each ledger row's {@code billing_day} was fixed in the zone of its time, invoices cover
+     * calendar months of that zone, budgets count its days and months, and the first month that can be invoiced is the
+     * month of {@link BillingAccount#createdAt()} in the zone ({@link BillingAccount#firstInvoicePeriod()}): a new zone
+     * could move that month past recorded usage (which no invoice could then take up), split a budget day in two, and
+     * leave finalised months and later drafts on different calendars. Before the first usage nothing depends on the zone.
+     *
+     * <p>The account row is locked first ({@code FOR UPDATE}), so two changes of the same tenant serialise. A request
+     * whose usage row commits while the change is in flight is the one gap: its {@code billing_day} is in the old zone.
+     *
+     * @param from the current zone (for the message)
+     * @param to the requested zone (for the message)
+     * @throws BillingException.Conflict naming {@code timeZone}, with what exists and what the admin can do instead
+     */
+    @Transactional
+    public void requireTimeZoneChangeable(UUID tenantId, ZoneId from, ZoneId to) {
+        boolean usage;
+        boolean invoices;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement lock =
+                    c.prepareStatement("SELECT 1 FROM billing_account WHERE tenant_id = ? FOR UPDATE")) {
+                lock.setObject(1, tenantId);
+                lock.executeQuery().close();
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT EXISTS (SELECT 1 FROM usage_ledger WHERE tenant_id = ?),"
+                            + " EXISTS (SELECT 1 FROM invoice WHERE tenant_id = ?)")) {
+                ps.setObject(1, tenantId);
+                ps.setObject(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    usage = rs.getBoolean(1);
+                    invoices = rs.getBoolean(2);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("usage lookup failed: " + e.getSQLState(), e);
+        }
+        if (!usage && !invoices) {
+            return;
+        }
+        String what = usage && invoices ? "metered usage and invoices" : usage ? "metered usage" : "invoices";
+        throw new BillingException.Conflict(
+                "timeZone",
+                "the time zone cannot change from " + from.getId() + " to " + to.getId() + ": the tenant already has "
+                        + what + ", whose usage days, budget periods and invoice months are days and months of "
+                        + from.getId() + "; under " + to.getId() + " recorded usage could fall outside every invoice"
+                        + " period and a budget day could count twice. Keep " + from.getId() + ", or create a new"
+                        + " tenant in " + to.getId() + " for usage from now on.");
     }
 
     /** The tenant's account, if any. */
