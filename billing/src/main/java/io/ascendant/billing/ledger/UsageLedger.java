@@ -68,6 +68,16 @@ public class UsageLedger {
 
     @PreDestroy
     void stop() {
+        close();
+    }
+
+    /**
+     * Stops accepting events and commits what is queued (waits up to 30 s); idempotent. The gateway calls it at
+     * shutdown before any bean is destroyed, so the last rows are written while the datasource is still open (a
+     * {@code @PreDestroy} alone may run after the datasource's). Later {@link #submit}s fail with {@link
+     * LedgerWriteException}; lookups keep working.
+     */
+    public void close() {
         writer.close();
     }
 

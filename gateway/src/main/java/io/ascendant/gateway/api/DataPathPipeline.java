@@ -15,6 +15,7 @@ import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.metering.UsageSink;
 import io.ascendant.gateway.platform.ConnectionClose;
 import io.ascendant.gateway.platform.RequestIdFilter;
+import io.ascendant.gateway.streaming.LiveStreams;
 import io.ascendant.gateway.streaming.StreamRelay;
 import io.ascendant.gateway.upstream.ClientCancellation;
 import io.ascendant.gateway.upstream.UpstreamCall;
@@ -89,6 +90,9 @@ public class DataPathPipeline {
     @Inject
     Tracer tracer;
 
+    @Inject
+    LiveStreams liveStreams;
+
     /**
      * An ArC client proxy looks its bean's instance up in the application context on every call: several calls per
      * request, a few percent of the event loop's work. These beans are application-scoped (or singletons) and live as
@@ -103,6 +107,7 @@ public class DataPathPipeline {
         tokenCounter = ClientProxy.unwrap(tokenCounter);
         prompts = ClientProxy.unwrap(prompts);
         tracer = ClientProxy.unwrap(tracer);
+        liveStreams = ClientProxy.unwrap(liveStreams);
     }
 
     /** Serves one request of the given protocol. */
@@ -316,9 +321,15 @@ public class DataPathPipeline {
             RoutingContext rc, RequestState st, TenantProtocol protocol, UpstreamExchange exchange, Span span) {
         HttpServerResponse resp = rc.response();
         if (exchange.status() == 200 && st.prepared.stream()) {
-            new StreamRelay(rc, st, protocol.transcoder(st), exchange, () -> {
-                        span.end();
-                    })
+            new StreamRelay(
+                            rc,
+                            st,
+                            protocol.transcoder(st),
+                            exchange,
+                            () -> {
+                                span.end();
+                            },
+                            liveStreams)
                     .start(
                             settlement::finish,
                             config.upstream().streamIdleTimeout().toMillis());

@@ -5,17 +5,24 @@ import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.billing.ledger.UsageLedger;
 import io.ascendant.gateway.admission.HeldBudget;
 import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.gateway.streaming.LiveStreams;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +64,9 @@ public class LedgerUsageSink implements UsageSink {
     private final ConcurrentLinkedQueue<Runnable> lingering = new ConcurrentLinkedQueue<>();
 
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    /** Deliveries started and not yet committed or given up; shutdown waits for them before the ledger closes. */
+    private final Set<CompletableFuture<Boolean>> outstanding = ConcurrentHashMap.newKeySet();
 
     /** Ends lingers and schedules retries; the deliveries themselves never block it. */
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
@@ -120,6 +130,8 @@ public class LedgerUsageSink implements UsageSink {
      */
     CompletableFuture<Boolean> deliver(UsageEvent event) {
         CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        outstanding.add(outcome);
+        outcome.whenComplete((committed, t) -> outstanding.remove(outcome));
         attempt(event, 1, outcome);
         return outcome;
     }
@@ -166,6 +178,35 @@ public class LedgerUsageSink implements UsageSink {
 
     private static String describe(Throwable t) {
         return t instanceof TimeoutException ? "no commit within billing.ledger.record-timeout" : t.getMessage();
+    }
+
+    /**
+     * Shutdown, after the last streams ended ({@link LiveStreams}) and before any bean is destroyed: starts the
+     * deliveries still lingering, waits (up to {@code billing.ledger.record-timeout} plus the retries) for every
+     * delivery in flight, then closes the ledger, which commits what it has queued. All of this happens while the
+     * datasource is still open; what is still not committed then stays in the journal for the next start.
+     */
+    void flushAtShutdown(@Observes @Priority(LiveStreams.LEDGER_FLUSH_PRIORITY) ShutdownEvent ev) {
+        flushLingering();
+        List<CompletableFuture<Boolean>> pending = List.copyOf(outstanding);
+        if (!pending.isEmpty()) {
+            long waitMs = config.metering().retryDelay().toMillis()
+                            * config.metering().maxAttempts()
+                    + 30_000;
+            Log.infof("Shutdown: waiting for %d usage record(s) to reach the usage ledger", pending.size());
+            try {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .get(waitMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                Log.warnf(
+                        "Shutdown: %d usage record(s) not recorded in the usage ledger within %d ms; the journal keeps"
+                                + " them for the next start",
+                        outstanding.size(), waitMs);
+            }
+        }
+        ledger.close();
     }
 
     @PreDestroy

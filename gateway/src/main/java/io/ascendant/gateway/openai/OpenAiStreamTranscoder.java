@@ -90,6 +90,15 @@ final class OpenAiStreamTranscoder implements StreamTranscoder {
 
     @Override
     public void onFailure(String message, Consumer<Buffer> out) {
+        fail(message, "upstream_stream_failed", out);
+    }
+
+    @Override
+    public void onShutdown(Consumer<Buffer> out) {
+        fail(SHUTDOWN_MESSAGE, "gateway_shutting_down", out);
+    }
+
+    private void fail(String message, String code, Consumer<Buffer> out) {
         if (done) {
             return;
         }
@@ -98,7 +107,7 @@ final class OpenAiStreamTranscoder implements StreamTranscoder {
         error.put("message", message);
         error.put("type", "api_error");
         error.putNull("param");
-        error.put("code", "upstream_stream_failed");
+        error.put("code", code);
         out.accept(event(root));
         done = true;
         out.accept(DONE);

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  *   <li><b>Host death</b> (connection lost, idle timeout) after the first byte: the tenant gets an error event and a
  *       properly ended stream; recorded as FAILED_AFTER_PARTIAL_OUTPUT (or FAILED without output). The pod is
  *       ejected until its next good health check. Never retried: bytes already reached the client.
+ *   <li><b>Gateway shutdown</b> after the grace period ({@link LiveStreams}): the tenant gets an error event and a
+ *       properly ended stream, the host request is cancelled; recorded as FAILED_AFTER_PARTIAL_OUTPUT (or FAILED).
  * </ul>
  *
  * Runs on the request's event loop.
@@ -36,19 +38,25 @@ public final class StreamRelay {
     private final StreamTranscoder transcoder;
     private final UpstreamExchange exchange;
     private final Runnable onClose;
+    private final LiveStreams live;
     private final SseParser parser = new SseParser();
     private boolean ended;
     private boolean cancelled;
     private long lastChunkNanos;
     private long idleTimer = -1;
+    private io.vertx.core.Context context;
+    private BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish;
+    private Consumer<Buffer> out;
 
     public StreamRelay(
             RoutingContext rc,
             RequestState state,
             StreamTranscoder transcoder,
             UpstreamExchange exchange,
-            Runnable onClose) {
+            Runnable onClose,
+            LiveStreams live) {
         this.rc = rc;
+        this.live = live;
         this.state = state;
         this.transcoder = transcoder;
         this.exchange = exchange;
@@ -107,6 +115,10 @@ public final class StreamRelay {
                 hostFailed(finish, out, "no data for " + idleTimeoutMs + " ms");
             }
         });
+        this.context = rc.vertx().getOrCreateContext();
+        this.finish = finish;
+        this.out = out;
+        live.add(this);
         tap.attach(
                 chunk -> {
                     lastChunkNanos = System.nanoTime();
@@ -158,6 +170,39 @@ public final class StreamRelay {
                 }));
     }
 
+    /**
+     * Ends the stream because the gateway shuts down (any thread; runs on the stream's event loop): an error event, a
+     * properly ended response, the host request cancelled, the usage recorded with the output seen so far.
+     *
+     * @return completes once the usage was handed to metering (journalled, or committed by the ledger)
+     */
+    CompletableFuture<Void> endForShutdown() {
+        CompletableFuture<Void> recorded = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            if (ended) {
+                recorded.complete(null);
+                return;
+            }
+            Log.infof("Gateway shutting down: stream of request %s ended before the host finished", state.requestId());
+            transcoder.onShutdown(out);
+            HttpServerResponse resp = rc.response();
+            if (!resp.ended() && !resp.closed()) {
+                resp.end();
+            }
+            cancelled = true; // our reset, not a host failure report
+            end(
+                            finish,
+                            state.counts().outputSeen() || state.counts().reported()
+                                    ? UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT
+                                    : UsageStatus.FAILED)
+                    .whenComplete((x, t) -> recorded.complete(null));
+            if (exchange.request() != null) {
+                exchange.request().reset();
+            }
+        });
+        return recorded;
+    }
+
     private CompletionStage<Void> end(
             BiFunction<RequestState, UsageStatus, CompletionStage<Void>> finish, UsageStatus status) {
         if (ended) {
@@ -168,6 +213,7 @@ public final class StreamRelay {
             rc.vertx().cancelTimer(idleTimer);
         }
         CompletionStage<Void> recorded = finish.apply(state, status);
+        live.remove(this);
         onClose.run();
         return recorded;
     }

@@ -18,6 +18,18 @@ public interface StreamTranscoder {
     /** The host failed mid-stream; writes an error event and closes the stream properly. */
     void onFailure(String message, Consumer<Buffer> out);
 
+    /**
+     * The gateway is shutting down and its grace period ({@code quarkus.shutdown.timeout}) ended before the host
+     * finished: writes an error event saying so and closes the stream properly (no further events follow).
+     */
+    default void onShutdown(Consumer<Buffer> out) {
+        onFailure(SHUTDOWN_MESSAGE, out);
+    }
+
+    /** The message of {@link #onShutdown}: what happened and what the client should do. */
+    String SHUTDOWN_MESSAGE = "The gateway is shutting down and ended this stream before the answer was complete;"
+            + " retry the request.";
+
     /** True once the terminal event was produced (a {@code [DONE]} or the equivalent). */
     boolean done();
 }

@@ -1,0 +1,227 @@
+package io.ascendant.gateway.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.GatewayProcess;
+import io.ascendant.gateway.testsupport.TestDatabase;
+import io.ascendant.tenancy.apikey.ApiKeyFormat;
+import io.ascendant.tenancy.apikey.ApiKeyHasher;
+import io.vertx.core.json.JsonObject;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM to a packaged gateway (child process, {@code acknowledge=journal}, a 2 s {@code quarkus.shutdown.timeout})
+ * while it relays a stream that outlives the grace period: the client gets an error event and {@code [DONE]}, and the
+ * request's usage row is committed to PostgreSQL during shutdown (not left in the local journal because the
+ * datasource closed first, as it was before the ledger was flushed at shutdown).
+ */
+class ShutdownDuringStreamIT {
+
+    private static final String PEPPER = "it-only-pepper-shutdown-0123456789abcdef0123456";
+    private static final String MODEL = "deepseek-v4-flash";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+
+    private static TestDatabase db;
+    private static FakeModelHost host;
+    private static Path home;
+
+    @BeforeAll
+    static void databaseAndSlowHost() throws Exception {
+        db = TestDatabase.create("shutdown_it");
+        home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "shutdown-it-");
+        host = new FakeModelHost("shutdown-it").start(0);
+        // 5,000 words, one per chunk, 100 ms apart: the stream runs far longer than the 2 s grace period.
+        host.answerText = String.join(" ", Collections.nCopies(5_000, "word"));
+        host.chunkDelayMs = 100;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    void streamRunningAtShutdownEndsWithAnErrorEventAndItsUsageReachesTheLedger() throws Exception {
+        GatewayProcess gateway = launch();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        CountDownLatch streaming = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        String requestId;
+        try {
+            gateway.awaitReady(HTTP, Duration.ofSeconds(300)); // migrated the database
+            String key = tenantKey();
+            awaitChatAnswered(gateway, key);
+            HttpResponse<Stream<String>> response =
+                    HTTP.send(stream(gateway, key), HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            requestId = response.headers().firstValue("x-ascendant-request-id").orElseThrow();
+            Thread.ofVirtual().start(() -> {
+                try (Stream<String> body = response.body()) {
+                    body.forEach(line -> {
+                        lines.add(line);
+                        if (line.contains("\"content\":\"word")) {
+                            streaming.countDown();
+                        }
+                    });
+                } catch (UncheckedIOException e) {
+                    lines.add("(connection lost: " + e.getMessage() + ")");
+                } finally {
+                    ended.countDown();
+                }
+            });
+            assertThat(streaming.await(60, TimeUnit.SECONDS))
+                    .as("the stream started")
+                    .isTrue();
+        } finally {
+            gateway.close(); // SIGTERM, then waits for the process to exit
+        }
+        assertThat(ended.await(60, TimeUnit.SECONDS)).as("the stream ended").isTrue();
+        List<String> data = lines.stream().filter(l -> l.startsWith("data:")).toList();
+        assertThat(data).as("stream lines %s", tail(lines)).isNotEmpty();
+        assertThat(data.getLast()).as("stream lines %s", tail(lines)).isEqualTo("data: [DONE]");
+        assertThat(data.get(data.size() - 2))
+                .as("stream lines %s", tail(lines))
+                .contains("\"code\":\"gateway_shutting_down\"");
+
+        String log = Files.readString(home.resolve("gateway.log"));
+        assertThat(log).doesNotContain("not recorded").doesNotContain("pool is closed");
+        assertThat(db.count(
+                        "SELECT count(*) FROM usage_ledger WHERE request_id = ? AND status ="
+                                + " 'FAILED_AFTER_PARTIAL_OUTPUT' AND output_tokens > 0",
+                        requestId))
+                .as(
+                        "the usage row of request %s, written during shutdown; gateway log:%n%s",
+                        requestId, gateway.logTail())
+                .isEqualTo(1);
+    }
+
+    private static List<String> tail(List<String> lines) {
+        return lines.subList(Math.max(0, lines.size() - 6), lines.size());
+    }
+
+    /** Until the gateway has polled the host it has no ready pod (503); a short non-streamed chat warms it up. */
+    private static void awaitChatAnswered(GatewayProcess gateway, String key) throws Exception {
+        String saved = host.answerText;
+        host.answerText = "ready";
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (HTTP.send(chat(gateway, key, false), HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no chat answered:\n" + gateway.logTail());
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            host.answerText = saved;
+        }
+    }
+
+    private static HttpRequest stream(GatewayProcess gateway, String key) {
+        return chat(gateway, key, true);
+    }
+
+    private static HttpRequest chat(GatewayProcess gateway, String key, boolean stream) {
+        String body = new JsonObject()
+                .put("model", MODEL)
+                .put("stream", stream)
+                .put("max_tokens", 8000)
+                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Count words")))
+                .encode();
+        return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                .timeout(Duration.ofMinutes(5))
+                .header("authorization", "Bearer " + key)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    /** A tenant with one project, one key, a billing account and a price for the model; returns the key's text. */
+    private static String tenantKey() throws Exception {
+        UUID plan = UUID.randomUUID();
+        UUID tenant = UUID.randomUUID();
+        UUID project = UUID.randomUUID();
+        ApiKeyFormat.Generated g = ApiKeyFormat.generate(new SecureRandom());
+        String slug = "shutdown-" + tenant.toString().substring(0, 8);
+        db.exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
+        db.exec(
+                "INSERT INTO tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
+                        + " VALUES (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
+                tenant,
+                slug,
+                slug,
+                plan);
+        db.exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
+        db.exec(
+                "INSERT INTO api_key (id, tenant_id, project_id, public_id, name, secret_hash, last4, status,"
+                        + " created_by) VALUES (?, ?, ?, ?, 'it', ?, ?, 'ACTIVE', 'it')",
+                UUID.randomUUID(),
+                tenant,
+                project,
+                g.publicId(),
+                new ApiKeyHasher(PEPPER).hash(g.text()),
+                g.text().substring(g.text().length() - 4));
+        db.exec(
+                "INSERT INTO billing_account (tenant_id, display_name, currency, time_zone) VALUES (?, ?, 'USD',"
+                        + " 'UTC')",
+                tenant,
+                slug);
+        db.exec(
+                "INSERT INTO price_book_version (model, currency, tenant_id, effective_from, cache_hit_per_mtok,"
+                        + " cache_miss_per_mtok, output_per_mtok, source, created_by)"
+                        + " VALUES (?, 'USD', ?, now() - interval '1 hour', 0, 0, 1000, 'shutdown IT', 'it')",
+                MODEL,
+                tenant);
+        return g.text();
+    }
+
+    private static GatewayProcess launch() throws Exception {
+        return GatewayProcess.start(
+                "gateway",
+                home,
+                List.of(
+                        "-Dquarkus.oidc.tenant-enabled=false",
+                        "-Dquarkus.otel.sdk.disabled=true",
+                        "-Dquarkus.shutdown.timeout=2s",
+                        "-Dgateway.metering.acknowledge=journal",
+                        "-Dgateway.catalogue.pools.shutdown-it.endpoints=" + host.baseUrl(),
+                        "-Dgateway.catalogue.models." + MODEL + ".pool=shutdown-it"),
+                Map.of(
+                        "ASCENDANT_HOME", home.resolve("home").toString(),
+                        "ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1",
+                        "TENANCY_API_KEYS_PEPPER", PEPPER,
+                        "HOSTNAME", "shutdown-it",
+                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
+                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
+                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
+    }
+}
