@@ -47,7 +47,9 @@ public final class ErrorRenderer {
         response.setStatusCode(e.status()).putHeader("content-type", "application/json");
         if (e instanceof GatewayException.RateLimited limited) {
             limited.headers().forEach(response::putHeader);
-            response.putHeader("retry-after", Integer.toString(limited.retryAfterSeconds()));
+            if (limited.retryAfterSeconds() > 0) {
+                response.putHeader("retry-after", Integer.toString(limited.retryAfterSeconds()));
+            }
         }
         if (e instanceof GatewayException.Unavailable unavailable) {
             response.putHeader("retry-after", Integer.toString(unavailable.retryAfterSeconds()));

@@ -207,6 +207,7 @@ public abstract sealed class GatewayException extends RuntimeException
             this.headers = java.util.Map.copyOf(headers);
         }
 
+        /** Whole seconds for {@code Retry-After}; 0 when a retry cannot succeed (then no {@code Retry-After}). */
         public int retryAfterSeconds() {
             return retryAfterSeconds;
         }

@@ -31,9 +31,68 @@ final class LimitRefusals {
         this.exhaustedEvents = exhaustedEvents;
     }
 
-    /** A per-minute limit refused (or cannot ever admit) the request; retry after {@code retryAfter}. */
+    /** A per-minute limit refused the request; retry after {@code retryAfter}. */
     void rate(QuotaRequest r, RateSpec spec, Duration retryAfter, String why) {
         refuseOrShadow(r, spec.shadow(), rateRefusal(spec, retryAfter), why);
+    }
+
+    /**
+     * A request whose token hold (prompt plus {@code max_tokens}) exceeds a whole tokens-per-minute limit: no minute
+     * can ever admit it, so the answer says what to change instead of when to retry (OpenAI answers such a request
+     * 429 "Request too large"; without {@code Retry-After}, since SDKs would retry it).
+     */
+    void tooLarge(QuotaRequest r, RateSpec spec, long tokens) {
+        long limit = spec.perMinute();
+        StringBuilder m = new StringBuilder("Request too large for ")
+                .append(spec.label())
+                .append(": limit ")
+                .append(limit)
+                .append(" tokens per minute, requested ")
+                .append(tokens)
+                .append(" tokens (prompt ")
+                .append(r.promptTokens())
+                .append(" + max_tokens ")
+                .append(r.maxOutputTokens())
+                .append("). ");
+        if (r.promptTokens() < limit) {
+            m.append("Set max_tokens to at most ")
+                    .append(limit - r.promptTokens())
+                    .append(" so that prompt plus max_tokens fits the limit");
+        } else {
+            m.append("The prompt alone does not fit the limit: shorten it");
+        }
+        m.append(", or ask for a higher limit.");
+        QuotaRefusal refusal = new QuotaRefusal(
+                QuotaRefusal.RATE_LIMIT_EXCEEDED,
+                spec.key(),
+                spec.label(),
+                BigDecimal.valueOf(limit),
+                null,
+                null,
+                "tokens per minute",
+                Duration.ZERO,
+                m.toString());
+        refuseOrShadow(r, spec.shadow(), refusal, "request needs " + tokens + " tokens");
+    }
+
+    /**
+     * A concurrency limit of 0: the level is frozen and no request is admitted until an administrator raises it, so the
+     * answer says so instead of inviting a retry.
+     */
+    void frozen(QuotaRequest r, PoolSpec spec) {
+        QuotaRefusal refusal = new QuotaRefusal(
+                QuotaRefusal.RATE_LIMIT_EXCEEDED,
+                spec.key(),
+                spec.label(),
+                spec.limit(),
+                null,
+                null,
+                "concurrent requests",
+                Duration.ZERO,
+                "Frozen: " + spec.label() + " is "
+                        + spec.limit().stripTrailingZeros().toPlainString()
+                        + " concurrent requests, so no request is admitted until an administrator raises the limit.");
+        refuseOrShadow(r, spec.shadow(), refusal, "frozen");
     }
 
     /** A money budget applies but the model has no price, so the cost cannot be held: refused, never guessed. */

@@ -127,7 +127,7 @@ public final class QuotaEngine {
         }
         LocalRate rate = leases.rate(spec);
         if (n > spec.perMinute()) {
-            refusals.rate(r, spec, Duration.ZERO, "request needs " + n + " tokens");
+            refusals.tooLarge(r, spec, n);
             return;
         }
         long want = Math.max(n, (long) Math.ceil(spec.perMinute() * settings.rateLeaseFraction()));
@@ -152,6 +152,10 @@ public final class QuotaEngine {
             return;
         }
         if (amount.signum() == 0) {
+            return;
+        }
+        if (spec.unit() == PoolSpec.Unit.REQUESTS && amount.compareTo(spec.limit()) > 0) {
+            refusals.frozen(r, spec);
             return;
         }
         LocalPool pool = leases.pool(spec, period, r.tenantId());

@@ -13,7 +13,10 @@ import java.time.Duration;
  * @param used for budgets the settled usage of the period, else null
  * @param held for budgets the amount held by in-flight requests and replica slices, else null
  * @param unit what the numbers count: {@code requests}, {@code tokens} or a currency code
- * @param retryAfter when a retry can succeed; for budgets the end of the period
+ * @param retryAfter when a retry can succeed; for budgets the end of the period; ignored when {@code neverAdmitted}
+ * @param neverAdmitted null when a retry can succeed; else why the request can never be admitted as sent and what to
+ *     change (a hold larger than the whole limit, or a limit of 0): then there is no {@code Retry-After}, since SDKs
+ *     retry a 429 that carries one
  */
 public record QuotaRefusal(
         String code,
@@ -23,7 +26,21 @@ public record QuotaRefusal(
         BigDecimal used,
         BigDecimal held,
         String unit,
-        Duration retryAfter) {
+        Duration retryAfter,
+        String neverAdmitted) {
+
+    /** A refusal that a retry after {@code retryAfter} can clear. */
+    public QuotaRefusal(
+            String code,
+            String limitKey,
+            String label,
+            BigDecimal limit,
+            BigDecimal used,
+            BigDecimal held,
+            String unit,
+            Duration retryAfter) {
+        this(code, limitKey, label, limit, used, held, unit, retryAfter, null);
+    }
 
     /** Rate-limit refusals. */
     public static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
@@ -33,6 +50,9 @@ public record QuotaRefusal(
     /** The message for the client: the limit, its value and when to retry; never secrets. */
     public String message() {
         StringBuilder m = new StringBuilder();
+        if (neverAdmitted != null) {
+            return m.append(neverAdmitted).append(" Retrying will not help.").toString();
+        }
         m.append("Limit reached: ")
                 .append(label)
                 .append(" is ")
@@ -47,8 +67,16 @@ public record QuotaRefusal(
         return m.toString();
     }
 
-    /** {@code Retry-After} in whole seconds, at least 1. */
+    /** Whether waiting can clear this refusal (then {@link #retryAfterSeconds()} says how long). */
+    public boolean retryable() {
+        return neverAdmitted == null;
+    }
+
+    /** {@code Retry-After} in whole seconds, at least 1; 0 when the request can never be admitted as sent. */
     public long retryAfterSeconds() {
+        if (!retryable()) {
+            return 0;
+        }
         return Math.max(1, ceilSeconds(retryAfter));
     }
 
