@@ -4,11 +4,14 @@ import static io.ascendant.billing.BillingFixtures.event;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.billing.invoice.InvoiceService;
 import io.ascendant.billing.ledger.RatedUsage;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.billing.pricebook.PriceBookService;
 import io.ascendant.billing.pricebook.PriceWindow;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
@@ -17,6 +20,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -25,6 +29,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +51,15 @@ class TenantPriceOverrideTest {
 
     @Inject
     UsageLedger ledger;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    PriceBookService prices;
+
+    @Inject
+    BillingConfig billingConfig;
 
     private static final RestAssuredConfig DECIMALS = RestAssured.config()
             .jsonConfig(JsonConfig.jsonConfig().numberReturnType(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
@@ -196,17 +210,67 @@ class TenantPriceOverrideTest {
         assertThat(b.getObject("total", BigDecimal.class).toPlainString()).isEqualTo("5.13");
     }
 
+    /**
+     * Drafts the tenant's invoice for {@code month} and reads it through the admin API. The month has not started
+     * (overrides only start in the future), so the admin API would refuse to draft it: an invoice service whose clock
+     * stands in the following month drafts it.
+     */
     private JsonPath draft(String admin, UUID tenant, YearMonth month) {
+        Clock later = Clock.fixed(
+                month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant(), ZoneOffset.UTC);
+        InvoiceService service = new InvoiceService(dataSource, prices, billingConfig, later);
+        UUID id = QuarkusTransaction.requiringNew()
+                .call(() -> service.draft(tenant, month).id());
         return given().config(DECIMALS)
                 .auth()
                 .oauth2(admin)
-                .queryParam("period", month.toString())
                 .when()
-                .post(BASE + "/tenants/" + tenant + "/invoices")
+                .get(BASE + "/invoices/" + id)
                 .then()
                 .statusCode(200)
                 .extract()
                 .jsonPath();
+    }
+
+    @Test
+    void overrideInAnotherCurrencyThanTheTenantsIsRefusedNamingBoth() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        UUID usd = fixtures.account("USD", "UTC", "0", "0");
+        String effectiveFrom = YearMonth.now(ZoneOffset.UTC)
+                .plusMonths(2)
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toString();
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body(Map.of(
+                        "model",
+                        PRO,
+                        "currency",
+                        "CNY",
+                        "tenantId",
+                        usd.toString(),
+                        "effectiveFrom",
+                        effectiveFrom,
+                        "rates",
+                        Map.of("cacheHit", "0.1", "cacheMiss", "1", "output", "8")))
+                .when()
+                .post(BASE + "/price-book")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", org.hamcrest.Matchers.equalTo("currency"))
+                .body("detail", org.hamcrest.Matchers.containsString("CNY"))
+                .body("detail", org.hamcrest.Matchers.containsString("(USD)"));
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get(BASE + "/price-book")
+                .then()
+                .statusCode(200)
+                .body("findAll { it.tenantId == '" + usd + "' }", org.hamcrest.Matchers.empty());
     }
 
     private static List<String> strings(List<BigDecimal> values) {

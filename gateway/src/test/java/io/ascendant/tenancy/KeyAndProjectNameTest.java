@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class KeyAndProjectNameTest {
 
     private static final String PROBLEM = "application/problem+json";
+    private static final String NO_CONTROL =
+            "must not contain control characters or invisible format characters (such as U+202E)";
 
     @InjectKeycloak
     KeycloakTokens keycloak;
@@ -57,9 +59,51 @@ class KeyAndProjectNameTest {
                 .body("detail", equalTo("name: must have at most 100 characters"));
         createKey(admin, tenant, project, "k".repeat(100)).statusCode(201);
         // A control character is still refused as such.
-        createKey(admin, tenant, project, "a\u0007b")
+        createKey(admin, tenant, project, "a\u0007b").statusCode(400).body("detail", equalTo("name: " + NO_CONTROL));
+    }
+
+    @Test
+    void bidiAndOtherInvisibleFormatCharactersAreRefusedInKeyProjectAndTenantNames() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "bidi");
+        String project = newProject(admin, tenant, "p");
+        // U+202E (right-to-left override) makes "invoice\u202Egpj.exe" read as "invoiceexe.jpg".
+        for (String name : new String[] {"invoice\u202Egpj.exe", "zero\u200Bwidth", "\uFEFFbom", "c1\u0085ctl"}) {
+            createKey(admin, tenant, project, name)
+                    .statusCode(400)
+                    .contentType(startsWith(PROBLEM))
+                    .body("field", equalTo("name"))
+                    .body("detail", equalTo("name: " + NO_CONTROL));
+        }
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "proj\u202Eect"))
+                .when()
+                .post(API + "/tenants/" + tenant + "/projects")
+                .then()
                 .statusCode(400)
-                .body("detail", equalTo("name: must not contain control characters"));
+                .body("field", equalTo("name"))
+                .body("detail", equalTo("name: " + NO_CONTROL));
+        renameProject(admin, tenant, project, "p\u2066isolate\u2069")
+                .statusCode(400)
+                .body("field", equalTo("name"))
+                .body("detail", equalTo("name: " + NO_CONTROL));
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(Map.of("displayName", "Tenant \u202Eevil"))
+                .when()
+                .patch(API + "/tenants/" + tenant)
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("displayName"))
+                .body("detail", equalTo("displayName: " + NO_CONTROL));
+        // Joiners that scripts and emoji need stay allowed (Persian with U+200C, a family emoji with U+200D).
+        createKey(admin, tenant, project, "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")
+                .statusCode(201);
+        createKey(admin, tenant, project, "team \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67")
+                .statusCode(201);
     }
 
     @Test

@@ -49,10 +49,19 @@ public class InvoiceService {
 
     @Inject
     public InvoiceService(DataSource dataSource, PriceBookService prices, BillingConfig config) {
+        this(dataSource, prices, config, Clock.systemUTC());
+    }
+
+    /**
+     * With the clock that says what "now" is: which months have started and ended (drafting, finalising) and the
+     * times stamped on invoices. The application uses the system clock; tests that bill a month that has not started
+     * yet (price overrides only start in the future) use a clock standing after it.
+     */
+    public InvoiceService(DataSource dataSource, PriceBookService prices, BillingConfig config, Clock clock) {
         this.dataSource = dataSource;
         this.prices = prices;
         this.config = config;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         this.drafter = new InvoiceDrafter(
                 prices::current, prices::reload, config.invoice().lateUsageLookbackMonths(), clock);
     }
@@ -68,7 +77,8 @@ public class InvoiceService {
      *
      * @throws BillingException.NotFound without a billing account
      * @throws BillingException.Invalid naming {@code period} when the month ended before the billing account was
-     *     opened (the message names the first month that can be invoiced)
+     *     opened (the message names the first month that can be invoiced), or when it has not started yet in the
+     *     tenant's time zone
      * @throws BillingException.Conflict when that month's invoice is already finalised (late usage goes onto the
      *     next invoice as an adjustment)
      */
@@ -79,6 +89,7 @@ public class InvoiceService {
                     .findFirst()
                     .orElseThrow(() -> noAccount(tenantId));
             requireOpenIn(a, period);
+            requireStarted(a, period, clock.instant());
             Optional<Invoice> live = InvoiceQueries.findLive(c, tenantId, period.atDay(1));
             if (live.isPresent() && live.get().status() == InvoiceStatus.FINALIZED) {
                 throw new BillingException.Conflict("invoice " + live.get().number() + " for " + period
@@ -108,6 +119,20 @@ public class InvoiceService {
                     "period " + period + " ended before the tenant's billing account was opened on "
                             + a.createdAt().atZone(a.timeZone()).toLocalDate() + " (" + a.timeZone()
                             + "); the first period that can be invoiced is " + a.firstInvoicePeriod());
+        }
+    }
+
+    /**
+     * Refuses a month that has not started in the tenant's time zone: its draft could only be empty, and a finalised
+     * one would take a number and bill usage that has not happened. The current month may be drafted (a preview).
+     */
+    private static void requireStarted(BillingAccount a, YearMonth period, Instant now) {
+        YearMonth current = YearMonth.from(now.atZone(a.timeZone()));
+        if (period.isAfter(current)) {
+            throw new BillingException.Invalid(
+                    "period",
+                    "period " + period + " has not started in the tenant's time zone (" + a.timeZone()
+                            + ", where it is " + current + "); the latest period that can be drafted is " + current);
         }
     }
 

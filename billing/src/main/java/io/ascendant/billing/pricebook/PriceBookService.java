@@ -98,16 +98,27 @@ public class PriceBookService {
      * @param createdBy who adds it (admin user name), for the audit trail
      * @return the stored version with its id
      * @throws BillingException.Invalid for bad fields (naming {@code peak.hours} for peak ranges that overlap), a
-     *     tenant override for a tenant without a billing account, or a start that is not far enough in the future
+     *     tenant override for a tenant without a billing account or (naming {@code currency}) in a currency other than
+     *     the tenant's, or a start that is not far enough in the future
      * @throws BillingException.Conflict when a version of the same model, currency and scope starts at that instant
      */
     @Transactional
     public PriceVersion add(PriceVersion v, String createdBy) {
         validate(v);
         try (Connection c = dataSource.getConnection()) {
-            if (v.tenantId() != null && !hasBillingAccount(c, v.tenantId())) {
-                throw new BillingException.Invalid(
-                        "tenantId", "tenant " + v.tenantId() + " has no billing account: create the tenant first");
+            if (v.tenantId() != null) {
+                String tenantCurrency = billingCurrency(c, v.tenantId())
+                        .orElseThrow(() -> new BillingException.Invalid(
+                                "tenantId",
+                                "tenant " + v.tenantId() + " has no billing account: create the tenant first"));
+                // The ledger rates a tenant's usage in its billing currency only, so an override in another currency
+                // would be stored, listed and never applied.
+                if (!tenantCurrency.equals(v.currency())) {
+                    throw new BillingException.Invalid(
+                            "currency",
+                            "currency " + v.currency() + " is not the currency of tenant " + v.tenantId() + " ("
+                                    + tenantCurrency + "); a tenant override must be priced in " + tenantCurrency);
+                }
             }
             PriceVersion stored = PriceBookRepository.insert(c, v, createdBy);
             return stored;
@@ -122,11 +133,13 @@ public class PriceBookService {
         }
     }
 
-    private static boolean hasBillingAccount(Connection c, java.util.UUID tenantId) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM billing_account WHERE tenant_id = ?")) {
+    /** The currency of the tenant's billing account; empty when it has none. */
+    private static Optional<String> billingCurrency(Connection c, java.util.UUID tenantId) throws SQLException {
+        try (java.sql.PreparedStatement ps =
+                c.prepareStatement("SELECT currency FROM billing_account WHERE tenant_id = ?")) {
             ps.setObject(1, tenantId);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }

@@ -16,16 +16,21 @@ public final class Validation {
     public static final String MODEL_REGEX = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$";
 
     /**
-     * Names and other one-line free text: no control characters (U+0000-U+001F, U+007F). PostgreSQL refuses U+0000 in
-     * text (SQLSTATE 22021), so a field without this check would fail as a 500 after validation.
+     * Names and other one-line free text: no Unicode control characters (category Cc: U+0000-U+001F, U+007F-U+009F) and
+     * no invisible format characters (category Cf: bidi overrides and isolates such as U+202E, which make a name read
+     * differently from what it is, zero-width spaces, U+FEFF, tag characters), except the zero-width non-joiner and
+     * joiner (U+200C, U+200D) that Persian and Indic scripts and emoji sequences need. PostgreSQL refuses U+0000 in
+     * text (SQLSTATE 22021), so a field without this check would fail as a 500 after validation. The one check for
+     * tenant display names, project and API key names, plan names and the catalogue's and price book's text fields.
      */
-    public static final String NO_CONTROL_REGEX = "^[^\\p{Cntrl}]*$";
+    public static final String NO_CONTROL_REGEX = "^[\\P{Cc}&&[\\P{Cf}\\u200C\\u200D]]*$";
 
     /** Multi-line free text (descriptions, reasons): line breaks and tabs allowed, U+0000 not (PostgreSQL 22021). */
     public static final String NO_NUL_REGEX = "^[^\\x00]*$";
 
     /** Message of {@link #NO_CONTROL_REGEX}. */
-    public static final String NO_CONTROL_MESSAGE = "must not contain control characters";
+    public static final String NO_CONTROL_MESSAGE =
+            "must not contain control characters or invisible format characters (such as U+202E)";
 
     /** Message of {@code @Size(max = 100)} on names (keys, projects): the limit without a misleading minimum of 0. */
     public static final String NAME_LENGTH_MESSAGE = "must have at most {max} characters";
