@@ -102,6 +102,7 @@ public final class OpenAiProtocol implements TenantProtocol {
         if (tools != null && tools.isArray()) {
             sb.append(tools).append('\n');
         }
+        ChatMessageRules rules = new ChatMessageRules();
         int i = 0;
         for (JsonNode m : messages) {
             if (!m.isObject() || !m.path("role").isTextual()) {
@@ -110,6 +111,7 @@ public final class OpenAiProtocol implements TenantProtocol {
                         "messages[" + i + "]",
                         "invalid_value");
             }
+            rules.check(m, i);
             sb.append(m.get("role").asText()).append(": ");
             sb.append(Json.text(m.get("content")));
             JsonNode calls = m.get("tool_calls");

@@ -1,0 +1,102 @@
+package io.ascendant.gateway.datapath;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ascendant.gateway.fakehost.FakeHostsResource;
+import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /v1/chat/completions} refuses a conversation OpenAI's API refuses (a message without its content) in the OpenAI error shape, with {@code param} and message naming the exact
+ * field, before anything reaches a host; a well-formed multi-turn tool conversation still passes.
+ */
+@QuarkusTest
+class ChatMessagesValidationTest {
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    TestKeys.Key key;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+        key = keys.create(Set.of());
+    }
+
+    private ValidatableResponse chat(String messages) {
+        return given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"messages\":" + messages + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then();
+    }
+
+    private void refused(String messages, String param, String code, String message) {
+        chat(messages)
+                .statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo(param))
+                .body("error.code", equalTo(code))
+                .body("error.message", equalTo(message));
+    }
+
+    private static void assertNothingReachedAHost() {
+        assertThat(hostRequests()).isZero();
+    }
+
+    private static int hostRequests() {
+        return FakeHostsResource.FLASH.stream()
+                .map(FakeModelHost::received)
+                .mapToInt(List::size)
+                .sum();
+    }
+
+    @Test
+    void refusesAUserOrSystemMessageWithoutContent() {
+        refused(
+                "[{\"role\":\"user\"}]",
+                "messages[0].content",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[0].content'.");
+        refused(
+                "[{\"role\":\"system\",\"content\":null},{\"role\":\"user\",\"content\":\"hi\"}]",
+                "messages[0].content",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[0].content'.");
+        refused(
+                "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\"},{\"role\":\"user\",\"content\":\"x\"}]",
+                "messages[1].content",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[1].content'.");
+        assertNothingReachedAHost();
+    }
+
+    private static final String CALLS = "{\"role\":\"user\",\"content\":\"weather?\"},"
+            + "{\"role\":\"assistant\",\"tool_calls\":["
+            + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}},"
+            + "{\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]}";
+
+    @Test
+    void acceptsAMultiTurnToolConversation() {
+        chat("[" + CALLS + ",{\"role\":\"tool\",\"tool_call_id\":\"call_2\",\"content\":\"sun\"},"
+                        + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"rain\"},"
+                        + "{\"role\":\"assistant\",\"content\":\"Rain in one, sun in the other.\"},"
+                        + "{\"role\":\"user\",\"content\":\"thanks\"}]")
+                .statusCode(200);
+        assertThat(hostRequests()).isEqualTo(1);
+    }
+}
