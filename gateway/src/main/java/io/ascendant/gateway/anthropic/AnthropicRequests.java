@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.gateway.api.Json;
 import io.ascendant.gateway.error.GatewayException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Anthropic Messages request to OpenAI chat request. System text becomes a system message; {@code tool_use} blocks
@@ -75,8 +77,9 @@ final class AnthropicRequests {
         if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
             throw invalid("messages: Field required (a non-empty array).", "messages");
         }
+        Set<String> toolUses = Set.of(); // the tool_use ids of the previous message: what a tool_result may answer
         for (int i = 0; i < msgs.size(); i++) {
-            message(msgs.get(i), i, i == msgs.size() - 1, messages, prompt);
+            toolUses = message(msgs.get(i), i, i == msgs.size() - 1, toolUses, messages, prompt);
         }
         copy(in, out, unitInterval(in, "temperature"));
         copy(in, out, unitInterval(in, "top_p"));
@@ -263,8 +266,16 @@ final class AnthropicRequests {
         return out;
     }
 
-    /** @param last whether {@code m} is the request's final message (which, from the assistant, may be empty) */
-    private static void message(JsonNode m, int index, boolean last, ArrayNode messages, StringBuilder prompt) {
+    /**
+     * Checks and translates one message.
+     *
+     * @param last whether {@code m} is the request's final message (which, from the assistant, may be empty)
+     * @param answerable the ids of the previous message's {@code tool_use} blocks: each {@code tool_result} must
+     *     answer one of them, as at Anthropic
+     * @return the ids of this message's {@code tool_use} blocks (none unless it is the assistant's)
+     */
+    private static Set<String> message(
+            JsonNode m, int index, boolean last, Set<String> answerable, ArrayNode messages, StringBuilder prompt) {
         String role = m.path("role").asText("");
         if (!role.equals("user") && !role.equals("assistant")) {
             throw invalid("messages." + index + ".role: must be 'user' or 'assistant'.", "messages");
@@ -277,7 +288,7 @@ final class AnthropicRequests {
         if (content.isTextual()) {
             messages.addObject().put("role", role).put("content", content.asText());
             prompt.append(role).append(": ").append(content.asText()).append('\n');
-            return;
+            return Set.of();
         }
         if (!content.isArray()) {
             throw invalid("messages." + index + ".content: must be a string or an array of blocks.", "messages");
@@ -293,6 +304,7 @@ final class AnthropicRequests {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         ArrayNode toolCalls = Json.MAPPER.createArrayNode();
+        Set<String> toolUses = new HashSet<>();
         int b = 0;
         for (JsonNode block : content) {
             String type = block.path("type").asText("");
@@ -316,6 +328,9 @@ final class AnthropicRequests {
                 }
                 case "redacted_thinking" -> {}
                 case "tool_use" -> {
+                    if (role.equals("assistant")) {
+                        toolUses.add(block.path("id").asText());
+                    }
                     ObjectNode call = toolCalls.addObject();
                     call.put("id", block.path("id").asText());
                     call.put("type", "function");
@@ -324,6 +339,7 @@ final class AnthropicRequests {
                     fn.put("arguments", block.has("input") ? block.get("input").toString() : "{}");
                 }
                 case "tool_result" -> {
+                    checkAnswers(block, "messages." + index + ".content." + b, answerable);
                     String result = Json.text(block.get("content"));
                     if (block.path("is_error").asBoolean(false)) {
                         result = "Error: " + result;
@@ -343,7 +359,7 @@ final class AnthropicRequests {
             b++;
         }
         if (text.isEmpty() && reasoning.isEmpty() && toolCalls.isEmpty()) {
-            return;
+            return toolUses;
         }
         ObjectNode msg = messages.addObject();
         msg.put("role", role);
@@ -359,6 +375,28 @@ final class AnthropicRequests {
             prompt.append(toolCalls);
         }
         prompt.append('\n');
+        return toolUses;
+    }
+
+    /**
+     * A {@code tool_result} block's {@code tool_use_id}: required, and the id of a {@code tool_use} block of the
+     * previous message. Without this check a result for a call the model never made reached the host as a tool
+     * message answering that call.
+     *
+     * @param at where the block is, such as {@code messages.2.content.0}
+     */
+    private static void checkAnswers(JsonNode block, String at, Set<String> answerable) {
+        JsonNode id = block.get("tool_use_id");
+        if (id == null || id.isNull()) {
+            throw invalid(at + ".tool_use_id: Field required", "messages");
+        }
+        if (!id.isTextual() || !answerable.contains(id.asText())) {
+            throw invalid(
+                    at + ".tool_use_id: unexpected `tool_use_id` found in `tool_result` blocks: " + id.asText()
+                            + ". Each `tool_result` block must have a corresponding `tool_use` block in the previous"
+                            + " message.",
+                    "messages");
+        }
     }
 
     /**

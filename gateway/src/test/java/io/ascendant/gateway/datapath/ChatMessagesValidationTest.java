@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /v1/chat/completions} refuses a conversation OpenAI's API refuses (a message without its content) in the OpenAI error shape, with {@code param} and message naming the exact
+ * {@code POST /v1/chat/completions} refuses a conversation OpenAI's API refuses (a message without its content, a
+ * tool message that answers no tool call) in the OpenAI error shape, with {@code param} and message naming the exact
  * field, before anything reaches a host; a well-formed multi-turn tool conversation still passes.
  */
 @QuarkusTest
@@ -89,6 +90,39 @@ class ChatMessagesValidationTest {
             + "{\"role\":\"assistant\",\"tool_calls\":["
             + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}},"
             + "{\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]}";
+
+    @Test
+    void refusesAToolMessageThatAnswersNoToolCallOfThePrecedingAssistantMessage() {
+        refused(
+                "[" + CALLS + ",{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"rain\"},"
+                        + "{\"role\":\"tool\",\"tool_call_id\":\"call_9\",\"content\":\"sun\"}]",
+                "messages[3].tool_call_id",
+                "invalid_value",
+                "Invalid parameter: 'messages[3].tool_call_id' of 'call_9' not found in 'tool_calls' of the preceding"
+                        + " assistant message (messages[1]).");
+        refused(
+                "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"tool_call_id\":\"call_1\","
+                        + "\"content\":\"rain\"}]",
+                "messages[1].role",
+                "invalid_value",
+                "Invalid parameter: 'messages[1]' has role 'tool' but is not a response to a preceding message with"
+                        + " 'tool_calls'.");
+        // Tool calls answered before a new user turn cannot be answered again after it.
+        refused(
+                "[" + CALLS + ",{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"rain\"},"
+                        + "{\"role\":\"user\",\"content\":\"and?\"},"
+                        + "{\"role\":\"tool\",\"tool_call_id\":\"call_2\",\"content\":\"sun\"}]",
+                "messages[4].role",
+                "invalid_value",
+                "Invalid parameter: 'messages[4]' has role 'tool' but is not a response to a preceding message with"
+                        + " 'tool_calls'.");
+        refused(
+                "[" + CALLS + ",{\"role\":\"tool\",\"content\":\"rain\"}]",
+                "messages[2].tool_call_id",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[2].tool_call_id'.");
+        assertNothingReachedAHost();
+    }
 
     @Test
     void acceptsAMultiTurnToolConversation() {
