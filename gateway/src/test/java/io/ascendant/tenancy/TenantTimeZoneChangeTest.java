@@ -18,6 +18,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -133,6 +135,27 @@ class TenantTimeZoneChangeTest {
         patchTenant(tenant, Map.of("timeZone", "Asia/Tokyo")).statusCode(200).body("timeZone", equalTo("Asia/Tokyo"));
 
         assertZones(tenant, "Asia/Tokyo", "Asia/Tokyo");
+    }
+
+    @Test
+    void acceptsNewSpellingOfTheSameOffsetAfterUsage() throws Exception {
+        // A tenant stored before offsets were normalized ("GMT+3" was kept as GMT+03:00, which browsers reject).
+        String tenant = AdminFixtures.newTenant(token, "tz-respell", "Tenant respell", "USD", "+03:00");
+        for (String table : new String[] {
+            "tenant SET time_zone = ? WHERE id = ?", "billing_account SET time_zone = ?" + " WHERE tenant_id = ?"
+        }) {
+            try (Connection c = db.getConnection();
+                    PreparedStatement ps = c.prepareStatement("UPDATE " + table)) {
+                ps.setString(1, "GMT+03:00");
+                ps.setObject(2, UUID.fromString(tenant));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+        }
+        recordUsage(tenant, "2026-11-30T20:00:00Z");
+
+        patchTenant(tenant, Map.of("timeZone", "+03:00")).statusCode(200).body("timeZone", equalTo("+03:00"));
+
+        assertZones(tenant, "+03:00", "+03:00");
     }
 
     private void recordUsage(String tenant, String finishedAt) {

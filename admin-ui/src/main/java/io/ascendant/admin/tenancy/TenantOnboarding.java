@@ -77,7 +77,7 @@ public class TenantOnboarding {
         TenantView before = tenants.get(actor, tenantId);
         TenantView t = tenants.update(actor, tenantId, r);
         ZoneId zone = ZoneId.of(t.timeZone());
-        if (!t.timeZone().equals(before.timeZone())) {
+        if (!BillingAccountService.sameRules(zone, ZoneId.of(before.timeZone()))) {
             // Checked against the tenant's zone too: budgets count days of the tenant's zone, not the account's.
             billingAccounts.requireTimeZoneChangeable(tenantId, ZoneId.of(before.timeZone()), zone);
         }

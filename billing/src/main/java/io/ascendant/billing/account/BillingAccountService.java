@@ -94,7 +94,7 @@ public class BillingAccountService {
                 .orElseThrow(() -> new BillingException.NotFound("tenant " + tenantId + " has no billing account"));
         String name = ch.displayName() == null ? cur.displayName() : checkName(ch.displayName());
         ZoneId zone = ch.timeZone() == null ? cur.timeZone() : ch.timeZone();
-        if (!zone.equals(cur.timeZone())) {
+        if (!sameRules(zone, cur.timeZone())) {
             requireTimeZoneChangeable(tenantId, cur.timeZone(), zone);
         }
         BigDecimal tax = ch.taxRatePercent() == null
@@ -168,6 +168,15 @@ public class BillingAccountService {
                         + from.getId() + "; under " + to.getId() + " recorded usage could fall outside every invoice"
                         + " period and a budget day could count twice. Keep " + from.getId() + ", or create a new"
                         + " tenant in " + to.getId() + " for usage from now on.");
+    }
+
+    /**
+     * Whether two zones have the same rules, so that every instant falls on the same local date in both: a new spelling
+     * of the same zone ({@code GMT+03:00} and {@code +03:00}, {@code UTC} and {@code Etc/UTC}) moves no usage day,
+     * budget period or invoice month, and stays allowed after usage.
+     */
+    public static boolean sameRules(ZoneId a, ZoneId b) {
+        return a.equals(b) || a.getRules().equals(b.getRules());
     }
 
     /** The tenant's account, if any. */
