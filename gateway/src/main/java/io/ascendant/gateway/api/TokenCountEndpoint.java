@@ -118,7 +118,11 @@ public class TokenCountEndpoint {
         if (t instanceof GatewayException g) {
             e = g;
         } else {
-            Log.warnf(t, "Token count failed unexpectedly");
+            if (DataPathPipeline.clientClosed(rc.response(), t)) {
+                Log.debugf("Client closed the connection of a token count before its answer");
+            } else {
+                Log.warnf(t, "Token count failed unexpectedly");
+            }
             e = new GatewayException.UpstreamFailure(500, "The tokens could not be counted.", "gateway_error");
         }
         if (rc.response().headWritten() || rc.response().closed()) {

@@ -1,0 +1,106 @@
+package io.ascendant.gateway.datapath;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ascendant.gateway.api.DataPathPipeline;
+import io.ascendant.gateway.platform.RequestIdFilter;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that closes its connection before its request body arrived is normal: the data path logs it at DEBUG with
+ * the request's ids in the MDC, never as a WARN "failed unexpectedly" (which it was, with empty {@code [req= gw=]}).
+ */
+@QuarkusTest
+class ClientDisconnectLogTest {
+
+    @Inject
+    TestKeys keys;
+
+    @Inject
+    DataPathTestSupport support;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @BeforeEach
+    void setUp() {
+        support.reset();
+    }
+
+    private record Line(Level level, String message, Object requestId, Object gatewayId) {}
+
+    @Test
+    void clientClosingBeforeItsBodyIsLoggedAtDebugWithTheRequestId() throws Exception {
+        TestKeys.Key key = keys.create(Set.of());
+        // The key's first use looks it up in the database; warm it so the gateway reads the body below before the
+        // client leaves.
+        given().auth().oauth2(key.text()).when().get("/v1/models").then().statusCode(200);
+        String clientId = "disconnect-" + UUID.randomUUID();
+        List<Line> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext && record.getMessage() != null) {
+                    lines.add(new Line(
+                            ext.getLevel(),
+                            ext.getFormattedMessage(),
+                            ext.getMdc(RequestIdFilter.MDC_KEY),
+                            ext.getMdc(RequestIdFilter.GATEWAY_MDC_KEY)));
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger(DataPathPipeline.class.getName());
+        Level before = logger.getLevel();
+        logger.setLevel(Level.FINE);
+        logger.addHandler(capture);
+        try {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer "
+                                + key.text() + "\r\nx-request-id: " + clientId
+                                + "\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"model\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(1_000); // let the gateway start reading the body
+            } // closes the connection with 490 bytes of the body missing
+            DataPathTestSupport.await(
+                    () -> "a log line of request " + clientId + " in " + lines,
+                    () -> lines.stream().anyMatch(l -> clientId.equals(l.requestId())));
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(before);
+        }
+        List<Line> ofRequest =
+                lines.stream().filter(l -> clientId.equals(l.requestId())).toList();
+        assertThat(ofRequest)
+                .allSatisfy(l -> assertThat(l.level().intValue()).isLessThan(Level.INFO.intValue()))
+                .anySatisfy(l -> {
+                    assertThat(l.message()).contains("Client closed the connection");
+                    assertThat(l.gatewayId()).asString().startsWith("req_");
+                });
+        assertThat(lines).noneMatch(l -> l.message().contains("failed unexpectedly"));
+    }
+}
