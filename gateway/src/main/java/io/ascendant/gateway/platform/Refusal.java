@@ -3,6 +3,7 @@ package io.ascendant.gateway.platform;
 import io.ascendant.admin.problem.ProblemType;
 import io.ascendant.gateway.error.GatewayException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -82,6 +83,19 @@ record Refusal(GatewayException error, ProblemType problemType) {
                                     + " and the HTTP version, with every space and other character that is not"
                                     + " allowed in a URL percent-encoded (a space as %20).",
                             "invalid_request_line"),
+                    ProblemType.INVALID_INPUT);
+        }
+        if (cause instanceof ContentLengthNotAllowedException) {
+            // Netty refuses this head itself (RFC 9112 section 6.3: a sender must not send both, and the two could
+            // frame the body differently for a proxy in front of the gateway); the generic answer below blamed the
+            // header syntax, which was fine.
+            return new Refusal(
+                    new GatewayException.UnreadableRequest(
+                            400,
+                            "The request carries both Content-Length and Transfer-Encoding, and a request may not"
+                                    + " carry both (RFC 9112 section 6.3); send its body either chunked or with a"
+                                    + " Content-Length.",
+                            "invalid_headers"),
                     ProblemType.INVALID_INPUT);
         }
         return new Refusal(

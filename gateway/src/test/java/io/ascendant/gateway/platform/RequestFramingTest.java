@@ -109,6 +109,23 @@ class RequestFramingTest {
     }
 
     @Test
+    void contentLengthWithTransferEncodingIsA400SayingTheRequestMayNotCarryBoth() throws Exception {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED;
+        assertOneAnswerThenClose(sendAndReadToTheEnd(request), 400);
+        RawHttp.Answer a = exchange(request);
+        assertOpenAi(a, 400, "invalid_headers");
+        assertThat(a.json().getString("error.message"))
+                .isEqualTo("The request carries both Content-Length and Transfer-Encoding, and a request may not carry"
+                        + " both (RFC 9112 section 6.3); send its body either chunked or with a Content-Length.");
+
+        RawHttp.Answer anthropic = exchange(request.replace("/v1/chat/completions", "/v1/messages"));
+        assertThat(anthropic.status()).isEqualTo(400);
+        assertThat(anthropic.json().getString("type")).isEqualTo("error");
+        assertThat(anthropic.json().getString("error.message")).contains("may not carry both");
+    }
+
+    @Test
     void plainChunkedIsStillServed() {
         RawHttp.Answer a = exchange("GET /q/health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
