@@ -36,8 +36,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  *   <li>503 on every tenant operation (the API-key store did not answer) and where a resource declares it (the admin
  *       operations that call Keycloak);
  *   <li>on the data path (chat, completions, messages) also 404 for an unknown model, 413 for a body over the limit,
- *       429 with {@code Retry-After} (limits, saturated pods), 502 and 504 (host failures before the first byte) and
- *       503 (no ready host, quota store unavailable);
+ *       429 with {@code Retry-After} (limits, saturated pods; none for a request no retry can admit), 502 and 504
+ *       (host failures before the first byte) and 503 (no ready host, quota store unavailable);
  *   <li>on {@code /v1/messages/count_tokens}, which validates like the data path but reaches no host and takes no
  *       admission, 400, 404 for an unknown model, 413 and 415.
  * </ul>
@@ -119,7 +119,11 @@ public class ApiContractFilter implements OASFilter {
             errors.put("415", "The body is not declared as application/json");
         }
         if (DATA_PATH.contains(path)) {
-            errors.put("429", "A rate limit or budget refused the request, or every pod is saturated (Retry-After)");
+            errors.put(
+                    "429",
+                    "A rate limit or budget refused the request, or every pod is saturated (Retry-After); without"
+                            + " Retry-After when no retry can succeed as sent (a request larger than a whole"
+                            + " tokens-per-minute limit, or a frozen level with concurrentRequests 0)");
             errors.put("502", "The model host failed before the answer began");
             errors.put(
                     "503",
