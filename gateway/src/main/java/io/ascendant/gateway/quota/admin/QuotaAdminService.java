@@ -99,7 +99,8 @@ public class QuotaAdminService {
                                     (Integer) rs.getObject(7),
                                     rs.getString(8),
                                     (Long) rs.getObject(9),
-                                    rs.getBigDecimal(10)),
+                                    rs.getBigDecimal(10),
+                                    null),
                             rs.getTimestamp(11).toInstant()));
                 }
             }

@@ -1,9 +1,12 @@
 package io.ascendant.gateway.quota.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ascendant.tenancy.limits.LimitValues;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Null;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -64,7 +67,19 @@ public final class QuotaAdminViews {
             @PositiveOrZero Long budgetTokens,
 
             @DecimalMin("0") @Digits(integer = 14, fraction = 6)
-            BigDecimal budgetAmount) {}
+            BigDecimal budgetAmount,
+
+            /*
+             * Not part of the shape: present only to refuse the nested form of PUT .../limits, which would
+             * otherwise be ignored and store a shadow limit without values.
+             */
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Null(message = NESTED_LIMITS)
+            JsonNode limits) {
+
+        /** Why a nested {@code limits} object is refused. */
+        public static final String NESTED_LIMITS = "shadow limits take their values flat, beside scope and ownerId"
+                + " (e.g. \"requestsPerMinute\": 60), not nested under \"limits\" as PUT .../limits does";
+    }
 
     /** A stored shadow limit. */
     public record ShadowLimitView(UUID id, ShadowLimitBody limit, Instant createdAt) {}
