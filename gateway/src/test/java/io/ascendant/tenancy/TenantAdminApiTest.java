@@ -198,4 +198,31 @@ class TenantAdminApiTest {
                 .statusCode(409)
                 .body("field", equalTo("email"));
     }
+
+    @Test
+    void invitedAdminGetsTheGivenNamesSoKeycloakDoesNotBlockTheFirstSignIn() throws Exception {
+        String slug = TenancyFixtures.uniqueSlug("invnames");
+        JsonPath t = fx.createTenant(slug);
+        String userId = given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("email", slug + "@example.com", "firstName", "Ada", "lastName", "Lovelace"))
+                .when()
+                .post(TenancyFixtures.API + "/tenants/" + t.getString("id") + "/admins")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getString("keycloakUserId");
+        HttpResponse<String> user = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(keycloak.baseUrl() + "/admin/realms/ascendant/users/" + userId))
+                                .header("Authorization", "Bearer " + keycloak.adminAccessToken())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.from(user.body()).getString("firstName")).isEqualTo("Ada");
+        assertThat(JsonPath.from(user.body()).getString("lastName")).isEqualTo("Lovelace");
+    }
 }

@@ -55,7 +55,8 @@ public class TenantAdminService {
         if (admins.invited(tenantId, email)) {
             throw new TenancyException.Conflict("email", email + " is already invited to this tenant");
         }
-        OrganizationDirectory.Invitation inv = organizations.invite(t.keycloakOrgId, email, role);
+        OrganizationDirectory.Invitation inv =
+                organizations.invite(t.keycloakOrgId, email, role, r.firstName(), r.lastName());
         TenantAdmin a = new TenantAdmin();
         a.id = Ids.newId();
         a.tenantId = tenantId;

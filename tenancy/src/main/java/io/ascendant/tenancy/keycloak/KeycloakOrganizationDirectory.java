@@ -92,7 +92,7 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
     }
 
     @Override
-    public Invitation invite(String organizationId, String email, String role) {
+    public Invitation invite(String organizationId, String email, String role, String firstName, String lastName) {
         if (!config.keycloak().enabled() || organizationId == null) {
             return new Invitation(null, false);
         }
@@ -106,6 +106,8 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
                 u.setEmail(email);
                 u.setEnabled(true);
                 u.setEmailVerified(false);
+                u.setFirstName(firstName == null || firstName.isBlank() ? null : firstName.strip());
+                u.setLastName(lastName == null || lastName.isBlank() ? null : lastName.strip());
                 u.setRequiredActions(List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
                 try (Response r = rr.users().create(u)) {
                     if (r.getStatus() != 201) {

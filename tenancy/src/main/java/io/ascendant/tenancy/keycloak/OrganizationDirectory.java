@@ -28,9 +28,12 @@ public interface OrganizationDirectory {
      * @param organizationId the tenant's organization
      * @param email the invitee's address
      * @param role {@code tenant-admin} or {@code billing-viewer}
+     * @param firstName first name set on a user created here (Keycloak's user profile requires first and last name
+     *     before sign-in); null leaves it unset; an existing user keeps theirs
+     * @param lastName last name, likewise
      * @return the invitation outcome
      */
-    Invitation invite(String organizationId, String email, String role);
+    Invitation invite(String organizationId, String email, String role, String firstName, String lastName);
 
     /**
      * Result of an invitation.
