@@ -12,12 +12,14 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * A draft invoice for a month that has not started in the tenant's time zone is a 400 naming {@code period} (it was
  * drafted, empty, and could have been finalised with a number); the current month can still be drafted as a preview.
+ * Drafting every tenant for a month that has started nowhere is refused the same way.
  */
 @QuarkusTest
 class InvoiceFuturePeriodTest {
@@ -55,6 +57,21 @@ class InvoiceFuturePeriodTest {
         // The month under way is a preview draft, as before.
         YearMonth current = YearMonth.now(ZoneId.of(ZONE));
         draft(t, current.toString()).statusCode(200).body("status", equalTo("DRAFT"));
+    }
+
+    @Test
+    void refusesDraftingEveryTenantForAMonthThatHasStartedNowhere() {
+        YearMonth future = YearMonth.now(ZoneOffset.MAX).plusMonths(2);
+        given().auth()
+                .oauth2(admin())
+                .queryParam("period", future.toString())
+                .when()
+                .post(BASE + "/invoices/drafts")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith("application/problem+json"))
+                .body("field", equalTo("period"))
+                .body("detail", containsString("period " + future + " has not started in any tenant's time zone"));
     }
 
     private String admin() {

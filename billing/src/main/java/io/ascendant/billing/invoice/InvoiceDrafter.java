@@ -49,15 +49,17 @@ public final class InvoiceDrafter {
 
     /**
      * Drafts or recomputes the month's invoices of these tenants (those already finalised are skipped, and those
-     * whose billing account was opened after the month ended are left out altogether: no empty invoice for a month
-     * before the tenant existed).
+     * whose billing account was opened after the month ended, or in whose time zone the month has not started, are
+     * left out altogether: no empty invoice for a month before the tenant existed or still to come).
      *
      * @param onlyMissing when true, tenants that already have a draft are left alone too (the scheduled job)
      */
     public ChunkResult draftChunk(Connection c, UUID[] tenants, YearMonth period, boolean onlyMissing)
             throws SQLException {
+        Instant now = clock.instant();
         List<BillingAccount> accounts = lockAccounts(c, tenants).stream()
                 .filter(a -> !a.endedBeforeOpening(period))
+                .filter(a -> !period.isAfter(YearMonth.from(now.atZone(a.timeZone()))))
                 .toList();
         Map<UUID, Invoice> live = liveInvoices(c, tenants, period);
         List<BillingAccount> open = accounts.stream()

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -139,9 +140,20 @@ public class InvoiceService {
     /**
      * Drafts or recomputes the invoices of every tenant for a month, from the daily rollups, in transactions of
      * {@value #DRAFT_CHUNK} tenants. Finalised invoices are left alone, and so are tenants whose billing account was
-     * opened after the month ended (counted in {@link DraftRun#tenants()}, not drafted).
+     * opened after the month ended or in whose time zone it has not started (counted in {@link DraftRun#tenants()},
+     * not drafted).
+     *
+     * @throws BillingException.Invalid naming {@code period} when the month has not started in any time zone
      */
     public DraftRun draftAll(YearMonth period) {
+        // The earliest zone (UTC+14) starts a month first: a month that has not started there has started nowhere.
+        YearMonth earliest = YearMonth.from(clock.instant().atOffset(ZoneOffset.MAX));
+        if (period.isAfter(earliest)) {
+            throw new BillingException.Invalid(
+                    "period",
+                    "period " + period + " has not started in any tenant's time zone; the latest period that can be"
+                            + " drafted is " + earliest + " (for tenants in zones where it has started)");
+        }
         List<UUID> tenants = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM billing_account ORDER BY tenant_id");
