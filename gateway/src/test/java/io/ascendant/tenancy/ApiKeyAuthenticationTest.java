@@ -20,7 +20,6 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,27 +139,6 @@ class ApiKeyAuthenticationTest {
 
         fx.activateTenant(tenant);
         awaitStatus(secret, 200);
-    }
-
-    @Test
-    void modelNotAllowedForKeyIs403() {
-        String secret = fx.createKey(tenant, project, "flash-only", List.of("deepseek-v4-flash"))
-                .getString("secret");
-
-        given().auth()
-                .oauth2(secret)
-                .when()
-                .get(PROBE + "/models/deepseek-v4-flash")
-                .then()
-                .statusCode(200);
-        given().auth()
-                .oauth2(secret)
-                .when()
-                .get(PROBE + "/models/deepseek-v4-pro")
-                .then()
-                .statusCode(403)
-                .body("error.code", equalTo("model_not_allowed"))
-                .body("error.param", equalTo("model"));
     }
 
     @Test

@@ -6,14 +6,13 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 
 /**
- * Test-only tenant endpoint: shows what the API-key mechanism put into the security identity, and checks a model the
- * way gateway resources do. Lives under {@code /v1/} so it is a tenant path.
+ * Test-only tenant endpoint: shows what the API-key mechanism put into the security identity. Lives under {@code /v1/}
+ * so it is a tenant path.
  */
 @Path("/v1/tenancy-probe")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,13 +33,5 @@ public class TenantApiProbeResource {
                 "currency", c.currency(),
                 "timeZone", c.timeZone().getId(),
                 "roles", identity.getRoles());
-    }
-
-    @GET
-    @Path("models/{model}")
-    public Map<String, Object> useModel(@PathParam("model") String model) {
-        ApiKeyCaller c = (ApiKeyCaller) identity.getPrincipal();
-        c.requireModel(model);
-        return Map.of("model", model, "allowed", true);
     }
 }

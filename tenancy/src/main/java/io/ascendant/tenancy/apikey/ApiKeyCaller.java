@@ -49,17 +49,6 @@ public record ApiKeyCaller(
         return allowedModels.isEmpty() || (model != null && allowedModels.contains(model));
     }
 
-    /**
-     * Refuses a model this key may not use.
-     *
-     * @throws TenantApiException with {@link TenantApiError#MODEL_NOT_ALLOWED} (403, code {@code model_not_allowed})
-     */
-    public void requireModel(String model) {
-        if (!mayUse(model)) {
-            throw new TenantApiException(TenantApiError.MODEL_NOT_ALLOWED, "model");
-        }
-    }
-
     /** Whether this key has {@code scope}. */
     public boolean has(ApiKeyScope scope) {
         return scopes.contains(scope);

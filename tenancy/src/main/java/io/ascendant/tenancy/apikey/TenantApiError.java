@@ -44,9 +44,6 @@ public enum TenantApiError {
             "The organization of this API key is suspended. Contact your administrator."),
     /** The key's tenant is closed. */
     TENANT_CLOSED(403, "permission_error", "tenant_closed", "The organization of this API key is closed."),
-    /** The key may not use the requested model. */
-    MODEL_NOT_ALLOWED(
-            403, "permission_error", "model_not_allowed", "This API key is not allowed to use the requested model."),
     /**
      * The key lacks the {@link ApiKeyScope scope} of the endpoint called; thrown with the message of
      * {@link ApiKeyScope#missingFrom}, which names the scope and the endpoint.

@@ -1,7 +1,7 @@
 package io.ascendant.tenancy.apikey;
 
 /**
- * A tenant-API refusal after authentication (e.g. {@link TenantApiError#MODEL_NOT_ALLOWED}); rendered by
+ * A tenant-API refusal after authentication (e.g. {@link TenantApiError#INSUFFICIENT_SCOPE}); rendered by
  * {@link TenantApiExceptionMapper} as the OpenAI-shaped error with the error's status.
  */
 public class TenantApiException extends RuntimeException {
