@@ -28,14 +28,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.arc.ClientProxy;
-import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -361,14 +359,7 @@ public class DataPathPipeline {
         if (t instanceof GatewayException g) {
             e = g;
         } else {
-            boolean clientLeft = clientClosed(resp, t);
-            withRequestIds(st, () -> {
-                if (clientLeft) { // normal: the client closed its connection (timeout, user pressed stop)
-                    Log.debugf("Client closed the connection of request %s before its answer", st.requestId);
-                } else {
-                    Log.warnf(t, "Request %s failed unexpectedly", st.requestId);
-                }
-            });
+            RequestFailureLog.unexpected(st, resp, t);
             e = new GatewayException.UpstreamFailure(502, "The request could not be completed.", "gateway_error");
         }
         try {
@@ -382,48 +373,6 @@ public class DataPathPipeline {
         } finally {
             settlement.finish(
                     st, UsageStatus.FAILED); // whatever happened to the answer, the slots and the usage are settled
-        }
-    }
-
-    /**
-     * Whether {@code t} is the client's connection closing (the response's connection is gone, or Vert.x reported
-     * it closed while the body was read): a normal event, not a failure. A host connection that closes reaches
-     * {@link #fail} as a {@link GatewayException} (see {@link UpstreamFailures}), never as this.
-     */
-    static boolean clientClosed(HttpServerResponse resp, Throwable t) {
-        if (resp.closed()) {
-            return true;
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof HttpClosedException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Runs {@code r} with the request's ids in the MDC ({@code [req= gw=]} of the log format): callbacks after an
-     * asynchronous step may run where they are not set. The previous values are restored.
-     */
-    private static void withRequestIds(RequestState st, Runnable r) {
-        Object req = MDC.get(RequestIdFilter.MDC_KEY);
-        Object gw = MDC.get(RequestIdFilter.GATEWAY_MDC_KEY);
-        MDC.put(RequestIdFilter.MDC_KEY, st.correlationId());
-        MDC.put(RequestIdFilter.GATEWAY_MDC_KEY, st.requestId);
-        try {
-            r.run();
-        } finally {
-            restore(RequestIdFilter.MDC_KEY, req);
-            restore(RequestIdFilter.GATEWAY_MDC_KEY, gw);
-        }
-    }
-
-    private static void restore(String key, Object value) {
-        if (value == null) {
-            MDC.remove(key);
-        } else {
-            MDC.put(key, value);
         }
     }
 

@@ -118,7 +118,7 @@ public class TokenCountEndpoint {
         if (t instanceof GatewayException g) {
             e = g;
         } else {
-            if (DataPathPipeline.clientClosed(rc.response(), t)) {
+            if (RequestFailureLog.clientClosed(rc.response(), t)) {
                 Log.debugf("Client closed the connection of a token count before its answer");
             } else {
                 Log.warnf(t, "Token count failed unexpectedly");

@@ -3,7 +3,6 @@ package io.ascendant.gateway.datapath;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ascendant.gateway.api.DataPathPipeline;
 import io.ascendant.gateway.platform.RequestIdFilter;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -72,7 +71,7 @@ class ClientDisconnectLogTest {
             @Override
             public void close() {}
         };
-        Logger logger = Logger.getLogger(DataPathPipeline.class.getName());
+        Logger logger = Logger.getLogger("io.ascendant.gateway.api.RequestFailureLog");
         Level before = logger.getLevel();
         logger.setLevel(Level.FINE);
         logger.addHandler(capture);
