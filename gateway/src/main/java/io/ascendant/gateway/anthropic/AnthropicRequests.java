@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.gateway.api.Json;
 import io.ascendant.gateway.error.GatewayException;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -79,7 +78,7 @@ final class AnthropicRequests {
         }
         Set<String> toolUses = Set.of(); // the tool_use ids of the previous message: what a tool_result may answer
         for (int i = 0; i < msgs.size(); i++) {
-            toolUses = message(msgs.get(i), i, i == msgs.size() - 1, toolUses, messages, prompt);
+            toolUses = AnthropicMessages.translate(msgs.get(i), i, i == msgs.size() - 1, toolUses, messages, prompt);
         }
         copy(in, out, unitInterval(in, "temperature"));
         copy(in, out, unitInterval(in, "top_p"));
@@ -264,139 +263,6 @@ final class AnthropicRequests {
             i++;
         }
         return out;
-    }
-
-    /**
-     * Checks and translates one message.
-     *
-     * @param last whether {@code m} is the request's final message (which, from the assistant, may be empty)
-     * @param answerable the ids of the previous message's {@code tool_use} blocks: each {@code tool_result} must
-     *     answer one of them, as at Anthropic
-     * @return the ids of this message's {@code tool_use} blocks (none unless it is the assistant's)
-     */
-    private static Set<String> message(
-            JsonNode m, int index, boolean last, Set<String> answerable, ArrayNode messages, StringBuilder prompt) {
-        String role = m.path("role").asText("");
-        if (!role.equals("user") && !role.equals("assistant")) {
-            throw invalid("messages." + index + ".role: must be 'user' or 'assistant'.", "messages");
-        }
-        AnthropicFields.checkMessage(m, index);
-        JsonNode content = m.get("content");
-        if (content == null || content.isNull()) {
-            throw invalid("messages." + index + ".content: Field required.", "messages");
-        }
-        if (content.isTextual()) {
-            messages.addObject().put("role", role).put("content", content.asText());
-            prompt.append(role).append(": ").append(content.asText()).append('\n');
-            return Set.of();
-        }
-        if (!content.isArray()) {
-            throw invalid("messages." + index + ".content: must be a string or an array of blocks.", "messages");
-        }
-        if (content.isEmpty() && !(last && role.equals("assistant"))) {
-            // Anthropic's rule: an empty final assistant message asks for a plain answer; anywhere else it is a turn
-            // with nothing in it, which the hosts refused with a message about the whole conversation.
-            throw invalid(
-                    "messages." + index + ".content: all messages must have non-empty content except for the"
-                            + " optional final assistant message",
-                    "messages");
-        }
-        StringBuilder text = new StringBuilder();
-        StringBuilder reasoning = new StringBuilder();
-        ArrayNode toolCalls = Json.MAPPER.createArrayNode();
-        Set<String> toolUses = new HashSet<>();
-        int b = 0;
-        for (JsonNode block : content) {
-            String type = block.path("type").asText("");
-            AnthropicFields.checkBlock(block, type, "messages." + index + ".content." + b, "messages");
-            switch (type) {
-                case "text" -> text.append(block.path("text").asText(""));
-                case "thinking" -> {
-                    // As at Anthropic, a thinking block sent back carries its text and the signature it came with;
-                    // the value is not verified (the hosts do not sign reasoning), but a block without one is not
-                    // an answer this API gave.
-                    String at = "messages." + index + ".content." + b;
-                    if (!block.path("thinking").isTextual()) {
-                        throw invalid(at + ".thinking: Field required (a string).", "messages");
-                    }
-                    if (!block.path("signature").isTextual()) {
-                        throw invalid(
-                                at + ".signature: Field required (the signature the thinking block came with).",
-                                "messages");
-                    }
-                    reasoning.append(block.get("thinking").asText());
-                }
-                case "redacted_thinking" -> {}
-                case "tool_use" -> {
-                    if (role.equals("assistant")) {
-                        toolUses.add(block.path("id").asText());
-                    }
-                    ObjectNode call = toolCalls.addObject();
-                    call.put("id", block.path("id").asText());
-                    call.put("type", "function");
-                    ObjectNode fn = call.putObject("function");
-                    fn.put("name", block.path("name").asText());
-                    fn.put("arguments", block.has("input") ? block.get("input").toString() : "{}");
-                }
-                case "tool_result" -> {
-                    checkAnswers(block, "messages." + index + ".content." + b, answerable);
-                    String result = Json.text(block.get("content"));
-                    if (block.path("is_error").asBoolean(false)) {
-                        result = "Error: " + result;
-                    }
-                    messages.addObject()
-                            .put("role", "tool")
-                            .put("tool_call_id", block.path("tool_use_id").asText())
-                            .put("content", result);
-                    prompt.append("tool: ").append(result).append('\n');
-                }
-                default ->
-                    throw invalid(
-                            "messages." + index + ".content." + b + ": block type '" + type
-                                    + "' is not supported by this gateway.",
-                            "messages");
-            }
-            b++;
-        }
-        if (text.isEmpty() && reasoning.isEmpty() && toolCalls.isEmpty()) {
-            return toolUses;
-        }
-        ObjectNode msg = messages.addObject();
-        msg.put("role", role);
-        msg.put("content", text.toString());
-        if (!reasoning.isEmpty()) {
-            msg.put("reasoning_content", reasoning.toString());
-        }
-        if (!toolCalls.isEmpty()) {
-            msg.set("tool_calls", toolCalls);
-        }
-        prompt.append(role).append(": ").append(text);
-        if (!toolCalls.isEmpty()) {
-            prompt.append(toolCalls);
-        }
-        prompt.append('\n');
-        return toolUses;
-    }
-
-    /**
-     * A {@code tool_result} block's {@code tool_use_id}: required, and the id of a {@code tool_use} block of the
-     * previous message. Without this check a result for a call the model never made reached the host as a tool
-     * message answering that call.
-     *
-     * @param at where the block is, such as {@code messages.2.content.0}
-     */
-    private static void checkAnswers(JsonNode block, String at, Set<String> answerable) {
-        JsonNode id = block.get("tool_use_id");
-        if (id == null || id.isNull()) {
-            throw invalid(at + ".tool_use_id: Field required", "messages");
-        }
-        if (!id.isTextual() || !answerable.contains(id.asText())) {
-            throw invalid(
-                    at + ".tool_use_id: unexpected `tool_use_id` found in `tool_result` blocks: " + id.asText()
-                            + ". Each `tool_result` block must have a corresponding `tool_use` block in the previous"
-                            + " message.",
-                    "messages");
-        }
     }
 
     /**
