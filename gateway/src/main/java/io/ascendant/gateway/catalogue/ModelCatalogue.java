@@ -2,6 +2,7 @@ package io.ascendant.gateway.catalogue;
 
 import io.ascendant.gateway.config.DataPathConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,9 @@ public class ModelCatalogue {
 
     private volatile CatalogueSnapshot snapshot = new CatalogueSnapshot(List.of(), List.of());
     private long loadedRevision = Long.MIN_VALUE;
+
+    /** Set when shutdown begins (the datasource closes soon after). */
+    private volatile boolean shuttingDown;
 
     void onStart(@Observes StartupEvent ev) {
         reload(true);
@@ -100,7 +104,17 @@ public class ModelCatalogue {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "gateway-catalogue-refresh")
     void refresh() {
-        reload(false);
+        if (!shuttingDown) {
+            reload(false);
+        }
+    }
+
+    /**
+     * Shutdown began: no further scheduled reloads. A reload already running may still meet the closed connection
+     * pool; that is expected then and logged at DEBUG, not as a failure.
+     */
+    void stopRefreshing(@Observes ShutdownEvent ev) {
+        shuttingDown = true;
     }
 
     /** Reloads now (after an admin write on this replica) so the change applies here at once. */
@@ -128,7 +142,11 @@ public class ModelCatalogue {
                 loadedRevision = revision;
             } catch (Exception e) {
                 // Keep serving the last good catalogue; a database outage must not take routes away.
-                Log.warnf("Model catalogue reload failed, keeping revision %d: %s", loadedRevision, e.getMessage());
+                if (shuttingDown) {
+                    Log.debugf("Model catalogue reload stopped by shutdown: %s", e.getMessage());
+                } else {
+                    Log.warnf("Model catalogue reload failed, keeping revision %d: %s", loadedRevision, e.getMessage());
+                }
                 if (!force) {
                     return;
                 }

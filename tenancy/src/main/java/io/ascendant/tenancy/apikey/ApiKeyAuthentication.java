@@ -3,11 +3,14 @@ package io.ascendant.tenancy.apikey;
 import io.ascendant.tenancy.TenancyConfig;
 import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,6 +115,15 @@ public class ApiKeyAuthentication {
         } catch (RuntimeException e) {
             Log.warnf("could not write last-used times (%s); will retry", e.getMessage());
         }
+    }
+
+    /**
+     * Shutdown, once the requests in flight have ended and before any bean (the datasource among them) is destroyed:
+     * writes the last-used times they recorded. Priority 300: after the gateway has ended its streams and flushed its
+     * usage ledger, so the keys of those requests are included.
+     */
+    void flushAtShutdown(@Observes @Priority(300) ShutdownEvent ev) {
+        flushLastUsed();
     }
 
     @PreDestroy
