@@ -3,26 +3,18 @@ package io.ascendant.tenancy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ascendant.gateway.testsupport.MigrationUpgrades;
 import io.ascendant.gateway.testsupport.SharedPostgres;
 import io.ascendant.tenancy.apikey.ApiKeyScope;
 import io.ascendant.tenancy.apikey.ApiKeyStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
@@ -47,7 +39,7 @@ class ApiKeyScopesMigrationTest {
     @Test
     void keysOfAnUpgradedDatabaseKeepEveryScope() throws Exception {
         String db = pg.createDatabase("key_scopes");
-        Path previousRelease = migrationsWithout(ADDED);
+        Path previousRelease = MigrationUpgrades.migrationsWithout(ADDED);
         Flyway.configure()
                 .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
                 .locations("filesystem:" + previousRelease)
@@ -131,46 +123,9 @@ class ApiKeyScopesMigrationTest {
         }
     }
 
-    /** Flyway as the gateway configures it in application.properties (validate on migrate, out of order). */
+    /** Flyway as the gateway configures it, on database {@code db} of the test server. */
     private FluentConfiguration flyway(String db) throws IOException {
-        Properties app = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
-            app.load(in);
-        }
-        return Flyway.configure()
-                .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
-                .locations("classpath:" + app.getProperty("quarkus.flyway.locations"))
-                .validateOnMigrate(Boolean.parseBoolean(app.getProperty("quarkus.flyway.validate-on-migrate", "true")))
-                .outOfOrder(Boolean.parseBoolean(app.getProperty("quarkus.flyway.out-of-order", "false")))
-                .cleanDisabled(true);
-    }
-
-    /** A directory with the SQL migrations on the classpath except those whose names start with one of {@code prefixes}. */
-    private static Path migrationsWithout(List<String> prefixes) throws IOException, URISyntaxException {
-        URI uri = ApiKeyScopesMigrationTest.class
-                .getClassLoader()
-                .getResource("db/migration")
-                .toURI();
-        Path target = Files.createTempDirectory("migrations-before-");
-        if ("jar".equals(uri.getScheme())) {
-            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copySql(jar.getPath("db/migration"), target, prefixes);
-            }
-        } else {
-            copySql(Path.of(uri), target, prefixes);
-        }
-        return target;
-    }
-
-    private static void copySql(Path from, Path to, List<String> skippedPrefixes) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".sql") && skippedPrefixes.stream().noneMatch(name::startsWith)) {
-                    Files.copy(f, to.resolve(name));
-                }
-            }
-        }
+        return MigrationUpgrades.gatewayFlyway(pg.jdbcUrl(db), pg.username(), pg.password());
     }
 
     private int highestApplied(String db) throws SQLException {

@@ -2,24 +2,16 @@ package io.ascendant.tenancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.gateway.testsupport.MigrationUpgrades;
 import io.ascendant.gateway.testsupport.SharedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
@@ -43,7 +35,7 @@ class TenantTimeZoneMigrationTest {
         String db = pg.createDatabase("tz_forms");
         Flyway.configure()
                 .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
-                .locations("filesystem:" + migrationsWithout(ADDED))
+                .locations("filesystem:" + MigrationUpgrades.migrationsWithout(ADDED))
                 .load()
                 .migrate();
         Map<String, String> stored = Map.of(
@@ -100,45 +92,8 @@ class TenantTimeZoneMigrationTest {
         }
     }
 
-    /** Flyway as the gateway configures it in application.properties (validate on migrate, out of order). */
+    /** Flyway as the gateway configures it, on database {@code db} of the test server. */
     private FluentConfiguration flyway(String db) throws IOException {
-        Properties app = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
-            app.load(in);
-        }
-        return Flyway.configure()
-                .dataSource(pg.jdbcUrl(db), pg.username(), pg.password())
-                .locations("classpath:" + app.getProperty("quarkus.flyway.locations"))
-                .validateOnMigrate(Boolean.parseBoolean(app.getProperty("quarkus.flyway.validate-on-migrate", "true")))
-                .outOfOrder(Boolean.parseBoolean(app.getProperty("quarkus.flyway.out-of-order", "false")))
-                .cleanDisabled(true);
-    }
-
-    /** A directory with the SQL migrations on the classpath except those whose names start with one of {@code prefixes}. */
-    private static Path migrationsWithout(List<String> prefixes) throws IOException, URISyntaxException {
-        URI uri = TenantTimeZoneMigrationTest.class
-                .getClassLoader()
-                .getResource("db/migration")
-                .toURI();
-        Path target = Files.createTempDirectory("migrations-before-");
-        if ("jar".equals(uri.getScheme())) {
-            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copySql(jar.getPath("db/migration"), target, prefixes);
-            }
-        } else {
-            copySql(Path.of(uri), target, prefixes);
-        }
-        return target;
-    }
-
-    private static void copySql(Path from, Path to, List<String> skippedPrefixes) throws IOException {
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".sql") && skippedPrefixes.stream().noneMatch(name::startsWith)) {
-                    Files.copy(f, to.resolve(name));
-                }
-            }
-        }
+        return MigrationUpgrades.gatewayFlyway(pg.jdbcUrl(db), pg.username(), pg.password());
     }
 }

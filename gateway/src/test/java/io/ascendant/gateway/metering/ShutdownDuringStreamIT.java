@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.testsupport.GatewayProcess;
 import io.ascendant.gateway.testsupport.TestDatabase;
-import io.ascendant.tenancy.apikey.ApiKeyFormat;
-import io.ascendant.tenancy.apikey.ApiKeyHasher;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -77,7 +74,8 @@ class ShutdownDuringStreamIT {
         String requestId;
         try {
             gateway.awaitReady(HTTP, Duration.ofSeconds(300)); // migrated the database
-            String key = tenantKey();
+            String key = db.seedTenantWithKey("shutdown", PEPPER, MODEL, new BigDecimal("1000"), "shutdown IT")
+                    .key();
             awaitChatAnswered(gateway, key);
             HttpResponse<Stream<String>> response =
                     HTTP.send(stream(gateway, key), HttpResponse.BodyHandlers.ofLines());
@@ -166,45 +164,6 @@ class ShutdownDuringStreamIT {
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-    }
-
-    /** A tenant with one project, one key, a billing account and a price for the model; returns the key's text. */
-    private static String tenantKey() throws Exception {
-        UUID plan = UUID.randomUUID();
-        UUID tenant = UUID.randomUUID();
-        UUID project = UUID.randomUUID();
-        ApiKeyFormat.Generated g = ApiKeyFormat.generate(new SecureRandom());
-        String slug = "shutdown-" + tenant.toString().substring(0, 8);
-        db.exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
-        db.exec(
-                "INSERT INTO tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
-                        + " VALUES (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
-                tenant,
-                slug,
-                slug,
-                plan);
-        db.exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
-        db.exec(
-                "INSERT INTO api_key (id, tenant_id, project_id, public_id, name, secret_hash, last4, status,"
-                        + " created_by) VALUES (?, ?, ?, ?, 'it', ?, ?, 'ACTIVE', 'it')",
-                UUID.randomUUID(),
-                tenant,
-                project,
-                g.publicId(),
-                new ApiKeyHasher(PEPPER).hash(g.text()),
-                g.text().substring(g.text().length() - 4));
-        db.exec(
-                "INSERT INTO billing_account (tenant_id, display_name, currency, time_zone) VALUES (?, ?, 'USD',"
-                        + " 'UTC')",
-                tenant,
-                slug);
-        db.exec(
-                "INSERT INTO price_book_version (model, currency, tenant_id, effective_from, cache_hit_per_mtok,"
-                        + " cache_miss_per_mtok, output_per_mtok, source, created_by)"
-                        + " VALUES (?, 'USD', ?, now() - interval '1 hour', 0, 0, 1000, 'shutdown IT', 'it')",
-                MODEL,
-                tenant);
-        return g.text();
     }
 
     private static GatewayProcess launch() throws Exception {

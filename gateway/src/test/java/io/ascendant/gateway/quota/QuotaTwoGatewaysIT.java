@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.testsupport.GatewayProcess;
 import io.ascendant.gateway.testsupport.TestDatabase;
-import io.ascendant.tenancy.apikey.ApiKeyFormat;
-import io.ascendant.tenancy.apikey.ApiKeyHasher;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -16,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,46 +264,14 @@ class QuotaTwoGatewaysIT {
 
     private record Tenant(UUID id, String key) {}
 
-    /** A tenant (new plan without limits) with one key, a billing account and an output-only price override. */
+    /**
+     * A tenant (new plan without limits) with one key, a billing account and an output-only price override: prompt
+     * tokens free, output at 0.001 USD a token, no peak window, so a request costs exactly its worst case when the
+     * host answers max_tokens tokens.
+     */
     private static Tenant tenant(String name) throws SQLException {
-        UUID plan = UUID.randomUUID();
-        UUID tenant = UUID.randomUUID();
-        UUID project = UUID.randomUUID();
-        ApiKeyFormat.Generated g = ApiKeyFormat.generate(new SecureRandom());
-        String slug = name + "-" + tenant.toString().substring(0, 8);
-        db.exec("INSERT INTO plan (id, code, name) VALUES (?, ?, 'IT')", plan, slug);
-        db.exec(
-                "INSERT INTO tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
-                        + " VALUES (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
-                tenant,
-                slug,
-                slug,
-                plan);
-        db.exec("INSERT INTO project (id, tenant_id, name, status) VALUES (?, ?, 'it', 'ACTIVE')", project, tenant);
-        db.exec(
-                "INSERT INTO api_key (id, tenant_id, project_id, public_id, name, secret_hash, last4, status,"
-                        + " created_by) VALUES (?, ?, ?, ?, 'it', ?, ?, 'ACTIVE', 'it')",
-                UUID.randomUUID(),
-                tenant,
-                project,
-                g.publicId(),
-                new ApiKeyHasher(PEPPER).hash(g.text()),
-                g.text().substring(g.text().length() - 4));
-        db.exec(
-                "INSERT INTO billing_account (tenant_id, display_name, currency, time_zone) VALUES (?, ?, 'USD',"
-                        + " 'UTC')",
-                tenant,
-                slug);
-        // Prompt tokens free, output at 0.001 USD a token, no peak window: a request costs exactly its worst case
-        // when the host answers max_tokens tokens. In force since before the test (fixtures may backdate).
-        db.exec(
-                "INSERT INTO price_book_version (model, currency, tenant_id, effective_from, cache_hit_per_mtok,"
-                        + " cache_miss_per_mtok, output_per_mtok, source, created_by)"
-                        + " VALUES (?, 'USD', ?, now() - interval '1 hour', 0, 0, ?, 'quota IT', 'it')",
-                MODEL,
-                tenant,
-                OUTPUT_PER_MTOK);
-        return new Tenant(tenant, g.text());
+        TestDatabase.SeededTenant t = db.seedTenantWithKey(name, PEPPER, MODEL, OUTPUT_PER_MTOK, "quota IT");
+        return new Tenant(t.id(), t.key());
     }
 
     /**
