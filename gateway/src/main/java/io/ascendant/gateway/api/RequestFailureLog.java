@@ -4,7 +4,6 @@ import io.ascendant.gateway.platform.RequestIdFilter;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
-import org.jboss.logging.MDC;
 
 /**
  * How a request that failed with something other than a {@code GatewayException} is logged: a client that closed its
@@ -17,7 +16,7 @@ final class RequestFailureLog {
     /** Logs {@code t}, the failure of the request {@code st} answered on {@code resp}. */
     static void unexpected(RequestState st, HttpServerResponse resp, Throwable t) {
         boolean clientLeft = clientClosed(resp, t);
-        withRequestIds(st, () -> {
+        RequestIdFilter.withRequestIds(st.correlationId(), st.requestId, () -> {
             if (clientLeft) {
                 Log.debugf("Client closed the connection of request %s before its answer", st.requestId);
             } else {
@@ -41,30 +40,5 @@ final class RequestFailureLog {
             }
         }
         return false;
-    }
-
-    /**
-     * Runs {@code r} with the request's ids in the MDC ({@code [req= gw=]} of the log format): callbacks after an
-     * asynchronous step may run where they are not set. The previous values are restored.
-     */
-    private static void withRequestIds(RequestState st, Runnable r) {
-        Object req = MDC.get(RequestIdFilter.MDC_KEY);
-        Object gw = MDC.get(RequestIdFilter.GATEWAY_MDC_KEY);
-        MDC.put(RequestIdFilter.MDC_KEY, st.correlationId());
-        MDC.put(RequestIdFilter.GATEWAY_MDC_KEY, st.requestId);
-        try {
-            r.run();
-        } finally {
-            restore(RequestIdFilter.MDC_KEY, req);
-            restore(RequestIdFilter.GATEWAY_MDC_KEY, gw);
-        }
-    }
-
-    private static void restore(String key, Object value) {
-        if (value == null) {
-            MDC.remove(key);
-        } else {
-            MDC.put(key, value);
-        }
     }
 }

@@ -101,4 +101,33 @@ public class RequestIdFilter {
         ThreadLocalRandom.current().nextBytes(random);
         return "req_" + HexFormat.of().formatHex(random);
     }
+
+    /**
+     * Runs {@code r} with a request's ids in the MDC ({@code [req= gw=]} of the log format), for log lines written
+     * where they are not set (a callback after an asynchronous step, a refusal before the filter ran); the values the
+     * thread had before are restored afterwards.
+     *
+     * @param correlationId the client's {@code x-request-id}, or the gateway's id when the client sent none
+     * @param gatewayId the gateway's own request id
+     */
+    public static void withRequestIds(String correlationId, String gatewayId, Runnable r) {
+        Object outerId = MDC.get(MDC_KEY);
+        Object outerGatewayId = MDC.get(GATEWAY_MDC_KEY);
+        MDC.put(MDC_KEY, correlationId);
+        MDC.put(GATEWAY_MDC_KEY, gatewayId);
+        try {
+            r.run();
+        } finally {
+            restoreMdc(MDC_KEY, outerId);
+            restoreMdc(GATEWAY_MDC_KEY, outerGatewayId);
+        }
+    }
+
+    private static void restoreMdc(String key, Object value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
 }

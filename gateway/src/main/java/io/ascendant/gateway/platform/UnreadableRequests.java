@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
-import org.jboss.logging.MDC;
 
 /**
  * Requests that the HTTP decoder cannot read (a request line that does not parse, such as an unencoded space in the
@@ -170,30 +169,18 @@ public class UnreadableRequests {
      */
     private static void logRefusal(
             String what, String gatewayId, String correlationId, Refusal refusal, Throwable cause) {
-        Object outerId = MDC.get(RequestIdFilter.MDC_KEY); // restored after: the line may run inside the request
-        Object outerGatewayId = MDC.get(RequestIdFilter.GATEWAY_MDC_KEY);
-        MDC.put(RequestIdFilter.MDC_KEY, correlationId != null ? correlationId : gatewayId);
-        MDC.put(RequestIdFilter.GATEWAY_MDC_KEY, gatewayId);
-        try {
-            Log.debugf(
-                    "%s: %s (%s), request id %s",
-                    what,
-                    refusal == null
-                            ? "no answer"
-                            : refusal.error().status() + " " + refusal.error().code(),
-                    cause == null ? "no cause" : cause.getClass().getSimpleName(),
-                    gatewayId);
-        } finally {
-            restore(RequestIdFilter.MDC_KEY, outerId);
-            restore(RequestIdFilter.GATEWAY_MDC_KEY, outerGatewayId);
-        }
-    }
-
-    private static void restore(String key, Object value) {
-        if (value == null) {
-            MDC.remove(key);
-        } else {
-            MDC.put(key, value);
-        }
+        // The line may run inside the request, whose ids are restored after it.
+        RequestIdFilter.withRequestIds(
+                correlationId != null ? correlationId : gatewayId,
+                gatewayId,
+                () -> Log.debugf(
+                        "%s: %s (%s), request id %s",
+                        what,
+                        refusal == null
+                                ? "no answer"
+                                : refusal.error().status() + " "
+                                        + refusal.error().code(),
+                        cause == null ? "no cause" : cause.getClass().getSimpleName(),
+                        gatewayId));
     }
 }
