@@ -92,6 +92,24 @@ class LauncherTest {
     }
 
     @Test
+    void refusedUpLeavesNoNewHomeBehind() throws Exception {
+        // A second installation pointed at a new ASCENDANT_HOME while the first one holds the ports.
+        Path newHome = home.resolve("second-install");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result result = run(
+                    Map.of("ASCENDANT_HOME", newHome.toString(), "ASCENDANT_POSTGRES_PORT", Integer.toString(port)),
+                    "up");
+
+            assertThat(result.status()).isNotZero();
+            assertThat(result.stderr().strip())
+                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by PostgreSQL): stop the"
+                            + " program that uses it or set ASCENDANT_POSTGRES_PORT to a free port.");
+            assertThat(newHome).doesNotExist();
+        }
+    }
+
+    @Test
     void refusesSecondUpWhileOneRuns() throws Exception {
         Path lock = Files.createDirectories(home.resolve("run")).resolve("launcher.lock");
         Files.writeString(home.resolve("run/launcher.pid"), "4242\n");
