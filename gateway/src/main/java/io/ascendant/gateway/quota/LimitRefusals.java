@@ -8,14 +8,17 @@ import io.ascendant.gateway.quota.ratelimit.RateSpec;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
  * What happens when a limit says no. The refusal names the limit, its value, what is used and reserved (budgets) and
  * when to retry: for a per-minute rate when the next request conforms, for a concurrency limit one second, for a
- * budget the end of its period. An enforced limit then throws {@link QuotaRefusedException} (a 429); a shadow limit
- * only logs and records a shadow event, so operators see what it would have refused. An enforced budget that refuses
- * is also recorded as exhausted for the admin console (V071 {@code EXHAUSTED} event).
+ * budget the end of its period. A request that no wait can admit (its hold exceeds a whole limit, or a concurrency
+ * limit is 0) is told what to change instead, without a retry time. An enforced limit then throws {@link
+ * QuotaRefusedException} (a 429); a shadow limit only logs and records a shadow event, so operators see what it would
+ * have refused. An enforced budget that refuses because it is used up is also recorded as exhausted for the admin
+ * console (V071 {@code EXHAUSTED} event).
  *
  * <p>Thread-safe; the events are written on the caller's thread.
  */
@@ -31,6 +34,55 @@ final class LimitRefusals {
         this.exhaustedEvents = exhaustedEvents;
     }
 
+    /**
+     * Refuses the request when an enforced limit can never admit it as sent. Called before anything is taken, so that
+     * a limit that is only full for now (a budget until the end of its period) does not send the client to wait for a
+     * retry that must fail. Shadow limits are left to admission itself, which logs them once.
+     */
+    void refuseIfNeverAdmitted(QuotaRequest r, QuotaPolicy policy) {
+        for (RateSpec spec : policy.rates()) {
+            if (!spec.shadow()) {
+                neverAdmits(r, spec);
+            }
+        }
+        for (PoolSpec spec : policy.pools()) {
+            if (!spec.shadow()) {
+                neverAdmits(r, spec);
+            }
+        }
+    }
+
+    /**
+     * Whether the per-minute limit {@code spec} can never admit the request (its tokens exceed the whole limit); if
+     * so it is refused, or logged for a shadow limit.
+     */
+    boolean neverAdmits(QuotaRequest r, RateSpec spec) {
+        long n = r.cellsOf(spec.kind());
+        if (n <= spec.perMinute()) {
+            return false;
+        }
+        tooLarge(r, spec, n);
+        return true;
+    }
+
+    /**
+     * Whether the pool {@code spec} can never admit the request (its hold exceeds the whole limit: a budget smaller
+     * than the request, or a concurrency limit of 0); if so it is refused, or logged for a shadow limit. An unpriced
+     * request is not decided here.
+     */
+    boolean neverAdmits(QuotaRequest r, PoolSpec spec) {
+        BigDecimal hold = r.holdOn(spec.unit());
+        if (hold == null || hold.compareTo(spec.limit()) <= 0) {
+            return false;
+        }
+        if (spec.unit() == PoolSpec.Unit.REQUESTS) {
+            frozen(r, spec);
+        } else {
+            largerThanBudget(r, spec, hold);
+        }
+        return true;
+    }
+
     /** A per-minute limit refused the request; retry after {@code retryAfter}. */
     void rate(QuotaRequest r, RateSpec spec, Duration retryAfter, String why) {
         refuseOrShadow(r, spec.shadow(), rateRefusal(spec, retryAfter), why);
@@ -41,7 +93,7 @@ final class LimitRefusals {
      * can ever admit it, so the answer says what to change instead of when to retry (OpenAI answers such a request
      * 429 "Request too large"; without {@code Retry-After}, since SDKs would retry it).
      */
-    void tooLarge(QuotaRequest r, RateSpec spec, long tokens) {
+    private void tooLarge(QuotaRequest r, RateSpec spec, long tokens) {
         long limit = spec.perMinute();
         StringBuilder m = new StringBuilder("Request too large for ")
                 .append(spec.label())
@@ -79,7 +131,7 @@ final class LimitRefusals {
      * A concurrency limit of 0: the level is frozen and no request is admitted until an administrator raises it, so the
      * answer says so instead of inviting a retry.
      */
-    void frozen(QuotaRequest r, PoolSpec spec) {
+    private void frozen(QuotaRequest r, PoolSpec spec) {
         QuotaRefusal refusal = new QuotaRefusal(
                 QuotaRefusal.RATE_LIMIT_EXCEEDED,
                 spec.key(),
@@ -93,6 +145,70 @@ final class LimitRefusals {
                         + spec.limit().stripTrailingZeros().toPlainString()
                         + " concurrent requests, so no request is admitted until an administrator raises the limit.");
         refuseOrShadow(r, spec.shadow(), refusal, "frozen");
+    }
+
+    /**
+     * A request whose hold exceeds a whole budget (its worst-case cost a money budget, its prompt plus {@code
+     * max_tokens} a token budget): no period can admit it, so the answer says what to change instead of when to retry
+     * (no {@code Retry-After}: SDKs would retry it at the end of the period, and fail again). The budget is not
+     * recorded as exhausted: it is not used up.
+     */
+    private void largerThanBudget(QuotaRequest r, PoolSpec spec, BigDecimal hold) {
+        boolean money = spec.unit() == PoolSpec.Unit.MONEY;
+        String unit = money ? spec.currency() : "tokens";
+        StringBuilder m = new StringBuilder("Request too large for ")
+                .append(spec.label())
+                .append(": the whole budget is ")
+                .append(plain(spec.limit()))
+                .append(' ')
+                .append(unit)
+                .append(", and the request would hold ")
+                .append(plain(hold))
+                .append(' ')
+                .append(unit);
+        OptionalLong fits;
+        if (money) {
+            m.append(" (its worst case: prompt ")
+                    .append(r.promptTokens())
+                    .append(" tokens at the cache-miss price + max_tokens ")
+                    .append(r.maxOutputTokens())
+                    .append(" at the output price). ");
+            fits = r.largestMaxTokensWithin(spec.limit());
+        } else {
+            m.append(" (prompt ")
+                    .append(r.promptTokens())
+                    .append(" + max_tokens ")
+                    .append(r.maxOutputTokens())
+                    .append("). ");
+            fits = OptionalLong.of(Math.max(0, spec.limit().longValue() - r.promptTokens()));
+        }
+        if (spec.limit().signum() == 0) {
+            m.append("No request is admitted until an administrator raises the budget.");
+        } else if (fits.isEmpty()) {
+            m.append("Lower max_tokens or shorten the prompt, or ask for a higher budget.");
+        } else if (fits.getAsLong() > 0) {
+            m.append("Set max_tokens to at most ")
+                    .append(fits.getAsLong())
+                    .append(money ? " so that the worst case fits" : " so that prompt plus max_tokens fits")
+                    .append(" the budget, or ask for a higher budget.");
+        } else {
+            m.append("The prompt alone does not fit the budget: shorten it, or ask for a higher budget.");
+        }
+        QuotaRefusal refusal = new QuotaRefusal(
+                QuotaRefusal.QUOTA_EXCEEDED,
+                spec.key(),
+                spec.label(),
+                spec.limit(),
+                null,
+                null,
+                unit,
+                Duration.ZERO,
+                m.toString());
+        refuseOrShadow(r, spec.shadow(), refusal, "request would hold " + plain(hold) + " " + unit);
+    }
+
+    private static String plain(BigDecimal amount) {
+        return amount.stripTrailingZeros().toPlainString();
     }
 
     /** A money budget applies but the model has no price, so the cost cannot be held: refused, never guessed. */

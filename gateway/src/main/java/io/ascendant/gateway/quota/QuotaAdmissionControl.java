@@ -15,7 +15,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +32,7 @@ import org.jboss.logging.Logger;
  * cached and the local leases cover the request, it completes there. Otherwise (it must lease from PostgreSQL,
  * resolve limits on a cache miss, wait for a lease lock, or tokenise a long prompt) it runs on a worker thread.
  * Ending a ticket runs on a worker thread too (it takes the lease locks). Refusals become {@link
- * GatewayException.RateLimited} (429 with {@code Retry-After}); a quota store that does not answer within {@code
+ * GatewayException.RateLimited} (429, with {@code Retry-After} when waiting can clear it); a quota store that does not answer within {@code
  * gateway.quota.database-timeout}, or cannot be reached, becomes a 503 {@code quota_unavailable} with {@code
  * Retry-After} (fail closed). The worker path is bounded as a whole ({@link AdmissionDeadline}): whatever it waits
  * for, the request has its answer by the deadline, and a ticket the worker obtains later is released.
@@ -175,7 +174,7 @@ public class QuotaAdmissionControl implements AdmissionControl {
             return AdmissionTicket.NONE;
         }
         long prompt = promptTokens.count(r.hostBody(), r.promptTokens());
-        BigDecimal worstCase = null;
+        WorstCasePricer.WorstCase worstCase = null;
         if (policy.pools().stream().anyMatch(p -> p.unit() == PoolSpec.Unit.MONEY)) {
             // The ledger rates a request with the price version in force when it started (its usage event's
             // startedAt); pricing the hold with that same version keeps settle <= hold when a price changes
@@ -194,7 +193,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
                 limits.timeZone(),
                 prompt,
                 r.maxOutputTokens(),
-                worstCase);
+                worstCase == null ? null : worstCase.cost(),
+                worstCase == null ? null : worstCase.outputPerMillion());
         try {
             return new Ticket(quota.engine().admit(q, policy));
         } catch (QuotaRefusedException e) {

@@ -86,7 +86,8 @@ public final class QuotaEngine {
     }
 
     /**
-     * Admits a request or refuses it.
+     * Admits a request or refuses it. A limit that can never admit the request as sent (its hold exceeds the whole
+     * limit) refuses it before anything is taken, whatever else is full for now.
      *
      * @return the ticket to end with {@link QuotaTicket#complete} or {@link QuotaTicket#release}
      * @throws QuotaRefusedException when an enforced limit refuses (rendered as 429)
@@ -99,6 +100,7 @@ public final class QuotaEngine {
         List<QuotaTicket.RateTake> taken = new ArrayList<>();
         List<QuotaTicket.PoolHold> held = new ArrayList<>();
         try {
+            refusals.refuseIfNeverAdmitted(r, policy);
             for (RateSpec spec : policy.rates()) {
                 takeRate(r, spec, nowNs, taken);
             }
@@ -121,15 +123,11 @@ public final class QuotaEngine {
     }
 
     private void takeRate(QuotaRequest r, RateSpec spec, long nowNs, List<QuotaTicket.RateTake> taken) {
-        long n = spec.kind() == RateSpec.Kind.REQUESTS ? 1 : r.reservedTokens();
-        if (n == 0) {
+        long n = r.cellsOf(spec.kind());
+        if (n == 0 || refusals.neverAdmits(r, spec)) {
             return;
         }
         LocalRate rate = leases.rate(spec);
-        if (n > spec.perMinute()) {
-            refusals.tooLarge(r, spec, n);
-            return;
-        }
         long want = Math.max(n, (long) Math.ceil(spec.perMinute() * settings.rateLeaseFraction()));
         Gcra.Decision d =
                 rate.take(rateStore, nowNs, n, want, settings.rateLeaseTtl().toNanos());
@@ -141,21 +139,13 @@ public final class QuotaEngine {
     }
 
     private void holdPool(QuotaRequest r, PoolSpec spec, Instant now, UUID replica, List<QuotaTicket.PoolHold> held) {
-        BigDecimal amount = switch (spec.unit()) {
-            case MONEY -> r.worstCaseCost();
-            case TOKENS -> BigDecimal.valueOf(r.reservedTokens());
-            case REQUESTS -> BigDecimal.ONE;
-        };
+        BigDecimal amount = r.holdOn(spec.unit());
         BudgetPeriod period = BudgetPeriod.containing(spec.period(), r.zone(), now);
         if (amount == null) {
             refusals.unpriced(r, spec, period, now);
             return;
         }
-        if (amount.signum() == 0) {
-            return;
-        }
-        if (spec.unit() == PoolSpec.Unit.REQUESTS && amount.compareTo(spec.limit()) > 0) {
-            refusals.frozen(r, spec);
+        if (amount.signum() == 0 || refusals.neverAdmits(r, spec)) {
             return;
         }
         LocalPool pool = leases.pool(spec, period, r.tenantId());

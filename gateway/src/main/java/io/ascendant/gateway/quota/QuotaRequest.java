@@ -1,8 +1,12 @@
 package io.ascendant.gateway.quota;
 
+import io.ascendant.gateway.quota.lease.PoolSpec;
+import io.ascendant.gateway.quota.ratelimit.RateSpec;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -18,6 +22,8 @@ import java.util.UUID;
  * @param maxOutputTokens {@code max_tokens} of the request, or the model's default cap
  * @param worstCaseCost prompt at the cache-miss price plus {@code maxOutputTokens} at the output price, in the
  *     tenant's currency; null when the model has no price (then a money budget refuses the request)
+ * @param outputPricePerMillion the output price per million tokens that {@code worstCaseCost} used; null when not
+ *     known (then a refusal cannot tell the largest {@code max_tokens} that fits a money budget)
  */
 public record QuotaRequest(
         String requestId,
@@ -28,7 +34,10 @@ public record QuotaRequest(
         ZoneId zone,
         long promptTokens,
         long maxOutputTokens,
-        BigDecimal worstCaseCost) {
+        BigDecimal worstCaseCost,
+        BigDecimal outputPricePerMillion) {
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     public QuotaRequest {
         Objects.requireNonNull(requestId, "requestId");
@@ -42,8 +51,59 @@ public record QuotaRequest(
         }
     }
 
+    /** A request whose output price is not known. */
+    public QuotaRequest(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            ZoneId zone,
+            long promptTokens,
+            long maxOutputTokens,
+            BigDecimal worstCaseCost) {
+        this(requestId, tenantId, projectId, keyId, model, zone, promptTokens, maxOutputTokens, worstCaseCost, null);
+    }
+
     /** Tokens reserved against token limits and budgets: prompt plus the output cap. */
     public long reservedTokens() {
         return promptTokens + maxOutputTokens;
+    }
+
+    /** Cells the request takes from a per-minute limit of {@code kind}: one request, or its reserved tokens. */
+    public long cellsOf(RateSpec.Kind kind) {
+        return kind == RateSpec.Kind.REQUESTS ? 1 : reservedTokens();
+    }
+
+    /**
+     * What the request holds on a pool of {@code unit}: its worst-case cost (null when unpriced), its reserved tokens,
+     * or one request.
+     */
+    public BigDecimal holdOn(PoolSpec.Unit unit) {
+        return switch (unit) {
+            case MONEY -> worstCaseCost;
+            case TOKENS -> BigDecimal.valueOf(reservedTokens());
+            case REQUESTS -> BigDecimal.ONE;
+        };
+    }
+
+    /**
+     * The largest {@code max_tokens} whose worst case, with the prices this request was rated with, fits an amount of
+     * money: 0 when the prompt alone fills it, empty when the prices are not known.
+     */
+    public OptionalLong largestMaxTokensWithin(BigDecimal amount) {
+        if (worstCaseCost == null || outputPricePerMillion == null || outputPricePerMillion.signum() <= 0) {
+            return OptionalLong.empty();
+        }
+        // In millionths, exactly: the prompt's part of the worst case is what the output cap does not account for.
+        BigDecimal promptPart = worstCaseCost
+                .multiply(MILLION)
+                .subtract(outputPricePerMillion.multiply(BigDecimal.valueOf(maxOutputTokens)));
+        BigDecimal room = amount.multiply(MILLION).subtract(promptPart);
+        if (room.signum() <= 0) {
+            return OptionalLong.of(0);
+        }
+        BigDecimal tokens = room.divide(outputPricePerMillion, 0, RoundingMode.FLOOR);
+        return OptionalLong.of(tokens.min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue());
     }
 }

@@ -1,37 +1,50 @@
 package io.ascendant.gateway.quota;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.ascendant.gateway.datapath.AnthropicRequests;
 import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
+import io.ascendant.gateway.testsupport.DatabaseRows;
+import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A request that no retry can admit (its token hold exceeds the whole tokens-per-minute limit, or the key's concurrency
- * limit is 0) is refused with a 429 that says what to change and carries no {@code Retry-After}: SDKs retry a 429 with
- * one automatically. It used to say "Retry after 1 s" with {@code Retry-After: 1}.
+ * A request that no retry can admit (its token hold exceeds the whole tokens-per-minute limit, its hold exceeds a whole
+ * money or token budget, or the key's concurrency limit is 0) is refused with a 429 that says what to change and
+ * carries no {@code Retry-After}: SDKs retry a 429 with one automatically. It used to say "Retry after 1 s" with {@code
+ * Retry-After: 1} (a budget: the end of its period).
  */
 @QuarkusTest
 @TestProfile(QuotaEnabledProfile.class)
 class NeverAdmittedRequestTest {
 
     private static final String MODEL = "deepseek-v4-flash";
+    private static final Pattern SUGGESTED = Pattern.compile("Set max_tokens to at most (\\d+) ");
 
     @Inject
     TestKeys keys;
@@ -139,16 +152,163 @@ class NeverAdmittedRequestTest {
                 .body("error.message", containsString("Frozen"));
     }
 
+    @Test
+    void perModelProjectMoneyBudgetSmallerThanTheWorstCaseSaysWhichMaxTokensFitsWithoutRetryAfter()
+            throws SQLException {
+        TestKeys.Key key = keys.create(Set.of());
+        limit("TENANT", key.tenantId(), key, "*", null, "requests_per_minute", 600);
+        limit("PROJECT", key.projectId(), key, MODEL, "DAY", "budget_amount", new BigDecimal("0.0001"));
+
+        Response refused = chat(key, 4096);
+        refused.then()
+                .statusCode(429)
+                .header("retry-after", nullValue())
+                .header("x-ratelimit-limit-requests", "600")
+                .body("error.type", equalTo("rate_limit_error"))
+                .body("error.code", equalTo("quota_exceeded"))
+                .body(
+                        "error.message",
+                        allOf(
+                                containsString("Request too large for project daily budget for model " + MODEL
+                                        + ": the whole budget is 0.0001 USD, and the request would hold "),
+                                containsString("max_tokens 4096 at the output price"),
+                                containsString("so that the worst case fits the budget, or ask for a higher budget."),
+                                containsString("Retrying will not help."),
+                                not(containsString("Retry after"))));
+        int fits = suggestedMaxTokens(refused);
+        assertThat(fits).isBetween(1, 4095);
+
+        // One token more does not fit either; the suggested max_tokens is admitted.
+        chat(key, fits + 1)
+                .then()
+                .statusCode(429)
+                .header("retry-after", nullValue())
+                .body("error.message", containsString("Set max_tokens to at most " + fits + " "));
+        chat(key, fits).then().statusCode(200);
+        assertThat(exhaustedEvents(key))
+                .as("a budget that is not used up is not shown exhausted")
+                .isZero();
+    }
+
+    @Test
+    void keyTokenBudgetSmallerThanTheRequestIsNeverAdmittedButARequestThatFitsWaitsForThePeriodEnd()
+            throws SQLException {
+        TestKeys.Key key = keys.create(Set.of());
+        limit("KEY", key.keyId(), key, "*", "DAY", "budget_tokens", 100L);
+
+        Response tooLarge = chat(key, 4096);
+        tooLarge.then()
+                .statusCode(429)
+                .header("retry-after", nullValue())
+                .body("error.code", equalTo("quota_exceeded"))
+                .body(
+                        "error.message",
+                        allOf(
+                                containsString("Request too large for key daily token budget: the whole budget is 100"
+                                        + " tokens, and the request would hold "),
+                                containsString(" + max_tokens 4096). Set max_tokens to at most "),
+                                containsString("so that prompt plus max_tokens fits the budget"),
+                                containsString("Retrying will not help.")));
+        int fits = suggestedMaxTokens(tooLarge);
+        assertThat(exhaustedEvents(key)).isZero();
+
+        // Prompt plus the suggested max_tokens is the whole budget: admitted once, then the budget is used up.
+        chat(key, fits).then().statusCode(200);
+        Instant before = Instant.now();
+        Response full = chat(key, fits);
+        Instant after = Instant.now();
+        full.then()
+                .statusCode(429)
+                .body("error.code", equalTo("quota_exceeded"))
+                .body("error.message", containsString("Limit reached: key daily token budget is 100 tokens"))
+                .body("error.message", matchesPattern(".*Retry after [1-9]\\d* s\\."));
+        long retryAfter = Long.parseLong(full.header("retry-after"));
+        assertThat(retryAfter)
+                .as("Retry-After is the end of the day")
+                .isBetween(secondsToMidnightUtc(after), secondsToMidnightUtc(before) + 1);
+        assertThat(exhaustedEvents(key)).isEqualTo(1);
+    }
+
+    @Test
+    void anthropicMessageLargerThanTheTenantBudgetKeepsAnthropicsShapeWithoutRetryAfter() throws SQLException {
+        TestKeys.Key key = keys.create(Set.of());
+        TenantLimitRows.moneyBudget(ds, key.tenantId(), "MONTH", new BigDecimal("0.0001"));
+
+        AnthropicRequests.as(key)
+                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":4096,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(429)
+                .header("retry-after", nullValue())
+                .body("type", equalTo("error"))
+                .body("error.type", equalTo("rate_limit_error"))
+                .body(
+                        "error.message",
+                        allOf(
+                                containsString("Request too large for tenant monthly budget: the whole budget is"
+                                        + " 0.0001 USD"),
+                                containsString("Set max_tokens to at most"),
+                                containsString("Retrying will not help.")));
+        assertThat(exhaustedEvents(key)).isZero();
+    }
+
     private void keyLimit(TestKeys.Key key, String column, int value) throws SQLException {
+        limit("KEY", key.keyId(), key, "*", null, column, value);
+    }
+
+    /** One {@code limit_set} row setting {@code column} (ours, never input), with a budget period when not null. */
+    private void limit(
+            String scope, UUID owner, TestKeys.Key key, String model, String period, String column, Object value)
+            throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, " + column
-                                + ", updated_by) VALUES (?, 'KEY', ?, ?, '*', ?, 'test')")) {
+                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
+                                + " budget_period, " + column + ", updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'test')")) {
             ps.setObject(1, UUID.randomUUID());
-            ps.setObject(2, key.keyId());
-            ps.setObject(3, key.tenantId());
-            ps.setInt(4, value);
+            ps.setString(2, scope);
+            ps.setObject(3, owner);
+            ps.setObject(4, key.tenantId());
+            ps.setString(5, model);
+            ps.setString(6, period);
+            ps.setObject(7, value);
             ps.executeUpdate();
         }
+    }
+
+    private long exhaustedEvents(TestKeys.Key key) throws SQLException {
+        return (Long) DatabaseRows.single(
+                        ds,
+                        "SELECT count(*) AS n FROM quota_event WHERE tenant_id = ?::uuid AND kind = 'EXHAUSTED'",
+                        key.tenantId().toString())
+                .get("n");
+    }
+
+    private static Response chat(TestKeys.Key key, int maxTokens) {
+        return given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":" + maxTokens
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .when()
+                .post("/v1/chat/completions");
+    }
+
+    /** The {@code max_tokens} a never-admitted refusal suggests. */
+    private static int suggestedMaxTokens(Response refusal) {
+        Matcher m = SUGGESTED.matcher(refusal.jsonPath().getString("error.message"));
+        assertThat(m.find()).as(refusal.asString()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Seconds from {@code t} to the next midnight UTC (the test tenants' time zone): a daily budget's period end. */
+    private static long secondsToMidnightUtc(Instant t) {
+        Instant midnight = t.atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .plusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        return Duration.between(t, midnight).toSeconds();
     }
 }

@@ -1,6 +1,7 @@
 package io.ascendant.gateway.quota;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,6 +13,7 @@ import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The OpenAI-style {@code x-ratelimit-*} headers through the real data path: on every admitted answer (JSON and
  * stream) and on a 429 from admission, whose JSON error names the limit (scope, model when per-model), its value and
- * when to retry, with {@code Retry-After}.
+ * when to retry, with {@code Retry-After} (none for a request larger than a whole budget, which no retry can admit).
  */
 @QuarkusTest
 @TestProfile(QuotaEnabledProfile.class)
@@ -156,8 +158,10 @@ class RateLimitResponseHeadersTest {
     void budgetRefusalSaysBudgetUsedAndHeldAndCarriesTheHeaders() throws SQLException {
         TestKeys.Key key = keys.create(Set.of());
         limit("TENANT", key.tenantId(), key.tenantId(), "*", 600, 2_000_000L, null);
-        limit("PROJECT", key.projectId(), key.tenantId(), MODEL, null, null, new BigDecimal("0.000001"));
+        // Fits a few requests of max_tokens 1 (worst case a few millionths of a dollar each), not one of 4096.
+        limit("PROJECT", key.projectId(), key.tenantId(), MODEL, null, null, new BigDecimal("0.00002"));
 
+        // Larger than the whole budget: the headers, but no Retry-After (no period can admit it).
         given().auth()
                 .oauth2(key.text())
                 .contentType("application/json")
@@ -166,6 +170,30 @@ class RateLimitResponseHeadersTest {
                 .post("/v1/chat/completions")
                 .then()
                 .statusCode(429)
+                .header("retry-after", nullValue())
+                .header("x-ratelimit-limit-requests", "600")
+                .header("x-ratelimit-limit-tokens", "2000000")
+                .body("error.code", equalTo("quota_exceeded"))
+                .body(
+                        "error.message",
+                        allOf(
+                                containsString("Request too large for project daily budget for model " + MODEL
+                                        + ": the whole budget is 0.00002 USD"),
+                                containsString("Retrying will not help.")));
+
+        // Small requests spend it until what is left is too little: then used, held and the end of the day.
+        Response refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            Response r = given().auth()
+                    .oauth2(key.text())
+                    .contentType("application/json")
+                    .body(chat(false, 1))
+                    .when()
+                    .post("/v1/chat/completions");
+            refused = r.statusCode() == 429 ? r : null;
+        }
+        assertThat(refused).as("the budget refuses within 20 small requests").isNotNull();
+        refused.then()
                 .header("retry-after", matchesPattern("[1-9]\\d*"))
                 .header("x-ratelimit-limit-requests", "600")
                 .header("x-ratelimit-limit-tokens", "2000000")
@@ -173,8 +201,9 @@ class RateLimitResponseHeadersTest {
                 .body(
                         "error.message",
                         allOf(
-                                containsString("project daily budget for model " + MODEL + " is 0.000001 USD"),
-                                containsString("used 0, held by requests in flight 0"),
+                                containsString("Limit reached: project daily budget for model " + MODEL
+                                        + " is 0.00002 USD; used "),
+                                containsString(", held by requests in flight "),
                                 matchesPattern(".*Retry after [1-9]\\d* s\\.")));
     }
 

@@ -28,6 +28,16 @@ public class WorstCasePricer {
     PriceBookService priceBook;
 
     /**
+     * A request's worst case and the output price it was rated with.
+     *
+     * @param cost prompt at the cache-miss price plus the output cap at the output price, exact, in the version's
+     *     currency
+     * @param outputPerMillion the output price per million tokens that {@code cost} used (the higher of peak and
+     *     off-peak), so the largest output cap that fits an amount can be told
+     */
+    public record WorstCase(BigDecimal cost, BigDecimal outputPerMillion) {}
+
+    /**
      * The worst case, or empty when no price version applies to (tenant, price tier, currency) at {@code at}.
      *
      * @param priceTier the price book's model name the ledger rates the request with (the route's price tier, which
@@ -36,25 +46,30 @@ public class WorstCasePricer {
      * @param promptTokens exact prompt tokens
      * @param maxOutputTokens the request's output cap
      */
-    public Optional<BigDecimal> worstCase(
+    public Optional<WorstCase> worstCase(
             UUID tenantId, String priceTier, String currency, long promptTokens, long maxOutputTokens, Instant at) {
         PriceBook book = NonBlockingAdmission.active()
                 ? priceBook.currentIfFresh().orElseThrow(() -> new NonBlockingAdmission.WouldBlock("price book stale"))
                 : priceBook.current();
-        return book.find(tenantId, priceTier, currency, at).map(v -> cost(v, promptTokens, maxOutputTokens));
+        return book.find(tenantId, priceTier, currency, at)
+                .map(v -> new WorstCase(cost(v, promptTokens, maxOutputTokens), outputPrice(v)));
     }
 
     /** The worst case under one version. */
     public static BigDecimal cost(PriceVersion v, long promptTokens, long maxOutputTokens) {
         Rates base = v.base();
         BigDecimal miss = base.cacheMiss().max(base.cacheHit());
-        BigDecimal out = base.output();
         if (v.peakRates() != null) {
             miss = miss.max(v.peakRates().cacheMiss()).max(v.peakRates().cacheHit());
-            out = out.max(v.peakRates().output());
         }
         return miss.multiply(BigDecimal.valueOf(promptTokens))
-                .add(out.multiply(BigDecimal.valueOf(maxOutputTokens)))
+                .add(outputPrice(v).multiply(BigDecimal.valueOf(maxOutputTokens)))
                 .divide(MILLION);
+    }
+
+    /** The output price per million tokens of the worst case under one version: the higher of peak and off-peak. */
+    public static BigDecimal outputPrice(PriceVersion v) {
+        BigDecimal out = v.base().output();
+        return v.peakRates() == null ? out : out.max(v.peakRates().output());
     }
 }
