@@ -12,14 +12,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.Guard;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.impl.ContextInternal;
-import io.vertx.core.impl.VertxInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.util.TypeLiteral;
@@ -82,23 +78,15 @@ public class UpstreamClient {
     @Inject
     DataPathConfig config;
 
-    /**
-     * One HTTP client per event loop, so that a request's host connection lives on the request's own event loop.
-     * Vert.x's shared pool hands any idle connection to any caller; a connection opened on another loop reads the
-     * host's answer there and hands every event over to the request's loop (two cross-thread wake-ups per request,
-     * measured as a second busy event loop at concurrency 1).
-     */
-    private final Map<Object, HttpClient> clientsByEventLoop = new ConcurrentHashMap<>();
-
-    /** For calls made off an event loop (none on the data path; kept so such a call still works). */
-    private HttpClient sharedClient;
+    /** The HTTP clients to the hosts, one per event loop. */
+    private EventLoopHttpClients clients;
 
     private Guard retry;
     private final Map<Pod, Guard> podGuards = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent ev) {
         DataPathConfig.Upstream u = config.upstream();
-        sharedClient = newClient(u.connectionsPerPod());
+        clients = new EventLoopHttpClients(vertx, u);
         // Thread offload off: the guarded stage is non-blocking and completes on the event loop; offloading it to a
         // worker pool would add two thread hand-offs to every request.
         retry = Guard.create()
@@ -117,39 +105,9 @@ public class UpstreamClient {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        clientsByEventLoop.values().forEach(HttpClient::close);
-        if (sharedClient != null) {
-            sharedClient.close();
+        if (clients != null) {
+            clients.close();
         }
-    }
-
-    private HttpClient newClient(int poolSize) {
-        DataPathConfig.Upstream u = config.upstream();
-        return vertx.createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(poolSize)
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) u.connectTimeout().toMillis())
-                .setMaxWaitQueueSize(-1)
-                .setName("gateway-upstream"));
-    }
-
-    /**
-     * The calling event loop's client; {@code connections-per-pod} is split evenly over the event loops (rounded up)
-     * so the total per pod stays what is configured.
-     */
-    private HttpClient client() {
-        if (!(Vertx.currentContext() instanceof ContextInternal ctx) || !ctx.isEventLoopContext()) {
-            return sharedClient;
-        }
-        return clientsByEventLoop.computeIfAbsent(ctx.nettyEventLoop(), loop -> {
-            int loops = 0;
-            for (var ignored : ((VertxInternal) vertx).getEventLoopGroup()) {
-                loops++;
-            }
-            int perLoop = (config.upstream().connectionsPerPod() + loops - 1) / Math.max(1, loops);
-            return newClient(Math.max(1, perLoop));
-        });
     }
 
     void onPodRemoved(@Observes PodRegistry.PodRemoved ev) {
@@ -276,7 +234,7 @@ public class UpstreamClient {
                 .putHeader("accept", call.stream() ? "text/event-stream" : "application/json")
                 .putHeader(HostContract.HEADER_REQUEST_ID, call.requestId())
                 .putHeader(RequestIdFilter.GATEWAY_HEADER, call.gatewayRequestId());
-        client().request(options).onComplete(ar -> {
+        clients.current().request(options).onComplete(ar -> {
             if (ar.failed()) {
                 pod.ejectUntilHealthy();
                 fail(outcome, done, new UpstreamException.Unreachable(pod, ar.cause()));
