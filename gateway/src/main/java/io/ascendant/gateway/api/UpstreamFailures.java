@@ -12,7 +12,7 @@ final class UpstreamFailures {
 
     /**
      * The tenant-facing error for a failed host call: 503 {@code NoCapacity} when every pod was unavailable (503,
-     * open breaker, full bulkhead), 502 when unreachable or failing, 504 on the first-byte timeout.
+     * open breaker, full bulkhead, given up while the request waited for its first byte), 502 when unreachable or failing, 504 on the first-byte timeout.
      */
     static GatewayException toGatewayException(Throwable t, PreparedRequest p) {
         String model = p.route().publicName();
@@ -21,6 +21,7 @@ final class UpstreamFailures {
             return g;
         }
         if (cause instanceof UpstreamException.Unavailable
+                || cause instanceof UpstreamException.PodAbandoned
                 || cause instanceof CircuitBreakerOpenException
                 || cause instanceof BulkheadException
                 || (cause == t && t instanceof UpstreamException.NoPodLeft)) {

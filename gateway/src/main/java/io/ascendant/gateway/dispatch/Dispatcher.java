@@ -51,7 +51,7 @@ public class Dispatcher {
         List<Pod> candidates = new ArrayList<>(pods.size());
         int ready = 0;
         for (Pod p : pods) {
-            if (p.removed() || p.draining() || !p.ready(unhealthyAfter) || p.circuitBlocks(now, breakerDelay)) {
+            if (!p.inRotation(unhealthyAfter) || p.circuitBlocks(now, breakerDelay)) {
                 continue;
             }
             ready++;

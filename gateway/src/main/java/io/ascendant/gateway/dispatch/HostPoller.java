@@ -20,6 +20,10 @@ import jakarta.inject.Inject;
  * every {@code gateway.upstream.health-interval} (1 s) a {@code GET /health} per pod updates readiness. At most one
  * poll of each kind per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
  * saturation. Polls use their own small connection pool so that they never queue behind tenant traffic.
+ *
+ * <p>A failed health poll that leaves a pod not ready ({@code unhealthy-after} failures in a row, or a pod already
+ * ejected) also fails over the requests still waiting for that pod's first byte ({@link Pod#abandonWaiting}): a
+ * paused or black-holed pod keeps its connections open, and without this they would wait out the first-byte timeout.
  */
 @ApplicationScoped
 public class HostPoller {
@@ -89,6 +93,7 @@ public class HostPoller {
 
     private void pollHealth() {
         long timeout = Math.max(100, config.upstream().healthInterval().toMillis());
+        int unhealthyAfter = config.upstream().unhealthyAfter();
         for (Pod pod : registry.all()) {
             client.request(options(pod, HostContract.HEALTH, timeout))
                     .compose(req -> req.send())
@@ -97,6 +102,12 @@ public class HostPoller {
                             pod.healthOk();
                         } else {
                             pod.healthFailed();
+                            if (!pod.ready(unhealthyAfter)) {
+                                // Requests already sent would wait out the first-byte timeout on a pod that no
+                                // longer answers: fail them over. Repeated on every failed poll, which also takes
+                                // the pod's attempts that began just before it left rotation.
+                                pod.abandonWaiting("its health checks fail");
+                            }
                         }
                         if (ar.succeeded()) {
                             ar.result().body(); // drain so the connection returns to the pool

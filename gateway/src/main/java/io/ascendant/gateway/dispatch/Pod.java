@@ -2,8 +2,11 @@ package io.ascendant.gateway.dispatch;
 
 import io.ascendant.gateway.catalogue.Accelerator;
 import io.ascendant.modelhost.api.HostLoad;
+import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: fields are written by the poller (event loop) and the upstream client, read on the request path;
  * all are volatile or atomic.
+ *
+ * <p><b>Requests waiting for their first byte.</b> The upstream client registers every attempt sent here as a {@link
+ * WaitingAttempt} and removes it when the attempt resolves (first forwardable byte, or failure). When the gateway
+ * gives up on the pod (its health polls fail, its circuit opens), {@link #abandonWaiting} fails them all, so they move
+ * to another pod instead of waiting out the first-byte timeout on a pod that no longer answers. Streams already
+ * relaying are not in the set and are never touched. The set is a concurrent one: an attempt costs one insert and
+ * one removal, no lock of the pod.
  */
 public final class Pod {
     private final String poolName;
@@ -34,6 +44,23 @@ public final class Pod {
     private final AtomicLong inFlightTokens = new AtomicLong();
     private final AtomicInteger inFlightRequests = new AtomicInteger();
     final AtomicInteger pollsInFlight = new AtomicInteger();
+    private final Set<WaitingAttempt> waiting = ConcurrentHashMap.newKeySet();
+
+    /**
+     * An attempt sent to a pod that has not forwarded a first byte to its client yet. Identity is the object's own:
+     * one instance per attempt.
+     */
+    @FunctionalInterface
+    public interface WaitingAttempt {
+        /**
+         * The gateway gave up on the pod: fail the attempt (it may be retried on another pod). Called at most once, on
+         * the thread that gave up (a poller's or another request's event loop), so an implementation hands the work
+         * to its own request's context.
+         *
+         * @param reason why the pod was given up, for logs (e.g. {@code "its health checks fail"})
+         */
+        void podAbandoned(String reason);
+    }
 
     /** @param baseUrl {@code http(s)://host:port} */
     public Pod(String poolName, String baseUrl, Accelerator accelerator, int prefixEntries) {
@@ -92,6 +119,14 @@ public final class Pod {
         this.removed = true;
     }
 
+    /**
+     * In rotation: ready, not draining, not removed (the dispatcher's filter without the circuit, which the pod's
+     * breaker enforces itself).
+     */
+    public boolean inRotation(int unhealthyThreshold) {
+        return !removed && !draining && ready(unhealthyThreshold);
+    }
+
     /** Ready: answered its health check at least once and has not failed {@code threshold} in a row since. */
     public boolean ready(int unhealthyThreshold) {
         return everHealthy && failedHealthPolls < unhealthyThreshold;
@@ -130,12 +165,56 @@ public final class Pod {
         return circuit;
     }
 
-    /** Called by the pod's circuit breaker on every state change. */
+    /** Called by the pod's circuit breaker on every state change; an opening abandons the waiting attempts. */
     public void circuit(CircuitBreakerState state) {
         if (state == CircuitBreakerState.OPEN) {
             circuitOpenedAtNanos = System.nanoTime();
         }
         this.circuit = state;
+        if (state == CircuitBreakerState.OPEN) {
+            abandonWaiting("its circuit breaker opened");
+        }
+    }
+
+    /** Registers an attempt sent to this pod until {@link #answered} (or {@link #abandonWaiting}). */
+    public void waiting(WaitingAttempt attempt) {
+        waiting.add(attempt);
+    }
+
+    /** The attempt resolved (first forwardable byte or failure): it is no longer this pod's to abandon. */
+    public void answered(WaitingAttempt attempt) {
+        waiting.remove(attempt);
+    }
+
+    /** Attempts sent here that have not resolved yet. */
+    public int waitingAttempts() {
+        return waiting.size();
+    }
+
+    /**
+     * Fails every attempt still waiting for this pod's first byte, each exactly once (one that resolves meanwhile
+     * is skipped). An attempt registered while the sweep runs may be missed by it.
+     *
+     * @param reason why, for the attempts' logs
+     * @return how many attempts were abandoned
+     */
+    public int abandonWaiting(String reason) {
+        if (waiting.isEmpty()) {
+            return 0;
+        }
+        int n = 0;
+        for (WaitingAttempt a : waiting) {
+            if (waiting.remove(a)) { // so that two sweeps (poller, breaker) never call one attempt twice
+                a.podAbandoned(reason);
+                n++;
+            }
+        }
+        if (n > 0) {
+            Log.warnf(
+                    "Pod %s given up (%s): %d requests waiting for its first byte go to other pods, if any",
+                    this, reason, n);
+        }
+        return n;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.Guard;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -45,9 +46,16 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  *       {@link TimeoutException} counts toward the pod's breaker like any failure. (The guard's own {@code Timeout}
  *       would wake SmallRye's timer thread on every call, about 70 µs of CPU and a cross-core wake-up per request.)
  *   <li><b>Retry</b> (outer guard): only {@link UpstreamException.Unreachable} (connection refused/reset, connect
- *       timeout) and {@link UpstreamException.Unavailable} (503), plus a pod whose breaker is open or whose bulkhead
- *       is full; each attempt takes the <em>next</em> pod of the {@link DispatchPlan}, never the same one, at most
- *       {@code max-retries} times. Timeouts and other 5xx are not retried: the host may have done the work.
+ *       timeout), {@link UpstreamException.Unavailable} (503) and {@link UpstreamException.PodAbandoned} (below),
+ *       plus a pod whose breaker is open or whose bulkhead is full; each attempt takes the <em>next</em> pod of the
+ *       {@link DispatchPlan} that is still in rotation, never the same one, at most {@code max-retries} times.
+ *       Timeouts and other 5xx are not retried: the host may have done the work.
+ *   <li><b>Failover of waiting attempts</b>: every attempt is registered with its pod ({@link Pod#waiting}) until
+ *       it resolves. When the gateway gives up on the pod (health checks fail, {@link
+ *       io.ascendant.gateway.dispatch.HostPoller}; its breaker opens) the attempt fails with {@link
+ *       UpstreamException.PodAbandoned} and its host connection is reset, and the retry above moves it on: a
+ *       paused pod (SIGSTOP, a stalled VM, a network black hole) keeps its connections open and would otherwise hold
+ *       the request for the whole first-byte timeout, which is long for CPU prefills.
  *   <li><b>Circuit breaker per pod</b>: opens when {@code breaker-failure-ratio} of the last {@code breaker-window}
  *       calls failed (unreachable, 5xx, timeout); a tenant's 4xx is returned as a normal answer and so never counts.
  *       Open circuits are also filtered out by the dispatcher (state mirrored onto {@link Pod#circuit}).
@@ -98,6 +106,7 @@ public class UpstreamClient {
                 .retryOn(List.of(
                         UpstreamException.Unreachable.class,
                         UpstreamException.Unavailable.class,
+                        UpstreamException.PodAbandoned.class,
                         CircuitBreakerOpenException.class,
                         BulkheadException.class))
                 .done()
@@ -145,7 +154,7 @@ public class UpstreamClient {
         if (call.cancellation().cancelled()) {
             return CompletableFuture.failedFuture(new UpstreamException.ClientGone(null));
         }
-        Pod pod = plan.nextPod();
+        Pod pod = nextInRotation(plan);
         Log.debugf("Upstream attempt on %s (%s)", pod, call.requestId());
         if (pod == null) {
             return CompletableFuture.failedFuture(new UpstreamException.NoPodLeft(last[0]));
@@ -166,6 +175,19 @@ public class UpstreamClient {
         return outcome;
     }
 
+    /**
+     * The plan's next pod still in rotation, or null when none is left: one that left it since the plan was made (a
+     * retry may come minutes later) is passed over.
+     */
+    private Pod nextInRotation(DispatchPlan plan) {
+        int unhealthyAfter = config.upstream().unhealthyAfter();
+        Pod pod = plan.nextPod();
+        while (pod != null && !pod.inRotation(unhealthyAfter)) {
+            pod = plan.nextPod();
+        }
+        return pod;
+    }
+
     /** The failure itself, without the {@link CompletionException} a dependent stage wraps it in. */
     private static Throwable unwrap(Throwable t) {
         while (t instanceof CompletionException && t.getCause() != null) {
@@ -177,6 +199,7 @@ public class UpstreamClient {
     private static boolean isRetryable(Throwable t) {
         return t instanceof UpstreamException.Unreachable
                 || t instanceof UpstreamException.Unavailable
+                || t instanceof UpstreamException.PodAbandoned
                 || t instanceof CircuitBreakerOpenException
                 || t instanceof BulkheadException;
     }
@@ -214,12 +237,23 @@ public class UpstreamClient {
                 sent[0].reset(); // the host may still be working on it: stop that
             }
         });
+        // Given up by the poller's or another request's thread: the attempt fails later, on its own event loop.
+        Context ctx = vertx.getOrCreateContext();
+        Pod.WaitingAttempt waiting = reason -> ctx.runOnContext(v -> {
+            if (fail(outcome, done, new UpstreamException.PodAbandoned(pod, reason)) && sent[0] != null) {
+                sent[0].reset(); // a pod that comes back must not go on with a request retried elsewhere
+            }
+        });
+        pod.waiting(waiting);
         call.cancellation().onAbort(() -> {
             if (fail(outcome, done, new UpstreamException.ClientGone(pod)) && sent[0] != null) {
                 sent[0].reset(); // the host sees the connection go and stops generating
             }
         });
-        outcome.whenComplete((exchange, failure) -> vertx.cancelTimer(firstByteTimer));
+        outcome.whenComplete((exchange, failure) -> {
+            vertx.cancelTimer(firstByteTimer);
+            pod.answered(waiting);
+        });
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setHost(pod.host())

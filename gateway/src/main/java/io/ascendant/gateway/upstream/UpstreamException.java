@@ -4,8 +4,8 @@ import io.ascendant.gateway.dispatch.Pod;
 
 /**
  * A host-side failure before the first byte reached the client. The subtypes decide the fault-tolerance policy (see
- * {@link UpstreamClient}): only {@link Unreachable} and {@link Unavailable} are retried on another pod; all of them
- * count against the pod's circuit breaker. A host's 4xx is not an exception at all: it goes back to the client as the
+ * {@link UpstreamClient}): only {@link Unreachable}, {@link Unavailable} and {@link PodAbandoned} are retried on
+ * another pod; all but {@link ClientGone} count against the pod's circuit breaker. A host's 4xx is not an exception at all: it goes back to the client as the
  * host's answer and never counts against the pod.
  */
 public abstract sealed class UpstreamException extends RuntimeException
@@ -13,7 +13,8 @@ public abstract sealed class UpstreamException extends RuntimeException
                 UpstreamException.Unavailable,
                 UpstreamException.ServerError,
                 UpstreamException.NoPodLeft,
-                UpstreamException.ClientGone {
+                UpstreamException.ClientGone,
+                UpstreamException.PodAbandoned {
     private final transient Pod pod;
 
     UpstreamException(Pod pod, String message, Throwable cause) {
@@ -68,6 +69,17 @@ public abstract sealed class UpstreamException extends RuntimeException
     public static final class ClientGone extends UpstreamException {
         public ClientGone(Pod pod) {
             super(pod, "client gone; host request aborted", null);
+        }
+    }
+
+    /**
+     * The gateway gave up on the pod (its health checks failed, its circuit opened) while this attempt waited for the
+     * first byte: the attempt was reset so that it can be retried on another pod. A paused or black-holed pod keeps
+     * its connections open, so without this the attempt would wait out the first-byte timeout.
+     */
+    public static final class PodAbandoned extends UpstreamException {
+        public PodAbandoned(Pod pod, String reason) {
+            super(pod, "host " + pod + " given up while the request waited for its first byte: " + reason, null);
         }
     }
 }

@@ -243,6 +243,11 @@ public final class FakeModelHost implements AutoCloseable {
         return received.size();
     }
 
+    /** Answers sent to their end (a stream through its last event). */
+    public int completedCount() {
+        return completed.get();
+    }
+
     /** Requests whose client closed the connection before the answer ended. */
     public int clientAborts() {
         return clientAborts.get();
