@@ -21,7 +21,11 @@ export async function modelsView(view) {
     { label: 'Pool', value: (m) => m.pool },
     { label: 'Price tier', value: (m) => m.priceTier },
     { label: 'Max output', num: true, value: (m) => num(m.maxOutputTokens) },
-    { label: 'Context', num: true, value: (m) => num(m.contextLength) },
+    // Effective window (what the pool's pods serve, at most the configured one); the configured one when it differs.
+    { label: 'Context', num: true, value: (m) => (m.effectiveContextLength == null || m.effectiveContextLength === m.contextLength
+      ? num(m.contextLength)
+      : h('span', { title: `pods report max_model_len ${num(m.hostMaxModelLen)}` }, num(m.effectiveContextLength),
+        h('span', { class: 'muted' }, ` (configured ${num(m.contextLength)})`))) },
     { label: 'Source', value: (m) => m.source },
   ], models, { empty: 'No models configured.' }));
 
@@ -36,6 +40,7 @@ export async function modelsView(view) {
         { label: 'Queue', num: true, value: (e) => (e.waiting < 0 ? '—' : num(e.waiting)) },
         { label: 'KV cache', num: true, value: (e) => (e.kvCacheUsage < 0 ? '—' : Math.round(e.kvCacheUsage * 100) + ' %') },
         { label: 'In flight', num: true, value: (e) => num(e.inFlightRequests) },
+        { label: 'Window', num: true, value: (e) => (e.maxModelLen == null ? '—' : num(e.maxModelLen)) },
         { label: 'Draining', value: (e) => (e.draining ? badge('draining', 'SUSPENDED') : 'no') },
         { label: 'Actions', value: (e) => (e.id ? h('button', { type: 'button', onclick: async () => {
           try {

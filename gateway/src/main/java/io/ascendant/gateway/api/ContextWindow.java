@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.gateway.error.GatewayException;
 
 /**
- * A route's context window ({@code max_model_len} in {@code /v1/models}) enforced by the gateway, before admission
- * and dispatch, the way vLLM enforces it on a host: the prompt's tokens (counted by the gateway's tokenizer with the
+ * A route's context window ({@code max_model_len} in {@code /v1/models}; its effective one, {@link
+ * io.ascendant.gateway.dispatch.PoolContextWindows}, carried by {@link PreparedRequest#contextWindow()}) enforced by
+ * the gateway, before admission and dispatch, the way vLLM enforces it on a host: the prompt's tokens (counted by the gateway's tokenizer with the
  * chat template) plus the output tokens the request asks for ({@code max_tokens} / {@code max_completion_tokens})
  * must not exceed it. A request that sets no output limit may generate up to what the window leaves, so then only the
  * prompt must fit, with room for at least one output token; its default output budget (what admission holds and
@@ -18,7 +19,7 @@ final class ContextWindow {
     private ContextWindow() {}
 
     /**
-     * Checks {@code p} against its route's context window.
+     * Checks {@code p} against its context window ({@link PreparedRequest#contextWindow()}).
      *
      * @param p the prepared request
      * @param promptTokens the prompt's tokens
@@ -27,7 +28,7 @@ final class ContextWindow {
      * @throws GatewayException.InvalidRequest when the request does not fit
      */
     static PreparedRequest fit(PreparedRequest p, long promptTokens, boolean anthropic) {
-        long window = p.route().contextLength();
+        long window = p.contextWindow();
         if (explicitOutputLimit(p.hostBody())) {
             long completion = p.maxOutputTokens();
             if (promptTokens + completion > window) {
@@ -47,9 +48,7 @@ final class ContextWindow {
      * the context window (the host stops when prompt plus output fill it). Reported usage is billed at most this.
      */
     static long outputCeiling(PreparedRequest p) {
-        return explicitOutputLimit(p.hostBody())
-                ? p.maxOutputTokens()
-                : p.route().contextLength();
+        return explicitOutputLimit(p.hostBody()) ? p.maxOutputTokens() : p.contextWindow();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.ascendant.gateway.admission.AdmissionTicket;
 import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.gateway.dispatch.DispatchPlan;
 import io.ascendant.gateway.dispatch.Dispatcher;
+import io.ascendant.gateway.dispatch.PoolContextWindows;
 import io.ascendant.gateway.dispatch.PrefixHasher;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
@@ -92,6 +93,9 @@ public class DataPathPipeline {
     @Inject
     LiveStreams liveStreams;
 
+    @Inject
+    PoolContextWindows contextWindows;
+
     /**
      * An ArC client proxy looks its bean's instance up in the application context on every call: several calls per
      * request, a few percent of the event loop's work. These beans are application-scoped (or singletons) and live as
@@ -107,6 +111,7 @@ public class DataPathPipeline {
         prompts = ClientProxy.unwrap(prompts);
         tracer = ClientProxy.unwrap(tracer);
         liveStreams = ClientProxy.unwrap(liveStreams);
+        contextWindows = ClientProxy.unwrap(contextWindows);
     }
 
     /** Serves one request of the given protocol. */
@@ -185,9 +190,10 @@ public class DataPathPipeline {
         }
     }
 
-    /** With {@link RequestState#promptTokens} counted: checks the context window (before any hold is taken), admits. */
+    /** With {@link RequestState#promptTokens} counted: checks the effective context window (before any hold), admits. */
     private void checkContextThenAdmit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
-        st.prepared = ContextWindow.fit(st.prepared, st.promptTokens, protocol.anthropicErrors());
+        PreparedRequest p = st.prepared.withContextWindow(contextWindows.effective(st.prepared.route()));
+        st.prepared = ContextWindow.fit(p, st.promptTokens, protocol.anthropicErrors());
         admit(rc, st, protocol, ctx);
     }
 

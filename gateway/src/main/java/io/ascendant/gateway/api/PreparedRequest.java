@@ -15,6 +15,9 @@ import io.ascendant.gateway.catalogue.ModelRoute;
  * @param promptText the prompt as text, for prefix hashing and gateway-side token counting
  * @param maxOutputTokens requested output limit; when the request sets none, a default output budget (at most the
  *     route's limit), which {@link ContextWindow} caps to what the context window leaves after the prompt
+ * @param contextWindow the context window the request is held to, in tokens (prompt plus output): the route's
+ *     configured {@code contextLength} until the data path sets the route's effective window (the smaller of that
+ *     and what its pods report) before checking it; usage is bounded by the same value
  */
 public record PreparedRequest(
         ModelRoute route,
@@ -24,11 +27,48 @@ public record PreparedRequest(
         boolean stream,
         boolean clientWantsUsage,
         String promptText,
-        long maxOutputTokens) {
+        long maxOutputTokens,
+        long contextWindow) {
+
+    /** A request held to its route's configured {@code contextLength}. */
+    public PreparedRequest(
+            ModelRoute route,
+            String requestedModel,
+            String hostPath,
+            ObjectNode hostBody,
+            boolean stream,
+            boolean clientWantsUsage,
+            String promptText,
+            long maxOutputTokens) {
+        this(
+                route,
+                requestedModel,
+                hostPath,
+                hostBody,
+                stream,
+                clientWantsUsage,
+                promptText,
+                maxOutputTokens,
+                route.contextLength());
+    }
 
     /** This request with another output budget. */
     public PreparedRequest withMaxOutputTokens(long tokens) {
         return new PreparedRequest(
-                route, requestedModel, hostPath, hostBody, stream, clientWantsUsage, promptText, tokens);
+                route, requestedModel, hostPath, hostBody, stream, clientWantsUsage, promptText, tokens, contextWindow);
+    }
+
+    /** This request held to another context window (tokens). */
+    public PreparedRequest withContextWindow(long tokens) {
+        return new PreparedRequest(
+                route,
+                requestedModel,
+                hostPath,
+                hostBody,
+                stream,
+                clientWantsUsage,
+                promptText,
+                maxOutputTokens,
+                tokens);
     }
 }

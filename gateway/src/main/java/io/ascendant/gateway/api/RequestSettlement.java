@@ -97,15 +97,15 @@ class RequestSettlement {
 
     /**
      * The counts to bill: a host's reported usage is held to what the host could have done (prompt at most the
-     * route's context window, output at most the limit it was sent); a clamp is logged and the record is marked as
+     * context window the request was held to, output at most the limit it was sent); a clamp is logged and the record is marked as
      * counted by the gateway, since the billed numbers are then not the host's.
      */
     private static MeteredUsage meteredUsage(RequestState st, Pod pod) {
         if (!st.counts.reported()) {
             return MeteredUsage.of(st.counts, 0, 0); // the gateway's own count
         }
-        MeteredUsage m = MeteredUsage.of(
-                st.counts, st.prepared.route().contextLength(), ContextWindow.outputCeiling(st.prepared));
+        MeteredUsage m =
+                MeteredUsage.of(st.counts, st.prepared.contextWindow(), ContextWindow.outputCeiling(st.prepared));
         if (m.clamped()) {
             Log.warnf(
                     "Host %s over-reported usage for request %s (tenant %s): prompt %d, completion %d, reasoning %d"

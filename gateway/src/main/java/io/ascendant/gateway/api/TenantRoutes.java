@@ -6,6 +6,7 @@ import io.ascendant.gateway.anthropic.AnthropicProtocol;
 import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.catalogue.ModelRoute;
 import io.ascendant.gateway.config.DataPathConfig;
+import io.ascendant.gateway.dispatch.PoolContextWindows;
 import io.ascendant.gateway.error.ErrorRenderer;
 import io.ascendant.gateway.error.GatewayException;
 import io.ascendant.gateway.openai.OpenAiProtocol;
@@ -64,6 +65,9 @@ public class TenantRoutes {
 
     @Inject
     TokenCountEndpoint tokenCount;
+
+    @Inject
+    PoolContextWindows contextWindows;
 
     @Inject
     ApiKeyAuthentication authentication;
@@ -237,7 +241,7 @@ public class TenantRoutes {
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ModelRoute r : catalogue.visibleTo(caller.allowedModels())) {
-            writeModel(data.addObject(), r.publicName(), r);
+            writeModel(data.addObject(), r.publicName(), r, contextWindows.effective(r));
         }
         rc.response().putHeader("content-type", "application/json").end(Json.buffer(root));
     }
@@ -262,7 +266,7 @@ public class TenantRoutes {
             return;
         }
         ObjectNode m = Json.MAPPER.createObjectNode();
-        writeModel(m, id, route);
+        writeModel(m, id, route, contextWindows.effective(route));
         rc.response().putHeader("content-type", "application/json").end(Json.buffer(m));
     }
 
@@ -290,13 +294,16 @@ public class TenantRoutes {
      * OpenAI's Model object ({@code id}, {@code object}, {@code created}, {@code owned_by}) plus the limits vLLM and
      * DeepSeek clients read. {@code created} is 0: catalogue routes carry no creation time that is the same on every
      * replica and for static routes.
+     *
+     * @param contextWindow the route's effective context window ({@link PoolContextWindows}), the window the data
+     *     path enforces, reported as {@code max_model_len}
      */
-    private static void writeModel(ObjectNode m, String id, ModelRoute r) {
+    private static void writeModel(ObjectNode m, String id, ModelRoute r, long contextWindow) {
         m.put("id", id);
         m.put("object", "model");
         m.put("created", 0);
         m.put("owned_by", "ascendant");
-        m.put("max_model_len", r.contextLength());
+        m.put("max_model_len", contextWindow);
         m.put("max_output_tokens", r.maxOutputTokens());
     }
 }

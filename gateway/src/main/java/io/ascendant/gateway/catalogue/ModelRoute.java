@@ -11,7 +11,8 @@ import java.util.List;
  * @param poolName the pool of endpoints serving it
  * @param upstreamModel the model name sent to the hosts
  * @param maxOutputTokens largest {@code max_tokens} a request may ask for
- * @param contextLength context window reported to tenants (tokens)
+ * @param contextLength configured context window (tokens, prompt plus output); tenants get the smaller of it and
+ *     what the pool's pods report ({@code dispatch.PoolContextWindows})
  */
 public record ModelRoute(
         String publicName,

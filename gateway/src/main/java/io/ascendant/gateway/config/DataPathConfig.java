@@ -156,6 +156,14 @@ public interface DataPathConfig {
         /** Consecutive failed health polls that mark a pod unhealthy. Default 2. */
         @WithDefault("2")
         int unhealthyAfter();
+
+        /**
+         * Interval of the {@code GET /v1/models} poll of every pod, which reads the context window it serves
+         * ({@code max_model_len}). A pod is also asked before it becomes ready (first seen, or back after failed
+         * health checks). Default 30 s.
+         */
+        @WithDefault("30s")
+        Duration modelCardInterval();
     }
 
     interface Dispatch {
@@ -259,7 +267,10 @@ public interface DataPathConfig {
         @WithDefault("65536")
         long maxOutputTokens();
 
-        /** Context length reported by {@code /v1/models}. Default 1048576. */
+        /**
+         * Context window in tokens (prompt plus output). Default 1048576. Tenants get (in {@code /v1/models} and the
+         * request check) the smaller of it and the smallest {@code max_model_len} the pool's ready pods report.
+         */
         @WithDefault("1048576")
         long contextLength();
     }

@@ -15,11 +15,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Active health checking and load sampling of every pod. Two periodic timers on the event loop: every
- * {@code gateway.upstream.metrics-interval} (100 ms) a {@code GET /metrics} per pod refreshes its {@link HostLoad};
- * every {@code gateway.upstream.health-interval} (1 s) a {@code GET /health} per pod updates readiness. At most one
- * poll of each kind per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
- * saturation. Polls use their own small connection pool so that they never queue behind tenant traffic.
+ * Active health checking, load sampling and model-card reading of every pod. Three periodic timers on the event loop:
+ * every {@code gateway.upstream.metrics-interval} (100 ms) a {@code GET /metrics} per pod refreshes its
+ * {@link HostLoad}; every {@code gateway.upstream.health-interval} (1 s) a {@code GET /health} per pod updates
+ * readiness; every {@code gateway.upstream.model-card-interval} (30 s) a {@code GET /v1/models} per pod refreshes the
+ * context window it serves ({@link Pod#maxModelLen()}, read by {@link PoolContextWindows}). A pod that is not ready
+ * and answers its health check is asked for its model card first and becomes ready when that answer (or failure) is
+ * in, so that no request reaches a new or restarted pod before the gateway knows its window. At most one metrics and
+ * one model-card poll per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
+ * saturation, and keeps the window it reported last. Polls use their own small connection pool so that they never
+ * queue behind tenant traffic.
  *
  * <p>A failed health poll that leaves a pod not ready ({@code unhealthy-after} failures in a row, or a pod already
  * ejected) also fails over the requests still waiting for that pod's first byte ({@link Pod#abandonWaiting}): a
@@ -40,6 +45,7 @@ public class HostPoller {
     private HttpClient client;
     private long metricsTimer = -1;
     private long healthTimer = -1;
+    private long modelCardTimer = -1;
 
     void onStart(@Observes StartupEvent ev) {
         client = vertx.createHttpClient(new HttpClientOptions()
@@ -52,12 +58,15 @@ public class HostPoller {
                 Math.max(10, config.upstream().metricsInterval().toMillis()), id -> pollMetrics());
         healthTimer = vertx.setPeriodic(
                 Math.max(10, config.upstream().healthInterval().toMillis()), id -> pollHealth());
+        modelCardTimer = vertx.setPeriodic(
+                Math.max(10, config.upstream().modelCardInterval().toMillis()), id -> pollModelCards());
         pollHealth();
     }
 
     void onStop(@Observes ShutdownEvent ev) {
         vertx.cancelTimer(metricsTimer);
         vertx.cancelTimer(healthTimer);
+        vertx.cancelTimer(modelCardTimer);
         if (client != null) {
             client.close();
         }
@@ -66,6 +75,11 @@ public class HostPoller {
     /** Polls the health of every pod now (tests use it to avoid waiting for the interval). */
     public void pollHealthNow() {
         pollHealth();
+    }
+
+    /** Asks every pod for its model card now (tests use it to avoid waiting for the interval). */
+    public void pollModelCardsNow() {
+        pollModelCards();
     }
 
     private void pollMetrics() {
@@ -99,7 +113,11 @@ public class HostPoller {
                     .compose(req -> req.send())
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result().statusCode() == 200) {
-                            pod.healthOk();
+                            if (pod.ready(unhealthyAfter)) {
+                                pod.healthOk();
+                            } else {
+                                pollModelCard(pod, pod::healthOk); // its window is known before it takes requests
+                            }
                         } else {
                             pod.healthFailed();
                             if (!pod.ready(unhealthyAfter)) {
@@ -114,6 +132,41 @@ public class HostPoller {
                         }
                     });
         }
+    }
+
+    private void pollModelCards() {
+        for (Pod pod : registry.all()) {
+            pollModelCard(pod, null);
+        }
+    }
+
+    /**
+     * Reads one pod's {@code max_model_len} from its {@code GET /v1/models}: a 200 sets what its card says (a card
+     * without one imposes nothing), a 404 (a host without model cards) clears it, another status or no answer keeps
+     * the last value (a passing failure must not lift the limit). Then runs {@code then} (if any), whatever the
+     * outcome; not when a poll of this pod is already in flight (the next health round asks again).
+     */
+    private void pollModelCard(Pod pod, Runnable then) {
+        if (!pod.modelCardPollInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        long timeout = Math.max(1000, config.upstream().healthInterval().toMillis());
+        client.request(options(pod, HostContract.MODELS, timeout))
+                .compose(req -> req.send())
+                .compose(resp -> resp.body().map(body -> switch (resp.statusCode()) {
+                    case 200 -> ModelCards.maxModelLen(body);
+                    case 404 -> 0L;
+                    default -> -1L; // keep
+                }))
+                .onComplete(ar -> {
+                    pod.modelCardPollInFlight.set(false);
+                    if (ar.succeeded() && ar.result() >= 0) {
+                        pod.maxModelLen(ar.result());
+                    }
+                    if (then != null) {
+                        then.run();
+                    }
+                });
     }
 
     private static RequestOptions options(Pod pod, String path, long timeoutMs) {

@@ -7,6 +7,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +43,9 @@ public final class Pod {
     private volatile long loadSampledAtNanos = Long.MIN_VALUE;
     private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
     private volatile long circuitOpenedAtNanos;
+    /** {@code max_model_len} from the pod's {@code GET /v1/models}; 0 while it reported none. */
+    private volatile long maxModelLen;
+
     private final AtomicLong inFlightTokens = new AtomicLong();
     private final AtomicInteger inFlightRequests = new AtomicInteger();
     final AtomicInteger pollsInFlight = new AtomicInteger();
@@ -61,6 +66,7 @@ public final class Pod {
          */
         void podAbandoned(String reason);
     }
+    final AtomicBoolean modelCardPollInFlight = new AtomicBoolean();
 
     /** @param baseUrl {@code http(s)://host:port} */
     public Pod(String poolName, String baseUrl, Accelerator accelerator, int prefixEntries) {
@@ -144,6 +150,20 @@ public final class Pod {
     /** Passive ejection: a connection failure takes the pod out of rotation until its next good health poll. */
     public void ejectUntilHealthy() {
         failedHealthPolls = Integer.MAX_VALUE / 2;
+    }
+
+    /**
+     * The context window the pod reported in its model card ({@code max_model_len} of {@code GET /v1/models}, the
+     * smallest when it lists several models), in tokens; empty when it reported none or was not asked yet.
+     */
+    public OptionalLong maxModelLen() {
+        long len = maxModelLen;
+        return len > 0 ? OptionalLong.of(len) : OptionalLong.empty();
+    }
+
+    /** @param tokens the reported window, or 0 when the pod's model card has none */
+    void maxModelLen(long tokens) {
+        this.maxModelLen = Math.max(0, tokens);
     }
 
     public HostLoad load() {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A scriptable OpenAI-compatible model host on loopback, speaking the gateway-host contract the way vLLM does:
  * {@code /v1/chat/completions} and {@code /v1/completions} (JSON or SSE), {@code /health} and {@code /metrics} with
- * vLLM's gauge names. Test code scripts it: one-shot {@link Behaviour}s per request or a default, load gauges,
+ * vLLM's gauge names, {@code /v1/models} (with {@code max_model_len} when {@link #maxModelLen} is set). Test code scripts it: one-shot {@link Behaviour}s per request or a default, load gauges,
  * health, a prefix cache whose hits lower the time to first token, and it records what it received.
  *
  * <p>Answers: the content is {@link #answerText} split into words, one word per stream chunk; with a {@code tools}
@@ -77,6 +77,8 @@ public final class FakeModelHost implements AutoCloseable {
      * cut off by {@code max_tokens} (the parameters completed before the cut as arguments).
      */
     public volatile String toolCallFinishReason = "tool_calls";
+    /** {@code max_model_len} its {@code /v1/models} reports (vLLM's {@code --max-model-len}); 0 reports none. */
+    public volatile long maxModelLen = 0;
     /** Delay between stream chunks in ms. */
     public volatile long chunkDelayMs = 0;
     /** Time to first token: base plus per uncached prefix block, in ms (0 = immediate). */
@@ -178,6 +180,7 @@ public final class FakeModelHost implements AutoCloseable {
         reasoningFieldName = "reasoning_content";
         toolCallArguments = "{\"city\":\"Paris\"}";
         toolCallFinishReason = "tool_calls";
+        maxModelLen = 0;
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
@@ -268,13 +271,18 @@ public final class FakeModelHost implements AutoCloseable {
             case "/health" -> req.response().setStatusCode(healthy ? 200 : 503).end();
             case "/metrics" -> metrics(req);
             case "/v1/chat/completions", "/v1/completions" -> req.body().onSuccess(b -> completion(req, b, path));
-            case "/v1/models" ->
+            case "/v1/models" -> {
+                JsonObject card = new JsonObject().put("id", "fake").put("object", "model");
+                if (maxModelLen > 0) {
+                    card.put("max_model_len", maxModelLen);
+                }
                 req.response()
                         .putHeader("content-type", "application/json")
                         .end(new JsonObject()
                                 .put("object", "list")
-                                .put("data", new JsonArray().add(new JsonObject().put("id", "fake")))
+                                .put("data", new JsonArray().add(card))
                                 .encode());
+            }
             default -> req.response().setStatusCode(404).end();
         }
     }

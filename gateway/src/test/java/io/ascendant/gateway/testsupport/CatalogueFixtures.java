@@ -69,6 +69,37 @@ public final class CatalogueFixtures {
                 .statusCode(201);
     }
 
+    /** Registers endpoint {@code baseUrl} in pool {@code pool}; expects 201 and returns its id. */
+    public static String registerEndpoint(String token, String pool, String baseUrl) {
+        return given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body("{\"baseUrl\":\"" + baseUrl + "\"}")
+                .when()
+                .post(AdminFixtures.API + "/pools/" + pool + "/endpoints")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** Marks registered endpoint {@code id} of pool {@code pool} draining (or not); expects 204. */
+    public static void drainEndpoint(String token, String pool, String id, boolean draining) {
+        given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body("{\"draining\":" + draining + "}")
+                .when()
+                .patch(AdminFixtures.API + "/pools/" + pool + "/endpoints/" + id)
+                .then()
+                .statusCode(204);
+    }
+
+    /** Clean-up: deletes a pool (and its registered endpoints) whether or not the test got as far as creating it. */
+    public static void deletePoolIfStored(String token, String name) {
+        given().auth().oauth2(token).when().delete(AdminFixtures.API + "/pools/" + name);
+    }
+
     /** Deletes pool {@code name}; expects 204. */
     public static void deletePool(String token, String name) {
         given().auth()

@@ -23,7 +23,8 @@ public final class CatalogueViews {
      * @param maxOutputTokens largest {@code max_tokens}; when omitted, that of the route replaced (stored, else
      *     static), for a new name 65536
      * @param contextLength context window in tokens; when omitted, that of the route replaced (stored, else static),
-     *     for a new name 1048576
+     *     for a new name 1048576. A ceiling: the window tenants get is at most what the pool's pods report
+     *     ({@link ModelRouteView#effectiveContextLength()})
      */
     public record ModelRouteBody(
             @NotBlank String pool,
@@ -38,7 +39,16 @@ public final class CatalogueViews {
             @Min(1) @Max(10_000_000) Long maxOutputTokens,
             @Min(1) @Max(100_000_000) Long contextLength) {}
 
-    /** A route as admins see it; {@code source} is STATIC (configuration) or ADMIN (database). */
+    /**
+     * A route as admins see it.
+     *
+     * @param contextLength the configured context window in tokens (set by an admin or configuration, else 1048576)
+     * @param source STATIC (configuration) or ADMIN (database)
+     * @param hostMaxModelLen the smallest {@code max_model_len} the pool's ready pods report in their
+     *     {@code GET /v1/models} (tokens); null when none reports one
+     * @param effectiveContextLength the window the gateway enforces and tenants see as {@code max_model_len}: the
+     *     smaller of {@code contextLength} and {@code hostMaxModelLen} (tokens)
+     */
     public record ModelRouteView(
             String name,
             List<String> aliases,
@@ -47,7 +57,9 @@ public final class CatalogueViews {
             String upstreamModel,
             long maxOutputTokens,
             long contextLength,
-            String source) {}
+            String source,
+            Long hostMaxModelLen,
+            long effectiveContextLength) {}
 
     /**
      * Body of {@code PUT /admin/api/v1/pools/{name}}.
@@ -74,6 +86,8 @@ public final class CatalogueViews {
      * @param waiting last sampled queue depth (-1 unknown)
      * @param kvCacheUsage last sampled KV-cache use 0..1 (-1 unknown)
      * @param inFlightRequests requests this replica has on it
+     * @param maxModelLen the context window in tokens from its {@code GET /v1/models} ({@code max_model_len}); null
+     *     when it reported none
      */
     public record EndpointView(
             UUID id,
@@ -86,7 +100,8 @@ public final class CatalogueViews {
             double waiting,
             double kvCacheUsage,
             int inFlightRequests,
-            Instant registeredAt) {}
+            Instant registeredAt,
+            Long maxModelLen) {}
 
     /**
      * Body of {@code POST /admin/api/v1/pools/{name}/endpoints}.

@@ -8,6 +8,7 @@ import io.ascendant.gateway.catalogue.CatalogueRepository;
 import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.catalogue.ModelRoute;
 import io.ascendant.gateway.catalogue.admin.CatalogueViews.ModelRouteView;
+import io.ascendant.gateway.dispatch.PoolContextWindows;
 import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.audit.AuditService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -44,6 +46,9 @@ public class ModelRouteAdminService {
     @Inject
     PriceBookService priceBook;
 
+    @Inject
+    PoolContextWindows contextWindows;
+
     /** All routes, static and admin-managed. */
     public List<ModelRouteView> routes() throws SQLException {
         Set<String> stored = storedRouteNames();
@@ -67,7 +72,10 @@ public class ModelRouteAdminService {
     /** {@code maxOutputTokens} of a new route whose body omits it (tokens). */
     static final long DEFAULT_MAX_OUTPUT_TOKENS = 65_536;
 
-    /** {@code contextLength} of a new route whose body omits it (tokens, prompt plus output). */
+    /**
+     * {@code contextLength} of a new route whose body omits it (tokens, prompt plus output): V4's full window. The
+     * pods' own {@code max_model_len} lowers it ({@link PoolContextWindows}).
+     */
     static final long DEFAULT_CONTEXT_LENGTH = 1_048_576;
 
     /**
@@ -232,7 +240,8 @@ public class ModelRouteAdminService {
         return storedRouteNames().contains(name);
     }
 
-    private static ModelRouteView view(ModelRoute r, boolean stored) {
+    private ModelRouteView view(ModelRoute r, boolean stored) {
+        OptionalLong hosts = contextWindows.reported(r.poolName());
         return new ModelRouteView(
                 r.publicName(),
                 r.aliases(),
@@ -241,7 +250,9 @@ public class ModelRouteAdminService {
                 r.upstreamModel(),
                 r.maxOutputTokens(),
                 r.contextLength(),
-                stored ? "ADMIN" : "STATIC");
+                stored ? "ADMIN" : "STATIC",
+                hosts.isPresent() ? hosts.getAsLong() : null,
+                contextWindows.effective(r));
     }
 
     private static String blankToDefault(String v, String def) {

@@ -79,7 +79,8 @@ public class PoolAdminService {
                         pod.load().waiting(),
                         pod.load().kvCacheUsage(),
                         pod.inFlightRequests(),
-                        reg == null ? null : reg.registeredAt()));
+                        reg == null ? null : reg.registeredAt(),
+                        pod.maxModelLen().isPresent() ? pod.maxModelLen().getAsLong() : null));
             }
             out.add(new PoolView(
                     pool.name(),
