@@ -159,8 +159,8 @@ public interface DataPathConfig {
 
         /**
          * Interval of the {@code GET /v1/models} poll of every pod, which reads the context window it serves
-         * ({@code max_model_len}). A pod is also asked before it becomes ready (first seen, or back after failed
-         * health checks). Default 30 s.
+         * ({@code max_model_len}). A new pod is also asked before it first becomes ready, and a pod back after failed
+         * health checks as it becomes ready again. Default 30 s.
          */
         @WithDefault("30s")
         Duration modelCardInterval();

@@ -19,9 +19,10 @@ import jakarta.inject.Inject;
  * every {@code gateway.upstream.metrics-interval} (100 ms) a {@code GET /metrics} per pod refreshes its
  * {@link HostLoad}; every {@code gateway.upstream.health-interval} (1 s) a {@code GET /health} per pod updates
  * readiness; every {@code gateway.upstream.model-card-interval} (30 s) a {@code GET /v1/models} per pod refreshes the
- * context window it serves ({@link Pod#maxModelLen()}, read by {@link PoolContextWindows}). A pod that is not ready
- * and answers its health check is asked for its model card first and becomes ready when that answer (or failure) is
- * in, so that no request reaches a new or restarted pod before the gateway knows its window. At most one metrics and
+ * context window it serves ({@link Pod#maxModelLen()}, read by {@link PoolContextWindows}). A new pod that answers its
+ * health check is asked for its model card first and becomes ready when that answer (or failure) is in, so that no
+ * request reaches it before the gateway knows its window; a pod back after failed health checks (perhaps restarted
+ * with another window) is asked again as it becomes ready, without waiting for the answer. At most one metrics and
  * one model-card poll per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
  * saturation, and keeps the window it reported last. Polls use their own small connection pool so that they never
  * queue behind tenant traffic.
@@ -113,10 +114,13 @@ public class HostPoller {
                     .compose(req -> req.send())
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result().statusCode() == 200) {
-                            if (pod.ready(unhealthyAfter)) {
-                                pod.healthOk();
-                            } else {
+                            if (!pod.modelCardRead()) {
                                 pollModelCard(pod, pod::healthOk); // its window is known before it takes requests
+                            } else {
+                                if (!pod.ready(unhealthyAfter)) {
+                                    pollModelCard(pod, null); // back after failed checks: perhaps restarted
+                                }
+                                pod.healthOk();
                             }
                         } else {
                             pod.healthFailed();
@@ -163,6 +167,7 @@ public class HostPoller {
                     if (ar.succeeded() && ar.result() >= 0) {
                         pod.maxModelLen(ar.result());
                     }
+                    pod.modelCardRead(true);
                     if (then != null) {
                         then.run();
                     }

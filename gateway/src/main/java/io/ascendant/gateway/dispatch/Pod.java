@@ -45,6 +45,8 @@ public final class Pod {
     private volatile long circuitOpenedAtNanos;
     /** {@code max_model_len} from the pod's {@code GET /v1/models}; 0 while it reported none. */
     private volatile long maxModelLen;
+    /** Set once a model-card poll of the pod ended (answered or not). */
+    private volatile boolean modelCardRead;
 
     private final AtomicLong inFlightTokens = new AtomicLong();
     private final AtomicInteger inFlightRequests = new AtomicInteger();
@@ -159,6 +161,15 @@ public final class Pod {
     public OptionalLong maxModelLen() {
         long len = maxModelLen;
         return len > 0 ? OptionalLong.of(len) : OptionalLong.empty();
+    }
+
+    /** Whether a poll of the pod's model card has ended (whatever its outcome): until then it is not made ready. */
+    boolean modelCardRead() {
+        return modelCardRead;
+    }
+
+    void modelCardRead(boolean read) {
+        this.modelCardRead = read;
     }
 
     /** @param tokens the reported window, or 0 when the pod's model card has none */

@@ -230,6 +230,26 @@ class HostContextWindowTest {
         assertAdvertised(DEFAULT_CONTEXT);
     }
 
+    @Test
+    void readsTheWindowAgainWhenAPodComesBackAfterFailedHealthChecks() {
+        HOST_A.maxModelLen = 4096;
+        register(HOST_A);
+        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        awaitReadyPods(1);
+        assertAdvertised(4096);
+
+        int port = HOST_A.port();
+        HOST_A.stop();
+        DataPathTestSupport.await(
+                "pod a out of rotation", () -> !registry.pods(POOL).getFirst().ready(2));
+        HOST_A.maxModelLen = 2048; // restarted with a smaller --max-model-len, well before the next periodic read
+        HOST_A.start(port);
+        DataPathTestSupport.await(
+                "pod a back with its new window",
+                () -> registry.pods(POOL).getFirst().ready(2) && podWindow().equals(OptionalLong.of(2048)));
+        assertAdvertised(2048);
+    }
+
     private String register(FakeModelHost host) {
         return registerEndpoint(admin(), POOL, host.baseUrl());
     }
