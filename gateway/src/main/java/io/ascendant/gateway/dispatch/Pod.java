@@ -5,9 +5,9 @@ import io.ascendant.modelhost.api.HostLoad;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.net.URI;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +68,7 @@ public final class Pod {
          */
         void podAbandoned(String reason);
     }
+
     final AtomicBoolean modelCardPollInFlight = new AtomicBoolean();
 
     /** @param baseUrl {@code http(s)://host:port} */
