@@ -1,5 +1,6 @@
 package io.ascendant.gateway.metering;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.gateway.admission.HeldBudget;
@@ -7,12 +8,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,6 +33,11 @@ import org.jboss.logging.Logger;
  * run's {@linkplain #leftovers() leftovers}: the caller replays them into the ledger (idempotent by request id, so a
  * record that was committed before the crash is not charged twice) and then {@linkplain #discard discards} them.
  *
+ * <p>Streams also leave {@linkplain #checkpoint checkpoints} while they relay (the usage delivered so far), so that
+ * a crash bills what their clients already received; a request's final record supersedes its checkpoints, and a
+ * segment is kept while it holds the latest checkpoint of a running stream. The replay records a request's final
+ * record, or its last checkpoint when it has none ({@link UsageJournalReplay}).
+ *
  * <p>Thread-safe; appends are serialised (one {@code write} system call each, a few microseconds).
  */
 public final class UsageJournal implements AutoCloseable {
@@ -38,10 +45,24 @@ public final class UsageJournal implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageJournal.class);
     private static final Pattern SEGMENT = Pattern.compile("usage-(\\d{12})\\.jsonl");
 
-    /** One journal line: the usage event and the budget holds its request had. */
-    public record Entry(UsageEvent event, List<HeldBudget> holds) {
+    /**
+     * One journal line: the usage event and the budget holds its request had.
+     *
+     * @param checkpoint true for a stream's checkpoint (the usage delivered so far while it was still relaying,
+     *     written by {@link #checkpoint}); false for the request's final record. Lines written before checkpoints
+     *     existed have no such field and read as final records.
+     */
+    public record Entry(
+            UsageEvent event,
+            List<HeldBudget> holds,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean checkpoint) {
         public Entry {
             holds = holds == null ? List.of() : List.copyOf(holds);
+        }
+
+        /** A request's final record. */
+        public Entry(UsageEvent event, List<HeldBudget> holds) {
+            this(event, holds, false);
         }
     }
 
@@ -55,6 +76,9 @@ public final class UsageJournal implements AutoCloseable {
         private final long openedAtNanos = System.nanoTime();
         private long bytes;
         private int pending;
+        /** Running streams whose latest checkpoint is in this segment: it is kept while they run. */
+        private int checkpoints;
+
         private boolean sealed;
         private boolean retained;
         private boolean deleted;
@@ -77,6 +101,9 @@ public final class UsageJournal implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final List<Path> leftovers;
+    /** Request id of a running stream to the segment holding its latest checkpoint. */
+    private final Map<String, Segment> checkpointed = new HashMap<>();
+
     private long nextSequence;
     private Segment current;
     private boolean closed;
@@ -155,27 +182,79 @@ public final class UsageJournal implements AutoCloseable {
      *     for the ledger itself
      */
     public Segment append(Entry entry) throws IOException {
-        byte[] line = lines.write(entry);
-        ByteBuffer buf =
-                ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+        ByteBuffer buf = line(entry);
         synchronized (this) {
-            if (closed) {
-                throw new IOException("usage journal " + dir + " is closed");
-            }
-            if (current != null && (current.bytes + buf.remaining() > segmentBytes || idleAndDone(current))) {
-                seal(current);
-                current = null;
-            }
-            if (current == null) {
-                current = newSegment();
-            }
-            while (buf.hasRemaining()) {
-                current.bytes += current.channel.write(buf);
-            }
-            current.pending++;
-            dirty = true;
-            return current;
+            Segment s = write(buf);
+            s.pending++;
+            return s;
         }
+    }
+
+    /**
+     * Appends a running stream's checkpoint (one {@code write}, like {@link #append}), unless its request has ended
+     * meanwhile. The segment holding a request's latest checkpoint is kept (not deleted when its records are
+     * acknowledged) until a newer checkpoint is written or the request is {@linkplain #released released}; a
+     * checkpoint is never acknowledged by the ledger, since the ledger records it only in a replay after a crash.
+     *
+     * @param running checked under the journal's lock just before the write: the request's final record, appended
+     *     after it stopped running, can therefore never precede one of its checkpoints in the journal
+     * @return whether the line was written
+     * @throws IOException when the line cannot be written
+     */
+    public boolean checkpoint(Entry entry, BooleanSupplier running) throws IOException {
+        ByteBuffer buf = line(entry);
+        String id = entry.event().requestId();
+        synchronized (this) {
+            if (!running.getAsBoolean()) {
+                return false;
+            }
+            Segment s = write(buf);
+            Segment previous = checkpointed.put(id, s);
+            if (previous != s) {
+                s.checkpoints++;
+                if (previous != null) {
+                    previous.checkpoints--;
+                    deleteIfDone(previous);
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The stream of {@code requestId} ended (its final record, if any, appended): its checkpoints are superseded and
+     * no longer keep their segment. Does nothing for a request without checkpoints.
+     */
+    public synchronized void released(String requestId) {
+        Segment s = checkpointed.remove(requestId);
+        if (s != null) {
+            s.checkpoints--;
+            deleteIfDone(s);
+        }
+    }
+
+    private ByteBuffer line(Entry entry) throws IOException {
+        byte[] line = lines.write(entry);
+        return ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+    }
+
+    /** Writes one line to the open segment, starting a new one when due; the caller holds the lock. */
+    private Segment write(ByteBuffer buf) throws IOException {
+        if (closed) {
+            throw new IOException("usage journal " + dir + " is closed");
+        }
+        if (current != null && (current.bytes + buf.remaining() > segmentBytes || idleAndDone(current))) {
+            seal(current);
+            current = null;
+        }
+        if (current == null) {
+            current = newSegment();
+        }
+        while (buf.hasRemaining()) {
+            current.bytes += current.channel.write(buf);
+        }
+        dirty = true;
+        return current;
     }
 
     /** The ledger committed a record of {@code s}. */
@@ -233,30 +312,7 @@ public final class UsageJournal implements AutoCloseable {
      * answer's last byte had not left; an unreadable complete line is logged and counted.
      */
     public static Contents read(Path segment, ObjectMapper json) throws IOException {
-        byte[] all = Files.readAllBytes(segment);
-        List<Entry> entries = new ArrayList<>();
-        int skipped = 0;
-        int start = 0;
-        for (int i = 0; i < all.length; i++) {
-            if (all[i] != '\n') {
-                continue;
-            }
-            if (i > start) {
-                try {
-                    entries.add(json.readValue(all, start, i - start, Entry.class));
-                } catch (IOException | RuntimeException e) {
-                    skipped++;
-                    LOG.errorf(
-                            "usage journal %s: unreadable record at byte %d (%s): %s",
-                            segment,
-                            start,
-                            e.getMessage(),
-                            new String(all, start, Math.min(i - start, 200), StandardCharsets.UTF_8));
-                }
-            }
-            start = i + 1;
-        }
-        return new Contents(entries, skipped);
+        return UsageJournalLines.read(segment, json);
     }
 
     /** Seals the open segment (deleted when fully acknowledged) and releases the lock. */
@@ -292,7 +348,7 @@ public final class UsageJournal implements AutoCloseable {
     private void seal(Segment s) {
         s.sealed = true;
         try {
-            if (s.pending > 0 || s.retained) {
+            if (s.pending > 0 || s.retained || s.checkpoints > 0) {
                 s.channel.force(false);
             }
             s.channel.close();
@@ -303,7 +359,7 @@ public final class UsageJournal implements AutoCloseable {
     }
 
     private void deleteIfDone(Segment s) {
-        if (s.sealed && s.pending == 0 && !s.retained && !s.deleted) {
+        if (s.sealed && s.pending == 0 && s.checkpoints == 0 && !s.retained && !s.deleted) {
             s.deleted = true;
             try {
                 Files.deleteIfExists(s.file);

@@ -3,14 +3,21 @@ package io.ascendant.gateway.metering;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.gateway.admission.HeldBudget;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
- * Writes one usage journal line: the JSON that Jackson's data binding writes for a {@link UsageJournal.Entry}
+ * Writes and reads usage journal lines. A line is the JSON that Jackson's data binding writes for a {@link UsageJournal.Entry}
  * (record components by name, UUIDs and {@code Instant}s as ISO-8601 strings, amounts as JSON numbers), which
  * {@link UsageJournal#read} reads back with that data binding. Written with the streaming generator because the line
  * is written on the event loop at the end of every request, where bean serialization (property writers, serializer
@@ -18,6 +25,8 @@ import java.util.UUID;
  * reads back as the entry it was written from.
  */
 final class UsageJournalLines {
+
+    private static final Logger LOG = Logger.getLogger(UsageJournal.class);
 
     private final JsonFactory factory;
 
@@ -47,11 +56,42 @@ final class UsageJournalLines {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (entry.checkpoint()) { // final records leave it out, as they did before checkpoints existed
+                g.writeBooleanField("checkpoint", true);
+            }
             g.writeEndObject();
         }
         byte[] line = out.toByteArray();
         out.release();
         return line;
+    }
+
+    /** See {@link UsageJournal#read}. */
+    static UsageJournal.Contents read(Path segment, ObjectMapper json) throws IOException {
+        byte[] all = Files.readAllBytes(segment);
+        List<UsageJournal.Entry> entries = new ArrayList<>();
+        int skipped = 0;
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] != '\n') {
+                continue;
+            }
+            if (i > start) {
+                try {
+                    entries.add(json.readValue(all, start, i - start, UsageJournal.Entry.class));
+                } catch (IOException | RuntimeException e) {
+                    skipped++;
+                    LOG.errorf(
+                            "usage journal %s: unreadable record at byte %d (%s): %s",
+                            segment,
+                            start,
+                            e.getMessage(),
+                            new String(all, start, Math.min(i - start, 200), StandardCharsets.UTF_8));
+                }
+            }
+            start = i + 1;
+        }
+        return new UsageJournal.Contents(entries, skipped);
     }
 
     private static void writeEvent(JsonGenerator g, UsageEvent e) throws IOException {

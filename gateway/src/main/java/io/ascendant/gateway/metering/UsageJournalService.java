@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Owns the gateway's {@link UsageJournal} when {@code gateway.metering.acknowledge=journal}: opens it at start (a
  * directory another live gateway holds is a start-up error naming it), forces it to disk every {@code
  * journal-sync-interval}, replays the previous run's leftover records into the usage ledger in the background
- * (holds restored first, so budgets settle exactly as they would have live), and closes it at shutdown.
+ * (holds restored first, so budgets settle exactly as they would have live; a stream cut by the crash is recorded
+ * from its last checkpoint), and closes it at shutdown.
  */
 @ApplicationScoped
 public class UsageJournalService {
@@ -103,21 +105,40 @@ public class UsageJournalService {
     }
 
     /**
-     * Records every leftover entry in the ledger, segment by segment; a segment is deleted once all of its entries
-     * are committed. When the ledger keeps failing, the rest stays on disk for the next start.
+     * Records the leftover entries in the ledger, segment by segment: each request's final record, or its last
+     * checkpoint when the previous run died while its stream was relaying ({@link UsageJournalReplay}); superseded
+     * checkpoints are skipped. A segment is deleted once all of its entries to record are committed (at once when it
+     * holds only superseded checkpoints). When the ledger keeps failing, the rest stays on disk for the next start.
      */
     public void replay(UsageJournal j) {
-        long replayed = 0;
-        for (Path segment : j.leftovers()) {
-            UsageJournal.Contents contents;
+        List<Path> segments = j.leftovers();
+        UsageJournalReplay selection = new UsageJournalReplay();
+        boolean[] unreadable = new boolean[segments.size()];
+        for (int i = 0; i < segments.size(); i++) {
             try {
-                contents = UsageJournal.read(segment, json);
+                selection.scan(i, UsageJournal.read(segments.get(i), json).entries());
+            } catch (IOException e) {
+                unreadable[i] = true;
+                Log.errorf("usage journal segment %s cannot be read: %s; it is kept", segments.get(i), e.getMessage());
+            }
+        }
+        long replayed = 0;
+        long superseded = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            Path segment = segments.get(i);
+            if (unreadable[i]) {
+                continue;
+            }
+            List<UsageJournal.Entry> entries;
+            try {
+                entries = UsageJournal.read(segment, json).entries();
             } catch (IOException e) {
                 Log.errorf("usage journal segment %s cannot be read: %s; it is kept", segment, e.getMessage());
                 continue;
             }
+            List<UsageJournal.Entry> toRecord = selection.toRecord(i, entries);
             boolean all = true;
-            for (UsageJournal.Entry entry : contents.entries()) {
+            for (UsageJournal.Entry entry : toRecord) {
                 String id = entry.event().requestId();
                 admission.restoreHolds(id, entry.event().tenantId(), entry.holds());
                 try {
@@ -131,14 +152,18 @@ public class UsageJournalService {
                         "usage journal segment %s could not be fully recorded; it is kept for the next start", segment);
                 return;
             }
-            replayed += contents.entries().size();
+            replayed += toRecord.size();
+            superseded += entries.size() - toRecord.size();
             try {
                 j.discard(segment);
             } catch (IOException e) {
                 Log.warnf("replayed usage journal segment %s could not be deleted: %s", segment, e.getMessage());
             }
         }
-        Log.infof("Usage journal: %d record(s) of the previous run recorded in the usage ledger", replayed);
+        Log.infof(
+                "Usage journal: %d record(s) of the previous run recorded in the usage ledger (%d superseded stream"
+                        + " checkpoint(s) skipped)",
+                replayed, superseded);
     }
 
     /** Waits for the replay of the previous run's records (tests, orderly shutdown). */

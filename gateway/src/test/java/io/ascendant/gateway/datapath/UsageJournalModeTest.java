@@ -3,6 +3,7 @@ package io.ascendant.gateway.datapath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.billing.ledger.RatedUsage;
+import io.ascendant.billing.ledger.UsageEvent;
 import io.ascendant.billing.ledger.UsageLedger;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.config.DataPathConfig;
@@ -21,6 +22,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -141,6 +144,55 @@ class UsageJournalModeTest {
                     .as("the torn last line was never answered")
                     .isEmpty();
         }
+    }
+
+    @Test
+    void aStreamCutByACrashIsRecordedFromItsLastCheckpointAndAFinishedStreamFromItsFinalRecord() throws Exception {
+        Path dir = Files.createTempDirectory("usage-journal-checkpoints");
+        String cut = "cut-" + UUID.randomUUID();
+        String finished = "finished-" + UUID.randomUUID();
+        try (UsageJournal j = UsageJournal.open(dir, UsageJournalTestJson.MAPPER, 1 << 20, 60_000)) {
+            j.checkpoint(entry(cut, 4, UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT, true), () -> true);
+            j.checkpoint(entry(finished, 3, UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT, true), () -> true);
+            j.checkpoint(entry(cut, 9, UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT, true), () -> true);
+            j.append(entry(finished, 12, UsageStatus.COMPLETED, false));
+        } // never acknowledged nor released: the process "died"
+        try (UsageJournal j = UsageJournal.open(dir, UsageJournalTestJson.MAPPER, 1 << 20, 60_000)) {
+            assertThat(j.leftovers()).hasSize(1);
+            journals.replay(j);
+            assertThat(Files.exists(j.leftovers().getFirst()))
+                    .as("a fully replayed segment is deleted")
+                    .isFalse();
+        }
+        RatedUsage c = ledger.find(cut).orElseThrow(() -> new AssertionError("the cut stream was not recorded"));
+        assertThat(c.event().completionTokens()).as("its last checkpoint").isEqualTo(9);
+        assertThat(c.event().status()).isEqualTo(UsageStatus.FAILED_AFTER_PARTIAL_OUTPUT);
+        assertThat(c.event().countedByGateway()).isTrue();
+        RatedUsage f = ledger.find(finished).orElseThrow(() -> new AssertionError("the finished stream"));
+        assertThat(f.event().completionTokens()).as("its final record").isEqualTo(12);
+        assertThat(f.event().status()).isEqualTo(UsageStatus.COMPLETED);
+    }
+
+    private UsageJournal.Entry entry(String id, long completion, UsageStatus status, boolean checkpoint) {
+        Instant now = Instant.now();
+        return new UsageJournal.Entry(
+                new UsageEvent(
+                        id,
+                        key.tenantId(),
+                        key.projectId(),
+                        key.keyId(),
+                        "deepseek-v4-flash",
+                        "http://127.0.0.1:1",
+                        0,
+                        20,
+                        completion,
+                        0,
+                        status,
+                        checkpoint,
+                        now.minusMillis(50),
+                        now),
+                List.of(),
+                checkpoint);
     }
 
     private void killAfterJournalling(Path dir, String prefix, int n) throws Exception {

@@ -113,7 +113,9 @@ class UsageJournalTest {
         HeldBudget tokens = new HeldBudget(8, UUID.randomUUID(), new BigDecimal("4096"), false);
         UsageJournalLines lines = new UsageJournalLines(JSON.getFactory());
         for (UsageJournal.Entry e : List.of(
-                new UsageJournal.Entry(full, List.of(money, tokens)), new UsageJournal.Entry(sparse, List.of()))) {
+                new UsageJournal.Entry(full, List.of(money, tokens)),
+                new UsageJournal.Entry(sparse, List.of()),
+                new UsageJournal.Entry(full, List.of(money), true))) {
             assertThat(new String(lines.write(e), StandardCharsets.UTF_8)).isEqualTo(JSON.writeValueAsString(e));
             assertThat(JSON.readValue(lines.write(e), UsageJournal.Entry.class)).isEqualTo(e);
         }
@@ -144,6 +146,73 @@ class UsageJournalTest {
                     .as("sealed and fully acknowledged")
                     .isFalse();
             assertThat(Files.exists(c.file())).as("the open segment stays").isTrue();
+        }
+    }
+
+    @Test
+    void aFinalLineWrittenBeforeCheckpointsExistedReadsAsAFinalRecord() throws Exception {
+        String old = "{\"event\":{\"requestId\":\"req-old\",\"tenantId\":\"00000000-0000-7000-8000-00000000a001\","
+                + "\"projectId\":\"00000000-0000-7000-8000-00000000b001\",\"keyId\":\"00000000-0000-7000-8000-00000000c001\","
+                + "\"model\":\"deepseek-v4-flash\",\"priceTier\":null,"
+                + "\"hostPod\":null,\"promptCacheHitTokens\":0,\"promptCacheMissTokens\":7,\"completionTokens\":3,"
+                + "\"reasoningTokens\":0,\"status\":\"COMPLETED\",\"countedByGateway\":false,"
+                + "\"startedAt\":\"2026-11-30T05:00:00Z\",\"finishedAt\":\"2026-11-30T05:00:01Z\"},\"holds\":[]}\n";
+        Path segment = dir.resolve("usage-000000000001.jsonl");
+        Files.writeString(segment, old, StandardCharsets.UTF_8);
+        UsageJournal.Contents c = UsageJournal.read(segment, JSON);
+        assertThat(c.skippedLines()).isZero();
+        assertThat(c.entries()).singleElement().satisfies(e -> {
+            assertThat(e.checkpoint()).isFalse();
+            assertThat(e.event().requestId()).isEqualTo("req-old");
+            assertThat(e.event().completionTokens()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void aSegmentHoldingARunningStreamsLatestCheckpointIsKeptUntilSupersededOrReleased() throws Exception {
+        long lineBytes;
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            j.checkpoint(new UsageJournal.Entry(event("probe", 1, 1), List.of(), true), () -> true);
+            lineBytes = Files.size(segments().getFirst());
+        }
+        Files.delete(segments().getFirst());
+        // One line per segment: every append seals the previous segment.
+        try (UsageJournal j = UsageJournal.open(dir, JSON, lineBytes + 1, 60_000)) {
+            assertThat(j.checkpoint(new UsageJournal.Entry(event("stream-1", 1, 5), List.of(), true), () -> true))
+                    .isTrue();
+            Path first = segments().getFirst();
+            UsageJournal.Segment other = j.append(new UsageJournal.Entry(event("req-x", 1, 1), List.of()));
+            j.acknowledged(other);
+            assertThat(Files.exists(first))
+                    .as("sealed, nothing to acknowledge, but the stream's latest checkpoint")
+                    .isTrue();
+            j.checkpoint(new UsageJournal.Entry(event("stream-1", 1, 9), List.of(), true), () -> true);
+            assertThat(Files.exists(first))
+                    .as("its only checkpoint is superseded")
+                    .isFalse();
+            Path second = segments().getFirst();
+            UsageJournal.Segment last = j.append(new UsageJournal.Entry(event("stream-1", 1, 12), List.of()));
+            assertThat(Files.exists(second))
+                    .as("sealed, but the running stream's latest checkpoint")
+                    .isTrue();
+            j.released("stream-1");
+            assertThat(Files.exists(second))
+                    .as("the stream ended: its checkpoint no longer keeps the segment")
+                    .isFalse();
+            j.acknowledged(last);
+            assertThat(segments()).as("only the open segment").containsExactly(last.file());
+        }
+    }
+
+    @Test
+    void aCheckpointIsNotWrittenOnceItsRequestStoppedRunning() throws Exception {
+        try (UsageJournal j = UsageJournal.open(dir, JSON, 1 << 20, 60_000)) {
+            assertThat(j.checkpoint(new UsageJournal.Entry(event("ended", 1, 5), List.of(), true), () -> false))
+                    .isFalse();
+            j.append(new UsageJournal.Entry(event("other", 1, 1), List.of()));
+            assertThat(UsageJournal.read(segments().getFirst(), JSON).entries())
+                    .extracting(e -> e.event().requestId())
+                    .containsExactly("other");
         }
     }
 
