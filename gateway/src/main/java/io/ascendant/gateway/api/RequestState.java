@@ -29,6 +29,9 @@ public final class RequestState {
     /** The upstream call's cancel switch (it knows whether a host had the whole request); null before dispatch. */
     io.ascendant.gateway.upstream.ClientCancellation cancellation;
 
+    /** {@link UsageCounts#progress()} at the stream's last usage checkpoint ({@link UsageCheckpoint}). */
+    long checkpointedProgress = -1;
+
     boolean dispatched;
     final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 

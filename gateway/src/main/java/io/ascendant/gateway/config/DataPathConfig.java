@@ -331,6 +331,17 @@ public interface DataPathConfig {
         @WithDefault("200ms")
         Duration journalLinger();
 
+        /**
+         * With {@code acknowledge=journal}: how often each running stream's usage so far (the output relayed up to
+         * then) is checkpointed in the usage journal, so that a crash of the gateway process bills what the stream's
+         * client already received (recorded at the next start as {@code FAILED_AFTER_PARTIAL_OUTPUT}). The first
+         * checkpoint is written within one interval of the stream's first output, then at most one per interval
+         * while output keeps coming. 0 writes no checkpoints. Default 1 s.
+         */
+        @WithName("stream-checkpoint-interval")
+        @WithDefault("1s")
+        Duration streamCheckpointInterval();
+
         /** Size at which a journal segment is sealed and a new one started. Default 8 MiB. */
         @WithName("journal-segment-bytes")
         @WithDefault("8388608")

@@ -70,6 +70,31 @@ public final class UsageCounts {
         }
     }
 
+    /**
+     * A detached copy (counts and the output text so far), so that another thread can count it with the tokenizer
+     * while this one keeps accumulating: a stream's usage checkpoint is taken this way on the request's event loop.
+     */
+    public UsageCounts copy() {
+        UsageCounts c = new UsageCounts();
+        c.reported = reported;
+        c.promptTokens = promptTokens;
+        c.cacheHitTokens = cacheHitTokens;
+        c.completionTokens = completionTokens;
+        c.reasoningTokens = reasoningTokens;
+        c.content.append(content);
+        c.reasoning.append(reasoning);
+        c.outputSeen = outputSeen;
+        return c;
+    }
+
+    /**
+     * A number that grows whenever output is noted or the host reports more output (characters noted plus reported
+     * completion tokens), so that a caller can tell whether anything changed since it last looked.
+     */
+    public long progress() {
+        return content.length() + reasoning.length() + (reported ? completionTokens + 1 : 0);
+    }
+
     /** Whether the host reported usage. */
     public boolean reported() {
         return reported;

@@ -1,11 +1,14 @@
 package io.ascendant.gateway.streaming;
 
+import io.ascendant.gateway.metering.UsageJournal;
+import io.ascendant.gateway.metering.UsageJournalService;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +50,9 @@ public class LiveStreams {
     /** How long {@link #endAll} waits for the ended streams' usage to be handed to metering. */
     private static final long RECORD_WAIT_SECONDS = 10;
 
+    @Inject
+    UsageJournalService journals;
+
     private final Set<StreamRelay> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
@@ -58,9 +64,21 @@ public class LiveStreams {
         }
     }
 
-    /** Forgets a stream that ended. */
+    /**
+     * Forgets a stream that ended (its final usage record already handed to metering): its usage checkpoints in the
+     * journal are superseded.
+     */
     void remove(StreamRelay relay) {
         live.remove(relay);
+        UsageJournal j = journals.journal();
+        if (j != null) {
+            j.released(relay.requestId());
+        }
+    }
+
+    /** The streams being relayed now (a copy). */
+    List<StreamRelay> relays() {
+        return List.copyOf(live);
     }
 
     /** Number of streams being relayed. */

@@ -2,6 +2,7 @@ package io.ascendant.gateway.streaming;
 
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.api.RequestState;
+import io.ascendant.gateway.api.UsageCheckpoint;
 import io.ascendant.gateway.upstream.StreamTap;
 import io.ascendant.gateway.upstream.UpstreamExchange;
 import io.ascendant.modelhost.api.HostContract;
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
  *       ejected until its next good health check. Never retried: bytes already reached the client.
  *   <li><b>Gateway shutdown</b> after the grace period ({@link LiveStreams}): the tenant gets an error event and a
  *       properly ended stream, the host request is cancelled; recorded as FAILED_AFTER_PARTIAL_OUTPUT (or FAILED).
+ *   <li><b>Gateway crash</b> ({@code kill -9}, machine loss): the usage relayed so far was checkpointed in the usage
+ *       journal ({@link StreamCheckpoints}); the next start records it as FAILED_AFTER_PARTIAL_OUTPUT.
  * </ul>
  *
  * Runs on the request's event loop.
@@ -201,6 +204,29 @@ public final class StreamRelay {
             }
         });
         return recorded;
+    }
+
+    /** The gateway id of the relayed request. */
+    String requestId() {
+        return state.requestId();
+    }
+
+    /**
+     * The stream's usage so far for the usage journal (any thread; taken on the stream's event loop, where its counts
+     * change).
+     *
+     * @return completes with the checkpoint, or with null when the stream ended or has nothing new to checkpoint
+     */
+    CompletableFuture<UsageCheckpoint> checkpoint() {
+        CompletableFuture<UsageCheckpoint> taken = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            try {
+                taken.complete(ended ? null : UsageCheckpoint.take(state));
+            } catch (RuntimeException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        return taken;
     }
 
     private CompletionStage<Void> end(

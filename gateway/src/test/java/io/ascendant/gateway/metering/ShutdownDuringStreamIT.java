@@ -3,14 +3,12 @@ package io.ascendant.gateway.metering;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.ChildGatewayChats;
 import io.ascendant.gateway.testsupport.GatewayProcess;
 import io.ascendant.gateway.testsupport.TestDatabase;
-import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,9 +74,9 @@ class ShutdownDuringStreamIT {
             gateway.awaitReady(HTTP, Duration.ofSeconds(300)); // migrated the database
             String key = db.seedTenantWithKey("shutdown", PEPPER, MODEL, new BigDecimal("1000"), "shutdown IT")
                     .key();
-            awaitChatAnswered(gateway, key);
+            ChildGatewayChats.awaitChatAnswered(HTTP, gateway, host, key, MODEL);
             HttpResponse<Stream<String>> response =
-                    HTTP.send(stream(gateway, key), HttpResponse.BodyHandlers.ofLines());
+                    HTTP.send(ChildGatewayChats.chat(gateway, key, MODEL, true), HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             requestId = response.headers().firstValue("x-ascendant-request-id").orElseThrow();
             Thread.ofVirtual().start(() -> {
@@ -126,44 +124,6 @@ class ShutdownDuringStreamIT {
 
     private static List<String> tail(List<String> lines) {
         return lines.subList(Math.max(0, lines.size() - 6), lines.size());
-    }
-
-    /** Until the gateway has polled the host it has no ready pod (503); a short non-streamed chat warms it up. */
-    private static void awaitChatAnswered(GatewayProcess gateway, String key) throws Exception {
-        String saved = host.answerText;
-        host.answerText = "ready";
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (HTTP.send(chat(gateway, key, false), HttpResponse.BodyHandlers.discarding())
-                            .statusCode()
-                    != 200) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no chat answered:\n" + gateway.logTail());
-                }
-                Thread.sleep(200);
-            }
-        } finally {
-            host.answerText = saved;
-        }
-    }
-
-    private static HttpRequest stream(GatewayProcess gateway, String key) {
-        return chat(gateway, key, true);
-    }
-
-    private static HttpRequest chat(GatewayProcess gateway, String key, boolean stream) {
-        String body = new JsonObject()
-                .put("model", MODEL)
-                .put("stream", stream)
-                .put("max_tokens", 8000)
-                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Count words")))
-                .encode();
-        return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-                .timeout(Duration.ofMinutes(5))
-                .header("authorization", "Bearer " + key)
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
     }
 
     private static GatewayProcess launch() throws Exception {

@@ -114,6 +114,17 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGKILL (a crash: nothing drains, flushes or closes; {@code kill -9}) and waits up to 60 s for the process
+     * to be gone.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError(name + " still running 60 s after SIGKILL");
+        }
+    }
+
     /** Sends SIGTERM (the gateway drains and stops its servers), then kills the process after 60 s. */
     @Override
     public void close() throws InterruptedException {
