@@ -2,6 +2,12 @@
 #   ./ascendant billing reconcile [jdbc-url [user [password]]]
 #       prove the hourly and daily usage rollups equal the usage ledger (exit 0 equal, 1 differ, 2 error)
 EXTRA_COMMANDS[billing]="billing operations: 'billing reconcile' proves the usage rollups equal the ledger"
+help_billing() {
+    echo "Usage: ./ascendant billing reconcile [jdbc-url [user [password]]]"
+    echo
+    echo "Proves the hourly and daily usage rollups equal the usage ledger (exit 0 equal, 1 differ, 2 error). Without a"
+    echo "URL: QUARKUS_DATASOURCE_JDBC_URL, else the embedded PostgreSQL of './ascendant up'."
+}
 
 cmd_billing() {
     local sub="${1:-}"

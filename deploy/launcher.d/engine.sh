@@ -2,6 +2,14 @@
 # The native V4 engine's command-line tools (model-host/engine/README.md): stream a completion, write teacher-forced
 # logits as .npy, or validate a checkpoint. Builds the engine on first use.
 EXTRA_COMMANDS[engine]="native V4 engine: generate --model DIR --prompt TEXT | score --model DIR --prompt-ids .. --forced-ids .. --out F.npy | inspect --model DIR"
+help_engine() {
+    echo "Usage: ./ascendant engine generate --model DIR --prompt TEXT"
+    echo "       ./ascendant engine score --model DIR --prompt-ids IDS --forced-ids IDS --out FILE.npy"
+    echo "       ./ascendant engine inspect --model DIR"
+    echo
+    echo "The native V4 engine's tools: stream a completion, write teacher-forced logits, validate a checkpoint"
+    echo "(model-host/engine/README.md). Builds the engine on first use."
+}
 cmd_engine() {
     find_jdk
     local jar="$ROOT/model-host/engine/target/model-host-engine-0.1.0-SNAPSHOT.jar"

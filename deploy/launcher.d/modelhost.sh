@@ -11,6 +11,12 @@ MODEL_HOST_GATEWAY_FLAGS=(
     "-Dgateway.catalogue.models.deepseek-v4-flash.pool=local-cpu"
 )
 EXTRA_COMMANDS[model-host]="run one model-host pod in the foreground: model-host [--model DIR] [--port N]"
+help_model-host() {
+    echo "Usage: ./ascendant model-host [--model DIR] [--port N]"
+    echo
+    echo "Runs one model-host pod in the foreground on port N (default ASCENDANT_MODEL_HOST_PORT, 8090), serving the"
+    echo "checkpoint in DIR (default ASCENDANT_MODEL_DIR, else the demo V4 checkpoint, generated on first use)."
+}
 
 # Generates the demo checkpoint unless $MODEL_HOST_DIR already holds a model.
 ensure_demo_model() {
@@ -26,6 +32,13 @@ ensure_demo_model() {
         die "Generating the demo checkpoint failed; see $LOG_DIR/modelhost.log."
 }
 
+# Starts the model host as component "modelhost" in the background (also how `up` restarts one that died).
+spawn_model_host() {
+    spawn modelhost "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$MODEL_HOST_PORT" \
+        -Dquarkus.http.host=127.0.0.1 -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
+    MODEL_HOST_STARTED_AT=$SECONDS
+}
+
 # Starts the model host as component "modelhost" and waits until /health answers 200 (model loaded).
 start_model_host() {
     [ -f "$MODEL_HOST_JAR" ] || die "$MODEL_HOST_JAR does not exist: build it with ./mvnw -B -pl model-host/server -am package -DskipTests."
@@ -34,8 +47,7 @@ start_model_host() {
     require_free_port "$MODEL_HOST_PORT" "the model host" ASCENDANT_MODEL_HOST_PORT
     ensure_demo_model
     say "starting the model host on http://127.0.0.1:$MODEL_HOST_PORT (model $MODEL_HOST_DIR, served as deepseek-v4-flash)"
-    spawn modelhost "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$MODEL_HOST_PORT" \
-        -Dquarkus.http.host=127.0.0.1 -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
+    spawn_model_host
     await_healthy modelhost "http://127.0.0.1:$MODEL_HOST_PORT/health"
     # The gateway advertises (and checks max_tokens against) what this host really serves, not V4's 1M default.
     local max_len
@@ -48,15 +60,18 @@ start_model_host() {
 }
 
 cmd_model-host() {
-    find_jdk
     local port="$MODEL_HOST_PORT"
     while [ $# -gt 0 ]; do
         case "$1" in
             --model) MODEL_HOST_DIR="${2:?--model needs a directory}"; shift 2 ;;
             --port) port="${2:?--port needs a number}"; shift 2 ;;
+            -h | --help) command_usage model-host; return 0 ;;
             *) die "Unknown option '$1': use model-host [--model DIR] [--port N]." ;;
         esac
     done
+    [[ "$port" =~ ^[0-9]{1,5}$ ]] && [ "$((10#$port))" -ge 1 ] && [ "$((10#$port))" -le 65535 ] ||
+        die "--port is '$port', which is not a port: give a whole number from 1 to 65535."
+    find_jdk
     mkdir -p "$ASCENDANT_HOME/logs"
     LOG_DIR="$ASCENDANT_HOME/logs"
     ensure_demo_model

@@ -2,6 +2,12 @@
 # JSON lines on stdin ({"id":..,"text":..}, or with --chat {"id":..,"messages":[..],"tools":[..],"thinking":true}),
 # {"id":..,"ids":[..]} lines on stdout; see model-host/tokenizer/README.md.
 EXTRA_COMMANDS[tokenize]="token ids of JSON-lines text or V4 chats read from stdin (--tokenizer FILE|deepseek-v4 [--chat])"
+help_tokenize() {
+    echo "Usage: ./ascendant tokenize --tokenizer FILE|deepseek-v4 [--chat] <input.jsonl"
+    echo
+    echo "Reads JSON lines ({\"id\":..,\"text\":..}, or with --chat {\"id\":..,\"messages\":[..],\"tools\":[..]}) and"
+    echo "writes {\"id\":..,\"ids\":[..]} lines (model-host/tokenizer/README.md). Builds the tokenizer on first use."
+}
 cmd_tokenize() {
     find_jdk
     local jar="$ROOT/model-host/tokenizer/target/model-host-tokenizer-0.1.0-SNAPSHOT.jar"

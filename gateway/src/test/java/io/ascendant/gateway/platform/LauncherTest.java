@@ -1,17 +1,18 @@
 package io.ascendant.gateway.platform;
 
+import static io.ascendant.gateway.testsupport.LauncherScript.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ascendant.gateway.testsupport.LauncherScript;
+import io.ascendant.gateway.testsupport.LauncherScript.Result;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * cases gets as far as building or starting anything.
  */
 class LauncherTest {
-
-    private static final Path LAUNCHER = Path.of(System.getProperty("ascendant.test.launcher", "../ascendant"));
-    private static final String JDK = System.getProperty("java.home");
 
     @TempDir
     Path home;
@@ -204,40 +202,6 @@ class LauncherTest {
     }
 
     private Result run(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("ASCENDANT_") || k.startsWith("QUARKUS_"));
-        env.put("HOME", home.toString());
-        env.put("ASCENDANT_HOME", home.toString());
-        env.put("JAVA_HOME", JDK);
-        env.put("ASCENDANT_SKIP_BUILD", "true");
-        // Ports nobody else uses in this test, unless a test overrides them.
-        env.put("ASCENDANT_POSTGRES_PORT", Integer.toString(freePort()));
-        env.put("ASCENDANT_KEYCLOAK_PORT", Integer.toString(freePort()));
-        env.put("ASCENDANT_KEYCLOAK_MANAGEMENT_PORT", Integer.toString(freePort()));
-        env.put("ASCENDANT_GATEWAY_PORT", Integer.toString(freePort()));
-        env.put("ASCENDANT_MODEL_HOST_PORT", Integer.toString(freePort()));
-        env.putAll(extraEnv);
-        Path out = home.resolve("launcher.out");
-        Path err = home.resolve("launcher.err");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("launcher did not finish within 120 s");
-        }
-        return new Result(
-                p.exitValue(),
-                Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return new LauncherScript(LauncherScript.REPOSITORY_LAUNCHER, home).run(extraEnv, args);
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private record Result(int status, String stdout, String stderr) {}
 }

@@ -1,0 +1,80 @@
+# deploy/launcher/ports.sh (sourced by ./ascendant): the ports `up` needs, checked before anything starts.
+
+# Each ASCENDANT_*_PORT variable with the value this run uses and who needs it, in start order.
+PORT_VARIABLES=(ASCENDANT_POSTGRES_PORT ASCENDANT_KEYCLOAK_PORT ASCENDANT_KEYCLOAK_MANAGEMENT_PORT
+    ASCENDANT_GATEWAY_PORT ASCENDANT_MODEL_HOST_PORT)
+
+# Prints the port variable $1's value (its default when unset).
+port_value() {
+    case "$1" in
+        ASCENDANT_POSTGRES_PORT) echo "$POSTGRES_PORT" ;;
+        ASCENDANT_KEYCLOAK_PORT) echo "$KEYCLOAK_PORT" ;;
+        ASCENDANT_KEYCLOAK_MANAGEMENT_PORT) echo "$KEYCLOAK_MANAGEMENT_PORT" ;;
+        ASCENDANT_GATEWAY_PORT) echo "$GATEWAY_PORT" ;;
+        ASCENDANT_MODEL_HOST_PORT) echo "$MODEL_HOST_PORT" ;;
+    esac
+}
+
+port_owner() {
+    case "$1" in
+        ASCENDANT_POSTGRES_PORT) echo "PostgreSQL" ;;
+        ASCENDANT_KEYCLOAK_PORT) echo "Keycloak" ;;
+        ASCENDANT_KEYCLOAK_MANAGEMENT_PORT) echo "Keycloak's health endpoint" ;;
+        ASCENDANT_GATEWAY_PORT) echo "the gateway" ;;
+        ASCENDANT_MODEL_HOST_PORT) echo "the model host" ;;
+    esac
+}
+
+# Dies naming the first port variable that is not a whole number from 1 to 65535, or two that name the same port.
+# Runs before anything else, so a typo costs one line instead of a Keycloak unpack and a failed start minutes later.
+validate_ports() {
+    local variable value other
+    for variable in "${PORT_VARIABLES[@]}"; do
+        value="$(port_value "$variable")"
+        # At most 5 digits before the arithmetic, so a huge number cannot overflow into the range.
+        if ! [[ "$value" =~ ^[0-9]{1,5}$ ]] || [ "$((10#$value))" -lt 1 ] || [ "$((10#$value))" -gt 65535 ]; then
+            die "$variable is '$value', which is not a port: set it to a whole number from 1 to 65535."
+        fi
+    done
+    for variable in "${PORT_VARIABLES[@]}"; do
+        for other in "${PORT_VARIABLES[@]}"; do
+            [ "$variable" \< "$other" ] || continue
+            if [ "$((10#$(port_value "$variable")))" -eq "$((10#$(port_value "$other")))" ]; then
+                die "$variable and $other are both $(port_value "$variable"): give $(port_owner "$variable") and $(port_owner "$other") a port each."
+            fi
+        done
+    done
+}
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+require_free_port() {
+    local port="$1" who="$2" variable="$3"
+    if port_in_use "$port"; then
+        die "Port $port is already in use (needed by $who): stop the program that uses it or set $variable to a free port."
+    fi
+}
+
+# The ports `up` needs, each checked free; dies naming every one that is taken, in one sentence.
+require_free_ports() {
+    local variable port busy=() names=()
+    for variable in "${PORT_VARIABLES[@]}"; do
+        port="$(port_value "$variable")"
+        if port_in_use "$port"; then
+            busy+=("$port (needed by $(port_owner "$variable"), $variable)")
+            names+=("$variable")
+        fi
+    done
+    case "${#busy[@]}" in
+        0) return 0 ;;
+        1) require_free_port "$(port_value "${names[0]}")" "$(port_owner "${names[0]}")" "${names[0]}" ;;
+        *)
+            local list="${busy[0]}" i
+            for ((i = 1; i < ${#busy[@]} - 1; i++)); do list="$list, ${busy[$i]}"; done
+            list="$list and ${busy[${#busy[@]} - 1]}"
+            die "Ports $list are already in use: stop the programs that use them or set those variables to free ports."
+            ;;
+    esac
+}
