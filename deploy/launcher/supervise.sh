@@ -52,9 +52,9 @@ supervise() {
             if [ -n "$restart_at" ]; then
                 if [ "$SECONDS" -ge "$restart_at" ]; then
                     restart_at=""
+                    echo "restarted ($quick in a row)" >"$RUN_DIR/modelhost.state"
                     supervision_note "restarting the model host (restart $quick in a row, at most $MODEL_HOST_RESTARTS)"
                     spawn_model_host
-                    echo "running again after restart $quick in a row" >"$RUN_DIR/modelhost.state"
                 fi
             elif ! alive "$pid"; then
                 uptime=$((SECONDS - MODEL_HOST_STARTED_AT))
@@ -64,14 +64,14 @@ supervise() {
                 if [ "$quick" -ge "$MODEL_HOST_RESTARTS" ]; then
                     given_up=true
                     rm -f "$RUN_DIR/modelhost.pid"
-                    supervision_note "the model host stopped again ($ended, after ${uptime} s; see $LOG_DIR/modelhost.log): $quick restart(s) in a row each stopped within ${MODEL_HOST_STABLE_SECONDS} s, so it is not restarted again; PostgreSQL, Keycloak and the gateway keep running, and requests for its models fail until './ascendant down' and './ascendant up'"
                     echo "GAVE UP after $quick restart(s) in a row that each stopped within ${MODEL_HOST_STABLE_SECONDS} s (last: $ended); see $LOG_DIR/modelhost.log" >"$RUN_DIR/modelhost.state"
+                    supervision_note "the model host stopped again ($ended, after ${uptime} s; see $LOG_DIR/modelhost.log): $quick restart(s) in a row each stopped within ${MODEL_HOST_STABLE_SECONDS} s, so it is not restarted again; PostgreSQL, Keycloak and the gateway keep running, and requests for its models fail until './ascendant down' and './ascendant up'"
                 else
                     if [ "$quick" -ge 5 ]; then delay=30; else delay=$((1 << quick)); fi
                     quick=$((quick + 1))
                     restart_at=$((SECONDS + delay))
-                    supervision_note "the model host stopped unexpectedly ($ended, after ${uptime} s; see $LOG_DIR/modelhost.log); restarting it in $delay s"
                     echo "RESTARTING in $delay s (stopped: $ended)" >"$RUN_DIR/modelhost.state"
+                    supervision_note "the model host stopped unexpectedly ($ended, after ${uptime} s; see $LOG_DIR/modelhost.log); restarting it in $delay s"
                 fi
             fi
         fi
