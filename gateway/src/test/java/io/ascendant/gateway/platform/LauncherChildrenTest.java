@@ -6,6 +6,7 @@ import io.ascendant.gateway.testsupport.StandInInstallation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ class LauncherChildrenTest {
     @Test
     void closedOutputDuringTheBuildStopsTheBuild() throws Exception {
         StandInInstallation installation = StandInInstallation.create(dir).withStandInBuild();
-        Map<String, String> env = new java.util.HashMap<>(installation.env());
+        Map<String, String> env = new HashMap<>(installation.env());
         env.put("ASCENDANT_SKIP_BUILD", "false");
         Path script = installation.home().resolveSibling("root/ascendant");
         launchers.add(installation

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.testsupport.LauncherScript.Result;
 import io.ascendant.gateway.testsupport.StandInInstallation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -91,8 +93,8 @@ class LauncherModelHostRestartTest {
     private String output() {
         try {
             return Files.readString(dir.resolve("out"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
