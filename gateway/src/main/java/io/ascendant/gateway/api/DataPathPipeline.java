@@ -138,6 +138,7 @@ public class DataPathPipeline {
             if (!RequestBodies.isJson(contentType)) {
                 throw new GatewayException.UnsupportedMediaType(contentType);
             }
+            RequestBodies.requireUtf8(contentType);
             RequestBodies.requireIdentityCoding(rc);
             long limit = config.limits().maxBodyBytes();
             String length = req.getHeader("content-length");

@@ -23,7 +23,8 @@ public final class Json {
     private Json() {}
 
     /**
-     * Parses a request body that must be a JSON object.
+     * Parses a request body that must be a JSON object in strict UTF-8 ({@link StrictJsonText}: no overlong forms,
+     * no encoded or unpaired escaped surrogates, nothing above U+10FFFF).
      *
      * @throws GatewayException.InvalidRequest saying in the product's words what broke and at which line and column
      *     ({@link JsonSyntaxErrors}), never in Jackson's
@@ -33,9 +34,11 @@ public final class Json {
             throw new GatewayException.InvalidRequest(
                     "Request body is empty; expected a JSON object.", null, "invalid_json");
         }
+        byte[] bytes = body.getBytes();
+        StrictJsonText.check(bytes);
         JsonNode node;
         try {
-            node = MAPPER.readTree(body.getBytes());
+            node = MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new GatewayException.InvalidRequest(JsonSyntaxErrors.describe(e), null, "invalid_json");
         } catch (IOException e) {

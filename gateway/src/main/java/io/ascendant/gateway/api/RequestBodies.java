@@ -68,6 +68,35 @@ final class RequestBodies {
         return type.equalsIgnoreCase("application/json") || type.toLowerCase().endsWith("+json");
     }
 
+    /**
+     * Refuses a JSON body declared in a charset other than UTF-8: JSON exchanged between systems must be UTF-8 (RFC
+     * 8259 §8.1) and the gateway reads every body as UTF-8, so {@code charset=iso-8859-1} would otherwise be read
+     * wrongly or refused as invalid UTF-8. No charset, {@code utf-8} or {@code utf8} (any case, quoted or not) pass.
+     *
+     * @throws GatewayException.UnsupportedMediaType 415 {@code unsupported_charset} naming the declared charset
+     */
+    static void requireUtf8(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        int semi = contentType.indexOf(';');
+        while (semi >= 0) {
+            int next = contentType.indexOf(';', semi + 1);
+            String param = (next < 0 ? contentType.substring(semi + 1) : contentType.substring(semi + 1, next)).trim();
+            int eq = param.indexOf('=');
+            if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                String charset = param.substring(eq + 1).trim();
+                if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")) {
+                    charset = charset.substring(1, charset.length() - 1);
+                }
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw GatewayException.UnsupportedMediaType.charset(charset);
+                }
+            }
+            semi = next;
+        }
+    }
+
     /** A declared Content-Length, or -1 when it is not a number. */
     static long parseLength(String s) {
         try {

@@ -158,6 +158,18 @@ public abstract sealed class GatewayException extends RuntimeException
                     "unsupported_content_encoding");
         }
 
+        /**
+         * A JSON body declared in a charset other than UTF-8: JSON must be UTF-8 (RFC 8259 §8.1).
+         *
+         * @param charset the declared charset as sent (a header value, not body text)
+         */
+        public static UnsupportedMediaType charset(String charset) {
+            return new UnsupportedMediaType(
+                    "Content-Type declares charset `" + charset + "`, but only UTF-8 is accepted: JSON request bodies"
+                            + " must be UTF-8 (RFC 8259). Send the body in UTF-8, with charset=utf-8 or no charset.",
+                    "unsupported_charset");
+        }
+
         @Override
         public int status() {
             return 415;

@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -141,6 +143,108 @@ class MalformedRequestBodyTest {
                 .post("/v1/chat/completions")
                 .then()
                 .statusCode(200);
+    }
+
+    /** A chat body whose user content is "a", then {@code raw}, then "b", for each tenant endpoint's shape. */
+    private static byte[] bodyWith(String path, byte[] raw) {
+        String[] around = switch (path) {
+            case "/v1/completions" ->
+                new String[] {"{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,\"prompt\":\"a", "b\"}"};
+            case "/v1/messages" ->
+                new String[] {
+                    "{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"a",
+                    "b\"}]}"
+                };
+            default ->
+                new String[] {
+                    "{\"model\":\"deepseek-v4-flash\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"a",
+                    "b\"}]}"
+                };
+        };
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(around[0].getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(raw);
+        out.writeBytes(around[1].getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private ValidatableResponse send(String path, byte[] body) {
+        var request = path.equals("/v1/messages")
+                ? AnthropicRequests.as(key)
+                : given().auth().oauth2(key.text()).contentType("application/json");
+        return request.body(body).when().post(path).then();
+    }
+
+    @Test
+    void rejectsOverlongUtf8AndSurrogatesOnEveryTenantEndpointSayingWhere() {
+        Map<String, String> cases = Map.of(
+                "\\xc0\\xaf", "it is not valid UTF-8 (an overlong encoding).",
+                "\\xed\\xa0\\x80", "it is not valid UTF-8 (a UTF-16 surrogate encoded in UTF-8).",
+                "\\xf4\\x90\\x80\\x80", "it is not valid UTF-8 (a code point above U+10FFFF).",
+                "\\ud800", "a \\u escape is an unpaired UTF-16 surrogate");
+        Map<String, byte[]> bytes = Map.of(
+                "\\xc0\\xaf", new byte[] {(byte) 0xc0, (byte) 0xaf},
+                "\\xed\\xa0\\x80", new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                "\\xf4\\x90\\x80\\x80", new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                "\\ud800", "\\ud800".getBytes(StandardCharsets.US_ASCII));
+        for (String path : List.of("/v1/chat/completions", "/v1/completions", "/v1/messages")) {
+            cases.forEach((name, reason) -> {
+                byte[] body = bodyWith(path, bytes.get(name));
+                int column = new String(bodyWith(path, new byte[] {'|'}), StandardCharsets.US_ASCII).indexOf('|') + 1;
+                var answer = send(path, body).statusCode(400);
+                String where = "The request body is not valid JSON at line 1, column " + column + ": ";
+                if (path.equals("/v1/messages")) {
+                    answer.body("type", equalTo("error"))
+                            .body("error.type", equalTo("invalid_request_error"))
+                            .body("error.message", startsWith(where + reason));
+                } else {
+                    answer.body("error.type", equalTo("invalid_request_error"))
+                            .body("error.code", equalTo("invalid_json"))
+                            .body("error.message", startsWith(where + reason));
+                }
+            });
+            // The bytes that were refused before this check still are, and a paired escape still passes.
+            send(path, bodyWith(path, new byte[] {(byte) 0xff, (byte) 0xfe}))
+                    .statusCode(400)
+                    .body("error.message", containsString("it is not valid UTF-8"));
+            send(path, bodyWith(path, "\\ud834\\udd1e é".getBytes(StandardCharsets.UTF_8)))
+                    .statusCode(200);
+        }
+    }
+
+    @Test
+    void rejectsACharsetOtherThanUtf8With415SayingOnlyUtf8IsAccepted() {
+        byte[] chat = bodyWith("/v1/chat/completions", new byte[0]);
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json; charset=iso-8859-1")
+                .body(chat)
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(415)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("unsupported_charset"))
+                .body("error.message", containsString("charset `iso-8859-1`, but only UTF-8 is accepted"));
+        AnthropicRequests.as(key)
+                .contentType("application/json;charset=\"UTF-16\"")
+                .body(bodyWith("/v1/messages", new byte[0]))
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(415)
+                .body("type", equalTo("error"))
+                .body("error.message", containsString("charset `UTF-16`, but only UTF-8 is accepted"));
+        for (String utf8 : List.of("application/json; charset=utf-8", "application/json;charset=\"UTF8\"")) {
+            given().auth()
+                    .oauth2(key.text())
+                    .contentType(utf8)
+                    .body(chat)
+                    .when()
+                    .post("/v1/chat/completions")
+                    .then()
+                    .statusCode(200);
+        }
     }
 
     @Test
