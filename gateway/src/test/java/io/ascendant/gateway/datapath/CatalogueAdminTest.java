@@ -15,6 +15,7 @@ import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +224,53 @@ class CatalogueAdminTest {
         } finally {
             deleteModelIfStored(admin(), "flash-on-static");
         }
+    }
+
+    @Test
+    void refusesEndpointChangesOnAStaticPoolWith409SayingItComesFromConfiguration() {
+        String id = UUID.randomUUID().toString();
+        List<ValidatableResponse> answers = List.of(
+                given().auth()
+                        .oauth2(admin())
+                        .contentType("application/json")
+                        .body("{\"baseUrl\":\"http://10.9.9.9:8090\"}")
+                        .when()
+                        .post("/admin/api/v1/pools/flash/endpoints")
+                        .then(),
+                given().auth()
+                        .oauth2(admin())
+                        .contentType("application/json")
+                        .body("{\"draining\":true}")
+                        .when()
+                        .patch("/admin/api/v1/pools/flash/endpoints/" + id)
+                        .then(),
+                given().auth()
+                        .oauth2(admin())
+                        .when()
+                        .delete("/admin/api/v1/pools/flash/endpoints/" + id)
+                        .then(),
+                given().auth()
+                        .oauth2(admin())
+                        .when()
+                        .delete("/admin/api/v1/pools/flash")
+                        .then());
+        for (ValidatableResponse answer : answers) {
+            answer.statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("pool 'flash' is a static pool from configuration"))
+                    .body("detail", containsString("gateway.catalogue.pools.flash."))
+                    .body("detail", containsString("create an admin-managed pool"));
+        }
+        assertThat(registry.pods("flash")).isNotEmpty();
+        // An unknown pool is still a 404.
+        given().auth()
+                .oauth2(admin())
+                .contentType("application/json")
+                .body("{\"baseUrl\":\"http://10.9.9.9:8090\"}")
+                .when()
+                .post("/admin/api/v1/pools/no-such-pool/endpoints")
+                .then()
+                .statusCode(404);
     }
 
     @Test

@@ -119,9 +119,14 @@ public class PoolAdminService {
         return created;
     }
 
-    /** Deletes a pool (fails with 409 while a route uses it); false when there is none. */
+    /**
+     * Deletes a pool; false when there is none.
+     *
+     * @throws ProblemException 409 while a route uses it, or for a static pool (from configuration)
+     */
     @Transactional
     public boolean deletePool(AdminActor actor, String name) throws SQLException {
+        refuseStatic(name, "deleted");
         repository.lockForWrite();
         for (ModelRoute r : repository.findAllRoutes()) {
             if (r.poolName().equals(name)) {
@@ -136,10 +141,15 @@ public class PoolAdminService {
         return deleted;
     }
 
-    /** Registers an endpoint in an admin-managed pool. */
+    /**
+     * Registers an endpoint in an admin-managed pool.
+     *
+     * @throws ProblemException 404 for an unknown pool, 409 for a static pool (from configuration)
+     */
     @Transactional
     public CatalogueRepository.RegisteredEndpoint register(
             AdminActor actor, String pool, CatalogueViews.EndpointBody body) throws SQLException {
+        refuseStatic(pool, "given registered endpoints");
         PoolSpec spec = repository.findAllPools().stream()
                 .filter(p -> p.name().equals(pool))
                 .findFirst()
@@ -154,9 +164,14 @@ public class PoolAdminService {
         return e;
     }
 
-    /** Marks a registered endpoint draining or not; false when it does not exist. */
+    /**
+     * Marks a registered endpoint draining or not; false when it does not exist.
+     *
+     * @throws ProblemException 409 for a static pool (from configuration): its endpoints are not registered ones
+     */
     @Transactional
     public boolean setDraining(AdminActor actor, String pool, UUID id, boolean draining) throws SQLException {
+        refuseStatic(pool, "drained through the admin API");
         boolean ok = repository.setDraining(pool, id, draining);
         if (ok) {
             audit.record(
@@ -172,15 +187,34 @@ public class PoolAdminService {
         return ok;
     }
 
-    /** Removes a registered endpoint; false when it does not exist. */
+    /**
+     * Removes a registered endpoint; false when it does not exist.
+     *
+     * @throws ProblemException 409 for a static pool (from configuration): its endpoints are not registered ones
+     */
     @Transactional
     public boolean deregister(AdminActor actor, String pool, UUID id) throws SQLException {
+        refuseStatic(pool, "changed through the admin API");
         boolean ok = repository.deregisterEndpoint(pool, id);
         if (ok) {
             audit.record(actor, null, "pool_endpoint.deregister", "pool_endpoint", id.toString(), null, null);
             CatalogueWrites.reloadAfterCommit(catalogue);
         }
         return ok;
+    }
+
+    /**
+     * A static pool's endpoints come from {@code gateway.catalogue.pools.<name>.*} on every replica, not from the
+     * database, so the admin API cannot add, drain or remove them (nor delete the pool): 409, not a 404 that would
+     * contradict {@code GET /pools}, which lists the pool.
+     */
+    private void refuseStatic(String pool, String refused) {
+        if (catalogue.staticPoolNames().contains(pool)) {
+            throw ProblemException.conflict("pool '" + pool + "' is a static pool from configuration"
+                    + " (gateway.catalogue.pools." + pool + ".*) and cannot be " + refused
+                    + ": change its endpoints or dns there and restart the gateway, or create an admin-managed"
+                    + " pool (PUT /admin/api/v1/pools/{name}), register endpoints in it and point routes at it");
+        }
     }
 
     private Set<String> storedPoolNames() throws SQLException {
