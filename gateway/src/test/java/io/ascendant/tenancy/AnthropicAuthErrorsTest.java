@@ -20,6 +20,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -86,6 +87,25 @@ class AnthropicAuthErrorsTest {
         assertAnthropic(post(MESSAGES, s -> s.header("x-api-key", "sk-not-ours")), 401, "authentication_error");
         assertAnthropic(post(MESSAGES, s -> s.header("Authorization", "Basic abc")), 401, "authentication_error");
         assertAnthropic(post(MESSAGES, s -> s.auth().oauth2("sk-not-ours")), 401, "authentication_error");
+    }
+
+    @Test
+    void basicSchemeAndAdminJwtAreAnthropicAuthenticationErrorsSayingWhatIsWrong() {
+        String secret = fx.createKey(tenant, project, "k", null).getString("secret");
+        String basic = java.util.Base64.getEncoder().encodeToString(("user:" + secret).getBytes());
+        Response scheme = post(MESSAGES, s -> s.header("Authorization", "Basic " + basic));
+        assertAnthropic(scheme, 401, "authentication_error");
+        assertThat(scheme.jsonPath().getString("error.message"))
+                .startsWith("The Authorization header must use the Bearer scheme")
+                .contains("x-api-key")
+                .doesNotContain(basic);
+        for (UnaryOperator<RequestSpecification> jwt : List.<UnaryOperator<RequestSpecification>>of(
+                s -> s.auth().oauth2(fx.platformToken()), s -> s.header("x-api-key", fx.platformToken()))) {
+            Response admin = post(MESSAGES, jwt);
+            assertAnthropic(admin, 401, "authentication_error");
+            assertThat(admin.jsonPath().getString("error.message"))
+                    .startsWith("The credential is a JSON Web Token (an admin console sign-in token), not an API key");
+        }
     }
 
     @Test

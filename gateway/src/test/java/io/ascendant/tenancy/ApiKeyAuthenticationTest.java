@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +84,27 @@ class ApiKeyAuthenticationTest {
                 .header("WWW-Authenticate", equalTo("Bearer realm=\"ascendant\""))
                 .body("error.code", equalTo("missing_api_key"))
                 .body("error.type", equalTo("authentication_error"));
+    }
+
+    @Test
+    void refusesAValidKeyUnderAnotherSchemeThanBearerSayingSo() {
+        String secret = fx.createKey(tenant, project, "k", null).getString("secret");
+        String basic = java.util.Base64.getEncoder().encodeToString((secret + ":").getBytes());
+        for (String authorization : List.of("Basic " + basic, secret)) {
+            given().header("Authorization", authorization)
+                    .when()
+                    .get(PROBE)
+                    .then()
+                    .statusCode(401)
+                    .header("WWW-Authenticate", equalTo("Bearer realm=\"ascendant\""))
+                    .body("error.type", equalTo("authentication_error"))
+                    .body("error.code", equalTo("unsupported_auth_scheme"))
+                    .body(
+                            "error.message",
+                            equalTo("The Authorization header must use the Bearer scheme: send the API key as"
+                                    + " 'Authorization: Bearer <key>' (or as 'x-api-key: <key>', as Anthropic clients"
+                                    + " do). Other schemes, such as Basic, are not accepted."));
+        }
     }
 
     @Test
@@ -151,7 +173,14 @@ class ApiKeyAuthenticationTest {
                 .get(PROBE)
                 .then()
                 .statusCode(401)
-                .body("error.code", equalTo("malformed_api_key"));
+                .body("error.type", equalTo("authentication_error"))
+                .body("error.code", equalTo("admin_token_not_api_key"))
+                .body(
+                        "error.message",
+                        equalTo("The credential is a JSON Web Token (an admin console sign-in token), not an API"
+                                + " key: tenant endpoints (/v1/...) take API keys only. Create an API key for a"
+                                + " project in the admin console and send it as 'Authorization: Bearer <key>' or"
+                                + " 'x-api-key: <key>'."));
         given().auth()
                 .oauth2(secret)
                 .when()

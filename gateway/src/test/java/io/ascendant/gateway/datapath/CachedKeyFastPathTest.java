@@ -139,7 +139,7 @@ class CachedKeyFastPathTest {
                 .post("/v1/chat/completions")
                 .then()
                 .statusCode(401)
-                .body("error.code", equalTo("malformed_api_key"));
+                .body("error.code", equalTo("unsupported_auth_scheme"));
         given().auth().oauth2(key.text()).when().get("/v1/models").then().statusCode(200);
         assertThat(authentications.of(key.keyId()))
                 .as("the GET of /v1/models is authenticated by the security chain")

@@ -64,7 +64,7 @@ class PlatformAuthProblemsTest {
         RawHttp.Answer tenant = RawHttp.send("GET", "/v1/models", Map.of("Authorization", "Bearer " + admin), null);
         assertThat(tenant.status()).isEqualTo(401);
         assertThat(tenant.contentType()).startsWith("application/json");
-        assertThat(tenant.json().getString("error.code")).isEqualTo("malformed_api_key");
+        assertThat(tenant.json().getString("error.code")).isEqualTo("admin_token_not_api_key");
         String key = keys.create(Set.of()).text();
         RawHttp.Answer adminApi =
                 RawHttp.send("GET", "/admin/api/v1/tenants", Map.of("Authorization", "Bearer " + key), null);

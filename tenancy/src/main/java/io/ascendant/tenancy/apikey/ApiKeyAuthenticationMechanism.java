@@ -111,8 +111,9 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     /**
      * The one credential a request presents, or why it presents none usable: {@code key} is set when exactly one
      * distinct key was sent (in {@code x-api-key} and/or {@code Authorization: Bearer}), {@code error} otherwise
-     * ({@link TenantApiError#AMBIGUOUS_API_KEY}, {@link TenantApiError#MALFORMED_API_KEY} for an {@code Authorization}
-     * header of another scheme, {@link TenantApiError#MISSING_API_KEY}).
+     * ({@link TenantApiError#AMBIGUOUS_API_KEY}, {@link TenantApiError#UNSUPPORTED_AUTH_SCHEME} for an {@code
+     * Authorization} header of another scheme, {@link TenantApiError#ADMIN_TOKEN_NOT_API_KEY} for a JSON Web Token,
+     * {@link TenantApiError#MISSING_API_KEY}).
      */
     public record PresentedKey(String key, TenantApiError error) {}
 
@@ -155,12 +156,28 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         }
         if (malformed && key != null) {
             // the only credential is an Authorization header of another scheme
-            return new PresentedKey(null, TenantApiError.MALFORMED_API_KEY);
+            return new PresentedKey(null, TenantApiError.UNSUPPORTED_AUTH_SCHEME);
         }
         if (key == null) {
             return new PresentedKey(null, TenantApiError.MISSING_API_KEY);
         }
+        if (isJwt(key)) {
+            return new PresentedKey(null, TenantApiError.ADMIN_TOKEN_NOT_API_KEY);
+        }
         return new PresentedKey(key, null);
+    }
+
+    /**
+     * Whether a credential has the shape of a JSON Web Token: {@code eyJ} (base64url of <code>{"</code>, how every
+     * JWT header starts) and three dot-separated parts. An API key is never one: it is only {@code [A-Za-z0-9_]}.
+     */
+    static boolean isJwt(String credential) {
+        if (!credential.startsWith("eyJ")) {
+            return false;
+        }
+        int first = credential.indexOf('.');
+        int second = first < 0 ? -1 : credential.indexOf('.', first + 1);
+        return second > first + 1 && credential.indexOf('.', second + 1) < 0;
     }
 
     /** Whether the path is a tenant path (authenticated with API keys). */

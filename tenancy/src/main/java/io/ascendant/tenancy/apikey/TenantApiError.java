@@ -20,6 +20,29 @@ public enum TenantApiError {
             "malformed_api_key",
             "The API key is malformed (wrong prefix, length or checksum). Check that it was copied completely."),
     /**
+     * An {@code Authorization} header of a scheme other than Bearer ({@code Basic <base64>}, or a bare key without a
+     * scheme): the key may be right, but it is not where tenant endpoints read it. The scheme is not echoed (the
+     * header may be a whole credential without one).
+     */
+    UNSUPPORTED_AUTH_SCHEME(
+            401,
+            "authentication_error",
+            "unsupported_auth_scheme",
+            "The Authorization header must use the Bearer scheme: send the API key as 'Authorization: Bearer <key>'"
+                    + " (or as 'x-api-key: <key>', as Anthropic clients do). Other schemes, such as Basic, are not"
+                    + " accepted."),
+    /**
+     * A JSON Web Token (an admin console sign-in token from Keycloak) sent where an API key belongs: tenant endpoints
+     * take API keys only, and admin tokens authenticate only {@code /admin/}.
+     */
+    ADMIN_TOKEN_NOT_API_KEY(
+            401,
+            "authentication_error",
+            "admin_token_not_api_key",
+            "The credential is a JSON Web Token (an admin console sign-in token), not an API key: tenant endpoints"
+                    + " (/v1/...) take API keys only. Create an API key for a project in the admin console and send it"
+                    + " as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."),
+    /**
      * Two different credentials in one request ({@code Authorization} and {@code x-api-key}, or either header
      * repeated): refused rather than choosing one, which would bill a key the caller may not have meant.
      */
