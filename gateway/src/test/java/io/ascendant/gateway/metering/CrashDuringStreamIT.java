@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -42,11 +40,7 @@ class CrashDuringStreamIT {
     private static final String PEPPER = "it-only-pepper-crash-0123456789abcdef0123456789ab";
     private static final String MODEL = "deepseek-v4-flash";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private static final HttpClient HTTP = ChildGatewayChats.httpClient();
 
     private static TestDatabase db;
     private static FakeModelHost host;
@@ -216,23 +210,15 @@ class CrashDuringStreamIT {
     }
 
     private static GatewayProcess launch(String name) throws Exception {
-        return GatewayProcess.start(
+        return GatewayProcess.startReplica(
                 name,
                 home,
-                List.of(
-                        "-Dquarkus.oidc.tenant-enabled=false",
-                        "-Dquarkus.otel.sdk.disabled=true",
-                        "-Dgateway.metering.acknowledge=journal",
-                        "-Dgateway.metering.journal-dir=" + journal,
-                        "-Dgateway.catalogue.pools.crash-it.endpoints=" + host.baseUrl(),
-                        "-Dgateway.catalogue.models." + MODEL + ".pool=crash-it"),
-                Map.of(
-                        "ASCENDANT_HOME", home.resolve("home").toString(),
-                        "ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1",
-                        "TENANCY_API_KEYS_PEPPER", PEPPER,
-                        "HOSTNAME", "crash-it",
-                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
-                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
-                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
+                "crash-it",
+                db,
+                PEPPER,
+                MODEL,
+                "crash-it",
+                host.baseUrl(),
+                List.of("-Dgateway.metering.acknowledge=journal", "-Dgateway.metering.journal-dir=" + journal));
     }
 }

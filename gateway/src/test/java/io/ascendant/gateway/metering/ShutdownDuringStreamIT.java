@@ -15,10 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,11 +34,7 @@ class ShutdownDuringStreamIT {
     private static final String PEPPER = "it-only-pepper-shutdown-0123456789abcdef0123456";
     private static final String MODEL = "deepseek-v4-flash";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private static final HttpClient HTTP = ChildGatewayChats.httpClient();
 
     private static TestDatabase db;
     private static FakeModelHost host;
@@ -127,23 +121,15 @@ class ShutdownDuringStreamIT {
     }
 
     private static GatewayProcess launch() throws Exception {
-        return GatewayProcess.start(
+        return GatewayProcess.startReplica(
                 "gateway",
                 home,
-                List.of(
-                        "-Dquarkus.oidc.tenant-enabled=false",
-                        "-Dquarkus.otel.sdk.disabled=true",
-                        "-Dquarkus.shutdown.timeout=2s",
-                        "-Dgateway.metering.acknowledge=journal",
-                        "-Dgateway.catalogue.pools.shutdown-it.endpoints=" + host.baseUrl(),
-                        "-Dgateway.catalogue.models." + MODEL + ".pool=shutdown-it"),
-                Map.of(
-                        "ASCENDANT_HOME", home.resolve("home").toString(),
-                        "ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1",
-                        "TENANCY_API_KEYS_PEPPER", PEPPER,
-                        "HOSTNAME", "shutdown-it",
-                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
-                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
-                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
+                "shutdown-it",
+                db,
+                PEPPER,
+                MODEL,
+                "shutdown-it",
+                host.baseUrl(),
+                List.of("-Dquarkus.shutdown.timeout=2s", "-Dgateway.metering.acknowledge=journal"));
     }
 }

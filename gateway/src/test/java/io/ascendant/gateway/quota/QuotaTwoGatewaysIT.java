@@ -3,6 +3,7 @@ package io.ascendant.gateway.quota;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.fakehost.FakeModelHost;
+import io.ascendant.gateway.testsupport.ChildGatewayChats;
 import io.ascendant.gateway.testsupport.GatewayProcess;
 import io.ascendant.gateway.testsupport.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -72,11 +73,7 @@ class QuotaTwoGatewaysIT {
     private static final double LEASE_TTL_SECONDS = 1;
 
     private static final List<GatewayProcess> GATEWAYS = new ArrayList<>();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private static final HttpClient HTTP = ChildGatewayChats.httpClient();
 
     private static TestDatabase db;
     private static FakeModelHost host;
@@ -312,12 +309,17 @@ class QuotaTwoGatewaysIT {
     // ---- processes --------------------------------------------------------------------------------------------
 
     private static GatewayProcess launch(int index) throws IOException {
-        return GatewayProcess.start(
+        // Both replicas on one database; the hostname tells them apart in quota_replica.
+        return GatewayProcess.startReplica(
                 "gateway-" + index,
                 home,
+                "quota-it-" + index,
+                db,
+                PEPPER,
+                MODEL,
+                "quota-it",
+                host.baseUrl(),
                 List.of(
-                        "-Dquarkus.oidc.tenant-enabled=false",
-                        "-Dquarkus.otel.sdk.disabled=true",
                         "-Dquarkus.log.level=WARN",
                         "-Dgateway.quota.enabled=true",
                         "-Dgateway.quota.burst=" + BURST,
@@ -330,18 +332,7 @@ class QuotaTwoGatewaysIT {
                         // Likewise a quota statement slower than database-timeout (2 s) is refused 503
                         // quota_unavailable (fail closed, QuotaStoreStallTest); at load 17 on 2 cores 15 storm
                         // requests once were. The bound is not what this test is about.
-                        "-Dgateway.quota.database-timeout=30s",
-                        "-Dgateway.catalogue.pools.quota-it.endpoints=" + host.baseUrl(),
-                        "-Dgateway.catalogue.models." + MODEL + ".pool=quota-it"),
-                Map.of(
-                        "ASCENDANT_HOME", home.resolve("home-" + index).toString(),
-                        "ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1",
-                        "TENANCY_API_KEYS_PEPPER", PEPPER,
-                        // Both replicas on one database; the hostname tells them apart in quota_replica.
-                        "HOSTNAME", "quota-it-" + index,
-                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
-                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
-                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
+                        "-Dgateway.quota.database-timeout=30s"));
     }
 
     // ---- waiting ----------------------------------------------------------------------------------------------

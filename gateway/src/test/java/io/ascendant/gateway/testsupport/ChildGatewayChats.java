@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +18,15 @@ import java.util.concurrent.TimeUnit;
 public final class ChildGatewayChats {
 
     private ChildGatewayChats() {}
+
+    /** A client for child gateways: no proxy, a 10 s connect timeout, a virtual thread per exchange. */
+    public static HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
 
     /**
      * A {@code POST /v1/chat/completions} of one user message with {@code max_tokens} 8000.

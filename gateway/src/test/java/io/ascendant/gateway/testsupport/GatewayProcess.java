@@ -67,6 +67,49 @@ public final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(name, port, log, process);
     }
 
+    /**
+     * A replica on {@code db} with its admin side off (no Keycloak) and no OpenTelemetry export, serving {@code model}
+     * from a pool {@code pool} whose one endpoint is {@code hostBaseUrl}: the set-up of the child-process integration
+     * tests.
+     *
+     * @param name the log's name ({@code dir/<name>.log})
+     * @param hostname the replica's {@code HOSTNAME} (what tells replicas apart in {@code quota_replica}); its
+     *     {@code ASCENDANT_HOME} is {@code dir/home-<hostname>}, so a replica restarted under the same hostname finds
+     *     its home again
+     * @param pepper the API-key pepper the test seeded its keys with
+     * @param extraProperties further {@code -D} settings
+     */
+    public static GatewayProcess startReplica(
+            String name,
+            Path dir,
+            String hostname,
+            TestDatabase db,
+            String pepper,
+            String model,
+            String pool,
+            String hostBaseUrl,
+            List<String> extraProperties)
+            throws IOException {
+        List<String> properties = new ArrayList<>(List.of(
+                "-Dquarkus.oidc.tenant-enabled=false",
+                "-Dquarkus.otel.sdk.disabled=true",
+                "-Dgateway.catalogue.pools." + pool + ".endpoints=" + hostBaseUrl,
+                "-Dgateway.catalogue.models." + model + ".pool=" + pool));
+        properties.addAll(extraProperties);
+        return start(
+                name,
+                dir,
+                properties,
+                Map.of(
+                        "ASCENDANT_HOME", dir.resolve("home-" + hostname).toString(),
+                        "ASCENDANT_KEYCLOAK_URL", "http://127.0.0.1:1",
+                        "TENANCY_API_KEYS_PEPPER", pepper,
+                        "HOSTNAME", hostname,
+                        "QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
+                        "QUARKUS_DATASOURCE_USERNAME", db.username(),
+                        "QUARKUS_DATASOURCE_PASSWORD", db.password()));
+    }
+
     /** The HTTP port on 127.0.0.1. */
     public int port() {
         return port;
