@@ -1,6 +1,7 @@
 # deploy/launcher.d/billing.sh: billing operations.
 #   ./ascendant billing reconcile [jdbc-url [user [password]]]
-#       prove the hourly and daily usage rollups equal the usage ledger (exit 0 equal, 1 differ, 2 error)
+#       prove the hourly and daily usage rollups equal the usage ledger and every row is priced
+#       (exit 0 equal and priced, 1 differ, 3 equal but UNPRICED rows exist, 2 error)
 EXTRA_COMMANDS[billing]="billing operations: 'billing reconcile' proves the usage rollups equal the ledger"
 help_billing() {
     echo "Usage: ./ascendant billing reconcile [jdbc-url [user [password]]]"

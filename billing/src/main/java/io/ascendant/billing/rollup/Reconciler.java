@@ -13,7 +13,8 @@ import java.util.List;
  * count as requests ({@link CountedRequests}) and
  * compares it column by column (requests, the four token counts, the exact amount) with {@code usage_rollup_hour}
  * and {@code usage_rollup_day}, in both directions (a bucket missing on either side is a mismatch). Also counts
- * UNPRICED ledger rows (served usage no price-book version covered). Read-only; runs in one REPEATABLE READ
+ * UNPRICED ledger rows (served usage no price-book version covered, charged 0 and never invoiced) and groups them by
+ * tenant, price tier and currency. Read-only; runs in one REPEATABLE READ
  * transaction so concurrent ledger writes (which update ledger and rollups atomically) cannot produce a false
  * mismatch.
  */
@@ -31,6 +32,8 @@ public final class Reconciler {
      * @param dayMismatches daily buckets that differ
      * @param unpricedRows ledger rows without a price version
      * @param samples up to 10 descriptions of differing buckets
+     * @param unpriced the unpriced rows grouped by tenant, price tier and currency, most rows first (at most {@value
+     *     #MAX_UNPRICED_GROUPS} groups)
      */
     public record Report(
             long ledgerRows,
@@ -39,13 +42,37 @@ public final class Reconciler {
             long hourMismatches,
             long dayMismatches,
             long unpricedRows,
-            List<String> samples) {
+            List<String> samples,
+            List<UnpricedUsage> unpriced) {
 
         /** True when both rollups equal the ledger exactly. */
         public boolean consistent() {
             return hourMismatches == 0 && dayMismatches == 0;
         }
     }
+
+    /**
+     * Served usage that no price version covered, for one tenant, price tier and currency: it was charged 0 and no
+     * invoice bills it.
+     *
+     * @param tenantId the tenant
+     * @param priceTier the price book model name the ledger looked for (the row's model for rows written before the
+     *     tier was stored)
+     * @param currency the tenant's billing currency
+     * @param rows ledger rows
+     * @param firstFinished earliest finish time among them
+     * @param lastFinished latest finish time among them
+     */
+    public record UnpricedUsage(
+            java.util.UUID tenantId,
+            String priceTier,
+            String currency,
+            long rows,
+            java.time.Instant firstFinished,
+            java.time.Instant lastFinished) {}
+
+    /** At most this many unpriced groups are listed in a report. */
+    public static final int MAX_UNPRICED_GROUPS = 20;
 
     private static final String KEYS = "tenant_id, project_id, key_id, model, currency, price_version_id, price_window";
 
@@ -67,8 +94,9 @@ public final class Reconciler {
                     "date_trunc('hour', finished_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
                     samples);
             long[] day = compare(c, "usage_rollup_day", "day", "billing_day", samples);
+            List<UnpricedUsage> groups = unpriced == 0 ? List.of() : unpricedGroups(c);
             c.commit();
-            return new Report(rows, hour[0], day[0], hour[1], day[1], unpriced, List.copyOf(samples));
+            return new Report(rows, hour[0], day[0], hour[1], day[1], unpriced, List.copyOf(samples), groups);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -108,6 +136,26 @@ public final class Reconciler {
             }
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }
+    }
+
+    private static List<UnpricedUsage> unpricedGroups(Connection c) throws SQLException {
+        String sql = "SELECT tenant_id, coalesce(price_tier, model) AS tier, currency, count(*), min(finished_at),"
+                + " max(finished_at) FROM usage_ledger WHERE price_window = 'UNPRICED' GROUP BY 1, 2, 3"
+                + " ORDER BY 4 DESC, 1, 2, 3 LIMIT " + MAX_UNPRICED_GROUPS;
+        List<UnpricedUsage> groups = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                groups.add(new UnpricedUsage(
+                        rs.getObject(1, java.util.UUID.class),
+                        rs.getString(2),
+                        rs.getString(3).trim(),
+                        rs.getLong(4),
+                        rs.getObject(5, java.time.OffsetDateTime.class).toInstant(),
+                        rs.getObject(6, java.time.OffsetDateTime.class).toInstant()));
+            }
+        }
+        return List.copyOf(groups);
     }
 
     private static long scalar(Connection c, String sql) throws SQLException {
