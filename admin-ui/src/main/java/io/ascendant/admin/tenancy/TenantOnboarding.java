@@ -43,7 +43,9 @@ public class TenantOnboarding {
      *
      * @throws ProblemException 400 naming {@code currency} when the price book has no list prices in it (its usage
      *     would be recorded unpriced; the currency never changes and a tenant's own prices can only be added once it
-     *     exists)
+     *     exists). A list price that starts later counts, so a tenant can be onboarded ahead of its currency's
+     *     prices; until one is in force the gateway refuses its requests for that model (403 {@code
+     *     model_not_priced}).
      */
     @Transactional
     public TenantView create(AdminActor actor, CreateTenantRequest r) {

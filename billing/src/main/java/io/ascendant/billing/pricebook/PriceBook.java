@@ -56,6 +56,32 @@ public final class PriceBook {
         return latestStarted(byKey.get(new Key(null, model, currency)), at);
     }
 
+    /**
+     * When the first version that would price {@code model} in {@code currency} for {@code tenantId} starts after
+     * {@code at} (its own or a list price); empty when none is scheduled. Used to tell a refused caller when a price
+     * will be in force; not on the hot path.
+     */
+    public Optional<Instant> nextStart(UUID tenantId, String model, String currency, Instant at) {
+        Instant next = null;
+        for (UUID owner : tenantId == null
+                ? java.util.Collections.<UUID>singletonList(null)
+                : java.util.Arrays.asList(tenantId, null)) {
+            List<PriceVersion> sorted = byKey.get(new Key(owner, model, currency));
+            if (sorted == null) {
+                continue;
+            }
+            for (PriceVersion v : sorted) {
+                if (v.effectiveFrom().isAfter(at)) {
+                    if (next == null || v.effectiveFrom().isBefore(next)) {
+                        next = v.effectiveFrom();
+                    }
+                    break;
+                }
+            }
+        }
+        return Optional.ofNullable(next);
+    }
+
     private static Optional<PriceVersion> latestStarted(List<PriceVersion> sorted, Instant at) {
         if (sorted == null) {
             return Optional.empty();

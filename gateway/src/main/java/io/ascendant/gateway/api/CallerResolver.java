@@ -22,7 +22,7 @@ public final class CallerResolver {
         }
         if (identity.getPrincipal() instanceof ApiKeyCaller c) {
             return new TenantCaller(
-                    c.tenantId(), c.projectId(), c.keyId(), c.publicId(), c.allowedModels(), c.scopes());
+                    c.tenantId(), c.projectId(), c.keyId(), c.publicId(), c.allowedModels(), c.currency(), c.scopes());
         }
         return null;
     }

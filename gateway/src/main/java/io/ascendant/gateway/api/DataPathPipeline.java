@@ -48,8 +48,8 @@ import org.jboss.logging.MDC;
  *
  * <pre>
  * request id -> content type and content coding (415) -> body with limit (413) -> caller (401) -> JSON (400)
- * -> protocol validation (400/404) -> prompt tokens counted once -> context window (400) -> admission (429)
- * -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one usage record
+ * -> protocol validation (400/404) -> prompt tokens counted once -> context window (400)
+ * -> a price in force for the tenant's currency (403) -> admission (429) -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one usage record
  * -> admission settle
  * </pre>
  *
@@ -88,6 +88,9 @@ public class DataPathPipeline {
     PromptCounting prompts;
 
     @Inject
+    PriceInForce prices;
+
+    @Inject
     Tracer tracer;
 
     @Inject
@@ -109,6 +112,7 @@ public class DataPathPipeline {
         settlement = ClientProxy.unwrap(settlement);
         tokenCounter = ClientProxy.unwrap(tokenCounter);
         prompts = ClientProxy.unwrap(prompts);
+        prices = ClientProxy.unwrap(prices);
         tracer = ClientProxy.unwrap(tracer);
         liveStreams = ClientProxy.unwrap(liveStreams);
         contextWindows = ClientProxy.unwrap(contextWindows);
@@ -191,11 +195,14 @@ public class DataPathPipeline {
         }
     }
 
-    /** With {@link RequestState#promptTokens} counted: checks the effective context window (before any hold), admits. */
+    /**
+     * With {@link RequestState#promptTokens} counted: checks the effective context window and that the model is priced
+     * (before any hold is taken), admits.
+     */
     private void checkContextThenAdmit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
         PreparedRequest p = st.prepared.withContextWindow(contextWindows.effective(st.prepared.route()));
         st.prepared = ContextWindow.fit(p, st.promptTokens, protocol.anthropicErrors());
-        admit(rc, st, protocol, ctx);
+        prices.check(st, ctx, () -> admit(rc, st, protocol, ctx), e -> fail(rc, st, e, protocol.anthropicErrors()));
     }
 
     private void admit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {

@@ -13,6 +13,7 @@ import java.util.UUID;
  * @param keyId the key
  * @param publicId the key's public id (safe to log)
  * @param allowedModels public model names the key may use; empty means all
+ * @param currency the tenant's ISO 4217 billing currency (the ledger rates its usage in it)
  * @param scopes what the key may call ({@link CallerResolver#resolve(io.quarkus.security.identity.SecurityIdentity,
  *     ApiKeyScope, String)} checks the one an endpoint needs)
  */
@@ -22,4 +23,5 @@ public record TenantCaller(
         UUID keyId,
         String publicId,
         Set<String> allowedModels,
+        String currency,
         Set<ApiKeyScope> scopes) {}

@@ -292,6 +292,16 @@ public interface DataPathConfig {
         @WithDefault("20")
         int maxAttempts();
 
+        /**
+         * Tenants (ids) whose requests are served although their model has no price in force in their currency: the
+         * usage is recorded {@code UNPRICED}, charged 0, and {@code ascendant billing reconcile} reports it (exit 3).
+         * Meant for internal tenants that are never invoiced. Every other tenant's request for an unpriced model is
+         * refused before dispatch (403 {@code model_not_priced}). Default none. An entry that is not a UUID stops
+         * start-up.
+         */
+        @WithName("serve-unpriced-tenants")
+        Optional<java.util.Set<String>> serveUnpricedTenants();
+
         /** Pause between attempts. Default 500 ms. */
         @WithName("retry-delay")
         @WithDefault("500ms")

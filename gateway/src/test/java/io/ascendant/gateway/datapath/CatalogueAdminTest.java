@@ -9,14 +9,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.ascendant.billing.pricebook.PriceBookService;
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.PriceBookRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,6 +56,9 @@ class CatalogueAdminTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    PriceBookService priceBook;
+
     @BeforeEach
     void setUp() {
         support.reset();
@@ -69,6 +75,10 @@ class CatalogueAdminTest {
     void platformAdminRoutesAModelToARegisteredEndpointAndDrainsIt() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
         addListPricesFor(admin(), "deepseek-v4-admin");
+        // The gateway serves a model only with a price in force in the tenant's currency (USD); the list prices above
+        // start tomorrow.
+        PriceBookRows.addInForce(dataSource, "deepseek-v4-admin", "USD", null, new BigDecimal("0.1"), "in force");
+        priceBook.reload();
         given().auth()
                 .oauth2(admin())
                 .contentType("application/json")

@@ -29,8 +29,17 @@ public class TestKeys {
     /** A key of a new tenant. */
     public record Key(String text, UUID tenantId, UUID projectId, UUID keyId) {}
 
-    /** A new tenant with one project and one key allowed to use {@code models} (empty: all). */
+    /** A new USD tenant with one project and one key allowed to use {@code models} (empty: all). */
     public Key create(Set<String> models) {
+        return create(models, "USD");
+    }
+
+    /**
+     * A new tenant billed in {@code currency} (tenant and billing account, written directly: the admin API only
+     * accepts currencies the price book has list prices in), with one project and one key allowed to use {@code
+     * models} (empty: all).
+     */
+    public Key create(Set<String> models, String currency) {
         UUID plan = UUID.randomUUID();
         UUID tenant = UUID.randomUUID();
         UUID project = UUID.randomUUID();
@@ -42,10 +51,11 @@ public class TestKeys {
             exec(
                     c,
                     "insert into tenant (id, slug, display_name, status, currency, time_zone, plan_id)"
-                            + " values (?, ?, ?, 'ACTIVE', 'USD', 'UTC', ?)",
+                            + " values (?, ?, ?, 'ACTIVE', ?, 'UTC', ?)",
                     tenant,
                     slug,
                     "Tenant " + slug,
+                    currency,
                     plan);
             exec(
                     c,
@@ -66,10 +76,10 @@ public class TestKeys {
             }
             exec(
                     c,
-                    "insert into billing_account (tenant_id, display_name, currency, time_zone) values (?, ?, 'USD',"
-                            + " 'UTC')",
+                    "insert into billing_account (tenant_id, display_name, currency, time_zone) values (?, ?, ?, 'UTC')",
                     tenant,
-                    "Tenant " + slug);
+                    "Tenant " + slug,
+                    currency);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -18,6 +18,7 @@ import java.util.Map;
  *   <li>{@code deepseek-v4-dead} on pool {@code dead}: one endpoint where nothing listens (never ready).
  *   <li>{@code deepseek-v4-discovered} on pool {@code discovered}: DNS name {@code fake-pods.test}, answered by the
  *       test's resolver, port of {@link #DISCOVERED}.
+ *   <li>{@code deepseek-v4-dead} and {@code deepseek-v4-discovered} are priced as {@code deepseek-v4-flash}.
  * </ul>
  */
 @WithTestResource(value = FakeHostsResource.class, scope = TestResourceScope.GLOBAL)
@@ -61,6 +62,9 @@ public class FakeHostsResource implements QuarkusTestResourceLifecycleManager {
         p.put("gateway.catalogue.models.deepseek-v4-pro.pool", "pro");
         p.put("gateway.catalogue.models.deepseek-v4-dead.pool", "dead");
         p.put("gateway.catalogue.models.deepseek-v4-discovered.pool", "discovered");
+        // Priced as Flash: the gateway refuses a model without a price in force.
+        p.put("gateway.catalogue.models.deepseek-v4-dead.price-tier", "deepseek-v4-flash");
+        p.put("gateway.catalogue.models.deepseek-v4-discovered.price-tier", "deepseek-v4-flash");
         p.put("gateway.upstream.first-byte-timeout", "3s");
         p.put("gateway.upstream.stream-idle-timeout", "3s");
         p.put("gateway.upstream.connect-timeout", "500ms");
