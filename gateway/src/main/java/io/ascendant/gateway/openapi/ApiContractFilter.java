@@ -112,7 +112,10 @@ public class ApiContractFilter implements OASFilter {
         errors.put(
                 "403",
                 "The key's tenant is suspended or closed, or the key lacks the scope " + scope
-                        + " (insufficient_scope)");
+                        + " (insufficient_scope)"
+                        + (DATA_PATH.contains(path)
+                                ? ", or the model has no price in force in the tenant's currency (model_not_priced)"
+                                : ""));
         if (validated) {
             errors.put("404", "The model does not exist or the key may not use it (model_not_found)");
             errors.put("413", "The body is larger than gateway.limits.max-body-bytes");

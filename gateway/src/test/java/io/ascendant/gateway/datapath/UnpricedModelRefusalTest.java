@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +63,8 @@ class UnpricedModelRefusalTest {
     void refusesAModelWithOnlyAFuturePriceInTheTenantsCurrencyThenServesItOncePriced() throws Exception {
         // EUR has no list prices; the tenant gets its own EUR price of Flash, starting tomorrow.
         TestKeys.Key key = keys.create(Set.of(), "EUR");
-        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        // Whole seconds: PostgreSQL keeps microseconds, so the start it stores is exactly this instant.
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
         priceBook.add(
                 new PriceVersion(
                         0,
@@ -93,14 +95,7 @@ class UnpricedModelRefusalTest {
                 .body(
                         "error.message",
                         containsString("Model " + MODEL + " has no price in EUR in force for your account"))
-                .body(
-                        "error.message",
-                        containsString("a price starts at "
-                                + priceBook
-                                        .current()
-                                        .find(key.tenantId(), MODEL, "EUR", tomorrow)
-                                        .orElseThrow()
-                                        .effectiveFrom()))
+                .body("error.message", containsString("(a price starts at " + tomorrow + ")"))
                 .body("error.message", containsString("ask your administrator to add one"));
         AnthropicRequests.as(key)
                 .body(new JsonObject()
