@@ -195,10 +195,7 @@ public class DataPathPipeline {
         }
     }
 
-    /**
-     * With {@link RequestState#promptTokens} counted: checks the effective context window and that the model is priced
-     * (before any hold is taken), admits.
-     */
+    /** With {@link RequestState#promptTokens} counted: checks context window and price (before any hold), admits. */
     private void checkContextThenAdmit(RoutingContext rc, RequestState st, TenantProtocol protocol, Context ctx) {
         PreparedRequest p = st.prepared.withContextWindow(contextWindows.effective(st.prepared.route()));
         st.prepared = ContextWindow.fit(p, st.promptTokens, protocol.anthropicErrors());
