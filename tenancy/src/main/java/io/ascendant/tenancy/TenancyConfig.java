@@ -101,5 +101,22 @@ public interface TenancyConfig {
 
         /** Its secret. Default: {@code quarkus.oidc.credentials.secret}. */
         Optional<String> clientSecret();
+
+        /**
+         * Longest wait for a TCP connection to Keycloak, per admin call (token, create, search, delete, invite steps).
+         * Past it the command fails with 503 "Keycloak unavailable" and writes nothing. At least 1 ms, at most 24 days.
+         * Default 3 s.
+         */
+        @WithDefault("3s")
+        Duration connectTimeout();
+
+        /**
+         * Longest wait for Keycloak's answer once a call is sent (a paused or overloaded Keycloak accepts connections
+         * but never answers). Past it the command fails with 503 "Keycloak unavailable" and writes nothing; a tenant
+         * being created holds its database transaction at most a few of these. At least 1 ms, at most 24 days. Default
+         * 5 s.
+         */
+        @WithDefault("5s")
+        Duration readTimeout();
     }
 }

@@ -36,4 +36,16 @@ public final class DatabaseRows {
             }
         }
     }
+
+    /** The single number {@code sql} (a {@code count(*)}) gives with {@code param} bound to its one {@code ?}. */
+    public static long count(DataSource ds, String sql, String param) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }

@@ -266,7 +266,8 @@ public final class KeycloakTokens {
         return new TestUser(id, username, PASSWORD, Set.copyOf(realmRoles), organization);
     }
 
-    private Optional<String> findOrganization(String alias) {
+    /** The Keycloak id of the organization {@code alias}, if it exists. */
+    public synchronized Optional<String> findOrganization(String alias) {
         JsonNode orgs = readJson(admin(
                 "GET", "/admin/realms/" + REALM + "/organizations?exact=true&search=" + encode(alias), null, 200));
         for (JsonNode org : orgs) {

@@ -1,18 +1,29 @@
 package io.ascendant.tenancy.keycloak;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.tenancy.TenancyConfig;
 import io.ascendant.tenancy.common.TenancyException;
 import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.jackson.runtime.serialisers.ClientJacksonMessageBodyWriter;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
+import org.jboss.resteasy.reactive.server.jackson.JacksonBasicMessageBodyReader;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
@@ -26,8 +37,16 @@ import org.keycloak.representations.idm.UserRepresentation;
  * the service account of the platform's confidential client (client-credentials grant). Server URL, realm, client id and
  * secret default to the admin OIDC settings ({@code quarkus.oidc.*}), so one Keycloak configuration serves both.
  *
- * <p>Failures: any transport error or 5xx becomes {@link TenancyException.Unavailable} (the command is not applied);
- * there is no retry here because creating an organization is not idempotent by id.
+ * <p>Failures: any transport error, timeout or 5xx becomes {@link TenancyException.Unavailable} (the command is not
+ * applied); there is no retry here because creating an organization is not idempotent by id. Every call is bounded by
+ * {@code tenancy.keycloak.connect-timeout} and {@code read-timeout}: the tenant service calls Keycloak inside its
+ * database transaction, so an unbounded wait on a stalled Keycloak would hold that transaction (and the slug's index
+ * entry) until the transaction reaper aborted it, answering nothing for a minute.
+ *
+ * <p>Trap: the admin client is built here rather than through {@code Keycloak.getClientProvider()}, because the
+ * Quarkus provider builds its REST client without timeouts (connect 15 s, read unbounded) and a built client's connect
+ * timeout cannot be changed. The JSON providers mirror that provider's (non-null inclusion, unknown properties
+ * ignored), so representations travel exactly as they would through it.
  */
 @ApplicationScoped
 public class KeycloakOrganizationDirectory implements OrganizationDirectory {
@@ -59,8 +78,26 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
                         "Keycloak refused to create organization '" + alias + "' (HTTP " + r.getStatus() + ")", null);
             }
             return idFromLocation(r.getLocation());
-        } catch (ProcessingException | WebApplicationException e) {
-            throw new TenancyException.Unavailable("Keycloak is unavailable: " + e.getMessage(), e);
+        } catch (TenancyException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<String> findOrganization(String alias) {
+        if (!config.keycloak().enabled()) {
+            return Optional.empty();
+        }
+        try {
+            // Exact search matches the name; ours equals the alias, and the alias is checked to be sure.
+            return realm().organizations().search(alias, true, 0, 10).stream()
+                    .filter(o -> alias.equals(o.getAlias()))
+                    .map(OrganizationRepresentation::getId)
+                    .findFirst();
+        } catch (RuntimeException e) {
+            throw unavailable(e);
         }
     }
 
@@ -138,9 +175,49 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
                 sent = false;
             }
             return new Invitation(userId, sent);
-        } catch (ProcessingException | WebApplicationException e) {
-            throw new TenancyException.Unavailable("Keycloak is unavailable: " + e.getMessage(), e);
+        } catch (TenancyException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
         }
+    }
+
+    /** Checks the timeouts at start-up, so a bad value stops the application instead of the first tenant create. */
+    void validate(@Observes StartupEvent start) {
+        TenancyConfig.Keycloak kc = config.keycloak();
+        requireTimeout("tenancy.keycloak.connect-timeout", kc.connectTimeout());
+        requireTimeout("tenancy.keycloak.read-timeout", kc.readTimeout());
+    }
+
+    private static void requireTimeout(String key, Duration d) {
+        if (d.isNegative() || d.toMillis() < 1 || d.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalStateException(key + " must be at least 1 ms and at most 24 days, was " + d);
+        }
+    }
+
+    /**
+     * The 503 for a failed call. The detail says what happened in plain words (never an exception class or URL); the
+     * cause is logged by the admin API's mapper.
+     */
+    private TenancyException.Unavailable unavailable(RuntimeException e) {
+        TenancyConfig.Keycloak kc = config.keycloak();
+        String what = timedOut(e)
+                ? "no answer within " + kc.connectTimeout().toMillis() + " ms (connect) / "
+                        + kc.readTimeout().toMillis() + " ms (read)"
+                : "the call failed";
+        return new TenancyException.Unavailable("Keycloak unavailable: " + what + "; nothing was written", e);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // Vert.x and Netty signal timeouts with their own exception types; their names say so.
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @PreDestroy
@@ -185,12 +262,32 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
         }
         this.realm = realmName;
         return KeycloakBuilder.builder()
+                .resteasyClient(httpClient(kc))
                 .serverUrl(serverUrl)
                 .realm(realmName)
                 .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
                 .clientId(clientId)
                 .clientSecret(secret)
                 .build();
+    }
+
+    private static Client httpClient(TenancyConfig.Keycloak kc) {
+        ObjectMapper json = new ObjectMapper()
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        ClientBuilderImpl b = new ClientBuilderImpl();
+        b.connectTimeout(kc.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        b.readTimeout(kc.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // Priorities as in Quarkus' KeycloakAdminRestClientProvider: ahead of the application's own JSON providers.
+        b.registerMessageBodyReader(
+                new JacksonBasicMessageBodyReader(json), Object.class, List.of(MediaType.APPLICATION_JSON), true, 4900);
+        b.registerMessageBodyWriter(
+                new ClientJacksonMessageBodyWriter(json),
+                Object.class,
+                List.of(MediaType.APPLICATION_JSON),
+                true,
+                5100);
+        return b.build();
     }
 
     static String baseOf(String authServerUrl) {

@@ -1,5 +1,7 @@
 package io.ascendant.tenancy.keycloak;
 
+import java.util.Optional;
+
 /**
  * Keycloak 26 Organizations as the tenancy module needs them: one organization per tenant (alias = tenant slug, which
  * tokens carry in the {@code organization} claim) and its admins as members.
@@ -13,9 +15,20 @@ public interface OrganizationDirectory {
      * @param name display name
      * @return the Keycloak organization id, or null when organizations are disabled
      * @throws io.ascendant.tenancy.common.TenancyException.Conflict when the alias is taken in Keycloak
-     * @throws io.ascendant.tenancy.common.TenancyException.Unavailable when Keycloak fails
+     * @throws io.ascendant.tenancy.common.TenancyException.Unavailable when Keycloak fails or does not answer within
+     *     {@code tenancy.keycloak.connect-timeout} / {@code read-timeout}
      */
     String createOrganization(String alias, String name);
+
+    /**
+     * The id of the organization with this alias, if there is one (to recognise an organization left behind by an
+     * earlier create that failed after Keycloak had made it).
+     *
+     * @param alias the tenant slug
+     * @return its Keycloak id; empty when there is none or organizations are disabled
+     * @throws io.ascendant.tenancy.common.TenancyException.Unavailable when Keycloak fails or does not answer in time
+     */
+    Optional<String> findOrganization(String alias);
 
     /** Deletes an organization (compensation when the tenant's transaction rolled back). Never throws. */
     void deleteOrganizationQuietly(String organizationId);

@@ -19,6 +19,11 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
         return find("slug", slug).firstResultOptional();
     }
 
+    /** The tenant linked to this Keycloak organization id (column {@code keycloak_org_id}, unique). */
+    public Optional<Tenant> findByOrganization(String keycloakOrgId) {
+        return find("keycloakOrgId", keycloakOrgId).firstResultOptional();
+    }
+
     /** Whether a tenant with this slug exists. */
     public boolean slugTaken(String slug) {
         return count("slug", slug) > 0;

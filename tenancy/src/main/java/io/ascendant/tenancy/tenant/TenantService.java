@@ -10,6 +10,7 @@ import io.ascendant.tenancy.common.Validation;
 import io.ascendant.tenancy.keycloak.OrganizationDirectory;
 import io.ascendant.tenancy.limits.Plan;
 import io.ascendant.tenancy.limits.PlanRepository;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Status;
@@ -50,12 +51,19 @@ public class TenantService {
     TransactionSynchronizationRegistry txRegistry;
 
     /**
-     * Creates a tenant and its Keycloak organization (platform admin). If the transaction later rolls back, the
-     * organization is deleted again.
+     * Creates a tenant and its Keycloak organization (platform admin), all or nothing. If the transaction later rolls
+     * back, the organization is deleted again (best effort, logged). An organization with the slug as alias that no
+     * tenant is linked to ({@code tenant.keycloak_org_id}) is adopted instead of refused: it is what an earlier create
+     * leaves behind when Keycloak made the organization but the tenant was never committed and the deletion could not
+     * reach Keycloak (or Keycloak answered after the create had given up).
      *
-     * @throws TenancyException.Conflict (field {@code slug}) when the slug is taken
+     * <p>The tenant row is written before Keycloak is called, so the slug's unique index makes a concurrent create of
+     * the same slug wait for this one; the wait on Keycloak is bounded by {@code tenancy.keycloak.*-timeout}.
+     *
+     * @throws TenancyException.Conflict (field {@code slug}) when the slug is taken, or its organization belongs to
+     *     another tenant
      * @throws TenancyException.Invalid naming {@code currency}, {@code timeZone} or {@code plan}
-     * @throws TenancyException.Unavailable when Keycloak fails (nothing is written)
+     * @throws TenancyException.Unavailable when Keycloak fails or does not answer in time (nothing is written)
      */
     @Transactional
     public TenantView create(AdminActor actor, CreateTenantRequest r) {
@@ -77,7 +85,7 @@ public class TenantService {
         t.createdAt = Instant.now();
         t.updatedAt = t.createdAt;
         tenants.persistAndFlush(t);
-        String orgId = organizations.createOrganization(t.slug, t.displayName);
+        String orgId = createOrAdoptOrganization(t);
         if (orgId != null) {
             t.keycloakOrgId = orgId;
             txRegistry.registerInterposedSynchronization(new Synchronization() {
@@ -95,6 +103,25 @@ public class TenantService {
         TenantView view = TenantView.of(t, plan.code);
         audit.record(actor, t.id, "tenant.create", "tenant", t.id.toString(), null, view);
         return view;
+    }
+
+    private String createOrAdoptOrganization(Tenant t) {
+        try {
+            return organizations.createOrganization(t.slug, t.displayName);
+        } catch (TenancyException.Conflict taken) {
+            String orphan = organizations.findOrganization(t.slug).orElseThrow(() -> taken);
+            Optional<Tenant> owner = tenants.findByOrganization(orphan);
+            if (owner.isPresent()) {
+                throw new TenancyException.Conflict(
+                        "slug",
+                        "a Keycloak organization named '" + t.slug + "' exists and belongs to tenant '"
+                                + owner.get().slug + "'");
+            }
+            Log.infof(
+                    "tenant %s adopts Keycloak organization %s ('%s'), left unlinked by an earlier create that failed",
+                    t.id, orphan, t.slug);
+            return orphan;
+        }
     }
 
     /** One tenant (platform admin, or an admin of that tenant). */
