@@ -46,7 +46,9 @@
  * organization {@value io.ascendant.gateway.testsupport.KeycloakTokens#TEST_ORGANIZATION}), {@code noRoles()}.
  * {@code createUser} gives unique users; {@code ensureOrganization} creates an organization; {@code
  * adminAccessToken()} lets a test call Keycloak's admin REST API to verify what the platform did there. {@code
- * @TestSecurity} still works for tests that only need a role, not a real token.
+ * @TestSecurity} still works for tests that only need a role, not a real token. For a Keycloak that does not answer,
+ * point {@code tenancy.keycloak.server-url} at {@link io.ascendant.gateway.testsupport.SilentServer#url()} in a test
+ * profile (the shared server stays up for tokens).
  *
  * <h2>Tenants, keys and budgets</h2>
  *
