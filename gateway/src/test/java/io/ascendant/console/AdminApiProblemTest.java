@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.ascendant.billing.BillingFixtures;
 import io.ascendant.billing.ledger.UsageLedger;
 import io.ascendant.gateway.datapath.RawHttp;
+import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -376,13 +377,7 @@ class AdminApiProblemTest {
 
     /** PUT of a limits body on a tenant as the given admin; the answer to assert on. */
     private static ValidatableResponse putLimits(String admin, String tenant, String body) {
-        return given().auth()
-                .oauth2(admin)
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .put(API + "/tenants/" + tenant + "/limits")
-                .then();
+        return AdminFixtures.putTenantLimits(admin, tenant, body);
     }
 
     /** A refused limits body left nothing behind. */

@@ -17,6 +17,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -70,7 +72,10 @@ public class ApiKeyResource {
             @QueryParam("status") ApiKeyStatus status,
             @QueryParam("q") String search,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit")
+                    @Min(value = 1, message = Page.LIMIT_RANGE_MESSAGE)
+                    @Max(value = Page.MAX_LIMIT, message = Page.LIMIT_RANGE_MESSAGE)
+                    Integer limit) {
         return keys.list(
                 current.actor(), tenantId, new ApiKeyRepository.Filter(projectId, status, search), cursor, limit);
     }

@@ -7,6 +7,8 @@ import io.ascendant.tenancy.audit.AuditService;
 import io.ascendant.tenancy.common.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -41,7 +43,10 @@ public class AuditResource {
             @QueryParam("since") Instant since,
             @QueryParam("until") Instant until,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit")
+                    @Min(value = 1, message = Page.LIMIT_RANGE_MESSAGE)
+                    @Max(value = Page.MAX_LIMIT, message = Page.LIMIT_RANGE_MESSAGE)
+                    Integer limit) {
         return audit.list(
                 current.actor(),
                 new AuditQuery(tenantId, action, targetType, targetId, actor, since, until),

@@ -9,6 +9,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -68,7 +70,10 @@ public class TenantAdminResource {
     public Page<TenantAdminView> list(
             @PathParam("tenantId") UUID tenantId,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit")
+                    @Min(value = 1, message = Page.LIMIT_RANGE_MESSAGE)
+                    @Max(value = Page.MAX_LIMIT, message = Page.LIMIT_RANGE_MESSAGE)
+                    Integer limit) {
         return admins.list(current.actor(), tenantId, cursor, limit);
     }
 }

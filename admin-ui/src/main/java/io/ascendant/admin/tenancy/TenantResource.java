@@ -10,6 +10,8 @@ import io.ascendant.tenancy.tenant.UpdateTenantRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -120,7 +122,10 @@ public class TenantResource {
             @QueryParam("status") TenantStatus status,
             @QueryParam("q") String search,
             @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit")
+                    @Min(value = 1, message = Page.LIMIT_RANGE_MESSAGE)
+                    @Max(value = Page.MAX_LIMIT, message = Page.LIMIT_RANGE_MESSAGE)
+                    Integer limit) {
         return tenants.list(current.actor(), status, search, cursor, limit);
     }
 

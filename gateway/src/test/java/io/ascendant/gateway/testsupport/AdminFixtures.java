@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,5 +167,16 @@ public final class AdminFixtures {
                 UUID.fromString(project),
                 UUID.fromString(created.getString("key.id")),
                 created.getString("secret"));
+    }
+
+    /** PUT of a raw JSON body to a tenant's limits ({@code /tenants/{tenant}/limits}), for checks of the answer. */
+    public static ValidatableResponse putTenantLimits(String token, String tenant, String body) {
+        return given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then();
     }
 }

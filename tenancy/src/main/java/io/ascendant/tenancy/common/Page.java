@@ -17,6 +17,16 @@ public record Page<T>(List<T> items, String nextCursor) {
     /** Largest page size a client may ask for. */
     public static final int MAX_LIMIT = 500;
 
+    /** {@link #LIMIT_RANGE} without the parameter's name, for Bean Validation (the admin API prefixes the name). */
+    public static final String LIMIT_RANGE_MESSAGE = "must be a whole number from 1 to " + MAX_LIMIT;
+
+    /**
+     * The refusal of a page size outside 1..{@value #MAX_LIMIT}, the same for a small one and for one past an int's
+     * range (which the admin API refuses before it reaches {@link #limit}, from the parameter's {@code @Min}/{@code
+     * @Max}).
+     */
+    public static final String LIMIT_RANGE = "limit " + LIMIT_RANGE_MESSAGE;
+
     /** Page size when the client does not say. */
     public static final int DEFAULT_LIMIT = 50;
 
@@ -69,7 +79,7 @@ public record Page<T>(List<T> items, String nextCursor) {
             return DEFAULT_LIMIT;
         }
         if (requested < 1 || requested > MAX_LIMIT) {
-            throw new TenancyException.Invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
+            throw new TenancyException.Invalid("limit", LIMIT_RANGE);
         }
         return requested;
     }

@@ -32,11 +32,17 @@ public record LimitValues(
         @PositiveOrZero @Max(1_000_000) Integer concurrentRequests,
         BudgetPeriod budgetPeriod,
         @PositiveOrZero Long budgetTokens,
-        @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal budgetAmount) {
+
+        @DecimalMin("0") @Digits(integer = 14, fraction = 6, message = LimitValues.MONEY_DIGITS)
+        BigDecimal budgetAmount) {
 
     /** Why a rate limit of 0 or less is refused, and what to do instead. */
     public static final String RATE_AT_LEAST_ONE =
             "must be at least 1; omit the field for no limit, or suspend the tenant to stop its traffic";
+
+    /** The digits a money amount may have (the column is {@code numeric(20,6)}), in plain words. */
+    public static final String MONEY_DIGITS =
+            "must have at most 14 digits before the decimal point and 6 after (the smallest amount is 0.000001)";
 
     /** No limits at all. */
     public static final LimitValues NONE = new LimitValues(null, null, null, null, null, null);

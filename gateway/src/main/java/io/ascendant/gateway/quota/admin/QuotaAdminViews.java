@@ -66,7 +66,7 @@ public final class QuotaAdminViews {
             @Pattern(regexp = "DAY|MONTH") String budgetPeriod,
             @PositiveOrZero Long budgetTokens,
 
-            @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            @DecimalMin("0") @Digits(integer = 14, fraction = 6, message = LimitValues.MONEY_DIGITS)
             BigDecimal budgetAmount,
 
             /*
