@@ -48,8 +48,8 @@ import org.jboss.logging.MDC;
  *
  * <pre>
  * request id -> content type and content coding (415) -> body with limit (413) -> caller (401) -> JSON (400)
- * -> protocol validation (400/404) -> prompt tokens counted once -> context window (400)
- * -> a price in force for the tenant's currency (403) -> admission (429) -> dispatch (503/429) -> upstream open with retries -> answer or stream -> exactly one usage record
+ * -> protocol validation (400/404) -> prompt tokens counted once -> context window (400) -> price in force (403)
+ * -> admission (429) -> dispatch (503/429) -> upstream open with retries -> answer or stream -> one usage record
  * -> admission settle
  * </pre>
  *
@@ -228,7 +228,7 @@ public class DataPathPipeline {
         }
         admitted.subscribe()
                 .with(
-                        ticket -> onContext(ctx, () -> {
+                        ticket -> RequestContexts.onContext(ctx, () -> {
                             span.end();
                             st.ticket = ticket;
                             if (rc.response().closed() || rc.response().ended()) {
@@ -244,7 +244,7 @@ public class DataPathPipeline {
                                 fail(rc, st, e, protocol.anthropicErrors()); // ends the request: the ticket is released
                             }
                         }),
-                        failure -> onContext(ctx, () -> {
+                        failure -> RequestContexts.onContext(ctx, () -> {
                             span.setStatus(StatusCode.ERROR, "refused");
                             span.end();
                             fail(rc, st, failure, protocol.anthropicErrors());
@@ -288,7 +288,7 @@ public class DataPathPipeline {
             }
         });
         upstream.open(call, plan)
-                .whenComplete((exchange, failure) -> onContext(ctx, () -> {
+                .whenComplete((exchange, failure) -> RequestContexts.onContext(ctx, () -> {
                     pending[0] = false;
                     if (failure == null) {
                         opened(rc, st, protocol, plan, exchange, upstreamSpan);
@@ -352,7 +352,7 @@ public class DataPathPipeline {
             Context ctx = Vertx.currentContext();
             settlement
                     .finish(st, exchange.status() == 200 ? UsageStatus.COMPLETED : UsageStatus.FAILED)
-                    .whenComplete((v, t) -> onContext(ctx, () -> {
+                    .whenComplete((v, t) -> RequestContexts.onContext(ctx, () -> {
                         if (!resp.ended() && !resp.closed()) {
                             resp.end(body);
                         }
@@ -384,19 +384,6 @@ public class DataPathPipeline {
         } finally {
             settlement.finish(
                     st, UsageStatus.FAILED); // whatever happened to the answer, the slots and the usage are settled
-        }
-    }
-
-    /**
-     * Runs {@code r} on the request's event loop. A callback may arrive on a worker thread that carries the request's
-     * context (admission runs there); continuing there would put dispatch, the host call and the answer on the worker
-     * pool, with a thread hand-off at each later step, so such callbacks hop back.
-     */
-    static void onContext(Context ctx, Runnable r) {
-        if (ctx == null || (Vertx.currentContext() == ctx && Context.isOnEventLoopThread())) {
-            r.run();
-        } else {
-            ctx.runOnContext(v -> r.run());
         }
     }
 }

@@ -72,7 +72,7 @@ class PriceInForce {
             return;
         }
         ctx.<PriceBook>executeBlocking(priceBook::current, false)
-                .onComplete(ar -> DataPathPipeline.onContext(ctx, () -> {
+                .onComplete(ar -> RequestContexts.onContext(ctx, () -> {
                     try {
                         if (ar.failed()) {
                             throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());

@@ -78,7 +78,7 @@ class PromptCounting {
     /** A worker's result back on the request's event loop: {@code store} keeps it, then {@code counted} continues. */
     private static <T> Handler<AsyncResult<T>> backOnContext(
             Context ctx, Consumer<T> store, Runnable counted, Consumer<RuntimeException> failed) {
-        return ar -> DataPathPipeline.onContext(ctx, () -> {
+        return ar -> RequestContexts.onContext(ctx, () -> {
             try {
                 if (ar.failed()) {
                     throw ar.cause() instanceof RuntimeException r ? r : new IllegalStateException(ar.cause());
