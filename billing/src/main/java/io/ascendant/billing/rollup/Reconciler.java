@@ -139,7 +139,10 @@ public final class Reconciler {
     }
 
     private static List<UnpricedUsage> unpricedGroups(Connection c) throws SQLException {
-        String sql = "SELECT tenant_id, coalesce(price_tier, model) AS tier, currency, count(*), min(finished_at),"
+        // A database one release behind (before V037 stored the tier) is reconciled too, e.g. before `migrate` runs:
+        // its rows were priced by their model name.
+        String tier = hasColumn(c, "usage_ledger", "price_tier") ? "coalesce(price_tier, model)" : "model";
+        String sql = "SELECT tenant_id, " + tier + " AS tier, currency, count(*), min(finished_at),"
                 + " max(finished_at) FROM usage_ledger WHERE price_window = 'UNPRICED' GROUP BY 1, 2, 3"
                 + " ORDER BY 4 DESC, 1, 2, 3 LIMIT " + MAX_UNPRICED_GROUPS;
         List<UnpricedUsage> groups = new ArrayList<>();
@@ -156,6 +159,12 @@ public final class Reconciler {
             }
         }
         return List.copyOf(groups);
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, column)) {
+            return rs.next();
+        }
     }
 
     private static long scalar(Connection c, String sql) throws SQLException {
