@@ -148,11 +148,18 @@ public class HostPoller {
      * Reads one pod's {@code max_model_len} from its {@code GET /v1/models}: a 200 sets what its card says (a card
      * without one imposes nothing), a 404 (a host without model cards) clears it, another status or no answer keeps
      * the last value (a passing failure must not lift the limit). Then runs {@code then} (if any), whatever the
-     * outcome; not when a poll of this pod is already in flight (the next health round asks again).
+     * outcome. When a read of this pod is already in flight, this one is not sent: the pod is read once more after
+     * it ends (the read in flight may have started before the host restarted with another window), and
+     * {@code then} is dropped (the next health round asks again).
      */
     private void pollModelCard(Pod pod, Runnable then) {
         if (!pod.modelCardPollInFlight.compareAndSet(false, true)) {
-            return;
+            pod.modelCardPollAgain.set(true);
+            if (pod.modelCardPollInFlight.compareAndSet(false, true)) {
+                pod.modelCardPollAgain.set(false); // the read in flight ended meanwhile: this is the read again
+            } else {
+                return;
+            }
         }
         long timeout = Math.max(1000, config.upstream().healthInterval().toMillis());
         client.request(options(pod, HostContract.MODELS, timeout))
@@ -170,6 +177,9 @@ public class HostPoller {
                     pod.modelCardRead(true);
                     if (then != null) {
                         then.run();
+                    }
+                    if (pod.modelCardPollAgain.getAndSet(false)) {
+                        pollModelCard(pod, null);
                     }
                 });
     }

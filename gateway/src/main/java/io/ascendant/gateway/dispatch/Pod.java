@@ -70,6 +70,8 @@ public final class Pod {
     }
 
     final AtomicBoolean modelCardPollInFlight = new AtomicBoolean();
+    /** A model-card read was asked for while one was in flight: read again when it ends. */
+    final AtomicBoolean modelCardPollAgain = new AtomicBoolean();
 
     /** @param baseUrl {@code http(s)://host:port} */
     public Pod(String poolName, String baseUrl, Accelerator accelerator, int prefixEntries) {

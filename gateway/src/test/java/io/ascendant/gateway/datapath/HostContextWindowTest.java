@@ -230,6 +230,29 @@ class HostContextWindowTest {
         assertAdvertised(DEFAULT_CONTEXT);
     }
 
+    /**
+     * A read asked for while another is in flight is not lost: the read in flight may have been answered before the
+     * host restarted with another window, so the pod is read once more when it ends (the next periodic read is 30 s
+     * away). It used to be dropped, and the pod kept its old window.
+     */
+    @Test
+    void aReadAskedForWhileOneIsInFlightIsMadeAfterIt() {
+        HOST_A.maxModelLen = 4096;
+        register(HOST_A);
+        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        awaitReadyPods(1);
+
+        HOST_A.modelCardDelayMs = 1500;
+        int before = HOST_A.modelCardRequests();
+        poller.pollModelCardsNow(); // in flight: the host has built its card with 4096 and answers in 1.5 s
+        DataPathTestSupport.await("the slow read reaching the host", () -> HOST_A.modelCardRequests() > before);
+        HOST_A.modelCardDelayMs = 0;
+        HOST_A.maxModelLen = 2048;
+        poller.pollModelCardsNow(); // asked for while the slow read is in flight
+        DataPathTestSupport.await("the pod's new window", () -> podWindow().equals(OptionalLong.of(2048)));
+        assertAdvertised(2048);
+    }
+
     @Test
     void readsTheWindowAgainWhenAPodComesBackAfterFailedHealthChecks() {
         HOST_A.maxModelLen = 4096;

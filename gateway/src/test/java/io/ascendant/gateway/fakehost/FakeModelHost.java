@@ -79,6 +79,10 @@ public final class FakeModelHost implements AutoCloseable {
     public volatile String toolCallFinishReason = "tool_calls";
     /** {@code max_model_len} its {@code /v1/models} reports (vLLM's {@code --max-model-len}); 0 reports none. */
     public volatile long maxModelLen = 0;
+    /** Delay before answering {@code /v1/models}, in ms; the card is what {@link #maxModelLen} was on arrival. */
+    public volatile long modelCardDelayMs = 0;
+
+    private final AtomicInteger modelCardRequests = new AtomicInteger();
     /** Delay between stream chunks in ms. */
     public volatile long chunkDelayMs = 0;
     /** Time to first token: base plus per uncached prefix block, in ms (0 = immediate). */
@@ -181,6 +185,7 @@ public final class FakeModelHost implements AutoCloseable {
         toolCallArguments = "{\"city\":\"Paris\"}";
         toolCallFinishReason = "tool_calls";
         maxModelLen = 0;
+        modelCardDelayMs = 0;
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
@@ -256,6 +261,11 @@ public final class FakeModelHost implements AutoCloseable {
         return clientAborts.get();
     }
 
+    /** {@code GET /v1/models} requests received so far. */
+    public int modelCardRequests() {
+        return modelCardRequests.get();
+    }
+
     /** Prefix blocks seen / found in the cache (for the hit rate). */
     public long promptBlocks() {
         return prefixCache.blocksSeen();
@@ -272,16 +282,24 @@ public final class FakeModelHost implements AutoCloseable {
             case "/metrics" -> metrics(req);
             case "/v1/chat/completions", "/v1/completions" -> req.body().onSuccess(b -> completion(req, b, path));
             case "/v1/models" -> {
+                modelCardRequests.incrementAndGet();
                 JsonObject card = new JsonObject().put("id", "fake").put("object", "model");
                 if (maxModelLen > 0) {
                     card.put("max_model_len", maxModelLen);
                 }
-                req.response()
+                String list = new JsonObject()
+                        .put("object", "list")
+                        .put("data", new JsonArray().add(card))
+                        .encode();
+                Runnable answer = () -> req.response()
                         .putHeader("content-type", "application/json")
-                        .end(new JsonObject()
-                                .put("object", "list")
-                                .put("data", new JsonArray().add(card))
-                                .encode());
+                        .end(list);
+                long delay = modelCardDelayMs;
+                if (delay > 0) {
+                    vertx.setTimer(delay, id -> answer.run());
+                } else {
+                    answer.run();
+                }
             }
             default -> req.response().setStatusCode(404).end();
         }
