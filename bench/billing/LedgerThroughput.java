@@ -59,7 +59,7 @@ public class LedgerThroughput {
                     ds::getConnection,
                     () -> book,
                     List::of,
-                    new GroupCommitWriter.Settings(maxBatch, 100_000, true, Duration.ofSeconds(60), 5, "USD", writers));
+                    new GroupCommitWriter.Settings(maxBatch, 100_000, true, Duration.ofSeconds(60), 5, "USD", writers, Duration.ZERO));
             AtomicLong done = new AtomicLong();
             AtomicLong seq = new AtomicLong();
             String[] models = {"deepseek-v4-pro", "deepseek-v4-flash"};

@@ -4,6 +4,7 @@ import io.ascendant.billing.rating.Money;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,9 @@ public class BillingConfigCheck {
         }
         if (l.maxAttempts() < 1) {
             e.add("billing.ledger.max-attempts=" + l.maxAttempts() + " must be >= 1");
+        }
+        if (l.linger().isNegative() || l.linger().compareTo(Duration.ofSeconds(1)) > 0) {
+            e.add("billing.ledger.linger=" + l.linger() + " must be 0..1s");
         }
         if (l.recordTimeout().isNegative() || l.recordTimeout().isZero()) {
             e.add("billing.ledger.record-timeout=" + l.recordTimeout() + " must be positive");

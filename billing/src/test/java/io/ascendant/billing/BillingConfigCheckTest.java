@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class BillingConfigCheckTest {
 
-    private static BillingConfig config(String currency, int batch, int queue, String prefix, String cnPrefix) {
+    private static BillingConfig config(
+            String currency, int batch, int queue, Duration linger, String prefix, String cnPrefix) {
         BillingConfig.Ledger ledger = new BillingConfig.Ledger() {
             public int maxBatchSize() {
                 return batch;
@@ -31,6 +32,10 @@ class BillingConfigCheckTest {
 
             public int maxAttempts() {
                 return 5;
+            }
+
+            public Duration linger() {
+                return linger;
             }
         };
         BillingConfig.PriceBook book = () -> Duration.ofSeconds(30);
@@ -88,16 +93,17 @@ class BillingConfigCheckTest {
 
     @Test
     void defaultsAreValid() {
-        assertThat(BillingConfigCheck.problems(config("USD", 2000, 100_000, "INV", "CN")))
+        assertThat(BillingConfigCheck.problems(config("USD", 2000, 100_000, Duration.ofMillis(5), "INV", "CN")))
                 .isEmpty();
     }
 
     @Test
     void namesEveryBadKeyWithItsValue() {
-        assertThat(BillingConfigCheck.problems(config("XAU", 0, -1, "inv", "inv")))
+        assertThat(BillingConfigCheck.problems(config("XAU", 0, -1, Duration.ofSeconds(2), "inv", "inv")))
                 .anySatisfy(p -> assertThat(p).startsWith("billing.default-currency=XAU"))
                 .anySatisfy(p -> assertThat(p).startsWith("billing.ledger.max-batch-size=0"))
                 .anySatisfy(p -> assertThat(p).startsWith("billing.ledger.queue-capacity=-1"))
+                .anySatisfy(p -> assertThat(p).startsWith("billing.ledger.linger=PT2S must be 0..1s"))
                 .anySatisfy(p -> assertThat(p).startsWith("billing.invoice.number-prefix=inv"))
                 .anySatisfy(p -> assertThat(p).contains("must differ"));
     }

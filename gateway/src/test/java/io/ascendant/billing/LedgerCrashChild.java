@@ -41,7 +41,7 @@ public final class LedgerCrashChild {
                 () -> DriverManager.getConnection(url, user, password),
                 () -> book,
                 List::of,
-                new GroupCommitWriter.Settings(500, 10_000, true, Duration.ofSeconds(30), 5, "USD", 2));
+                new GroupCommitWriter.Settings(500, 10_000, true, Duration.ofSeconds(30), 5, "USD", 2, Duration.ZERO));
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         AtomicLong seq = new AtomicLong();
         out.println("READY");

@@ -58,6 +58,7 @@ public final class GroupCommitWriter implements AutoCloseable {
      * @param maxAttempts attempts per batch on transient errors
      * @param defaultCurrency currency for tenants without a billing account
      * @param writers writer lanes (each a thread with its own queue and connection); events are routed by tenant
+     * @param linger how long a lane waits, after the first event of a batch, for more to join it (zero: write at once)
      */
     public record Settings(
             int maxBatchSize,
@@ -66,7 +67,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             Duration recordTimeout,
             int maxAttempts,
             String defaultCurrency,
-            int writers) {}
+            int writers,
+            Duration linger) {}
 
     private final Settings settings;
     private final WriterLane[] lanes;

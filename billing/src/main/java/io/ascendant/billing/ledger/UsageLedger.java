@@ -63,7 +63,8 @@ public class UsageLedger {
                         l.recordTimeout(),
                         l.maxAttempts(),
                         config.defaultCurrency(),
-                        l.writers()));
+                        l.writers(),
+                        l.linger()));
     }
 
     @PreDestroy

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
@@ -75,6 +76,7 @@ final class WriterLane implements Runnable {
                     }
                     batch.add(first);
                     queue.drainTo(batch, settings.maxBatchSize() - 1);
+                    lingerForMore(batch);
                     writeWithRetry(batch);
                 } catch (InterruptedException ie) {
                     if (!running.getAsBoolean()) {
@@ -93,6 +95,20 @@ final class WriterLane implements Runnable {
         } finally {
             discardConnection();
         }
+    }
+
+    /**
+     * Lets more rows join a batch that is not full: parks for the linger, then takes what was queued meanwhile. It
+     * parks rather than polling the queue so that rows arriving meanwhile do not wake the thread one by one (waking it
+     * per row is what the linger saves, with the transaction per row). Not while stopping: the close drains at once.
+     */
+    private void lingerForMore(List<Pending> batch) {
+        long lingerNanos = settings.linger().toNanos();
+        if (lingerNanos <= 0 || batch.size() >= settings.maxBatchSize() || !running.getAsBoolean()) {
+            return;
+        }
+        LockSupport.parkNanos(lingerNanos); // returns early on interrupt (close): the batch is written all the same
+        queue.drainTo(batch, settings.maxBatchSize() - batch.size());
     }
 
     private void writeWithRetry(List<Pending> batch) {
