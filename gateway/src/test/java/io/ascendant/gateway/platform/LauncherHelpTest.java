@@ -52,6 +52,23 @@ class LauncherHelpTest {
     }
 
     @Test
+    void billingReconcileHelpNamesItsOptionsAndEveryExitStatus() throws Exception {
+        StandInInstallation installation = StandInInstallation.create(dir);
+
+        Result result = installation.launcher().run(installation.env(), "billing", "reconcile", "--help");
+
+        assertThat(result.status()).isZero();
+        assertThat(result.stdout())
+                .contains("--since WHEN")
+                .contains("--serve-unpriced-tenants")
+                .contains("GATEWAY_METERING_SERVE_UNPRICED_TENANTS")
+                .contains("0  rollups equal the ledger and no unpriced row needs review")
+                .contains("1  rollups differ from the ledger")
+                .contains("2  error")
+                .contains("3  rollups equal the ledger, but unpriced rows need review");
+    }
+
+    @Test
     void helpSaysUpStartsTheModelHostToo() throws Exception {
         StandInInstallation installation = StandInInstallation.create(dir);
 
