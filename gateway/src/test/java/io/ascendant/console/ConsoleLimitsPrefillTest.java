@@ -26,7 +26,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The console's "Edit limits and budgets" form opens with the current limits of its level and model, because the
  * admin API replaces the whole row on save: a form that opened empty turned "change the rate limit" into "delete the
- * hard budget", after which the tenant could spend without limit.
+ * hard budget", after which the tenant could spend without limit. The "Tenant limits" panel shows each limit in force
+ * and where it comes from (the plan or the tenant's override): it used to list the overrides only, so a tenant on
+ * its plan's limits looked unlimited.
  */
 @QuarkusTest
 class ConsoleLimitsPrefillTest {
@@ -56,6 +58,14 @@ class ConsoleLimitsPrefillTest {
             b.signIn(console.toString(), admin.username(), admin.password());
             ((JavascriptExecutor) b.driver)
                     .executeScript("window.location.hash = arguments[0];", "#/tenants/" + tenantId + "/limits");
+            // The limits in force: the plan's values (standard: 600 requests and 2,000,000 tokens per minute, 32 at
+            // once) where the tenant overrides nothing, the tenant's budgets where it does.
+            assertEffective(b, "requestsPerMinute", "600", "plan", "plan standard");
+            assertEffective(b, "tokensPerMinute", "2,000,000", "plan", "plan standard");
+            assertEffective(b, "concurrentRequests", "32", "plan", "plan standard");
+            assertEffective(b, "budgetPeriod", "MONTH", "tenant", "tenant override");
+            assertEffective(b, "budgetTokens", "7,000", "tenant", "tenant override");
+            assertEffective(b, "budgetAmount", "$25.5", "tenant", "tenant override");
             WebElement limits = b.form("Set limits");
             assertThat(value(limits, "scope")).isEqualTo("tenant");
             assertThat(value(limits, "limits.budgetPeriod")).isEqualTo("MONTH");
@@ -96,6 +106,8 @@ class ConsoleLimitsPrefillTest {
             limits = b.form("Set limits");
             assertThat(new BigDecimal(value(limits, "limits.budgetAmount"))).isEqualByComparingTo("25.50");
             assertThat(b.waitFor(By.id("budget-money")).getText()).contains("of $25.5");
+            assertEffective(b, "requestsPerMinute", "100", "tenant", "tenant override");
+            assertEffective(b, "concurrentRequests", "32", "plan", "plan standard");
 
             // Emptying a budget field asks first, naming the budget; cancelled, nothing is saved.
             ConsoleBrowser.fill(limits, "limits.budgetAmount", "");
@@ -106,6 +118,15 @@ class ConsoleLimitsPrefillTest {
             assertThat(new BigDecimal(tenantLimits(token, tenantId).getString("[0].limits.budgetAmount")))
                     .isEqualByComparingTo("25.50");
         }
+    }
+
+    /** The tenant's limit in force for all models: its text (value and origin) and its origin's kind. */
+    private static void assertEffective(ConsoleBrowser b, String field, String value, String source, String from) {
+        By cell = By.id("effective-all-" + field);
+        b.waitForText(cell, value);
+        WebElement e = b.waitFor(cell);
+        assertThat(e.getText()).as(field).startsWith(value).contains(from);
+        assertThat(e.getDomAttribute("data-source")).as(field).isEqualTo(source);
     }
 
     private static String value(WebElement form, String name) {

@@ -102,6 +102,8 @@ export async function limitsTab(view, t) {
   box.append(await ownerBudgets(t, report.thresholds, fmtMoney));
 
   box.append(h('section', { class: 'panel', 'aria-labelledby': 'sets-h' }, h('h2', { id: 'sets-h' }, 'Tenant limits'),
+    await effectiveLimits(t, tenantSets, effective, fmtMoney),
+    h('h3', {}, 'Tenant overrides'),
     table([
       { label: 'Model', value: (s) => s.model },
       { label: 'Req/min', num: true, value: (s) => num(s.limits.requestsPerMinute) },
@@ -190,6 +192,51 @@ export async function limitsTab(view, t) {
       { label: 'Used / limit', num: true, value: (e) => `${e.used ?? '—'} / ${e.limit ?? '—'}` },
       { label: 'Detail', value: (e) => e.detail },
     ], [...events].reverse(), { empty: 'No quota events.' })));
+}
+
+const EFFECTIVE_FIELDS = [
+  ['requestsPerMinute', 'Req/min', true], ['tokensPerMinute', 'Tokens/min', true], ['concurrentRequests', 'Concurrent', true],
+  ['budgetPeriod', 'Budget period', false], ['budgetTokens', 'Token budget', true], ['budgetAmount', 'Money budget', true],
+];
+
+/**
+ * The limits the gateway enforces at the tenant level, for all models and for each model the plan or the tenant sets
+ * limits for: the values are the admin API's effective limits (plan overlaid by the tenant's overrides, field by field);
+ * each says where it comes from, the first of tenant override for the model, tenant override for all models, plan for
+ * the model, plan for all models that sets it (the order the gateway overlays them in).
+ */
+async function effectiveLimits(t, tenantSets, effectiveAll, fmtMoney) {
+  let planRows = [];
+  try { if (t.plan) planRows = (await api(`/plans/${encodeURIComponent(t.plan)}`)).limits || []; } catch (e) { /* sources below say "plan" only */ }
+  const models = ['*', ...new Set([...planRows, ...tenantSets].map((r) => r.model).filter((m) => m !== '*'))];
+  const rows = [];
+  for (const model of models) {
+    const eff = model === '*' ? effectiveAll : await api(`/tenants/${t.id}/limits/effective`, { query: { model } });
+    const layer = (sets, m) => ((sets.find((r) => r.model === m) || {}).limits) || {};
+    const layers = [
+      [layer(tenantSets, model), 'tenant', model === '*' ? 'tenant override' : `tenant override (${model})`],
+      [model === '*' ? {} : layer(tenantSets, '*'), 'tenant', 'tenant override (all models)'],
+      [model === '*' ? {} : layer(planRows, model), 'plan', `plan ${t.plan} (${model})`],
+      [layer(planRows, '*'), 'plan', model === '*' ? `plan ${t.plan}` : `plan ${t.plan} (all models)`],
+    ];
+    rows.push({ model, values: eff.tenant || {}, layers });
+  }
+  const slug = (m) => (m === '*' ? 'all' : m.replace(/[^A-Za-z0-9_-]/g, '_'));
+  const cell = (r, field) => {
+    const value = r.values[field];
+    const from = value == null ? null : r.layers.find(([l]) => l[field] != null);
+    const source = value == null ? 'none' : from ? from[1] : 'plan';
+    const text = value == null ? 'no limit' : field === 'budgetAmount' ? fmtMoney(value) : field === 'budgetPeriod' ? value : num(value);
+    return h('span', { id: `effective-${slug(r.model)}-${field}`, dataset: { source } }, text,
+      value == null ? null : [' ', h('small', { class: 'muted' }, from ? from[2] : `plan ${t.plan || ''}`.trim())]);
+  };
+  return h('div', { id: 'effective-limits' },
+    h('h3', {}, 'In force'),
+    h('p', { class: 'muted' }, `What the gateway enforces for the whole tenant: the plan's defaults (plan ${t.plan || '—'}) with the tenant's overrides on top, each value with where it comes from.`),
+    table([
+      { label: 'Model', value: (r) => (r.model === '*' ? 'All models' : r.model) },
+      ...EFFECTIVE_FIELDS.map(([field, label, isNum]) => ({ label, num: isNum, value: (r) => cell(r, field) })),
+    ], rows));
 }
 
 /** A DOM id for a budget of the budgets API: prefix, level and owner (project and key), shadow, unit and model. */
