@@ -137,7 +137,13 @@ class AdminApiProblemTest {
                 .contentType(startsWith(PROBLEM))
                 .body("status", equalTo(400))
                 .body("field", equalTo("limits.requestsPerMinute"))
-                .body("detail", equalTo("limits.requestsPerMinute: expected a whole number, got " + got)));
+                .body(
+                        "detail",
+                        equalTo("limits.requestsPerMinute: expected "
+                                + (got.equals("a string")
+                                        ? "a whole number written as a JSON integer (100, not \"100\"), got a"
+                                                + " string (only money amounts are accepted as decimal strings)"
+                                        : "a whole number, got " + got))));
         // A long field (tokens) likewise; a fractional budget amount (money) stays valid.
         putLimits(admin, tenant, "{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"DAY\",\"budgetTokens\":1000.5}}")
                 .statusCode(400)

@@ -14,8 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Numbers in the admin API: money comes back in plain notation; out-of-range amounts and page sizes are refused in
- * plain words that state the accepted range.
+ * Numbers in the admin API: money is taken as a JSON number or a decimal string and comes back in plain notation, a
+ * token count only as a JSON integer; out-of-range amounts and page sizes are refused in plain words that state the
+ * accepted range.
  */
 @QuarkusTest
 class AdminNumberInputTest {
@@ -52,6 +53,39 @@ class AdminNumberInputTest {
                     .doesNotContainIgnoringCase("e+")
                     .containsPattern("\"budgetAmount\":1000[,.}]");
         }
+    }
+
+    @Test
+    void moneyTakesAJsonNumberOrADecimalStringAndATokenCountOnlyAJsonInteger() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "money-strings");
+        for (String amount : List.of("\"12.5\"", "12.5")) {
+            String echoed = putTenantLimits(
+                            admin, tenant, limits("\"budgetAmount\":" + amount + ",\"budgetTokens\":100"))
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(echoed)
+                    .as(amount)
+                    .containsPattern("\"budgetAmount\":12.5[,}]")
+                    .contains("\"budgetTokens\":100");
+        }
+        putTenantLimits(admin, tenant, limits("\"budgetTokens\":\"100\""))
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limits.budgetTokens"))
+                .body(
+                        "detail",
+                        equalTo("limits.budgetTokens: expected a whole number written as a JSON integer (100, not"
+                                + " \"100\"), got a string (only money amounts are accepted as decimal strings)"));
+        putTenantLimits(admin, tenant, limits("\"budgetAmount\":\"12,50\""))
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limits.budgetAmount"))
+                .body(
+                        "detail",
+                        equalTo("limits.budgetAmount: expected a decimal number, as a JSON number or a decimal string"
+                                + " such as \"12.50\""));
     }
 
     @Test

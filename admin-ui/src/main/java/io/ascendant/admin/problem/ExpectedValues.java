@@ -26,6 +26,12 @@ final class ExpectedValues {
 
     private ExpectedValues() {}
 
+    /** What an integer field takes, said to a client that quoted one ({@code "budgetTokens": "100"}). */
+    static final String WHOLE_NUMBER_NOT_STRING = "a whole number written as a JSON integer (100, not \"100\")";
+
+    /** What a decimal field (money, percentages) takes: a JSON number or the same number as a decimal string. */
+    static final String DECIMAL = "a decimal number, as a JSON number or a decimal string such as \"12.50\"";
+
     /** The phrase for {@code type}, e.g. {@code a whole number}, {@code one of [DAY, MONTH]}, {@code a JSON object}. */
     static String describe(Class<?> type) {
         if (type.isEnum()) {
@@ -41,9 +47,10 @@ final class ExpectedValues {
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
-        if (type == BigDecimal.class
-                || Number.class.isAssignableFrom(type)
-                || type.isPrimitive() && type != char.class) {
+        if (type == BigDecimal.class) {
+            return DECIMAL;
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != char.class) {
             return "a number";
         }
         if (type == String.class || type == char.class || type == Character.class) {

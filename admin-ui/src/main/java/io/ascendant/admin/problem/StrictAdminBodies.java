@@ -43,7 +43,8 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *       too);
  *   <li>an integer field ({@code int}, {@code long}, {@code short}, {@code byte}, their wrappers, {@link BigInteger})
  *       takes only a JSON integer, so {@code "requestsPerMinute": 1.5}, {@code "5"} or {@code true} is refused
- *       instead of being stored as 1 or 5; an integer beyond the Java type's range (say
+ *       instead of being stored as 1 or 5 (a quoted integer is told that counts are JSON integers and only money
+ *       takes a decimal string); an integer beyond the Java type's range (say
  *       {@code 99999999999999999999}) is refused naming the range the field accepts, its Bean Validation
  *       {@code @Min}/{@code @Max}/{@code @Positive}/{@code @PositiveOrZero} bounds where it has them;
  *   <li>a string field takes only a JSON string, so {@code "displayName": 5} is refused instead of stored as "5";
@@ -54,6 +55,10 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *       types, {@link java.util.UUID}, {@link java.time.ZoneId}) takes only a string, so {@code "expiresAt": 5} is
  *       refused instead of read as 5 seconds after 1970.
  * </ul>
+ *
+ * <p>Money ({@link java.math.BigDecimal}) is not wrapped: it takes a JSON number or a decimal string ({@code 12.5} or
+ * {@code "12.5"}), both read exactly, because JavaScript clients (the console) hold amounts as strings to keep them off
+ * binary floats.
  *
  * <p>The application's one {@link ObjectMapper} is lenient (Quarkus's and Jackson's defaults: unknown fields ignored,
  * floats truncated into integers, scalars coerced), which the tenant API relies on for unknown fields: OpenAI and
@@ -275,7 +280,7 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
             // Strictness is asked only for a value it would refuse: a well-typed value costs one token comparison.
             JsonToken t = p.currentToken();
             if (t != JsonToken.VALUE_NULL && !kind.accepts(t) && strict.getAsBoolean()) {
-                throw new Refusal(p, "expected " + ExpectedValues.describe(type) + ", got " + describe(t), type);
+                throw new Refusal(p, refusal(t), type);
             }
             if (kind == Kind.WHOLE_NUMBER
                     && t == JsonToken.VALUE_NUMBER_INT
@@ -287,6 +292,19 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
                 throw new Refusal(p, "expected " + ExpectedValues.integerBetween(min, max), type);
             }
             return super.deserialize(p, ctxt);
+        }
+
+        /**
+         * "expected ..., got ...". A quoted whole number ({@code "budgetTokens":"100"}) is told apart from a quoted
+         * money amount, which is accepted: counts are JSON integers only, and only money takes a decimal string.
+         */
+        private String refusal(JsonToken t) {
+            String got = "got " + describe(t);
+            if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_STRING) {
+                return "expected " + ExpectedValues.WHOLE_NUMBER_NOT_STRING + ", " + got + " (only money amounts are"
+                        + " accepted as decimal strings)";
+            }
+            return "expected " + ExpectedValues.describe(type) + ", " + got;
         }
 
         private boolean fitsType(JsonParser p) throws IOException {

@@ -91,6 +91,23 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void moneyTakesANumberOrADecimalStringExactlyButACountOnlyAJsonInteger() throws Exception {
+        assertThat(mapper.readValue("{\"budgetTokens\":100,\"budgetAmount\":\"12.50\"}", Limits.class)
+                        .budgetAmount())
+                .isEqualTo(new BigDecimal("12.50"));
+        assertThat(mapper.readValue("{\"budgetTokens\":100,\"budgetAmount\":0.1}", Limits.class)
+                        .budgetAmount())
+                .isEqualTo(new BigDecimal("0.1"));
+
+        MismatchedInputException quoted = assertThrows(
+                MismatchedInputException.class, () -> mapper.readValue("{\"budgetTokens\":\"100\"}", Limits.class));
+        assertThat(quoted.getPath()).extracting(r -> r.getFieldName()).containsExactly("budgetTokens");
+        assertThat(quoted.getOriginalMessage())
+                .isEqualTo("expected a whole number written as a JSON integer (100, not \"100\"), got a string (only"
+                        + " money amounts are accepted as decimal strings)");
+    }
+
+    @Test
     void refusesIntegersBeyondTheTypeNamingTheDeclaredBounds() {
         Map<String, String> refused = Map.of(
                 "{\"perMinute\":99999999999999999999}", "expected an integer between 0 and 10000000",
