@@ -149,7 +149,7 @@ public class QuotaAdmissionControl implements AdmissionControl {
             return AdmissionTicket.NONE;
         }
         QuotaRequest q = new QuotaRequest(
-                r.requestId(), r.tenantId(), r.projectId(), r.keyId(), r.model(), limits.timeZone(), 0, 0, null);
+                r.requestId(), r.tenantId(), r.projectId(), r.keyId(), r.model(), limits.timeZone(), 0, 0, null, null);
         try {
             quota.engine().admit(q, new QuotaPolicy(requestRates, List.of())).release();
         } catch (QuotaRefusedException e) {

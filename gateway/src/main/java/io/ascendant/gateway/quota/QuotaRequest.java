@@ -51,20 +51,6 @@ public record QuotaRequest(
         }
     }
 
-    /** A request whose output price is not known. */
-    public QuotaRequest(
-            String requestId,
-            UUID tenantId,
-            UUID projectId,
-            UUID keyId,
-            String model,
-            ZoneId zone,
-            long promptTokens,
-            long maxOutputTokens,
-            BigDecimal worstCaseCost) {
-        this(requestId, tenantId, projectId, keyId, model, zone, promptTokens, maxOutputTokens, worstCaseCost, null);
-    }
-
     /** Tokens reserved against token limits and budgets: prompt plus the output cap. */
     public long reservedTokens() {
         return promptTokens + maxOutputTokens;

@@ -121,7 +121,8 @@ public final class QuotaAdmissionBench {
                     ZoneId.of("Europe/Berlin"),
                     500,
                     500,
-                    new BigDecimal("0.00081"));
+                    new BigDecimal("0.00081"),
+                    null);
             long s = System.nanoTime();
             QuotaTicket t = engine.admit(r, policy);
             long e = System.nanoTime();

@@ -37,7 +37,7 @@ final class QuotaFixtures {
     }
 
     static QuotaRequest request(String id, long prompt, long maxOut, BigDecimal worstCase, ZoneId zone) {
-        return new QuotaRequest(id, TENANT, PROJECT, KEY, "deepseek-v4-flash", zone, prompt, maxOut, worstCase);
+        return new QuotaRequest(id, TENANT, PROJECT, KEY, "deepseek-v4-flash", zone, prompt, maxOut, worstCase, null);
     }
 
     static QuotaRequest request(String id, BigDecimal worstCase) {
