@@ -54,12 +54,16 @@ public record PreparedRequest(
 
     /** This request with another output budget. */
     public PreparedRequest withMaxOutputTokens(long tokens) {
-        return new PreparedRequest(
-                route, requestedModel, hostPath, hostBody, stream, clientWantsUsage, promptText, tokens, contextWindow);
+        return copy(tokens, contextWindow);
     }
 
     /** This request held to another context window (tokens). */
     public PreparedRequest withContextWindow(long tokens) {
+        return copy(maxOutputTokens, tokens);
+    }
+
+    /** This request with the components that change after preparation replaced; the one place that lists them all. */
+    private PreparedRequest copy(long maxOutputTokens, long contextWindow) {
         return new PreparedRequest(
                 route,
                 requestedModel,
@@ -69,6 +73,6 @@ public record PreparedRequest(
                 clientWantsUsage,
                 promptText,
                 maxOutputTokens,
-                tokens);
+                contextWindow);
     }
 }
