@@ -31,6 +31,11 @@ public final class RequestState {
 
     /** {@link UsageCounts#progress()} at the stream's last usage checkpoint ({@link UsageCheckpoint}). */
     long checkpointedProgress = -1;
+    /**
+     * The output the stream's usage checkpoints counted so far; used off the event loop, by one checkpoint at a time
+     * ({@link UsageCheckpoint#entry}).
+     */
+    final UsageCounts.OutputTally checkpointTally = new UsageCounts.OutputTally();
 
     boolean dispatched;
     final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();

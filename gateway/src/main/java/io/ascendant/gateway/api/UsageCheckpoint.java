@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Threading: {@link #take} runs on the request's event loop, where its counts change, and copies them (the output
  * text so far, a memory copy); {@link #entry} may run on any thread and does the tokenizer counting there, so a long
  * answer's count never runs on an event loop. The counting is the one of the request's end ({@link
- * UsageCounts#countWith}, {@link MeteredUsage}), so a checkpoint never bills more than the final record would have.
+ * UsageCounts#countWith}, {@link MeteredUsage}), so a checkpoint never bills more than the final record would have;
+ * the output is counted with the stream's running counts, which tokenize only the output since its previous checkpoint
+ * and give the same count. The checkpoints of one stream are counted one at a time ({@code StreamCheckpoints}).
  */
 public final class UsageCheckpoint {
 
@@ -33,6 +35,7 @@ public final class UsageCheckpoint {
     private final TokenCounter counter;
     private final long promptTokens;
     private final UsageCounts counts;
+    private final UsageCounts.OutputTally tally;
     private final AtomicBoolean finished;
 
     private UsageCheckpoint(RequestState st, UsageCounts counts) {
@@ -46,6 +49,7 @@ public final class UsageCheckpoint {
         this.counter = st.counter;
         this.promptTokens = st.promptTokens;
         this.counts = counts;
+        this.tally = st.checkpointTally;
         this.finished = st.finished;
     }
 
@@ -81,17 +85,18 @@ public final class UsageCheckpoint {
         return !finished.get();
     }
 
-    /** The journal line (any thread; counts the output with the tokenizer when the host has reported no usage). */
+    /**
+     * The journal line (any thread, one checkpoint of a stream at a time; counts the output with the tokenizer when the
+     * host has reported no usage).
+     */
     public UsageJournal.Entry entry() {
         MeteredUsage m;
         if (counts.reported()) {
             m = MeteredUsage.of(counts, prepared.route().contextLength(), ContextWindow.outputCeiling(prepared));
         } else {
-            if (promptTokens >= 0) {
-                counts.countWith(counter, promptTokens);
-            } else {
-                counts.countWith(counter, prepared.hostBody(), prepared.promptText());
-            }
+            long prompt =
+                    promptTokens >= 0 ? promptTokens : counter.countPrompt(prepared.hostBody(), prepared.promptText());
+            counts.countWith(counter, prompt, tally);
             m = MeteredUsage.of(counts, 0, 0); // the gateway's own count
         }
         UsageEvent event = new UsageEvent(

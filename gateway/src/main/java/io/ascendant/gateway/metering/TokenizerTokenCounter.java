@@ -40,6 +40,12 @@ public class TokenizerTokenCounter implements TokenCounter {
         return tokenizer().countTokens(text);
     }
 
+    /** The tokenizer's own cuts ({@link Tokenizer#lastCountCut}): exact, whatever the text goes on with. */
+    @Override
+    public int lastCut(CharSequence text, int from) {
+        return tokenizer().lastCountCut(text, from);
+    }
+
     @Override
     public long countPrompt(ObjectNode hostBody, String promptText) {
         if (hostBody != null) {

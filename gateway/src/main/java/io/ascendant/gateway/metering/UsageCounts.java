@@ -124,13 +124,36 @@ public final class UsageCounts {
      * when the request arrived): all of it counts as cache misses.
      */
     public void countWith(TokenCounter counter, long promptTokens) {
-        if (reported) {
-            return;
+        if (!reported) {
+            counted(promptTokens, counter.count(reasoning.toString()), counter.count(content.toString()));
         }
-        this.promptTokens = promptTokens;
+    }
+
+    /**
+     * Like {@link #countWith(TokenCounter, long)}, with the output counted by running counts that a stream keeps from
+     * one usage checkpoint to the next: each checkpoint tokenizes only the output since the previous one, and the
+     * counts are the same.
+     *
+     * @param running the request's running counts; they count only {@link #copy copies} of this request's counts, one
+     *     after another
+     */
+    public void countWith(TokenCounter counter, long promptTokens, OutputTally running) {
+        if (!reported) {
+            counted(promptTokens, running.reasoning.count(counter, reasoning), running.content.count(counter, content));
+        }
+    }
+
+    private void counted(long prompt, long reasoningCount, long contentCount) {
+        promptTokens = prompt;
         cacheHitTokens = 0;
-        reasoningTokens = counter.count(reasoning.toString());
-        completionTokens = reasoningTokens + counter.count(content.toString());
+        reasoningTokens = reasoningCount;
+        completionTokens = reasoningCount + contentCount;
+    }
+
+    /** A request's running counts of its reasoning and answer text ({@link RunningTokenCount}). */
+    public static final class OutputTally {
+        private final RunningTokenCount reasoning = new RunningTokenCount();
+        private final RunningTokenCount content = new RunningTokenCount();
     }
 
     public long promptTokens() {

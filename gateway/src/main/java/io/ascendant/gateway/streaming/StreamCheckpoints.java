@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Cost and threading: one sweep per interval on this class's own thread, never per chunk. For each stream with new
  * output since its previous checkpoint the sweep copies the counts on the stream's event loop ({@link
  * UsageCheckpoint#take}), then counts the tokens and appends the line back on the sweep thread, so an event loop pays
- * only for a memory copy. A stream whose previous checkpoint is still being written is skipped. Non-streamed requests
+ * only for a memory copy. The count tokenizes only the output since the stream's previous checkpoint (running counts,
+ * {@code RunningTokenCount}), so a long answer does not cost each checkpoint all its text again. A stream whose previous
+ * checkpoint is still being written is skipped (so its checkpoints are counted one at a time). Non-streamed requests
  * and streams that end before the sweep reaches them write no checkpoint. Nothing runs with {@code acknowledge=ledger}
  * (there is no journal).
  */

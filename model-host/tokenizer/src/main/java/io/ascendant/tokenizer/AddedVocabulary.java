@@ -35,18 +35,45 @@ final class AddedVocabulary {
 
     private final Trie raw;
     private final Trie normalized;
+    /** Every pair of adjacent chars in a token's content, as {@code first << 16 | second}; sorted. */
+    private final int[] pairs;
+    /** Whether some token strips white space or matches single words only (its match reads past its content). */
+    private final boolean readsAround;
 
     AddedVocabulary(List<Entry> entries) {
         List<Entry> rawEntries = new ArrayList<>();
         List<Entry> normalizedEntries = new ArrayList<>();
+        boolean around = false;
+        int[] pairList = new int[16];
+        int n = 0;
         for (Entry e : entries) {
             if (e.content().isEmpty()) {
                 continue;
             }
             (e.normalized() ? normalizedEntries : rawEntries).add(e);
+            around |= e.lstrip() || e.rstrip() || e.singleWord();
+            String c = e.content();
+            for (int i = 1; i < c.length(); i++) {
+                if (n == pairList.length) {
+                    pairList = Arrays.copyOf(pairList, n * 2);
+                }
+                pairList[n++] = c.charAt(i - 1) << 16 | c.charAt(i);
+            }
         }
         this.raw = rawEntries.isEmpty() ? null : new Trie(rawEntries);
         this.normalized = normalizedEntries.isEmpty() ? null : new Trie(normalizedEntries);
+        this.pairs = Arrays.stream(pairList, 0, n).sorted().distinct().toArray();
+        this.readsAround = around;
+    }
+
+    /**
+     * Whether a match could cross a cut between the chars {@code before} and {@code after}: some token has them side by
+     * side, or some token strips white space or matches single words only, which reads past the match. When false, the
+     * scan of a range that holds the two chars matches what the scans of its two parts match: a match ends before the
+     * cut or starts after it, the trie walk of a start before the cut stops at it, and the scan never jumps over it.
+     */
+    boolean mayCross(char before, char after) {
+        return readsAround || Arrays.binarySearch(pairs, before << 16 | after) >= 0;
     }
 
     /** Pass 1 over the raw text. */

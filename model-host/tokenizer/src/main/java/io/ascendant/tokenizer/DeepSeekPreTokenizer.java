@@ -59,6 +59,43 @@ final class DeepSeekPreTokenizer implements PreTokenizer {
         }
     }
 
+    /**
+     * Three kinds of cut, each decided by the two chars around it. Why each is one:
+     *
+     * <ol>
+     *   <li>After {@code \n} that a char other than white space follows. Step 1: {@code \n} is no number, so no number
+     *       run crosses. Step 3: the match that covers the {@code \n} ends right after it, whether the range ends there
+     *       or goes on: {@code \s*[\r\n]+} (the white-space run ends there, so its last newline is this one) or
+     *       {@code ' '?[\p{P}\p{S}]+[\r\n]*} (the newline run ends there). No other alternative takes a {@code \n}, and
+     *       the letter alternative's optional prefix excludes it, so no match after the cut reaches back over it.
+     *   <li>After a letter or mark that a char neither letter, mark nor surrogate follows. Step 1: no number run
+     *       crosses (a letter or mark is no number). Step 3: the match that covers a letter or mark is a letter run
+     *       ({@code [^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+}) or punctuation with ASCII letters; both end at the first
+     *       char that is not one of theirs, as at the end of the range. A surrogate might become a letter when the other
+     *       half of its pair arrives, so it makes no cut.
+     *   <li>Where a run of step 2's CJK class begins or ends: step 2 always cuts there, those code points are no numbers
+     *       (step 1) and all in the BMP, and step 3 scans each side alone.
+     * </ol>
+     *
+     * In each case step 3's scan reaches the cut with no pending gap (the char before it is matched), and from there it
+     * reads only forward, so the pieces after the cut are those of the text from the cut.
+     */
+    @Override
+    public boolean isCut(CharSequence text, int at) {
+        char before = text.charAt(at - 1);
+        char after = text.charAt(at);
+        if (((CharClass.ofChar(before) ^ CharClass.ofChar(after)) & CharClass.CJK) != 0) {
+            return true;
+        }
+        if (before == '\n') {
+            return (CharClass.ofChar(after) & CharClass.WS) == 0;
+        }
+        if (Character.isSurrogate(after) || (CharClass.ofChar(after) & (CharClass.L | CharClass.M)) != 0) {
+            return false;
+        }
+        return (CharClass.of(Character.codePointBefore(text, at)) & (CharClass.L | CharClass.M)) != 0;
+    }
+
     /** Step 2: CJK runs and the gaps between them are separate pieces, each scanned by step 3. */
     private static void step2(String text, int start, int end, PieceSink sink) {
         int i = start;

@@ -16,4 +16,16 @@ interface PreTokenizer {
 
     /** Splits {@code text[start, end)}, calling {@code sink} once per piece in order. */
     void split(String text, int start, int end, PieceSink sink);
+
+    /**
+     * Whether the two chars {@code text[at - 1]} and {@code text[at]} alone make {@code at} a cut: in every text that has
+     * them side by side, and every range of it that holds both, {@link #split} ends a piece between them and no piece
+     * before depends on what follows, nor one after on what precedes. Then the pieces of the range are those of its part
+     * before {@code at} followed by those of its part from {@code at}. False when not known (this default).
+     *
+     * @param at {@code 0 < at < text.length()}
+     */
+    default boolean isCut(CharSequence text, int at) {
+        return false;
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -36,6 +37,8 @@ public final class Tokenizer {
     private final String[] idToContent;
     private final boolean[] special;
     private final java.util.Map<String, Integer> contentToId;
+    /** Whether {@link #isCountCut} may find cuts: no normalizer (it could rewrite text across a cut). */
+    private final boolean cuts;
 
     Tokenizer(
             String source,
@@ -61,6 +64,7 @@ public final class Tokenizer {
             }
         }
         this.contentToId = map;
+        this.cuts = normalizer == null;
     }
 
     /**
@@ -141,6 +145,46 @@ public final class Tokenizer {
         TokenSink sink = TokenSink.counting();
         run(text, sink);
         return sink.size();
+    }
+
+    /**
+     * The last place after {@code from} where {@code text} can be cut for counting: the largest {@code k} with
+     * {@code from < k < text.length()} such that every text {@code t} that starts with {@code text} (the text itself, or
+     * the text with anything appended, as a stream's output grows) has
+     * {@code countTokens(t) == countTokens(t[0, k)) + countTokens(t[k, t.length()))}; {@code from} when there is none.
+     * A cut is decided by the two chars either side of it alone, so it holds as well in any part of {@code t} that holds
+     * both (one that starts after an earlier cut, for instance), and this reads only {@code text[from, length)}, backwards
+     * from its end.
+     *
+     * <p>The DeepSeek V4 tokenizer cuts after a newline that a char other than white space follows, after a letter or
+     * mark that a char neither letter, mark nor surrogate follows, and where a run of CJK ideographs or kana begins or
+     * ends (unless an added token holds the two chars side by side). A tokenizer.json with a normalizer, an added token
+     * that strips white space or matches single words, or a pre-tokenizer other than DeepSeek's has no cuts.
+     *
+     * @throws IndexOutOfBoundsException if {@code from} is not in {@code [0, text.length()]}
+     */
+    public int lastCountCut(CharSequence text, int from) {
+        Objects.checkIndex(from, text.length() + 1);
+        if (!cuts) {
+            return from;
+        }
+        for (int k = text.length() - 1; k > from; k--) {
+            if (isCountCut(text, k)) {
+                return k;
+            }
+        }
+        return from;
+    }
+
+    /**
+     * Whether {@code text} can be cut at {@code at} for counting ({@link #lastCountCut}). Why it is exact: added tokens
+     * are matched first, and none crosses the cut ({@link AddedVocabulary#mayCross}); with no normalizer each gap between
+     * them is pre-tokenized as it stands, and the pre-tokenizer ends a piece at the cut without looking across it
+     * ({@link PreTokenizer#isCut}); BPE encodes each piece alone. So the tokens of the whole are those of the part before
+     * the cut followed by those of the part after it.
+     */
+    boolean isCountCut(CharSequence text, int at) {
+        return cuts && preTokenizer.isCut(text, at) && !added.mayCross(text.charAt(at - 1), text.charAt(at));
     }
 
     /**
