@@ -3,6 +3,7 @@ package io.ascendant.gateway.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ascendant.gateway.testsupport.SilentServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -68,11 +69,11 @@ class EmbeddedPostgresServerTest {
 
     @Test
     void refusesPortAlreadyInUse() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            EmbeddedPostgresSettings settings = settings(taken.getLocalPort());
+        try (SilentServer taken = SilentServer.open()) {
+            EmbeddedPostgresSettings settings = settings(taken.port());
             assertThatThrownBy(() -> EmbeddedPostgresServer.start(settings))
                     .isInstanceOf(PlatformStartupException.class)
-                    .hasMessage("Port " + taken.getLocalPort()
+                    .hasMessage("Port " + taken.port()
                             + " is already in use, so the embedded PostgreSQL cannot start: stop the program that"
                             + " uses it or set ASCENDANT_POSTGRES_PORT to a free port.");
         }

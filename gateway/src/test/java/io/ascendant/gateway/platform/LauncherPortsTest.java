@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.testsupport.LauncherScript;
 import io.ascendant.gateway.testsupport.LauncherScript.Result;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.ascendant.gateway.testsupport.SilentServer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,19 +63,18 @@ class LauncherPortsTest {
 
     @Test
     void namesEveryBusyPortInOneSentence() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket keycloak = new ServerSocket(0, 1, loopback);
-                ServerSocket gateway = new ServerSocket(0, 1, loopback)) {
+        try (SilentServer keycloak = SilentServer.open();
+                SilentServer gateway = SilentServer.open()) {
             Result result = run(
                     Map.of(
-                            "ASCENDANT_KEYCLOAK_PORT", Integer.toString(keycloak.getLocalPort()),
-                            "ASCENDANT_GATEWAY_PORT", Integer.toString(gateway.getLocalPort())),
+                            "ASCENDANT_KEYCLOAK_PORT", Integer.toString(keycloak.port()),
+                            "ASCENDANT_GATEWAY_PORT", Integer.toString(gateway.port())),
                     "up");
 
             assertThat(result.status()).isNotZero();
             assertThat(result.stderr().strip())
-                    .isEqualTo("ascendant: Ports " + keycloak.getLocalPort()
-                            + " (needed by Keycloak, ASCENDANT_KEYCLOAK_PORT) and " + gateway.getLocalPort()
+                    .isEqualTo("ascendant: Ports " + keycloak.port()
+                            + " (needed by Keycloak, ASCENDANT_KEYCLOAK_PORT) and " + gateway.port()
                             + " (needed by the gateway, ASCENDANT_GATEWAY_PORT) are already in use: stop the programs"
                             + " that use them or set those variables to free ports.");
         }

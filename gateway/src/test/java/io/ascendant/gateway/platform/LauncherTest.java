@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ascendant.gateway.testsupport.LauncherScript;
 import io.ascendant.gateway.testsupport.LauncherScript.Result;
+import io.ascendant.gateway.testsupport.SilentServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +60,8 @@ class LauncherTest {
 
     @Test
     void refusesPortAlreadyInUse() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
+        try (SilentServer taken = SilentServer.open()) {
+            int port = taken.port();
             Result result = run(Map.of("ASCENDANT_GATEWAY_PORT", Integer.toString(port)), "up");
 
             assertThat(result.status()).isNotZero();
@@ -74,8 +73,8 @@ class LauncherTest {
 
     @Test
     void refusesBusyModelHostPortBeforeStartingAnything() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
+        try (SilentServer taken = SilentServer.open()) {
+            int port = taken.port();
             Result result = run(Map.of("ASCENDANT_MODEL_HOST_PORT", Integer.toString(port)), "up");
 
             assertThat(result.status()).isNotZero();
@@ -93,8 +92,8 @@ class LauncherTest {
     void refusedUpLeavesNoNewHomeBehind() throws Exception {
         // A second installation pointed at a new ASCENDANT_HOME while the first one holds the ports.
         Path newHome = home.resolve("second-install");
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
+        try (SilentServer taken = SilentServer.open()) {
+            int port = taken.port();
             Result result = run(
                     Map.of("ASCENDANT_HOME", newHome.toString(), "ASCENDANT_POSTGRES_PORT", Integer.toString(port)),
                     "up");

@@ -46,9 +46,16 @@
  * organization {@value io.ascendant.gateway.testsupport.KeycloakTokens#TEST_ORGANIZATION}), {@code noRoles()}.
  * {@code createUser} gives unique users; {@code ensureOrganization} creates an organization; {@code
  * adminAccessToken()} lets a test call Keycloak's admin REST API to verify what the platform did there. {@code
- * @TestSecurity} still works for tests that only need a role, not a real token. For a Keycloak that does not answer,
- * point {@code tenancy.keycloak.server-url} at {@link io.ascendant.gateway.testsupport.SilentServer#url()} in a test
- * profile (the shared server stays up for tokens).
+ * @TestSecurity} still works for tests that only need a role, not a real token.
+ *
+ * <h2>Hosts that never answer</h2>
+ *
+ * {@link io.ascendant.gateway.testsupport.SilentServer} is a loopback port that accepts connections and never
+ * answers. For a Keycloak that does not answer, point {@code tenancy.keycloak.server-url} at {@code
+ * SilentServer.url()} (the JVM's shared one) in a test profile (the shared server stays up for tokens); for a port
+ * that must be in use while a test runs (the launcher and the embedded PostgreSQL refuse it), {@code try
+ * (SilentServer taken = SilentServer.open())}. A model host that takes a request and never answers is a fake host's
+ * {@code Behaviour.HANG}.
  *
  * <h2>Tenants, keys and budgets</h2>
  *
