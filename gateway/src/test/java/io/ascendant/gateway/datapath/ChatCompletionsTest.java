@@ -109,9 +109,7 @@ class ChatCompletionsTest {
                 .then()
                 .statusCode(200)
                 .body("model", equalTo("flash-latest"));
-        long hostsCalled = FakeHostsResource.FLASH.stream()
-                .mapToInt(FakeModelHost::requestCount)
-                .sum();
+        long hostsCalled = FakeHostsResource.flashRequests();
         assertThat(hostsCalled).isEqualTo(1);
         assertThat(FakeHostsResource.FLASH.stream()
                         .flatMap(h -> h.received().stream())

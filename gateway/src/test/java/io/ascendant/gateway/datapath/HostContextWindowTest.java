@@ -20,6 +20,7 @@ import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.gateway.testsupport.TenantChats;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
@@ -106,7 +107,7 @@ class HostContextWindowTest {
     void routeWithoutContextLengthAdvertisesAndEnforcesTheWindowItsHostServes() {
         HOST_A.maxModelLen = 4096;
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
 
         assertAdvertised(4096);
@@ -140,7 +141,7 @@ class HostContextWindowTest {
         HOST_A.maxModelLen = 4096;
         HOST_A.answerText = String.join(" ", Collections.nCopies(4200, "word")); // reported as 4200 output tokens
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
 
         Response r = chat(-1).then()
@@ -157,12 +158,12 @@ class HostContextWindowTest {
     void explicitContextLengthBelowTheHostsWindowWinsAndAboveItIsCapped() {
         HOST_A.maxModelLen = 4096;
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\",\"contextLength\":2048}");
+        route(2048);
         awaitReadyPods(1);
         assertAdvertised(2048);
         assertRefusedOverWindow(2048);
 
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\",\"contextLength\":8192}");
+        route(8192);
         DataPathTestSupport.await("the route with contextLength 8192", () -> routeContextLength() == 8192);
         assertAdvertised(4096);
         assertRefusedOverWindow(4096);
@@ -175,7 +176,7 @@ class HostContextWindowTest {
         HOST_B.maxModelLen = 3000;
         register(HOST_A);
         String b = register(HOST_B);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(2);
         assertAdvertised(3000);
         assertRefusedOverWindow(3000);
@@ -192,7 +193,7 @@ class HostContextWindowTest {
     @Test
     void hostThatReportsNoWindowLeavesTheConfiguredOne() {
         register(HOST_A); // its /v1/models has no max_model_len
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
         assertAdvertised(DEFAULT_CONTEXT);
         given().auth()
@@ -205,7 +206,7 @@ class HostContextWindowTest {
                 .body("effectiveContextLength", equalTo((int) DEFAULT_CONTEXT));
         chat(8000).then().statusCode(200);
 
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\",\"contextLength\":8192}");
+        route(8192);
         DataPathTestSupport.await("the route with contextLength 8192", () -> routeContextLength() == 8192);
         assertAdvertised(8192);
         assertRefusedOverWindow(8192);
@@ -215,7 +216,7 @@ class HostContextWindowTest {
     void followsAHostWhoseWindowChanges() {
         HOST_A.maxModelLen = 4096;
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
         assertAdvertised(4096);
 
@@ -239,7 +240,7 @@ class HostContextWindowTest {
     void aReadAskedForWhileOneIsInFlightIsMadeAfterIt() {
         HOST_A.maxModelLen = 4096;
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
 
         HOST_A.modelCardDelayMs = 1500;
@@ -257,7 +258,7 @@ class HostContextWindowTest {
     void readsTheWindowAgainWhenAPodComesBackAfterFailedHealthChecks() {
         HOST_A.maxModelLen = 4096;
         register(HOST_A);
-        route("{\"pool\":\"" + POOL + "\",\"priceTier\":\"" + TIER + "\"}");
+        route(null);
         awaitReadyPods(1);
         assertAdvertised(4096);
 
@@ -277,8 +278,13 @@ class HostContextWindowTest {
         return registerEndpoint(admin(), POOL, host.baseUrl());
     }
 
-    private void route(String body) {
-        putModel(admin(), MODEL, body).statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+    /** Routes the test's model to its pool at the {@link #TIER} price, with {@code contextLength} unless null. */
+    private void route(Integer contextLength) {
+        JsonObject body = new JsonObject().put("pool", POOL).put("priceTier", TIER);
+        if (contextLength != null) {
+            body.put("contextLength", contextLength);
+        }
+        putModel(admin(), MODEL, body.encode()).statusCode(org.hamcrest.Matchers.oneOf(200, 201));
     }
 
     private int routeContextLength() {
@@ -341,17 +347,6 @@ class HostContextWindowTest {
 
     /** A short chat to the test's model; no {@code max_tokens} when {@code maxTokens < 0}. */
     private Response chat(long maxTokens) {
-        JsonObject body = new JsonObject()
-                .put("model", MODEL)
-                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")));
-        if (maxTokens >= 0) {
-            body.put("max_tokens", maxTokens);
-        }
-        return given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body(body.encode())
-                .when()
-                .post("/v1/chat/completions");
+        return TenantChats.post(key.text(), MODEL, maxTokens);
     }
 }

@@ -213,9 +213,7 @@ class PodFailoverTest {
     }
 
     private int requestsToFlash() {
-        return FakeHostsResource.FLASH.stream()
-                .mapToInt(FakeModelHost::requestCount)
-                .sum();
+        return FakeHostsResource.flashRequests();
     }
 
     private CompletableFuture<HttpResponse<String>> postChat(String model, boolean stream, String requestId) {

@@ -1,6 +1,5 @@
 package io.ascendant.gateway.datapath;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,17 +10,15 @@ import io.ascendant.billing.pricebook.PriceVersion;
 import io.ascendant.billing.pricebook.PriceWindow;
 import io.ascendant.billing.pricebook.Rates;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
-import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.testsupport.DatabaseRows;
 import io.ascendant.gateway.testsupport.PriceBookRows;
+import io.ascendant.gateway.testsupport.TenantChats;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -77,16 +74,10 @@ class UnpricedModelRefusalTest {
                         null,
                         "unpriced refusal test"),
                 "test");
-        int hostCalls = flashHostCalls();
+        int hostCalls = FakeHostsResource.flashRequests();
 
         String refused = "unpriced-" + UUID.randomUUID();
-        given().auth()
-                .oauth2(key.text())
-                .header("x-request-id", refused)
-                .contentType("application/json")
-                .body(chat())
-                .when()
-                .post("/v1/chat/completions")
+        TenantChats.post(key.text(), refused, MODEL, 16)
                 .then()
                 .statusCode(403)
                 .header("retry-after", nullValue())
@@ -98,13 +89,7 @@ class UnpricedModelRefusalTest {
                 .body("error.message", containsString("(a price starts at " + tomorrow + ")"))
                 .body("error.message", containsString("ask your administrator to add one"));
         AnthropicRequests.as(key)
-                .body(new JsonObject()
-                        .put("model", MODEL)
-                        .put("max_tokens", 16)
-                        .put(
-                                "messages",
-                                List.of(new JsonObject().put("role", "user").put("content", "hi")))
-                        .encode())
+                .body(TenantChats.body(MODEL, 16))
                 .when()
                 .post("/v1/messages")
                 .then()
@@ -112,21 +97,13 @@ class UnpricedModelRefusalTest {
                 .body("type", equalTo("error"))
                 .body("error.type", equalTo("permission_error"))
                 .body("error.message", containsString("has no price in EUR in force"));
-        assertThat(flashHostCalls()).as("no host was called").isEqualTo(hostCalls);
+        assertThat(FakeHostsResource.flashRequests()).as("no host was called").isEqualTo(hostCalls);
 
         // A price in force now (written directly: the admin API only adds versions that start later).
         long version = PriceBookRows.addInForce(ds, MODEL, "EUR", key.tenantId(), new BigDecimal("2"), "in force");
         priceBook.reload();
         String served = "priced-" + UUID.randomUUID();
-        given().auth()
-                .oauth2(key.text())
-                .header("x-request-id", served)
-                .contentType("application/json")
-                .body(chat())
-                .when()
-                .post("/v1/chat/completions")
-                .then()
-                .statusCode(200);
+        TenantChats.post(key.text(), served, MODEL, 16).then().statusCode(200);
         metered.single(served);
         Map<String, Object> row = DatabaseRows.single(
                 ds,
@@ -136,7 +113,7 @@ class UnpricedModelRefusalTest {
         assertThat(row.get("price_version_id")).isEqualTo(version);
         assertThat(row.get("price_window")).isEqualTo(PriceWindow.STANDARD.name());
         assertThat((BigDecimal) row.get("amount")).isPositive();
-        assertThat(flashHostCalls()).isEqualTo(hostCalls + 1);
+        assertThat(FakeHostsResource.flashRequests()).isEqualTo(hostCalls + 1);
         // The refused requests left no usage row: the served one is the tenant's only row.
         assertThat(DatabaseRows.single(
                                 ds,
@@ -144,19 +121,5 @@ class UnpricedModelRefusalTest {
                                 key.tenantId().toString())
                         .get("n"))
                 .isEqualTo(1L);
-    }
-
-    private static int flashHostCalls() {
-        return FakeHostsResource.FLASH.stream()
-                .mapToInt(FakeModelHost::requestCount)
-                .sum();
-    }
-
-    private static String chat() {
-        return new JsonObject()
-                .put("model", MODEL)
-                .put("max_tokens", 16)
-                .put("messages", List.of(new JsonObject().put("role", "user").put("content", "Say hello")))
-                .encode();
     }
 }

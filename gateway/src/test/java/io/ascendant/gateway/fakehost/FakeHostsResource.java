@@ -34,6 +34,11 @@ public class FakeHostsResource implements QuarkusTestResourceLifecycleManager {
 
     private static boolean started;
 
+    /** Requests the {@link #FLASH} hosts have received so far, together (since each one's last reset). */
+    public static int flashRequests() {
+        return FLASH.stream().mapToInt(FakeModelHost::requestCount).sum();
+    }
+
     @Override
     public synchronized Map<String, String> start() {
         if (!started) {

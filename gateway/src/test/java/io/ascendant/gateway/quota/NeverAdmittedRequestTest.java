@@ -1,6 +1,5 @@
 package io.ascendant.gateway.quota;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -13,14 +12,13 @@ import io.ascendant.gateway.datapath.AnthropicRequests;
 import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.ascendant.gateway.testsupport.DatabaseRows;
+import io.ascendant.gateway.testsupport.TenantChats;
 import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,12 +64,7 @@ class NeverAdmittedRequestTest {
         keyLimit(key, "tokens_per_minute", 1000);
 
         // No max_tokens: the hold is the prompt plus the route's cap (8192 tokens in the test profile).
-        given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body("{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
-                .when()
-                .post("/v1/chat/completions")
+        chat(key, -1)
                 .then()
                 .statusCode(429)
                 .header("retry-after", nullValue())
@@ -86,15 +79,7 @@ class NeverAdmittedRequestTest {
                                 not(containsString("Retry after"))));
 
         // The same key with a max_tokens that fits is admitted.
-        given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
-                .when()
-                .post("/v1/chat/completions")
-                .then()
-                .statusCode(200);
+        chat(key, 16).then().statusCode(200);
     }
 
     @Test
@@ -103,8 +88,7 @@ class NeverAdmittedRequestTest {
         keyLimit(key, "tokens_per_minute", 1000);
 
         AnthropicRequests.as(key)
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":4096,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .body(TenantChats.body(MODEL, 4096))
                 .when()
                 .post("/v1/messages")
                 .then()
@@ -121,13 +105,7 @@ class NeverAdmittedRequestTest {
         TestKeys.Key key = keys.create(Set.of());
         keyLimit(key, "concurrent_requests", 0);
 
-        given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
-                .when()
-                .post("/v1/chat/completions")
+        chat(key, 16)
                 .then()
                 .statusCode(429)
                 .header("retry-after", nullValue())
@@ -140,8 +118,7 @@ class NeverAdmittedRequestTest {
                                 not(containsString("Retry after"))));
 
         AnthropicRequests.as(key)
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .body(TenantChats.body(MODEL, 16))
                 .when()
                 .post("/v1/messages")
                 .then()
@@ -235,8 +212,7 @@ class NeverAdmittedRequestTest {
         TenantLimitRows.moneyBudget(ds, key.tenantId(), "MONTH", new BigDecimal("0.0001"));
 
         AnthropicRequests.as(key)
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":4096,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .body(TenantChats.body(MODEL, 4096))
                 .when()
                 .post("/v1/messages")
                 .then()
@@ -258,23 +234,10 @@ class NeverAdmittedRequestTest {
         limit("KEY", key.keyId(), key, "*", null, column, value);
     }
 
-    /** One {@code limit_set} row setting {@code column} (ours, never input), with a budget period when not null. */
     private void limit(
             String scope, UUID owner, TestKeys.Key key, String model, String period, String column, Object value)
             throws SQLException {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
-                                + " budget_period, " + column + ", updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'test')")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setString(2, scope);
-            ps.setObject(3, owner);
-            ps.setObject(4, key.tenantId());
-            ps.setString(5, model);
-            ps.setString(6, period);
-            ps.setObject(7, value);
-            ps.executeUpdate();
-        }
+        TenantLimitRows.scoped(ds, scope, owner, key.tenantId(), model, period, column, value);
     }
 
     private long exhaustedEvents(TestKeys.Key key) throws SQLException {
@@ -285,14 +248,9 @@ class NeverAdmittedRequestTest {
                 .get("n");
     }
 
+    /** A "Say hello" chat as {@code key}; no {@code max_tokens} when {@code maxTokens < 0}. */
     private static Response chat(TestKeys.Key key, int maxTokens) {
-        return given().auth()
-                .oauth2(key.text())
-                .contentType("application/json")
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":" + maxTokens
-                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
-                .when()
-                .post("/v1/chat/completions");
+        return TenantChats.post(key.text(), MODEL, maxTokens);
     }
 
     /** The {@code max_tokens} a never-admitted refusal suggests. */

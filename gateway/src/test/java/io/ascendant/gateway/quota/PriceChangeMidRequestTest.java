@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.TestKeys;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
-import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.testsupport.DatabaseRows;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -84,10 +83,7 @@ class PriceChangeMidRequestTest {
                 .response());
         // Admission may first load the tokenizer (seconds on a busy machine); the scenario starts when the host has it.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (FakeHostsResource.FLASH.stream()
-                        .mapToInt(FakeModelHost::requestCount)
-                        .sum()
-                == 0) {
+        while (FakeHostsResource.flashRequests() == 0) {
             assertThat(slow).as("the request ended before reaching the host").isNotDone();
             assertThat(System.nanoTime())
                     .as("the host got the request within 120 s")

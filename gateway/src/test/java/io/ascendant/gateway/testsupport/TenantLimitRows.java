@@ -8,8 +8,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Tenant-wide limits ({@code limit_set} rows of scope {@code TENANT} for every model, {@code '*'}) written straight to
- * the test database, for data-path tests that need a limit on a key's tenant without going through the admin API.
+ * Tenant-wide limits ({@code limit_set} rows of scope {@code TENANT} for every model, {@code '*'}), or a row of any
+ * scope ({@link #scoped}), written straight to the test database, for data-path tests that need a limit without going
+ * through the admin API.
  * The gateway reads limits when a request is admitted, so a row written before the first request applies to it.
  */
 public final class TenantLimitRows {
@@ -39,25 +40,42 @@ public final class TenantLimitRows {
         insert(ds, tenant, "budget_tokens", period, tokens);
     }
 
-    /** One row setting {@code column} (and the budget period, when not null); the column name is ours, never input. */
-    private static void insert(DataSource ds, UUID tenant, String column, String period, Object value)
+    /**
+     * One row of any scope setting {@code column} to {@code value}.
+     *
+     * @param scope {@code TENANT}, {@code PROJECT} or {@code KEY}
+     * @param owner the id of the tenant, project or key the scope names
+     * @param model a model's public name, or {@code *} for every model
+     * @param period {@code DAY} or {@code MONTH} for a budget column, else null
+     * @param column a {@code limit_set} column, for example {@code tokens_per_minute} (ours, never input)
+     */
+    public static void scoped(
+            DataSource ds,
+            String scope,
+            UUID owner,
+            UUID tenant,
+            String model,
+            String period,
+            String column,
+            Object value)
             throws SQLException {
-        String sql = period == null
-                ? "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, " + column
-                        + ", updated_by) VALUES (?, 'TENANT', ?, ?, '*', ?, 'test')"
-                : "INSERT INTO limit_set (id, scope, owner_id, tenant_id, model, budget_period, " + column
-                        + ", updated_by) VALUES (?, 'TENANT', ?, ?, '*', ?, ?, 'test')";
         try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setObject(i++, UUID.randomUUID());
-            ps.setObject(i++, tenant);
-            ps.setObject(i++, tenant);
-            if (period != null) {
-                ps.setString(i++, period);
-            }
-            ps.setObject(i, value);
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO limit_set (id, scope, owner_id, tenant_id, model,"
+                                + " budget_period, " + column + ", updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, 'test')")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, scope);
+            ps.setObject(3, owner);
+            ps.setObject(4, tenant);
+            ps.setString(5, model);
+            ps.setString(6, period);
+            ps.setObject(7, value);
             ps.executeUpdate();
         }
+    }
+
+    private static void insert(DataSource ds, UUID tenant, String column, String period, Object value)
+            throws SQLException {
+        scoped(ds, "TENANT", tenant, tenant, "*", period, column, value);
     }
 }

@@ -62,7 +62,10 @@
  * {@link io.ascendant.gateway.testsupport.AdminFixtures} makes them through the admin API with a real token ({@code
  * newTenant}, {@code newProject}, {@code newKey}, {@code putMonthlyBudget}, or {@code newCaller} for a tenant, project
  * and key at once); {@link io.ascendant.gateway.testsupport.KeyLedgerTotals} sums a key's usage-ledger rows once the
- * data path has recorded them.
+ * data path has recorded them. Straight to the database, without the admin API: {@link
+ * io.ascendant.gateway.testsupport.TenantLimitRows} (a tenant's limits, or a {@code limit_set} row of any scope).
+ * {@link io.ascendant.gateway.testsupport.TenantChats} sends the smallest chat ("Say hello") as a key, for tests about
+ * what happens to a request rather than its prompt.
  *
  * <h2>Fast local iteration</h2>
  *
