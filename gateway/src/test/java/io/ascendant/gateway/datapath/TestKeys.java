@@ -40,8 +40,15 @@ public class TestKeys {
      * models} (empty: all).
      */
     public Key create(Set<String> models, String currency) {
+        return create(UUID.randomUUID(), models, currency);
+    }
+
+    /**
+     * Like {@link #create(Set, String)}, for the tenant id {@code tenant}: a test whose configuration names a tenant
+     * (it must be one no other test uses, and is created once per test run).
+     */
+    public Key create(UUID tenant, Set<String> models, String currency) {
         UUID plan = UUID.randomUUID();
-        UUID tenant = UUID.randomUUID();
         UUID project = UUID.randomUUID();
         UUID key = UUID.randomUUID();
         ApiKeyFormat.Generated g = ApiKeyFormat.generate(RANDOM);
