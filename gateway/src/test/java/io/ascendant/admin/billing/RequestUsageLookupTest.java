@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.ascendant.billing.ledger.RatedUsage;
 import io.ascendant.billing.ledger.UsageLedger;
+import io.ascendant.gateway.datapath.DataPathTestSupport;
+import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,8 +20,12 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +49,16 @@ class RequestUsageLookupTest {
     @Inject
     UsageLedger ledger;
 
+    @Inject
+    PodRegistry registry;
+
     private String platform;
+
+    /**
+     * Every gateway request id a tenant sent with a client request id, oldest first: the chat that was answered, and
+     * before it any try that dispatch refused {@code hosts_saturated} (see {@link #chat}), which has a usage row too.
+     */
+    private final Map<String, List<String>> sent = new HashMap<>();
 
     /** A tenant with a project and a key, made through the admin API; {@code slug} binds tenant admins to it. */
     private record Tenant(String id, String slug, String project, String key, String secret) {}
@@ -105,9 +120,11 @@ class RequestUsageLookupTest {
         Tenant own = tenant("lookup-own");
         Tenant other = tenant("lookup-other");
         String clientId = "retry-" + UUID.randomUUID();
-        String first = chat(own, clientId).header("x-ascendant-request-id");
-        String second = chat(own, clientId).header("x-ascendant-request-id");
-        String others = chat(other, clientId).header("x-ascendant-request-id");
+        chat(own, clientId);
+        chat(own, clientId);
+        chat(other, clientId);
+        List<String> ownNewestFirst = sent(own, clientId).reversed();
+        List<String> others = sent(other, clientId);
         String tenantAdmin = keycloak.accessToken(keycloak.createUser("ta-lookup", Set.of("tenant-admin"), own.slug()));
 
         JsonPath mine =
@@ -115,7 +132,7 @@ class RequestUsageLookupTest {
         assertThat(mine.getString("requestId")).isEqualTo(clientId);
         assertThat(mine.getList("records.requestId", String.class))
                 .as("both of the tenant's requests, newest first; not the other tenant's")
-                .containsExactly(second, first);
+                .containsExactlyElementsOf(ownNewestFirst);
         assertThat(mine.getList("records.clientRequestId", String.class)).containsOnly(clientId);
         assertThat(mine.getList("records.tenantId", String.class)).containsOnly(own.id());
 
@@ -125,17 +142,17 @@ class RequestUsageLookupTest {
                         .statusCode(200)
                         .extract()
                         .jsonPath()
-                        .getList("records.requestId"))
-                .containsExactly(second, first);
+                        .getList("records.requestId", String.class))
+                .containsExactlyElementsOf(ownNewestFirst);
 
         assertThat(lookup(platform, clientId)
                         .then()
                         .statusCode(200)
                         .extract()
                         .jsonPath()
-                        .getList("records.requestId"))
+                        .getList("records.requestId", String.class))
                 .as("a platform admin searches every tenant")
-                .containsExactlyInAnyOrder(first, second, others);
+                .containsExactlyInAnyOrderElementsOf(concat(ownNewestFirst, others));
         assertThat(given().auth()
                         .oauth2(platform)
                         .queryParam("tenantId", other.id())
@@ -145,9 +162,9 @@ class RequestUsageLookupTest {
                         .statusCode(200)
                         .extract()
                         .jsonPath()
-                        .getList("records.requestId"))
+                        .getList("records.requestId", String.class))
                 .as("or the one tenant it names")
-                .containsExactly(others);
+                .containsExactlyElementsOf(others.reversed());
     }
 
     @Test
@@ -217,18 +234,53 @@ class RequestUsageLookupTest {
         return new Tenant(id, slug, project, key.getString("key.id"), key.getString("secret"));
     }
 
-    /** A chat completion through the gateway with the client id {@code clientId}; the answer must be a 200. */
-    private static Response chat(Tenant t, String clientId) {
-        RequestSpecification spec = given().header("Authorization", "Bearer " + t.secret())
-                .header("x-request-id", clientId)
-                .contentType("application/json")
-                .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":16,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Where is my order?\"}]}");
-        Response r = spec.when().post("/v1/chat/completions");
-        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-        assertThat(r.header("x-request-id")).isEqualTo(clientId);
-        assertThat(r.header("x-ascendant-request-id")).matches("req_[0-9a-f]{24}");
-        return r;
+    /**
+     * A chat completion through the gateway with the client id {@code clientId}; the answer must be a 200.
+     *
+     * <p>Dispatch counts a host whose load sample is older than {@code gateway.dispatch.metrics-stale-after} as
+     * saturated (429 {@code hosts_saturated}); on a heavily loaded machine the fake host's sample once aged past it.
+     * Such a try is sent again once the sample is fresh: this test is about finding usage rows, not about dispatch
+     * ({@code UpstreamFaultTest} pins the refusal). Every try is remembered in {@link #sent}.
+     */
+    private Response chat(Tenant t, String clientId) {
+        List<String> ids = sent.computeIfAbsent(t.id() + " " + clientId, k -> new ArrayList<>());
+        for (int attempt = 1; ; attempt++) {
+            awaitFreshLoadSample();
+            RequestSpecification spec = given().header("Authorization", "Bearer " + t.secret())
+                    .header("x-request-id", clientId)
+                    .contentType("application/json")
+                    .body("{\"model\":\"deepseek-v4-pro\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Where is my order?\"}]}");
+            Response r = spec.when().post("/v1/chat/completions");
+            assertThat(r.header("x-ascendant-request-id")).matches("req_[0-9a-f]{24}");
+            ids.add(r.header("x-ascendant-request-id"));
+            if (r.statusCode() == 429
+                    && "hosts_saturated".equals(r.jsonPath().getString("error.code"))
+                    && attempt < 5) {
+                continue;
+            }
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            assertThat(r.header("x-request-id")).isEqualTo(clientId);
+            return r;
+        }
+    }
+
+    /** The gateway ids of every try {@link #chat} made for {@code t} with {@code clientId}, oldest first. */
+    private List<String> sent(Tenant t, String clientId) {
+        return List.copyOf(sent.getOrDefault(t.id() + " " + clientId, List.of()));
+    }
+
+    private void awaitFreshLoadSample() {
+        long fresh = Duration.ofMillis(200).toNanos();
+        DataPathTestSupport.await(
+                "a fresh load sample of the pro host",
+                () -> registry.pods("pro").stream().allMatch(p -> p.loadAgeNanos(System.nanoTime()) < fresh));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Response lookup(String token, String id) {
