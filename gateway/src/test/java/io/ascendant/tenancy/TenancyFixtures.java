@@ -14,11 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The tenancy tests' view of {@link AdminFixtures}: acts as the platform admin (tokens cached per user), tenants in CNY
+ * The tenancy tests' view of {@link AdminFixtures}: acts as the platform admin (tokens cached per user while valid), tenants in CNY
  * and Europe/Paris, ids as UUIDs; plus tenant admins and billing viewers of a tenant's organization.
  */
 final class TenancyFixtures {
@@ -26,15 +25,14 @@ final class TenancyFixtures {
     static final String API = AdminFixtures.API;
 
     private final KeycloakTokens keycloak;
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     TenancyFixtures(KeycloakTokens keycloak) {
         this.keycloak = keycloak;
     }
 
-    /** A (cached, short-lived) access token of the user. */
+    /** An access token of the user, cached while it has at least a minute left ({@link KeycloakTokens#token}). */
     String token(TestUser user) {
-        return tokens.computeIfAbsent(user.username(), u -> keycloak.accessToken(user));
+        return keycloak.token(user);
     }
 
     String platformToken() {

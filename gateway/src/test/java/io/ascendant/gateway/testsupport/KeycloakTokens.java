@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,9 @@ public final class KeycloakTokens {
     public static final String TEST_ORGANIZATION = "test-tenant";
 
     private static final String PASSWORD = "Test-password-1";
+    /** A cached token with less left than this is replaced: it must outlast the calls a test makes with it. */
+    private static final Duration MIN_TOKEN_LIFE = Duration.ofSeconds(60);
+
     private static final String REALM = SharedKeycloak.REALM;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,6 +61,9 @@ public final class KeycloakTokens {
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+
+    /** Tokens of {@link #token}, by user name. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     private String adminToken;
     private Instant adminTokenExpiry = Instant.EPOCH;
@@ -115,6 +122,23 @@ public final class KeycloakTokens {
     /** A fresh access token (5 minutes) for any user of the realm, by password grant. */
     public String accessToken(String username, String password) {
         return passwordGrant(TEST_CLIENT, username, password);
+    }
+
+    /**
+     * An access token for {@code user} with at least a minute left: the one this method gave before while it has,
+     * else a fresh one (password grant). For tests that act as a user over minutes (a token lives 5 minutes, the
+     * realm's {@code accessTokenLifespan}, and a test on a loaded machine can take longer than that): asking here
+     * before each call never sends an expired token, and does not ask Keycloak for a token per call.
+     */
+    public String token(TestUser user) {
+        return tokens.compute(
+                user.username(),
+                (name, cached) -> cached != null && hasLeft(cached, MIN_TOKEN_LIFE) ? cached : accessToken(user));
+    }
+
+    private static boolean hasLeft(String jwt, Duration life) {
+        return Instant.ofEpochSecond(claims(jwt).path("exp").asLong())
+                .isAfter(Instant.now().plus(life));
     }
 
     /**

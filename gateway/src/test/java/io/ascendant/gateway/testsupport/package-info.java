@@ -46,7 +46,9 @@
  * organization {@value io.ascendant.gateway.testsupport.KeycloakTokens#TEST_ORGANIZATION}), {@code noRoles()}.
  * {@code createUser} gives unique users; {@code ensureOrganization} creates an organization; {@code
  * adminAccessToken()} lets a test call Keycloak's admin REST API to verify what the platform did there. {@code
- * @TestSecurity} still works for tests that only need a role, not a real token.
+ * accessToken(user)} asks Keycloak for a new token (it lives 5 minutes); a test that acts as one user for longer, or
+ * in many calls, asks {@code token(user)} before each call instead, which hands out the same token while it has a
+ * minute left. {@code @TestSecurity} still works for tests that only need a role, not a real token.
  *
  * <h2>Hosts that never answer</h2>
  *
