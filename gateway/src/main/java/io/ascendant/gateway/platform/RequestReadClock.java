@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *       {@link BodyReadTimeout}, which {@link UnreadableRequests} answers 408 in the addressed API's shape with
  *       {@code Connection: close}; and the whole body must have arrived within {@code gateway.http.body-read-deadline}
  *       (default 120 s) of its head, so a body trickled a byte at a time cannot hold the connection either (the same
- *       408). Once a request is answered before its body was read (a refusal), what still arrives of it is
+ *       408); after a time in which Vert.x stopped reading, the client has at least one whole pause bound to go on.
+ *       Which bound a 408 names is the one that ran out first, however late its timer runs. Once a request is answered before its body was read (a refusal), what still arrives of it is
  *       discarded for at most one more {@code gateway.http.body-read-timeout}, then the connection is closed
  *       ({@link Http1ExchangeGuard} half-closes it when the answer is out, nginx's lingering close).
  * </ul>
@@ -145,6 +146,8 @@ final class RequestReadClock extends ChannelDuplexHandler {
      * head; once the request is answered, no later than {@code gateway.http.body-read-timeout} from the answer).
      */
     private long bodyDeadline;
+    /** {@link #deadline} is the whole body's ({@link #bodyDeadline}), not the end of a pause. */
+    private boolean deadlineIsWhole;
     /**
      * At most one timer per connection, due no later than {@link #deadline}: moving the deadline later (each read of
      * a body, each answer on a keep-alive connection) costs no rescheduling; a timer that finds the deadline moved
@@ -216,7 +219,8 @@ final class RequestReadClock extends ChannelDuplexHandler {
     /** The end of the pause allowed from {@code now}, never past the whole body's deadline. */
     private long pauseDeadline(long now) {
         long pause = now + timeouts.body().toNanos();
-        return pause - bodyDeadline > 0 ? bodyDeadline : pause;
+        deadlineIsWhole = pause - bodyDeadline >= 0;
+        return deadlineIsWhole ? bodyDeadline : pause;
     }
 
     /** The request body was read to its end. */
@@ -243,6 +247,7 @@ final class RequestReadClock extends ChannelDuplexHandler {
             }
             if (bound == Bound.BODY && deadline - bodyDeadline > 0) {
                 deadline = bodyDeadline;
+                deadlineIsWhole = true;
                 startTimer(deadline);
             }
         }
@@ -316,15 +321,23 @@ final class RequestReadClock extends ChannelDuplexHandler {
             bound = Bound.NONE;
             ctx.close();
         } else if (!ctx.channel().config().isAutoRead() && unanswered == 1) {
-            // Vert.x stopped reading (the gateway is not ready for more of the body): not the client's pause.
+            // Vert.x stopped reading (the gateway is not ready for more of the body, for example while it authenticates
+            // the request on a loaded machine): neither the client's pause nor its time to send the body. Once reading
+            // resumes, the client has at least one whole pause before either bound ends the request.
             deadline = now + timeouts.body().toNanos();
+            deadlineIsWhole = false;
+            if (deadline - bodyDeadline > 0) {
+                bodyDeadline = deadline;
+            }
             startTimer(deadline);
         } else if (unanswered == 0) {
             Log.debug("Closed an HTTP connection whose request was answered while its body still arrived");
             bound = Bound.NONE;
             ctx.close();
         } else {
-            boolean whole = now - bodyDeadline >= 0;
+            // The bound that ran out is the one the deadline was set for, not whichever has passed when the timer
+            // runs: on a loaded machine a pause's timer can run after the whole body's deadline too.
+            boolean whole = deadlineIsWhole;
             Duration limit = whole ? timeouts.bodyDeadline() : timeouts.body();
             Log.debugf(
                     whole
