@@ -48,7 +48,9 @@
  * adminAccessToken()} lets a test call Keycloak's admin REST API to verify what the platform did there. {@code
  * accessToken(user)} asks Keycloak for a new token (it lives 5 minutes); a test that acts as one user for longer, or
  * in many calls, asks {@code token(user)} before each call instead, which hands out the same token while it has a
- * minute left. {@code @TestSecurity} still works for tests that only need a role, not a real token.
+ * minute left. The realm is imported without Keycloak's brute-force lockout (the shared users log in thousands of
+ * times; see {@code KeycloakTokens.provisionRealm}); the product's realm file keeps it. {@code @TestSecurity} still
+ * works for tests that only need a role, not a real token.
  *
  * <h2>Hosts that never answer</h2>
  *
