@@ -1,19 +1,15 @@
 package io.ascendant.tenancy.keycloak;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.tenancy.TenancyConfig;
 import io.ascendant.tenancy.common.TenancyException;
 import io.quarkus.logging.Log;
-import io.quarkus.rest.client.reactive.jackson.runtime.serialisers.ClientJacksonMessageBodyWriter;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
@@ -22,8 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.resteasy.reactive.client.impl.ClientBuilderImpl;
-import org.jboss.resteasy.reactive.server.jackson.JacksonBasicMessageBodyReader;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
@@ -43,10 +37,11 @@ import org.keycloak.representations.idm.UserRepresentation;
  * database transaction, so an unbounded wait on a stalled Keycloak would hold that transaction (and the slug's index
  * entry) until the transaction reaper aborted it, answering nothing for a minute.
  *
- * <p>Trap: the admin client is built here rather than through {@code Keycloak.getClientProvider()}, because the
- * Quarkus provider builds its REST client without timeouts (connect 15 s, read unbounded) and a built client's connect
- * timeout cannot be changed. The JSON providers mirror that provider's (non-null inclusion, unknown properties
- * ignored), so representations travel exactly as they would through it.
+ * <p>Trap: the HTTP client is built here (JAX-RS {@code ClientBuilder}, handed to
+ * {@code KeycloakBuilder.resteasyClient}) rather than by the Quarkus extension's client provider, because that provider
+ * builds it without timeouts (connect 15 s, read unbounded), a built client's connect timeout cannot be changed, and
+ * the admin client has no timeout option of its own. Its JSON mapping is the provider's ({@link KeycloakJson}), so
+ * representations travel exactly as they would through it.
  */
 @ApplicationScoped
 public class KeycloakOrganizationDirectory implements OrganizationDirectory {
@@ -271,23 +266,16 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
                 .build();
     }
 
+    /**
+     * The admin client's HTTP client, built with the standard JAX-RS API: both timeouts, and the Keycloak-compatible
+     * object mapper ({@link KeycloakJson}) for the JSON providers of Quarkus' REST client.
+     */
     private static Client httpClient(TenancyConfig.Keycloak kc) {
-        ObjectMapper json = new ObjectMapper()
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        ClientBuilderImpl b = new ClientBuilderImpl();
-        b.connectTimeout(kc.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        b.readTimeout(kc.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        // Priorities as in Quarkus' KeycloakAdminRestClientProvider: ahead of the application's own JSON providers.
-        b.registerMessageBodyReader(
-                new JacksonBasicMessageBodyReader(json), Object.class, List.of(MediaType.APPLICATION_JSON), true, 4900);
-        b.registerMessageBodyWriter(
-                new ClientJacksonMessageBodyWriter(json),
-                Object.class,
-                List.of(MediaType.APPLICATION_JSON),
-                true,
-                5100);
-        return b.build();
+        return ClientBuilder.newBuilder()
+                .connectTimeout(kc.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(kc.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register(new KeycloakJson())
+                .build();
     }
 
     static String baseOf(String authServerUrl) {
