@@ -108,11 +108,16 @@ public class ApiContractFilter implements OASFilter {
             errors.put("400", "Invalid request: a parameter is missing or invalid (named in param)");
         }
         errors.put("401", "No API key, two different ones, or a malformed, unknown, revoked or expired one");
-        String scope = path.startsWith("/v1/usage") || path.startsWith("/v1/invoices") ? "billing:read" : "inference";
+        boolean billing = path.startsWith("/v1/usage") || path.startsWith("/v1/invoices");
+        String scope = billing ? "billing:read" : "inference";
         errors.put(
                 "403",
-                "The key's tenant is suspended or closed, or the key lacks the scope " + scope
-                        + " (insufficient_scope)"
+                // A closed tenant's keys with billing:read keep the billing API (its final invoices).
+                (billing
+                                ? "The key's tenant is suspended (tenant_suspended), or closed and the key lacks"
+                                        + " billing:read (tenant_closed)"
+                                : "The key's tenant is suspended or closed")
+                        + ", or the key lacks the scope " + scope + " (insufficient_scope)"
                         + (DATA_PATH.contains(path)
                                 ? ", or the model has no price in force in the tenant's currency (model_not_priced)"
                                 : ""));

@@ -29,9 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The tenant's own usage and invoices, with its API key (role {@code tenant-api}) if the key has the scope
- * {@code billing:read} (else 403 {@code insufficient_scope}, before anything else is looked at). The tenant is always
- * the key's tenant; another tenant's invoice answers 404 as if it did not exist. Drafts are internal and never shown
- * here. Errors are OpenAI-style JSON.
+ * {@code billing:read} (else 403 {@code insufficient_scope}, before anything else is looked at); also a closed tenant's
+ * key, which the authentication lets through here and nowhere else, so that its final invoices stay readable. The
+ * tenant is always the key's tenant; another tenant's invoice answers 404 as if it did not exist. Drafts are internal
+ * and never shown here. Errors are OpenAI-style JSON.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)

@@ -61,8 +61,9 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (presented.error() != null) {
             return fail(ctx, presented.error());
         }
-        String key = presented.key();
-        return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), ctx))
+        ApiKeyAuthenticationRequest request =
+                new ApiKeyAuthenticationRequest(presented.key(), isBillingReadPath(ctx.normalizedPath()));
+        return ipm.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, ctx))
                 .onFailure(e -> !(e instanceof AuthenticationFailedException))
                 .transform(ApiKeyAuthenticationMechanism::unavailable)
                 .onFailure()
@@ -192,6 +193,17 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code path} is the tenant billing read API ({@code /v1/usage}, {@code /v1/invoices} and below): the only
+     * endpoints a closed tenant's keys still reach (with the scope {@code billing:read}), so that a customer who
+     * closed their account can read and download its final invoices. Any other path refuses them with
+     * {@link TenantApiError#TENANT_CLOSED}.
+     */
+    public static boolean isBillingReadPath(String path) {
+        return path != null
+                && (path.equals("/v1/usage") || path.equals("/v1/invoices") || path.startsWith("/v1/invoices/"));
     }
 
     /**

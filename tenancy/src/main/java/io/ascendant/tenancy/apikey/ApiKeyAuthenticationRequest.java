@@ -6,14 +6,31 @@ import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 public final class ApiKeyAuthenticationRequest extends BaseAuthenticationRequest {
 
     private final String key;
+    private final boolean billingRead;
 
+    /** A request to any tenant endpoint other than the billing read API. */
     public ApiKeyAuthenticationRequest(String key) {
+        this(key, false);
+    }
+
+    /**
+     * @param billingRead the request is to the tenant billing read API
+     *     ({@link ApiKeyAuthenticationMechanism#isBillingReadPath}), which a closed tenant's keys with
+     *     {@code billing:read} may still call
+     */
+    public ApiKeyAuthenticationRequest(String key, boolean billingRead) {
         this.key = key;
+        this.billingRead = billingRead;
     }
 
     /** The presented key text. */
     public String key() {
         return key;
+    }
+
+    /** Whether the request is to the tenant billing read API. */
+    public boolean billingRead() {
+        return billingRead;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * for (a pooled connection, a stalled PostgreSQL). A load that outlives the deadlines of its callers runs on, bounded
  * by the store's network timeout, and still fills the cache; a caller that timed out is never authenticated by it.
  *
+ * <p>A closed tenant's keys are refused ({@link TenantApiError#TENANT_CLOSED}) except on the tenant billing read API,
+ * where one with the scope {@code billing:read} is authenticated with that scope only: a customer who closed their
+ * account still reads and downloads its final invoices, and can do nothing else. Callers say which kind of request
+ * they authenticate ({@code billingRead}); the default is the strict answer.
+ *
  * <p>Thread-safe. {@link #tryCached} never blocks and takes no lock; {@link #lookup} never blocks;
  * {@link #authenticate} may query the database.
  */
@@ -53,6 +59,9 @@ public final class ApiKeyAuthenticator {
 
     /** What one database load found: the key (null when unknown) and, for a known key, its tenant (null if gone). */
     private record Loaded(KeyRecord key, TenantRecord tenant) {}
+
+    /** The scopes of a closed tenant's key on the billing read API. */
+    private static final Set<ApiKeyScope> BILLING_READ_ONLY = Set.of(ApiKeyScope.BILLING_READ);
 
     private static final ThreadFactory LOOKUP_THREADS =
             Thread.ofVirtual().name("api-key-lookup-", 0).factory();
@@ -135,11 +144,24 @@ public final class ApiKeyAuthenticator {
     }
 
     /**
-     * Authenticates from the cache only.
+     * Authenticates from the cache only, for any endpoint other than the billing read API (a closed tenant's key is
+     * refused).
      *
      * @return the result, or empty when the database must be consulted (call {@link #authenticate})
      */
     public Optional<Result> tryCached(String presented) {
+        return tryCached(presented, false);
+    }
+
+    /**
+     * Authenticates from the cache only.
+     *
+     * @param billingRead the request is to the tenant billing read API
+     *     ({@link ApiKeyAuthenticationMechanism#isBillingReadPath}), which a closed tenant's keys with
+     *     {@code billing:read} may still call
+     * @return the result, or empty when the database must be consulted (call {@link #authenticate})
+     */
+    public Optional<Result> tryCached(String presented, boolean billingRead) {
         Optional<String> publicId = ApiKeyFormat.parsePublicId(presented);
         if (publicId.isEmpty()) {
             return Optional.of(new Refused(TenantApiError.MALFORMED_API_KEY));
@@ -149,7 +171,7 @@ public final class ApiKeyAuthenticator {
         KeyRecord rec = keys.getIfPresent(pid);
         if (rec == null) {
             if (unknown.getIfPresent(pid) != null) {
-                return Optional.of(verify(presentedHash, null, null, true));
+                return Optional.of(verify(presentedHash, null, null, billingRead, true));
             }
             return Optional.empty();
         }
@@ -157,7 +179,7 @@ public final class ApiKeyAuthenticator {
         if (tenant == null) {
             return Optional.empty();
         }
-        return Optional.of(verify(presentedHash, rec, tenant, true));
+        return Optional.of(verify(presentedHash, rec, tenant, billingRead, true));
     }
 
     /**
@@ -170,7 +192,16 @@ public final class ApiKeyAuthenticator {
      *     database failed first. Completes on the loading thread, the caller's, or the timeout's.
      */
     public CompletableFuture<Result> lookup(String presented, Duration deadline) {
-        Optional<Result> cached = tryCached(presented);
+        return lookup(presented, deadline, false);
+    }
+
+    /**
+     * {@link #lookup(String, Duration)} for a request that may be to the billing read API.
+     *
+     * @param billingRead as for {@link #tryCached(String, boolean)}
+     */
+    public CompletableFuture<Result> lookup(String presented, Duration deadline, boolean billingRead) {
+        Optional<Result> cached = tryCached(presented, billingRead);
         if (cached.isPresent()) {
             return CompletableFuture.completedFuture(cached.get());
         }
@@ -188,7 +219,7 @@ public final class ApiKeyAuthenticator {
                 answer.completeExceptionally(failure);
                 return;
             }
-            Result result = verify(presentedHash, loaded.key(), loaded.tenant(), false);
+            Result result = verify(presentedHash, loaded.key(), loaded.tenant(), billingRead, false);
             // Only an answer the caller gets counts as a use of the key (not one that came after its deadline).
             if (answer.complete(result) && result instanceof Authenticated a) {
                 lastUsed.touch(a.caller().keyId(), clock.instant());
@@ -234,9 +265,9 @@ public final class ApiKeyAuthenticator {
         return loading.size();
     }
 
-    /** Authenticates, loading from the database on a cache miss. Blocking. */
+    /** Authenticates, loading from the database on a cache miss, as {@link #tryCached(String)} does. Blocking. */
     public Result authenticate(String presented) {
-        Optional<Result> cached = tryCached(presented);
+        Optional<Result> cached = tryCached(presented, false);
         if (cached.isPresent()) {
             return cached.get();
         }
@@ -244,10 +275,10 @@ public final class ApiKeyAuthenticator {
         byte[] presentedHash = hasher.hash(presented);
         KeyRecord rec = loadKey(pid);
         if (rec == null) {
-            return verify(presentedHash, null, null, true);
+            return verify(presentedHash, null, null, false, true);
         }
         TenantRecord tenant = loadTenant(rec.tenantId());
-        return verify(presentedHash, rec, tenant, true);
+        return verify(presentedHash, rec, tenant, false, true);
     }
 
     /**
@@ -320,9 +351,11 @@ public final class ApiKeyAuthenticator {
      * The decision. Always performs one constant-time comparison of 32 bytes, against the dummy hash when the key is
      * unknown, so that known and unknown keys take the same path.
      *
+     * @param billingRead the request is to the billing read API (a closed tenant's key may read its bills)
      * @param touch record the key's last use when it is authenticated
      */
-    private Result verify(byte[] presentedHash, KeyRecord rec, TenantRecord tenant, boolean touch) {
+    private Result verify(
+            byte[] presentedHash, KeyRecord rec, TenantRecord tenant, boolean billingRead, boolean touch) {
         byte[] expected = rec == null ? dummyHash : rec.hash();
         boolean hashOk = ApiKeyHasher.matches(expected, presentedHash);
         if (rec == null || !hashOk || tenant == null) {
@@ -332,12 +365,17 @@ public final class ApiKeyAuthenticator {
         if (!rec.usable() || (rec.expiresAt() != null && !now.isBefore(rec.expiresAt()))) {
             return new Refused(TenantApiError.INVALID_API_KEY);
         }
+        Set<ApiKeyScope> scopes = rec.scopes();
         switch (tenant.status()) {
             case SUSPENDED -> {
                 return new Refused(TenantApiError.TENANT_SUSPENDED);
             }
             case CLOSED -> {
-                return new Refused(TenantApiError.TENANT_CLOSED);
+                if (!billingRead || !scopes.contains(ApiKeyScope.BILLING_READ)) {
+                    return new Refused(TenantApiError.TENANT_CLOSED);
+                }
+                // Its bills and nothing else: should the identity reach any other endpoint, its scope check refuses.
+                scopes = BILLING_READ_ONLY;
             }
             case ACTIVE -> {
                 // fall through to success
@@ -354,6 +392,6 @@ public final class ApiKeyAuthenticator {
                 rec.allowedModels(),
                 tenant.currency(),
                 tenant.timeZone(),
-                rec.scopes()));
+                scopes));
     }
 }

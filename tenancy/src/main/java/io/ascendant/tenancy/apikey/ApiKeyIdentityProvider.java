@@ -42,7 +42,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     @Override
     public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext ctx) {
         ApiKeyAuthenticator authenticator = authentication.authenticator();
-        Optional<ApiKeyAuthenticator.Result> cached = authenticator.tryCached(request.key());
+        Optional<ApiKeyAuthenticator.Result> cached = authenticator.tryCached(request.key(), request.billingRead());
         if (cached.isPresent()) {
             try {
                 return Uni.createFrom().item(toIdentity(cached.get()));
@@ -51,8 +51,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
             }
         }
         Duration deadline = authentication.lookupTimeout();
-        Uni<ApiKeyAuthenticator.Result> looked =
-                Uni.createFrom().completionStage(() -> authenticator.lookup(request.key(), deadline));
+        Uni<ApiKeyAuthenticator.Result> looked = Uni.createFrom()
+                .completionStage(() -> authenticator.lookup(request.key(), deadline, request.billingRead()));
         Context requestContext = Vertx.currentContext();
         if (requestContext != null) {
             // The lookup completes on its virtual thread (or the timer's): continue where the request was.

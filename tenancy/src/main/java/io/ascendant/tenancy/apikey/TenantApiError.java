@@ -65,8 +65,16 @@ public enum TenantApiError {
             "permission_error",
             "tenant_suspended",
             "The organization of this API key is suspended. Contact your administrator."),
-    /** The key's tenant is closed. */
-    TENANT_CLOSED(403, "permission_error", "tenant_closed", "The organization of this API key is closed."),
+    /**
+     * The key's tenant is closed: every endpoint but the billing read API, which its keys with {@code billing:read}
+     * still reach (the message says so, as that is what a closed account still needs).
+     */
+    TENANT_CLOSED(
+            403,
+            "permission_error",
+            "tenant_closed",
+            "The organization of this API key is closed. Its usage and invoices stay readable: GET /v1/usage and"
+                    + " /v1/invoices with a key that has the billing:read scope, or in the admin console."),
     /**
      * The key lacks the {@link ApiKeyScope scope} of the endpoint called; thrown with the message of
      * {@link ApiKeyScope#missingFrom}, which names the scope and the endpoint.
