@@ -4,6 +4,7 @@ import io.ascendant.gateway.error.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,7 +12,10 @@ import io.vertx.ext.web.RoutingContext;
 final class RequestBodies {
     private RequestBodies() {}
 
-    /** Reads the body up to {@code limit} bytes; fails with 413 beyond. */
+    /**
+     * Reads the body up to {@code limit} bytes; fails with 413 beyond, and with {@link HttpClosedException} when the
+     * client closes (or half-closes) the connection before the body's end, also when it did so before this call.
+     */
     static Future<Buffer> read(RoutingContext rc, long limit) {
         if (rc.body() != null && rc.body().available()) {
             Buffer b = rc.body().buffer();
@@ -19,6 +23,12 @@ final class RequestBodies {
                 return Future.failedFuture(new GatewayException.PayloadTooLarge(limit));
             }
             return Future.succeededFuture(b == null ? Buffer.buffer() : b);
+        }
+        if (rc.response().closed()) {
+            // The client left while the request waited (for its key to be checked in the database): the connection's
+            // close has been reported already, so none of the handlers set below would ever be called and the request
+            // would never end.
+            return Future.failedFuture(new HttpClosedException("the client closed the connection before its body"));
         }
         HttpServerRequest req = rc.request();
         Promise<Buffer> promise = Promise.promise();

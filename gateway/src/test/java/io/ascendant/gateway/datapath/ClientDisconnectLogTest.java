@@ -3,7 +3,7 @@ package io.ascendant.gateway.datapath;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ascendant.gateway.platform.RequestIdFilter;
+import io.ascendant.gateway.testsupport.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.OutputStream;
@@ -12,13 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +38,6 @@ class ClientDisconnectLogTest {
         support.reset();
     }
 
-    private record Line(Level level, String message, Object requestId, Object gatewayId) {}
-
     @Test
     void clientClosingBeforeItsBodyIsLoggedAtDebugWithTheRequestId() throws Exception {
         TestKeys.Key key = keys.create(Set.of());
@@ -52,30 +45,8 @@ class ClientDisconnectLogTest {
         // client leaves.
         given().auth().oauth2(key.text()).when().get("/v1/models").then().statusCode(200);
         String clientId = "disconnect-" + UUID.randomUUID();
-        List<Line> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record instanceof ExtLogRecord ext && record.getMessage() != null) {
-                    lines.add(new Line(
-                            ext.getLevel(),
-                            ext.getFormattedMessage(),
-                            ext.getMdc(RequestIdFilter.MDC_KEY),
-                            ext.getMdc(RequestIdFilter.GATEWAY_MDC_KEY)));
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger("io.ascendant.gateway.api.RequestFailureLog");
-        Level before = logger.getLevel();
-        logger.setLevel(Level.FINE);
-        logger.addHandler(capture);
-        try {
+        List<LogCapture.Line> lines;
+        try (LogCapture log = LogCapture.of("io.ascendant.gateway.api.RequestFailureLog", Level.FINE)) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer "
@@ -86,13 +57,11 @@ class ClientDisconnectLogTest {
                 Thread.sleep(1_000); // let the gateway start reading the body
             } // closes the connection with 490 bytes of the body missing
             DataPathTestSupport.await(
-                    () -> "a log line of request " + clientId + " in " + lines,
-                    () -> lines.stream().anyMatch(l -> clientId.equals(l.requestId())));
-        } finally {
-            logger.removeHandler(capture);
-            logger.setLevel(before);
+                    () -> "a log line of request " + clientId + " in " + log.lines(),
+                    () -> !log.ofRequest(clientId).isEmpty());
+            lines = List.copyOf(log.lines());
         }
-        List<Line> ofRequest =
+        List<LogCapture.Line> ofRequest =
                 lines.stream().filter(l -> clientId.equals(l.requestId())).toList();
         assertThat(ofRequest)
                 .allSatisfy(l -> assertThat(l.level().intValue()).isLessThan(Level.INFO.intValue()))
