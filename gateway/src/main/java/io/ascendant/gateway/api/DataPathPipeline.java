@@ -279,6 +279,8 @@ public class DataPathPipeline {
         st.cancellation = cancellation;
         UpstreamCall call = new UpstreamCall(
                 p.hostPath(), Json.buffer(p.hostBody()), p.stream(), st.correlationId(), st.requestId, cancellation);
+        UnansweredRequest unanswered = new UnansweredRequest(rc, st, ctx, cancellation, settlement, anthropic);
+        liveStreams.awaitingAnswer(unanswered); // shutdown ends it if the host has not answered by then
         boolean[] pending = {true}; // read and written on this request's event loop only
         rc.response().closeHandler(v -> {
             if (pending[0] && !st.finished.get()) {
@@ -290,6 +292,7 @@ public class DataPathPipeline {
         upstream.open(call, plan)
                 .whenComplete((exchange, failure) -> RequestContexts.onContext(ctx, () -> {
                     pending[0] = false;
+                    liveStreams.answered(unanswered);
                     if (failure == null) {
                         opened(rc, st, protocol, plan, exchange, upstreamSpan);
                         return;

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +23,9 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The streams this gateway is relaying, so that shutdown can end them properly.
+ * The streams this gateway is relaying, and the dispatched requests still waiting for their host's answer ({@link
+ * Unanswered}: a non-streamed request until its whole answer, a streamed one until its first byte), so that shutdown
+ * can end them properly.
  *
  * <p>Lifecycle: on SIGTERM Quarkus reports not-ready for {@code quarkus.shutdown.delay}, then refuses new requests
  * (503) and waits up to {@code quarkus.shutdown.timeout} for those in flight (a stream is in flight until its last
@@ -30,7 +33,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * stream still running would be cut with no error event and no {@code [DONE]}. This class therefore ends the streams
  * itself just before that deadline ({@link #STREAM_DEADLINE_MARGIN} earlier, or a quarter of the timeout when that is
  * shorter), counted from {@link ShutdownDelayInitiatedEvent} (fired when shutdown begins): each one on its event
- * loop, with an error event and a properly ended stream, its host request cancelled and its usage recorded. Once no
+ * loop, with an error event and a properly ended stream, its host request cancelled and its usage recorded; a request
+ * still waiting for its host's answer likewise gets a 503 {@code gateway_shutting_down} and its {@code FAILED} record
+ * (nothing reached the client), so that its usage too reaches the ledger before the process exits. Once no
  * request is in flight Quarkus proceeds and fires {@link ShutdownEvent}; {@link #endAll} runs again there (priority
  * {@value #SHUTDOWN_PRIORITY}) for any stream left, and the usage ledger is flushed after it ({@code LedgerUsageSink},
  * priority {@value #LEDGER_FLUSH_PRIORITY}), before any bean, the datasource included, is destroyed.
@@ -53,7 +58,22 @@ public class LiveStreams {
     @Inject
     UsageJournalService journals;
 
+    /**
+     * A dispatched request that has no answer from its host yet, which shutdown ends like a stream: the client gets a
+     * 503 error in its API's shape and the request its usage record.
+     */
+    public interface Unanswered {
+        /**
+         * Ends the request because the gateway shuts down (any thread; runs on the request's event loop); nothing
+         * happens when it already ended.
+         *
+         * @return completes once the request's usage was handed to metering (journalled, or committed by the ledger)
+         */
+        CompletableFuture<Void> endForShutdown();
+    }
+
     private final Set<StreamRelay> live = ConcurrentHashMap.newKeySet();
+    private final Set<Unanswered> unanswered = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     /** Registers a started stream; a stream starting after shutdown began is ended at once. */
@@ -74,6 +94,22 @@ public class LiveStreams {
         if (j != null) {
             j.released(relay.requestId());
         }
+    }
+
+    /**
+     * Registers a dispatched request until its host answers ({@link #answered}); one registered after shutdown began is
+     * ended at once.
+     */
+    public void awaitingAnswer(Unanswered request) {
+        unanswered.add(request);
+        if (closing) {
+            request.endForShutdown();
+        }
+    }
+
+    /** Forgets a request registered by {@link #awaitingAnswer}: its host answered or failed, or it ended. */
+    public void answered(Unanswered request) {
+        unanswered.remove(request);
     }
 
     /** The streams being relayed now (a copy). */
@@ -110,15 +146,25 @@ public class LiveStreams {
         });
     }
 
-    /** Ends every stream still running (their usage handed to metering before it returns, waiting at most 10 s). */
+    /**
+     * Ends every stream still running and every request still waiting for its host's answer (their usage handed to
+     * metering before it returns, waiting at most 10 s).
+     */
     void endAll(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent ev) {
         closing = true;
-        List<CompletableFuture<Void>> recorded =
+        List<CompletableFuture<Void>> streams =
                 List.copyOf(live).stream().map(StreamRelay::endForShutdown).toList();
+        List<CompletableFuture<Void>> waiting =
+                List.copyOf(unanswered).stream().map(Unanswered::endForShutdown).toList();
+        List<CompletableFuture<Void>> recorded = new ArrayList<>(streams);
+        recorded.addAll(waiting);
         if (recorded.isEmpty()) {
             return;
         }
-        Log.infof("Shutdown: ending %d stream(s) still running at the end of the grace period", recorded.size());
+        Log.infof(
+                "Shutdown: ending %d stream(s) and %d request(s) waiting for a host answer at the end of the grace"
+                        + " period",
+                streams.size(), waiting.size());
         try {
             CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new))
                     .get(RECORD_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -126,7 +172,7 @@ public class LiveStreams {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             Log.warnf(
-                    "Shutdown: the usage of %d ended stream(s) was not handed to metering within %d s: %s",
+                    "Shutdown: the usage of %d ended request(s) was not handed to metering within %d s: %s",
                     recorded.stream().filter(f -> !f.isDone()).count(), RECORD_WAIT_SECONDS, e);
         }
     }

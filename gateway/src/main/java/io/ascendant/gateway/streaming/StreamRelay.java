@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  *       ejected until its next good health check. Never retried: bytes already reached the client.
  *   <li><b>Gateway shutdown</b> after the grace period ({@link LiveStreams}): the tenant gets an error event and a
  *       properly ended stream, the host request is cancelled; recorded as FAILED_AFTER_PARTIAL_OUTPUT (or FAILED).
+ *       A stream whose host has not sent its first byte yet is not relayed: it ends as a request without an answer
+ *       ({@code UnansweredRequest}, a 503).
  *   <li><b>Gateway crash</b> ({@code kill -9}, machine loss): the usage relayed so far was checkpointed in the usage
  *       journal ({@link StreamCheckpoints}); the next start records it as FAILED_AFTER_PARTIAL_OUTPUT.
  * </ul>
