@@ -11,6 +11,7 @@ import java.util.Set;
  * One Anthropic message checked and translated into OpenAI chat messages: text and thinking blocks into content and
  * {@code reasoning_content}, {@code tool_use} blocks into assistant {@code tool_calls}, {@code tool_result} blocks
  * into {@code tool} messages, each of which must answer a {@code tool_use} of the previous message (as at Anthropic).
+ * Tool-use ids reach the host without the {@code toolu_} prefix the gateway gave them ({@link ToolUseIds}).
  */
 final class AnthropicMessages {
     private AnthropicMessages() {}
@@ -82,7 +83,7 @@ final class AnthropicMessages {
                         toolUses.add(block.path("id").asText());
                     }
                     ObjectNode call = toolCalls.addObject();
-                    call.put("id", block.path("id").asText());
+                    call.put("id", ToolUseIds.toHost(block.path("id").asText()));
                     call.put("type", "function");
                     ObjectNode fn = call.putObject("function");
                     fn.put("name", block.path("name").asText());
@@ -96,7 +97,9 @@ final class AnthropicMessages {
                     }
                     messages.addObject()
                             .put("role", "tool")
-                            .put("tool_call_id", block.path("tool_use_id").asText())
+                            .put(
+                                    "tool_call_id",
+                                    ToolUseIds.toHost(block.path("tool_use_id").asText()))
                             .put("content", result);
                     prompt.append("tool: ").append(result).append('\n');
                 }

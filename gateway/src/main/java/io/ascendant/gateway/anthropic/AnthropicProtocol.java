@@ -128,7 +128,7 @@ public final class AnthropicProtocol implements TenantProtocol {
         for (JsonNode call : message.path("tool_calls")) {
             ObjectNode block = content.addObject();
             block.put("type", "tool_use");
-            block.put("id", call.path("id").asText("toolu_" + state.requestId()));
+            block.put("id", ToolUseIds.toClient(call.get("id"), ToolUseIds.PREFIX + state.requestId()));
             String name = call.path("function").path("name").asText();
             String args = call.path("function").path("arguments").asText("{}");
             counts.content(name);

@@ -174,7 +174,10 @@ final class AnthropicStreamTranscoder implements StreamTranscoder {
             case TEXT -> cb.put("type", "text").put("text", "");
             case TOOL -> {
                 cb.put("type", "tool_use");
-                cb.put("id", toolCall.path("id").asText("toolu_" + state.requestId() + "_" + toolIndex));
+                cb.put(
+                        "id",
+                        ToolUseIds.toClient(
+                                toolCall.get("id"), ToolUseIds.PREFIX + state.requestId() + "_" + toolIndex));
                 cb.put("name", toolCall.path("function").path("name").asText(""));
                 cb.putObject("input");
             }

@@ -69,9 +69,36 @@ class MessagesApiTest {
                         .getJsonObject("function")
                         .getString("arguments"))
                 .isEqualTo("{\"city\":\"Paris\"}");
+        // A client's own toolu_ id loses the prefix in both places (ToolUseIds), so the result still answers the call.
+        assertThat(messages.getJsonObject(2)
+                        .getJsonArray("tool_calls")
+                        .getJsonObject(0)
+                        .getString("id"))
+                .isEqualTo("1");
         assertThat(messages.getJsonObject(3).getString("role")).isEqualTo("tool");
-        assertThat(messages.getJsonObject(3).getString("tool_call_id")).isEqualTo("toolu_1");
+        assertThat(messages.getJsonObject(3).getString("tool_call_id")).isEqualTo("1");
         assertThat(messages.getJsonObject(4).getString("content")).isEqualTo("Thanks");
+    }
+
+    @Test
+    void toolUseIdsAClientMadeUpWithoutThePrefixReachTheHostUnchanged() {
+        String body = """
+                {"model":"deepseek-v4-pro","max_tokens":256,
+                 "tools":[{"name":"get_weather","description":"d","input_schema":{"type":"object"}}],
+                 "messages":[
+                   {"role":"user","content":"Weather?"},
+                   {"role":"assistant","content":[
+                     {"type":"tool_use","id":"lookup-7","name":"get_weather","input":{"city":"Paris"}}]},
+                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"lookup-7","content":"sunny"}]}]}
+                """;
+        anthropic.request().body(body).when().post("/v1/messages").then().statusCode(200);
+        var messages = FakeHostsResource.PRO.received().get(0).getJsonArray("messages");
+        assertThat(messages.getJsonObject(1)
+                        .getJsonArray("tool_calls")
+                        .getJsonObject(0)
+                        .getString("id"))
+                .isEqualTo("lookup-7");
+        assertThat(messages.getJsonObject(2).getString("tool_call_id")).isEqualTo("lookup-7");
     }
 
     @Test

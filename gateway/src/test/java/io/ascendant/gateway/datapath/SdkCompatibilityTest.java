@@ -8,12 +8,14 @@ import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolResultBlockParam;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -29,7 +31,10 @@ import com.openai.models.models.Model;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -253,23 +258,28 @@ class SdkCompatibilityTest {
                 .hasSize(1);
     }
 
+    private static Tool anthropicWeatherTool() {
+        return Tool.builder()
+                .name("get_weather")
+                .description("Weather in a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .build())
+                .build();
+    }
+
     @Test
     void anthropicSdkGetsToolUseStreamedAndNot() {
         MessageCreateParams params = MessageCreateParams.builder()
                 .model("deepseek-v4-pro")
                 .maxTokens(256)
                 .addUserMessage("Weather in Paris?")
-                .addTool(Tool.builder()
-                        .name("get_weather")
-                        .description("Weather in a city")
-                        .inputSchema(Tool.InputSchema.builder()
-                                .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                                .build())
-                        .build())
+                .addTool(anthropicWeatherTool())
                 .build();
         Message m = anthropic.messages().create(params);
         ContentBlock block = m.content().get(0);
         assertThat(block.isToolUse()).isTrue();
+        assertThat(block.toolUse().orElseThrow().id()).isEqualTo("toolu_call_fake_1"); // the host's call_fake_1
         assertThat(block.toolUse().orElseThrow().name()).isEqualTo("get_weather");
         assertThat(block.toolUse().orElseThrow()._input().toString()).contains("Paris");
         assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
@@ -279,9 +289,49 @@ class SdkCompatibilityTest {
             stream.stream().forEach(acc::accumulate);
         }
         Message streamed = acc.message();
+        assertThat(streamed.content().get(0).toolUse().orElseThrow().id()).isEqualTo("toolu_call_fake_1");
         assertThat(streamed.content().get(0).toolUse().orElseThrow().name()).isEqualTo("get_weather");
         assertThat(streamed.content().get(0).toolUse().orElseThrow()._input().toString())
                 .contains("Paris");
         assertThat(streamed.stopReason()).contains(StopReason.TOOL_USE);
+    }
+
+    @Test
+    void anthropicSdkAnswersAToolUseAndTheHostGetsItsOwnCallIdBack() {
+        MessageCreateParams ask = MessageCreateParams.builder()
+                .model("deepseek-v4-pro")
+                .maxTokens(256)
+                .addUserMessage("Weather in Paris?")
+                .addTool(anthropicWeatherTool())
+                .build();
+        Message call = anthropic.messages().create(ask);
+        String toolUseId = call.content().stream()
+                .filter(ContentBlock::isToolUse)
+                .findFirst()
+                .orElseThrow()
+                .toolUse()
+                .orElseThrow()
+                .id();
+        assertThat(toolUseId).startsWith("toolu_");
+
+        Message answered = anthropic
+                .messages()
+                .create(ask.toBuilder()
+                        .addMessage(call)
+                        .addUserMessageOfContentBlockParams(
+                                List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId(toolUseId)
+                                        .content("Sunny, 21 C")
+                                        .build())))
+                        .build());
+        assertThat(answered.content()).isNotEmpty();
+
+        JsonArray sent = FakeHostsResource.PRO.received().getLast().getJsonArray("messages");
+        JsonObject assistant = sent.getJsonObject(sent.size() - 2);
+        JsonObject tool = sent.getJsonObject(sent.size() - 1);
+        assertThat(assistant.getJsonArray("tool_calls").getJsonObject(0).getString("id"))
+                .isEqualTo("call_fake_1");
+        assertThat(tool.getString("role")).isEqualTo("tool");
+        assertThat(tool.getString("tool_call_id")).isEqualTo("call_fake_1");
     }
 }
