@@ -225,4 +225,35 @@ class TenantAdminApiTest {
         assertThat(JsonPath.from(user.body()).getString("firstName")).isEqualTo("Ada");
         assertThat(JsonPath.from(user.body()).getString("lastName")).isEqualTo("Lovelace");
     }
+
+    @Test
+    void detailsKeycloakRefusesAreA400NamingTheFieldNotAnOutage() {
+        String slug = TenancyFixtures.uniqueSlug("invbad");
+        JsonPath t = fx.createTenant(slug);
+        String admins = TenancyFixtures.API + "/tenants/" + t.getString("id") + "/admins";
+        Map<String, Map<String, String>> refused = Map.of(
+                "email", Map.of("email", "用户@例子.广告", "firstName", "Al", "lastName", "B"),
+                "firstName", Map.of("email", slug + "@example.com", "firstName", "<script>", "lastName", "B"));
+        refused.forEach((field, body) -> given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post(admins)
+                .then()
+                .statusCode(400)
+                .contentType(startsWith("application/problem+json"))
+                .body("type", equalTo("urn:ascendant:problem:invalid-input"))
+                .body("field", equalTo(field))
+                .body("detail", startsWith(field + " ")));
+        // nothing was written: the same address with acceptable names is invited afterwards
+        given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(Map.of("email", slug + "@example.com", "firstName", "Al", "lastName", "B"))
+                .when()
+                .post(admins)
+                .then()
+                .statusCode(201);
+    }
 }

@@ -41,6 +41,8 @@ public class TenantAdminService {
      * Invites an admin (platform admin, or a tenant admin of that tenant).
      *
      * @throws TenancyException.Conflict (field {@code email}) when already invited
+     * @throws TenancyException.Invalid (field {@code email}, {@code firstName} or {@code lastName} when Keycloak names
+     *     it) when Keycloak refuses the new user's details (nothing is written)
      * @throws TenancyException.Unavailable when Keycloak fails (nothing is written)
      */
     @Transactional

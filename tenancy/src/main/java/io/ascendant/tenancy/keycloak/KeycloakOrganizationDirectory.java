@@ -142,6 +142,10 @@ public class KeycloakOrganizationDirectory implements OrganizationDirectory {
                 u.setLastName(lastName == null || lastName.isBlank() ? null : lastName.strip());
                 u.setRequiredActions(List.of("UPDATE_PASSWORD", "VERIFY_EMAIL"));
                 try (Response r = rr.users().create(u)) {
+                    if (r.getStatus() == 400) {
+                        // Keycloak's user profile refused the input: the caller's to correct, not an outage
+                        throw KeycloakUserRefusal.of(r.readEntity(String.class));
+                    }
                     if (r.getStatus() != 201) {
                         throw new TenancyException.Unavailable(
                                 "Keycloak refused to create user (HTTP " + r.getStatus() + ")", null);

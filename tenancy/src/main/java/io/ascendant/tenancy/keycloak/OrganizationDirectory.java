@@ -45,6 +45,8 @@ public interface OrganizationDirectory {
      *     before sign-in); null leaves it unset; an existing user keeps theirs
      * @param lastName last name, likewise
      * @return the invitation outcome
+     * @throws io.ascendant.tenancy.common.TenancyException.Invalid when Keycloak refuses the new user's details (HTTP
+     *     400: e-mail syntax, characters of a name), naming the field when Keycloak does
      */
     Invitation invite(String organizationId, String email, String role, String firstName, String lastName);
 
