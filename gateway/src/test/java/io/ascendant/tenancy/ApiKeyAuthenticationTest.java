@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import io.agroal.api.AgroalDataSource;
+import io.ascendant.gateway.datapath.RawHttp;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
 import io.ascendant.tenancy.apikey.ApiKeyAuthentication;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +86,25 @@ class ApiKeyAuthenticationTest {
                 .header("WWW-Authenticate", equalTo("Bearer realm=\"ascendant\""))
                 .body("error.code", equalTo("missing_api_key"))
                 .body("error.type", equalTo("authentication_error"));
+    }
+
+    @Test
+    void anEmptyBearerTokenIsAMissingKeySayingTheTokenWasEmpty() {
+        // "Bearer " as sent byte for byte (REST Assured would not send it so), with and without the trailing space
+        for (String authorization : List.of("Bearer ", "Bearer", "bearer   ")) {
+            RawHttp.Answer a = RawHttp.send("GET", PROBE, Map.of("Authorization", authorization), null);
+            assertThat(a.status()).as(authorization).isEqualTo(401);
+            assertThat(a.headers().get("www-authenticate")).isEqualTo("Bearer realm=\"ascendant\"");
+            assertThat(a.json().getString("error.code")).as(authorization).isEqualTo("missing_api_key");
+            assertThat(a.json().getString("error.message"))
+                    .as(authorization)
+                    .contains("the token after it is empty", "unset environment variable")
+                    .doesNotContain("Basic");
+        }
+        String secret = fx.createKey(tenant, project, "k", null).getString("secret");
+        RawHttp.Answer withXApiKey =
+                RawHttp.send("GET", PROBE, Map.of("Authorization", "Bearer ", "x-api-key", secret), null);
+        assertThat(withXApiKey.status()).isEqualTo(200);
     }
 
     @Test

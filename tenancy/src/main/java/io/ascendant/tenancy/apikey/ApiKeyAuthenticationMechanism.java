@@ -114,7 +114,8 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
      * distinct key was sent (in {@code x-api-key} and/or {@code Authorization: Bearer}), {@code error} otherwise
      * ({@link TenantApiError#AMBIGUOUS_API_KEY}, {@link TenantApiError#UNSUPPORTED_AUTH_SCHEME} for an {@code
      * Authorization} header of another scheme, {@link TenantApiError#ADMIN_TOKEN_NOT_API_KEY} for a JSON Web Token,
-     * {@link TenantApiError#MISSING_API_KEY}).
+     * {@link TenantApiError#EMPTY_BEARER_TOKEN} for only an empty {@code Authorization: Bearer}, {@link
+     * TenantApiError#MISSING_API_KEY}).
      */
     public record PresentedKey(String key, TenantApiError error) {}
 
@@ -128,6 +129,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         List<String> authorizations = headers.getAll(HttpHeaders.AUTHORIZATION);
         String key = null;
         boolean malformed = false; // an Authorization header that is not "Bearer <key>"
+        boolean emptyBearer = false; // "Authorization: Bearer " with nothing after it
         for (int i = 0; i < apiKeys.size(); i++) {
             String k = apiKeys.get(i).strip();
             if (k.isEmpty()) {
@@ -141,9 +143,11 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         for (int i = 0; i < authorizations.size(); i++) {
             String auth = authorizations.get(i);
             String k;
-            if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                k = auth.substring(7).strip();
+            if (auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.strip().equalsIgnoreCase("Bearer")) {
+                // "Bearer" alone too: HTTP parsers drop the trailing space of "Bearer " (an unset variable)
+                k = auth.strip().substring(6).strip();
                 if (k.isEmpty()) {
+                    emptyBearer = true;
                     continue;
                 }
             } else {
@@ -160,7 +164,8 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return new PresentedKey(null, TenantApiError.UNSUPPORTED_AUTH_SCHEME);
         }
         if (key == null) {
-            return new PresentedKey(null, TenantApiError.MISSING_API_KEY);
+            return new PresentedKey(
+                    null, emptyBearer ? TenantApiError.EMPTY_BEARER_TOKEN : TenantApiError.MISSING_API_KEY);
         }
         if (isJwt(key)) {
             return new PresentedKey(null, TenantApiError.ADMIN_TOKEN_NOT_API_KEY);

@@ -13,6 +13,17 @@ public enum TenantApiError {
             "authentication_error",
             "missing_api_key",
             "No API key provided. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'."),
+    /**
+     * {@code Authorization: Bearer} with nothing after it (and no {@code x-api-key}): the same code as no key at all,
+     * with a message that says the token was empty, as when a client reads its key from an unset environment variable.
+     */
+    EMPTY_BEARER_TOKEN(
+            401,
+            "authentication_error",
+            "missing_api_key",
+            "The Authorization header says Bearer but the token after it is empty (often an unset environment"
+                    + " variable, such as OPENAI_API_KEY). Send the API key as 'Authorization: Bearer <key>' or"
+                    + " 'x-api-key: <key>'."),
     /** Not a well-formed key (prefix, length, characters or checksum wrong): a typo or a truncated copy. */
     MALFORMED_API_KEY(
             401,
