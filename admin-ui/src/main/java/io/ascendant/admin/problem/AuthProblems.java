@@ -2,6 +2,7 @@ package io.ascendant.admin.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ascendant.tenancy.apikey.ApiKeyFormat;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -86,7 +87,11 @@ public class AuthProblems {
                 || f instanceof AuthenticationCompletionException
                 || f == null && rc.statusCode() == 401) {
             status = 401;
-            detail = "the bearer token is not valid (expired, or not issued by this platform's Keycloak)";
+            detail = sentApiKey(rc)
+                    ? "the bearer token is an API key: API keys authenticate only the tenant API (/v1/); the admin"
+                            + " API needs an access token from this platform's Keycloak (Authorization: Bearer"
+                            + " <access token>)"
+                    : "the bearer token is not valid (expired, or not issued by this platform's Keycloak)";
         } else if (f instanceof ForbiddenException || f == null && rc.statusCode() == 403) {
             status = 403;
             detail = "your roles do not allow this operation";
@@ -98,6 +103,17 @@ public class AuthProblems {
             return;
         }
         send(rc, status, detail);
+    }
+
+    /**
+     * Whether the bearer token has the tenant API key prefix ({@link ApiKeyFormat#PREFIX}): a tenant's key sent to the
+     * admin API, which takes Keycloak access tokens only. A truncated or mistyped key counts too; it is never echoed.
+     */
+    private static boolean sentApiKey(RoutingContext rc) {
+        String auth = rc.request().getHeader("Authorization");
+        return auth != null
+                && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                && auth.substring(7).strip().startsWith(ApiKeyFormat.PREFIX);
     }
 
     private static void send(RoutingContext rc, int status, String detail) {

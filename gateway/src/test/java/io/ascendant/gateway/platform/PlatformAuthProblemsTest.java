@@ -70,6 +70,22 @@ class PlatformAuthProblemsTest {
                 RawHttp.send("GET", "/admin/api/v1/tenants", Map.of("Authorization", "Bearer " + key), null);
         assertThat(adminApi.status()).isEqualTo(401);
         assertThat(adminApi.contentType()).startsWith("application/problem+json");
-        assertThat(adminApi.json().getString("detail")).contains("bearer token is not valid");
+        assertThat(adminApi.json().getString("detail"))
+                .contains(
+                        "API keys authenticate only the tenant API (/v1/)",
+                        "access token from this platform's Keycloak")
+                .doesNotContain(key);
+    }
+
+    @Test
+    void aBearerTokenThatIsNeitherAnApiKeyNorAKeycloakTokenIsNotValidOnTheAdminApi() {
+        RawHttp.Answer a = RawHttp.send(
+                "GET", "/admin/api/v1/tenants", Map.of("Authorization", "Bearer eyJhbGciOiJub25lIn0.e30.x"), null);
+        assertThat(a.status()).isEqualTo(401);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        assertThat(a.json().getString("type")).isEqualTo("urn:ascendant:problem:unauthenticated");
+        assertThat(a.json().getString("detail"))
+                .contains("bearer token is not valid")
+                .doesNotContain("API key");
     }
 }
