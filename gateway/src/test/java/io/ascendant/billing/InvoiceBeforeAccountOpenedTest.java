@@ -63,7 +63,7 @@ class InvoiceBeforeAccountOpenedTest {
         assertThat(invoicesOf(t)).isEmpty();
 
         // The month it was opened in is billed (usage from the opening on).
-        draft(t, "2026-08").statusCode(200).body("periodStart", equalTo("2026-08-01"));
+        draft(t, "2026-08").statusCode(201).body("periodStart", equalTo("2026-08-01"));
         assertThat(invoicesOf(t)).containsExactly("2026-08-01");
     }
 
@@ -80,7 +80,7 @@ class InvoiceBeforeAccountOpenedTest {
         // 2026-08-01 02:00 UTC is still 2026-07-31 22:00 in New York: July can be invoiced there.
         UUID newYork = fixtures.account("USD", "America/New_York", "0", "0");
         BillingAccountOpening.openedAt(dataSource, newYork, Instant.parse("2026-08-01T02:00:00Z"));
-        draft(newYork, "2026-07").statusCode(200).body("periodStart", equalTo("2026-07-01"));
+        draft(newYork, "2026-07").statusCode(201).body("periodStart", equalTo("2026-07-01"));
     }
 
     @Test
@@ -101,7 +101,7 @@ class InvoiceBeforeAccountOpenedTest {
     @Test
     void aDraftOfAMonthBeforeTheOpeningIsNotFinalized() throws Exception {
         UUID t = fixtures.account("USD", "UTC", "0", "0");
-        String id = draft(t, "2026-08").statusCode(200).extract().path("id");
+        String id = draft(t, "2026-08").statusCode(201).extract().path("id");
         // As if drafted before such drafts were refused: the account turns out to have been opened in September.
         BillingAccountOpening.openedAt(dataSource, t, Instant.parse("2026-09-10T00:00:00Z"));
 

@@ -56,7 +56,7 @@ class InvoiceFuturePeriodTest {
 
         // The month under way is a preview draft, as before.
         YearMonth current = YearMonth.now(ZoneId.of(ZONE));
-        draft(t, current.toString()).statusCode(200).body("status", equalTo("DRAFT"));
+        draft(t, current.toString()).statusCode(201).body("status", equalTo("DRAFT"));
     }
 
     @Test

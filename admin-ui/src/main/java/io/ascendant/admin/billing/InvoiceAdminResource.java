@@ -23,12 +23,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -113,8 +119,28 @@ public class InvoiceAdminResource {
     @Path("tenants/{tenantId}/invoices")
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Draft (or recompute the draft of) a tenant's invoice for a month, ?period=2026-08")
-    public Invoice draft(@PathParam("tenantId") UUID tenantId, @QueryParam("period") String period) {
-        return invoices.draft(tenantId, period(period));
+    @APIResponse(
+            responseCode = "201",
+            description = "A new draft; Location names it",
+            headers = @Header(name = "Location"),
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invoice.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The month's existing draft, recomputed",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Invoice.class)))
+    public Response draft(@PathParam("tenantId") UUID tenantId, @QueryParam("period") String period, UriInfo uri) {
+        InvoiceService.Drafted d = invoices.drafted(tenantId, period(period));
+        if (!d.created()) {
+            return Response.ok(d.invoice()).build();
+        }
+        URI location = uri.getBaseUriBuilder()
+                .path(AdminApi.V1)
+                .path("billing/invoices")
+                .path(d.invoice().id().toString())
+                .build();
+        return Response.created(location).entity(d.invoice()).build();
     }
 
     @POST

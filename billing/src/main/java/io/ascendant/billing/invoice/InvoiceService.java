@@ -74,6 +74,12 @@ public class InvoiceService {
     public record VoidResult(Invoice voided, Invoice creditNote) {}
 
     /**
+     * Result of {@link #drafted(UUID, YearMonth)}: the draft, and whether it was created now ({@code false}: the
+     * month's existing draft was recomputed).
+     */
+    public record Drafted(Invoice invoice, boolean created) {}
+
+    /**
      * Drafts (or recomputes the draft of) the tenant's invoice for a calendar month of its time zone.
      *
      * @throws BillingException.NotFound without a billing account
@@ -85,6 +91,16 @@ public class InvoiceService {
      */
     @Transactional
     public Invoice draft(UUID tenantId, YearMonth period) {
+        return drafted(tenantId, period).invoice();
+    }
+
+    /**
+     * Like {@link #draft(UUID, YearMonth)}, and says whether the draft was created or an existing one recomputed.
+     *
+     * @throws BillingException as {@link #draft(UUID, YearMonth)}
+     */
+    @Transactional
+    public Drafted drafted(UUID tenantId, YearMonth period) {
         try (Connection c = dataSource.getConnection()) {
             BillingAccount a = InvoiceDrafter.lockAccounts(c, new UUID[] {tenantId}).stream()
                     .findFirst()
@@ -103,7 +119,7 @@ public class InvoiceService {
                             live.map(i -> Map.of(tenantId, i)).orElse(Map.of()))
                     .getFirst();
             save(c, d, live.isPresent());
-            return InvoiceQueries.find(c, d.id()).orElseThrow();
+            return new Drafted(InvoiceQueries.find(c, d.id()).orElseThrow(), live.isEmpty());
         } catch (SQLException e) {
             throw dbFailure("drafting", e);
         }

@@ -125,6 +125,8 @@ class OpenApiContractTest {
                 .containsKeys("200", "400", "404")
                 .doesNotContainKey("409");
         assertThat(responses("/admin/api/v1/tenants/{tenantId}", "get")).containsKeys("200", "400", "404");
+        assertThat(responses("/admin/api/v1/billing/tenants/{tenantId}/invoices", "post"))
+                .containsKeys("200", "201", "400", "404", "409");
     }
 
     @Test
