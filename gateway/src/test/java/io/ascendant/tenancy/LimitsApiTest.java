@@ -98,6 +98,35 @@ class LimitsApiTest {
     }
 
     @Test
+    void effectiveLimitsOfAModelNotInTheCatalogueIsA400NamingModel() {
+        given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("model", "nope")
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/limits/effective")
+                .then()
+                .statusCode(400)
+                .contentType(org.hamcrest.Matchers.startsWith("application/problem+json"))
+                .body("field", equalTo("model"))
+                .body("detail", org.hamcrest.Matchers.containsString("'nope' is not in the model catalogue"));
+        // An alias is a model a request can name: it gets the limits of its public name, as the quota engine applies.
+        put(
+                fx.platformToken(),
+                "/tenants/" + tenant + "/limits",
+                "deepseek-v4-flash",
+                Map.of("requestsPerMinute", 7),
+                200);
+        given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("model", "flash-latest")
+                .when()
+                .get(TenancyFixtures.API + "/tenants/" + tenant + "/limits/effective")
+                .then()
+                .statusCode(200)
+                .body("tenant.requestsPerMinute", equalTo(7));
+    }
+
+    @Test
     void limitsReadBackCarryOnlyTheirFieldsAndCanBePutBackAsRead() {
         put(fx.platformToken(), "/tenants/" + tenant + "/limits", "*", Map.of("requestsPerMinute", 300), 200)
                 .body("limits", not(hasKey("empty")));

@@ -211,7 +211,16 @@ async function effectiveLimits(t, tenantSets, effectiveAll, fmtMoney) {
   const models = ['*', ...new Set([...planRows, ...tenantSets].map((r) => r.model).filter((m) => m !== '*'))];
   const rows = [];
   for (const model of models) {
-    const eff = model === '*' ? effectiveAll : await api(`/tenants/${t.id}/limits/effective`, { query: { model } });
+    let eff = effectiveAll;
+    if (model !== '*') {
+      try {
+        eff = await api(`/tenants/${t.id}/limits/effective`, { query: { model } });
+      } catch (e) {
+        // A limit on a model the catalogue no longer has applies to no request (the admin API answers 400): not in force.
+        if (e.status === 400) continue;
+        throw e;
+      }
+    }
     const layer = (sets, m) => ((sets.find((r) => r.model === m) || {}).limits) || {};
     const layers = [
       [layer(tenantSets, model), 'tenant', model === '*' ? 'tenant override' : `tenant override (${model})`],

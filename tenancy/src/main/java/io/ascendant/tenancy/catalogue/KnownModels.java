@@ -60,6 +60,20 @@ public class KnownModels {
         return model;
     }
 
+    /**
+     * The public name of the catalogue model {@code model} names by its public name or an alias, or {@code *} (every
+     * model) unchanged: the name the quota engine looks limits up by.
+     *
+     * @param field the request field, named in the error (e.g. {@code model})
+     * @throws TenancyException.Invalid naming {@code field} and the unknown model, listing the catalogue's models
+     */
+    public String requirePublicName(String field, String model) {
+        if ("*".equals(model) || !directory.isResolvable()) {
+            return model;
+        }
+        return directory.get().publicName(model).orElseThrow(() -> unknown(field, model, ", or * for every model"));
+    }
+
     private TenancyException.Invalid unknown(String field, String model, String orStar) {
         return new TenancyException.Invalid(
                 field,

@@ -120,7 +120,13 @@ public class LimitsService {
         return models.requireForLimits("model", m);
     }
 
-    /** The effective limits of (tenant, project, key, model), as the quota engine sees them. */
+    /**
+     * The effective limits of (tenant, project, key, model), as the quota engine sees them: a model named by an alias
+     * gets the limits of its public name.
+     *
+     * @throws TenancyException.Invalid naming {@code model} when it is neither {@code *} nor a catalogue model's
+     *     public name or alias
+     */
     public EffectiveLimits effective(AdminActor actor, UUID tenantId, UUID projectId, UUID keyId, String model) {
         policy.requireManage(actor, tenantId);
         if (projectId != null) {
@@ -129,7 +135,8 @@ public class LimitsService {
         if (keyId != null) {
             requireOwner(LimitScope.KEY, tenantId, keyId);
         }
-        return resolver.resolve(tenantId, projectId, keyId, Validation.model("model", model, true));
+        String m = models.requirePublicName("model", Validation.model("model", model, true));
+        return resolver.resolve(tenantId, projectId, keyId, m);
     }
 
     private LimitSetView upsert(
