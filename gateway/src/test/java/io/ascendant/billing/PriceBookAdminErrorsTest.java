@@ -131,6 +131,26 @@ class PriceBookAdminErrorsTest {
     }
 
     @Test
+    void previewCallsAWholeNumberWithAnExponentBeyondItsRangeOutOfRangeNotFractional() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        long id = fixtures.versionId(PRO, "USD", "2026-08-16T16:00:00Z");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"cacheHitTokens\":0,\"cacheMissTokens\":1e30,\"outputTokens\":0}")
+                .when()
+                .post(BASE + "/" + id + "/preview")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("cacheMissTokens"))
+                .body(
+                        "detail",
+                        equalTo("cacheMissTokens: expected an integer between 0 and 1000000000000, got 1E+30, which is"
+                                + " out of range"));
+    }
+
+    @Test
     void missingBodyIsNamedAsTheBodyNotByAJavaParameterName() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         given().auth()

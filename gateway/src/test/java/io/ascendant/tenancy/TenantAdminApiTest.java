@@ -160,6 +160,20 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void anAuditInstantThatDoesNotParseIsA400NamingItsForm() {
+        given().auth()
+                .oauth2(fx.platformToken())
+                .queryParam("since", "yesterday")
+                .when()
+                .get(TenancyFixtures.API + "/audit")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith("application/problem+json"))
+                .body("field", equalTo("since"))
+                .body("detail", equalTo("since must be an ISO-8601 instant such as 2027-01-01T00:00:00Z"));
+    }
+
+    @Test
     void invitesTheFirstTenantAdminByEmail() throws Exception {
         String slug = TenancyFixtures.uniqueSlug("inv");
         JsonPath t = fx.createTenant(slug);

@@ -75,6 +75,12 @@ final class InvalidParameters {
             return ProblemMappers.toResponse(
                     Problem.of(ProblemType.INVALID_INPUT, "a path or query parameter has an invalid value"));
         }
+        // A parameter with a syntax of its own (an instant, a date, a zone) is told that syntax.
+        Class<?> type = expected.equals("a valid value") ? type(resource, name) : null;
+        String textual = type == null ? null : ExpectedValues.textual(type);
+        if (textual != null) {
+            expected = textual;
+        }
         return ProblemMappers.toResponse(
                 Problem.ofField(ProblemType.INVALID_INPUT, name, name + " must be " + expected));
     }
@@ -97,6 +103,23 @@ final class InvalidParameters {
             }
         }
         return new long[] {isId(name) ? 1 : Long.MIN_VALUE, Long.MAX_VALUE};
+    }
+
+    /** The Java type of the path or query parameter {@code name} of the matched method, or null if unknown. */
+    private static Class<?> type(ResourceInfo resource, String name) {
+        Method m = resource == null ? null : resource.getResourceMethod();
+        if (m == null) {
+            return null;
+        }
+        for (Parameter p : m.getParameters()) {
+            PathParam path = p.getAnnotation(PathParam.class);
+            QueryParam query = p.getAnnotation(QueryParam.class);
+            if (path != null && path.value().equals(name)
+                    || query != null && query.value().equals(name)) {
+                return p.getType();
+            }
+        }
+        return null;
     }
 
     private static long[] bounds(Parameter p, long min, long max, boolean isPath) {

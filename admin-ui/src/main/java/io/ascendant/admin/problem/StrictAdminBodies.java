@@ -27,6 +27,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.function.BooleanSupplier;
 import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
@@ -280,31 +281,56 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
             // Strictness is asked only for a value it would refuse: a well-typed value costs one token comparison.
             JsonToken t = p.currentToken();
             if (t != JsonToken.VALUE_NULL && !kind.accepts(t) && strict.getAsBoolean()) {
-                throw new Refusal(p, refusal(t), type);
+                throw new Refusal(p, refusal(p, t), type);
             }
             if (kind == Kind.WHOLE_NUMBER
                     && t == JsonToken.VALUE_NUMBER_INT
                     && type != BigInteger.class
                     && !fitsType(p)
                     && strict.getAsBoolean()) {
-                long min = bounds == null ? ExpectedValues.minOf(type) : bounds[0];
-                long max = bounds == null ? ExpectedValues.maxOf(type) : bounds[1];
-                throw new Refusal(p, "expected " + ExpectedValues.integerBetween(min, max), type);
+                throw new Refusal(p, outOfRange(), type);
             }
             return super.deserialize(p, ctxt);
         }
 
+        /** "expected an integer between min and max": the field's bounds, else its type's range. */
+        private String outOfRange() {
+            long min = bounds == null ? ExpectedValues.minOf(type) : bounds[0];
+            long max = bounds == null ? ExpectedValues.maxOf(type) : bounds[1];
+            return "expected " + ExpectedValues.integerBetween(min, max);
+        }
+
         /**
          * "expected ..., got ...". A quoted whole number ({@code "budgetTokens":"100"}) is told apart from a quoted
-         * money amount, which is accepted: counts are JSON integers only, and only money takes a decimal string.
+         * money amount, which is accepted: counts are JSON integers only, and only money takes a decimal string. A
+         * whole number written with an exponent ({@code 1e30}) beyond the type's range is not called fractional but
+         * out of range, with the field's range, as the same number written as an integer is.
          */
-        private String refusal(JsonToken t) {
+        private String refusal(JsonParser p, JsonToken t) throws IOException {
+            if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_NUMBER_FLOAT && type != BigInteger.class) {
+                BigDecimal v = wholeValue(p);
+                if (v != null
+                        && (v.compareTo(BigDecimal.valueOf(ExpectedValues.minOf(type))) < 0
+                                || v.compareTo(BigDecimal.valueOf(ExpectedValues.maxOf(type))) > 0)) {
+                    return outOfRange() + ", got " + v + ", which is out of range";
+                }
+            }
             String got = "got " + describe(t);
             if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_STRING) {
                 return "expected " + ExpectedValues.WHOLE_NUMBER_NOT_STRING + ", " + got + " (only money amounts are"
                         + " accepted as decimal strings)";
             }
             return "expected " + ExpectedValues.describe(type) + ", " + got;
+        }
+
+        /** The value of a number token if it is whole ({@code 1e30}, {@code 100.0}), else null. */
+        private static BigDecimal wholeValue(JsonParser p) {
+            try {
+                BigDecimal v = p.getDecimalValue();
+                return v.signum() == 0 || v.stripTrailingZeros().scale() <= 0 ? v.stripTrailingZeros() : null;
+            } catch (IOException | NumberFormatException e) {
+                return null;
+            }
         }
 
         private boolean fitsType(JsonParser p) throws IOException {

@@ -123,6 +123,22 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void refusesAWholeNumberWithAnExponentBeyondTheTypeAsOutOfRangeNotFractional() {
+        Map<String, String> refused = Map.of(
+                "{\"tokens\":1e30}",
+                        "expected an integer between 1 and 9223372036854775807, got 1E+30, which is out of range",
+                "{\"perMinute\":3e9}", "expected an integer between 0 and 10000000, got 3E+9, which is out of range",
+                "{\"plain\":-4.0e4}", "expected an integer between -32768 and 32767, got -4E+4, which is out of range",
+                "{\"tokens\":1.5}", "expected a whole number, got a fractional number");
+        refused.forEach((json, message) -> {
+            MismatchedInputException e =
+                    assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Bounded.class));
+            assertThat(e.getOriginalMessage()).as(json).isEqualTo(message);
+            assertThat(e.getPath()).hasSize(1);
+        });
+    }
+
+    @Test
     void acceptsIntegersWithinTheTypeLeavingDeclaredBoundsToBeanValidation() throws Exception {
         assertThat(mapper.readValue("{\"perMinute\":20000000,\"tokens\":0}", Bounded.class))
                 .isEqualTo(new Bounded(20_000_000, 0L, null));
