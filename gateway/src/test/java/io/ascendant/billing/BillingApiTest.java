@@ -312,6 +312,16 @@ class BillingApiTest {
                 .then()
                 .statusCode(404)
                 .body("error.code", equalTo("not_found"));
+        // A malformed id is a 400 naming the id's form, not a 404, as in the admin API.
+        given().header("Authorization", "Bearer " + key.text())
+                .when()
+                .get("/v1/invoices/not-a-uuid")
+                .then()
+                .statusCode(400)
+                .contentType("application/json")
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo("id"))
+                .body("error.message", equalTo("id must be a UUID (an invoice's id as GET /v1/invoices lists it)"));
         given().when().get("/v1/invoices").then().statusCode(401);
     }
 }

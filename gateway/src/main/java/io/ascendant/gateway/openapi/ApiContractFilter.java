@@ -104,7 +104,8 @@ public class ApiContractFilter implements OASFilter {
                     "400",
                     "Invalid request: malformed JSON (saying where), a missing, unknown or unsupported parameter,"
                             + " max_tokens above the model's limit (naming it)");
-        } else if (hasBody(op) || has(parameters, Parameter.In.QUERY)) {
+        } else if (hasBody(op) || has(parameters, Parameter.In.QUERY) || path.startsWith("/v1/invoices/")) {
+            // An invoice id in the path that is not a UUID is a 400 naming id, not a 404.
             errors.put("400", "Invalid request: a parameter is missing or invalid (named in param)");
         }
         errors.put("401", "No API key, two different ones, or a malformed, unknown, revoked or expired one");

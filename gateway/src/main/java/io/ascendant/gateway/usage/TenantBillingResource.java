@@ -111,7 +111,9 @@ public class TenantBillingResource {
         try {
             id = UUID.fromString(rawId);
         } catch (IllegalArgumentException e) {
-            throw new BillingException.NotFound("invoice " + rawId + " does not exist");
+            // A malformed id is the caller's mistake, not a missing invoice: told the form, as the admin API does.
+            throw new BillingException.Invalid(
+                    "id", "id must be a UUID (an invoice's id as GET /v1/invoices lists it)");
         }
         return invoices.find(id)
                 .filter(i -> i.tenantId().equals(tenant))

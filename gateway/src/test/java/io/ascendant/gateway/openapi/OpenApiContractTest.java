@@ -111,7 +111,7 @@ class OpenApiContractTest {
         assertThat(responses("/v1/messages/count_tokens", "post"))
                 .containsOnlyKeys("200", "400", "401", "403", "404", "413", "415", "503");
         assertThat(responses("/v1/models/{id}", "get")).containsOnlyKeys("200", "401", "403", "404", "503");
-        assertThat(responses("/v1/invoices/{id}", "get")).containsKeys("200", "401", "404");
+        assertThat(responses("/v1/invoices/{id}", "get")).containsKeys("200", "400", "401", "404");
         assertThat(responses("/admin/api/v1/tenants", "post"))
                 .containsOnlyKeys("201", "400", "401", "403", "409", "413", "415", "503");
         assertThat(doc.getString(
