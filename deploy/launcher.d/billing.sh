@@ -65,7 +65,9 @@ billing_reconcile() {
         url="jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/ascendant"
         password="$(cat "$data_dir.password")"
     fi
-    # The password travels in the environment, never on the command line (other local users can read argv).
-    QUARKUS_DATASOURCE_PASSWORD="$password" \
-        exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$lib/*" io.ascendant.billing.rollup.ReconcileMain "${options[@]}" "$url" "$user"
+    # The database travels in the environment ReconcileMain reads, never as arguments after the user's: an option
+    # left without its value (`--since` last) would take the URL as its value. The password stays off the command
+    # line too (other local users can read argv).
+    QUARKUS_DATASOURCE_JDBC_URL="$url" QUARKUS_DATASOURCE_USERNAME="$user" QUARKUS_DATASOURCE_PASSWORD="$password" \
+        exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$lib/*" io.ascendant.billing.rollup.ReconcileMain ${options[@]+"${options[@]}"}
 }

@@ -46,17 +46,31 @@ public final class ReconcileMain {
         try (Connection c = DriverManager.getConnection(url, options.user(), options.password())) {
             System.exit(reconcile(c, System.out, options.review()));
         } catch (SQLException e) {
-            // 42P01 undefined_table: the database exists but the billing schema was never migrated.
-            System.err.println(
-                    "42P01".equals(e.getSQLState())
-                            ? "reconcile failed: the billing tables do not exist in " + url
-                                    + "; apply the schema first with './ascendant migrate' (or start the gateway once)."
-                            : "reconcile failed: " + e.getMessage());
+            System.err.println(failure(e, url));
             System.exit(ERROR);
         } catch (Exception e) {
             System.err.println("reconcile failed: " + e.getMessage());
             System.exit(ERROR);
         }
+    }
+
+    /**
+     * The one line printed when the database fails: what to do for a database that is not there (SQLState class 08,
+     * connection exception: nothing listens, typically the platform is not running) or not migrated (42P01
+     * undefined_table), else the driver's message.
+     */
+    static String failure(SQLException e, String url) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) {
+            return "reconcile failed: could not connect to " + url + " (" + e.getMessage() + "); start the platform"
+                    + " with './ascendant up', or point QUARKUS_DATASOURCE_JDBC_URL (or the jdbc-url argument) at the"
+                    + " database.";
+        }
+        if (state.equals("42P01")) {
+            return "reconcile failed: the billing tables do not exist in " + url
+                    + "; apply the schema first with './ascendant migrate' (or start the gateway once).";
+        }
+        return "reconcile failed: " + e.getMessage();
     }
 
     /** {@link #reconcile(Connection, PrintStream, UnpricedReview)} where every unpriced row needs review. */
