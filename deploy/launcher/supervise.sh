@@ -23,7 +23,7 @@ supervision_note() {
     echo "[ascendant $(date -u '+%Y-%m-%dT%H:%M:%SZ')] $*" >>"$LOG_DIR/modelhost.log"
 }
 
-# How a dead child of this shell ended: "exit status N" or "killed by SIGNAME".
+# How a part ended, given the PID of its waiter (WAITERS, see spawn): "exit status N" or "killed by SIGNAME".
 how_it_ended() {
     local status=0
     wait "$1" 2>/dev/null || status=$?
@@ -58,7 +58,7 @@ supervise() {
                 fi
             elif ! alive "$pid"; then
                 uptime=$((SECONDS - MODEL_HOST_STARTED_AT))
-                ended="$(how_it_ended "$pid")"
+                ended="$(how_it_ended "${WAITERS[modelhost]}")"
                 # A host that served for a while before it died starts a new series: its restart is not "again".
                 [ "$uptime" -ge "$MODEL_HOST_STABLE_SECONDS" ] && quick=0
                 if [ "$quick" -ge "$MODEL_HOST_RESTARTS" ]; then
