@@ -100,21 +100,32 @@ class EmbeddedDefaultDatabaseIT {
     }
 
     @Test
-    void migrateAppliesTheSchemaAndExits() throws Exception {
+    void migrateAppliesTheSchemaAndExitsSayingHowManyItAppliedNowAndInTotal() throws Exception {
         SharedPostgres pg = SharedPostgres.get();
         String db = pg.createDatabase("it_migrate");
-        Process migrate = launch(
-                Map.of(
-                        "ASCENDANT_HOME", home.toString(),
-                        "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(db),
-                        "QUARKUS_DATASOURCE_USERNAME", pg.username(),
-                        "QUARKUS_DATASOURCE_PASSWORD", pg.password()),
-                "migrate");
+        Map<String, String> env = Map.of(
+                "ASCENDANT_HOME", home.toString(),
+                "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(db),
+                "QUARKUS_DATASOURCE_USERNAME", pg.username(),
+                "QUARKUS_DATASOURCE_PASSWORD", pg.password());
 
+        Process migrate = launch(env, "migrate");
         assertThat(migrate.waitFor(240, TimeUnit.SECONDS)).isTrue();
         String output = Files.readString(home.resolve("gateway.log"), StandardCharsets.UTF_8);
         assertThat(migrate.exitValue()).as(output).isZero();
-        assertThat(output).contains(", 0 pending.");
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile(
+                        "Schema version \\S+: (\\d+) migrations applied now, (\\d+) in total, 0 pending\\.")
+                .matcher(output);
+        assertThat(first.find()).as(output).isTrue();
+        assertThat(first.group(1)).isEqualTo(first.group(2)).isNotEqualTo("0");
+
+        // A second run finds the schema current: it applies none, and says so.
+        Files.delete(home.resolve("gateway.log"));
+        Process again = launch(env, "migrate");
+        assertThat(again.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        String second = Files.readString(home.resolve("gateway.log"), StandardCharsets.UTF_8);
+        assertThat(again.exitValue()).as(second).isZero();
+        assertThat(second).contains(": 0 migrations applied now, " + first.group(2) + " in total, 0 pending.");
         try (Connection c = pg.connect(db);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT bool_and(success) FROM flyway_schema_history")) {
