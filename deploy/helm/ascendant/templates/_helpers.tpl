@@ -32,3 +32,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 - name: TENANCY_API_KEYS_PEPPER
   valueFrom: { secretKeyRef: { name: {{ include "ascendant.tenancySecret" . }}, key: pepper } }
 {{- end -}}
+
+{{/*
+The `java` arguments as a JSON list: the fixed flags in "before", each option of the javaOpts value (split at
+whitespace, so "-Xss1m -XX:MaxRAMPercentage=75" is two arguments and "" none), then "after".
+*/}}
+{{- define "ascendant.javaArgs" -}}
+{{- $opts := regexSplit "\\s+" (trim .opts) -1 | compact -}}
+{{- concat .before $opts .after | toJson -}}
+{{- end -}}
