@@ -35,14 +35,23 @@ export async function modelsView(view) {
       h('h3', {}, `${p.name} `, badge(p.accelerator, 'ACTIVE'), p.dns ? h('span', { class: 'muted' }, ` DNS ${p.dns}`) : ''),
       table([
         { label: 'Pod', value: (e) => e.baseUrl },
-        { label: 'Health', value: (e) => badge(e.ready ? 'ready' : 'not ready', e.ready ? 'ready' : 'notready') },
-        { label: 'Circuit', value: (e) => badge(e.circuit, e.circuit === 'CLOSED' ? 'CLOSED-circuit' : e.circuit) },
+        // An INVALID endpoint (a base URL no pod can be made of) receives nothing; its problem says why.
+        { label: 'Health', value: (e) => (e.state === 'INVALID'
+          ? h('span', {}, badge('invalid', 'notready'), h('div', { class: 'muted' }, e.problem))
+          : badge(e.ready ? 'ready' : 'not ready', e.ready ? 'ready' : 'notready')) },
+        { label: 'Circuit', value: (e) => (e.circuit == null ? '—' : badge(e.circuit, e.circuit === 'CLOSED' ? 'CLOSED-circuit' : e.circuit)) },
         { label: 'Queue', num: true, value: (e) => (e.waiting < 0 ? '—' : num(e.waiting)) },
         { label: 'KV cache', num: true, value: (e) => (e.kvCacheUsage < 0 ? '—' : Math.round(e.kvCacheUsage * 100) + ' %') },
         { label: 'In flight', num: true, value: (e) => num(e.inFlightRequests) },
         { label: 'Window', num: true, value: (e) => (e.maxModelLen == null ? '—' : num(e.maxModelLen)) },
         { label: 'Draining', value: (e) => (e.draining ? badge('draining', 'SUSPENDED') : 'no') },
-        { label: 'Actions', value: (e) => (e.id ? h('button', { type: 'button', onclick: async () => {
+        { label: 'Actions', value: (e) => (e.id && e.state === 'INVALID' ? h('button', { type: 'button', onclick: async () => {
+          try {
+            await api(`/pools/${encodeURIComponent(p.name)}/endpoints/${e.id}`, { method: 'DELETE' });
+            toast('Invalid endpoint removed');
+            await refresh();
+          } catch (err) { toast(err.message, 'error'); }
+        } }, 'Remove') : e.id ? h('button', { type: 'button', onclick: async () => {
           try {
             await api(`/pools/${encodeURIComponent(p.name)}/endpoints/${e.id}`, { method: 'PATCH', body: { draining: !e.draining } });
             toast(e.draining ? 'Pod back in rotation' : 'Pod draining: no new requests');

@@ -1,6 +1,7 @@
 package io.ascendant.gateway.dispatch;
 
 import io.ascendant.gateway.catalogue.Accelerator;
+import io.ascendant.gateway.catalogue.EndpointUrls;
 import io.ascendant.modelhost.api.HostLoad;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -73,8 +74,15 @@ public final class Pod {
     /** A model-card read was asked for while one was in flight: read again when it ends. */
     final AtomicBoolean modelCardPollAgain = new AtomicBoolean();
 
-    /** @param baseUrl {@code http(s)://host:port} */
+    /**
+     * @param baseUrl {@code http(s)://host:port}
+     * @throws IllegalArgumentException when {@code baseUrl} breaks {@link EndpointUrls}' rule (the message says how):
+     *     a pod always has a host and a port of 1-65535
+     */
     public Pod(String poolName, String baseUrl, Accelerator accelerator, int prefixEntries) {
+        EndpointUrls.problem("baseUrl", baseUrl).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
         this.poolName = poolName;
         this.baseUrl = baseUrl;
         URI uri = URI.create(baseUrl);

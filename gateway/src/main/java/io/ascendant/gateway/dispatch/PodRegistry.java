@@ -15,15 +15,25 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live pods of every pool: static and admin-registered endpoints from the catalogue plus those discovered
  * through DNS. Reconciles on every catalogue change and every DNS round; a pod that leaves stops receiving new
  * requests at once while its in-flight requests finish on the {@link Pod} object they hold.
+ *
+ * <p>An endpoint whose base URL breaks {@link io.ascendant.gateway.catalogue.EndpointUrls}' rule (a row written
+ * before the admin API checked URLs or straight into the table, a typo in configuration, a DNS pool with a port out
+ * of range) never becomes a pod: it is skipped, logged once as a warning naming its pool and value (again only if it
+ * goes away and comes back), and kept in {@link #invalid} so that the admin API lists it with the reason and it can
+ * be removed. Reconciling never throws for one endpoint, so such a row can neither stop start-up nor take the pool's
+ * good endpoints away.
  */
 @ApplicationScoped
 public class PodRegistry {
@@ -44,10 +54,22 @@ public class PodRegistry {
     private volatile Map<String, List<Pod>> byPool = Map.of();
     /** DNS answers by pool name: endpoint base URLs. */
     private final Map<String, List<String>> discovered = new ConcurrentHashMap<>();
+    /** Endpoints skipped for an invalid base URL, by pool name; replaced as a whole with {@link #byPool}. */
+    private volatile Map<String, List<InvalidEndpoint>> invalidByPool = Map.of();
+    /** Keys ({@link #key}) of the invalid endpoints already warned about; guarded by {@code this}. */
+    private Set<String> warned = Set.of();
 
     /** The pods of a pool, in a stable order; empty when the pool is unknown. */
     public List<Pod> pods(String pool) {
         return byPool.getOrDefault(pool, List.of());
+    }
+
+    /**
+     * The endpoints of a pool that are not pods because their base URL is invalid, in the catalogue's order; empty
+     * when there are none or the pool is unknown.
+     */
+    public List<InvalidEndpoint> invalid(String pool) {
+        return invalidByPool.getOrDefault(pool, List.of());
     }
 
     /** Every pod of every pool. */
@@ -107,6 +129,8 @@ public class PodRegistry {
             }
         }
         Map<String, List<Pod>> next = new LinkedHashMap<>();
+        Map<String, List<InvalidEndpoint>> nextInvalid = new LinkedHashMap<>();
+        Set<String> nextWarned = new HashSet<>();
         for (PoolSpec pool : snapshot.pools().values()) {
             Map<String, EndpointSpec> wanted = new LinkedHashMap<>();
             for (EndpointSpec e : pool.endpoints()) {
@@ -117,22 +141,59 @@ public class PodRegistry {
                         url, new EndpointSpec(pool.name(), url, pool.accelerator(), false, EndpointSpec.Source.DNS));
             }
             List<Pod> pods = new ArrayList<>();
+            List<InvalidEndpoint> invalid = new ArrayList<>();
             for (EndpointSpec e : wanted.values()) {
-                Pod pod = current.remove(key(pool.name(), e.baseUrl()));
+                String key = key(pool.name(), e.baseUrl());
+                Pod pod = current.remove(key);
                 if (pod == null || pod.accelerator() != e.accelerator()) {
-                    pod = new Pod(
-                            pool.name(),
-                            e.baseUrl(),
-                            e.accelerator() == null ? Accelerator.CPU : e.accelerator(),
-                            config.dispatch().prefixEntriesPerPod());
+                    String reason = null;
+                    try {
+                        pod = new Pod(
+                                pool.name(),
+                                e.baseUrl(),
+                                e.accelerator() == null ? Accelerator.CPU : e.accelerator(),
+                                config.dispatch().prefixEntriesPerPod());
+                    } catch (IllegalArgumentException bad) {
+                        // The constructor checks EndpointUrls' rule and says what is wrong.
+                        reason = bad.getMessage() != null ? bad.getMessage() : "baseUrl cannot be used: " + bad;
+                    }
+                    if (reason != null) {
+                        invalid.add(new InvalidEndpoint(e, reason));
+                        nextWarned.add(key);
+                        if (!warned.contains(key)) {
+                            warnSkipped(e, reason);
+                        }
+                        continue;
+                    }
                 }
                 pod.draining(e.draining());
                 pods.add(pod);
             }
             next.put(pool.name(), List.copyOf(pods));
+            if (!invalid.isEmpty()) {
+                nextInvalid.put(pool.name(), List.copyOf(invalid));
+            }
         }
         byPool = Map.copyOf(next);
+        invalidByPool = Map.copyOf(nextInvalid);
+        warned = Set.copyOf(nextWarned);
         retire(current.values());
+    }
+
+    /** The one warning for an endpoint skipped for its base URL, saying where to fix it. */
+    private static void warnSkipped(EndpointSpec e, String reason) {
+        String fix = switch (e.source()) {
+            case REGISTERED ->
+                "remove it (DELETE /admin/api/v1/pools/" + e.poolName() + "/endpoints/{id}; GET"
+                        + " /admin/api/v1/pools/" + e.poolName() + " lists it as INVALID with its id)"
+                        + " and register a valid one";
+            case STATIC -> "correct gateway.catalogue.pools." + e.poolName() + ".endpoints and restart the gateway";
+            case DNS -> "correct the pool's dns (host:port)";
+        };
+        Log.warnf(
+                "Pool %s: %s endpoint skipped, no requests go to it: %s. To fix, %s. The pool's other endpoints serve"
+                        + " as usual.",
+                e.poolName(), e.source().name().toLowerCase(Locale.ROOT), reason, fix);
     }
 
     private void retire(Collection<Pod> gone) {
@@ -147,6 +208,15 @@ public class PodRegistry {
     private static String key(String pool, String url) {
         return pool + '\u0000' + url;
     }
+
+    /**
+     * An endpoint of the catalogue that is not a pod because its base URL is invalid.
+     *
+     * @param endpoint the endpoint as the catalogue has it (its {@code baseUrl} exactly as stored or configured)
+     * @param reason what is wrong, naming the value, e.g. {@code baseUrl 'http://127.0.0.1:0' has port 0; a port is
+     *     1-65535}
+     */
+    public record InvalidEndpoint(EndpointSpec endpoint, String reason) {}
 
     /** Fired when a pod leaves its pool. */
     public record PodRemoved(Pod pod) {}

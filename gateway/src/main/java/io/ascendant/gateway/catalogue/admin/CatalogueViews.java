@@ -81,8 +81,13 @@ public final class CatalogueViews {
      * One endpoint with the gateway's live view of it.
      *
      * @param id registration id (null for static and DNS endpoints)
+     * @param state READY (in rotation unless its circuit is open), NOT_READY (failing or not yet passing health
+     *     checks), DRAINING, or INVALID: its base URL breaks the rule of {@code POST .../endpoints} (a row stored
+     *     before that rule or written straight into the database, a configuration typo), so it is no pod and receives
+     *     nothing; {@code problem} says why. Remove a registered one with {@code DELETE .../endpoints/{id}}
+     * @param problem why the endpoint is INVALID, naming the value; null otherwise
      * @param ready passes health checks
-     * @param circuit CLOSED, OPEN or HALF_OPEN
+     * @param circuit CLOSED, OPEN or HALF_OPEN; null for an INVALID endpoint
      * @param waiting last sampled queue depth (-1 unknown)
      * @param kvCacheUsage last sampled KV-cache use 0..1 (-1 unknown)
      * @param inFlightRequests requests this replica has on it
@@ -95,6 +100,8 @@ public final class CatalogueViews {
             String accelerator,
             boolean draining,
             String source,
+            String state,
+            String problem,
             boolean ready,
             String circuit,
             double waiting,
@@ -106,12 +113,13 @@ public final class CatalogueViews {
     /**
      * Body of {@code POST /admin/api/v1/pools/{name}/endpoints}.
      *
-     * @param baseUrl {@code http(s)://host:port}
+     * @param baseUrl {@code http(s)://host[:port]}: absolute, a host, a port of 1-65535 if any, no user info, path
+     *     (one trailing {@code /} is dropped), query or fragment. Checked by {@link
+     *     io.ascendant.gateway.catalogue.EndpointUrls}, whose 400 says exactly what is wrong
      * @param accelerator CPU or ASCEND; default the pool's
      */
     public record EndpointBody(
-            @NotBlank @Pattern(regexp = "^https?://[^/\\s\\p{Cntrl}]+$", message = "must be http(s)://host:port")
-            String baseUrl,
+            @NotBlank String baseUrl,
 
             @Pattern(regexp = "(?i)CPU|ASCEND", message = "must be CPU or ASCEND")
             String accelerator) {}

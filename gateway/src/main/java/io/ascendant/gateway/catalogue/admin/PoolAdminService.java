@@ -4,6 +4,7 @@ import io.ascendant.admin.problem.ProblemException;
 import io.ascendant.gateway.catalogue.Accelerator;
 import io.ascendant.gateway.catalogue.CatalogueRepository;
 import io.ascendant.gateway.catalogue.EndpointSpec;
+import io.ascendant.gateway.catalogue.EndpointUrls;
 import io.ascendant.gateway.catalogue.ModelCatalogue;
 import io.ascendant.gateway.catalogue.ModelRoute;
 import io.ascendant.gateway.catalogue.PoolSpec;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -62,10 +62,11 @@ public class PoolAdminService {
             List<EndpointView> endpoints = new ArrayList<>();
             Map<String, EndpointSpec> specs = new HashMap<>();
             pool.endpoints().forEach(e -> specs.put(e.baseUrl(), e));
+            Map<String, CatalogueRepository.RegisteredEndpoint> inPool = registered.getOrDefault(pool.name(), Map.of());
             for (Pod pod : registry.pods(pool.name())) {
                 EndpointSpec spec = specs.get(pod.baseUrl());
-                CatalogueRepository.RegisteredEndpoint reg =
-                        registered.getOrDefault(pool.name(), Map.of()).get(pod.baseUrl());
+                CatalogueRepository.RegisteredEndpoint reg = inPool.get(pod.baseUrl());
+                boolean ready = pod.ready(2);
                 endpoints.add(new EndpointView(
                         reg == null ? null : reg.id(),
                         pod.baseUrl(),
@@ -74,13 +75,36 @@ public class PoolAdminService {
                         spec == null
                                 ? EndpointSpec.Source.DNS.name()
                                 : spec.source().name(),
-                        pod.ready(2),
+                        pod.draining() ? "DRAINING" : ready ? "READY" : "NOT_READY",
+                        null,
+                        ready,
                         pod.circuit().name(),
                         pod.load().waiting(),
                         pod.load().kvCacheUsage(),
                         pod.inFlightRequests(),
                         reg == null ? null : reg.registeredAt(),
                         pod.maxModelLen().isPresent() ? pod.maxModelLen().getAsLong() : null));
+            }
+            for (PodRegistry.InvalidEndpoint bad : registry.invalid(pool.name())) {
+                EndpointSpec e = bad.endpoint();
+                CatalogueRepository.RegisteredEndpoint reg = inPool.get(e.baseUrl());
+                endpoints.add(new EndpointView(
+                        reg == null ? null : reg.id(),
+                        e.baseUrl(),
+                        e.accelerator() == null
+                                ? pool.accelerator().name()
+                                : e.accelerator().name(),
+                        e.draining(),
+                        e.source().name(),
+                        "INVALID",
+                        bad.reason(),
+                        false,
+                        null,
+                        -1,
+                        -1,
+                        0,
+                        reg == null ? null : reg.registeredAt(),
+                        null));
             }
             out.add(new PoolView(
                     pool.name(),
@@ -113,6 +137,7 @@ public class PoolAdminService {
                             + ".*); change it there, or create an admin-managed pool under another name");
         }
         Accelerator acc = Accelerator.parse(body.accelerator());
+        requireDnsPort(body.dns());
         boolean created = repository.upsertPool(name, acc, body.dns());
         audit.record(actor, null, "model_pool.put", "model_pool", name, null, body);
         CatalogueWrites.reloadAfterCommit(catalogue);
@@ -142,23 +167,25 @@ public class PoolAdminService {
     }
 
     /**
-     * Registers an endpoint in an admin-managed pool.
+     * Registers an endpoint in an admin-managed pool, stored lower-case without a trailing {@code /}.
      *
-     * @throws ProblemException 404 for an unknown pool, 409 for a static pool (from configuration)
+     * @throws ProblemException 400 naming {@code baseUrl} when it breaks {@link EndpointUrls}' rule, 404 for an
+     *     unknown pool, 409 for a static pool (from configuration)
      */
     @Transactional
     public CatalogueRepository.RegisteredEndpoint register(
             AdminActor actor, String pool, CatalogueViews.EndpointBody body) throws SQLException {
+        EndpointUrls.problem("baseUrl", body.baseUrl()).ifPresent(p -> {
+            throw ProblemException.invalid("baseUrl", p);
+        });
         refuseStatic(pool, "given registered endpoints");
         PoolSpec spec = repository.findAllPools().stream()
                 .filter(p -> p.name().equals(pool))
                 .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("pool '" + pool + "'"));
         Accelerator acc = body.accelerator() == null ? spec.accelerator() : Accelerator.parse(body.accelerator());
-        String url = body.baseUrl().endsWith("/")
-                ? body.baseUrl().substring(0, body.baseUrl().length() - 1)
-                : body.baseUrl();
-        CatalogueRepository.RegisteredEndpoint e = repository.registerEndpoint(pool, url.toLowerCase(Locale.ROOT), acc);
+        CatalogueRepository.RegisteredEndpoint e =
+                repository.registerEndpoint(pool, EndpointUrls.normalized(body.baseUrl()), acc);
         audit.record(actor, null, "pool_endpoint.register", "pool_endpoint", e.id().toString(), null, e);
         CatalogueWrites.reloadAfterCommit(catalogue);
         return e;
@@ -214,6 +241,23 @@ public class PoolAdminService {
                     + " (gateway.catalogue.pools." + pool + ".*) and cannot be " + refused
                     + ": change its endpoints or dns there and restart the gateway, or create an admin-managed"
                     + " pool (PUT /admin/api/v1/pools/{name}), register endpoints in it and point routes at it");
+        }
+    }
+
+    /**
+     * The pattern of {@link CatalogueViews.PoolBody#dns()} lets 0 and 99999 through; every discovered endpoint would
+     * then be invalid.
+     *
+     * @throws ProblemException 400 naming {@code dns}
+     */
+    private static void requireDnsPort(String dns) {
+        if (dns == null) {
+            return;
+        }
+        String port = dns.substring(dns.lastIndexOf(':') + 1);
+        int n = Integer.parseInt(port); // the pattern allows 1-5 digits only
+        if (n < 1 || n > 65535) {
+            throw ProblemException.invalid("dns", "dns '" + dns + "' has port " + port + "; a port is 1-65535");
         }
     }
 
