@@ -1,5 +1,6 @@
 package io.ascendant.admin.billing;
 
+import io.ascendant.admin.problem.AdminInstants;
 import io.ascendant.admin.tenancy.AdminApi;
 import io.ascendant.admin.tenancy.CurrentAdmin;
 import io.ascendant.admin.tenancy.TenantOnboarding;
@@ -90,10 +91,18 @@ public class BillingAccountResource {
         if (value == null || value.isBlank()) {
             throw new BillingException.Invalid(field, field + " is required (ISO date such as 2026-08-01)");
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new BillingException.Invalid(field, field + " must be an ISO date such as 2026-08-01");
         }
+        if (!AdminInstants.accepts(date)) {
+            throw new BillingException.Invalid(
+                    field,
+                    field + " must be an ISO date " + AdminInstants.DATE_RANGE + ", got one in the year "
+                            + date.getYear());
+        }
+        return date;
     }
 }

@@ -54,7 +54,9 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *       second constant;
  *   <li>a field whose JSON form is a string with a syntax ({@link java.time.Instant} and the other {@code java.time}
  *       types, {@link java.util.UUID}, {@link java.time.ZoneId}) takes only a string, so {@code "expiresAt": 5} is
- *       refused instead of read as 5 seconds after 1970.
+ *       refused instead of read as 5 seconds after 1970;
+ *   <li>an instant or date outside 1970 to 9999 ({@link AdminInstants}) is refused naming the range, instead of
+ *       failing later in PostgreSQL or in epoch-millisecond arithmetic as a 500.
  * </ul>
  *
  * <p>Money ({@link java.math.BigDecimal}) is not wrapped: it takes a JSON number or a decimal string ({@code 12.5} or
@@ -290,7 +292,15 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
                     && strict.getAsBoolean()) {
                 throw new Refusal(p, outOfRange(), type);
             }
-            return super.deserialize(p, ctxt);
+            Object value = super.deserialize(p, ctxt);
+            if (kind == Kind.TEXTUAL_VALUE && value != null) {
+                // An instant or date beyond what PostgreSQL and epoch-millisecond arithmetic hold (AdminInstants).
+                Integer year = AdminInstants.yearOutsideRange(value);
+                if (year != null && strict.getAsBoolean()) {
+                    throw new Refusal(p, AdminInstants.outOfRange(type, year), type);
+                }
+            }
+            return value;
         }
 
         /** "expected an integer between min and max": the field's bounds, else its type's range. */

@@ -1,5 +1,6 @@
 package io.ascendant.admin.tenancy;
 
+import io.ascendant.admin.problem.AdminInstants;
 import io.ascendant.tenancy.access.AdminRole;
 import io.ascendant.tenancy.audit.AuditEntryView;
 import io.ascendant.tenancy.audit.AuditQuery;
@@ -49,7 +50,14 @@ public class AuditResource {
                     Integer limit) {
         return audit.list(
                 current.actor(),
-                new AuditQuery(tenantId, action, targetType, targetId, actor, since, until),
+                new AuditQuery(
+                        tenantId,
+                        action,
+                        targetType,
+                        targetId,
+                        actor,
+                        AdminInstants.require("since", since),
+                        AdminInstants.require("until", until)),
                 cursor,
                 limit);
     }

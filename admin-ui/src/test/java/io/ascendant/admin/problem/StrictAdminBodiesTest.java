@@ -163,6 +163,35 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void refusesAnInstantOutsideTheYears1970To9999NamingTheRange() throws Exception {
+        Map<String, String> refused = Map.of(
+                "{\"expiresAt\":\"+999999999-12-31T23:59:59Z\"}",
+                        "expected an instant between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got one in the"
+                                + " year 999999999",
+                "{\"expiresAt\":\"+10000-01-01T00:00:00Z\"}",
+                        "expected an instant between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got one in the"
+                                + " year 10000",
+                "{\"expiresAt\":\"1969-12-31T23:59:59.999Z\"}",
+                        "expected an instant between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got one in the"
+                                + " year 1969");
+        refused.forEach((json, message) -> {
+            MismatchedInputException e =
+                    assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Named.class));
+            assertThat(e.getOriginalMessage()).as(json).isEqualTo(message);
+            assertThat(e.getPath()).extracting(r -> r.getFieldName()).containsExactly("expiresAt");
+        });
+        for (String edge : List.of("1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z")) {
+            assertThat(mapper.readValue("{\"expiresAt\":\"" + edge + "\"}", Named.class)
+                            .expiresAt())
+                    .isEqualTo(Instant.parse(edge));
+        }
+        strict.set(false);
+        assertThat(mapper.readValue("{\"expiresAt\":\"+10000-01-01T00:00:00Z\"}", Named.class)
+                        .expiresAt())
+                .isEqualTo(Instant.parse("+10000-01-01T00:00:00Z"));
+    }
+
+    @Test
     void refusesAnEnumOrdinalButAcceptsTheConstantsName() throws Exception {
         MismatchedInputException e =
                 assertThrows(MismatchedInputException.class, () -> mapper.readValue("{\"period\":1}", Periodic.class));
