@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Instants and dates in the admin API: a value outside 1970 to 9999 (beyond what PostgreSQL and epoch-millisecond
  * arithmetic hold) is a 400 problem naming the field and the accepted range, in bodies and query parameters alike,
- * never a 500.
+ * never a 500; an instant written as a number, in a string or not, is refused rather than read as epoch seconds.
  */
 @QuarkusTest
 class AdminInstantInputTest {
@@ -45,6 +45,22 @@ class AdminInstantInputTest {
                     .body(
                             "detail",
                             equalTo("effectiveFrom: expected an instant " + RANGE + ", got one in the year " + c[1]));
+        }
+    }
+
+    @Test
+    void refusesAnEffectiveFromWrittenAsANumberQuotedOrNot() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        for (var c : List.of(
+                new String[] {"\"1796124188\"", "a number in a string"}, new String[] {"1796124188", "a number"})) {
+            post(admin, API + "/billing/price-book", priceVersion(c[0]))
+                    .statusCode(400)
+                    .contentType(startsWith(PROBLEM))
+                    .body("field", equalTo("effectiveFrom"))
+                    .body(
+                            "detail",
+                            equalTo("effectiveFrom: expected an ISO-8601 instant such as 2027-01-01T00:00:00Z, got "
+                                    + c[1]));
         }
     }
 

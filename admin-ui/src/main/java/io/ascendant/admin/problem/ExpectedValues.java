@@ -107,6 +107,15 @@ final class ExpectedValues {
         return null;
     }
 
+    /** Whether {@code type} is a date or date-time, whose JSON form is an ISO-8601 string. */
+    static boolean isDateTime(Class<?> type) {
+        return type == Instant.class
+                || type == OffsetDateTime.class
+                || type == ZonedDateTime.class
+                || type == LocalDateTime.class
+                || type == LocalDate.class;
+    }
+
     /** Whether {@code type} holds whole numbers only (JSON integers). */
     static boolean isWholeNumber(Class<?> type) {
         return type == int.class

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.core.CurrentRequestManager;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 
@@ -54,7 +55,8 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *       second constant;
  *   <li>a field whose JSON form is a string with a syntax ({@link java.time.Instant} and the other {@code java.time}
  *       types, {@link java.util.UUID}, {@link java.time.ZoneId}) takes only a string, so {@code "expiresAt": 5} is
- *       refused instead of read as 5 seconds after 1970;
+ *       refused instead of read as 5 seconds after 1970, and so is a date-time written as a number in a string
+ *       ({@code "effectiveFrom": "1796124188"}), which Jackson would read the same way;
  *   <li>an instant or date outside 1970 to 9999 ({@link AdminInstants}) is refused naming the range, instead of
  *       failing later in PostgreSQL or in epoch-millisecond arithmetic as a 500.
  * </ul>
@@ -248,6 +250,9 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
      * property's Bean Validation bounds.
      */
     static final class StrictScalar extends DelegatingDeserializer {
+        /** A number written as a string ({@code "1796124188"}, {@code " -1.5 "}), which Jackson reads as epoch time. */
+        private static final Pattern NUMBER_IN_A_STRING = Pattern.compile("\\s*[+-]?[0-9]+(\\.[0-9]*)?\\s*");
+
         private final Class<?> type;
         private final Kind kind;
         private final BooleanSupplier strict;
@@ -284,6 +289,14 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
             JsonToken t = p.currentToken();
             if (t != JsonToken.VALUE_NULL && !kind.accepts(t) && strict.getAsBoolean()) {
                 throw new Refusal(p, refusal(p, t), type);
+            }
+            if (kind == Kind.TEXTUAL_VALUE
+                    && t == JsonToken.VALUE_STRING
+                    && ExpectedValues.isDateTime(type)
+                    && NUMBER_IN_A_STRING.matcher(p.getText()).matches()
+                    && strict.getAsBoolean()) {
+                // Jackson reads "1796124188" as seconds since 1970: a client that meant one wrote no ISO-8601 form.
+                throw new Refusal(p, "expected " + ExpectedValues.describe(type) + ", got a number in a string", type);
             }
             if (kind == Kind.WHOLE_NUMBER
                     && t == JsonToken.VALUE_NUMBER_INT

@@ -192,6 +192,23 @@ class StrictAdminBodiesTest {
     }
 
     @Test
+    void refusesAnInstantWrittenAsANumberInAString() throws Exception {
+        for (String value : List.of("\"1796124188\"", "\"1796124188.5\"", "\" -5 \"")) {
+            MismatchedInputException e = assertThrows(
+                    MismatchedInputException.class,
+                    () -> mapper.readValue("{\"expiresAt\":" + value + "}", Named.class));
+            assertThat(e.getOriginalMessage())
+                    .as(value)
+                    .isEqualTo("expected an ISO-8601 instant such as 2027-01-01T00:00:00Z, got a number in a string");
+            assertThat(e.getPath()).extracting(r -> r.getFieldName()).containsExactly("expiresAt");
+        }
+        strict.set(false);
+        assertThat(mapper.readValue("{\"expiresAt\":\"1796124188\"}", Named.class)
+                        .expiresAt())
+                .isEqualTo(Instant.ofEpochSecond(1796124188));
+    }
+
+    @Test
     void refusesAnEnumOrdinalButAcceptsTheConstantsName() throws Exception {
         MismatchedInputException e =
                 assertThrows(MismatchedInputException.class, () -> mapper.readValue("{\"period\":1}", Periodic.class));
