@@ -46,7 +46,8 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
  *   <li>an integer field ({@code int}, {@code long}, {@code short}, {@code byte}, their wrappers, {@link BigInteger})
  *       takes only a JSON integer, so {@code "requestsPerMinute": 1.5}, {@code "5"} or {@code true} is refused
  *       instead of being stored as 1 or 5 (a quoted integer is told that counts are JSON integers and only money
- *       takes a decimal string); an integer beyond the Java type's range (say
+ *       takes a decimal string, and a whole number written as a decimal, {@code 2.0} or {@code 1e3}, is told to
+ *       write it as the JSON integer {@code 2} or {@code 1000}); an integer beyond the Java type's range (say
  *       {@code 99999999999999999999}) is refused naming the range the field accepts, its Bean Validation
  *       {@code @Min}/{@code @Max}/{@code @Positive}/{@code @PositiveOrZero} bounds where it has them;
  *   <li>a string field takes only a JSON string, so {@code "displayName": 5} is refused instead of stored as "5";
@@ -330,13 +331,21 @@ public class StrictAdminBodies implements ObjectMapperCustomizer {
          * out of range, with the field's range, as the same number written as an integer is.
          */
         private String refusal(JsonParser p, JsonToken t) throws IOException {
-            if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_NUMBER_FLOAT && type != BigInteger.class) {
+            if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_NUMBER_FLOAT) {
                 BigDecimal v = wholeValue(p);
                 if (v != null
+                        && type != BigInteger.class
                         && (v.compareTo(BigDecimal.valueOf(ExpectedValues.minOf(type))) < 0
                                 || v.compareTo(BigDecimal.valueOf(ExpectedValues.maxOf(type))) > 0)) {
                     return outOfRange() + ", got " + v + ", which is out of range";
                 }
+                // The number as the client wrote it: a count, unlike money, is never anything else (not secret).
+                String written = p.getText();
+                if (v != null) {
+                    return "expected a whole number written as a JSON integer (" + v.toPlainString() + ", not "
+                            + written + "), got " + written;
+                }
+                return "expected a whole number, got " + written;
             }
             String got = "got " + describe(t);
             if (kind == Kind.WHOLE_NUMBER && t == JsonToken.VALUE_STRING) {

@@ -129,7 +129,10 @@ class StrictAdminBodiesTest {
                         "expected an integer between 1 and 9223372036854775807, got 1E+30, which is out of range",
                 "{\"perMinute\":3e9}", "expected an integer between 0 and 10000000, got 3E+9, which is out of range",
                 "{\"plain\":-4.0e4}", "expected an integer between -32768 and 32767, got -4E+4, which is out of range",
-                "{\"tokens\":1.5}", "expected a whole number, got a fractional number");
+                "{\"tokens\":1.5}", "expected a whole number, got 1.5",
+                "{\"tokens\":2.0}", "expected a whole number written as a JSON integer (2, not 2.0), got 2.0",
+                "{\"perMinute\":1e3}", "expected a whole number written as a JSON integer (1000, not 1e3), got 1e3",
+                "{\"plain\":-0.0}", "expected a whole number written as a JSON integer (0, not -0.0), got -0.0");
         refused.forEach((json, message) -> {
             MismatchedInputException e =
                     assertThrows(MismatchedInputException.class, () -> mapper.readValue(json, Bounded.class));

@@ -29,6 +29,9 @@ public final class OpenAiValidation {
         return route;
     }
 
+    /** What an output limit takes: {@code 1e3} and {@code 1000.0} are numbers, but not JSON integers. */
+    static final String POSITIVE_INTEGER = "must be a positive integer, written as a JSON integer (1000, not 1e3).";
+
     /**
      * Reads an output limit parameter: 400 when not a positive integer or above the route's limit.
      *
@@ -40,8 +43,7 @@ public final class OpenAiValidation {
             return -1;
         }
         if (!v.isIntegralNumber() || v.asLong() < 1) {
-            throw new GatewayException.InvalidRequest(
-                    "'" + param + "' must be a positive integer.", param, "invalid_value");
+            throw new GatewayException.InvalidRequest("'" + param + "' " + POSITIVE_INTEGER, param, "invalid_value");
         }
         long n = v.asLong();
         if (!v.canConvertToLong() || n > route.maxOutputTokens()) {
@@ -74,7 +76,7 @@ public final class OpenAiValidation {
         if (legacy != null && !legacy.isNull()) {
             if (!legacy.isIntegralNumber() || legacy.asLong() < 1) {
                 throw new GatewayException.InvalidRequest(
-                        "'max_tokens' must be a positive integer.", "max_tokens", "invalid_value");
+                        "'max_tokens' " + POSITIVE_INTEGER, "max_tokens", "invalid_value");
             }
             body.remove("max_tokens");
         }

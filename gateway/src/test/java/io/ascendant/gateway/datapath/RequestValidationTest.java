@@ -89,8 +89,8 @@ class RequestValidationTest {
     }
 
     @Test
-    void rejectsFractionalStringOrBooleanMaxTokensNamingIt() {
-        for (String value : List.of("1.5", "\"5\"", "true")) {
+    void rejectsFractionalStringBooleanOrExponentMaxTokensNamingIt() {
+        for (String value : List.of("1.5", "\"5\"", "true", "1e3", "1000.0")) {
             given().auth()
                     .oauth2(key.text())
                     .contentType("application/json")
@@ -101,7 +101,10 @@ class RequestValidationTest {
                     .statusCode(400)
                     .body("error.type", equalTo("invalid_request_error"))
                     .body("error.param", equalTo("max_tokens"))
-                    .body("error.message", containsString("positive integer"));
+                    .body(
+                            "error.message",
+                            equalTo("'max_tokens' must be a positive integer, written as a JSON integer (1000, not"
+                                    + " 1e3)."));
         }
     }
 
