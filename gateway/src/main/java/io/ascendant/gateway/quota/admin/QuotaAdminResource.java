@@ -110,13 +110,15 @@ public class QuotaAdminResource {
             throw ProblemException.invalid("budgetPeriod", "a budget needs budgetPeriod DAY or MONTH");
         }
         models.requireForLimits("model", body.model() == null ? "*" : body.model());
-        UUID id = service.putShadowLimit(current.actor(), tenantId, body);
-        if (id == null) {
+        ShadowLimitView stored = service.putShadowLimit(current.actor(), tenantId, body);
+        if (stored == null) {
             throw ProblemException.invalid(
                     "ownerId", "no " + body.scope().toLowerCase() + " with this id in the tenant");
         }
-        return Response.created(uri.getAbsolutePathBuilder().path(id.toString()).build())
-                .entity(new ShadowLimitView(id, body, null))
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(stored.id().toString())
+                        .build())
+                .entity(stored)
                 .build();
     }
 

@@ -27,16 +27,19 @@ public class QuotaAdminService {
     private static final String EVENTS = "SELECT id, kind, pool_key, threshold_pct, limit_amount, used_amount, detail,"
             + " occurred_at FROM quota_event WHERE tenant_id = ? AND id > ? AND (? IS NULL OR kind = ?)"
             + " ORDER BY id LIMIT ?";
-    private static final String SHADOWS = "SELECT id, scope, owner_id, model, requests_per_minute, tokens_per_minute,"
-            + " concurrent_requests, budget_period, budget_tokens, budget_amount, created_at FROM quota_shadow_limit"
-            + " WHERE tenant_id = ? ORDER BY created_at, id";
+    /** The columns of a shadow limit as {@link #shadowLimit(ResultSet)} reads them. */
+    private static final String SHADOW_COLUMNS = "id, scope, owner_id, model, requests_per_minute, tokens_per_minute,"
+            + " concurrent_requests, budget_period, budget_tokens, budget_amount, created_at";
+
+    private static final String SHADOWS =
+            "SELECT " + SHADOW_COLUMNS + " FROM quota_shadow_limit WHERE tenant_id = ? ORDER BY created_at, id";
     private static final String UPSERT = "INSERT INTO quota_shadow_limit (id, scope, owner_id, tenant_id, model,"
             + " requests_per_minute, tokens_per_minute, concurrent_requests, budget_period, budget_tokens,"
             + " budget_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, owner_id, model) DO UPDATE"
             + " SET requests_per_minute = EXCLUDED.requests_per_minute, tokens_per_minute = EXCLUDED.tokens_per_minute,"
             + " concurrent_requests = EXCLUDED.concurrent_requests, budget_period = EXCLUDED.budget_period,"
             + " budget_tokens = EXCLUDED.budget_tokens, budget_amount = EXCLUDED.budget_amount"
-            + " WHERE quota_shadow_limit.tenant_id = EXCLUDED.tenant_id RETURNING id";
+            + " WHERE quota_shadow_limit.tenant_id = EXCLUDED.tenant_id RETURNING " + SHADOW_COLUMNS;
     private static final String DELETE = "DELETE FROM quota_shadow_limit WHERE id = ? AND tenant_id = ?";
 
     @Inject
@@ -88,33 +91,40 @@ public class QuotaAdminService {
             ps.setObject(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ShadowLimitView(
-                            rs.getObject(1, UUID.class),
-                            new ShadowLimitBody(
-                                    rs.getString(2),
-                                    rs.getObject(3, UUID.class),
-                                    rs.getString(4),
-                                    (Integer) rs.getObject(5),
-                                    (Long) rs.getObject(6),
-                                    (Integer) rs.getObject(7),
-                                    rs.getString(8),
-                                    (Long) rs.getObject(9),
-                                    rs.getBigDecimal(10),
-                                    null),
-                            rs.getTimestamp(11).toInstant()));
+                    out.add(shadowLimit(rs));
                 }
             }
         }
         return out;
     }
 
+    /** The shadow limit at {@code rs}'s row ({@link #SHADOW_COLUMNS}), as stored. */
+    private static ShadowLimitView shadowLimit(ResultSet rs) throws SQLException {
+        return new ShadowLimitView(
+                rs.getObject(1, UUID.class),
+                new ShadowLimitBody(
+                        rs.getString(2),
+                        rs.getObject(3, UUID.class),
+                        rs.getString(4),
+                        (Integer) rs.getObject(5),
+                        (Long) rs.getObject(6),
+                        (Integer) rs.getObject(7),
+                        rs.getString(8),
+                        (Long) rs.getObject(9),
+                        rs.getBigDecimal(10),
+                        null),
+                rs.getTimestamp(11).toInstant());
+    }
+
     /**
      * Creates or replaces the shadow limit of (scope, owner, model). The owner must belong to the tenant; that is
      * the caller's responsibility to state and is checked against tenancy's tables.
      *
-     * @return the limit's id, or null when (scope, owner, model) belongs to another tenant
+     * @return the limit as stored (a replaced limit keeps its id and {@code createdAt}; times as PostgreSQL keeps
+     *     them, to the microsecond, so the answer equals what a later read lists), or null when the owner is not the
+     *     tenant's or (scope, owner, model) belongs to another tenant
      */
-    public UUID putShadowLimit(AdminActor actor, UUID tenantId, ShadowLimitBody b) throws SQLException {
+    public ShadowLimitView putShadowLimit(AdminActor actor, UUID tenantId, ShadowLimitBody b) throws SQLException {
         access.requireManage(actor, tenantId);
         try (Connection c = dataSource.getConnection()) {
             if (!ownerBelongs(c, tenantId, b.scope(), b.ownerId())) {
@@ -133,7 +143,7 @@ public class QuotaAdminService {
                 ps.setObject(10, b.budgetTokens());
                 ps.setBigDecimal(11, b.budgetAmount());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getObject(1, UUID.class) : null;
+                    return rs.next() ? shadowLimit(rs) : null;
                 }
             }
         }
