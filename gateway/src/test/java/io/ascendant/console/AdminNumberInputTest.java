@@ -56,6 +56,29 @@ class AdminNumberInputTest {
     }
 
     @Test
+    void aBudgetAmountWithTrailingZerosComesBackWithoutThemInTheEchoAndLaterReads() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "trailing-zeros");
+        for (String amount : List.of("5.00", "\"5.00\"", "\"0.500000\"")) {
+            String expected = amount.contains("0.5") ? "0.5" : "5";
+            String echoed = putTenantLimits(admin, tenant, limits("\"budgetAmount\":" + amount))
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(echoed).as(amount).containsPattern("\"budgetAmount\":" + expected + "[,}]");
+            String stored = given().auth()
+                    .oauth2(admin)
+                    .when()
+                    .get(API + "/tenants/" + tenant + "/limits")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(stored).as(amount).containsPattern("\"budgetAmount\":" + expected + "[,}]");
+        }
+    }
+
+    @Test
     void moneyTakesAJsonNumberOrADecimalStringAndATokenCountOnlyAJsonInteger() {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = newTenant(admin, "money-strings");

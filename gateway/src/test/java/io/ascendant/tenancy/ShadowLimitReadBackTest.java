@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A shadow limit's create answer is the stored row: its {@code createdAt} is what a later read lists (PostgreSQL keeps
- * microseconds, so a time taken in Java would differ), and replacing the limit keeps its id and {@code createdAt}.
+ * microseconds, so a time taken in Java would differ), and replacing the limit keeps its id and {@code createdAt}. A
+ * budget amount comes back without trailing zeros, in the answer and in later reads.
  */
 @QuarkusTest
 class ShadowLimitReadBackTest {
@@ -49,6 +50,36 @@ class ShadowLimitReadBackTest {
         assertThat(replaced.getString("createdAt")).isEqualTo(created.getString("createdAt"));
         assertThat(replaced.getInt("limit.requestsPerMinute")).isEqualTo(30);
         assertThat(list().getInt("[0].limit.requestsPerMinute")).isEqualTo(30);
+    }
+
+    @Test
+    void aShadowBudgetAmountComesBackWithoutTrailingZeros() {
+        Map<String, Object> body = Map.of(
+                "scope", "TENANT",
+                "ownerId", tenant.toString(),
+                "model", "*",
+                "budgetPeriod", "DAY",
+                "budgetAmount", "5.00");
+        String created = given().auth()
+                .oauth2(fx.platformToken())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post(TenancyFixtures.API + "/tenants/{id}/shadow-limits", tenant)
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString();
+        assertThat(created).containsPattern("\"budgetAmount\":5[,}]");
+        String listed = given().auth()
+                .oauth2(fx.platformToken())
+                .when()
+                .get(TenancyFixtures.API + "/tenants/{id}/shadow-limits", tenant)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(listed).containsPattern("\"budgetAmount\":5[,}]");
     }
 
     private JsonPath post(Map<String, Object> body) {

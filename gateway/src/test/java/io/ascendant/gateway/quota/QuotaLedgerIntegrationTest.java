@@ -100,6 +100,16 @@ class QuotaLedgerIntegrationTest {
                 .statusCode(200)
                 .body("kind", hasItem("THRESHOLD"))
                 .body("thresholdPercent", hasItem(50));
+        // Amounts without the trailing zeros of their numeric(38,16) columns, as the budget was written.
+        String raw = given().auth()
+                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
+                .when()
+                .get("/admin/api/v1/tenants/{id}/quota-events?kind=THRESHOLD", tenant)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(raw).contains("\"limit\":0.0015,").containsPattern("\"used\":0\\.[0-9]*[1-9],");
         given().auth()
                 .oauth2(keycloak.accessToken(keycloak.noRoles()))
                 .when()

@@ -44,6 +44,28 @@ public record LimitValues(
     public static final String MONEY_DIGITS =
             "must have at most 14 digits before the decimal point and 6 after (the smallest amount is 0.000001)";
 
+    /**
+     * The money budget in its shortest plain form ({@link #plain}), however it was written or stored: a budget sent
+     * as {@code 5.00} and read back from its {@code numeric(20,6)} column as {@code 5.000000} is {@code 5} in every
+     * answer (the echo of a write and every later read alike).
+     */
+    public LimitValues {
+        budgetAmount = plain(budgetAmount);
+    }
+
+    /**
+     * {@code amount} without trailing zeros and never in exponent form ({@code 5.00} and {@code 5.000000} are
+     * {@code 5}, {@code 0.500000} is {@code 0.5}, {@code 1E+3} is {@code 1000}); the same number, so exact money
+     * stays exact. Null stays null.
+     */
+    public static BigDecimal plain(BigDecimal amount) {
+        if (amount == null) {
+            return null;
+        }
+        BigDecimal s = amount.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
+    }
+
     /** No limits at all. */
     public static final LimitValues NONE = new LimitValues(null, null, null, null, null, null);
 

@@ -20,6 +20,24 @@ class LimitValuesTest {
     }
 
     @Test
+    void keepsAMoneyBudgetInItsShortestPlainForm() {
+        assertThat(budget("5.00").toString()).isEqualTo("5");
+        assertThat(budget("5.000000").toString()).isEqualTo("5");
+        assertThat(budget("0.500000").toString()).isEqualTo("0.5");
+        assertThat(budget("1E+3").toString()).isEqualTo("1000");
+        assertThat(budget("0.000001").toString()).isEqualTo("0.000001");
+        assertThat(budget("0.00").toString()).isEqualTo("0");
+        assertThat(budget(null)).isNull();
+        assertThat(new LimitValues(null, null, null, BudgetPeriod.DAY, null, new BigDecimal("5.00")))
+                .isEqualTo(new LimitValues(null, null, null, BudgetPeriod.DAY, null, new BigDecimal("5.000000")));
+    }
+
+    private static BigDecimal budget(String amount) {
+        return new LimitValues(null, null, null, BudgetPeriod.DAY, null, amount == null ? null : new BigDecimal(amount))
+                .budgetAmount();
+    }
+
+    @Test
     void overlayWithNothingKeepsValues() {
         LimitValues v = new LimitValues(1, 2L, 3, null, null, null);
 

@@ -5,6 +5,7 @@ import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitBody;
 import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitView;
 import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.access.TenantAccessPolicy;
+import io.ascendant.tenancy.limits.LimitValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -72,8 +73,8 @@ public class QuotaAdminService {
                             rs.getString(2),
                             rs.getString(3),
                             (Integer) rs.getObject(4),
-                            rs.getBigDecimal(5),
-                            rs.getBigDecimal(6),
+                            LimitValues.plain(rs.getBigDecimal(5)),
+                            LimitValues.plain(rs.getBigDecimal(6)),
                             rs.getString(7),
                             rs.getTimestamp(8).toInstant()));
                 }
@@ -111,7 +112,7 @@ public class QuotaAdminService {
                         (Integer) rs.getObject(7),
                         rs.getString(8),
                         (Long) rs.getObject(9),
-                        rs.getBigDecimal(10),
+                        LimitValues.plain(rs.getBigDecimal(10)),
                         null),
                 rs.getTimestamp(11).toInstant());
     }

@@ -27,8 +27,9 @@ public final class QuotaAdminViews {
      * @param kind {@code THRESHOLD}, {@code EXHAUSTED} or {@code SHADOW_REFUSAL}
      * @param limitKey the limit's key, e.g. {@code money:tenant:<uuid>:*:MONTH}
      * @param thresholdPercent the threshold crossed, for THRESHOLD events
-     * @param limit the limit's value
-     * @param used for THRESHOLD events the settled usage when it crossed
+     * @param limit the limit's value, without trailing zeros
+     * @param used for THRESHOLD events the settled usage when it crossed, for EXHAUSTED events settled usage plus
+     *     holds at the refusal; without trailing zeros
      * @param detail human-readable description
      * @param occurredAt when
      */
