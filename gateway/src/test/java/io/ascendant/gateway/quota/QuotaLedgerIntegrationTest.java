@@ -133,6 +133,52 @@ class QuotaLedgerIntegrationTest {
                 .body("status", equalTo(400));
     }
 
+    /**
+     * The refusal of a request while the first one's hold fills the budget is recorded (EXHAUSTED) before the first
+     * one settles and crosses the thresholds; the listing still reads THRESHOLD(s), then EXHAUSTED.
+     */
+    @Test
+    void listsTheThresholdsBeforeTheExhaustedEventOfTheSameBudget() throws Exception {
+        UUID tenant = tenantWithMonthlyBudget(new BigDecimal("0.0015"));
+        UUID project = UUID.randomUUID();
+        UUID key = UUID.randomUUID();
+        AdmissionTicket ticket = admit("q-" + UUID.randomUUID(), tenant, project, key);
+        String first = lastAdmitted;
+        assertThrows(GatewayException.RateLimited.class, () -> admit("q-" + UUID.randomUUID(), tenant, project, key));
+        assertThat(kinds(tenant)).containsExactly("EXHAUSTED");
+
+        UsageEvent usage = usage(first, tenant, project, key);
+        ledger.record(usage);
+        ticket.settle(usage);
+
+        var events = given().auth()
+                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
+                .when()
+                .get("/admin/api/v1/tenants/{id}/quota-events", tenant)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        java.util.List<String> kinds = events.getList("kind", String.class);
+        assertThat(kinds).hasSizeGreaterThanOrEqualTo(2).last().isEqualTo("EXHAUSTED");
+        assertThat(kinds.subList(0, kinds.size() - 1)).containsOnly("THRESHOLD");
+        assertThat(events.getList("thresholdPercent", Integer.class)).contains(50);
+        java.util.List<Long> ids = events.getList("id", Long.class);
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+    }
+
+    private java.util.List<String> kinds(UUID tenant) {
+        return given().auth()
+                .oauth2(keycloak.accessToken(keycloak.platformAdmin()))
+                .when()
+                .get("/admin/api/v1/tenants/{id}/quota-events", tenant)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("kind", String.class);
+    }
+
     @Test
     void shadowLimitRecordsWouldBeRefusalsWithoutRefusing() throws Exception {
         UUID tenant = tenantWithMonthlyBudget(new BigDecimal("100"));

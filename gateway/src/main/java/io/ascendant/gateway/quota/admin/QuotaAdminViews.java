@@ -23,7 +23,8 @@ public final class QuotaAdminViews {
      * A quota event: a soft threshold crossed, a hard budget's first refusal, or a request a shadow limit would have
      * refused.
      *
-     * @param id event id (ascending in time)
+     * @param id event id, ascending in recording order; an account's {@code EXHAUSTED} event comes after its
+     *     {@code THRESHOLD} events (moved behind them when the usage that crosses them settles after the refusal)
      * @param kind {@code THRESHOLD}, {@code EXHAUSTED} or {@code SHADOW_REFUSAL}
      * @param limitKey the limit's key, e.g. {@code money:tenant:<uuid>:*:MONTH}
      * @param thresholdPercent the threshold crossed, for THRESHOLD events

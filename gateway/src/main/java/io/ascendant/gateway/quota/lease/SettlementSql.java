@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.TreeSet;
@@ -19,7 +20,9 @@ import java.util.UUID;
  *       skipped, and only the inserted rows move money: the lease shrinks by the hold, the account's
  *       {@code reserved} by the hold (only if the lease still existed; a swept lease was already given back) and its
  *       {@code committed} grows by the actual usage;
- *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold.
+ *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold, and move such an
+ *       account's {@code EXHAUSTED} event (a refusal recorded while this usage was still held) behind them, so the
+ *       event listing reads thresholds first, then exhausted.
  * </ol>
  */
 public final class SettlementSql {
@@ -61,6 +64,19 @@ public final class SettlementSql {
              WHERE a.limit_amount > 0 AND a.unit <> 'REQUESTS'
                AND a.committed * 100 >= a.limit_amount * t.pct
             ON CONFLICT DO NOTHING
+            RETURNING account_id
+            """;
+
+    /**
+     * Moves the {@code EXHAUSTED} event of accounts whose thresholds this settlement recorded behind them in the
+     * listing (by id): the refusal it records happened while the usage settled now was still held, so it was written
+     * first, but it is the account's last state. It keeps its {@code occurred_at}, the time of the refusal.
+     */
+    private static final String EXHAUSTED_LAST = """
+            UPDATE quota_event e SET id = nextval(pg_get_serial_sequence('quota_event', 'id'))
+             WHERE e.kind = 'EXHAUSTED' AND e.account_id = ANY(?)
+               AND EXISTS (SELECT 1 FROM quota_event t
+                            WHERE t.kind = 'THRESHOLD' AND t.account_id = e.account_id AND t.id > e.id)
             """;
 
     private SettlementSql() {}
@@ -112,10 +128,22 @@ public final class SettlementSql {
         for (int i = 0; i < thresholds.length; i++) {
             pcts[i] = thresholds[i];
         }
+        TreeSet<Long> crossed = new TreeSet<>();
         try (PreparedStatement ps = c.prepareStatement(THRESHOLDS)) {
             ps.setArray(1, c.createArrayOf("bigint", accountIds));
             ps.setArray(2, c.createArrayOf("uuid", tenants));
             ps.setArray(3, c.createArrayOf("int", pcts));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    crossed.add(rs.getLong(1));
+                }
+            }
+        }
+        if (crossed.isEmpty()) {
+            return; // the common case: no threshold crossed, no further round trip
+        }
+        try (PreparedStatement ps = c.prepareStatement(EXHAUSTED_LAST)) {
+            ps.setArray(1, c.createArrayOf("bigint", crossed.toArray()));
             ps.executeUpdate();
         }
     }
