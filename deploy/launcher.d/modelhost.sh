@@ -10,12 +10,13 @@ MODEL_HOST_GATEWAY_FLAGS=(
     "-Dgateway.catalogue.pools.local-cpu.accelerator=CPU"
     "-Dgateway.catalogue.models.deepseek-v4-flash.pool=local-cpu"
 )
-EXTRA_COMMANDS[model-host]="run one model-host pod in the foreground: model-host [--model DIR] [--port N]"
+EXTRA_COMMANDS[model-host]="run one model-host pod in the foreground: model-host [--model DIR] [--port N] [--host ADDR]"
 help_model-host() {
-    echo "Usage: ./ascendant model-host [--model DIR] [--port N]"
+    echo "Usage: ./ascendant model-host [--model DIR] [--port N] [--host ADDR]"
     echo
-    echo "Runs one model-host pod in the foreground on port N (default ASCENDANT_MODEL_HOST_PORT, 8090), serving the"
-    echo "checkpoint in DIR (default ASCENDANT_MODEL_DIR, else the demo V4 checkpoint, generated on first use)."
+    echo "Runs one model-host pod in the foreground on ADDR:N (default 127.0.0.1 and ASCENDANT_MODEL_HOST_PORT, 8090;"
+    echo "--host 0.0.0.0 serves other machines), serving the checkpoint in DIR (default ASCENDANT_MODEL_DIR, else the"
+    echo "demo V4 checkpoint, generated on first use). A port already in use is refused before the model loads."
 }
 
 # Generates the demo checkpoint unless $MODEL_HOST_DIR already holds a model.
@@ -60,21 +61,27 @@ start_model_host() {
 }
 
 cmd_model-host() {
-    local port="$MODEL_HOST_PORT"
+    local port="$MODEL_HOST_PORT" host=127.0.0.1
     while [ $# -gt 0 ]; do
         case "$1" in
             --model) MODEL_HOST_DIR="${2:?--model needs a directory}"; shift 2 ;;
             --port) port="${2:?--port needs a number}"; shift 2 ;;
+            --host) host="${2:?--host needs an address}"; shift 2 ;;
             -h | --help) command_usage model-host; return 0 ;;
-            *) die "Unknown option '$1': use model-host [--model DIR] [--port N]." ;;
+            *) die "Unknown option '$1': use model-host [--model DIR] [--port N] [--host ADDR]." ;;
         esac
     done
     [[ "$port" =~ ^[0-9]{1,5}$ ]] && [ "$((10#$port))" -ge 1 ] && [ "$((10#$port))" -le 65535 ] ||
         die "--port is '$port', which is not a port: give a whole number from 1 to 65535."
+    [[ "$host" =~ ^[0-9A-Za-z.:-]+$ ]] ||
+        die "--host is '$host', which is not an address: give one such as 127.0.0.1 (this machine only) or 0.0.0.0."
+    # Loading (or first generating) the model takes a while; a taken port would only show once it is done.
+    require_free_port "$((10#$port))" "the model host" "--port"
     find_jdk
     mkdir -p "$ASCENDANT_HOME/logs"
     LOG_DIR="$ASCENDANT_HOME/logs"
     ensure_demo_model
-    exec "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$port" \
-        -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
+    # Loopback unless --host says otherwise, like every part `up` starts: the model host has no authentication.
+    exec "$JAVA" "-Xmx$MODEL_HOST_HEAP" "${JVM_FLAGS[@]}" -Dquarkus.http.port="$((10#$port))" \
+        -Dquarkus.http.host="$host" -Dmodelhost.model-dir="$MODEL_HOST_DIR" -jar "$MODEL_HOST_JAR"
 }

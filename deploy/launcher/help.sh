@@ -35,11 +35,18 @@ Ctrl-C stops them all. A model host that dies is restarted; PostgreSQL, Keycloak
 everything (README.md, "Running it"). Ports and state: ASCENDANT_*_PORT, ASCENDANT_HOME.
 USAGE
             ;;
-        down) echo "Usage: ./ascendant down"; echo; echo "Stops a running 'up' (or whatever a killed one left behind) in ASCENDANT_HOME." ;;
+        down)
+            echo "Usage: ./ascendant down"
+            echo
+            echo "Stops a running 'up' (or whatever a killed one left behind) in ASCENDANT_HOME: each part's whole process"
+            echo "group, and any process of this ASCENDANT_HOME still holding one of its ports."
+            ;;
         status)
             echo "Usage: ./ascendant status"
             echo
-            echo "Shows each part 'up' started and whether its health URL says UP; exits 0 only when all are up."
+            echo "Shows each part 'up' started and whether its health URL says UP, and for a part that is not up, why"
+            echo "(connection refused, no answer, a stale pid file, processes a killed part left running, a port another"
+            echo "program holds); once 'up' has ended, how it ended. Exits 0 only when all are up."
             ;;
         migrate)
             echo "Usage: ./ascendant migrate"

@@ -50,26 +50,53 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-require_free_port() {
-    local port="$1" who="$2" variable="$3"
-    if port_in_use "$port"; then
-        die "Port $port is already in use (needed by $who): stop the program that uses it or set $variable to a free port."
+# The ports of this ASCENDANT_HOME, one a line: this run's and those a running or earlier `up` recorded in
+# run/ports (so `down` finds them without the operator repeating the ASCENDANT_*_PORT variables).
+this_homes_ports() {
+    local variable line
+    for variable in "${PORT_VARIABLES[@]}"; do
+        port_value "$variable"
+    done
+    if [ -f "$RUN_DIR/ports" ]; then
+        while IFS= read -r line; do
+            [[ "$line" =~ ^[A-Z_]+_PORT=[0-9]{1,5}$ ]] && echo "${line#*=}"
+        done <"$RUN_DIR/ports"
     fi
+    return 0
+}
+
+# Dies because port $1, needed by $2 (set by variable $3), is taken: naming the process that holds it when this user
+# can see it (not another user's), and what stops it.
+refuse_busy_port() {
+    local port="$1" who="$2" variable="$3" pid
+    pid="$(port_holder "$port")"
+    if [ -z "$pid" ]; then
+        die "Port $port is already in use (needed by $who): stop the program that uses it or set $variable to a free port."
+    elif of_this_home "$pid"; then
+        die "Port $port is already in use (needed by $who): $(describe_pid "$pid") holds it, started from $ASCENDANT_HOME with no pid file naming it; run './ascendant down' to stop it, or set $variable to a free port."
+    else
+        die "Port $port is already in use (needed by $who): $(describe_pid "$pid") holds it, which this launcher did not start; stop it (kill $pid) or set $variable to a free port."
+    fi
+}
+
+require_free_port() {
+    if port_in_use "$1"; then refuse_busy_port "$@"; fi
 }
 
 # The ports `up` needs, each checked free; dies naming every one that is taken, in one sentence.
 require_free_ports() {
-    local variable port busy=() names=()
+    local variable port pid busy=() names=()
     for variable in "${PORT_VARIABLES[@]}"; do
         port="$(port_value "$variable")"
         if port_in_use "$port"; then
-            busy+=("$port (needed by $(port_owner "$variable"), $variable)")
+            pid="$(port_holder "$port")"
+            busy+=("$port (needed by $(port_owner "$variable"), $variable${pid:+, held by $(describe_pid "$pid")})")
             names+=("$variable")
         fi
     done
     case "${#busy[@]}" in
         0) return 0 ;;
-        1) require_free_port "$(port_value "${names[0]}")" "$(port_owner "${names[0]}")" "${names[0]}" ;;
+        1) refuse_busy_port "$(port_value "${names[0]}")" "$(port_owner "${names[0]}")" "${names[0]}" ;;
         *)
             local list="${busy[0]}" i
             for ((i = 1; i < ${#busy[@]} - 1; i++)); do list="$list, ${busy[$i]}"; done

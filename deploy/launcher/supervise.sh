@@ -37,12 +37,14 @@ how_it_ended() {
 # Runs until a signal arrives (the traps of `up` stop everything) or a part other than the model host stops
 # (then stops the rest and exits 1). Writes the model host's state for `status` to $RUN_DIR/modelhost.state.
 supervise() {
-    local name pid quick=0 restart_at="" given_up=false uptime delay ended
+    local name pid quick=0 restart_at="" given_up=false uptime delay ended holder
     rm -f "$RUN_DIR/modelhost.state"
     while true; do
         for name in postgres keycloak gateway; do
             if ! alive "$(pid_of "$name")"; then
-                echo "ascendant: $name stopped unexpectedly (see $LOG_DIR/$name.log); stopping the rest"
+                ended="$(how_it_ended "${WAITERS[$name]}")"
+                record_end "$name stopped unexpectedly ($ended; last log line: \"$(last_log_line "$name")\"; see $LOG_DIR/$name.log), so the launcher stopped the rest"
+                echo "ascendant: $name stopped unexpectedly ($ended; see $LOG_DIR/$name.log); stopping the rest"
                 stop_all
                 exit 1
             fi
@@ -50,7 +52,16 @@ supervise() {
         if [ "$given_up" = false ]; then
             pid="$(pid_of modelhost)"
             if [ -n "$restart_at" ]; then
-                if [ "$SECONDS" -ge "$restart_at" ]; then
+                if [ "$SECONDS" -ge "$restart_at" ] && port_in_use "$MODEL_HOST_PORT"; then
+                    # What died may have left a process on the port (or another program took it): a new host would
+                    # load its model only to fail to bind. Wait, saying who holds it, and try again.
+                    restart_at=$((SECONDS + 5))
+                    holder="$(port_holder "$MODEL_HOST_PORT")"
+                    if ! grep -q '^WAITING' "$RUN_DIR/modelhost.state" 2>/dev/null; then
+                        supervision_note "port $MODEL_HOST_PORT is in use${holder:+ by $(describe_pid "$holder")}, so the model host cannot restart; trying again every 5 s"
+                    fi
+                    echo "WAITING for port $MODEL_HOST_PORT${holder:+ (held by $(describe_pid "$holder"))} to restart" >"$RUN_DIR/modelhost.state"
+                elif [ "$SECONDS" -ge "$restart_at" ]; then
                     restart_at=""
                     echo "restarted ($quick in a row)" >"$RUN_DIR/modelhost.state"
                     supervision_note "restarting the model host (restart $quick in a row, at most $MODEL_HOST_RESTARTS)"

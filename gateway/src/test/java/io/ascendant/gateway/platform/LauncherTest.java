@@ -65,9 +65,12 @@ class LauncherTest {
             Result result = run(Map.of("ASCENDANT_GATEWAY_PORT", Integer.toString(port)), "up");
 
             assertThat(result.status()).isNotZero();
+            // The port's holder is this test's JVM: named, with what stops it.
             assertThat(result.stderr().strip())
-                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by the gateway): stop the"
-                            + " program that uses it or set ASCENDANT_GATEWAY_PORT to a free port.");
+                    .startsWith("ascendant: Port " + port + " is already in use (needed by the gateway): " + thisJvm())
+                    .endsWith("holds it, which this launcher did not start; stop it (kill "
+                            + ProcessHandle.current().pid() + ") or set ASCENDANT_GATEWAY_PORT to a free port.")
+                    .doesNotContain("\n");
         }
     }
 
@@ -80,8 +83,9 @@ class LauncherTest {
             assertThat(result.status()).isNotZero();
             assertThat(result.stdout()).doesNotContain("starting");
             assertThat(result.stderr().strip())
-                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by the model host): stop the"
-                            + " program that uses it or set ASCENDANT_MODEL_HOST_PORT to a free port.");
+                    .startsWith(
+                            "ascendant: Port " + port + " is already in use (needed by the model host): " + thisJvm())
+                    .endsWith("or set ASCENDANT_MODEL_HOST_PORT to a free port.");
             try (var started = Files.list(home.resolve("run"))) {
                 assertThat(started.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"));
             }
@@ -100,8 +104,8 @@ class LauncherTest {
 
             assertThat(result.status()).isNotZero();
             assertThat(result.stderr().strip())
-                    .isEqualTo("ascendant: Port " + port + " is already in use (needed by PostgreSQL): stop the"
-                            + " program that uses it or set ASCENDANT_POSTGRES_PORT to a free port.");
+                    .startsWith("ascendant: Port " + port + " is already in use (needed by PostgreSQL): " + thisJvm())
+                    .endsWith("or set ASCENDANT_POSTGRES_PORT to a free port.");
             assertThat(newHome).doesNotExist();
         }
     }
@@ -192,7 +196,12 @@ class LauncherTest {
 
         assertThat(result.stdout())
                 .contains("gateway   running (pid " + gateway.pid() + "), NOT READY at http://127.0.0.1:" + upsPort
-                        + "/q/health/ready");
+                        + "/q/health/ready: connection refused on port " + upsPort);
+    }
+
+    /** How the launcher names this JVM, which holds the test's {@link SilentServer} ports. */
+    private static String thisJvm() {
+        return "pid " + ProcessHandle.current().pid() + " (";
     }
 
     private boolean lockIsHeld(Path lock) throws Exception {

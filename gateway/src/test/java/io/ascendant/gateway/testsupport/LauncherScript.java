@@ -66,9 +66,19 @@ public final class LauncherScript {
         env.put("ASCENDANT_HOME", home.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("ASCENDANT_SKIP_BUILD", "true");
-        // Ports nobody else uses in this test, unless a test overrides them.
-        for (String port : List.of("POSTGRES", "KEYCLOAK", "KEYCLOAK_MANAGEMENT", "GATEWAY", "MODEL_HOST")) {
-            env.put("ASCENDANT_" + port + "_PORT", Integer.toString(freePort()));
+        // Ports nobody else uses in this test, unless a test overrides them; held open together while chosen, so the
+        // kernel cannot hand out one port twice (the launcher refuses two parts on one port).
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (String port : List.of("POSTGRES", "KEYCLOAK", "KEYCLOAK_MANAGEMENT", "GATEWAY", "MODEL_HOST")) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                held.add(socket);
+                env.put("ASCENDANT_" + port + "_PORT", Integer.toString(socket.getLocalPort()));
+            }
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
         env.putAll(extraEnv);
         return pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

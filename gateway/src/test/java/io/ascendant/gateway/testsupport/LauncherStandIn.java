@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,13 @@ import java.util.Optional;
  * their own arguments; it recognises the part from them and answers just what the launcher asks of that part:
  *
  * <ul>
- *   <li>{@code ... -jar gateway.jar postgres}: writes the password file and prints {@code READY};
+ *   <li>{@code ... -jar gateway.jar postgres}: waits while {@code $ASCENDANT_HOME/postgres-waits} exists, then
+ *       listens on {@code ASCENDANT_POSTGRES_PORT}, writes the password file and prints {@code READY};
  *   <li>{@code kc.sh start ...}: health on the management port; on the HTTP port the bootstrap-admin token, the
  *       console client and its update (204);
  *   <li>{@code ... -Dmodelhost.model-dir=... -jar model-host.jar}: {@code /health} and {@code /v1/models}; exits at
- *       once with status 3 while {@code $ASCENDANT_HOME/modelhost-fails} exists (a host that cannot start);
+ *       once with status 3 while {@code $ASCENDANT_HOME/modelhost-fails} exists (a host that cannot start); writes its
+ *       arguments, one a line, to {@code $ASCENDANT_HOME/modelhost.args};
  *   <li>{@code ... -jar gateway.jar serve}: {@code /q/health/ready} on {@code QUARKUS_HTTP_PORT};
  *   <li>{@code ... -jar gateway.jar migrate}: writes its PID to {@code $ASCENDANT_HOME/migrate.pid} and waits.
  * </ul>
@@ -30,6 +33,9 @@ import java.util.Optional;
  * Every part then runs until it is signalled.
  */
 public final class LauncherStandIn {
+
+    /** The stood-in PostgreSQL's port, held (and kept from the garbage collector) until the process ends. */
+    private static ServerSocket postgres;
 
     private LauncherStandIn() {}
 
@@ -51,6 +57,7 @@ public final class LauncherStandIn {
                     exchange -> answer(
                             exchange, exchange.getRequestMethod().equals("PUT") ? 204 : 200, "[{\"id\":\"console\"}]"));
         } else if (option(list, "-Dmodelhost.model-dir=").isPresent()) {
+            Files.write(home.resolve("modelhost.args"), list);
             if (Files.exists(home.resolve("modelhost-fails"))) {
                 System.out.println("stand-in model host: failing at start on purpose");
                 System.exit(3);
@@ -63,6 +70,11 @@ public final class LauncherStandIn {
         } else if (list.contains("postgres")) {
             String dataDir = Optional.ofNullable(System.getenv("ASCENDANT_POSTGRES_DATA_DIR"))
                     .orElse(home.resolve("data/postgres").toString());
+            while (Files.exists(home.resolve("postgres-waits"))) {
+                Thread.sleep(50);
+            }
+            postgres = new ServerSocket(
+                    Integer.parseInt(System.getenv("ASCENDANT_POSTGRES_PORT")), 16, InetAddress.getLoopbackAddress());
             Files.createDirectories(Path.of(dataDir).getParent());
             Files.writeString(Path.of(dataDir + ".password"), "stand-in");
             System.out.println("READY postgres");

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * A copy of the launcher ({@code ascendant}, {@code deploy/launcher/}, {@code deploy/launcher.d/} and the realm
  * file) in a directory of its own, where every program {@code up} starts is {@link LauncherStandIn}: a fake JDK whose
- * {@code java} runs it, empty jars where the build puts the real ones, a Keycloak home whose {@code kc.sh} runs it, a
+ * {@code java} runs it, empty jars where the build puts the real ones, a Keycloak home whose {@code kc.sh} runs it as
+ * a child process (as the real {@code kc.sh} runs Keycloak's Java), a
  * demo model directory and an existing admin password. {@code ./ascendant up} there reaches "Ascendant is up." in
  * seconds, and tests can kill its parts. {@link #withStandInBuild()} replaces the jars by a {@code mvnw} that builds
  * nothing and never ends.
@@ -65,7 +66,8 @@ public final class StandInInstallation {
                         + "exec '" + Path.of(System.getProperty("java.home"), "bin/java") + "' -cp '" + classes + "' "
                         + LauncherStandIn.class.getName() + " \"$@\"\n");
         executable(jdk.resolve("bin/javac"), "#!/bin/sh\nexit 0\n");
-        String kc = "#!/bin/sh\nexec '" + jdk.resolve("bin/java") + "' \"$0\" \"$@\"\n";
+        // Like Keycloak's own kc.sh, which runs Java as its child (not exec): killing kc.sh alone leaves Java running.
+        String kc = "#!/bin/sh\n'" + jdk.resolve("bin/java") + "' \"$0\" \"$@\"\n";
         executable(home.resolve("cache/keycloak-26.7.3/bin/kc.sh"), kc);
         executable(home.resolve("keycloak/bin/kc.sh"), kc);
         Files.createDirectories(home.resolve("keycloak/data/import"));
