@@ -6,6 +6,8 @@ import io.ascendant.gateway.testsupport.LauncherScript.Result;
 import io.ascendant.gateway.testsupport.StandInInstallation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model host that dies is restarted by {@code ./ascendant up}, and one that keeps dying is given up on, while
- * PostgreSQL, Keycloak and the gateway keep running. Runs {@code up} on a stand-in installation (every part is
+ * A model host that dies is restarted by {@code ./ascendant up} (once its port is free again), and one that keeps
+ * dying is given up on, while PostgreSQL, Keycloak and the gateway keep running. Runs {@code up} on a stand-in installation (every part is
  * {@code LauncherStandIn}), kills its model host with SIGKILL and watches what the launcher does.
  */
 class LauncherModelHostRestartTest {
@@ -32,6 +34,7 @@ class LauncherModelHostRestartTest {
     @AfterEach
     void stopLauncher() throws Exception {
         if (launcher != null) {
+            signal("CONT", launcher.pid()); // in case a test failed while it was paused
             launcher.destroy(); // TERM: the launcher stops its parts
             if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
                 launcher.destroyForcibly();
@@ -82,6 +85,48 @@ class LauncherModelHostRestartTest {
         assertThat(status.stdout())
                 .contains("modelhost stopped, GAVE UP after 1 restart(s) in a row that each stopped within 60 s")
                 .contains("gateway   running (pid " + gateway + "), UP at");
+    }
+
+    @Test
+    void waitsForItsPortBeforeRestartingAModelHostAndNamesWhoHoldsIt() throws Exception {
+        up(Map.of());
+        long host = pid("modelhost");
+        int port = Integer.parseInt(Files.readString(installation.home().resolve("run/ports"))
+                .lines()
+                .filter(l -> l.startsWith("MODEL_HOST_PORT="))
+                .findFirst()
+                .orElseThrow()
+                .substring("MODEL_HOST_PORT=".length()));
+
+        // Another program takes the port before the restart: a new host would fail to bind it. The launcher is paused
+        // meanwhile (SIGSTOP), so its restart cannot come first.
+        signal("STOP", launcher.pid());
+        ProcessHandle dying = ProcessHandle.of(host).orElseThrow();
+        dying.destroyForcibly();
+        dying.onExit().get(30, TimeUnit.SECONDS);
+        try (ServerSocket taken = new ServerSocket(port, 16, InetAddress.getLoopbackAddress())) {
+            signal("CONT", launcher.pid());
+            await("the launcher waiting for the port", () -> output().contains("so the model host cannot restart"));
+            assertThat(output())
+                    .contains("port " + port + " is in use by pid "
+                            + ProcessHandle.current().pid() + " (");
+            assertThat(installation.launcher().run(installation.env(), "status").stdout())
+                    .contains("WAITING for port " + port + " (held by pid "
+                            + ProcessHandle.current().pid() + " (");
+            assertThat(pidOrZero("modelhost")).isEqualTo(host);
+        }
+
+        await(
+                "a new model host once the port is free",
+                () -> pidOrZero("modelhost") != host && alive(pidOrZero("modelhost")));
+        assertThat(launcher.isAlive()).isTrue();
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 
     private void up(Map<String, String> extra) throws Exception {
