@@ -6,9 +6,17 @@
 # boundary values), values that must be refused with a given message (values.schema.json and
 # templates/_validate.tpl), and the schema's own completeness (every value described and listed in
 # deploy/README.md, "Chart values"; needs node).
+# Also renders the gateway's application.properties and compares it with the copy the gateway's
+# HelmChartCatalogueIT starts a packaged gateway with (GATEWAY_PROPERTIES below): `--update` rewrites that copy.
 # Prints one line per check and a final "N passed, N failed"; exits non-zero if any failed.
 set -euo pipefail
 
+UPDATE=false
+case "${1:-}" in
+    --update) UPDATE=true ;;
+    "") ;;
+    *) echo "Usage: deploy/check-chart.sh [--update]" >&2; exit 2 ;;
+esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CHART="$ROOT/deploy/helm/ascendant"
 CACHE="${ASCENDANT_HOME:-$HOME/.ascendant}/cache/helm"
@@ -59,6 +67,18 @@ renders() {
         ok "$name"
     fi
 }
+# lacks NAME TEXT HELM-ARGS...: `helm template` must succeed and its output not contain TEXT (a fixed string).
+lacks() {
+    local name="$1" text="$2" out
+    shift 2
+    if ! out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+        not_ok "$name" "refused" "$out"
+    elif [[ "$out" == *"$text"* ]]; then
+        not_ok "$name" "rendered with: $text"
+    else
+        ok "$name"
+    fi
+}
 # refuses NAME TEXT HELM-ARGS...: `helm template` must fail with TEXT (a fixed string) in its message.
 refuses() {
     local name="$1" text="$2" out
@@ -102,6 +122,59 @@ renders "template: shutdown durations in whole seconds and minutes" 'value: "2"'
     --set gateway.shutdown.delay=2 --set gateway.shutdown.timeout=2m --set gateway.shutdown.terminationGracePeriodSeconds=140
 renders "template: shutdown delay 0 and a timeout in ms" 'value: "500ms"' "${secrets[@]}" \
     --set gateway.shutdown.delay=0s --set gateway.shutdown.timeout=500ms
+
+# --- the gateway serves the chart's model hosts (templates/gateway-properties.yaml) -------------------------------
+renders "template: gateway pool of the model-host Service, by DNS" \
+    'gateway.catalogue.pools.model-host.dns=t-ascendant-model-host.default.svc.cluster.local:8090
+    gateway.catalogue.pools.model-host.accelerator=CPU
+    gateway.catalogue.models.deepseek-v4-flash.pool=model-host' "${secrets[@]}"
+renders "template: gateway reads the rendered application.properties" '- name: SMALLRYE_CONFIG_LOCATIONS
+              value: /etc/ascendant/gateway/application.properties' "${secrets[@]}"
+renders "template: application.properties mounted where SMALLRYE_CONFIG_LOCATIONS points" '- name: gateway-properties
+              mountPath: /etc/ascendant/gateway' "${secrets[@]}"
+renders "template: data-plane replicas read it too" '- name: gateway-properties
+          configMap:
+            name: t-ascendant-gateway-properties
+---
+# Source: ascendant/templates/gateway.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: t-ascendant-gateway-data-plane' "${secrets[@]}" --set dataPlane.enabled=true
+renders "template: pool, public names, port, namespace and cluster domain from values" \
+    'gateway.catalogue.pools.v4-cpu.dns=t-ascendant-model-host.ai.svc.corp.internal:9000
+    gateway.catalogue.pools.v4-cpu.accelerator=ASCEND
+    gateway.catalogue.models.deepseek-v4-flash.pool=v4-cpu
+    gateway.catalogue.models.deepseek-chat.pool=v4-cpu' \
+    "${secrets[@]}" --namespace ai --set modelHost.pool=v4-cpu --set modelHost.accelerator=ASCEND \
+    --set 'modelHost.models={deepseek-v4-flash,deepseek-chat}' --set modelHost.port=9000 --set clusterDomain=corp.internal
+renders "template: production example, two public names on pool v4-flash-cpu" \
+    'gateway.catalogue.pools.v4-flash-cpu.dns=t-ascendant-model-host.default.svc.cluster.local:8090
+    gateway.catalogue.pools.v4-flash-cpu.accelerator=CPU
+    gateway.catalogue.models.deepseek-v4-flash.pool=v4-flash-cpu
+    gateway.catalogue.models.deepseek-chat.pool=v4-flash-cpu' -f "$PROD"
+lacks "template: no model hosts, no static pool" "gateway.catalogue." "${secrets[@]}" --set modelHost.enabled=false
+lacks "template: no ASCENDANT_MODEL_HOST_DNS (the gateway never read it)" "ASCENDANT_MODEL_HOST_DNS" "${secrets[@]}"
+
+# The copy HelmChartCatalogueIT starts a packaged gateway with must be what the chart renders.
+GATEWAY_PROPERTIES="$ROOT/gateway/src/test/resources/helm/gateway-application.properties"
+rendered_properties() {
+    echo "# deploy/check-chart.sh --update wrote this: the chart's gateway application.properties for release"
+    echo "# \"ascendant\" in namespace \"models\", modelHost.port=18090, modelHost.models={deepseek-v4-flash,deepseek-chat}."
+    "$HELM" template ascendant "$CHART" --namespace models "${secrets[@]}" --set modelHost.port=18090 \
+        --set 'modelHost.models={deepseek-v4-flash,deepseek-chat}' --show-only templates/gateway-properties.yaml |
+        sed -n '/^  application.properties: |$/,$p' | tail -n +2 | sed 's/^    //'
+}
+if [ "$UPDATE" = true ]; then
+    mkdir -p "$(dirname "$GATEWAY_PROPERTIES")"
+    rendered_properties >"$GATEWAY_PROPERTIES"
+fi
+if diff_out="$(diff -u "$GATEWAY_PROPERTIES" <(rendered_properties) 2>&1)"; then
+    ok "gateway application.properties as HelmChartCatalogueIT runs it"
+else
+    not_ok "gateway application.properties as HelmChartCatalogueIT runs it" \
+        "differs from ${GATEWAY_PROPERTIES#"$ROOT/"} (deploy/check-chart.sh --update rewrites it)" "$diff_out"
+fi
 
 # --- values that must be refused, each with the message it must carry ------------------------------------------
 refuses "missing secrets" "database.password or database.existingSecret is required"
@@ -167,6 +240,17 @@ refuses "gateway.env setting the pepper" "gateway.env.TENANCY_API_KEYS_PEPPER is
     "${secrets[@]}" --set gateway.env.TENANCY_API_KEYS_PEPPER=$pepper
 refuses "gateway.env with a property name" "invalid propertyName 'gateway.metering.acknowledge'" \
     "${secrets[@]}" --set gateway.env.gateway\\.metering\\.acknowledge=ledger
+refuses "gateway.env pointing the gateway at other config files" \
+    "gateway.env.SMALLRYE_CONFIG_LOCATIONS is set by the chart: use modelHost.pool and modelHost.models" \
+    "${secrets[@]}" --set gateway.env.SMALLRYE_CONFIG_LOCATIONS=/tmp/a.properties
+refuses "a pool name with capitals" "at '/modelHost/pool'" "${secrets[@]}" --set modelHost.pool=V4-CPU
+refuses "a public model name with a dot" "at '/modelHost/models/0'" "${secrets[@]}" --set 'modelHost.models={deepseek-v4.1}'
+refuses "no public model name" "at '/modelHost/models': minItems: got 0, want 1" "${secrets[@]}" --set-json 'modelHost.models=[]'
+refuses "a public model name twice" "at '/modelHost/models'" \
+    "${secrets[@]}" --set 'modelHost.models={deepseek-v4-flash,deepseek-v4-flash}'
+refuses "accelerator GPU" "at '/modelHost/accelerator': value must be one of 'CPU', 'ASCEND'" \
+    "${secrets[@]}" --set modelHost.accelerator=GPU
+refuses "a cluster domain with a trailing dot" "at '/clusterDomain'" "${secrets[@]}" --set clusterDomain=cluster.local.
 refuses "a volume mount without its volume" \
     'modelHost.volumeMounts: "checkpoint" (at /models) names no entry of modelHost.volumes (none)' \
     "${secrets[@]}" --set modelHost.volumeMounts[0].name=checkpoint --set modelHost.volumeMounts[0].mountPath=/models

@@ -41,3 +41,28 @@ whitespace, so "-Xss1m -XX:MaxRAMPercentage=75" is two arguments and "" none), t
 {{- $opts := regexSplit "\\s+" (trim .opts) -1 | compact -}}
 {{- concat .before $opts .after | toJson -}}
 {{- end -}}
+
+{{/* The model-host Service's DNS name: `<fullname>-model-host.<namespace>.svc.<clusterDomain>`. */}}
+{{- define "ascendant.modelHostDns" -}}
+{{- printf "%s-model-host.%s.svc.%s" (include "ascendant.fullname" .) .Release.Namespace .Values.clusterDomain -}}
+{{- end -}}
+
+{{/*
+The gateway's application.properties (SMALLRYE_CONFIG_LOCATIONS points at it): with modelHost.enabled, the static
+pool of the chart's model hosts (DNS discovery on their headless Service) and a route to it for every public name in
+modelHost.models, as deploy/launcher.d/modelhost.sh configures a local model host. A file, not environment
+variables: map keys such as "deepseek-v4-flash" have no reliable environment form.
+*/}}
+{{- define "ascendant.gatewayProperties" -}}
+# Rendered by the ascendant Helm chart; read by the gateway through SMALLRYE_CONFIG_LOCATIONS.
+{{- if .Values.modelHost.enabled }}
+{{- $pool := .Values.modelHost.pool }}
+gateway.catalogue.pools.{{ $pool }}.dns={{ include "ascendant.modelHostDns" . }}:{{ int .Values.modelHost.port }}
+gateway.catalogue.pools.{{ $pool }}.accelerator={{ .Values.modelHost.accelerator }}
+{{- range .Values.modelHost.models }}
+gateway.catalogue.models.{{ . }}.pool={{ $pool }}
+{{- end }}
+{{- else }}
+# modelHost.enabled is false: no static pool or route (register them through the admin API).
+{{- end }}
+{{- end -}}

@@ -52,10 +52,9 @@ message naming the values and the limit, and nothing is applied.
     "GATEWAY_METERING_JOURNAL_DIR" "gateway.usageJournal (an emptyDir the chart mounts)"
     "QUARKUS_SHUTDOWN_DELAY" "gateway.shutdown.delay"
     "QUARKUS_SHUTDOWN_TIMEOUT" "gateway.shutdown.timeout"
-    "ADMIN_ENABLED" "dataPlane.enabled (data-plane replicas switch the admin API off)" -}}
-{{- if $v.modelHost.enabled -}}
-{{- $_ := set $reserved "ASCENDANT_MODEL_HOST_DNS" "modelHost.port (or modelHost.enabled=false to name other hosts)" -}}
-{{- end -}}
+    "ADMIN_ENABLED" "dataPlane.enabled (data-plane replicas switch the admin API off)"
+    "SMALLRYE_CONFIG_LOCATIONS" "modelHost.pool and modelHost.models (the chart's application.properties for the gateway)"
+    "QUARKUS_CONFIG_LOCATIONS" "modelHost.pool and modelHost.models (the chart's application.properties for the gateway)" -}}
 {{- range $name := keys $v.gateway.env | sortAlpha -}}
 {{- if hasKey $reserved $name -}}
 {{- fail (printf "gateway.env.%s is set by the chart: use %s instead" $name (get $reserved $name)) -}}
