@@ -55,11 +55,11 @@ check() {
     if out="$("$@" 2>&1)"; then ok "$name"; else not_ok "$name" "failed" "$out"; fi
 }
 # renders NAME TEXT HELM-ARGS...: `helm template` must succeed and its output contain TEXT (a fixed string, may span
-# lines; "" for any output).
+# lines; "" for any output). Like lacks and refuses, it renders release RELEASE (default "t").
 renders() {
     local name="$1" text="$2" out
     shift 2
-    if ! out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+    if ! out="$("$HELM" template "${RELEASE:-t}" "$CHART" "$@" 2>&1)"; then
         not_ok "$name" "refused" "$out"
     elif [[ "$out" != *"$text"* ]]; then
         not_ok "$name" "rendered without: $text"
@@ -71,7 +71,7 @@ renders() {
 lacks() {
     local name="$1" text="$2" out
     shift 2
-    if ! out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+    if ! out="$("$HELM" template "${RELEASE:-t}" "$CHART" "$@" 2>&1)"; then
         not_ok "$name" "refused" "$out"
     elif [[ "$out" == *"$text"* ]]; then
         not_ok "$name" "rendered with: $text"
@@ -83,7 +83,7 @@ lacks() {
 refuses() {
     local name="$1" text="$2" out
     shift 2
-    if out="$("$HELM" template t "$CHART" "$@" 2>&1)"; then
+    if out="$("$HELM" template "${RELEASE:-t}" "$CHART" "$@" 2>&1)"; then
         not_ok "refuses $name" "rendered, expected a refusal with: $text"
     elif [[ "$out" != *"$text"* ]]; then
         not_ok "refuses $name" "refused, but not with: $text" "$out"
@@ -155,6 +155,12 @@ renders "template: production example, two public names on pool v4-flash-cpu" \
     gateway.catalogue.models.deepseek-chat.pool=v4-flash-cpu' -f "$PROD"
 lacks "template: no model hosts, no static pool" "gateway.catalogue." "${secrets[@]}" --set modelHost.enabled=false
 lacks "template: no ASCENDANT_MODEL_HOST_DNS (the gateway never read it)" "ASCENDANT_MODEL_HOST_DNS" "${secrets[@]}"
+# Kubernetes names: the model-host StatefulSet within 52 (its pods' revision-hash label), Services within 63.
+RELEASE="$(printf 'r%.0s' {1..31})" renders "template: a 31-character release name" "" "${secrets[@]}"
+RELEASE="$(printf 'r%.0s' {1..42})" renders "template: a 42-character release name with a model-host Deployment" "" \
+    "${secrets[@]}" --set modelHost.kind=Deployment
+RELEASE="$(printf 'r%.0s' {1..43})" renders "template: a 43-character release name without model hosts" "" \
+    "${secrets[@]}" --set modelHost.enabled=false
 
 # The copy HelmChartCatalogueIT starts a packaged gateway with must be what the chart renders.
 GATEWAY_PROPERTIES="$ROOT/gateway/src/test/resources/helm/gateway-application.properties"
@@ -251,6 +257,15 @@ refuses "a public model name twice" "at '/modelHost/models'" \
 refuses "accelerator GPU" "at '/modelHost/accelerator': value must be one of 'CPU', 'ASCEND'" \
     "${secrets[@]}" --set modelHost.accelerator=GPU
 refuses "a cluster domain with a trailing dot" "at '/clusterDomain'" "${secrets[@]}" --set clusterDomain=cluster.local.
+RELEASE="$(printf 'r%.0s' {1..32})" refuses "a 32-character release name with a model-host StatefulSet" \
+    "the model-host StatefulSet (its pods' controller-revision-hash label adds 11) would be named \"$(printf 'r%.0s' {1..32})-ascendant-model-host\" (53 characters), Kubernetes allows at most 52; choose a release name of at most 31 characters" \
+    "${secrets[@]}"
+RELEASE="$(printf 'r%.0s' {1..43})" refuses "a 43-character release name with a model-host Deployment" \
+    "the model-host Service would be named \"$(printf 'r%.0s' {1..43})-ascendant-model-host\" (64 characters), Kubernetes allows at most 63; choose a release name of at most 42 characters" \
+    "${secrets[@]}" --set modelHost.kind=Deployment
+RELEASE="$(printf 'r%.0s' {1..44})" refuses "a 44-character release name with the migration Job" \
+    "the migration Job would be named \"$(printf 'r%.0s' {1..44})-ascendant-migrate-1\" (64 characters)" \
+    "${secrets[@]}" --set modelHost.enabled=false
 refuses "a volume mount without its volume" \
     'modelHost.volumeMounts: "checkpoint" (at /models) names no entry of modelHost.volumes (none)' \
     "${secrets[@]}" --set modelHost.volumeMounts[0].name=checkpoint --set modelHost.volumeMounts[0].mountPath=/models

@@ -61,6 +61,31 @@ message naming the values and the limit, and nothing is applied.
 {{- end -}}
 {{- end -}}
 
+{{/*
+Names Kubernetes keeps within 63 characters (a Service name is a DNS label, a Job's name becomes its pods' job-name
+label), derived from the release's full name: refused here rather than by the API server halfway through an install.
+A StatefulSet's name gets "-" and a 10-character revision hash in its pods' controller-revision-hash label, so it
+must stay within 52 (kubernetes/kubernetes#64023).
+*/}}
+{{- $fullname := include "ascendant.fullname" . -}}
+{{- $names := list (list (printf "%s-gateway" $fullname) 63 "gateway Service") -}}
+{{- if $v.migration.enabled -}}
+{{- $names = append $names (list (printf "%s-migrate-%d" $fullname .Release.Revision) 63 "migration Job") -}}
+{{- end -}}
+{{- if $v.modelHost.enabled -}}
+{{- $names = append $names (list (printf "%s-model-host" $fullname) 63 "model-host Service") -}}
+{{- if eq $v.modelHost.kind "StatefulSet" -}}
+{{- $names = append $names (list (printf "%s-model-host" $fullname) 52 "model-host StatefulSet (its pods' controller-revision-hash label adds 11)") -}}
+{{- end -}}
+{{- end -}}
+{{- range $names -}}
+{{- $name := index . 0 -}}
+{{- $limit := index . 1 -}}
+{{- if gt (len $name) $limit -}}
+{{- fail (printf "release name %q is too long: the %s would be named %q (%d characters), Kubernetes allows at most %d; choose a release name of at most %d characters" $.Release.Name (index . 2) $name (len $name) $limit (sub (len $.Release.Name) (sub (len $name) $limit))) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Every model-host volume mount names a volume of the pod. */}}
 {{- $volumes := dict -}}
 {{- range $v.modelHost.volumes -}}
