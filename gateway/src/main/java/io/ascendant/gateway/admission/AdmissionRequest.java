@@ -23,6 +23,8 @@ import java.util.UUID;
  *     {@code promptTokens} is already exact. Read only, never modified.
  * @param startedAt when the request arrived (the usage event's {@code startedAt}): the price version in force then
  *     rates the request, so a budget hold is priced with it; null means "now"
+ * @param defaultMaxTokens true when the client set no output limit and {@code maxOutputTokens} is the gateway's
+ *     default (a refusal then says "default max_tokens")
  */
 public record AdmissionRequest(
         String requestId,
@@ -34,7 +36,34 @@ public record AdmissionRequest(
         long promptTokens,
         long maxOutputTokens,
         ObjectNode hostBody,
-        Instant startedAt) {
+        Instant startedAt,
+        boolean defaultMaxTokens) {
+
+    /** With an output limit the client set. */
+    public AdmissionRequest(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            String priceTier,
+            long promptTokens,
+            long maxOutputTokens,
+            ObjectNode hostBody,
+            Instant startedAt) {
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                priceTier,
+                promptTokens,
+                maxOutputTokens,
+                hostBody,
+                startedAt,
+                false);
+    }
 
     /** Without the arrival instant: admission prices at "now". */
     public AdmissionRequest(

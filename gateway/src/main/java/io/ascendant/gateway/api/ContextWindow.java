@@ -8,9 +8,11 @@ import io.ascendant.gateway.error.GatewayException;
  * io.ascendant.gateway.dispatch.PoolContextWindows}, carried by {@link PreparedRequest#contextWindow()}) enforced by
  * the gateway, before admission and dispatch, the way vLLM enforces it on a host: the prompt's tokens (counted by the gateway's tokenizer with the
  * chat template) plus the output tokens the request asks for ({@code max_tokens} / {@code max_completion_tokens})
- * must not exceed it. A request that sets no output limit may generate up to what the window leaves, so then only the
- * prompt must fit, with room for at least one output token; its default output budget (what admission holds and
- * dispatch accounts) is capped to that room, so that no hold reserves output the host could never generate.
+ * must not exceed it. For a request that sets no output limit only the prompt must fit, with room for at least one
+ * output token; its default output budget (what admission holds and dispatch accounts) is capped to that room, so
+ * that no hold reserves output the host could never generate, and is then sent to the host as {@code max_tokens}: a
+ * host left without a limit generates up to the whole window (vLLM's default, and our model host's), far past the
+ * hold, and a hard budget would be overspent by the difference.
  *
  * <p>Refusals are 400s in the addressed API's shape: OpenAI's (and vLLM's) wording with {@code code:
  * context_length_exceeded}, or Anthropic's ({@code prompt is too long: P tokens > N maximum}).
@@ -24,7 +26,8 @@ final class ContextWindow {
      * @param p the prepared request
      * @param promptTokens the prompt's tokens
      * @param anthropic true for Anthropic's wording
-     * @return {@code p}, with its default output budget capped to the room the prompt leaves
+     * @return {@code p}, or, when it set no output limit, {@code p} with its default output budget capped to the room
+     *     the prompt leaves and that budget put in its host body as {@code max_tokens}
      * @throws GatewayException.InvalidRequest when the request does not fit
      */
     static PreparedRequest fit(PreparedRequest p, long promptTokens, boolean anthropic) {
@@ -40,12 +43,17 @@ final class ContextWindow {
             throw tooLong(p, window, promptTokens, -1, anthropic);
         }
         long room = window - promptTokens;
-        return p.maxOutputTokens() <= room ? p : p.withMaxOutputTokens(room);
+        PreparedRequest fitted = p.maxOutputTokens() <= room ? p : p.withMaxOutputTokens(room);
+        // Sent, so that the host stops where the hold ends; the body is only serialised at dispatch, after this.
+        fitted.hostBody().put("max_tokens", fitted.maxOutputTokens());
+        return fitted;
     }
 
     /**
-     * The most output tokens a host can generate for {@code p}: the output limit sent to it, or, when none was sent,
-     * the context window (the host stops when prompt plus output fill it). Reported usage is billed at most this.
+     * The most output tokens a host may generate for {@code p}: the output limit sent to it (the client's, or the
+     * default budget {@link #fit} put in), or, for a request that was never fitted and so went out without one, the
+     * context window (the host stops when prompt plus output fill it). Usage is billed at most this: a host that
+     * ignores {@code max_tokens} cannot spend a hard budget past the request's hold.
      */
     static long outputCeiling(PreparedRequest p) {
         return explicitOutputLimit(p.hostBody()) ? p.maxOutputTokens() : p.contextWindow();

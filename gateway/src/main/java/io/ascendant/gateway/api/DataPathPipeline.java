@@ -220,7 +220,8 @@ public class DataPathPipeline {
                     promptTokens,
                     p.maxOutputTokens(),
                     null, // counted already: admission takes promptTokens as they are
-                    st.startedAt));
+                    st.startedAt,
+                    p.defaultOutputLimit()));
         } catch (RuntimeException e) {
             span.end();
             fail(rc, st, e, protocol.anthropicErrors());

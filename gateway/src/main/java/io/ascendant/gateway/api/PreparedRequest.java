@@ -14,10 +14,13 @@ import io.ascendant.gateway.catalogue.ModelRoute;
  * @param clientWantsUsage whether the tenant asked for the usage chunk of a stream
  * @param promptText the prompt as text, for prefix hashing and gateway-side token counting
  * @param maxOutputTokens requested output limit; when the request sets none, a default output budget (at most the
- *     route's limit), which {@link ContextWindow} caps to what the context window leaves after the prompt
+ *     route's limit), which {@link ContextWindow} caps to what the context window leaves after the prompt and then
+ *     sends to the host as {@code max_tokens}, so that the host generates no more than admission holds
  * @param contextWindow the context window the request is held to, in tokens (prompt plus output): the route's
  *     configured {@code contextLength} until the data path sets the route's effective window (the smaller of that
  *     and what its pods report) before checking it; usage is bounded by the same value
+ * @param defaultOutputLimit true when the client set no output limit and {@code maxOutputTokens} is the gateway's
+ *     default (refusals then say so rather than quote a {@code max_tokens} the client never sent)
  */
 public record PreparedRequest(
         ModelRoute route,
@@ -28,9 +31,34 @@ public record PreparedRequest(
         boolean clientWantsUsage,
         String promptText,
         long maxOutputTokens,
-        long contextWindow) {
+        long contextWindow,
+        boolean defaultOutputLimit) {
 
-    /** A request held to its route's configured {@code contextLength}. */
+    /** A request with an output limit of its own, held to another context window (tokens). */
+    public PreparedRequest(
+            ModelRoute route,
+            String requestedModel,
+            String hostPath,
+            ObjectNode hostBody,
+            boolean stream,
+            boolean clientWantsUsage,
+            String promptText,
+            long maxOutputTokens,
+            long contextWindow) {
+        this(
+                route,
+                requestedModel,
+                hostPath,
+                hostBody,
+                stream,
+                clientWantsUsage,
+                promptText,
+                maxOutputTokens,
+                contextWindow,
+                false);
+    }
+
+    /** A request with an output limit of its own, held to its route's configured {@code contextLength}. */
     public PreparedRequest(
             ModelRoute route,
             String requestedModel,
@@ -49,7 +77,8 @@ public record PreparedRequest(
                 clientWantsUsage,
                 promptText,
                 maxOutputTokens,
-                route.contextLength());
+                route.contextLength(),
+                false);
     }
 
     /** This request with another output budget. */
@@ -73,6 +102,7 @@ public record PreparedRequest(
                 clientWantsUsage,
                 promptText,
                 maxOutputTokens,
-                contextWindow);
+                contextWindow,
+                defaultOutputLimit);
     }
 }

@@ -97,15 +97,29 @@ class RequestSettlement {
 
     /**
      * The counts to bill: a host's reported usage is held to what the host could have done (prompt at most the
-     * context window the request was held to, output at most the limit it was sent); a clamp is logged and the record is marked as
-     * counted by the gateway, since the billed numbers are then not the host's.
+     * context window the request was held to, output at most the limit it was sent); a clamp is logged and the record
+     * is marked as counted by the gateway, since the billed numbers are then not the host's. The gateway's own count
+     * (a host that reported no usage) is held to the same output limit: a host that ignored {@code max_tokens}
+     * delivered more than the request's hold, and a hard budget must not pay for that.
      */
     private static MeteredUsage meteredUsage(RequestState st, Pod pod) {
+        long outputCeiling = ContextWindow.outputCeiling(st.prepared);
         if (!st.counts.reported()) {
-            return MeteredUsage.of(st.counts, 0, 0); // the gateway's own count
+            MeteredUsage own = MeteredUsage.of(st.counts, 0, outputCeiling); // the gateway's own count
+            if (own.clamped()) {
+                Log.warnf(
+                        "Host %s generated more than the output limit it was sent for request %s (tenant %s):"
+                                + " %d completion tokens counted, limit %d; billed %d",
+                        pod == null ? "unknown" : pod.baseUrl(),
+                        st.requestId,
+                        st.caller.tenantId(),
+                        st.counts.completionTokens(),
+                        outputCeiling,
+                        own.completionTokens());
+            }
+            return own;
         }
-        MeteredUsage m =
-                MeteredUsage.of(st.counts, st.prepared.contextWindow(), ContextWindow.outputCeiling(st.prepared));
+        MeteredUsage m = MeteredUsage.of(st.counts, st.prepared.contextWindow(), outputCeiling);
         if (m.clamped()) {
             Log.warnf(
                     "Host %s over-reported usage for request %s (tenant %s): prompt %d, completion %d, reasoning %d"

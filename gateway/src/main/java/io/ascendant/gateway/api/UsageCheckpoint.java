@@ -97,7 +97,7 @@ public final class UsageCheckpoint {
             long prompt =
                     promptTokens >= 0 ? promptTokens : counter.countPrompt(prepared.hostBody(), prepared.promptText());
             counts.countWith(counter, prompt, tally);
-            m = MeteredUsage.of(counts, 0, 0); // the gateway's own count
+            m = MeteredUsage.of(counts, 0, ContextWindow.outputCeiling(prepared)); // the gateway's own count
         }
         UsageEvent event = new UsageEvent(
                 requestId,

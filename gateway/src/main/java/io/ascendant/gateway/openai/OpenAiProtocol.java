@@ -22,13 +22,22 @@ import io.vertx.core.buffer.Buffer;
  * body goes through almost unchanged: DeepSeek extensions ({@code thinking}, {@code reasoning_effort},
  * {@code reasoning_content} in messages) pass as they are; the gateway only swaps in the upstream model name and, for
  * streams, always asks for the usage chunk; a legacy completion without {@code max_tokens} is sent with 16 (the
- * default of OpenAI and vLLM for that endpoint). Answers come back with the tenant's model name, reasoning under
+ * default of OpenAI and vLLM for that endpoint), and a chat completion without {@code max_tokens} or {@code
+ * max_completion_tokens} with the gateway's default output budget ({@link #DEFAULT_CHAT_MAX_TOKENS} or the route's
+ * limit if smaller, capped to what the context window leaves after the prompt; put in by the context-window check),
+ * so that no host generates more than admission holds. Answers come back with the tenant's model name, reasoning under
  * {@code reasoning_content} (hosts that say {@code reasoning} are renamed) and a usage object with DeepSeek's cache
  * fields.
  */
 public final class OpenAiProtocol implements TenantProtocol {
     /** {@code max_tokens} of a {@code /v1/completions} request that sets none (OpenAI's and vLLM's default). */
     static final long LEGACY_COMPLETIONS_MAX_TOKENS = 16;
+
+    /**
+     * The output budget of a chat completion that sets no output limit, when the route allows that many: what
+     * admission holds and what the host is sent as {@code max_tokens}.
+     */
+    public static final long DEFAULT_CHAT_MAX_TOKENS = 4096;
 
     private final boolean chat;
     private final ModelCatalogue catalogue;
@@ -54,6 +63,7 @@ public final class OpenAiProtocol implements TenantProtocol {
         long maxTokens = chat
                 ? OpenAiValidation.chatOutputLimit(body, route)
                 : OpenAiValidation.maxTokens(body, "max_tokens", route);
+        boolean defaultLimit = maxTokens < 0;
         if (!chat && maxTokens < 0) {
             // OpenAI's legacy completions API and vLLM default max_tokens to 16 here; sent explicitly so that a host
             // with another default cannot generate up to the whole context window on a budget held for 16 tokens.
@@ -84,7 +94,10 @@ public final class OpenAiProtocol implements TenantProtocol {
                 stream,
                 wantsUsage,
                 prompt,
-                maxTokens > 0 ? maxTokens : Math.min(route.maxOutputTokens(), 4096));
+                // A chat without a limit: the default budget, sent to the host once ContextWindow.fit has capped it.
+                maxTokens > 0 ? maxTokens : Math.min(route.maxOutputTokens(), DEFAULT_CHAT_MAX_TOKENS),
+                route.contextLength(),
+                defaultLimit);
     }
 
     private static String chatPrompt(ObjectNode body) {

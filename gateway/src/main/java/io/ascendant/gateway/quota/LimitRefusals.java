@@ -103,8 +103,8 @@ final class LimitRefusals {
                 .append(tokens)
                 .append(" tokens (prompt ")
                 .append(r.promptTokens())
-                .append(" + max_tokens ")
-                .append(r.maxOutputTokens())
+                .append(" + ")
+                .append(r.maxTokensLabel())
                 .append("). ");
         if (r.promptTokens() < limit) {
             m.append("Set max_tokens to at most ")
@@ -170,15 +170,15 @@ final class LimitRefusals {
         if (money) {
             m.append(" (its worst case: prompt ")
                     .append(r.promptTokens())
-                    .append(" tokens at the cache-miss price + max_tokens ")
-                    .append(r.maxOutputTokens())
+                    .append(" tokens at the cache-miss price + ")
+                    .append(r.maxTokensLabel())
                     .append(" at the output price). ");
             fits = r.largestMaxTokensWithin(spec.limit());
         } else {
             m.append(" (prompt ")
                     .append(r.promptTokens())
-                    .append(" + max_tokens ")
-                    .append(r.maxOutputTokens())
+                    .append(" + ")
+                    .append(r.maxTokensLabel())
                     .append("). ");
             fits = OptionalLong.of(Math.max(0, spec.limit().longValue() - r.promptTokens()));
         }

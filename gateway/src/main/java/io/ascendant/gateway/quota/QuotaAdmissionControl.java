@@ -194,7 +194,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
                 prompt,
                 r.maxOutputTokens(),
                 worstCase == null ? null : worstCase.cost(),
-                worstCase == null ? null : worstCase.outputPerMillion());
+                worstCase == null ? null : worstCase.outputPerMillion(),
+                r.defaultMaxTokens());
         try {
             return new Ticket(quota.engine().admit(q, policy));
         } catch (QuotaRefusedException e) {

@@ -19,11 +19,13 @@ import java.util.UUID;
  * @param model public model id
  * @param zone the tenant's time zone (budget periods)
  * @param promptTokens exact prompt tokens (shared tokenizer and chat encoding)
- * @param maxOutputTokens {@code max_tokens} of the request, or the model's default cap
+ * @param maxOutputTokens {@code max_tokens} of the request, or the gateway's default output budget when it sets none
  * @param worstCaseCost prompt at the cache-miss price plus {@code maxOutputTokens} at the output price, in the
  *     tenant's currency; null when the model has no price (then a money budget refuses the request)
  * @param outputPricePerMillion the output price per million tokens that {@code worstCaseCost} used; null when not
  *     known (then a refusal cannot tell the largest {@code max_tokens} that fits a money budget)
+ * @param defaultMaxTokens true when the client set no output limit and {@code maxOutputTokens} is the gateway's
+ *     default: refusals then say "default max_tokens", not quote a {@code max_tokens} the client never sent
  */
 public record QuotaRequest(
         String requestId,
@@ -35,9 +37,36 @@ public record QuotaRequest(
         long promptTokens,
         long maxOutputTokens,
         BigDecimal worstCaseCost,
-        BigDecimal outputPricePerMillion) {
+        BigDecimal outputPricePerMillion,
+        boolean defaultMaxTokens) {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    /** A request whose output limit the client set. */
+    public QuotaRequest(
+            String requestId,
+            UUID tenantId,
+            UUID projectId,
+            UUID keyId,
+            String model,
+            ZoneId zone,
+            long promptTokens,
+            long maxOutputTokens,
+            BigDecimal worstCaseCost,
+            BigDecimal outputPricePerMillion) {
+        this(
+                requestId,
+                tenantId,
+                projectId,
+                keyId,
+                model,
+                zone,
+                promptTokens,
+                maxOutputTokens,
+                worstCaseCost,
+                outputPricePerMillion,
+                false);
+    }
 
     public QuotaRequest {
         Objects.requireNonNull(requestId, "requestId");
@@ -49,6 +78,14 @@ public record QuotaRequest(
         if (promptTokens < 0 || maxOutputTokens < 0) {
             throw new IllegalArgumentException("token counts must be >= 0 for request " + requestId);
         }
+    }
+
+    /**
+     * The output cap as refusals name it: {@code max_tokens 4096}, or {@code default max_tokens 4096} when the client
+     * set none.
+     */
+    public String maxTokensLabel() {
+        return (defaultMaxTokens ? "default max_tokens " : "max_tokens ") + maxOutputTokens;
     }
 
     /** Tokens reserved against token limits and budgets: prompt plus the output cap. */

@@ -52,10 +52,29 @@ class ContextWindowFitTest {
 
     @Test
     void withoutMaxTokensTheDefaultBudgetIsCappedToTheRoomLeftSoHoldsNeverExceedIt() {
-        assertThat(ContextWindow.fit(chat(null, 4096), 900, false).maxOutputTokens())
-                .isEqualTo(100);
+        PreparedRequest capped = ContextWindow.fit(chat(null, 4096), 900, false);
+        assertThat(capped.maxOutputTokens()).isEqualTo(100);
         PreparedRequest small = chat(null, 16);
         assertThat(ContextWindow.fit(small, 900, false)).isSameAs(small);
+    }
+
+    @Test
+    void withoutMaxTokensTheCappedDefaultBudgetIsSentToTheHostSoItCannotGeneratePastTheHold() {
+        PreparedRequest capped = ContextWindow.fit(chat(null, 4096), 900, false);
+        assertThat(capped.hostBody().get("max_tokens").asLong()).isEqualTo(100);
+        assertThat(ContextWindow.outputCeiling(capped)).isEqualTo(100);
+
+        PreparedRequest small = ContextWindow.fit(chat(null, 16), 900, false);
+        assertThat(small.hostBody().get("max_tokens").asLong()).isEqualTo(16);
+        assertThat(ContextWindow.outputCeiling(small)).isEqualTo(16);
+    }
+
+    @Test
+    void aMaxTokensTheClientSetIsLeftAsItIs() {
+        PreparedRequest p = ContextWindow.fit(chat(300L, 0), 600, false);
+        assertThat(p.hostBody().get("max_tokens").asLong()).isEqualTo(300);
+        assertThat(p.hostBody().has("max_completion_tokens")).isFalse();
+        assertThat(ContextWindow.outputCeiling(p)).isEqualTo(300);
     }
 
     @Test

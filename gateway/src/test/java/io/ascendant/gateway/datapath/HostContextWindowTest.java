@@ -12,11 +12,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeModelHost;
 import io.ascendant.gateway.metering.LedgerUsageSink;
+import io.ascendant.gateway.metering.TokenCounter;
 import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
@@ -52,6 +55,8 @@ class HostContextWindowTest {
 
     private static final long DEFAULT_CONTEXT = 1_048_576;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final FakeModelHost HOST_A = new FakeModelHost("ctx-window-a");
     private static final FakeModelHost HOST_B = new FakeModelHost("ctx-window-b");
 
@@ -63,6 +68,9 @@ class HostContextWindowTest {
 
     @Inject
     MeteredEvents metered;
+
+    @Inject
+    TokenCounter tokens;
 
     @Inject
     PodRegistry registry;
@@ -137,7 +145,7 @@ class HostContextWindowTest {
     }
 
     @Test
-    void billsAnAnswerWithoutOutputLimitAtMostTheWindowTheHostServes() {
+    void billsAnAnswerWithoutOutputLimitAtMostTheRoomTheWindowTheHostServesLeaves() throws Exception {
         HOST_A.maxModelLen = 4096;
         HOST_A.answerText = String.join(" ", Collections.nCopies(4200, "word")); // reported as 4200 output tokens
         register(HOST_A);
@@ -149,8 +157,14 @@ class HostContextWindowTest {
                 .body("usage.completion_tokens", equalTo(4200))
                 .extract()
                 .response();
+        // The default output budget (4096) capped to what the host's window leaves after the prompt, sent as
+        // max_tokens; an answer over it is billed at it.
+        ObjectNode body = (ObjectNode) JSON.readTree(TenantChats.body(MODEL, -1));
+        long prompt = tokens.countPrompt(body, "Say hello");
+        long sent = HOST_A.received().getLast().getLong("max_tokens");
+        assertThat(sent).isEqualTo(4096 - prompt);
         LedgerUsageSink.Metered m = metered.single(r.header("x-request-id"));
-        assertThat(m.event().completionTokens()).isEqualTo(4096);
+        assertThat(m.event().completionTokens()).isEqualTo(sent);
         assertThat(m.event().countedByGateway()).isTrue();
     }
 

@@ -23,6 +23,7 @@ final class FakeAnswer {
     private final String reasoningText;
     private final String reasoningField;
     private final ToolCallScript toolScript;
+    private final String finishReason;
     private final String[] words;
     private final String[] reasoningWords;
     private final long created = System.currentTimeMillis() / 1000;
@@ -41,7 +42,14 @@ final class FakeAnswer {
     /** A tool-call answer's arguments (JSON object text) and finish reason. */
     record ToolCallScript(String arguments, String finishReason) {}
 
-    FakeAnswer(Request r, String answerText, String reasoningText, String reasoningField, ToolCallScript toolScript) {
+    /** @param finishReason the finish reason of a content answer: {@code stop}, or {@code length} when cut short */
+    FakeAnswer(
+            Request r,
+            String answerText,
+            String reasoningText,
+            String reasoningField,
+            ToolCallScript toolScript,
+            String finishReason) {
         this.model = r.model();
         this.chat = r.chat();
         this.thinking = r.thinking();
@@ -53,6 +61,7 @@ final class FakeAnswer {
         this.reasoningText = reasoningText;
         this.reasoningField = reasoningField;
         this.toolScript = toolScript;
+        this.finishReason = finishReason;
         this.words = answerText.split(" ");
         this.reasoningWords = thinking ? reasoningText.split(" ") : new String[0];
     }
@@ -85,11 +94,11 @@ final class FakeAnswer {
                 choice.put("finish_reason", toolScript.finishReason());
             } else {
                 message.put("content", answerText);
-                choice.put("finish_reason", "stop");
+                choice.put("finish_reason", finishReason);
             }
             choice.put("message", message);
         } else {
-            choice.put("text", answerText).put("finish_reason", "stop");
+            choice.put("text", answerText).put("finish_reason", finishReason);
         }
         JsonObject out = new JsonObject()
                 .put("id", id)
@@ -145,7 +154,7 @@ final class FakeAnswer {
                 String w = i == 0 ? words[i] : " " + words[i];
                 out.add(chunk(new JsonObject().put("content", w), null).encode());
             }
-            out.add(chunk(new JsonObject(), "stop").encode());
+            out.add(chunk(new JsonObject(), finishReason).encode());
         } else {
             for (int i = 0; i < words.length; i++) {
                 String w = i == 0 ? words[i] : " " + words[i];
@@ -154,7 +163,7 @@ final class FakeAnswer {
                         .put("choices", new JsonArray().add(c))
                         .encode());
             }
-            JsonObject c = new JsonObject().put("index", 0).put("text", "").put("finish_reason", "stop");
+            JsonObject c = new JsonObject().put("index", 0).put("text", "").put("finish_reason", finishReason);
             out.add(base("text_completion")
                     .put("choices", new JsonArray().add(c))
                     .encode());

@@ -77,6 +77,12 @@ public final class FakeModelHost implements AutoCloseable {
      * cut off by {@code max_tokens} (the parameters completed before the cut as arguments).
      */
     public volatile String toolCallFinishReason = "tool_calls";
+    /**
+     * Whether answers stop at the request's {@code max_tokens} (one token per word: the first {@code max_tokens} words
+     * of {@link #answerText}, finish reason {@code length}), as vLLM and our model host do. Off by default: the host
+     * then ignores {@code max_tokens}, which tests use as a host that misbehaves (or over-reports).
+     */
+    public volatile boolean honoursMaxTokens = false;
     /** {@code max_model_len} its {@code /v1/models} reports (vLLM's {@code --max-model-len}); 0 reports none. */
     public volatile long maxModelLen = 0;
     /** Delay before answering {@code /v1/models}, in ms; the card is what {@link #maxModelLen} was on arrival. */
@@ -184,6 +190,7 @@ public final class FakeModelHost implements AutoCloseable {
         reasoningFieldName = "reasoning_content";
         toolCallArguments = "{\"city\":\"Paris\"}";
         toolCallFinishReason = "tool_calls";
+        honoursMaxTokens = false;
         maxModelLen = 0;
         modelCardDelayMs = 0;
         chunkDelayMs = 0;
@@ -341,12 +348,23 @@ public final class FakeModelHost implements AutoCloseable {
         boolean tools = json.getJsonArray("tools") != null
                 && !json.getJsonArray("tools").isEmpty();
         boolean usage = b != Behaviour.OMIT_USAGE;
+        String text = answerText;
+        String finish = "stop";
+        Long maxTokens = json.getLong("max_tokens");
+        if (honoursMaxTokens && maxTokens != null) {
+            String[] words = text.split(" ");
+            if (words.length > maxTokens) {
+                text = String.join(" ", java.util.Arrays.copyOf(words, maxTokens.intValue()));
+                finish = "length";
+            }
+        }
         FakeAnswer answer = new FakeAnswer(
                 new FakeAnswer.Request(json.getString("model"), chat, thinking, tools, promptTokens, cached, usage),
-                answerText,
+                text,
                 reasoningText,
                 reasoningFieldName,
-                new FakeAnswer.ToolCallScript(toolCallArguments, toolCallFinishReason));
+                new FakeAnswer.ToolCallScript(toolCallArguments, toolCallFinishReason),
+                finish);
         Runnable go = () -> {
             if (json.getBoolean("stream", false)) {
                 boolean includeUsage = usage

@@ -63,7 +63,7 @@ class NeverAdmittedRequestTest {
         TestKeys.Key key = keys.create(Set.of());
         keyLimit(key, "tokens_per_minute", 1000);
 
-        // No max_tokens: the hold is the prompt plus the route's cap (8192 tokens in the test profile).
+        // No max_tokens: the hold is the prompt plus the default output budget, 4096 (the route's cap is 8192).
         chat(key, -1)
                 .then()
                 .statusCode(429)
@@ -74,7 +74,7 @@ class NeverAdmittedRequestTest {
                         "error.message",
                         allOf(
                                 containsString("Request too large for tokens per minute (key): limit 1000"),
-                                containsString("Set max_tokens to at most"),
+                                containsString(" + default max_tokens 4096). Set max_tokens to at most"),
                                 containsString("Retrying will not help"),
                                 not(containsString("Retry after"))));
 
