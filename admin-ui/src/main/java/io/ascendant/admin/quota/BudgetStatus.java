@@ -9,8 +9,9 @@ import java.util.UUID;
  *
  * <p>Admission holds each request's worst case before dispatch and refuses (429 {@code quota_exceeded}) when settled
  * usage plus holds plus the new worst case would pass the limit. So a budget can be used up while its settled usage
- * is still below 100 %: {@code exhausted} says that a request has been refused on this budget in this period. A shadow
- * budget (a limit on trial) is counted the same way but never refuses, so it is never {@code exhausted}.
+ * is still below 100 %: {@code exhausted} says that a request has been refused on this budget in this period, or that
+ * its settled usage reached the limit (then nothing more is admitted either). A shadow budget (a limit on trial) is
+ * counted the same way but never refuses, so it is never {@code exhausted}.
  *
  * @param poolKey the gateways' counter, e.g. {@code money:tenant:<id>:*:MONTH} or {@code shadow-tokens:key:<id>:*:DAY}
  * @param level {@code tenant}, {@code project} or {@code key}
@@ -30,8 +31,9 @@ import java.util.UUID;
  *     budget without a counter yet, 0
  * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back
  *     when idle)
- * @param exhausted whether a request was refused on this budget this period
- * @param exhaustedAt when the first such refusal happened, or null
+ * @param exhausted whether a request was refused on this budget this period, or its settled usage reached the limit
+ * @param exhaustedAt when the first such refusal or the settlement that reached the limit happened (the budget's
+ *     {@code EXHAUSTED} event), or null
  */
 public record BudgetStatus(
         String poolKey,

@@ -232,22 +232,29 @@ public class BudgetStatusQueries {
         String model = parts.length >= 5 ? String.join(":", Arrays.copyOfRange(parts, 3, parts.length - 1)) : "*";
         String currency = rs.getString(3);
         Timestamp exhaustedAt = rs.getTimestamp(9);
+        boolean shadow = key.startsWith("shadow-");
+        BigDecimal limit = plain(rs.getBigDecimal(6));
+        BigDecimal settled = plain(rs.getBigDecimal(7));
+        // Used up by its settled usage even without an EXHAUSTED event (settled before the gateways recorded one
+        // on settlement): an enforced budget whose settled usage reached its limit admits nothing more.
+        boolean usedUp =
+                !shadow && limit != null && settled != null && limit.signum() > 0 && settled.compareTo(limit) >= 0;
         return new BudgetStatus(
                 key,
                 level.poolLevel,
                 rs.getObject(10, UUID.class),
                 rs.getString(11),
-                key.startsWith("shadow-"),
+                shadow,
                 rs.getString(2),
                 currency == null ? null : currency.trim(),
                 model,
                 parts.length >= 5 ? parts[parts.length - 1] : null,
                 instant(rs.getTimestamp(4)),
                 instant(rs.getTimestamp(5)),
-                plain(rs.getBigDecimal(6)),
-                plain(rs.getBigDecimal(7)),
+                limit,
+                settled,
                 plain(rs.getBigDecimal(8)),
-                exhaustedAt != null,
+                exhaustedAt != null || usedUp,
                 exhaustedAt == null ? null : exhaustedAt.toInstant());
     }
 

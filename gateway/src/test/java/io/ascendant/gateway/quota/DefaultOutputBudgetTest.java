@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ascendant.admin.quota.BudgetStatus;
+import io.ascendant.admin.quota.BudgetStatusQueries;
 import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.datapath.MeteredEvents;
 import io.ascendant.gateway.datapath.TestKeys;
@@ -42,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * tokens or the route's limit, capped to what the context window leaves), and that budget is what the host is sent
  * as {@code max_tokens}. It used to go out without one: the host then generated up to the whole context window, and a
  * key with a hard budget of 4200 tokens settled 8192. A host that ignores {@code max_tokens} anyway is billed at most
- * the limit it was sent, so the budget still holds.
+ * the limit it was sent, so the budget still holds; a budget whose settled usage reaches its limit shows as used up.
  */
 @QuarkusTest
 @TestProfile(QuotaEnabledProfile.class)
@@ -70,6 +72,9 @@ class DefaultOutputBudgetTest {
 
     @Inject
     TokenCounter tokens;
+
+    @Inject
+    BudgetStatusQueries budgets;
 
     @Inject
     DataSource ds;
@@ -190,6 +195,32 @@ class DefaultOutputBudgetTest {
                         .isLessThanOrEqualTo(BigDecimal.valueOf(budget));
             }
         }
+    }
+
+    @Test
+    void aBudgetWhoseSettledUsageReachesItsLimitIsShownExhaustedWithoutARefusal() throws Exception {
+        // Prompt as the gateway counts it plus the default output: exactly the budget. The host reports no usage and
+        // ignores max_tokens, so the gateway counts the prompt and bills the output at the max_tokens it sent.
+        host.defaultBehaviour(Behaviour.OMIT_USAGE);
+        TestKeys.Key key = keys.create(Set.of());
+        long budget = chatPromptTokens("Say hello") + WINDOW_DEFAULT;
+        keyTokenBudget(key, budget);
+
+        Response r = chat(key, WINDOW_MODEL, "Say hello", false);
+        r.then().statusCode(200);
+        metered.single(r.header("x-request-id"));
+
+        assertThat((BigDecimal) tokenAccount(key).get("committed")).isEqualByComparingTo(BigDecimal.valueOf(budget));
+        BudgetStatus status =
+                budgets.current(key.tenantId(), BudgetStatusQueries.Level.KEY, null, 100).budgets().stream()
+                        .filter(b -> b.unit().equals("TOKENS") && !b.shadow())
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(status.settled()).isEqualByComparingTo(BigDecimal.valueOf(budget));
+        assertThat(status.exhausted())
+                .as("no request was refused, but nothing more fits")
+                .isTrue();
+        assertThat(status.exhaustedAt()).isNotNull();
     }
 
     @Test

@@ -20,9 +20,12 @@ import java.util.UUID;
  *       skipped, and only the inserted rows move money: the lease shrinks by the hold, the account's
  *       {@code reserved} by the hold (only if the lease still existed; a swept lease was already given back) and its
  *       {@code committed} grows by the actual usage;
- *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold, and move such an
- *       account's {@code EXHAUSTED} event (a refusal recorded while this usage was still held) behind them, so the
- *       event listing reads thresholds first, then exhausted.
+ *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold, and an {@code EXHAUSTED}
+ *       event (V071, once per account) for an enforced budget whose committed usage reached its limit: admission
+ *       shows a budget as used up when it refuses a request, but a settlement that fills the budget exactly (or, for
+ *       a host that reported more than the hold, past it) must show it too, refusal or not. The thresholds are
+ *       inserted first, so a new EXHAUSTED event follows them; an EXHAUSTED event recorded earlier (a refusal while
+ *       this usage was still held) is moved behind them, so the event listing reads thresholds first, then exhausted.
  * </ol>
  */
 public final class SettlementSql {
@@ -53,18 +56,29 @@ public final class SettlementSql {
              WHERE a.id = y.account_id
             """;
 
-    private static final String THRESHOLDS = """
+    private static final String EVENTS = """
+            WITH x AS (
+                SELECT DISTINCT ON (account_id) account_id, tenant_id
+                  FROM unnest(?::bigint[], ?::uuid[]) AS u(account_id, tenant_id)
+            )
             INSERT INTO quota_event (tenant_id, kind, pool_key, account_id, threshold_pct, limit_amount, used_amount,
                                      detail)
-            SELECT DISTINCT ON (a.id, t.pct) x.tenant_id, 'THRESHOLD', a.pool_key, a.id, t.pct, a.limit_amount,
-                   a.committed, 'usage reached ' || t.pct || '% of the limit'
-              FROM unnest(?::bigint[], ?::uuid[]) AS x(account_id, tenant_id)
+            SELECT x.tenant_id, 'THRESHOLD', a.pool_key, a.id, t.pct, a.limit_amount, a.committed,
+                   'usage reached ' || t.pct || '% of the limit'
+              FROM x
               JOIN quota_account a ON a.id = x.account_id
              CROSS JOIN unnest(?::int[]) AS t(pct)
              WHERE a.limit_amount > 0 AND a.unit <> 'REQUESTS'
                AND a.committed * 100 >= a.limit_amount * t.pct
+            UNION ALL
+            SELECT x.tenant_id, 'EXHAUSTED', a.pool_key, a.id, NULL, a.limit_amount, a.committed,
+                   'settled usage reached the limit'
+              FROM x
+              JOIN quota_account a ON a.id = x.account_id
+             WHERE a.limit_amount > 0 AND a.unit <> 'REQUESTS' AND a.pool_key NOT LIKE 'shadow-%'
+               AND a.committed >= a.limit_amount
             ON CONFLICT DO NOTHING
-            RETURNING account_id
+            RETURNING account_id, kind
             """;
 
     /**
@@ -121,21 +135,20 @@ public final class SettlementSql {
             ps.setArray(5, c.createArrayOf("numeric", actual));
             ps.executeUpdate();
         }
-        if (thresholds.length == 0) {
-            return;
-        }
         Integer[] pcts = new Integer[thresholds.length];
         for (int i = 0; i < thresholds.length; i++) {
             pcts[i] = thresholds[i];
         }
         TreeSet<Long> crossed = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement(THRESHOLDS)) {
+        try (PreparedStatement ps = c.prepareStatement(EVENTS)) {
             ps.setArray(1, c.createArrayOf("bigint", accountIds));
             ps.setArray(2, c.createArrayOf("uuid", tenants));
             ps.setArray(3, c.createArrayOf("int", pcts));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    crossed.add(rs.getLong(1));
+                    if ("THRESHOLD".equals(rs.getString(2))) {
+                        crossed.add(rs.getLong(1));
+                    }
                 }
             }
         }
