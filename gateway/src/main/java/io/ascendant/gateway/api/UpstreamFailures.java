@@ -12,7 +12,10 @@ final class UpstreamFailures {
 
     /**
      * The tenant-facing error for a failed host call: 503 {@code NoCapacity} when every pod was unavailable (503,
-     * open breaker, full bulkhead, given up while the request waited for its first byte), 502 when unreachable or failing, 504 on the first-byte timeout.
+     * open breaker, full bulkhead, given up while the request waited for its first byte), 502 when unreachable
+     * ({@code upstream_unreachable}: no connection could be made), when the host closed or reset the connection after
+     * it was made and before its answer was complete ({@code upstream_connection_closed}: it was reached, and may have
+     * died working on the request) or failing ({@code upstream_error}), 504 on the first-byte timeout.
      */
     static GatewayException toGatewayException(Throwable t, PreparedRequest p) {
         String model = p.route().publicName();
@@ -27,6 +30,12 @@ final class UpstreamFailures {
                 || (cause == t && t instanceof UpstreamException.NoPodLeft)) {
             return new GatewayException.NoCapacity(
                     "No host for model `" + model + "` could take the request (all unavailable). Retry later.");
+        }
+        if (cause instanceof UpstreamException.Unreachable u && u.connected()) {
+            return new GatewayException.UpstreamFailure(
+                    502,
+                    "The model host for model `" + model + "` closed the connection before its answer was complete.",
+                    "upstream_connection_closed");
         }
         if (cause instanceof UpstreamException.Unreachable) {
             return new GatewayException.UpstreamFailure(

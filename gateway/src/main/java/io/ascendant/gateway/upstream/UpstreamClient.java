@@ -289,7 +289,7 @@ public class UpstreamClient {
                             done,
                             rar.cause() instanceof java.util.concurrent.TimeoutException
                                     ? firstByteTimeout(firstByteMillis)
-                                    : new UpstreamException.Unreachable(pod, rar.cause()));
+                                    : new UpstreamException.Unreachable(pod, rar.cause(), true));
                     return;
                 }
                 onResponse(pod, call, req, rar.result(), outcome, done);
@@ -298,7 +298,7 @@ public class UpstreamClient {
                 if (written.succeeded()) {
                     call.cancellation().delivered(pod);
                 } else {
-                    fail(outcome, done, new UpstreamException.Unreachable(pod, written.cause()));
+                    fail(outcome, done, new UpstreamException.Unreachable(pod, written.cause(), true));
                 }
             });
         });
@@ -325,7 +325,7 @@ public class UpstreamClient {
         if (status != 200 || !call.stream()) {
             resp.body().onComplete(b -> {
                 if (b.failed()) {
-                    fail(outcome, done, new UpstreamException.Unreachable(pod, b.cause()));
+                    fail(outcome, done, new UpstreamException.Unreachable(pod, b.cause(), true));
                 } else if (done.compareAndSet(false, true)) {
                     outcome.complete(new UpstreamExchange(pod, status, resp.headers(), b.result(), null, null, true));
                 }
@@ -344,7 +344,7 @@ public class UpstreamClient {
                 outcome.complete(new UpstreamExchange(pod, status, resp.headers(), Buffer.buffer(), req, null, true));
             }
         });
-        resp.exceptionHandler(t -> fail(outcome, done, new UpstreamException.Unreachable(pod, t)));
+        resp.exceptionHandler(t -> fail(outcome, done, new UpstreamException.Unreachable(pod, t, true)));
     }
 
     private static TimeoutException firstByteTimeout(long millis) {

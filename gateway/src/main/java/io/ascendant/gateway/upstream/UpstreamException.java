@@ -27,10 +27,35 @@ public abstract sealed class UpstreamException extends RuntimeException
         return pod;
     }
 
-    /** Connection refused or reset, connect timeout, or the connection closed before the response head. */
+    /**
+     * Connection refused or reset, connect timeout, or the connection closed (or reset) after it was made, while the
+     * request was sent or before the whole answer came back. Both are retried on another pod (nothing reached the
+     * client yet), but only the first means the host could not be reached: {@link #connected} tells them apart for
+     * the error the client gets when no pod is left.
+     */
     public static final class Unreachable extends UpstreamException {
+        private final boolean connected;
+
+        /** The host could not be reached: no connection was made. */
         public Unreachable(Pod pod, Throwable cause) {
-            super(pod, "host " + pod + " unreachable: " + cause.getMessage(), cause);
+            this(pod, cause, false);
+        }
+
+        /**
+         * @param connected true when the connection to the host was made and then closed or reset before the answer
+         *     was complete (the host may have crashed while working on the request)
+         */
+        public Unreachable(Pod pod, Throwable cause, boolean connected) {
+            super(
+                    pod,
+                    "host " + pod + (connected ? " closed the connection: " : " unreachable: ") + cause.getMessage(),
+                    cause);
+            this.connected = connected;
+        }
+
+        /** True when the host was reached and the connection then closed or reset before the answer was complete. */
+        public boolean connected() {
+            return connected;
         }
     }
 

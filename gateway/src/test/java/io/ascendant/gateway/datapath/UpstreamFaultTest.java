@@ -131,6 +131,21 @@ class UpstreamFaultTest {
     }
 
     @Test
+    void saysTheConnectionClosedNotUnreachableWhenTheHostDropsItAfterTakingTheRequest() {
+        FakeModelHost pro = FakeHostsResource.PRO;
+        pro.defaultBehaviour(Behaviour.DROP_CONNECTION);
+        post(chat("deepseek-v4-pro", false))
+                .then()
+                .statusCode(502)
+                .body("error.code", equalTo("upstream_connection_closed"))
+                .body(
+                        "error.message",
+                        equalTo("The model host for model `deepseek-v4-pro` closed the connection before its answer"
+                                + " was complete."));
+        assertThat(pro.requestCount()).as("the host had the request").isPositive();
+    }
+
+    @Test
     void answers503WhenEveryPodAnswers503() {
         FakeHostsResource.PRO.defaultBehaviour(Behaviour.UNAVAILABLE_503);
         post(chat("deepseek-v4-pro", false)).then().statusCode(503).body("error.type", equalTo("service_unavailable"));

@@ -36,7 +36,8 @@ final class FakeFaults {
     }
 
     /**
-     * Answers {@code resp} as {@code b} when it refuses the request outright (503, 500, 400) or never answers (HANG).
+     * Answers {@code resp} as {@code b} when it refuses the request outright (503, 500, 400), never answers (HANG) or
+     * closes the connection instead (DROP_CONNECTION).
      *
      * @return true when the request is dealt with and no answer must be generated
      */
@@ -46,6 +47,7 @@ final class FakeFaults {
             case ERROR_500 -> error(resp, 500, "Engine crashed.");
             case BAD_REQUEST_400 -> error(resp, 400, "This model's maximum context length is 8 tokens.");
             case HANG -> {}
+            case DROP_CONNECTION -> resp.reset(); // HTTP/1.1: closes the connection, nothing answered
             default -> {
                 return false;
             }

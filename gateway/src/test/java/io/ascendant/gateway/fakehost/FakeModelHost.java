@@ -51,7 +51,9 @@ public final class FakeModelHost implements AutoCloseable {
         /** Stream two chunks, then stay silent (a hung engine). */
         STALL_MID_STREAM,
         /** Answer normally but without any usage object. */
-        OMIT_USAGE
+        OMIT_USAGE,
+        /** Read the request, then close the connection without answering (a host that dies working on it). */
+        DROP_CONNECTION
     }
 
     private final Vertx vertx;
