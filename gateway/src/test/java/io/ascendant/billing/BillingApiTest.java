@@ -3,6 +3,7 @@ package io.ascendant.billing;
 import static io.ascendant.billing.BillingFixtures.event;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -292,6 +293,15 @@ class BillingApiTest {
                 .statusCode(400)
                 .body("error.param", equalTo("from"))
                 .body("error.code", equalTo("invalid_value"));
+        given().header("Authorization", "Bearer " + key.text())
+                .queryParam("from", "2026-08-01")
+                .queryParam("to", "+999999999-12-31")
+                .when()
+                .get("/v1/usage")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("to"))
+                .body("error.message", containsString("between 1970-01-01 and 9999-12-31"));
         given().header("Authorization", "Bearer " + key.text())
                 .when()
                 .get("/v1/invoices")

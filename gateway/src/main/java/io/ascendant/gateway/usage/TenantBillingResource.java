@@ -1,5 +1,6 @@
 package io.ascendant.gateway.usage;
 
+import io.ascendant.admin.problem.AdminInstants;
 import io.ascendant.billing.BillingException;
 import io.ascendant.billing.invoice.Invoice;
 import io.ascendant.billing.invoice.InvoiceExports;
@@ -132,10 +133,17 @@ public class TenantBillingResource {
         if (value == null || value.isBlank()) {
             throw new BillingException.Invalid(field, field + " is required (ISO date such as 2026-08-01)");
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new BillingException.Invalid(field, field + " must be an ISO date such as 2026-08-01");
         }
+        // The admin API's range: a far-future date would overflow the day arithmetic of the usage query (a 500).
+        if (!AdminInstants.accepts(date)) {
+            throw new BillingException.Invalid(
+                    field, field + " must be a date " + AdminInstants.DATE_RANGE + ", got " + value);
+        }
+        return date;
     }
 }
