@@ -37,6 +37,8 @@ class AdminInstantInputTest {
                 new String[] {"+999999999-12-31T23:59:59Z", "999999999"},
                 new String[] {"+294277-01-01T00:00:00Z", "294277"},
                 new String[] {"+10000-01-01T00:00:00Z", "10000"},
+                // PostgreSQL keeps microseconds and would round this one into the year 10000
+                new String[] {"9999-12-31T23:59:59.9999999Z", "10000"},
                 new String[] {"1969-12-31T23:59:59Z", "1969"})) {
             post(admin, API + "/billing/price-book", priceVersion("\"" + c[0] + "\""))
                     .statusCode(400)

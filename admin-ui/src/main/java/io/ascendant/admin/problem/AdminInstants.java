@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The range of instants and dates the admin API accepts: from {@code 1970-01-01T00:00:00Z} to
@@ -40,7 +41,15 @@ public final class AdminInstants {
 
     /** Whether {@code t} is within the accepted range. */
     public static boolean accepts(Instant t) {
-        return !t.isBefore(EARLIEST) && t.isBefore(AFTER_LATEST);
+        return !t.isBefore(EARLIEST) && asStored(t).isBefore(AFTER_LATEST);
+    }
+
+    /**
+     * {@code t} as PostgreSQL stores it: rounded to the microsecond (half up), so that
+     * {@code 9999-12-31T23:59:59.9999999Z} counts as the year 10000 it would be read back as.
+     */
+    private static Instant asStored(Instant t) {
+        return t.isBefore(AFTER_LATEST) ? t.plusNanos(500).truncatedTo(ChronoUnit.MICROS) : t;
     }
 
     /** Whether {@code d} is within the accepted date range. */
@@ -94,7 +103,7 @@ public final class AdminInstants {
     /** The UTC year of {@code t}; Java's date-times end a little before {@link Instant#MAX}. */
     private static int year(Instant t) {
         try {
-            return t.atOffset(ZoneOffset.UTC).getYear();
+            return asStored(t).atOffset(ZoneOffset.UTC).getYear();
         } catch (DateTimeException e) {
             return t.isBefore(EARLIEST) ? Year.MIN_VALUE : Year.MAX_VALUE;
         }
