@@ -32,8 +32,8 @@ import java.util.UUID;
  * @param held held by gateways: worst cases of requests in flight plus unspent slices leased by replicas (given back
  *     when idle)
  * @param exhausted whether a request was refused on this budget this period, or its settled usage reached the limit
- * @param exhaustedAt when the first such refusal or the settlement that reached the limit happened (the budget's
- *     {@code EXHAUSTED} event), or null
+ * @param exhaustedAt when the first such refusal happened (the budget's {@code EXHAUSTED} event), or null (no
+ *     refusal yet, including a budget used up by its settled usage alone)
  */
 public record BudgetStatus(
         String poolKey,

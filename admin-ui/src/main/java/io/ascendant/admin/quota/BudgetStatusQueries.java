@@ -235,8 +235,8 @@ public class BudgetStatusQueries {
         boolean shadow = key.startsWith("shadow-");
         BigDecimal limit = plain(rs.getBigDecimal(6));
         BigDecimal settled = plain(rs.getBigDecimal(7));
-        // Used up by its settled usage even without an EXHAUSTED event (settled before the gateways recorded one
-        // on settlement): an enforced budget whose settled usage reached its limit admits nothing more.
+        // Used up by its settled usage even without an EXHAUSTED event (only a refusal records one): an enforced
+        // budget whose settled usage reached its limit admits nothing more.
         boolean usedUp =
                 !shadow && limit != null && settled != null && limit.signum() > 0 && settled.compareTo(limit) >= 0;
         return new BudgetStatus(

@@ -299,8 +299,7 @@ async function ownerBudgets(t, thresholds, fmtMoney) {
 
 /**
  * A budget bar: settled usage, then holds, against the limit, with a mark per soft threshold. A budget on which the
- * gateway refused a request, or whose settled usage reached the limit (EXHAUSTED event), is shown full and red: it
- * admits nothing more this period. Amounts come
+ * gateway refused a request (EXHAUSTED event) is shown full and red: it admits nothing more this period. Amounts come
  * as the API gives them (decimal strings or numbers): the text shows them as they are, percentages use numbers.
  * A shadow budget is drawn hatched grey and labelled as never refusing.
  */
@@ -310,7 +309,7 @@ function budgetBar({ id, label, settled, held, limit, thresholds, exhaustedAt, z
   const heldPct = Math.max(0, Math.min(100 - settledPct, pctOf(Number(settled) + Number(held)) - settledPct));
   const pct = exhaustedAt ? 100 : settledPct + heldPct;
   const text = exhaustedAt
-    ? `Used up: a request was refused (quota_exceeded), or settled usage reached the limit, ${when(exhaustedAt, zone)}. Settled ${fmt(settled)} + held ${fmt(held)} of ${fmt(limit)}`
+    ? `Used up: a request was refused (quota_exceeded) ${when(exhaustedAt, zone)}. Settled ${fmt(settled)} + held ${fmt(held)} of ${fmt(limit)}`
     : `${fmt(settled)} settled + ${fmt(held)} held of ${fmt(limit)} (${Math.round(pct)} %)`
       + (shadow ? '. Shadow mode: counted, never refuses' : '');
   return h('div', { class: 'budget' + (shadow ? ' shadow' : ''), id, dataset: { exhausted: exhaustedAt ? 'true' : 'false', shadow: shadow ? 'true' : 'false', settled: String(settled) } },

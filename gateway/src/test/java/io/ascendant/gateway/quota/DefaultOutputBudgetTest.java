@@ -220,7 +220,9 @@ class DefaultOutputBudgetTest {
         assertThat(status.exhausted())
                 .as("no request was refused, but nothing more fits")
                 .isTrue();
-        assertThat(status.exhaustedAt()).isNotNull();
+        assertThat(status.exhaustedAt())
+                .as("only a refusal records an EXHAUSTED event")
+                .isNull();
     }
 
     @Test

@@ -20,12 +20,11 @@ import java.util.UUID;
  *       skipped, and only the inserted rows move money: the lease shrinks by the hold, the account's
  *       {@code reserved} by the hold (only if the lease still existed; a swept lease was already given back) and its
  *       {@code committed} grows by the actual usage;
- *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold, and an {@code EXHAUSTED}
- *       event (V071, once per account) for an enforced budget whose committed usage reached its limit: admission
- *       shows a budget as used up when it refuses a request, but a settlement that fills the budget exactly (or, for
- *       a host that reported more than the hold, past it) must show it too, refusal or not. The thresholds are
- *       inserted first, so a new EXHAUSTED event follows them; an EXHAUSTED event recorded earlier (a refusal while
- *       this usage was still held) is moved behind them, so the event listing reads thresholds first, then exhausted.
+ *   <li>record soft-threshold events for accounts whose committed usage crossed a threshold, and move such an
+ *       account's {@code EXHAUSTED} event (a refusal recorded while this usage was still held) behind them, so the
+ *       event listing reads thresholds first, then exhausted. Settlement never inserts an {@code EXHAUSTED} event
+ *       itself: its insert racing a refusal's (both {@code ON CONFLICT DO NOTHING} on the one-per-account index)
+ *       deadlocked under load ({@code BudgetStormTest}); the budgets view derives "used up" from settled usage.
  * </ol>
  */
 public final class SettlementSql {
@@ -70,15 +69,8 @@ public final class SettlementSql {
              CROSS JOIN unnest(?::int[]) AS t(pct)
              WHERE a.limit_amount > 0 AND a.unit <> 'REQUESTS'
                AND a.committed * 100 >= a.limit_amount * t.pct
-            UNION ALL
-            SELECT x.tenant_id, 'EXHAUSTED', a.pool_key, a.id, NULL, a.limit_amount, a.committed,
-                   'settled usage reached the limit'
-              FROM x
-              JOIN quota_account a ON a.id = x.account_id
-             WHERE a.limit_amount > 0 AND a.unit <> 'REQUESTS' AND a.pool_key NOT LIKE 'shadow-%'
-               AND a.committed >= a.limit_amount
             ON CONFLICT DO NOTHING
-            RETURNING account_id, kind
+            RETURNING account_id
             """;
 
     /**
@@ -146,9 +138,7 @@ public final class SettlementSql {
             ps.setArray(3, c.createArrayOf("int", pcts));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if ("THRESHOLD".equals(rs.getString(2))) {
-                        crossed.add(rs.getLong(1));
-                    }
+                    crossed.add(rs.getLong(1));
                 }
             }
         }
