@@ -190,7 +190,23 @@ public final class Fp4Matrix extends MappedMatrix {
             deinterleave(x, xOff + b * xStride, xd, b * cols);
         }
         final FloatVector lut = LUT.reinterpretAsFloats();
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        // two rows at a time: each input load then feeds two rows' multiply-adds, which halves the input reads
+        // (from L2 at these widths), the batched kernel's limit
+        for (; r + 2 <= r1; r += 2) {
+            for (int b = 0; b < n; b += 4) {
+                final int m = Math.min(4, n - b);
+                final int x0 = b * cols;
+                final int o = outOff + b * outStride + r;
+                if (m <= 2) {
+                    twoRowsTwoInputs(xd, x0, (b + m - 1) * cols, r, out, o, outStride, m);
+                } else {
+                    final int x3 = (b + Math.min(3, m - 1)) * cols;
+                    twoRowsFourInputs(xd, x0, x0 + cols, x0 + 2 * cols, x3, r, out, o, outStride, m);
+                }
+            }
+        }
+        for (; r < r1; r++) {
             for (int b = 0; b < n; b += 4) {
                 final int m = Math.min(4, n - b);
                 final int x0 = b * cols;
@@ -214,6 +230,139 @@ public final class Fp4Matrix extends MappedMatrix {
                             m);
                 }
             }
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code r + 1} times two de-interleaved inputs, each row's chains exactly those of {@link
+     * #twoInputs}; writes row {@code r}'s first {@code m} results at {@code o}, {@code outStride} apart, and row
+     * {@code r + 1}'s at {@code o + 1}.
+     */
+    private void twoRowsTwoInputs(float[] xd, int x0, int x1, int r, float[] out, int o, int outStride, int m) {
+        final int cols = this.cols;
+        final MemorySegment w = packed;
+        final FloatVector lut = LUT.reinterpretAsFloats();
+        final long o0 = (long) r * rowBytes;
+        final long o1 = o0 + rowBytes;
+        final long s0 = (long) r * scaleCols;
+        final long s1 = s0 + scaleCols;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector b00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector b01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector b10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector b11 = FloatVector.zero(F);
+        for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
+            final long bo = xb >> 1;
+            IntVector iv = codes(w, o0 + bo);
+            IntVector t = table(lut, scaleAt(s0 + kb));
+            final FloatVector we0 = even(iv, t);
+            final FloatVector wo0 = odd(iv, t);
+            iv = codes(w, o1 + bo);
+            t = table(lut, scaleAt(s1 + kb));
+            final FloatVector we1 = even(iv, t);
+            final FloatVector wo1 = odd(iv, t);
+            FloatVector xe = FloatVector.fromArray(F, xd, x0 + xb);
+            FloatVector xo = FloatVector.fromArray(F, xd, x0 + xb + HALF);
+            a00 = we0.fma(xe, a00);
+            b00 = wo0.fma(xo, b00);
+            a10 = we1.fma(xe, a10);
+            b10 = wo1.fma(xo, b10);
+            xe = FloatVector.fromArray(F, xd, x1 + xb);
+            xo = FloatVector.fromArray(F, xd, x1 + xb + HALF);
+            a01 = we0.fma(xe, a01);
+            b01 = wo0.fma(xo, b01);
+            a11 = we1.fma(xe, a11);
+            b11 = wo1.fma(xo, b11);
+        }
+        out[o] = sumLanes(a00.add(b00));
+        out[o + 1] = sumLanes(a10.add(b10));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a01.add(b01));
+            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code r + 1} times four de-interleaved inputs, each row's chains exactly those of {@link
+     * #fourInputs}; writes row {@code r}'s first {@code m} results at {@code o}, {@code outStride} apart, and row
+     * {@code r + 1}'s at {@code o + 1}.
+     */
+    private void twoRowsFourInputs(
+            float[] xd, int x0, int x1, int x2, int x3, int r, float[] out, int o, int outStride, int m) {
+        final int cols = this.cols;
+        final MemorySegment w = packed;
+        final FloatVector lut = LUT.reinterpretAsFloats();
+        final long o0 = (long) r * rowBytes;
+        final long o1 = o0 + rowBytes;
+        final long s0 = (long) r * scaleCols;
+        final long s1 = s0 + scaleCols;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector b00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector b01 = FloatVector.zero(F);
+        FloatVector a02 = FloatVector.zero(F);
+        FloatVector b02 = FloatVector.zero(F);
+        FloatVector a03 = FloatVector.zero(F);
+        FloatVector b03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector b10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector b11 = FloatVector.zero(F);
+        FloatVector a12 = FloatVector.zero(F);
+        FloatVector b12 = FloatVector.zero(F);
+        FloatVector a13 = FloatVector.zero(F);
+        FloatVector b13 = FloatVector.zero(F);
+        for (int kb = 0, xb = 0; xb < cols; kb++, xb += BLOCK) {
+            final long bo = xb >> 1;
+            IntVector iv = codes(w, o0 + bo);
+            IntVector t = table(lut, scaleAt(s0 + kb));
+            final FloatVector we0 = even(iv, t);
+            final FloatVector wo0 = odd(iv, t);
+            iv = codes(w, o1 + bo);
+            t = table(lut, scaleAt(s1 + kb));
+            final FloatVector we1 = even(iv, t);
+            final FloatVector wo1 = odd(iv, t);
+            FloatVector xe = FloatVector.fromArray(F, xd, x0 + xb);
+            FloatVector xo = FloatVector.fromArray(F, xd, x0 + xb + HALF);
+            a00 = we0.fma(xe, a00);
+            b00 = wo0.fma(xo, b00);
+            a10 = we1.fma(xe, a10);
+            b10 = wo1.fma(xo, b10);
+            xe = FloatVector.fromArray(F, xd, x1 + xb);
+            xo = FloatVector.fromArray(F, xd, x1 + xb + HALF);
+            a01 = we0.fma(xe, a01);
+            b01 = wo0.fma(xo, b01);
+            a11 = we1.fma(xe, a11);
+            b11 = wo1.fma(xo, b11);
+            xe = FloatVector.fromArray(F, xd, x2 + xb);
+            xo = FloatVector.fromArray(F, xd, x2 + xb + HALF);
+            a02 = we0.fma(xe, a02);
+            b02 = wo0.fma(xo, b02);
+            a12 = we1.fma(xe, a12);
+            b12 = wo1.fma(xo, b12);
+            xe = FloatVector.fromArray(F, xd, x3 + xb);
+            xo = FloatVector.fromArray(F, xd, x3 + xb + HALF);
+            a03 = we0.fma(xe, a03);
+            b03 = wo0.fma(xo, b03);
+            a13 = we1.fma(xe, a13);
+            b13 = wo1.fma(xo, b13);
+        }
+        out[o] = sumLanes(a00.add(b00));
+        out[o + 1] = sumLanes(a10.add(b10));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a01.add(b01));
+            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+        }
+        if (m > 2) {
+            out[o + 2 * outStride] = sumLanes(a02.add(b02));
+            out[o + 1 + 2 * outStride] = sumLanes(a12.add(b12));
+        }
+        if (m > 3) {
+            out[o + 3 * outStride] = sumLanes(a03.add(b03));
+            out[o + 1 + 3 * outStride] = sumLanes(a13.add(b13));
         }
     }
 

@@ -182,21 +182,32 @@ public final class Fp8Matrix extends MappedMatrix {
                 r = groupEnd;
                 continue;
             }
-            for (; r < groupEnd; r++) {
+            while (r < groupEnd) {
+                // two rows at a time where the group has them: each input load then feeds two rows' multiply-adds,
+                // which halves the input reads (from L2 at these widths), the batched kernel's limit
+                final int rowCount = r + 1 < groupEnd ? 2 : 1;
                 for (int b = 0; b < n; b += 4) {
                     final int m = Math.min(4, n - b);
                     final int o = outOff + b * outStride + r;
                     final int x0 = b * vend;
-                    if (m <= 2) {
-                        twoInputs(xs, x0, (b + m - 1) * vend, vend, r, out, o, outStride, m);
+                    final int x1 = (b + m - 1) * vend;
+                    final int x3 = (b + Math.min(3, m - 1)) * vend;
+                    if (rowCount == 2 && m <= 2) {
+                        twoRowsTwoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
+                    } else if (rowCount == 2) {
+                        twoRowsFourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
+                    } else if (m <= 2) {
+                        twoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
                     } else {
-                        final int x3 = (b + Math.min(3, m - 1)) * vend;
                         fourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
                     }
                     for (int k = 0; k < m; k++) {
-                        out[o + k * outStride] += tail(r, vend, x, xOff + (b + k) * xStride);
+                        for (int i = 0; i < rowCount; i++) {
+                            out[o + i + k * outStride] += tail(r + i, vend, x, xOff + (b + k) * xStride);
+                        }
                     }
                 }
+                r += rowCount;
             }
         }
     }
@@ -229,6 +240,150 @@ public final class Fp8Matrix extends MappedMatrix {
         out[o] = sumLanes(a0.add(b0));
         if (m > 1) {
             out[o + outStride] = sumLanes(a1.add(b1));
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code r + 1} times two prescaled inputs, each row's chains exactly those of {@link
+     * #twoInputs}; writes row {@code r}'s first {@code m} lane sums at {@code o}, {@code outStride} apart, and row
+     * {@code r + 1}'s at {@code o + 1}.
+     */
+    private void twoRowsTwoInputs(
+            float[] xs, int x0, int x1, int vend, int r, float[] out, int o, int outStride, int m) {
+        final MemorySegment w = codes;
+        final long w0 = (long) r * cols;
+        final long w1 = w0 + cols;
+        final int pend = vend / (2 * L) * (2 * L);
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector b00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector b01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector b10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector b11 = FloatVector.zero(F);
+        for (int c = 0; c < pend; c += 2 * L) {
+            final FloatVector u0 = rawCodes(w, w0 + c);
+            final FloatVector v0 = rawCodes(w, w0 + c + L);
+            final FloatVector u1 = rawCodes(w, w1 + c);
+            final FloatVector v1 = rawCodes(w, w1 + c + L);
+            FloatVector xe = FloatVector.fromArray(F, xs, x0 + c);
+            FloatVector xo = FloatVector.fromArray(F, xs, x0 + c + L);
+            a00 = u0.fma(xe, a00);
+            b00 = v0.fma(xo, b00);
+            a10 = u1.fma(xe, a10);
+            b10 = v1.fma(xo, b10);
+            xe = FloatVector.fromArray(F, xs, x1 + c);
+            xo = FloatVector.fromArray(F, xs, x1 + c + L);
+            a01 = u0.fma(xe, a01);
+            b01 = v0.fma(xo, b01);
+            a11 = u1.fma(xe, a11);
+            b11 = v1.fma(xo, b11);
+        }
+        if (pend < vend) {
+            final FloatVector u0 = rawCodes(w, w0 + pend);
+            final FloatVector u1 = rawCodes(w, w1 + pend);
+            final FloatVector xe0 = FloatVector.fromArray(F, xs, x0 + pend);
+            final FloatVector xe1 = FloatVector.fromArray(F, xs, x1 + pend);
+            a00 = u0.fma(xe0, a00);
+            a10 = u1.fma(xe0, a10);
+            a01 = u0.fma(xe1, a01);
+            a11 = u1.fma(xe1, a11);
+        }
+        out[o] = sumLanes(a00.add(b00));
+        out[o + 1] = sumLanes(a10.add(b10));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a01.add(b01));
+            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code r + 1} times four prescaled inputs, each row's chains exactly those of {@link
+     * #fourInputs}; writes row {@code r}'s first {@code m} lane sums at {@code o}, {@code outStride} apart, and row
+     * {@code r + 1}'s at {@code o + 1}.
+     */
+    private void twoRowsFourInputs(
+            float[] xs, int x0, int x1, int x2, int x3, int vend, int r, float[] out, int o, int outStride, int m) {
+        final MemorySegment w = codes;
+        final long w0 = (long) r * cols;
+        final long w1 = w0 + cols;
+        final int pend = vend / (2 * L) * (2 * L);
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector b00 = FloatVector.zero(F);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector b01 = FloatVector.zero(F);
+        FloatVector a02 = FloatVector.zero(F);
+        FloatVector b02 = FloatVector.zero(F);
+        FloatVector a03 = FloatVector.zero(F);
+        FloatVector b03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F);
+        FloatVector b10 = FloatVector.zero(F);
+        FloatVector a11 = FloatVector.zero(F);
+        FloatVector b11 = FloatVector.zero(F);
+        FloatVector a12 = FloatVector.zero(F);
+        FloatVector b12 = FloatVector.zero(F);
+        FloatVector a13 = FloatVector.zero(F);
+        FloatVector b13 = FloatVector.zero(F);
+        for (int c = 0; c < pend; c += 2 * L) {
+            final FloatVector u0 = rawCodes(w, w0 + c);
+            final FloatVector v0 = rawCodes(w, w0 + c + L);
+            final FloatVector u1 = rawCodes(w, w1 + c);
+            final FloatVector v1 = rawCodes(w, w1 + c + L);
+            FloatVector xe = FloatVector.fromArray(F, xs, x0 + c);
+            FloatVector xo = FloatVector.fromArray(F, xs, x0 + c + L);
+            a00 = u0.fma(xe, a00);
+            b00 = v0.fma(xo, b00);
+            a10 = u1.fma(xe, a10);
+            b10 = v1.fma(xo, b10);
+            xe = FloatVector.fromArray(F, xs, x1 + c);
+            xo = FloatVector.fromArray(F, xs, x1 + c + L);
+            a01 = u0.fma(xe, a01);
+            b01 = v0.fma(xo, b01);
+            a11 = u1.fma(xe, a11);
+            b11 = v1.fma(xo, b11);
+            xe = FloatVector.fromArray(F, xs, x2 + c);
+            xo = FloatVector.fromArray(F, xs, x2 + c + L);
+            a02 = u0.fma(xe, a02);
+            b02 = v0.fma(xo, b02);
+            a12 = u1.fma(xe, a12);
+            b12 = v1.fma(xo, b12);
+            xe = FloatVector.fromArray(F, xs, x3 + c);
+            xo = FloatVector.fromArray(F, xs, x3 + c + L);
+            a03 = u0.fma(xe, a03);
+            b03 = v0.fma(xo, b03);
+            a13 = u1.fma(xe, a13);
+            b13 = v1.fma(xo, b13);
+        }
+        if (pend < vend) {
+            final FloatVector u0 = rawCodes(w, w0 + pend);
+            final FloatVector u1 = rawCodes(w, w1 + pend);
+            FloatVector xe = FloatVector.fromArray(F, xs, x0 + pend);
+            a00 = u0.fma(xe, a00);
+            a10 = u1.fma(xe, a10);
+            xe = FloatVector.fromArray(F, xs, x1 + pend);
+            a01 = u0.fma(xe, a01);
+            a11 = u1.fma(xe, a11);
+            xe = FloatVector.fromArray(F, xs, x2 + pend);
+            a02 = u0.fma(xe, a02);
+            a12 = u1.fma(xe, a12);
+            xe = FloatVector.fromArray(F, xs, x3 + pend);
+            a03 = u0.fma(xe, a03);
+            a13 = u1.fma(xe, a13);
+        }
+        out[o] = sumLanes(a00.add(b00));
+        out[o + 1] = sumLanes(a10.add(b10));
+        if (m > 1) {
+            out[o + outStride] = sumLanes(a01.add(b01));
+            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+        }
+        if (m > 2) {
+            out[o + 2 * outStride] = sumLanes(a02.add(b02));
+            out[o + 1 + 2 * outStride] = sumLanes(a12.add(b12));
+        }
+        if (m > 3) {
+            out[o + 3 * outStride] = sumLanes(a03.add(b03));
+            out[o + 1 + 3 * outStride] = sumLanes(a13.add(b13));
         }
     }
 
