@@ -277,11 +277,16 @@ public final class Fp4Matrix extends MappedMatrix {
             a11 = we1.fma(xe, a11);
             b11 = wo1.fma(xo, b11);
         }
-        out[o] = sumLanes(a00.add(b00));
-        out[o + 1] = sumLanes(a10.add(b10));
+        final float[] lanes = new float[L];
+        a00.add(b00).intoArray(lanes, 0);
+        out[o] = sumInLaneOrder(lanes);
+        a10.add(b10).intoArray(lanes, 0);
+        out[o + 1] = sumInLaneOrder(lanes);
         if (m > 1) {
-            out[o + outStride] = sumLanes(a01.add(b01));
-            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+            a01.add(b01).intoArray(lanes, 0);
+            out[o + outStride] = sumInLaneOrder(lanes);
+            a11.add(b11).intoArray(lanes, 0);
+            out[o + 1 + outStride] = sumInLaneOrder(lanes);
         }
     }
 
@@ -350,19 +355,28 @@ public final class Fp4Matrix extends MappedMatrix {
             a13 = we1.fma(xe, a13);
             b13 = wo1.fma(xo, b13);
         }
-        out[o] = sumLanes(a00.add(b00));
-        out[o + 1] = sumLanes(a10.add(b10));
+        final float[] lanes = new float[L];
+        a00.add(b00).intoArray(lanes, 0);
+        out[o] = sumInLaneOrder(lanes);
+        a10.add(b10).intoArray(lanes, 0);
+        out[o + 1] = sumInLaneOrder(lanes);
         if (m > 1) {
-            out[o + outStride] = sumLanes(a01.add(b01));
-            out[o + 1 + outStride] = sumLanes(a11.add(b11));
+            a01.add(b01).intoArray(lanes, 0);
+            out[o + outStride] = sumInLaneOrder(lanes);
+            a11.add(b11).intoArray(lanes, 0);
+            out[o + 1 + outStride] = sumInLaneOrder(lanes);
         }
         if (m > 2) {
-            out[o + 2 * outStride] = sumLanes(a02.add(b02));
-            out[o + 1 + 2 * outStride] = sumLanes(a12.add(b12));
+            a02.add(b02).intoArray(lanes, 0);
+            out[o + 2 * outStride] = sumInLaneOrder(lanes);
+            a12.add(b12).intoArray(lanes, 0);
+            out[o + 1 + 2 * outStride] = sumInLaneOrder(lanes);
         }
         if (m > 3) {
-            out[o + 3 * outStride] = sumLanes(a03.add(b03));
-            out[o + 1 + 3 * outStride] = sumLanes(a13.add(b13));
+            a03.add(b03).intoArray(lanes, 0);
+            out[o + 3 * outStride] = sumInLaneOrder(lanes);
+            a13.add(b13).intoArray(lanes, 0);
+            out[o + 1 + 3 * outStride] = sumInLaneOrder(lanes);
         }
     }
 

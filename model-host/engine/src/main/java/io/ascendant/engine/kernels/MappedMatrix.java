@@ -215,9 +215,22 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * on when the JIT compiled it.
      */
     static float sumLanes(FloatVector v) {
-        float s = v.lane(0);
-        for (int i = 1; i < L; i++) {
-            s += v.lane(i);
+        // one vector store and scalar loads: small enough to inline into the kernels, so the vector is never boxed
+        // (a call taking a vector that is not inlined allocates it), and no lane extraction by variable index
+        final float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        return sumInLaneOrder(lanes);
+    }
+
+    /**
+     * The lanes stored at {@code lanes[0, L)} summed in lane order, as {@link #sumLanes}. The large kernels store their
+     * accumulators with {@code intoArray} and call this instead: their size leaves the JIT no inlining budget, and a
+     * vector passed to a call that is not inlined is boxed.
+     */
+    static float sumInLaneOrder(float[] lanes) {
+        float s = lanes[0];
+        for (int i = 1; i < lanes.length; i++) {
+            s += lanes[i];
         }
         return s;
     }
