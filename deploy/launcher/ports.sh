@@ -46,6 +46,53 @@ validate_ports() {
     done
 }
 
+# The port variables of part $1 (as spawn names parts), one a line.
+part_port_variables() {
+    case "$1" in
+        postgres) echo ASCENDANT_POSTGRES_PORT ;;
+        keycloak) printf '%s\n' ASCENDANT_KEYCLOAK_PORT ASCENDANT_KEYCLOAK_MANAGEMENT_PORT ;;
+        gateway) echo ASCENDANT_GATEWAY_PORT ;;
+        modelhost) echo ASCENDANT_MODEL_HOST_PORT ;;
+    esac
+}
+
+# This machine's ephemeral port range as "LOW HIGH" (the ports outgoing connections take), or nothing.
+ephemeral_range() {
+    local low high
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+    [[ "$low" =~ ^[0-9]+$ && "$high" =~ ^[0-9]+$ ]] && echo "$low $high"
+    return 0
+}
+
+# Prints (to stderr, with the warnings) a note for every port of this run inside the ephemeral range: the check that it is free cannot hold it, and
+# any outgoing connection (a Maven download, a browser) may take it before its part binds it.
+note_ephemeral_ports() {
+    local range low high variable port
+    range="$(ephemeral_range)"
+    [ -n "$range" ] || return 0
+    read -r low high <<<"$range"
+    for variable in "${PORT_VARIABLES[@]}"; do
+        port="$((10#$(port_value "$variable")))"
+        if [ "$port" -ge "$low" ] && [ "$port" -le "$high" ]; then
+            say "note: $variable=$port is in this machine's ephemeral port range ($low-$high), from which outgoing connections take their ports: one may take it before $(port_owner "$variable") binds it. A port below $low avoids that." >&2
+        fi
+    done
+}
+
+# When part $1's log says it could not bind a port: a sentence naming its ports and variables (a port can be taken
+# between the launcher's check and the bind); nothing otherwise.
+bind_failure_hint() {
+    local name="$1" variable ports=""
+    grep -qiE 'address already in use|already bound|BindException|could not bind|failed to bind' \
+        "$LOG_DIR/$name.log" 2>/dev/null || return 0
+    while IFS= read -r variable; do
+        [ -n "$variable" ] || continue
+        ports="${ports:+$ports, }$(port_value "$variable") ($variable)"
+    done < <(part_port_variables "$name")
+    [ -n "$ports" ] || return 0
+    echo " $name could not bind its port: $ports. Another program took it after the launcher found it free; set the variable to a free port (one below the ephemeral range $(ephemeral_range | tr ' ' '-') cannot be taken by an outgoing connection)."
+}
+
 port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
