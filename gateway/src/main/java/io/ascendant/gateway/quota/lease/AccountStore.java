@@ -21,6 +21,12 @@ import javax.sql.DataSource;
  * ascending id order when there are several) and the lease rows after it. Grants, returns, settlements and the
  * sweeper all follow that order, so they cannot deadlock one another. A grant checks and moves the counters under
  * the row lock, which is what makes {@code committed + reserved <= limit} hold with any number of replicas.
+ *
+ * <p>An account's {@code limit_amount} is the limit of the replica that asked last: every grant writes the limit its
+ * replica applies now, under the row lock, and commits it even when it refuses. A replica keeps one local pool per
+ * limit ({@code LocalLeases}), so a budget changed back to a value it had earlier in the period opens no account
+ * ({@link #ensureAccount}); without the grant's write, the row would keep the value it was changed from, and a budget
+ * raised back after a refusal would go on refusing until the replica restarts.
  */
 public final class AccountStore {
 
@@ -33,6 +39,7 @@ public final class AccountStore {
             + "RETURNING id";
     private static final String LOCK =
             "SELECT limit_amount, committed, reserved FROM quota_account WHERE id = ? FOR UPDATE";
+    private static final String SET_LIMIT = "UPDATE quota_account SET limit_amount = ? WHERE id = ?";
     private static final String RESERVE = "UPDATE quota_account SET reserved = reserved + ? WHERE id = ?";
     private static final String LEASE_ADD = "INSERT INTO quota_lease AS l (account_id, replica_id, amount) "
             + "VALUES (?, ?, ?) ON CONFLICT (account_id, replica_id) DO UPDATE "
@@ -106,12 +113,17 @@ public final class AccountStore {
      * {@code headroomShare} of the headroom beyond {@code need}, so slices shrink towards a single request as the
      * account fills up. Refused (granted 0) when even {@code need} does not fit.
      *
+     * <p>The account takes {@code limit} first, under the row lock, whether or not the grant is refused: the check uses
+     * the limit the replica applies now, never one that an earlier change left in the row.
+     *
+     * @param limit the limit of the account as the replica applies it now (its pool's spec)
      * @param headroomShare fraction (0..1] of the remaining headroom one grant may take
      * @param integral whether amounts are whole units (tokens, requests): the extra share is rounded down
      * @return the amount granted (0 when refused) and the account as it stands after the grant
      */
     public Grant grant(
             long accountId,
+            BigDecimal limit,
             UUID replicaId,
             BigDecimal need,
             BigDecimal want,
@@ -121,9 +133,17 @@ public final class AccountStore {
             c.setAutoCommit(false);
             try {
                 AccountSnapshot s = lock(c, accountId);
+                if (s.limit().compareTo(limit) != 0) {
+                    try (PreparedStatement ps = c.prepareStatement(SET_LIMIT)) {
+                        ps.setBigDecimal(1, limit);
+                        ps.setLong(2, accountId);
+                        ps.executeUpdate();
+                    }
+                    s = new AccountSnapshot(limit, s.committed(), s.reserved());
+                }
                 BigDecimal headroom = s.headroom();
                 if (headroom.compareTo(need) < 0) {
-                    c.rollback();
+                    c.commit(); // keeps the limit written above: a refusal still applies the current limit
                     return new Grant(BigDecimal.ZERO, s);
                 }
                 BigDecimal share = headroom.subtract(need).multiply(headroomShare);

@@ -70,8 +70,15 @@ public final class LocalPool {
             if (free.compareTo(amount) < 0) {
                 BigDecimal need = amount.subtract(free);
                 BigDecimal want = leaseWant.max(need);
+                // The spec's limit is the one this replica applies now; the grant writes it into the account.
                 AccountStore.Grant g = store.grant(
-                        accountId, replicaId, need, want, headroomShare, spec.unit() != PoolSpec.Unit.MONEY);
+                        accountId,
+                        spec.limit(),
+                        replicaId,
+                        need,
+                        want,
+                        headroomShare,
+                        spec.unit() != PoolSpec.Unit.MONEY);
                 lastSeen = g.account();
                 if (!g.allowed()) {
                     return null;
