@@ -17,13 +17,16 @@ import io.ascendant.gateway.testsupport.BudgetReports;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
 import io.ascendant.gateway.testsupport.KeyLedgerTotals;
 import io.ascendant.gateway.testsupport.KeycloakTokens;
+import io.ascendant.tenancy.limits.EffectiveLimitsResolver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The budgets API after the budgets or keys change: a removed budget (tenant, project or key level) is no longer
- * listed though its counter lives on, and a rotated key and its successor are one budget row with the chain's spend.
+ * listed though its counter lives on, a budget raised above its use after a refusal is no longer exhausted, and a
+ * rotated key and its successor are one budget row with the chain's spend.
  * Quotas enforced, real chat requests through the gateway (fake model hosts).
  */
 @QuarkusTest
@@ -48,8 +52,11 @@ class BudgetRowsAfterChangesTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    EffectiveLimitsResolver resolver;
+
     @Test
-    void removedTenantBudgetIsNoLongerListedEvenWhenItsCounterIsUsedUp() {
+    void removedTenantBudgetIsNoLongerListedEvenWhenItsCounterIsUsedUp() throws Exception {
         String admin = keycloak.accessToken(keycloak.platformAdmin());
         String tenant = newTenant(admin, "removed", "Removed Co", "USD", "UTC");
         String project = newProject(admin, tenant, "app");
@@ -80,9 +87,148 @@ class BudgetRowsAfterChangesTest {
                 .put(API + limits)
                 .then()
                 .statusCode(200);
+        // Tenant budgets are read through the limits cache, which the removal reaches by a notification.
         List<Map<String, Object>> listed =
                 budgets(admin, tenant, "tenant", null, 100).getList("budgets");
+        for (int i = 0; i < 300 && !listed.isEmpty(); i++) {
+            Thread.sleep(100);
+            listed = budgets(admin, tenant, "tenant", null, 100).getList("budgets");
+        }
         assertThat(listed).as("tenant budgets after the removal").isEmpty();
+    }
+
+    @Test
+    void keyBudgetRaisedAboveItsUseIsNoLongerExhaustedAndLoweredBackIsAgain() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "raisedkey", "Raised Key Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "spender");
+        String key = created.getString("key.id");
+        unlimitedRate(admin, tenant);
+        String keyLimits = "/tenants/" + tenant + "/keys/" + key + "/limits";
+        putMonthlyBudget(admin, keyLimits, "\"0.0005\"", null);
+        BudgetReports.Spending spending = BudgetReports.spendUntilRefused(created.getString("secret"), "Spend");
+        assertThat(spending.refusal()).as("a refusal within 300 requests").isNotNull();
+        assertThat(spending.refusal().statusCode())
+                .as(spending.refusal().asString())
+                .isEqualTo(429);
+        KeyLedgerTotals.await(dataSource, UUID.fromString(key), spending.admitted());
+        Map<String, Object> refused = only(budgets(admin, tenant, "key", null, 100), "MONEY", false);
+        assertThat(refused.get("exhausted")).isEqualTo(true);
+        assertThat(refused.get("exhaustedAt")).isNotNull();
+
+        // Raised above what is used (no request since): not used up, whatever the counter's stored limit says.
+        putMonthlyBudget(admin, keyLimits, "\"10.00\"", null);
+        Map<String, Object> raised = only(budgets(admin, tenant, "key", null, 100), "MONEY", false);
+        assertThat(dec(raised.get("limit"))).isEqualByComparingTo("10");
+        assertThat(raised.get("exhausted")).isEqualTo(false);
+        assertThat(raised.get("exhaustedAt")).isNull();
+
+        // Lowered back to the limit that refused: used up again, since that refusal.
+        putMonthlyBudget(admin, keyLimits, "\"0.0005\"", null);
+        Map<String, Object> lowered = only(budgets(admin, tenant, "key", null, 100), "MONEY", false);
+        assertThat(dec(lowered.get("limit"))).isEqualByComparingTo("0.0005");
+        assertThat(lowered.get("exhausted")).isEqualTo(true);
+        assertThat(lowered.get("exhaustedAt")).isEqualTo(refused.get("exhaustedAt"));
+
+        // Raised a little and used up again: the refusal under the higher limit is what exhausts it now.
+        putMonthlyBudget(admin, keyLimits, "\"0.001\"", null);
+        awaitKeyMoneyBudget(tenant, project, key, new BigDecimal("0.001"));
+        BudgetReports.Spending again = BudgetReports.spendUntilRefused(created.getString("secret"), "Spend again");
+        assertThat(again.admitted())
+                .as("requests admitted under the raised budget")
+                .isPositive();
+        assertThat(again.refusal()).as("a refusal within 300 requests").isNotNull();
+        assertThat(again.refusal().statusCode()).as(again.refusal().asString()).isEqualTo(429);
+        Map<String, Object> usedUpAgain = only(budgets(admin, tenant, "key", null, 100), "MONEY", false);
+        assertThat(dec(usedUpAgain.get("limit"))).isEqualByComparingTo("0.001");
+        assertThat(usedUpAgain.get("exhausted")).isEqualTo(true);
+        assertThat(Instant.parse((String) usedUpAgain.get("exhaustedAt")))
+                .isAfter(Instant.parse((String) refused.get("exhaustedAt")));
+    }
+
+    /** Waits until the gateway applies {@code amount} as the key's money budget (it travels by a notification). */
+    private void awaitKeyMoneyBudget(String tenant, String project, String key, BigDecimal amount)
+            throws InterruptedException {
+        BigDecimal seen = null;
+        for (int i = 0; i < 300; i++) {
+            seen = resolver.resolve(
+                            UUID.fromString(tenant),
+                            UUID.fromString(project),
+                            UUID.fromString(key),
+                            "deepseek-v4-flash")
+                    .key()
+                    .budgetAmount();
+            if (seen != null && seen.compareTo(amount) == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(seen).as("the key's money budget in the effective limits").isEqualByComparingTo(amount);
+    }
+
+    @Test
+    void tenantBudgetRaisedAboveItsUseIsNoLongerExhausted() throws Exception {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "raisedtenant", "Raised Tenant Co", "USD", "UTC");
+        String project = newProject(admin, tenant, "app");
+        JsonPath created = newKey(admin, tenant, project, "spender");
+        String limits = "/tenants/" + tenant + "/limits";
+        putTenantBudget(admin, limits, "0.0005");
+        BudgetReports.Spending spending = BudgetReports.spendUntilRefused(created.getString("secret"), "Spend");
+        assertThat(spending.refusal()).as("a refusal within 300 requests").isNotNull();
+        assertThat(spending.refusal().statusCode())
+                .as(spending.refusal().asString())
+                .isEqualTo(429);
+        KeyLedgerTotals.await(dataSource, UUID.fromString(created.getString("key.id")), spending.admitted());
+        Map<String, Object> refused = only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false);
+        assertThat(refused.get("exhausted")).isEqualTo(true);
+        assertThat(refused.get("exhaustedAt")).isNotNull();
+
+        putTenantBudget(admin, limits, "10.00");
+        Map<String, Object> raised = tenantMoneyBudgetOnceLimitIs(admin, tenant, "10");
+        assertThat(raised.get("exhausted")).isEqualTo(false);
+        assertThat(raised.get("exhaustedAt")).isNull();
+    }
+
+    /** The tenant's rate limit out of the way of a spending loop (the plan's 600 per minute could refuse it first). */
+    private static void unlimitedRate(String admin, String tenant) {
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000}}")
+                .when()
+                .put(API + "/tenants/" + tenant + "/limits")
+                .then()
+                .statusCode(200);
+    }
+
+    /** A tenant monthly money budget of {@code amount}, with the rate limit out of the way. */
+    private static void putTenantBudget(String admin, String limits, String amount) {
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"model\":\"*\",\"limits\":{\"requestsPerMinute\":1000000,"
+                        + "\"budgetPeriod\":\"MONTH\",\"budgetAmount\":\"" + amount + "\"}}")
+                .when()
+                .put(API + limits)
+                .then()
+                .statusCode(200);
+    }
+
+    /**
+     * The tenant's money budget once the budgets API shows {@code limit}: tenant budgets are read through the limits
+     * cache, which a change reaches by a notification.
+     */
+    private static Map<String, Object> tenantMoneyBudgetOnceLimitIs(String admin, String tenant, String limit)
+            throws InterruptedException {
+        Map<String, Object> b = only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false);
+        for (int i = 0; i < 300 && dec(b.get("limit")).compareTo(new BigDecimal(limit)) != 0; i++) {
+            Thread.sleep(100);
+            b = only(budgets(admin, tenant, "tenant", null, 100), "MONEY", false);
+        }
+        assertThat(dec(b.get("limit"))).isEqualByComparingTo(limit);
+        return b;
     }
 
     @Test

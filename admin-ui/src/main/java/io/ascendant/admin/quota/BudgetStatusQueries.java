@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -57,6 +58,13 @@ public class BudgetStatusQueries {
                         + " JOIN api_key k ON k.id = c.id ORDER BY c.root, k.status = 'REVOKED', k.created_at DESC,"
                         + " k.id DESC)");
 
+        /**
+         * The limit the account's {@code EXHAUSTED} event (one per account) was recorded under: the limit the refusing
+         * gateway applied.
+         */
+        private static final String REFUSED_UNDER =
+                "(SELECT e.limit_amount FROM quota_event e" + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED')";
+
         private final String poolLevel;
         private final String sql;
 
@@ -68,7 +76,7 @@ public class BudgetStatusQueries {
                 this.sql = "SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
                         + " a.committed, a.reserved, (SELECT min(e.occurred_at) FROM quota_event e"
                         + " WHERE e.account_id = a.id AND e.kind = 'EXHAUSTED') AS exhausted_at, o.id AS owner_id,"
-                        + " o.display_name AS owner_name"
+                        + " o.display_name AS owner_name, " + REFUSED_UNDER + " AS exhausted_limit"
                         + " FROM quota_account a JOIN tenant o ON o.id::text = split_part(a.pool_key, ':', 3)"
                         + " WHERE o.id = ? AND split_part(a.pool_key, ':', 2) = ?"
                         + " AND split_part(a.pool_key, ':', 1) IN ('money', 'tokens', 'shadow-money', 'shadow-tokens')"
@@ -95,17 +103,21 @@ public class BudgetStatusQueries {
                     + " ORDER BY x.pool_key, x.specific)";
             String exhausted = "(SELECT min(e.occurred_at) FROM quota_event e WHERE e.account_id = a.id"
                     + " AND e.kind = 'EXHAUSTED')";
+            // The limit is the configured one, which the gateways apply as soon as it changes; the counter's
+            // limit_amount is only updated by a gateway's next grant on it.
             this.sql = "WITH RECURSIVE p(tenant_id, lvl, now) AS (SELECT CAST(? AS uuid), CAST(? AS text),"
                     + " CAST(? AS timestamptz)), " + owners + ", " + configured
                     + " SELECT * FROM (SELECT c.pool_key, c.unit, CASE WHEN a.id IS NOT NULL THEN a.currency"
                     + " WHEN c.unit = 'MONEY' THEN t.currency END AS currency, a.period_start, a.period_end,"
-                    + " coalesce(a.limit_amount, c.amount) AS limit_amount, coalesce(a.committed, 0) AS committed,"
+                    + " c.amount AS limit_amount, coalesce(a.committed, 0) AS committed,"
                     + " coalesce(a.reserved, 0) AS reserved, " + exhausted + " AS exhausted_at, c.owner_id,"
-                    + " c.owner_name FROM configured c CROSS JOIN p JOIN tenant t ON t.id = p.tenant_id"
+                    + " c.owner_name, " + REFUSED_UNDER + " AS exhausted_limit"
+                    + " FROM configured c CROSS JOIN p JOIN tenant t ON t.id = p.tenant_id"
                     + " LEFT JOIN quota_account a ON a.pool_key = c.pool_key AND a.period_start <= p.now"
                     + " AND a.period_end > p.now"
                     + " UNION ALL SELECT a.pool_key, a.unit, a.currency, a.period_start, a.period_end, a.limit_amount,"
-                    + " a.committed, a.reserved, " + exhausted + ", o.id, o.name FROM quota_account a"
+                    + " a.committed, a.reserved, " + exhausted + ", o.id, o.name, " + REFUSED_UNDER
+                    + " FROM quota_account a"
                     + " JOIN owners o ON o.root::text = split_part(a.pool_key, ':', 3) CROSS JOIN p"
                     + " WHERE split_part(a.pool_key, ':', 2) = p.lvl"
                     + " AND split_part(a.pool_key, ':', 1) IN ('shadow-money', 'shadow-tokens')"
@@ -163,7 +175,7 @@ public class BudgetStatusQueries {
         String after = cursor == null ? "" : cursor;
         try (Connection c = dataSource.getConnection()) {
             if (level != Level.TENANT) {
-                out.addAll(counters(c, level, tenantId, now, after, limit + 1));
+                out.addAll(counters(c, level, tenantId, now, after, limit + 1, Map.of()));
             } else {
                 // A counter outlives its budget until the period ends: a removed (or re-periodised) tenant budget is
                 // no longer enforced, so its counter, used up or not, is not shown as a budget. Dropping those can
@@ -172,7 +184,7 @@ public class BudgetStatusQueries {
                 String read = after;
                 boolean more = true;
                 while (more && out.size() <= limit) {
-                    List<BudgetStatus> batch = counters(c, level, tenantId, now, read, limit + 1);
+                    List<BudgetStatus> batch = counters(c, level, tenantId, now, read, limit + 1, configured);
                     more = batch.size() == limit + 1;
                     if (!batch.isEmpty()) {
                         read = batch.getLast().poolKey();
@@ -202,8 +214,21 @@ public class BudgetStatusQueries {
         return new BudgetReport(thresholds, List.copyOf(out), next);
     }
 
-    /** Up to {@code n} budget counters of {@code level} after pool key {@code after}, in pool-key order. */
-    private List<BudgetStatus> counters(Connection c, Level level, UUID tenantId, Timestamp now, String after, int n)
+    /**
+     * Up to {@code n} budget counters of {@code level} after pool key {@code after}, in pool-key order.
+     *
+     * @param configured the tenant's budgets as configured now, by pool key: an enforced counter among them shows the
+     *     configured limit (its {@code limit_amount} follows only at a gateway's next grant); empty for project and
+     *     key levels, whose query reads the configured limit itself
+     */
+    private List<BudgetStatus> counters(
+            Connection c,
+            Level level,
+            UUID tenantId,
+            Timestamp now,
+            String after,
+            int n,
+            Map<String, BudgetStatus> configured)
             throws SQLException {
         List<BudgetStatus> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(level.sql)) {
@@ -218,23 +243,30 @@ public class BudgetStatusQueries {
             ps.setInt(i, n);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(row(rs, level));
+                    BudgetStatus asConfigured = configured.get(rs.getString(1));
+                    rows.add(row(rs, level, asConfigured == null ? null : asConfigured.limit()));
                 }
             }
         }
         return rows;
     }
 
-    private static BudgetStatus row(ResultSet rs, Level level) throws SQLException {
+    /** @param configuredLimit the budget's limit as configured now, or null to read it from the row */
+    private static BudgetStatus row(ResultSet rs, Level level, BigDecimal configuredLimit) throws SQLException {
         String key = rs.getString(1);
         // [shadow-]<unit>:<level>:<owner>:<model or *, may itself hold ':'>:<DAY|MONTH>
         String[] parts = key.split(":");
         String model = parts.length >= 5 ? String.join(":", Arrays.copyOfRange(parts, 3, parts.length - 1)) : "*";
         String currency = rs.getString(3);
-        Timestamp exhaustedAt = rs.getTimestamp(9);
         boolean shadow = key.startsWith("shadow-");
-        BigDecimal limit = plain(rs.getBigDecimal(6));
+        BigDecimal limit = plain(configuredLimit != null ? configuredLimit : rs.getBigDecimal(6));
         BigDecimal settled = plain(rs.getBigDecimal(7));
+        // A refusal (the EXHAUSTED event) shows the budget used up only while the limit is no higher than the one it
+        // refused under: a budget raised since then admits again, so it is not used up by that refusal.
+        Timestamp refusedAt = rs.getTimestamp(9);
+        BigDecimal refusedUnder = rs.getBigDecimal(12);
+        Timestamp exhaustedAt =
+                refusedAt != null && (refusedUnder == null || refusedUnder.compareTo(limit) >= 0) ? refusedAt : null;
         // Used up by its settled usage even without an EXHAUSTED event (only a refusal records one): an enforced
         // budget whose settled usage reached its limit admits nothing more.
         boolean usedUp =
