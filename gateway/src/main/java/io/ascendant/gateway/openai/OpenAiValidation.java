@@ -42,9 +42,7 @@ public final class OpenAiValidation {
         if (v == null || v.isNull()) {
             return -1;
         }
-        if (!v.isIntegralNumber() || v.asLong() < 1) {
-            throw new GatewayException.InvalidRequest("'" + param + "' " + POSITIVE_INTEGER, param, "invalid_value");
-        }
+        requirePositiveInteger(v, param);
         long n = v.asLong();
         if (!v.canConvertToLong() || n > route.maxOutputTokens()) {
             throw new GatewayException.InvalidRequest(
@@ -54,6 +52,22 @@ public final class OpenAiValidation {
                     "max_tokens_exceeded");
         }
         return n;
+    }
+
+    /**
+     * 400 unless {@code v} is a JSON integer of at least 1. An integer below 1 ({@code 0}, {@code -5}) is told the
+     * bound, not that it should be written as an integer; only a value that is not a JSON integer ({@code 2.0}, {@code
+     * "2"}, {@code 1e3}) is told how to write one.
+     */
+    private static void requirePositiveInteger(JsonNode v, String param) {
+        if (!v.isIntegralNumber()) {
+            throw new GatewayException.InvalidRequest("'" + param + "' " + POSITIVE_INTEGER, param, "invalid_value");
+        }
+        // bigIntegerValue, not asLong: an integer beyond the long range would wrap and could look positive.
+        if (v.bigIntegerValue().signum() <= 0) {
+            throw new GatewayException.InvalidRequest(
+                    "'" + param + "' must be at least 1, got " + v.asText() + ".", param, "invalid_value");
+        }
     }
 
     /**
@@ -74,10 +88,7 @@ public final class OpenAiValidation {
         }
         JsonNode legacy = body.get("max_tokens");
         if (legacy != null && !legacy.isNull()) {
-            if (!legacy.isIntegralNumber() || legacy.asLong() < 1) {
-                throw new GatewayException.InvalidRequest(
-                        "'max_tokens' " + POSITIVE_INTEGER, "max_tokens", "invalid_value");
-            }
+            requirePositiveInteger(legacy, "max_tokens");
             body.remove("max_tokens");
         }
         return completion;

@@ -90,7 +90,7 @@ class RequestValidationTest {
 
     @Test
     void rejectsFractionalStringBooleanOrExponentMaxTokensNamingIt() {
-        for (String value : List.of("1.5", "\"5\"", "true", "1e3", "1000.0")) {
+        for (String value : List.of("1.5", "\"5\"", "true", "1e3", "1000.0", "2.0", "\"2\"", "-1.5")) {
             given().auth()
                     .oauth2(key.text())
                     .contentType("application/json")
@@ -105,6 +105,27 @@ class RequestValidationTest {
                             "error.message",
                             equalTo("'max_tokens' must be a positive integer, written as a JSON integer (1000, not"
                                     + " 1e3)."));
+        }
+    }
+
+    @Test
+    void rejectsAZeroOrNegativeOutputLimitAsBelowOneNotAsANonInteger() {
+        for (String param : List.of("max_tokens", "max_completion_tokens")) {
+            for (String value : List.of("0", "-5", "-99999999999999999999")) {
+                given().auth()
+                        .oauth2(key.text())
+                        .contentType("application/json")
+                        .body("{\"model\":\"deepseek-v4-flash\",\"" + param + "\":" + value + ",\"messages\":" + HELLO
+                                + "}")
+                        .when()
+                        .post("/v1/chat/completions")
+                        .then()
+                        .statusCode(400)
+                        .body("error.type", equalTo("invalid_request_error"))
+                        .body("error.param", equalTo(param))
+                        .body("error.code", equalTo("invalid_value"))
+                        .body("error.message", equalTo("'" + param + "' must be at least 1, got " + value + "."));
+            }
         }
     }
 
