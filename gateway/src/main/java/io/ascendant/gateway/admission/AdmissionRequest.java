@@ -2,6 +2,7 @@ package io.ascendant.gateway.admission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -25,6 +26,8 @@ import java.util.UUID;
  *     rates the request, so a budget hold is priced with it; null means "now"
  * @param defaultMaxTokens true when the client set no output limit and {@code maxOutputTokens} is the gateway's
  *     default (a refusal then says "default max_tokens")
+ * @param outputLimitParam the output-limit parameter a refusal tells the client to change: {@code
+ *     max_completion_tokens} when the client set its limit with it, else {@code max_tokens}
  */
 public record AdmissionRequest(
         String requestId,
@@ -37,7 +40,12 @@ public record AdmissionRequest(
         long maxOutputTokens,
         ObjectNode hostBody,
         Instant startedAt,
-        boolean defaultMaxTokens) {
+        boolean defaultMaxTokens,
+        String outputLimitParam) {
+
+    public AdmissionRequest {
+        Objects.requireNonNull(outputLimitParam, "outputLimitParam");
+    }
 
     /** With an output limit the client set. */
     public AdmissionRequest(
@@ -62,7 +70,8 @@ public record AdmissionRequest(
                 maxOutputTokens,
                 hostBody,
                 startedAt,
-                false);
+                false,
+                "max_tokens");
     }
 
     /** Without the arrival instant: admission prices at "now". */

@@ -221,7 +221,8 @@ public class DataPathPipeline {
                     p.maxOutputTokens(),
                     null, // counted already: admission takes promptTokens as they are
                     st.startedAt,
-                    p.defaultOutputLimit()));
+                    p.defaultOutputLimit(),
+                    p.outputLimitParam()));
         } catch (RuntimeException e) {
             span.end();
             fail(rc, st, e, protocol.anthropicErrors());

@@ -81,6 +81,15 @@ public record PreparedRequest(
                 false);
     }
 
+    /**
+     * The output-limit parameter refusals name: {@code max_completion_tokens} when the client set it (a chat that sets
+     * both keeps only {@code max_completion_tokens} in its host body), else {@code max_tokens}, which is also what a
+     * request without a limit is told to set.
+     */
+    public String outputLimitParam() {
+        return hostBody.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+    }
+
     /** This request with another output budget. */
     public PreparedRequest withMaxOutputTokens(long tokens) {
         return copy(tokens, contextWindow);

@@ -90,7 +90,8 @@ final class LimitRefusals {
 
     /**
      * A request whose token hold (prompt plus {@code max_tokens}) exceeds a whole tokens-per-minute limit: no minute
-     * can ever admit it, so the answer says what to change instead of when to retry (OpenAI answers such a request
+     * can ever admit it, so the answer says what to change instead of when to retry, naming the output-limit
+     * parameter the client sent ({@link QuotaRequest#outputLimitParam()}) (OpenAI answers such a request
      * 429 "Request too large"; without {@code Retry-After}, since SDKs would retry it).
      */
     private void tooLarge(QuotaRequest r, RateSpec spec, long tokens) {
@@ -106,10 +107,15 @@ final class LimitRefusals {
                 .append(" + ")
                 .append(r.maxTokensLabel())
                 .append("). ");
+        String param = r.outputLimitParam();
         if (r.promptTokens() < limit) {
-            m.append("Set max_tokens to at most ")
+            m.append("Set ")
+                    .append(param)
+                    .append(" to at most ")
                     .append(limit - r.promptTokens())
-                    .append(" so that prompt plus max_tokens fits the limit");
+                    .append(" so that prompt plus ")
+                    .append(param)
+                    .append(" fits the limit");
         } else {
             m.append("The prompt alone does not fit the limit: shorten it");
         }
@@ -182,14 +188,17 @@ final class LimitRefusals {
                     .append("). ");
             fits = OptionalLong.of(Math.max(0, spec.limit().longValue() - r.promptTokens()));
         }
+        String param = r.outputLimitParam();
         if (spec.limit().signum() == 0) {
             m.append("No request is admitted until an administrator raises the budget.");
         } else if (fits.isEmpty()) {
-            m.append("Lower max_tokens or shorten the prompt, or ask for a higher budget.");
+            m.append("Lower ").append(param).append(" or shorten the prompt, or ask for a higher budget.");
         } else if (fits.getAsLong() > 0) {
-            m.append("Set max_tokens to at most ")
+            m.append("Set ")
+                    .append(param)
+                    .append(" to at most ")
                     .append(fits.getAsLong())
-                    .append(money ? " so that the worst case fits" : " so that prompt plus max_tokens fits")
+                    .append(money ? " so that the worst case fits" : " so that prompt plus " + param + " fits")
                     .append(" the budget, or ask for a higher budget.");
         } else {
             m.append("The prompt alone does not fit the budget: shorten it, or ask for a higher budget.");

@@ -195,7 +195,8 @@ public class QuotaAdmissionControl implements AdmissionControl {
                 r.maxOutputTokens(),
                 worstCase == null ? null : worstCase.cost(),
                 worstCase == null ? null : worstCase.outputPerMillion(),
-                r.defaultMaxTokens());
+                r.defaultMaxTokens(),
+                r.outputLimitParam());
         try {
             return new Ticket(quota.engine().admit(q, policy));
         } catch (QuotaRefusedException e) {

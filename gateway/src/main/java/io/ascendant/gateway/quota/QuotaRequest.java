@@ -26,6 +26,8 @@ import java.util.UUID;
  *     known (then a refusal cannot tell the largest {@code max_tokens} that fits a money budget)
  * @param defaultMaxTokens true when the client set no output limit and {@code maxOutputTokens} is the gateway's
  *     default: refusals then say "default max_tokens", not quote a {@code max_tokens} the client never sent
+ * @param outputLimitParam the output-limit parameter refusals quote and tell the client to change: {@code
+ *     max_completion_tokens} when the client set its limit with it, else {@code max_tokens}
  */
 public record QuotaRequest(
         String requestId,
@@ -38,7 +40,8 @@ public record QuotaRequest(
         long maxOutputTokens,
         BigDecimal worstCaseCost,
         BigDecimal outputPricePerMillion,
-        boolean defaultMaxTokens) {
+        boolean defaultMaxTokens,
+        String outputLimitParam) {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
@@ -65,7 +68,8 @@ public record QuotaRequest(
                 maxOutputTokens,
                 worstCaseCost,
                 outputPricePerMillion,
-                false);
+                false,
+                "max_tokens");
     }
 
     public QuotaRequest {
@@ -75,17 +79,18 @@ public record QuotaRequest(
         Objects.requireNonNull(keyId, "keyId");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(outputLimitParam, "outputLimitParam");
         if (promptTokens < 0 || maxOutputTokens < 0) {
             throw new IllegalArgumentException("token counts must be >= 0 for request " + requestId);
         }
     }
 
     /**
-     * The output cap as refusals name it: {@code max_tokens 4096}, or {@code default max_tokens 4096} when the client
-     * set none.
+     * The output cap as refusals name it: {@code max_tokens 4096} (or {@code max_completion_tokens 4096}, the parameter
+     * the client sent), or {@code default max_tokens 4096} when the client set none.
      */
     public String maxTokensLabel() {
-        return (defaultMaxTokens ? "default max_tokens " : "max_tokens ") + maxOutputTokens;
+        return (defaultMaxTokens ? "default max_tokens " : outputLimitParam + " ") + maxOutputTokens;
     }
 
     /** Tokens reserved against token limits and budgets: prompt plus the output cap. */

@@ -16,6 +16,7 @@ import io.ascendant.gateway.testsupport.TenantChats;
 import io.ascendant.gateway.testsupport.TenantLimitRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -80,6 +81,32 @@ class NeverAdmittedRequestTest {
 
         // The same key with a max_tokens that fits is admitted.
         chat(key, 16).then().statusCode(200);
+    }
+
+    @Test
+    void chatThatSetMaxCompletionTokensIsToldToLowerMaxCompletionTokens() throws SQLException {
+        TestKeys.Key perMinute = keys.create(Set.of());
+        keyLimit(perMinute, "tokens_per_minute", 1000);
+        TestKeys.Key tokenBudget = keys.create(Set.of());
+        limit("KEY", tokenBudget.keyId(), tokenBudget, "*", "DAY", "budget_tokens", 100L);
+        TestKeys.Key moneyBudget = keys.create(Set.of());
+        TenantLimitRows.moneyBudget(ds, moneyBudget.tenantId(), "MONTH", new BigDecimal("0.0001"));
+
+        for (TestKeys.Key key : new TestKeys.Key[] {perMinute, tokenBudget, moneyBudget}) {
+            Response refused = chatWithMaxCompletionTokens(key, 4096);
+            refused.then()
+                    .statusCode(429)
+                    .header("retry-after", nullValue())
+                    .body(
+                            "error.message",
+                            allOf(
+                                    containsString("max_completion_tokens 4096"),
+                                    containsString("Set max_completion_tokens to at most "),
+                                    not(containsString("max_tokens to")),
+                                    not(containsString(" max_tokens "))));
+            int fits = suggested(refused, "max_completion_tokens");
+            chatWithMaxCompletionTokens(key, fits).then().statusCode(200);
+        }
     }
 
     @Test
@@ -251,6 +278,26 @@ class NeverAdmittedRequestTest {
     /** A "Say hello" chat as {@code key}; no {@code max_tokens} when {@code maxTokens < 0}. */
     private static Response chat(TestKeys.Key key, int maxTokens) {
         return TenantChats.post(key.text(), MODEL, maxTokens);
+    }
+
+    /** A "Say hello" chat as {@code key} that sets {@code max_completion_tokens}, not {@code max_tokens}. */
+    private static Response chatWithMaxCompletionTokens(TestKeys.Key key, int maxCompletionTokens) {
+        return RestAssured.given()
+                .auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"" + MODEL + "\",\"max_completion_tokens\":" + maxCompletionTokens
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .when()
+                .post("/v1/chat/completions");
+    }
+
+    /** The value of {@code param} a never-admitted refusal suggests. */
+    private static int suggested(Response refusal, String param) {
+        Matcher m = Pattern.compile("Set " + param + " to at most (\\d+) ")
+                .matcher(refusal.jsonPath().getString("error.message"));
+        assertThat(m.find()).as(refusal.asString()).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     /** The {@code max_tokens} a never-admitted refusal suggests. */
