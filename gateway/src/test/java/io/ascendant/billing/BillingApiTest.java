@@ -3,7 +3,9 @@ package io.ascendant.billing;
 import static io.ascendant.billing.BillingFixtures.event;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -20,6 +22,7 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -333,5 +336,73 @@ class BillingApiTest {
                 .body("error.param", equalTo("id"))
                 .body("error.message", equalTo("id must be a UUID (an invoice's id as GET /v1/invoices lists it)"));
         given().when().get("/v1/invoices").then().statusCode(401);
+    }
+
+    @Test
+    void tenantInvoiceListTakesAPageSizeAndAPeriodAndRefusesMalformedOnesNamingThem() {
+        TestKeys.Key key = keys.create(Set.of());
+        Invoice august = finalizedAugust(key.tenantId(), "api-key-list");
+        given().header("Authorization", "Bearer " + key.text())
+                .queryParam("period", "2026-08")
+                .queryParam("limit", 1)
+                .when()
+                .get("/v1/invoices")
+                .then()
+                .statusCode(200)
+                .body("data.number", contains(august.number()));
+        given().header("Authorization", "Bearer " + key.text())
+                .queryParam("period", "2026-07")
+                .when()
+                .get("/v1/invoices")
+                .then()
+                .statusCode(200)
+                .body("data", empty());
+        for (String limit : List.of("2.0", "0", "-1", "501", "ten", "99999999999")) {
+            given().header("Authorization", "Bearer " + key.text())
+                    .queryParam("limit", limit)
+                    .when()
+                    .get("/v1/invoices")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/json")
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.code", equalTo("invalid_value"))
+                    .body("error.param", equalTo("limit"))
+                    .body("error.message", equalTo("limit must be a whole number from 1 to 500, got " + limit));
+        }
+        for (String period : List.of("10000-01", "1969-12", "2026-13", "2026-8", "August", "+2026-08")) {
+            given().header("Authorization", "Bearer " + key.text())
+                    .queryParam("period", period)
+                    .when()
+                    .get("/v1/invoices")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/json")
+                    .body("error.type", equalTo("invalid_request_error"))
+                    .body("error.code", equalTo("invalid_value"))
+                    .body("error.param", equalTo("period"))
+                    .body(
+                            "error.message",
+                            equalTo("period must be a month written YYYY-MM with a year from 1970 to 9999 (such as"
+                                    + " 2026-08), got " + period));
+        }
+    }
+
+    @Test
+    void adminInvoiceListRefusesAPageSizeOutsideItsRangeInsteadOfClampingIt() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        for (String path : List.of("/invoices", "/invoices.csv")) {
+            for (String limit : List.of("0", "1001", "2.0")) {
+                given().auth()
+                        .oauth2(admin)
+                        .queryParam("limit", limit)
+                        .when()
+                        .get(BASE + path)
+                        .then()
+                        .statusCode(400)
+                        .contentType("application/problem+json")
+                        .body("field", equalTo("limit"));
+            }
+        }
     }
 }

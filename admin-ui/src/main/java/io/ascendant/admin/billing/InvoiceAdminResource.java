@@ -69,7 +69,7 @@ public class InvoiceAdminResource {
             @QueryParam("tenantId") UUID tenantId,
             @QueryParam("status") InvoiceStatus status,
             @QueryParam("limit") @DefaultValue("200") int limit) {
-        return invoices.list(guard.listingTenant(tenantId), status, limit);
+        return invoices.list(guard.listingTenant(tenantId), status, limit(limit));
     }
 
     @GET
@@ -80,7 +80,7 @@ public class InvoiceAdminResource {
             @QueryParam("tenantId") UUID tenantId,
             @QueryParam("status") InvoiceStatus status,
             @QueryParam("limit") @DefaultValue("1000") int limit) {
-        String csv = exports.csvList(invoices.list(guard.listingTenant(tenantId), status, limit));
+        String csv = exports.csvList(invoices.list(guard.listingTenant(tenantId), status, limit(limit)));
         return Response.ok(csv, CSV)
                 .header("Content-Disposition", "attachment; filename=\"invoices.csv\"")
                 .build();
@@ -174,6 +174,15 @@ public class InvoiceAdminResource {
     @Operation(summary = "Prove the hourly and daily rollups equal the usage ledger")
     public Reconciler.Report reconcile() {
         return usage.reconcile();
+    }
+
+    /** A listing's page size: 1 to {@link InvoiceService#MAX_LIST}, else a 400 naming {@code limit}. */
+    private static int limit(int limit) {
+        if (limit < 1 || limit > InvoiceService.MAX_LIST) {
+            throw new BillingException.Invalid(
+                    "limit", "limit must be a whole number from 1 to " + InvoiceService.MAX_LIST + ", got " + limit);
+        }
+        return limit;
     }
 
     static YearMonth period(String p) {

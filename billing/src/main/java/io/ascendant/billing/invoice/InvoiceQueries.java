@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,8 +53,13 @@ final class InvoiceQueries {
                 true);
     }
 
-    /** Headers (no lines) filtered by tenant and/or status, newest period first. */
-    static List<Invoice> list(Connection c, UUID tenant, InvoiceStatus status, int limit) throws SQLException {
+    /**
+     * Headers (no lines) filtered by tenant, status, the month their period starts in and/or not being drafts, newest
+     * period first.
+     */
+    static List<Invoice> list(
+            Connection c, UUID tenant, InvoiceStatus status, YearMonth period, boolean issuedOnly, int limit)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM invoice WHERE true");
         List<Object> args = new ArrayList<>();
         if (tenant != null) {
@@ -63,6 +69,14 @@ final class InvoiceQueries {
         if (status != null) {
             sql.append(" AND status = ?");
             args.add(status.name());
+        }
+        if (period != null) {
+            sql.append(" AND period_start >= ?::date AND period_start < ?::date");
+            args.add(period.atDay(1).toString());
+            args.add(period.plusMonths(1).atDay(1).toString());
+        }
+        if (issuedOnly) {
+            sql.append(" AND status <> 'DRAFT'");
         }
         sql.append(" ORDER BY period_start DESC, kind, number NULLS FIRST, id LIMIT ")
                 .append(limit);

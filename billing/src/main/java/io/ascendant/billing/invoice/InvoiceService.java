@@ -346,12 +346,41 @@ public class InvoiceService {
         }
     }
 
-    /** Invoice headers (without lines), optionally of one tenant and/or status, newest period first. */
+    /** Largest page of {@link #list} and {@link #listIssued}; the APIs refuse a larger one. */
+    public static final int MAX_LIST = 1000;
+
+    /**
+     * Invoice headers (without lines), optionally of one tenant and/or status, newest period first.
+     *
+     * @param limit 1 to {@value #MAX_LIST}
+     */
     public List<Invoice> list(UUID tenantId, InvoiceStatus status, int limit) {
+        checkLimit(limit);
         try (Connection c = dataSource.getConnection()) {
-            return InvoiceQueries.list(c, tenantId, status, Math.max(1, Math.min(limit, 1000)));
+            return InvoiceQueries.list(c, tenantId, status, null, false, limit);
         } catch (SQLException e) {
             throw dbFailure("listing", e);
+        }
+    }
+
+    /**
+     * A tenant's invoice and credit-note headers that are not drafts (what the tenant sees), newest period first.
+     *
+     * @param period only those whose period starts in this month, or null for all
+     * @param limit 1 to {@value #MAX_LIST}
+     */
+    public List<Invoice> listIssued(UUID tenantId, YearMonth period, int limit) {
+        checkLimit(limit);
+        try (Connection c = dataSource.getConnection()) {
+            return InvoiceQueries.list(c, tenantId, null, period, true, limit);
+        } catch (SQLException e) {
+            throw dbFailure("listing", e);
+        }
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIST + ", was " + limit);
         }
     }
 

@@ -22,9 +22,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -68,13 +71,23 @@ public class TenantBillingResource {
         return ListOf.of(usage.daily(tenant, date("from", from), date("to", to)));
     }
 
+    /** Largest page of {@code GET /v1/invoices}, and its default. */
+    static final int MAX_INVOICES = 500;
+
+    /**
+     * The tenant's issued invoices and credit notes (never drafts), newest period first, without their lines.
+     *
+     * @param limit at most this many, 1 to {@value #MAX_INVOICES} (default {@value #MAX_INVOICES}); else a 400
+     *     naming {@code limit}
+     * @param period only those whose period starts in this month, {@code YYYY-MM} with a year from 1970 to 9999;
+     *     else a 400 naming {@code period}
+     */
     @GET
     @Path("invoices")
     @Operation(summary = "The tenant's finalized and void invoices and credit notes, newest first (headers)")
-    public ListOf<Invoice> invoices() {
-        return ListOf.of(invoices.list(caller("/v1/invoices").tenantId(), null, 500).stream()
-                .filter(i -> i.status() != InvoiceStatus.DRAFT)
-                .toList());
+    public ListOf<Invoice> invoices(@QueryParam("limit") String limit, @QueryParam("period") String period) {
+        UUID tenant = caller("/v1/invoices").tenantId();
+        return ListOf.of(invoices.listIssued(tenant, month("period", period), pageSize("limit", limit)));
     }
 
     @GET
@@ -127,6 +140,43 @@ public class TenantBillingResource {
         ApiKeyCaller c = (ApiKeyCaller) identity.getPrincipal();
         c.requireScope(ApiKeyScope.BILLING_READ, endpoint);
         return c;
+    }
+
+    /** A page size written as a plain whole number from 1 to {@value #MAX_INVOICES}; absent: the largest page. */
+    private static int pageSize(String field, String value) {
+        if (value == null) {
+            return MAX_INVOICES;
+        }
+        // Digits only: "2.0", "+5" and "1e2" are not page sizes; at most 9 digits so that parsing cannot overflow.
+        if (value.matches("[0-9]{1,9}")) {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_INVOICES) {
+                return n;
+            }
+        }
+        throw new BillingException.Invalid(
+                field, field + " must be a whole number from 1 to " + MAX_INVOICES + ", got " + value);
+    }
+
+    private static final Pattern MONTH = Pattern.compile("([0-9]{4})-([0-9]{2})");
+
+    /** A month written {@code YYYY-MM}, year 1970 to 9999 (the range of the admin API's dates); absent: null. */
+    private static YearMonth month(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = MONTH.matcher(value);
+        if (m.matches()) {
+            int year = Integer.parseInt(m.group(1));
+            int month = Integer.parseInt(m.group(2));
+            if (year >= 1970 && month >= 1 && month <= 12) {
+                return YearMonth.of(year, month);
+            }
+        }
+        throw new BillingException.Invalid(
+                field,
+                field + " must be a month written YYYY-MM with a year from 1970 to 9999 (such as 2026-08), got "
+                        + value);
     }
 
     private static LocalDate date(String field, String value) {
