@@ -146,6 +146,24 @@ class AdminNumberInputTest {
         }
     }
 
+    @Test
+    void aCursorThatNoPageReturnedIsRefusedSayingWhereCursorsComeFrom() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        given().auth()
+                .oauth2(admin)
+                .queryParam("cursor", "garbage")
+                .when()
+                .get(API + "/tenants")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("cursor"))
+                .body(
+                        "detail",
+                        equalTo("cursor must be a nextCursor returned by a previous page of this listing (an opaque"
+                                + " value), got garbage"));
+    }
+
     private static String limits(String budget) {
         return "{\"model\":\"*\",\"limits\":{\"budgetPeriod\":\"DAY\"," + budget + "}}";
     }

@@ -288,7 +288,66 @@ class BudgetLevelsAdminApiTest {
                 .then()
                 .statusCode(400)
                 .contentType(startsWith(PROBLEM))
-                .body("field", equalTo("limit"));
+                .body("field", equalTo("limit"))
+                .body("detail", equalTo("limit must be a whole number from 1 to 500, got 501"));
+    }
+
+    @Test
+    void quotaEventsRefuseANegativeAfterOrAPageSizeOutOfRangeNamingIt() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "events-paging");
+        given().auth()
+                .oauth2(admin)
+                .queryParam("after", -5)
+                .when()
+                .get(API + "/tenants/" + tenant + "/quota-events")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("after"))
+                .body(
+                        "detail",
+                        equalTo("after must be 0 (the first page) or the id of the last event of a previous page, got"
+                                + " -5"));
+        given().auth()
+                .oauth2(admin)
+                .queryParam("limit", 0)
+                .when()
+                .get(API + "/tenants/" + tenant + "/quota-events")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith(PROBLEM))
+                .body("field", equalTo("limit"))
+                .body("detail", equalTo("limit must be a whole number from 1 to 500, got 0"));
+    }
+
+    @Test
+    void budgetsRefuseACursorThatNoPageReturnedNamingIt() {
+        String admin = keycloak.accessToken(keycloak.platformAdmin());
+        String tenant = newTenant(admin, "budget-cursor");
+        putMonthlyBudget(admin, "/tenants/" + tenant + "/limits", "\"30.00\"", 50_000L);
+        String next = budgets(admin, tenant, "tenant", null, 1).getString("nextCursor");
+        assertThat(next).as("two budgets, one a page").isNotNull();
+        assertThat(budgets(admin, tenant, "tenant", next, 1).getList("budgets")).hasSize(1);
+
+        for (String level : List.of("tenant", "project", "key")) {
+            for (String cursor : List.of("garbage", next + "x", "money:" + level + ":not-a-uuid:*:MONTH")) {
+                given().auth()
+                        .oauth2(admin)
+                        .queryParam("level", level)
+                        .queryParam("cursor", cursor)
+                        .when()
+                        .get(API + "/tenants/" + tenant + "/budgets")
+                        .then()
+                        .statusCode(400)
+                        .contentType(startsWith(PROBLEM))
+                        .body("field", equalTo("cursor"))
+                        .body(
+                                "detail",
+                                equalTo("cursor must be a nextCursor returned by a previous page of this listing"
+                                        + " (an opaque value), got " + cursor));
+            }
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -67,9 +68,12 @@ public class BudgetStatusQueries {
 
         private final String poolLevel;
         private final String sql;
+        private final Pattern cursorShape;
 
         Level(String poolLevel, String owners) {
             this.poolLevel = poolLevel;
+            this.cursorShape = Pattern.compile("(shadow-)?(money|tokens):" + poolLevel
+                    + ":\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}:.+:(DAY|MONTH)");
             if (owners == null) {
                 // Tenant budgets without a counter yet come from the effective limits (UncountedTenantBudgets), and
                 // counters of removed tenant budgets are dropped against them in current().
@@ -128,6 +132,15 @@ public class BudgetStatusQueries {
         /** The level as the API and the pool keys spell it: {@code tenant}, {@code project}, {@code key}. */
         public String wire() {
             return poolLevel;
+        }
+
+        /**
+         * Whether {@code cursor} can be a {@code nextCursor} of this level's listing: a pool key of this level
+         * ({@code [shadow-]<money|tokens>:<level>:<owner id>:<model or *>:<DAY|MONTH>}). Anything else was never
+         * returned by a page, and would silently start the listing somewhere arbitrary.
+         */
+        public boolean accepts(String cursor) {
+            return cursorShape.matcher(cursor).matches();
         }
 
         /** The level named {@code s}, or empty. */

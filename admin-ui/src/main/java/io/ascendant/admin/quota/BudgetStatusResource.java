@@ -4,6 +4,7 @@ import io.ascendant.admin.billing.BillingReadGuard;
 import io.ascendant.admin.problem.ProblemException;
 import io.ascendant.admin.tenancy.AdminApi;
 import io.ascendant.tenancy.access.AdminRole;
+import io.ascendant.tenancy.common.Page;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -38,7 +39,8 @@ public class BudgetStatusResource {
      *
      * @param level {@code tenant} (default), {@code project} or {@code key}; anything else is a 400 naming
      *     {@code level}
-     * @param cursor the previous page's {@code nextCursor}
+     * @param cursor the previous page's {@code nextCursor}; a value no page of this level returned is a 400 naming
+     *     {@code cursor}
      * @param limit page size, 1 to 500 (default 100); outside that a 400 naming {@code limit}
      */
     @GET
@@ -54,7 +56,12 @@ public class BudgetStatusResource {
         BudgetStatusQueries.Level l = BudgetStatusQueries.Level.parse(level)
                 .orElseThrow(() -> ProblemException.invalid("level", "level must be tenant, project or key"));
         if (limit < 1 || limit > BudgetStatusQueries.MAX_PAGE) {
-            throw ProblemException.invalid("limit", "limit must be between 1 and " + BudgetStatusQueries.MAX_PAGE);
+            throw ProblemException.invalid(
+                    "limit",
+                    "limit must be a whole number from 1 to " + BudgetStatusQueries.MAX_PAGE + ", got " + limit);
+        }
+        if (cursor != null && !l.accepts(cursor)) {
+            throw ProblemException.invalid("cursor", Page.invalidCursor(cursor));
         }
         return budgets.current(tenantId, l, cursor, limit);
     }

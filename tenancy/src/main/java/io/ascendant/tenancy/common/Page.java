@@ -27,6 +27,15 @@ public record Page<T>(List<T> items, String nextCursor) {
      */
     public static final String LIMIT_RANGE = "limit " + LIMIT_RANGE_MESSAGE;
 
+    /**
+     * The refusal of a {@code cursor} that no page returned, the same in every paged admin listing: cursors are opaque
+     * values, so the caller is told where they come from rather than their form.
+     */
+    public static String invalidCursor(String cursor) {
+        return "cursor must be a nextCursor returned by a previous page of this listing (an opaque value), got "
+                + cursor;
+    }
+
     /** Page size when the client does not say. */
     public static final int DEFAULT_LIMIT = 50;
 
@@ -65,7 +74,7 @@ public record Page<T>(List<T> items, String nextCursor) {
             return Optional.of(
                     UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
-            throw new TenancyException.Invalid("cursor", "cursor is not valid; use nextCursor of the previous page");
+            throw new TenancyException.Invalid("cursor", invalidCursor(cursor));
         }
     }
 

@@ -57,7 +57,8 @@ public class QuotaAdminResource {
     KnownModels models;
 
     /**
-     * Events after {@code after} (an event id; 0 for the first page), oldest first, at most {@code limit}.
+     * Events after {@code after} (an event id; 0 for the first page), oldest first, at most {@code limit}. A negative
+     * {@code after} or a {@code limit} outside 1 to 500 is a 400 naming it.
      *
      * @param kind THRESHOLD, SHADOW_REFUSAL or EXHAUSTED (a hard budget's first refusal), or absent for all
      */
@@ -72,8 +73,13 @@ public class QuotaAdminResource {
         if (kind != null && !EVENT_KINDS.contains(kind)) {
             throw ProblemException.invalid("kind", "kind must be THRESHOLD, SHADOW_REFUSAL or EXHAUSTED");
         }
+        if (after < 0) {
+            throw ProblemException.invalid(
+                    "after",
+                    "after must be 0 (the first page) or the id of the last event of a previous page, got " + after);
+        }
         if (limit < 1 || limit > 500) {
-            throw ProblemException.invalid("limit", "limit must be between 1 and 500");
+            throw ProblemException.invalid("limit", "limit must be a whole number from 1 to 500, got " + limit);
         }
         return service.events(current.actor(), tenantId, kind, after, limit);
     }
