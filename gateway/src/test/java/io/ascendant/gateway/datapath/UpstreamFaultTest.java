@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ascendant.billing.ledger.UsageStatus;
 import io.ascendant.gateway.dispatch.HostPoller;
 import io.ascendant.gateway.dispatch.HostResolver;
+import io.ascendant.gateway.dispatch.Pod;
 import io.ascendant.gateway.dispatch.PodMetrics;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.fakehost.FakeHostsResource;
@@ -17,6 +18,7 @@ import io.ascendant.gateway.metering.LedgerUsageSink;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
@@ -166,9 +168,26 @@ class UpstreamFaultTest {
         assertThat(pro.requestCount())
                 .as("open breaker keeps requests off the pod")
                 .isEqualTo(seen);
+        // The breaker's own timer moves it to half-open when its delay (1 s in tests) is over, with or without a
+        // request: a slow run scrapes after that. The gauge shows the state the breaker held across the scrape.
+        Pod proPod = registry.pods("pro").get(0);
+        CircuitBreakerState before;
+        CircuitBreakerState after;
+        double gauge;
+        do {
+            before = proPod.circuit();
+            gauge = podGauge("gateway_pod_circuit_state", pro.baseUrl());
+            after = proPod.circuit();
+        } while (before != after); // at most once more: only the delay moves it on, and only to half-open
+        assertThat(before).as("the breaker opened").isIn(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
+        assertThat(gauge)
+                .as("the breaker's state (%s) shows on /q/metrics", before)
+                .isEqualTo(before == CircuitBreakerState.OPEN ? 2.0 : 1.0);
+        DataPathTestSupport.await(
+                "breaker half-open after its delay", () -> proPod.circuit() == CircuitBreakerState.HALF_OPEN);
         assertThat(podGauge("gateway_pod_circuit_state", pro.baseUrl()))
-                .as("the open breaker shows on /q/metrics")
-                .isEqualTo(2.0);
+                .as("the half-open breaker shows on /q/metrics")
+                .isEqualTo(1.0);
 
         pro.defaultBehaviour(Behaviour.NORMAL);
         DataPathTestSupport.await(
