@@ -234,10 +234,26 @@ final class LimitRefusals {
         refuseOrShadow(r, spec.shadow(), unpriced, "unpriced model");
     }
 
-    /** A budget or concurrency pool has no room for the request, as {@code pool} last saw the shared account. */
-    void poolFull(QuotaRequest r, PoolSpec spec, LocalPool pool, BudgetPeriod period, Instant now) {
+    /**
+     * The {@code Retry-After} of a budget refusal that only holds cause: in-flight requests settle and idle slices
+     * return within seconds.
+     */
+    static final Duration HOLDS_SETTLE_RETRY = Duration.ofSeconds(2);
+
+    /**
+     * A budget or concurrency pool has no room for the request's {@code hold}, as {@code pool} last saw the shared
+     * account. A budget refusal whose hold would fit beside the settled usage is full only of holds (requests in flight,
+     * replicas' unspent slices), which settle or return within seconds: it says to retry after {@link
+     * #HOLDS_SETTLE_RETRY}, not at the end of the period.
+     */
+    void poolFull(QuotaRequest r, PoolSpec spec, LocalPool pool, BudgetPeriod period, Instant now, BigDecimal hold) {
         AccountSnapshot s = pool.lastSeen();
         boolean concurrency = spec.unit() == PoolSpec.Unit.REQUESTS;
+        Duration untilPeriodEnd = Duration.between(now, period.end());
+        boolean onlyHoldsInTheWay = !concurrency && s.committed().add(hold).compareTo(spec.limit()) <= 0;
+        Duration budgetRetry = onlyHoldsInTheWay && HOLDS_SETTLE_RETRY.compareTo(untilPeriodEnd) < 0
+                ? HOLDS_SETTLE_RETRY
+                : untilPeriodEnd;
         QuotaRefusal refusal = new QuotaRefusal(
                 concurrency ? QuotaRefusal.RATE_LIMIT_EXCEEDED : QuotaRefusal.QUOTA_EXCEEDED,
                 spec.key(),
@@ -250,7 +266,7 @@ final class LimitRefusals {
                     case TOKENS -> "tokens";
                     case REQUESTS -> "concurrent requests";
                 },
-                concurrency ? Duration.ofSeconds(1) : Duration.between(now, period.end()));
+                concurrency ? Duration.ofSeconds(1) : budgetRetry);
         if (!spec.shadow() && !concurrency) {
             // Hook for the admin console: a budget that refused is shown as used up (V071 EXHAUSTED event).
             exhaustedEvents.record(r.tenantId(), pool.accountId(), spec.key(), s);

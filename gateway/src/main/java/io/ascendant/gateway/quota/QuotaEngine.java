@@ -158,7 +158,7 @@ public final class QuotaEngine {
             held.add(new QuotaTicket.PoolHold(h));
             return;
         }
-        refusals.poolFull(r, spec, pool, period, now);
+        refusals.poolFull(r, spec, pool, period, now, amount);
     }
 
     private void undo(List<QuotaTicket.RateTake> taken, List<QuotaTicket.PoolHold> held, long nowNs, Instant now) {

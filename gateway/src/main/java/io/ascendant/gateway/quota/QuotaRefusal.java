@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param used for budgets the settled usage of the period, else null
  * @param held for budgets the amount held by in-flight requests and replica slices, else null
  * @param unit what the numbers count: {@code requests}, {@code tokens} or a currency code
- * @param retryAfter when a retry can succeed; for budgets the end of the period; ignored when {@code neverAdmitted}
+ * @param retryAfter when a retry can succeed: for budgets the end of the period, or a few seconds when only holds (in
+ *     flight, or replicas' unspent slices) stand in the way; ignored when {@code neverAdmitted}
  * @param neverAdmitted null when a retry can succeed; else why the request can never be admitted as sent and what to
  *     change (a hold larger than the whole limit, or a limit of 0): then there is no {@code Retry-After}, since SDKs
  *     retry a 429 that carries one
@@ -60,7 +61,7 @@ public record QuotaRefusal(
         m.append(' ').append(unit);
         if (used != null) {
             m.append("; used ").append(used.stripTrailingZeros().toPlainString());
-            m.append(", held by requests in flight ")
+            m.append(", held by requests in flight and replicas' leases ")
                     .append(held.stripTrailingZeros().toPlainString());
         }
         m.append(". Retry after ").append(Math.max(1, ceilSeconds(retryAfter))).append(" s.");

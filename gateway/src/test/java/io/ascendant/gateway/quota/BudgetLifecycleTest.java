@@ -65,7 +65,8 @@ class BudgetLifecycleTest {
         assertThat(full.refusal().code()).isEqualTo("quota_exceeded");
         assertThat(full.refusal().used()).isZero();
         assertThat(full.refusal().held()).isEqualByComparingTo("1000");
-        assertThat(full.refusal().retryAfterSeconds()).isEqualTo(10);
+        // only holds stand in the way: a retry in a few seconds can succeed (sooner than the period's end, 10 s away)
+        assertThat(full.refusal().retryAfterSeconds()).isEqualTo(2);
 
         // Midnight in Los Angeles: a new period with the whole budget.
         clock.advance(Duration.ofSeconds(20));
@@ -88,6 +89,36 @@ class BudgetLifecycleTest {
         assertThat(db.decimal(committed, day16)).isEqualByComparingTo("150");
         assertThat(db.decimal(reserved, day15)).isZero();
         assertThat(db.decimal(reserved, day16)).isZero();
+    }
+
+    @Test
+    void aBudgetFullOfHoldsSaysRetryInSecondsAndOneFullOfUsageSaysTheEndOfThePeriod() throws Exception {
+        QuotaPolicy policy = policy(List.of(), List.of(tokenBudget("tokens:key:holds", 1_000, PeriodKind.DAY)));
+        ZoneId utc = ZoneId.of("UTC");
+        // noon: the day ends in 12 hours
+        QuotaTicket r1 = a.admit(request("h1", 100, 400, null, utc), policy);
+        QuotaTicket r2 = b.admit(request("h2", 100, 400, null, utc), policy);
+
+        QuotaRefusedException heldOnly =
+                assertThrows(QuotaRefusedException.class, () -> a.admit(request("h3", 100, 400, null, utc), policy));
+        assertThat(heldOnly.refusal().used()).isZero();
+        assertThat(heldOnly.refusal().retryAfterSeconds()).isEqualTo(2);
+        assertThat(heldOnly.getMessage())
+                .contains("used 0, held by requests in flight and replicas' leases 1000")
+                .endsWith("Retry after 2 s.");
+
+        // Both settle at their whole hold: the day's usage now leaves no room, whatever settles later.
+        recordUsage(a, poolA, r1, 100, 400, BigDecimal.ZERO);
+        recordUsage(b, poolB, r2, 100, 400, BigDecimal.ZERO);
+        clock.advance(Duration.ofSeconds(3));
+        a.maintain();
+        b.maintain();
+        QuotaRefusedException usedUp =
+                assertThrows(QuotaRefusedException.class, () -> a.admit(request("h4", 100, 400, null, utc), policy));
+        assertThat(usedUp.refusal().used()).isEqualByComparingTo("1000");
+        assertThat(usedUp.refusal().retryAfterSeconds())
+                .isEqualTo(Duration.between(clock.instant(), Instant.parse("2026-11-16T00:00:00Z"))
+                        .getSeconds());
     }
 
     @Test

@@ -203,7 +203,7 @@ class RateLimitResponseHeadersTest {
                         allOf(
                                 containsString("Limit reached: project daily budget for model " + MODEL
                                         + " is 0.00002 USD; used "),
-                                containsString(", held by requests in flight "),
+                                containsString(", held by requests in flight and replicas' leases "),
                                 matchesPattern(".*Retry after [1-9]\\d* s\\.")));
     }
 

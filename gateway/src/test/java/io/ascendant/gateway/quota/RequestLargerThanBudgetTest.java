@@ -134,7 +134,11 @@ class RequestLargerThanBudgetTest {
     @Test
     void requestThatFitsTheWholeBudgetButNotWhatIsLeftKeepsTheEndOfThePeriodAsRetryTime() throws Exception {
         QuotaPolicy policy = policy(List.of(), List.of(tokenBudget("tokens:key:left", 1_000, PeriodKind.DAY)));
-        engine.admit(request("first", 100, 500, null, UTC), policy);
+        QuotaTicket first = engine.admit(request("first", 100, 500, null, UTC), policy);
+        // settled, not just held: a hold in flight would clear within seconds (a short Retry-After, see
+        // BudgetLifecycleTest); settled usage stays until the period ends
+        QuotaFixtures.recordUsage(engine, pool, first, 100, 500, BigDecimal.ZERO);
+        engine.maintain();
 
         QuotaRefusal refusal = refusal(request("second", 100, 400, null, UTC), policy);
 
