@@ -190,6 +190,7 @@ public final class Fp4Matrix extends MappedMatrix {
             deinterleave(x, xOff + b * xStride, xd, b * cols);
         }
         final FloatVector lut = LUT.reinterpretAsFloats();
+        final float[] lanes = new float[L]; // the two-row kernels' lane sums, one array per call
         int r = r0;
         // two rows at a time: each input load then feeds two rows' multiply-adds, which halves the input reads
         // (from L2 at these widths), the batched kernel's limit
@@ -199,10 +200,10 @@ public final class Fp4Matrix extends MappedMatrix {
                 final int x0 = b * cols;
                 final int o = outOff + b * outStride + r;
                 if (m <= 2) {
-                    twoRowsTwoInputs(xd, x0, (b + m - 1) * cols, r, out, o, outStride, m);
+                    twoRowsTwoInputs(xd, x0, (b + m - 1) * cols, r, out, o, outStride, m, lanes);
                 } else {
                     final int x3 = (b + Math.min(3, m - 1)) * cols;
-                    twoRowsFourInputs(xd, x0, x0 + cols, x0 + 2 * cols, x3, r, out, o, outStride, m);
+                    twoRowsFourInputs(xd, x0, x0 + cols, x0 + 2 * cols, x3, r, out, o, outStride, m, lanes);
                 }
             }
         }
@@ -238,7 +239,8 @@ public final class Fp4Matrix extends MappedMatrix {
      * #twoInputs}; writes row {@code r}'s first {@code m} results at {@code o}, {@code outStride} apart, and row
      * {@code r + 1}'s at {@code o + 1}.
      */
-    private void twoRowsTwoInputs(float[] xd, int x0, int x1, int r, float[] out, int o, int outStride, int m) {
+    private void twoRowsTwoInputs(
+            float[] xd, int x0, int x1, int r, float[] out, int o, int outStride, int m, float[] lanes) {
         final int cols = this.cols;
         final MemorySegment w = packed;
         final FloatVector lut = LUT.reinterpretAsFloats();
@@ -277,7 +279,6 @@ public final class Fp4Matrix extends MappedMatrix {
             a11 = we1.fma(xe, a11);
             b11 = wo1.fma(xo, b11);
         }
-        final float[] lanes = new float[L];
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
@@ -296,7 +297,17 @@ public final class Fp4Matrix extends MappedMatrix {
      * {@code r + 1}'s at {@code o + 1}.
      */
     private void twoRowsFourInputs(
-            float[] xd, int x0, int x1, int x2, int x3, int r, float[] out, int o, int outStride, int m) {
+            float[] xd,
+            int x0,
+            int x1,
+            int x2,
+            int x3,
+            int r,
+            float[] out,
+            int o,
+            int outStride,
+            int m,
+            float[] lanes) {
         final int cols = this.cols;
         final MemorySegment w = packed;
         final FloatVector lut = LUT.reinterpretAsFloats();
@@ -355,7 +366,6 @@ public final class Fp4Matrix extends MappedMatrix {
             a13 = we1.fma(xe, a13);
             b13 = wo1.fma(xo, b13);
         }
-        final float[] lanes = new float[L];
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);

@@ -166,6 +166,7 @@ public final class Fp8Matrix extends MappedMatrix {
             return;
         }
         final float[] xs = Scratch.get().input(n * vend);
+        final float[] lanes = new float[L]; // the two-row kernels' lane sums, one array per call
         final float[] range = {0f, Float.POSITIVE_INFINITY};
         for (int b = 0; b < n; b++) {
             widenRange(x, xOff + b * xStride, vend, range);
@@ -193,9 +194,9 @@ public final class Fp8Matrix extends MappedMatrix {
                     final int x1 = (b + m - 1) * vend;
                     final int x3 = (b + Math.min(3, m - 1)) * vend;
                     if (rowCount == 2 && m <= 2) {
-                        twoRowsTwoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
+                        twoRowsTwoInputs(xs, x0, x1, vend, r, out, o, outStride, m, lanes);
                     } else if (rowCount == 2) {
-                        twoRowsFourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
+                        twoRowsFourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m, lanes);
                     } else if (m <= 2) {
                         twoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
                     } else {
@@ -249,7 +250,7 @@ public final class Fp8Matrix extends MappedMatrix {
      * {@code r + 1}'s at {@code o + 1}.
      */
     private void twoRowsTwoInputs(
-            float[] xs, int x0, int x1, int vend, int r, float[] out, int o, int outStride, int m) {
+            float[] xs, int x0, int x1, int vend, int r, float[] out, int o, int outStride, int m, float[] lanes) {
         final MemorySegment w = codes;
         final long w0 = (long) r * cols;
         final long w1 = w0 + cols;
@@ -290,7 +291,6 @@ public final class Fp8Matrix extends MappedMatrix {
             a01 = u0.fma(xe1, a01);
             a11 = u1.fma(xe1, a11);
         }
-        final float[] lanes = new float[L];
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
@@ -309,7 +309,18 @@ public final class Fp8Matrix extends MappedMatrix {
      * {@code r + 1}'s at {@code o + 1}.
      */
     private void twoRowsFourInputs(
-            float[] xs, int x0, int x1, int x2, int x3, int vend, int r, float[] out, int o, int outStride, int m) {
+            float[] xs,
+            int x0,
+            int x1,
+            int x2,
+            int x3,
+            int vend,
+            int r,
+            float[] out,
+            int o,
+            int outStride,
+            int m,
+            float[] lanes) {
         final MemorySegment w = codes;
         final long w0 = (long) r * cols;
         final long w1 = w0 + cols;
@@ -376,7 +387,6 @@ public final class Fp8Matrix extends MappedMatrix {
             a03 = u0.fma(xe, a03);
             a13 = u1.fma(xe, a13);
         }
-        final float[] lanes = new float[L];
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);

@@ -215,17 +215,18 @@ public abstract sealed class MappedMatrix implements WeightMatrix permits Fp8Mat
      * on when the JIT compiled it.
      */
     static float sumLanes(FloatVector v) {
-        // one vector store and scalar loads: small enough to inline into the kernels, so the vector is never boxed
-        // (a call taking a vector that is not inlined allocates it), and no lane extraction by variable index
-        final float[] lanes = new float[L];
-        v.intoArray(lanes, 0);
-        return sumInLaneOrder(lanes);
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /**
-     * The lanes stored at {@code lanes[0, L)} summed in lane order, as {@link #sumLanes}. The large kernels store their
-     * accumulators with {@code intoArray} and call this instead: their size leaves the JIT no inlining budget, and a
-     * vector passed to a call that is not inlined is boxed.
+     * The lanes stored at {@code lanes[0, L)} summed in lane order, as {@link #sumLanes}. The large two-row kernels
+     * store their accumulators with {@code intoArray} into an array of their caller's and call this instead: their
+     * size leaves the JIT no inlining budget, and a vector passed to a call that is not inlined is boxed. (Not for
+     * {@link #sumLanes} itself: an array allocated per row there halved batch-1 decode speed.)
      */
     static float sumInLaneOrder(float[] lanes) {
         float s = lanes[0];
