@@ -40,8 +40,8 @@ export async function modelsView(view) {
           ? h('span', {}, badge('invalid', 'notready'), h('div', { class: 'muted' }, e.problem))
           : badge(e.ready ? 'ready' : 'not ready', e.ready ? 'ready' : 'notready')) },
         { label: 'Circuit', value: (e) => (e.circuit == null ? '—' : badge(e.circuit, e.circuit === 'CLOSED' ? 'CLOSED-circuit' : e.circuit)) },
-        { label: 'Queue', num: true, value: (e) => (e.waiting < 0 ? '—' : num(e.waiting)) },
-        { label: 'KV cache', num: true, value: (e) => (e.kvCacheUsage < 0 ? '—' : Math.round(e.kvCacheUsage * 100) + ' %') },
+        { label: 'Queue', num: true, value: (e) => (e.waiting == null ? '—' : num(e.waiting)) },
+        { label: 'KV cache', num: true, value: (e) => (e.kvCacheUsage == null ? '—' : Math.round(e.kvCacheUsage * 100) + ' %') },
         { label: 'In flight', num: true, value: (e) => num(e.inFlightRequests) },
         { label: 'Window', num: true, value: (e) => (e.maxModelLen == null ? '—' : num(e.maxModelLen)) },
         { label: 'Draining', value: (e) => (e.draining ? badge('draining', 'SUSPENDED') : 'no') },

@@ -145,10 +145,40 @@ public final class EndpointUrls {
         return Optional.empty();
     }
 
-    /** {@code url} without one trailing {@code /}, lower-cased: the form endpoints are stored and compared in. */
+    /**
+     * The form endpoints are stored and compared in, so that one endpoint has one spelling: lower-cased, without a
+     * trailing {@code /}, the port without leading zeros and without the scheme's default ({@code http://h:00080},
+     * {@code http://h:80} and {@code HTTP://h/} are all {@code http://h}; {@code https://h:443} is {@code https://h}).
+     * A value that breaks the rule ({@link #problem}) is only lower-cased and stripped of its slash, never refused
+     * here.
+     */
     public static String normalized(String url) {
         String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        return u.toLowerCase(Locale.ROOT);
+        u = u.toLowerCase(Locale.ROOT);
+        int schemeEnd = u.indexOf("://");
+        if (schemeEnd <= 0) {
+            return u;
+        }
+        String scheme = u.substring(0, schemeEnd);
+        String authority = u.substring(schemeEnd + 3);
+        int colon;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            colon = close > 0 && close + 1 < authority.length() && authority.charAt(close + 1) == ':' ? close + 1 : -1;
+        } else {
+            colon = authority.lastIndexOf(':');
+        }
+        if (colon < 0) {
+            return u;
+        }
+        String digits = authority.substring(colon + 1).replaceFirst("^0+(?=.)", "");
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return u; // not a port of the rule; reported by problem(), kept as given
+        }
+        int port = Integer.parseInt(digits);
+        int defaultPort = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        String host = authority.substring(0, colon);
+        return scheme + "://" + host + (port == defaultPort ? "" : ":" + port);
     }
 
     /**

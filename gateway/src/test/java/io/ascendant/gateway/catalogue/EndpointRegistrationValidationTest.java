@@ -5,7 +5,9 @@ import static io.ascendant.gateway.testsupport.CatalogueFixtures.putPool;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
+import io.ascendant.gateway.datapath.DataPathTestSupport;
 import io.ascendant.gateway.dispatch.PodRegistry;
 import io.ascendant.gateway.testsupport.AdminFixtures;
 import io.ascendant.gateway.testsupport.InjectKeycloak;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +128,83 @@ class EndpointRegistrationValidationTest {
             register("http://model-host.internal").statusCode(201);
             assertThat(storedUrls())
                     .containsExactly("http://127.0.0.1:65535", "http://model-host.internal", "https://[::1]:8443");
+        } finally {
+            deletePoolIfStored(admin(), POOL);
+        }
+    }
+
+    /**
+     * {@code http://h:80}, {@code http://h} and {@code http://h:00080} are one endpoint: they used to be stored as
+     * three, each a pod of its own, so the host got three times its share of requests and polls.
+     */
+    @Test
+    void registersEachSpellingOfOnePortAsTheSameEndpoint() throws Exception {
+        deletePoolIfStored(admin(), POOL);
+        putPool(admin(), POOL);
+        try {
+            String id = register("http://127.0.0.1:80")
+                    .statusCode(201)
+                    .body("baseUrl", equalTo("http://127.0.0.1"))
+                    .extract()
+                    .path("id");
+            for (String same : new String[] {"http://127.0.0.1", "http://127.0.0.1:00080", "HTTP://127.0.0.1:080/"}) {
+                register(same).statusCode(201).body("id", equalTo(id)).body("baseUrl", equalTo("http://127.0.0.1"));
+            }
+            register("https://127.0.0.1:443").statusCode(201).body("baseUrl", equalTo("https://127.0.0.1"));
+            register("http://127.0.0.1:0008090").statusCode(201).body("baseUrl", equalTo("http://127.0.0.1:8090"));
+            register("https://[::1]:00443").statusCode(201).body("baseUrl", equalTo("https://[::1]"));
+            assertThat(storedUrls())
+                    .containsExactly("http://127.0.0.1", "http://127.0.0.1:8090", "https://127.0.0.1", "https://[::1]");
+            DataPathTestSupport.await(
+                    "the pool's pods", () -> registry.pods(POOL).size() == 4);
+        } finally {
+            deletePoolIfStored(admin(), POOL);
+        }
+    }
+
+    /** A row stored before ports were normalised is the endpoint that a later registration under another spelling names. */
+    @Test
+    void registeringAgainFindsARowStoredWithTheDefaultPort() throws Exception {
+        deletePoolIfStored(admin(), POOL);
+        putPool(admin(), POOL);
+        try {
+            UUID legacy = UUID.randomUUID();
+            try (var c = dataSource.getConnection();
+                    var s = c.prepareStatement("insert into pool_endpoint (id, pool_name, base_url, accelerator)"
+                            + " values (?, ?, 'http://127.0.0.1:80', 'CPU')")) {
+                s.setObject(1, legacy);
+                s.setString(2, POOL);
+                s.executeUpdate();
+            }
+            register("http://127.0.0.1:00080").statusCode(201).body("id", equalTo(legacy.toString()));
+            register("http://127.0.0.1").statusCode(201).body("id", equalTo(legacy.toString()));
+            assertThat(storedUrls()).containsExactly("http://127.0.0.1:80");
+        } finally {
+            deletePoolIfStored(admin(), POOL);
+        }
+    }
+
+    /**
+     * An endpoint whose load was never sampled (nothing answers there) is listed without load figures: null, not
+     * the poller's internal -1 ({@code waiting: -1.0}), which read as a real queue depth.
+     */
+    @Test
+    void listsAnEndpointWithoutALoadSampleWithNullLoadFigures() {
+        deletePoolIfStored(admin(), POOL);
+        putPool(admin(), POOL);
+        try {
+            register("http://127.0.0.1:9").statusCode(201); // discard port: nothing answers
+            DataPathTestSupport.await(
+                    "the pool's pod", () -> registry.pods(POOL).size() == 1);
+            given().auth()
+                    .oauth2(admin())
+                    .when()
+                    .get(AdminFixtures.API + "/pools/" + POOL)
+                    .then()
+                    .statusCode(200)
+                    .body("endpoints[0].state", equalTo("NOT_READY"))
+                    .body("endpoints[0].waiting", nullValue())
+                    .body("endpoints[0].kvCacheUsage", nullValue());
         } finally {
             deletePoolIfStored(admin(), POOL);
         }

@@ -88,8 +88,9 @@ public final class CatalogueViews {
      * @param problem why the endpoint is INVALID, naming the value; null otherwise
      * @param ready passes health checks
      * @param circuit CLOSED, OPEN or HALF_OPEN; null for an INVALID endpoint
-     * @param waiting last sampled queue depth (-1 unknown)
-     * @param kvCacheUsage last sampled KV-cache use 0..1 (-1 unknown)
+     * @param waiting last sampled queue depth (requests waiting in the host); null while none was sampled (a pod not
+     *     polled yet, whose {@code /metrics} failed or lacked the gauge, an INVALID endpoint)
+     * @param kvCacheUsage last sampled KV-cache use 0..1; null while none was sampled, as {@code waiting}
      * @param inFlightRequests requests this replica has on it
      * @param maxModelLen the context window in tokens from its {@code GET /v1/models} ({@code max_model_len}); null
      *     when it reported none
@@ -104,8 +105,8 @@ public final class CatalogueViews {
             String problem,
             boolean ready,
             String circuit,
-            double waiting,
-            double kvCacheUsage,
+            Double waiting,
+            Double kvCacheUsage,
             int inFlightRequests,
             Instant registeredAt,
             Long maxModelLen) {}

@@ -79,8 +79,8 @@ public class PoolAdminService {
                         null,
                         ready,
                         pod.circuit().name(),
-                        pod.load().waiting(),
-                        pod.load().kvCacheUsage(),
+                        sampled(pod.load().waiting()),
+                        sampled(pod.load().kvCacheUsage()),
                         pod.inFlightRequests(),
                         reg == null ? null : reg.registeredAt(),
                         pod.maxModelLen().isPresent() ? pod.maxModelLen().getAsLong() : null));
@@ -100,8 +100,8 @@ public class PoolAdminService {
                         bad.reason(),
                         false,
                         null,
-                        -1,
-                        -1,
+                        null,
+                        null,
                         0,
                         reg == null ? null : reg.registeredAt(),
                         null));
@@ -167,7 +167,10 @@ public class PoolAdminService {
     }
 
     /**
-     * Registers an endpoint in an admin-managed pool, stored lower-case without a trailing {@code /}.
+     * Registers an endpoint in an admin-managed pool, stored in {@link EndpointUrls#normalized} form (lower-case, no
+     * trailing {@code /}, no default port, no leading zeros in the port). Registering one again under another
+     * spelling ({@code http://h}, {@code http://h:80}, {@code http://h:00080}) is registering it again: the stored
+     * endpoint is answered, with its id, as for the same spelling.
      *
      * @throws ProblemException 400 naming {@code baseUrl} when it breaks {@link EndpointUrls}' rule, 404 for an
      *     unknown pool, 409 for a static pool (from configuration)
@@ -184,8 +187,16 @@ public class PoolAdminService {
                 .findFirst()
                 .orElseThrow(() -> ProblemException.notFound("pool '" + pool + "'"));
         Accelerator acc = body.accelerator() == null ? spec.accelerator() : Accelerator.parse(body.accelerator());
-        CatalogueRepository.RegisteredEndpoint e =
-                repository.registerEndpoint(pool, EndpointUrls.normalized(body.baseUrl()), acc);
+        String baseUrl = EndpointUrls.normalized(body.baseUrl());
+        for (CatalogueRepository.RegisteredEndpoint stored : repository.findEndpoints(pool)) {
+            // A row stored before ports were normalised (http://h:80) is the same endpoint as http://h.
+            if (!stored.baseUrl().equals(baseUrl)
+                    && EndpointUrls.normalized(stored.baseUrl()).equals(baseUrl)) {
+                baseUrl = stored.baseUrl();
+                break;
+            }
+        }
+        CatalogueRepository.RegisteredEndpoint e = repository.registerEndpoint(pool, baseUrl, acc);
         audit.record(actor, null, "pool_endpoint.register", "pool_endpoint", e.id().toString(), null, e);
         CatalogueWrites.reloadAfterCommit(catalogue);
         return e;
@@ -259,6 +270,11 @@ public class PoolAdminService {
         if (n < 1 || n > 65535) {
             throw ProblemException.invalid("dns", "dns '" + dns + "' has port " + port + "; a port is 1-65535");
         }
+    }
+
+    /** A load gauge as the listing shows it: null while it was never sampled (the poller's -1). */
+    private static Double sampled(double gauge) {
+        return gauge < 0 ? null : gauge;
     }
 
     private Set<String> storedPoolNames() throws SQLException {
