@@ -3,11 +3,15 @@ package io.ascendant.gateway.dispatch;
 import io.ascendant.gateway.config.DataPathConfig;
 import io.ascendant.modelhost.api.HostContract;
 import io.ascendant.modelhost.api.HostLoad;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +34,12 @@ import jakarta.inject.Inject;
  * <p>A failed health poll that leaves a pod not ready ({@code unhealthy-after} failures in a row, or a pod already
  * ejected) also fails over the requests still waiting for that pod's first byte ({@link Pod#abandonWaiting}): a
  * paused or black-holed pod keeps its connections open, and without this they would wait out the first-byte timeout.
+ *
+ * <p><b>One pod never stops a round.</b> The HTTP client may throw while starting a request instead of failing its
+ * future (it is closed, or rejects that pod's address). Such a poll fails like one that got no answer, for that pod
+ * only: its load sample goes stale, its health check counts as failed, its window is kept. The other pods of the
+ * round are polled as usual. It is logged once when a pod's polls start failing so and once when they start again,
+ * not every 100 ms.
  */
 @ApplicationScoped
 public class HostPoller {
@@ -43,7 +53,9 @@ public class HostPoller {
     @Inject
     PodRegistry registry;
 
-    private HttpClient client;
+    /** Package-private so that a test can put a client in front of it that refuses to start some requests. */
+    HttpClient client;
+
     private long metricsTimer = -1;
     private long healthTimer = -1;
     private long modelCardTimer = -1;
@@ -83,14 +95,13 @@ public class HostPoller {
         pollModelCards();
     }
 
-    private void pollMetrics() {
+    void pollMetrics() {
         long timeout = Math.max(50, config.upstream().metricsInterval().toMillis() * 5);
         for (Pod pod : registry.all()) {
             if (!pod.pollsInFlight.compareAndSet(0, 1)) {
                 continue;
             }
-            client.request(options(pod, HostContract.METRICS, timeout))
-                    .compose(req -> req.send())
+            get(pod, HostContract.METRICS, timeout)
                     .compose(resp -> resp.statusCode() == 200
                             ? resp.body()
                             : io.vertx.core.Future.failedFuture("status " + resp.statusCode()))
@@ -110,31 +121,29 @@ public class HostPoller {
         long timeout = Math.max(100, config.upstream().healthInterval().toMillis());
         int unhealthyAfter = config.upstream().unhealthyAfter();
         for (Pod pod : registry.all()) {
-            client.request(options(pod, HostContract.HEALTH, timeout))
-                    .compose(req -> req.send())
-                    .onComplete(ar -> {
-                        if (ar.succeeded() && ar.result().statusCode() == 200) {
-                            if (!pod.modelCardRead()) {
-                                pollModelCard(pod, pod::healthOk); // its window is known before it takes requests
-                            } else {
-                                if (!pod.ready(unhealthyAfter)) {
-                                    pollModelCard(pod, null); // back after failed checks: perhaps restarted
-                                }
-                                pod.healthOk();
-                            }
-                        } else {
-                            pod.healthFailed();
-                            if (!pod.ready(unhealthyAfter)) {
-                                // Requests already sent would wait out the first-byte timeout on a pod that no
-                                // longer answers: fail them over. Repeated on every failed poll, which also takes
-                                // the pod's attempts that began just before it left rotation.
-                                pod.abandonWaiting("its health checks fail");
-                            }
+            get(pod, HostContract.HEALTH, timeout).onComplete(ar -> {
+                if (ar.succeeded() && ar.result().statusCode() == 200) {
+                    if (!pod.modelCardRead()) {
+                        pollModelCard(pod, pod::healthOk); // its window is known before it takes requests
+                    } else {
+                        if (!pod.ready(unhealthyAfter)) {
+                            pollModelCard(pod, null); // back after failed checks: perhaps restarted
                         }
-                        if (ar.succeeded()) {
-                            ar.result().body(); // drain so the connection returns to the pool
-                        }
-                    });
+                        pod.healthOk();
+                    }
+                } else {
+                    pod.healthFailed();
+                    if (!pod.ready(unhealthyAfter)) {
+                        // Requests already sent would wait out the first-byte timeout on a pod that no
+                        // longer answers: fail them over. Repeated on every failed poll, which also takes
+                        // the pod's attempts that began just before it left rotation.
+                        pod.abandonWaiting("its health checks fail");
+                    }
+                }
+                if (ar.succeeded()) {
+                    ar.result().body(); // drain so the connection returns to the pool
+                }
+            });
         }
     }
 
@@ -162,8 +171,7 @@ public class HostPoller {
             }
         }
         long timeout = Math.max(1000, config.upstream().healthInterval().toMillis());
-        client.request(options(pod, HostContract.MODELS, timeout))
-                .compose(req -> req.send())
+        get(pod, HostContract.MODELS, timeout)
                 .compose(resp -> resp.body().map(body -> switch (resp.statusCode()) {
                     case 200 -> ModelCards.maxModelLen(body);
                     case 404 -> 0L;
@@ -182,6 +190,31 @@ public class HostPoller {
                         pollModelCard(pod, null);
                     }
                 });
+    }
+
+    /**
+     * Sends {@code GET path} to one pod. Never throws: a request the client refuses to start is a failed future (see
+     * the class comment), logged once per spell of such failures of the pod.
+     */
+    private Future<HttpClientResponse> get(Pod pod, String path, long timeoutMs) {
+        Future<HttpClientRequest> request;
+        try {
+            request = client.request(options(pod, path, timeoutMs));
+        } catch (RuntimeException e) {
+            if (pod.pollCannotStart.compareAndSet(false, true)) {
+                Log.warnf(
+                        "Pod %s of pool %s cannot be polled (%s): it counts as not answering until it can; the"
+                                + " other pods are polled as usual",
+                        pod,
+                        pod.poolName(),
+                        e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            }
+            return Future.failedFuture(e);
+        }
+        if (pod.pollCannotStart.compareAndSet(true, false)) {
+            Log.infof("Pod %s of pool %s can be polled again", pod, pod.poolName());
+        }
+        return request.compose(HttpClientRequest::send);
     }
 
     private static RequestOptions options(Pod pod, String path, long timeoutMs) {

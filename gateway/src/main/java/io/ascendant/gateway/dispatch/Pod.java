@@ -73,6 +73,8 @@ public final class Pod {
     final AtomicBoolean modelCardPollInFlight = new AtomicBoolean();
     /** A model-card read was asked for while one was in flight: read again when it ends. */
     final AtomicBoolean modelCardPollAgain = new AtomicBoolean();
+    /** The poller's last request to this pod could not even be started (logged once per spell). */
+    final AtomicBoolean pollCannotStart = new AtomicBoolean();
 
     /**
      * @param baseUrl {@code http(s)://host:port}
