@@ -28,8 +28,9 @@ import jakarta.inject.Inject;
  * request reaches it before the gateway knows its window; a pod back after failed health checks (perhaps restarted
  * with another window) is asked again as it becomes ready, without waiting for the answer. At most one metrics and
  * one model-card poll per pod is in flight; a slow pod simply gets stale metrics, which dispatch treats as
- * saturation, and keeps the window it reported last. Polls use their own small connection pool so that they never
- * queue behind tenant traffic.
+ * saturation, and keeps the window it reported last. A model-card read that gets no answer is made again at each of
+ * the pod's good health checks until one answers, so that a window that changed is not missed for 30 s. Polls use
+ * their own small connection pool so that they never queue behind tenant traffic.
  *
  * <p>A failed health poll that leaves a pod not ready ({@code unhealthy-after} failures in a row, or a pod already
  * ejected) also fails over the requests still waiting for that pod's first byte ({@link Pod#abandonWaiting}): a
@@ -128,6 +129,8 @@ public class HostPoller {
                     } else {
                         if (!pod.ready(unhealthyAfter)) {
                             pollModelCard(pod, null); // back after failed checks: perhaps restarted
+                        } else if (pod.modelCardUnanswered) {
+                            pollModelCard(pod, null); // the last read got no answer: its window may be stale
                         }
                         pod.healthOk();
                     }
@@ -156,7 +159,9 @@ public class HostPoller {
     /**
      * Reads one pod's {@code max_model_len} from its {@code GET /v1/models}: a 200 sets what its card says (a card
      * without one imposes nothing), a 404 (a host without model cards) clears it, another status or no answer keeps
-     * the last value (a passing failure must not lift the limit). Then runs {@code then} (if any), whatever the
+     * the last value (a passing failure must not lift the limit) and is tried again at the pod's next good health
+     * check, not only at the next periodic read: the host may have restarted with a smaller window, which would
+     * otherwise be missed for up to {@code model-card-interval} (30 s). Then runs {@code then} (if any), whatever the
      * outcome. When a read of this pod is already in flight, this one is not sent: the pod is read once more after
      * it ends (the read in flight may have started before the host restarted with another window), and
      * {@code then} is dropped (the next health round asks again).
@@ -167,6 +172,7 @@ public class HostPoller {
             if (pod.modelCardPollInFlight.compareAndSet(false, true)) {
                 pod.modelCardPollAgain.set(false); // the read in flight ended meanwhile: this is the read again
             } else {
+                Log.debugf("Model card of pod %s: a read is in flight, reading again after it", pod);
                 return;
             }
         }
@@ -179,9 +185,19 @@ public class HostPoller {
                 }))
                 .onComplete(ar -> {
                     pod.modelCardPollInFlight.set(false);
-                    if (ar.succeeded() && ar.result() >= 0) {
+                    boolean answered = ar.succeeded() && ar.result() >= 0;
+                    if (answered) {
                         pod.maxModelLen(ar.result());
                     }
+                    pod.modelCardUnanswered = !answered;
+                    Log.debugf(
+                            "Model card of pod %s: %s",
+                            pod,
+                            answered
+                                    ? "max_model_len " + ar.result()
+                                    : ar.failed()
+                                            ? "no answer (" + ar.cause().getMessage() + ")"
+                                            : "unexpected status");
                     pod.modelCardRead(true);
                     if (then != null) {
                         then.run();

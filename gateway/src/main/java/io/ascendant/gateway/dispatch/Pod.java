@@ -73,6 +73,11 @@ public final class Pod {
     final AtomicBoolean modelCardPollInFlight = new AtomicBoolean();
     /** A model-card read was asked for while one was in flight: read again when it ends. */
     final AtomicBoolean modelCardPollAgain = new AtomicBoolean();
+    /**
+     * The last model-card read got no answer that says the window (no answer, or a status other than 200 and 404):
+     * the poller reads again at the next good health check. Written and read by the poller only.
+     */
+    volatile boolean modelCardUnanswered;
     /** The poller's last request to this pod could not even be started (logged once per spell). */
     final AtomicBoolean pollCannotStart = new AtomicBoolean();
 

@@ -235,14 +235,43 @@ class HostContextWindowTest {
         assertAdvertised(4096);
 
         HOST_A.maxModelLen = 2048; // restarted with a smaller --max-model-len
+        int before = HOST_A.modelCardRequests();
         poller.pollModelCardsNow();
-        DataPathTestSupport.await("the pod's new window", () -> podWindow().equals(OptionalLong.of(2048)));
+        DataPathTestSupport.await(
+                () -> "the pod's new window: pod " + registry.pods(POOL) + " window " + podWindow() + ", reads "
+                        + before + " -> " + HOST_A.modelCardRequests(),
+                () -> podWindow().equals(OptionalLong.of(2048)));
         assertAdvertised(2048);
 
         HOST_A.maxModelLen = 0; // a card without a window imposes nothing
         poller.pollModelCardsNow();
         DataPathTestSupport.await("the pod without a window", () -> podWindow().isEmpty());
         assertAdvertised(DEFAULT_CONTEXT);
+    }
+
+    /**
+     * A read that gets no answer saying the window (a timeout on a loaded machine, a 503 while the host restarts) is
+     * made again at the pod's next good health check. It used to wait for the periodic read 30 s later, and the pod
+     * kept a window the host no longer served; {@link #followsAHostWhoseWindowChanges} depended on its one read after
+     * the change, which times out now and then on two busy cores (reads have 1 s).
+     */
+    @Test
+    void aReadWithoutAnAnswerIsMadeAgainAtTheNextHealthCheck() {
+        HOST_A.maxModelLen = 4096;
+        register(HOST_A);
+        route(null);
+        awaitReadyPods(1);
+
+        HOST_A.maxModelLen = 2048; // restarted with a smaller --max-model-len, its card not served yet
+        HOST_A.modelCardStatus = 503;
+        int before = HOST_A.modelCardRequests();
+        poller.pollModelCardsNow();
+        DataPathTestSupport.await("the unanswered read reaching the host", () -> HOST_A.modelCardRequests() > before);
+        assertThat(podWindow()).as("no answer keeps the last window").isEqualTo(OptionalLong.of(4096));
+
+        HOST_A.modelCardStatus = 200;
+        DataPathTestSupport.await("the pod's new window", () -> podWindow().equals(OptionalLong.of(2048)));
+        assertAdvertised(2048);
     }
 
     /**

@@ -89,6 +89,8 @@ public final class FakeModelHost implements AutoCloseable {
     public volatile long maxModelLen = 0;
     /** Delay before answering {@code /v1/models}, in ms; the card is what {@link #maxModelLen} was on arrival. */
     public volatile long modelCardDelayMs = 0;
+    /** Status of the {@code /v1/models} answer (200 with the card; another status with an empty body). */
+    public volatile int modelCardStatus = 200;
 
     private final AtomicInteger modelCardRequests = new AtomicInteger();
     /** Delay between stream chunks in ms. */
@@ -195,6 +197,7 @@ public final class FakeModelHost implements AutoCloseable {
         honoursMaxTokens = false;
         maxModelLen = 0;
         modelCardDelayMs = 0;
+        modelCardStatus = 200;
         chunkDelayMs = 0;
         ttftBaseMs = 0;
         ttftPerMissBlockMs = 0;
@@ -300,9 +303,16 @@ public final class FakeModelHost implements AutoCloseable {
                         .put("object", "list")
                         .put("data", new JsonArray().add(card))
                         .encode();
-                Runnable answer = () -> req.response()
-                        .putHeader("content-type", "application/json")
-                        .end(list);
+                int status = modelCardStatus;
+                Runnable answer = () -> {
+                    if (status != 200) {
+                        req.response().setStatusCode(status).end();
+                    } else {
+                        req.response()
+                                .putHeader("content-type", "application/json")
+                                .end(list);
+                    }
+                };
                 long delay = modelCardDelayMs;
                 if (delay > 0) {
                     vertx.setTimer(delay, id -> answer.run());
