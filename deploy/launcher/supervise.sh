@@ -23,10 +23,14 @@ supervision_note() {
     echo "[ascendant $(date -u '+%Y-%m-%dT%H:%M:%SZ')] $*" >>"$LOG_DIR/modelhost.log"
 }
 
-# How a part ended, given the PID of its waiter (WAITERS, see spawn): "exit status N" or "killed by SIGNAME".
+# How part $1 ended: "exit status N" or "killed by SIGNAME". Reaps its waiter (WAITERS, see spawn), then reads the
+# status the waiter wrote to run/$1.pid.exit; bash's own `wait` status for the waiter is only the fallback, since it
+# can come back as -1 when the waiter's end races the shell's child bookkeeping.
 how_it_ended() {
-    local status=0
-    wait "$1" 2>/dev/null || status=$?
+    local status=0 recorded
+    wait "${WAITERS[$1]}" 2>/dev/null || status=$?
+    recorded="$(cat "$RUN_DIR/$1.pid.exit" 2>/dev/null || true)"
+    [[ "$recorded" =~ ^[0-9]{1,3}$ ]] && status="$recorded"
     if [ "$status" -gt 128 ] && [ "$status" -le 192 ]; then
         echo "killed by SIG$(kill -l "$((status - 128))" 2>/dev/null || echo "$((status - 128))")"
     else
@@ -42,7 +46,7 @@ supervise() {
     while true; do
         for name in postgres keycloak gateway; do
             if ! alive "$(pid_of "$name")"; then
-                ended="$(how_it_ended "${WAITERS[$name]}")"
+                ended="$(how_it_ended "$name")"
                 record_end "$name stopped unexpectedly ($ended; last log line: \"$(last_log_line "$name")\"; see $LOG_DIR/$name.log), so the launcher stopped the rest"
                 echo "ascendant: $name stopped unexpectedly ($ended; see $LOG_DIR/$name.log); stopping the rest"
                 stop_all
@@ -69,12 +73,12 @@ supervise() {
                 fi
             elif ! alive "$pid"; then
                 uptime=$((SECONDS - MODEL_HOST_STARTED_AT))
-                ended="$(how_it_ended "${WAITERS[modelhost]}")"
+                ended="$(how_it_ended modelhost)"
                 # A host that served for a while before it died starts a new series: its restart is not "again".
                 [ "$uptime" -ge "$MODEL_HOST_STABLE_SECONDS" ] && quick=0
                 if [ "$quick" -ge "$MODEL_HOST_RESTARTS" ]; then
                     given_up=true
-                    rm -f "$RUN_DIR/modelhost.pid"
+                    rm -f "$RUN_DIR/modelhost.pid" "$RUN_DIR/modelhost.pid.exit"
                     echo "GAVE UP after $quick restart(s) in a row that each stopped within ${MODEL_HOST_STABLE_SECONDS} s (last: $ended); see $LOG_DIR/modelhost.log" >"$RUN_DIR/modelhost.state"
                     supervision_note "the model host stopped again ($ended, after ${uptime} s; see $LOG_DIR/modelhost.log): $quick restart(s) in a row each stopped within ${MODEL_HOST_STABLE_SECONDS} s, so it is not restarted again; PostgreSQL, Keycloak and the gateway keep running, and requests for its models fail until './ascendant down' and './ascendant up'"
                 else
