@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * tokens per CPU second, and the ratio to batch 1.
  *
  * <p>{@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp
- * bench/engine-jmh/target/benchmarks.jar io.ascendant.bench.engine.DecodeCpuTime [steps per batch, default 10]}
+ * bench/engine-jmh/target/benchmarks.jar io.ascendant.bench.engine.DecodeCpuTime [steps per batch, default 10]
+ * [batches, default 1,2,4,8]} (one batch alone, e.g. {@code 40 8}, is what a profiler should record)
  */
 public final class DecodeCpuTime {
     private DecodeCpuTime() {}
@@ -28,14 +29,14 @@ public final class DecodeCpuTime {
                 V4Model model = V4Model.load(SyntheticCheckpoint.ensure(), pool)) {
             System.out.printf(
                     "active weight bytes per token: %.3f GB%n%5s %12s %12s %16s %10s%n",
-                    model.activeWeightBytesPerToken() / 1e9,
-                    "batch",
-                    "wall ms",
-                    "cpu ms",
-                    "tokens/cpu-s",
-                    "vs batch 1");
+                    model.activeWeightBytesPerToken() / 1e9, "batch", "wall ms", "cpu ms", "tokens/cpu-s", "vs first");
             double base = 0;
-            for (int batch : new int[] {1, 2, 4, 8}) {
+            int[] batches = args.length > 1
+                    ? java.util.Arrays.stream(args[1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray()
+                    : new int[] {1, 2, 4, 8};
+            for (int batch : batches) {
                 SplittableRandom rnd = new SplittableRandom(11);
                 List<SequenceState> states = new ArrayList<>();
                 for (int b = 0; b < batch; b++) {
@@ -66,7 +67,7 @@ public final class DecodeCpuTime {
                 java.util.Arrays.sort(cpu);
                 double cpuMs = cpu[steps / 2] / 1e6;
                 double perCpuSecond = batch * 1000 / cpuMs;
-                if (batch == 1) {
+                if (base == 0) {
                     base = perCpuSecond;
                 }
                 System.out.printf(

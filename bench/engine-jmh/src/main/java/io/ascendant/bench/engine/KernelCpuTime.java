@@ -111,7 +111,7 @@ public final class KernelCpuTime {
         return best;
     }
 
-    private static MemorySegment random(Arena arena, SplittableRandom r, long n, boolean noFp8Nan) {
+    static MemorySegment random(Arena arena, SplittableRandom r, long n, boolean noFp8Nan) {
         MemorySegment s = arena.allocate(n, 64);
         byte[] chunk = new byte[1 << 20];
         for (long off = 0; off < n; off += chunk.length) {
@@ -128,7 +128,7 @@ public final class KernelCpuTime {
         return s;
     }
 
-    private static MemorySegment scales(Arena arena, SplittableRandom r, long n) {
+    static MemorySegment scales(Arena arena, SplittableRandom r, long n) {
         MemorySegment s = arena.allocate(n, 64);
         for (long i = 0; i < n; i++) {
             s.set(ValueLayout.JAVA_BYTE, i, (byte) (120 + r.nextInt(4)));
@@ -136,7 +136,7 @@ public final class KernelCpuTime {
         return s;
     }
 
-    private static MemorySegment bf16(Arena arena, SplittableRandom r, long n) {
+    static MemorySegment bf16(Arena arena, SplittableRandom r, long n) {
         MemorySegment s = arena.allocate(n * 2, 64);
         for (long i = 0; i < n; i++) {
             s.set(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2, (short)

@@ -191,22 +191,26 @@ public final class Fp4Matrix extends MappedMatrix {
         }
         final FloatVector lut = LUT.reinterpretAsFloats();
         final float[] lanes = new float[L]; // the two-row kernels' lane sums, one array per call
-        int r = r0;
-        // two rows at a time: each input load then feeds two rows' multiply-adds, which halves the input reads
-        // (from L2 at these widths), the batched kernel's limit
-        for (; r + 2 <= r1; r += 2) {
+        // two rows at a time, r and r + half: each input load then feeds two rows' multiply-adds, which halves the
+        // input reads (from L2 at these widths), the batched kernel's limit; and the two rows are two sequential weight
+        // streams far apart, which the prefetcher follows (adjacent rows of 1-2 KiB share their 4 KiB pages and
+        // streamed at half the speed)
+        final int half = (r1 - r0) / 2;
+        for (int i = 0; i < half; i++) {
+            final int r = r0 + i;
             for (int b = 0; b < n; b += 4) {
                 final int m = Math.min(4, n - b);
                 final int x0 = b * cols;
                 final int o = outOff + b * outStride + r;
                 if (m <= 2) {
-                    twoRowsTwoInputs(xd, x0, (b + m - 1) * cols, r, out, o, outStride, m, lanes);
+                    twoRowsTwoInputs(xd, x0, (b + m - 1) * cols, r, half, out, o, outStride, m, lanes);
                 } else {
                     final int x3 = (b + Math.min(3, m - 1)) * cols;
-                    twoRowsFourInputs(xd, x0, x0 + cols, x0 + 2 * cols, x3, r, out, o, outStride, m, lanes);
+                    twoRowsFourInputs(xd, x0, x0 + cols, x0 + 2 * cols, x3, r, half, out, o, outStride, m, lanes);
                 }
             }
         }
+        int r = r0 + 2 * half;
         for (; r < r1; r++) {
             for (int b = 0; b < n; b += 4) {
                 final int m = Math.min(4, n - b);
@@ -235,19 +239,19 @@ public final class Fp4Matrix extends MappedMatrix {
     }
 
     /**
-     * Rows {@code r} and {@code r + 1} times two de-interleaved inputs, each row's chains exactly those of {@link
+     * Rows {@code r} and {@code r + gap} times two de-interleaved inputs, each row's chains exactly those of {@link
      * #twoInputs}; writes row {@code r}'s first {@code m} results at {@code o}, {@code outStride} apart, and row
-     * {@code r + 1}'s at {@code o + 1}.
+     * {@code r + gap}'s at {@code o + gap}.
      */
     private void twoRowsTwoInputs(
-            float[] xd, int x0, int x1, int r, float[] out, int o, int outStride, int m, float[] lanes) {
+            float[] xd, int x0, int x1, int r, int gap, float[] out, int o, int outStride, int m, float[] lanes) {
         final int cols = this.cols;
         final MemorySegment w = packed;
         final FloatVector lut = LUT.reinterpretAsFloats();
         final long o0 = (long) r * rowBytes;
-        final long o1 = o0 + rowBytes;
+        final long o1 = o0 + (long) gap * rowBytes;
         final long s0 = (long) r * scaleCols;
-        final long s1 = s0 + scaleCols;
+        final long s1 = s0 + (long) gap * scaleCols;
         FloatVector a00 = FloatVector.zero(F);
         FloatVector b00 = FloatVector.zero(F);
         FloatVector a01 = FloatVector.zero(F);
@@ -282,19 +286,19 @@ public final class Fp4Matrix extends MappedMatrix {
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
-        out[o + 1] = sumInLaneOrder(lanes);
+        out[o + gap] = sumInLaneOrder(lanes);
         if (m > 1) {
             a01.add(b01).intoArray(lanes, 0);
             out[o + outStride] = sumInLaneOrder(lanes);
             a11.add(b11).intoArray(lanes, 0);
-            out[o + 1 + outStride] = sumInLaneOrder(lanes);
+            out[o + gap + outStride] = sumInLaneOrder(lanes);
         }
     }
 
     /**
-     * Rows {@code r} and {@code r + 1} times four de-interleaved inputs, each row's chains exactly those of {@link
+     * Rows {@code r} and {@code r + gap} times four de-interleaved inputs, each row's chains exactly those of {@link
      * #fourInputs}; writes row {@code r}'s first {@code m} results at {@code o}, {@code outStride} apart, and row
-     * {@code r + 1}'s at {@code o + 1}.
+     * {@code r + gap}'s at {@code o + gap}.
      */
     private void twoRowsFourInputs(
             float[] xd,
@@ -303,6 +307,7 @@ public final class Fp4Matrix extends MappedMatrix {
             int x2,
             int x3,
             int r,
+            int gap,
             float[] out,
             int o,
             int outStride,
@@ -312,9 +317,9 @@ public final class Fp4Matrix extends MappedMatrix {
         final MemorySegment w = packed;
         final FloatVector lut = LUT.reinterpretAsFloats();
         final long o0 = (long) r * rowBytes;
-        final long o1 = o0 + rowBytes;
+        final long o1 = o0 + (long) gap * rowBytes;
         final long s0 = (long) r * scaleCols;
-        final long s1 = s0 + scaleCols;
+        final long s1 = s0 + (long) gap * scaleCols;
         FloatVector a00 = FloatVector.zero(F);
         FloatVector b00 = FloatVector.zero(F);
         FloatVector a01 = FloatVector.zero(F);
@@ -369,24 +374,24 @@ public final class Fp4Matrix extends MappedMatrix {
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
-        out[o + 1] = sumInLaneOrder(lanes);
+        out[o + gap] = sumInLaneOrder(lanes);
         if (m > 1) {
             a01.add(b01).intoArray(lanes, 0);
             out[o + outStride] = sumInLaneOrder(lanes);
             a11.add(b11).intoArray(lanes, 0);
-            out[o + 1 + outStride] = sumInLaneOrder(lanes);
+            out[o + gap + outStride] = sumInLaneOrder(lanes);
         }
         if (m > 2) {
             a02.add(b02).intoArray(lanes, 0);
             out[o + 2 * outStride] = sumInLaneOrder(lanes);
             a12.add(b12).intoArray(lanes, 0);
-            out[o + 1 + 2 * outStride] = sumInLaneOrder(lanes);
+            out[o + gap + 2 * outStride] = sumInLaneOrder(lanes);
         }
         if (m > 3) {
             a03.add(b03).intoArray(lanes, 0);
             out[o + 3 * outStride] = sumInLaneOrder(lanes);
             a13.add(b13).intoArray(lanes, 0);
-            out[o + 1 + 3 * outStride] = sumInLaneOrder(lanes);
+            out[o + gap + 3 * outStride] = sumInLaneOrder(lanes);
         }
     }
 

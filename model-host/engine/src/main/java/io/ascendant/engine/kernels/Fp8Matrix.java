@@ -183,32 +183,57 @@ public final class Fp8Matrix extends MappedMatrix {
                 r = groupEnd;
                 continue;
             }
-            while (r < groupEnd) {
-                // two rows at a time where the group has them: each input load then feeds two rows' multiply-adds,
-                // which halves the input reads (from L2 at these widths), the batched kernel's limit
-                final int rowCount = r + 1 < groupEnd ? 2 : 1;
-                for (int b = 0; b < n; b += 4) {
-                    final int m = Math.min(4, n - b);
-                    final int o = outOff + b * outStride + r;
-                    final int x0 = b * vend;
-                    final int x1 = (b + m - 1) * vend;
-                    final int x3 = (b + Math.min(3, m - 1)) * vend;
-                    if (rowCount == 2 && m <= 2) {
-                        twoRowsTwoInputs(xs, x0, x1, vend, r, out, o, outStride, m, lanes);
-                    } else if (rowCount == 2) {
-                        twoRowsFourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m, lanes);
-                    } else if (m <= 2) {
-                        twoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
-                    } else {
-                        fourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
-                    }
-                    for (int k = 0; k < m; k++) {
-                        for (int i = 0; i < rowCount; i++) {
-                            out[o + i + k * outStride] += tail(r + i, vend, x, xOff + (b + k) * xStride);
-                        }
-                    }
+            // two rows at a time, r and r + half: each input load then feeds two rows' multiply-adds, which halves
+            // the input reads (from L2 at these widths), the batched kernel's limit; and the two rows are two
+            // sequential weight streams far apart, which the prefetcher follows better than adjacent rows
+            final int half = (groupEnd - r) / 2;
+            for (int i = 0; i < half; i++) {
+                directRows(x, xOff, xStride, n, xs, vend, out, outOff, outStride, r + i, half, lanes);
+            }
+            if ((groupEnd - r) % 2 == 1) {
+                directRows(x, xOff, xStride, n, xs, vend, out, outOff, outStride, groupEnd - 1, 0, lanes);
+            }
+            r = groupEnd;
+        }
+    }
+
+    /**
+     * Row {@code r} (and row {@code r + gap} when {@code gap > 0}) times the {@code n} prescaled inputs, four at a time,
+     * tails added.
+     */
+    private void directRows(
+            float[] x,
+            int xOff,
+            int xStride,
+            int n,
+            float[] xs,
+            int vend,
+            float[] out,
+            int outOff,
+            int outStride,
+            int r,
+            int gap,
+            float[] lanes) {
+        for (int b = 0; b < n; b += 4) {
+            final int m = Math.min(4, n - b);
+            final int o = outOff + b * outStride + r;
+            final int x0 = b * vend;
+            final int x1 = (b + m - 1) * vend;
+            final int x3 = (b + Math.min(3, m - 1)) * vend;
+            if (gap > 0 && m <= 2) {
+                twoRowsTwoInputs(xs, x0, x1, vend, r, gap, out, o, outStride, m, lanes);
+            } else if (gap > 0) {
+                twoRowsFourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, gap, out, o, outStride, m, lanes);
+            } else if (m <= 2) {
+                twoInputs(xs, x0, x1, vend, r, out, o, outStride, m);
+            } else {
+                fourInputs(xs, x0, x0 + vend, x0 + 2 * vend, x3, vend, r, out, o, outStride, m);
+            }
+            for (int k = 0; k < m; k++) {
+                out[o + k * outStride] += tail(r, vend, x, xOff + (b + k) * xStride);
+                if (gap > 0) {
+                    out[o + gap + k * outStride] += tail(r + gap, vend, x, xOff + (b + k) * xStride);
                 }
-                r += rowCount;
             }
         }
     }
@@ -245,15 +270,25 @@ public final class Fp8Matrix extends MappedMatrix {
     }
 
     /**
-     * Rows {@code r} and {@code r + 1} times two prescaled inputs, each row's chains exactly those of {@link
+     * Rows {@code r} and {@code r + gap} times two prescaled inputs, each row's chains exactly those of {@link
      * #twoInputs}; writes row {@code r}'s first {@code m} lane sums at {@code o}, {@code outStride} apart, and row
-     * {@code r + 1}'s at {@code o + 1}.
+     * {@code r + gap}'s at {@code o + gap}.
      */
     private void twoRowsTwoInputs(
-            float[] xs, int x0, int x1, int vend, int r, float[] out, int o, int outStride, int m, float[] lanes) {
+            float[] xs,
+            int x0,
+            int x1,
+            int vend,
+            int r,
+            int gap,
+            float[] out,
+            int o,
+            int outStride,
+            int m,
+            float[] lanes) {
         final MemorySegment w = codes;
         final long w0 = (long) r * cols;
-        final long w1 = w0 + cols;
+        final long w1 = w0 + (long) gap * cols;
         final int pend = vend / (2 * L) * (2 * L);
         FloatVector a00 = FloatVector.zero(F);
         FloatVector b00 = FloatVector.zero(F);
@@ -294,19 +329,19 @@ public final class Fp8Matrix extends MappedMatrix {
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
-        out[o + 1] = sumInLaneOrder(lanes);
+        out[o + gap] = sumInLaneOrder(lanes);
         if (m > 1) {
             a01.add(b01).intoArray(lanes, 0);
             out[o + outStride] = sumInLaneOrder(lanes);
             a11.add(b11).intoArray(lanes, 0);
-            out[o + 1 + outStride] = sumInLaneOrder(lanes);
+            out[o + gap + outStride] = sumInLaneOrder(lanes);
         }
     }
 
     /**
-     * Rows {@code r} and {@code r + 1} times four prescaled inputs, each row's chains exactly those of {@link
+     * Rows {@code r} and {@code r + gap} times four prescaled inputs, each row's chains exactly those of {@link
      * #fourInputs}; writes row {@code r}'s first {@code m} lane sums at {@code o}, {@code outStride} apart, and row
-     * {@code r + 1}'s at {@code o + 1}.
+     * {@code r + gap}'s at {@code o + gap}.
      */
     private void twoRowsFourInputs(
             float[] xs,
@@ -316,6 +351,7 @@ public final class Fp8Matrix extends MappedMatrix {
             int x3,
             int vend,
             int r,
+            int gap,
             float[] out,
             int o,
             int outStride,
@@ -323,7 +359,7 @@ public final class Fp8Matrix extends MappedMatrix {
             float[] lanes) {
         final MemorySegment w = codes;
         final long w0 = (long) r * cols;
-        final long w1 = w0 + cols;
+        final long w1 = w0 + (long) gap * cols;
         final int pend = vend / (2 * L) * (2 * L);
         FloatVector a00 = FloatVector.zero(F);
         FloatVector b00 = FloatVector.zero(F);
@@ -390,24 +426,24 @@ public final class Fp8Matrix extends MappedMatrix {
         a00.add(b00).intoArray(lanes, 0);
         out[o] = sumInLaneOrder(lanes);
         a10.add(b10).intoArray(lanes, 0);
-        out[o + 1] = sumInLaneOrder(lanes);
+        out[o + gap] = sumInLaneOrder(lanes);
         if (m > 1) {
             a01.add(b01).intoArray(lanes, 0);
             out[o + outStride] = sumInLaneOrder(lanes);
             a11.add(b11).intoArray(lanes, 0);
-            out[o + 1 + outStride] = sumInLaneOrder(lanes);
+            out[o + gap + outStride] = sumInLaneOrder(lanes);
         }
         if (m > 2) {
             a02.add(b02).intoArray(lanes, 0);
             out[o + 2 * outStride] = sumInLaneOrder(lanes);
             a12.add(b12).intoArray(lanes, 0);
-            out[o + 1 + 2 * outStride] = sumInLaneOrder(lanes);
+            out[o + gap + 2 * outStride] = sumInLaneOrder(lanes);
         }
         if (m > 3) {
             a03.add(b03).intoArray(lanes, 0);
             out[o + 3 * outStride] = sumInLaneOrder(lanes);
             a13.add(b13).intoArray(lanes, 0);
-            out[o + 1 + 3 * outStride] = sumInLaneOrder(lanes);
+            out[o + gap + 3 * outStride] = sumInLaneOrder(lanes);
         }
     }
 

@@ -45,7 +45,8 @@ class KernelOracleTest {
                 Arguments.of(Kind.FP8, 131, 384),
                 Arguments.of(Kind.FP8, 300, 1000),
                 Arguments.of(Kind.FP8, 257, 4096),
-                // wider than MappedMatrix.ONE_ROW_MAX_COLS: the two-rows-at-a-time batch-1 kernels
+                // wider than MappedMatrix.ONE_ROW_MAX_COLS: the two-rows-at-a-time FP8 and FP4 batch-1 kernels (BF16:
+                // one row)
                 Arguments.of(Kind.FP8, 9, 4500),
                 Arguments.of(Kind.FP4, 1, 32),
                 Arguments.of(Kind.FP4, 9, 96),
@@ -264,7 +265,7 @@ class KernelOracleTest {
                 Arguments.of(Kind.FP4, 130, 544),
                 Arguments.of(Kind.FP4, 33, 1056),
                 Arguments.of(Kind.BF16, 7, 601),
-                // wider than MappedMatrix.ONE_ROW_MAX_COLS (batch 1 two rows at a time)
+                // wider than MappedMatrix.ONE_ROW_MAX_COLS (FP8 and FP4 batch 1 two rows at a time)
                 Arguments.of(Kind.FP8, 5, 4500),
                 Arguments.of(Kind.FP4, 3, 4160),
                 Arguments.of(Kind.BF16, 3, 4103),
