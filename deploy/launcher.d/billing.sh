@@ -31,7 +31,8 @@ cmd_billing() {
     [ $# -gt 0 ] && shift
     case "$sub" in
         reconcile) billing_reconcile "$@" ;;
-        *) die "Usage: ./ascendant billing reconcile [--since WHEN] [--serve-unpriced-tenants ID,...] [jdbc-url [user [password]]] (the only billing subcommand so far)." ;;
+        "") die "Usage: ./ascendant billing reconcile [--since WHEN] [--serve-unpriced-tenants ID,...] [jdbc-url [user [password]]] (the only billing subcommand so far)." ;;
+        *) die "Unknown billing subcommand '$sub': the only one so far is reconcile (./ascendant billing reconcile --help)." ;;
     esac
 }
 

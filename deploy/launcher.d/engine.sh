@@ -18,5 +18,7 @@ cmd_engine() {
         (cd "$ROOT" && ./mvnw -B -q -pl model-host/engine -am package -DskipTests -Dquarkus.analytics.disabled=true) >&2 \
             || die "Building the engine failed: run ./mvnw -B -pl model-host/engine -am package -DskipTests to see why."
     fi
-    exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@"
+    # the JVM announces the incubating Vector API on stderr at every start; the engine's users need not see it
+    exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar "$jar" "$@" \
+        2> >(grep -v --line-buffered '^WARNING: Using incubator modules' >&2)
 }

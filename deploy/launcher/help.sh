@@ -5,15 +5,15 @@ usage() {
     cat <<USAGE
 Usage: ./ascendant <command> [--help]
 
-  up        build if needed and start PostgreSQL, Keycloak, the model host and the gateway (Ctrl-C stops them)
-  down      stop what 'up' started
-  status    show what runs and whether it is healthy
-  migrate   apply the database migrations and exit
-  test      run the whole test suite
+  up          build if needed and start PostgreSQL, Keycloak, the model host and the gateway (Ctrl-C stops them)
+  down        stop what 'up' started
+  status      show what runs and whether it is healthy
+  migrate     apply the database migrations and exit
+  test        run the whole test suite
 USAGE
     local extra
     for extra in "${!EXTRA_COMMANDS[@]}"; do
-        printf '  %-9s %s\n' "$extra" "${EXTRA_COMMANDS[$extra]}"
+        printf '  %-11s %s\n' "$extra" "${EXTRA_COMMANDS[$extra]}"
     done
     echo
     echo "Settings (environment): ASCENDANT_HOME, ASCENDANT_GATEWAY_PORT, ASCENDANT_KEYCLOAK_PORT,"

@@ -90,4 +90,29 @@ class LauncherHelpTest {
                         + " usage.");
         assertThat(installation.home().resolve("run")).doesNotExist();
     }
+
+    @Test
+    void helpListsEveryCommandInOneColumn() throws Exception {
+        StandInInstallation installation = StandInInstallation.create(dir);
+
+        Result result = installation.launcher().run(installation.env(), "help");
+
+        // every command line: two spaces, the name padded to one width, then its description
+        for (String command : COMMANDS) {
+            assertThat(result.stdout()).containsPattern("(?m)^  " + command + " +\\S");
+            assertThat(result.stdout()).containsPattern("(?m)^  " + String.format("%-11s", command) + " \\S");
+        }
+    }
+
+    @Test
+    void namesAnUnknownBillingSubcommand() throws Exception {
+        StandInInstallation installation = StandInInstallation.create(dir);
+
+        Result result = installation.launcher().run(installation.env(), "billing", "bogus");
+
+        assertThat(result.status()).isNotZero();
+        assertThat(result.stderr().strip())
+                .isEqualTo("ascendant: Unknown billing subcommand 'bogus': the only one so far is reconcile"
+                        + " (./ascendant billing reconcile --help).");
+    }
 }

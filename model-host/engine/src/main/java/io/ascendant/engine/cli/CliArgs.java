@@ -37,6 +37,21 @@ final class CliArgs {
         }
     }
 
+    /**
+     * Why {@code --model} cannot name a checkpoint before anything is read, or null: it must be an existing
+     * directory (the one that holds {@code config.json} and the {@code *.safetensors} files).
+     */
+    static String modelDirProblem(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return "--model " + dir + ": no such directory";
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return "--model " + dir + ": not a directory (a checkpoint is a directory holding config.json and its"
+                    + " *.safetensors files)";
+        }
+        return null;
+    }
+
     boolean flag(String name) {
         return flags.containsKey(name);
     }

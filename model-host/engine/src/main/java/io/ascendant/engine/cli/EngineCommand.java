@@ -17,7 +17,7 @@ public final class EngineCommand {
             case "score" -> ScoreCommand.main(rest);
             case "inspect" -> InspectCommand.main(rest);
             default -> {
-                System.err.println("unknown engine command " + args[0]);
+                System.err.println("engine: unknown command '" + args[0] + "' (generate, score or inspect)");
                 usage();
                 System.exit(2);
             }
@@ -28,6 +28,6 @@ public final class EngineCommand {
         System.err.println("usage: engine generate|score|inspect [options]");
         System.err.println("  " + GenerateCommand.USAGE);
         System.err.println("  " + ScoreCommand.USAGE);
-        System.err.println("  usage: engine inspect --model DIR");
+        System.err.println("  " + InspectCommand.USAGE);
     }
 }

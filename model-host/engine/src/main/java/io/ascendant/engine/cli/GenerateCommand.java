@@ -67,6 +67,11 @@ public final class GenerateCommand {
             return 2;
         }
         Path dir = Path.of(a.required("--model"));
+        String dirProblem = CliArgs.modelDirProblem(dir);
+        if (dirProblem != null) {
+            err.println(dirProblem);
+            return 1;
+        }
         try (V4Model model = V4Model.load(dir)) {
             Path tj = dir.resolve("tokenizer.json");
             Tokenizer tok = Files.exists(tj) ? Tokenizer.load(tj) : Tokenizer.deepSeekV4();

@@ -39,6 +39,11 @@ public final class InspectCommand {
             return 2;
         }
         Path dir = Path.of(a.required("--model"));
+        String dirProblem = CliArgs.modelDirProblem(dir);
+        if (dirProblem != null) {
+            err.println(dirProblem);
+            return 1;
+        }
         try (LoadedCheckpoint ck = LoadedCheckpoint.open(dir, EngineThreads.create(1), a.flag("--require-mtp"))) {
             print(ck, out);
             return 0;

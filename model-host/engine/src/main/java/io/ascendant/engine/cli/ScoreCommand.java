@@ -69,6 +69,11 @@ public final class ScoreCommand {
             err.println(e.getMessage());
             return 2;
         }
+        String dirProblem = CliArgs.modelDirProblem(Path.of(a.required("--model")));
+        if (dirProblem != null) {
+            err.println(dirProblem);
+            return 1;
+        }
         try (V4Model model = V4Model.load(Path.of(a.required("--model")))) {
             float[][][] rows = score(model, promptIds, forcedIds);
             for (int i = 0; i < rows.length; i++) {

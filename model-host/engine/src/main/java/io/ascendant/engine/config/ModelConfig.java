@@ -150,7 +150,8 @@ public record ModelConfig(
         try {
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": config.json not found");
+            throw new ConfigException(
+                    Files.isDirectory(dirOrFile) ? "no config.json in " + dirOrFile : dirOrFile + ": no such file");
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read config.json: " + e.getMessage(), e);
         }

@@ -64,4 +64,27 @@ class InspectCommandTest {
                 .contains("unknown option --modle")
                 .contains("usage");
     }
+
+    @Test
+    void saysWhenTheModelIsNotADirectory() throws Exception {
+        Path file = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        assertThat(inspectError(file))
+                .isEqualTo("--model " + file + ": not a directory (a checkpoint is a directory"
+                        + " holding config.json and its *.safetensors files)");
+        Path missing = tmp.resolve("nonexistent");
+        assertThat(inspectError(missing)).isEqualTo("--model " + missing + ": no such directory");
+        // an empty directory: the one file the checkpoint lacks first, named once
+        assertThat(inspectError(tmp)).isEqualTo("invalid checkpoint: no config.json in " + tmp);
+    }
+
+    /** The one error line of {@code inspect --model dir}, which must exit 1. */
+    private static String inspectError(Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = InspectCommand.run(
+                new String[] {"--model", dir.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(1);
+        return err.toString(StandardCharsets.UTF_8).trim();
+    }
 }
