@@ -292,7 +292,8 @@ final class LimitRefusals {
                 BigDecimal.valueOf(spec.perMinute()),
                 null,
                 null,
-                spec.kind() == RateSpec.Kind.REQUESTS ? "requests per minute" : "tokens per minute",
+                (spec.kind() == RateSpec.Kind.REQUESTS ? "request" : "token") + (spec.perMinute() == 1 ? "" : "s")
+                        + " per minute",
                 retryAfter);
     }
 }

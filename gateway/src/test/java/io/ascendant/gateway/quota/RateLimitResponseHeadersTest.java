@@ -108,7 +108,7 @@ class RateLimitResponseHeadersTest {
                 .header("x-ratelimit-remaining-requests", "0")
                 .body("type", equalTo("error"))
                 .body("error.type", equalTo("rate_limit_error"))
-                .body("error.message", containsString("requests per minute (tenant) is 1 requests per minute"));
+                .body("error.message", containsString("requests per minute (tenant) is 1 request per minute"));
     }
 
     @Test
@@ -150,7 +150,7 @@ class RateLimitResponseHeadersTest {
                         "error.message",
                         allOf(
                                 containsString("requests per minute (key, model " + MODEL + ")"),
-                                containsString("is 1 requests per minute"),
+                                containsString("is 1 request per minute"),
                                 matchesPattern(".*Retry after [1-9]\\d* s\\.")));
     }
 
