@@ -58,15 +58,31 @@ final class AnthropicMessages {
         Set<String> toolUses = new HashSet<>();
         int b = 0;
         for (JsonNode block : content) {
-            String type = block.path("type").asText("");
-            AnthropicFields.checkBlock(block, type, "messages." + index + ".content." + b, "messages");
+            String at = "messages." + index + ".content." + b;
+            if (!block.isObject()) {
+                throw AnthropicRequests.invalid(at + ": Input should be an object", "messages");
+            }
+            JsonNode typeNode = block.get("type");
+            if (typeNode == null || typeNode.isNull()) {
+                throw AnthropicRequests.invalid(at + ".type: Field required", "messages");
+            }
+            String type = typeNode.asText("");
+            AnthropicFields.checkBlock(block, type, at, "messages");
             switch (type) {
-                case "text" -> text.append(block.path("text").asText(""));
+                case "text" -> {
+                    String blockText = AnthropicRequests.blockText(block, at, "messages");
+                    if (blockText.isEmpty()) {
+                        // Anthropic's rule, in its words: an empty block is no turn at all to the hosts, which then
+                        // refused the request with a message about the whole conversation.
+                        throw AnthropicRequests.invalid(
+                                at + ".text: text content blocks must be non-empty", "messages");
+                    }
+                    text.append(blockText);
+                }
                 case "thinking" -> {
                     // As at Anthropic, a thinking block sent back carries its text and the signature it came with;
                     // the value is not verified (the hosts do not sign reasoning), but a block without one is not
                     // an answer this API gave.
-                    String at = "messages." + index + ".content." + b;
                     if (!block.path("thinking").isTextual()) {
                         throw AnthropicRequests.invalid(at + ".thinking: Field required (a string).", "messages");
                     }
@@ -90,7 +106,7 @@ final class AnthropicMessages {
                     fn.put("arguments", block.has("input") ? block.get("input").toString() : "{}");
                 }
                 case "tool_result" -> {
-                    checkAnswers(block, "messages." + index + ".content." + b, answerable);
+                    checkAnswers(block, at, answerable);
                     String result = Json.text(block.get("content"));
                     if (block.path("is_error").asBoolean(false)) {
                         result = "Error: " + result;
@@ -105,9 +121,7 @@ final class AnthropicMessages {
                 }
                 default ->
                     throw AnthropicRequests.invalid(
-                            "messages." + index + ".content." + b + ": block type '" + type
-                                    + "' is not supported by this gateway.",
-                            "messages");
+                            at + ": block type '" + type + "' is not supported by this gateway.", "messages");
             }
             b++;
         }

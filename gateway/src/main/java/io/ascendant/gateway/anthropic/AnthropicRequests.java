@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ascendant.gateway.api.Json;
 import io.ascendant.gateway.error.GatewayException;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Anthropic Messages request to OpenAI chat request. System text becomes a system message; {@code tool_use} blocks
@@ -38,6 +39,7 @@ final class AnthropicRequests {
                     throw invalid("system." + b + ".type: must be 'text'.", "system");
                 }
                 AnthropicFields.checkBlock(block, "text", "system." + b, "system");
+                blockText(block, "system." + b, "system");
                 b++;
             }
             String text = Json.text(system);
@@ -231,6 +233,33 @@ final class AnthropicRequests {
                 "tool_choice.name: tool '" + name.asText() + "' is not among the request's tools.", "tool_choice");
     }
 
+    /**
+     * The {@code text} of a text block: required and a string, as Anthropic requires (a block without one reached the
+     * host as a turn with nothing in it, or as no turn at all, and the host's refusal named the whole conversation).
+     *
+     * @param at where the block is, such as {@code messages.2.content.0} or {@code system.0}
+     * @param param the top-level parameter it belongs to
+     */
+    static String blockText(JsonNode block, String at, String param) {
+        JsonNode text = block.get("text");
+        if (text == null || text.isNull()) {
+            throw invalid(at + ".text: Field required", param);
+        }
+        if (!text.isTextual()) {
+            throw invalid(at + ".text: Input should be a valid string", param);
+        }
+        return text.asText();
+    }
+
+    /** Anthropic's rule for a custom tool's {@code name}. */
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,128}");
+
+    /**
+     * Anthropic custom tools to OpenAI functions. Each must be an object with a {@code name} matching
+     * {@link #TOOL_NAME} and an {@code input_schema} object of {@code "type": "object"}, as Anthropic requires: a tool
+     * without a schema used to be sent on with an empty one and billed, and a schema that is not an object reached the
+     * host as the function's parameters.
+     */
     private static ArrayNode tools(JsonNode tools) {
         if (!tools.isArray()) {
             throw invalid("tools: must be an array.", "tools");
@@ -238,28 +267,51 @@ final class AnthropicRequests {
         ArrayNode out = Json.MAPPER.createArrayNode();
         int i = 0;
         for (JsonNode t : tools) {
-            if (!t.path("name").isTextual()) {
-                throw invalid("tools." + i + ".name: Field required.", "tools");
+            String at = "tools." + i;
+            if (!t.isObject()) {
+                throw invalid(at + ": Input should be an object", "tools");
             }
             if (t.hasNonNull("type") && !"custom".equals(t.path("type").asText())) {
                 throw invalid(
-                        "tools." + i + ": server tools of type '"
-                                + t.path("type").asText() + "' are not supported.",
-                        "tools");
+                        at + ": server tools of type '" + t.path("type").asText() + "' are not supported.", "tools");
             }
             AnthropicFields.checkTool(t, i);
+            JsonNode name = t.get("name");
+            if (name == null || name.isNull()) {
+                throw invalid(at + ".name: Field required", "tools");
+            }
+            if (!name.isTextual()) {
+                throw invalid(at + ".name: Input should be a valid string", "tools");
+            }
+            if (!TOOL_NAME.matcher(name.asText()).matches()) {
+                throw invalid(at + ".name: String should match pattern '^" + TOOL_NAME.pattern() + "$'", "tools");
+            }
+            JsonNode description = t.get("description");
+            if (description != null && !description.isNull() && !description.isTextual()) {
+                throw invalid(at + ".description: Input should be a valid string", "tools");
+            }
+            JsonNode schema = t.get("input_schema");
+            if (schema == null || schema.isNull()) {
+                throw invalid(at + ".input_schema: Field required", "tools");
+            }
+            if (!schema.isObject()) {
+                throw invalid(at + ".input_schema: Input should be an object", "tools");
+            }
+            JsonNode schemaType = schema.get("type");
+            if (schemaType == null || schemaType.isNull()) {
+                throw invalid(at + ".input_schema.type: Field required", "tools");
+            }
+            if (!"object".equals(schemaType.textValue())) {
+                throw invalid(at + ".input_schema.type: Input should be 'object'", "tools");
+            }
             ObjectNode f = out.addObject();
             f.put("type", "function");
             ObjectNode fn = f.putObject("function");
-            fn.put("name", t.get("name").asText());
-            if (t.hasNonNull("description")) {
-                fn.put("description", t.get("description").asText());
+            fn.put("name", name.asText());
+            if (description != null && !description.isNull()) {
+                fn.put("description", description.asText());
             }
-            fn.set(
-                    "parameters",
-                    t.hasNonNull("input_schema")
-                            ? t.get("input_schema")
-                            : Json.MAPPER.createObjectNode().put("type", "object"));
+            fn.set("parameters", schema);
             i++;
         }
         return out;

@@ -139,4 +139,110 @@ class MessagesRequestValidationTest {
                 .statusCode(200);
         assertThat(FakeHostsResource.PRO.received()).hasSize(1);
     }
+
+    private static String user(String content) {
+        return "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":"
+                + content + "}]}";
+    }
+
+    @Test
+    void refusesATextBlockWithoutAStringTextNamingTheBlock() {
+        // A text block without text used to reach the host as no turn at all, refused as "messages must be a
+        // non-empty array."; beside another block it was accepted and billed.
+        anthropic.refused(user("[{\"type\":\"text\"}]"), "messages.0.content.0.text: Field required");
+        anthropic.refused(
+                user("[{\"type\":\"text\",\"text\":\"hi\"},{\"type\":\"text\"}]"),
+                "messages.0.content.1.text: Field required");
+        anthropic.refused(user("[{\"type\":\"text\",\"text\":null}]"), "messages.0.content.0.text: Field required");
+        anthropic.refused(
+                user("[{\"type\":\"text\",\"text\":5}]"), "messages.0.content.0.text: Input should be a valid string");
+        anthropic.refused(
+                user("[{\"type\":\"text\",\"text\":\"\"}]"),
+                "messages.0.content.0.text: text content blocks must be non-empty");
+        anthropic.refused(
+                "/v1/messages/count_tokens",
+                "{\"model\":\"deepseek-v4-pro\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]}",
+                "messages.0.content.0.text: Field required");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void refusesABlockThatIsNotAnObjectOrHasNoType() {
+        anthropic.refused(user("[{\"text\":\"hi\"}]"), "messages.0.content.0.type: Field required");
+        anthropic.refused(user("[\"hi\"]"), "messages.0.content.0: Input should be an object");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void refusesASystemBlockWithoutAStringText() {
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"system\":[{\"type\":\"text\"}]," + HI + "}",
+                "system.0.text: Field required");
+        anthropic.refused(
+                "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"system\":[{\"type\":\"text\",\"text\":\"a\"},"
+                        + "{\"type\":\"text\",\"text\":[]}]," + HI + "}",
+                "system.1.text: Input should be a valid string");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    private static String withTools(String tools) {
+        return "{\"model\":\"deepseek-v4-pro\",\"max_tokens\":10,\"tools\":" + tools + "," + HI + "}";
+    }
+
+    @Test
+    void refusesAToolWithoutAnObjectInputSchema() {
+        // Both used to be sent on (the first with an empty schema) and billed.
+        anthropic.refused(withTools("[{\"name\":\"x\"}]"), "tools.0.input_schema: Field required");
+        anthropic.refused(
+                withTools("[{\"name\":\"x\",\"input_schema\":\"x\"}]"),
+                "tools.0.input_schema: Input should be an object");
+        anthropic.refused(
+                withTools(
+                        "[{\"name\":\"x\",\"input_schema\":{\"type\":\"object\"}},{\"name\":\"y\",\"input_schema\":{}}]"),
+                "tools.1.input_schema.type: Field required");
+        anthropic.refused(
+                withTools("[{\"name\":\"x\",\"input_schema\":{\"type\":\"string\"}}]"),
+                "tools.0.input_schema.type: Input should be 'object'");
+        anthropic.refused(
+                "/v1/messages/count_tokens",
+                "{\"model\":\"deepseek-v4-pro\",\"tools\":[{\"name\":\"x\"}]," + HI + "}",
+                "tools.0.input_schema: Field required");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void refusesAToolWithoutAValidName() {
+        String schema = "\"input_schema\":{\"type\":\"object\"}";
+        anthropic.refused(withTools("[{" + schema + "}]"), "tools.0.name: Field required");
+        anthropic.refused(withTools("[{\"name\":5," + schema + "}]"), "tools.0.name: Input should be a valid string");
+        String pattern = "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'";
+        anthropic.refused(withTools("[{\"name\":\"\"," + schema + "}]"), pattern);
+        anthropic.refused(withTools("[{\"name\":\"get weather\"," + schema + "}]"), pattern);
+        anthropic.refused(withTools("[{\"name\":\"" + "x".repeat(129) + "\"," + schema + "}]"), pattern);
+        anthropic.refused(withTools("[\"get_weather\"]"), "tools.0: Input should be an object");
+        anthropic.refused(
+                withTools("[{\"name\":\"x\",\"description\":5," + schema + "}]"),
+                "tools.0.description: Input should be a valid string");
+        assertThat(FakeHostsResource.PRO.received()).isEmpty();
+    }
+
+    @Test
+    void passesAToolWithTheLongestNameAnthropicAllows() {
+        String name = "a".repeat(125) + "_-9";
+        anthropic
+                .request()
+                .body(withTools("[{\"name\":\"" + name + "\",\"input_schema\":{\"type\":\"object\"}}]"))
+                .when()
+                .post("/v1/messages")
+                .then()
+                .statusCode(200);
+        assertThat(FakeHostsResource.PRO
+                        .received()
+                        .getFirst()
+                        .getJsonArray("tools")
+                        .getJsonObject(0)
+                        .getJsonObject("function")
+                        .getString("name"))
+                .isEqualTo(name);
+    }
 }
