@@ -86,6 +86,96 @@ class ChatMessagesValidationTest {
         assertNothingReachedAHost();
     }
 
+    @Test
+    void refusesATextPartWithoutAStringTextNamingThePartNotCallingItUnsupported() {
+        refused(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":5}]}]",
+                "messages[0].content[0].text",
+                "invalid_type",
+                "'messages[0].content[0].text' must be a string.");
+        refused(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\"}]}]",
+                "messages[0].content[1].text",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[0].content[1].text'.");
+        refused(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":null}]}]",
+                "messages[0].content[0].text",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[0].content[0].text'.");
+        assertNothingReachedAHost();
+    }
+
+    @Test
+    void refusesAContentPartWithoutATypeOrThatIsNotAnObject() {
+        refused(
+                "[{\"role\":\"user\",\"content\":[{\"text\":\"hi\"}]}]",
+                "messages[0].content[0].type",
+                "missing_required_parameter",
+                "Missing required parameter: 'messages[0].content[0].type'.");
+        refused(
+                "[{\"role\":\"user\",\"content\":[{\"type\":7,\"text\":\"hi\"}]}]",
+                "messages[0].content[0].type",
+                "invalid_type",
+                "'messages[0].content[0].type' must be a string.");
+        refused(
+                "[{\"role\":\"user\",\"content\":[\"hi\"]}]",
+                "messages[0].content[0]",
+                "invalid_type",
+                "'messages[0].content[0]' must be an object with a 'type' (such as {\"type\": \"text\", \"text\":"
+                        + " \"...\"}).");
+        refused(
+                "[{\"role\":\"user\",\"content\":5}]",
+                "messages[0].content",
+                "invalid_type",
+                "'messages[0].content' must be a string or an array of content parts.");
+        assertNothingReachedAHost();
+    }
+
+    @Test
+    void acceptsTextParts() {
+        chat("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]")
+                .statusCode(200);
+        assertThat(hostRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesUnknownMessageKeysAndANameThatIsNotAString() {
+        refused(
+                "[{\"role\":\"user\",\"content\":\"hi\",\"bogus\":1}]",
+                "messages[0].bogus",
+                "unknown_parameter",
+                "Unknown parameter: 'messages[0].bogus'.");
+        refused(
+                "[{\"role\":\"user\",\"content\":\"hi\",\"name\":5}]",
+                "messages[0].name",
+                "invalid_type",
+                "'messages[0].name' must be a string.");
+        assertNothingReachedAHost();
+    }
+
+    @Test
+    void acceptsTheDocumentedMessageKeysIncludingDeepSeeksReasoningContentAndPrefix() {
+        chat("[{\"role\":\"system\",\"content\":\"be brief\",\"name\":\"ops\"},"
+                        + "{\"role\":\"user\",\"content\":\"hi\",\"name\":\"ann\"},"
+                        + "{\"role\":\"assistant\",\"content\":\"hello\",\"reasoning_content\":\"greet\","
+                        + "\"refusal\":null},"
+                        + "{\"role\":\"user\",\"content\":\"more\"},"
+                        + "{\"role\":\"assistant\",\"content\":\"Sure\",\"prefix\":true}]")
+                .statusCode(200);
+        assertThat(hostRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesToolCallsThatAreNotAnArrayNamingThemNotTheContent() {
+        refused(
+                "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"tool_calls\":\"x\"}]",
+                "messages[1].tool_calls",
+                "invalid_type",
+                "'messages[1].tool_calls' must be an array.");
+        assertNothingReachedAHost();
+    }
+
     private static final String CALLS = "{\"role\":\"user\",\"content\":\"weather?\"},"
             + "{\"role\":\"assistant\",\"tool_calls\":["
             + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}},"
