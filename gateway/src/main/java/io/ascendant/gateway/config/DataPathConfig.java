@@ -100,7 +100,8 @@ public interface DataPathConfig {
          * Request parameters the gateway rejects with 400 naming the parameter (OpenAI features the hosts do not
          * implement).
          */
-        @WithDefault("audio,modalities,prediction,web_search_options,functions,function_call,store,metadata")
+        @WithDefault(
+                "audio,modalities,prediction,web_search_options,functions,function_call,store,metadata,logit_bias,best_of,suffix")
         List<String> unsupportedParameters();
     }
 

@@ -71,6 +71,10 @@ public final class OpenAiProtocol implements TenantProtocol {
             body.put("max_tokens", maxTokens);
         }
         boolean stream = OpenAiValidation.bool(body.get("stream"), "stream");
+        JsonNode user = body.get("user");
+        if (user != null && !user.isNull() && !user.isTextual()) {
+            throw new GatewayException.InvalidRequest("'user' must be a string.", "user", "invalid_type");
+        }
         boolean wantsUsage = false;
         JsonNode so = body.get(HostContract.STREAM_OPTIONS);
         if (so != null && !so.isNull()) {
@@ -112,6 +116,14 @@ public final class OpenAiProtocol implements TenantProtocol {
         }
         StringBuilder sb = new StringBuilder();
         JsonNode tools = body.get("tools");
+        ChatTools.check(tools);
+        JsonNode format = body.get("response_format");
+        if (format != null && !format.isNull() && !format.isObject()) {
+            throw new GatewayException.InvalidRequest(
+                    "'response_format' must be an object, such as {\"type\": \"text\"}.",
+                    "response_format",
+                    "invalid_type");
+        }
         if (tools != null && tools.isArray()) {
             sb.append(tools).append('\n');
         }

@@ -56,12 +56,18 @@ public final class OpenAiValidation {
 
     /**
      * 400 unless {@code v} is a JSON integer of at least 1. An integer below 1 ({@code 0}, {@code -5}) is told the
-     * bound, not that it should be written as an integer; only a value that is not a JSON integer ({@code 2.0}, {@code
-     * "2"}, {@code 1e3}) is told how to write one.
+     * bound, not that it should be written as an integer; only a number with a whole value that is not written as a
+     * JSON integer ({@code 2.0}, {@code 1e3}) is told how to write one; anything else ({@code 1.5}, {@code "2"},
+     * {@code true}) is told to be a positive integer.
      */
     private static void requirePositiveInteger(JsonNode v, String param) {
         if (!v.isIntegralNumber()) {
-            throw new GatewayException.InvalidRequest("'" + param + "' " + POSITIVE_INTEGER, param, "invalid_value");
+            double d = v.isNumber() ? v.doubleValue() : Double.NaN;
+            boolean whole = Double.isFinite(d) && d == Math.rint(d);
+            throw new GatewayException.InvalidRequest(
+                    "'" + param + "' " + (whole ? POSITIVE_INTEGER : "must be a positive integer."),
+                    param,
+                    "invalid_value");
         }
         // bigIntegerValue, not asLong: an integer beyond the long range would wrap and could look positive.
         if (v.bigIntegerValue().signum() <= 0) {
@@ -106,7 +112,18 @@ public final class OpenAiValidation {
             }
         }
         JsonNode n = body.get("n");
-        if (n != null && !n.isNull() && (!n.isIntegralNumber() || n.asLong() != 1)) {
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isIntegralNumber()) {
+            throw new GatewayException.InvalidRequest(
+                    "'n' must be an integer (only 1 is supported).", "n", "invalid_type");
+        }
+        if (n.bigIntegerValue().signum() <= 0) {
+            throw new GatewayException.InvalidRequest(
+                    "'n' must be at least 1, got " + n.asText() + " (only 1 is supported).", "n", "invalid_value");
+        }
+        if (!n.canConvertToLong() || n.asLong() != 1) {
             throw new GatewayException.InvalidRequest(
                     "Unsupported parameter: 'n' must be 1; several choices per request are not supported.",
                     "n",

@@ -89,23 +89,31 @@ class RequestValidationTest {
     }
 
     @Test
-    void rejectsFractionalStringBooleanOrExponentMaxTokensNamingIt() {
-        for (String value : List.of("1.5", "\"5\"", "true", "1e3", "1000.0", "2.0", "\"2\"", "-1.5")) {
-            given().auth()
-                    .oauth2(key.text())
-                    .contentType("application/json")
-                    .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":" + value + ",\"messages\":" + HELLO + "}")
-                    .when()
-                    .post("/v1/chat/completions")
-                    .then()
-                    .statusCode(400)
-                    .body("error.type", equalTo("invalid_request_error"))
-                    .body("error.param", equalTo("max_tokens"))
-                    .body(
-                            "error.message",
-                            equalTo("'max_tokens' must be a positive integer, written as a JSON integer (1000, not"
-                                    + " 1e3)."));
+    void rejectsAWholeNumberNotWrittenAsAnIntegerTellingHowToWriteIt() {
+        for (String value : List.of("1e3", "1000.0", "2.0")) {
+            maxTokens(value, "'max_tokens' must be a positive integer, written as a JSON integer (1000, not 1e3).");
         }
+    }
+
+    @Test
+    void rejectsAFractionStringOrBooleanMaxTokensWithoutTheExponentHint() {
+        for (String value : List.of("1.5", "\"5\"", "\"8\"", "true", "\"2\"", "-1.5")) {
+            maxTokens(value, "'max_tokens' must be a positive integer.");
+        }
+    }
+
+    private void maxTokens(String value, String message) {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\",\"max_tokens\":" + value + ",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo("max_tokens"))
+                .body("error.message", equalTo(message));
     }
 
     @Test
@@ -167,6 +175,59 @@ class RequestValidationTest {
                 .then()
                 .statusCode(400)
                 .body("error.param", equalTo("n"));
+    }
+
+    private void refused(String fields, String param, String code, String message) {
+        given().auth()
+                .oauth2(key.text())
+                .contentType("application/json")
+                .body("{\"model\":\"deepseek-v4-flash\"," + fields + ",\"messages\":" + HELLO + "}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo(param))
+                .body("error.code", equalTo(code))
+                .body("error.message", equalTo(message));
+    }
+
+    @Test
+    void rejectsNBelowOneAsBelowOneNotAsSeveralChoices() {
+        refused("\"n\":0", "n", "invalid_value", "'n' must be at least 1, got 0 (only 1 is supported).");
+        refused("\"n\":-2", "n", "invalid_value", "'n' must be at least 1, got -2 (only 1 is supported).");
+        refused("\"n\":\"1\"", "n", "invalid_type", "'n' must be an integer (only 1 is supported).");
+        refused(
+                "\"n\":2",
+                "n",
+                "unsupported_parameter",
+                "Unsupported parameter: 'n' must be 1; several choices per request are not supported.");
+    }
+
+    @Test
+    void rejectsStandardOpenAiFieldsTheHostsDoNotImplementAsUnsupportedNotUnknown() {
+        for (String field : List.of("\"logit_bias\":{\"50256\":-100}", "\"best_of\":2", "\"suffix\":\"end\"")) {
+            String name = field.substring(1, field.indexOf('"', 1));
+            refused(
+                    field,
+                    name,
+                    "unsupported_parameter",
+                    "Unsupported parameter: '" + name + "' is not supported by this gateway.");
+        }
+    }
+
+    @Test
+    void rejectsAResponseFormatThatIsNotAnObjectSayingSo() {
+        refused(
+                "\"response_format\":\"json\"",
+                "response_format",
+                "invalid_type",
+                "'response_format' must be an object, such as {\"type\": \"text\"}.");
+    }
+
+    @Test
+    void rejectsAUserThatIsNotAString() {
+        refused("\"user\":5", "user", "invalid_type", "'user' must be a string.");
     }
 
     @Test
