@@ -6,6 +6,7 @@ import io.ascendant.billing.invoice.Invoice;
 import io.ascendant.billing.invoice.InvoiceService;
 import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.access.TenantAccessPolicy;
+import io.ascendant.tenancy.tenant.TenantService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
@@ -27,9 +28,16 @@ public class BillingReadGuard {
     @Inject
     InvoiceService invoices;
 
-    /** Refuses (403) reading {@code tenantId}'s billing data unless allowed. */
+    @Inject
+    TenantService tenants;
+
+    /**
+     * Refuses (403) reading {@code tenantId}'s billing data unless allowed, then (404, "tenant <id> does not exist") a
+     * tenant that does not exist, so its usage and budgets are not an empty list.
+     */
     public void requireTenant(UUID tenantId) {
         policy.requireBillingRead(current.actor(), tenantId);
+        tenants.requireExists(tenantId);
     }
 
     /**

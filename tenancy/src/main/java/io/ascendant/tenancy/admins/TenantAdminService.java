@@ -78,6 +78,7 @@ public class TenantAdminService {
     @Transactional
     public Page<TenantAdminView> list(AdminActor actor, UUID tenantId, String cursor, Integer limit) {
         policy.requireManage(actor, tenantId);
+        tenants.requireExists(tenantId);
         int n = Page.limit(limit);
         var rows = admins.page(tenantId, Page.decode(cursor).orElse(null), n).stream()
                 .map(a -> TenantAdminView.of(a, null))

@@ -107,6 +107,7 @@ public class ApiKeyService {
     public Page<ApiKeyView> list(
             AdminActor actor, UUID tenantId, ApiKeyRepository.Filter filter, String cursor, Integer limit) {
         policy.requireManage(actor, tenantId);
+        tenants.requireExists(tenantId);
         int n = Page.limit(limit);
         var rows = keys.page(tenantId, filter, Page.decode(cursor).orElse(null), n).stream()
                 .map(ApiKeyView::of)

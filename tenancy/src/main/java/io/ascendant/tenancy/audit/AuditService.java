@@ -9,6 +9,7 @@ import io.ascendant.tenancy.access.TenantAccessPolicy;
 import io.ascendant.tenancy.common.Ids;
 import io.ascendant.tenancy.common.Page;
 import io.ascendant.tenancy.common.TenancyException;
+import io.ascendant.tenancy.tenant.TenantRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -47,6 +48,10 @@ public class AuditService {
 
     @Inject
     DataSource dataSource;
+
+    /** The repository, not TenantService: that service records its commands here. */
+    @Inject
+    TenantRepository tenants;
 
     /**
      * Writes one audit row in the current transaction (required).
@@ -88,7 +93,8 @@ public class AuditService {
 
     /**
      * A keyset page of the audit log, oldest first. Platform admins see everything (optionally one tenant); tenant
-     * admins only their tenant's rows.
+     * admins only their tenant's rows. A tenant id no tenant has is a 404 ("tenant <id> does not exist"), not an
+     * empty page.
      */
     @Transactional
     public Page<AuditEntryView> list(AdminActor actor, AuditQuery q, String cursor, Integer limit) {
@@ -102,6 +108,9 @@ public class AuditService {
                 policy.requireManage(actor, tenant);
             }
             tenant = actor.tenantId().get();
+        }
+        if (tenant != null && !tenants.exists(tenant)) {
+            throw new TenancyException.NotFound("tenant " + tenant);
         }
         StringBuilder sql = new StringBuilder("select id, occurred_at, tenant_id, actor, actor_roles, action,"
                 + " target_type, target_id, before_state::text, after_state::text from audit_log where true");

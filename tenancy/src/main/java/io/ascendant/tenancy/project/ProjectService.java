@@ -73,6 +73,7 @@ public class ProjectService {
     @Transactional
     public Page<ProjectView> list(AdminActor actor, UUID tenantId, ProjectStatus status, String cursor, Integer limit) {
         policy.requireManage(actor, tenantId);
+        tenants.requireExists(tenantId);
         int n = Page.limit(limit);
         var rows = projects.page(tenantId, status, Page.decode(cursor).orElse(null), n).stream()
                 .map(ProjectView::of)

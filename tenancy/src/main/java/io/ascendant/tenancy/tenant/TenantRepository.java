@@ -24,6 +24,11 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
         return find("keycloakOrgId", keycloakOrgId).firstResultOptional();
     }
 
+    /** Whether a tenant has this id, whatever its status (one primary-key lookup; no entity is loaded). */
+    public boolean exists(UUID id) {
+        return count("id", id) > 0;
+    }
+
     /** Whether a tenant with this slug exists. */
     public boolean slugTaken(String slug) {
         return count("slug", slug) > 0;

@@ -226,6 +226,19 @@ public class TenantService {
                 .orElseThrow(() -> new TenancyException.NotFound("tenant " + tenantId));
     }
 
+    /**
+     * Refuses an id no tenant has with the 404 of {@link #require} ("tenant <id> does not exist"), for the listings
+     * under a tenant (its projects, keys, budgets, usage...), which would otherwise answer an empty page for a tenant
+     * that was never created. A suspended or closed tenant exists and lists normally. One primary-key lookup; call it
+     * after the access check, so a caller bound to another tenant gets the same 403 whether the id exists or not.
+     */
+    @Transactional
+    public void requireExists(UUID tenantId) {
+        if (!tenants.exists(tenantId)) {
+            throw new TenancyException.NotFound("tenant " + tenantId);
+        }
+    }
+
     /** The API view of a tenant. */
     public TenantView view(Tenant t) {
         String code = plans.findByIdOptional(t.planId).map(p -> p.code).orElse(null);

@@ -6,6 +6,7 @@ import io.ascendant.gateway.quota.admin.QuotaAdminViews.ShadowLimitView;
 import io.ascendant.tenancy.access.AdminActor;
 import io.ascendant.tenancy.access.TenantAccessPolicy;
 import io.ascendant.tenancy.limits.LimitValues;
+import io.ascendant.tenancy.tenant.TenantService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -49,8 +50,11 @@ public class QuotaAdminService {
     @Inject
     TenantAccessPolicy access;
 
+    @Inject
+    TenantService tenants;
+
     /**
-     * Events of a tenant after {@code afterId}, oldest first.
+     * Events of a tenant after {@code afterId}, oldest first; a tenant that does not exist is a 404.
      *
      * @param kind null for all kinds
      * @param limit 1..500
@@ -58,6 +62,7 @@ public class QuotaAdminService {
     public List<QuotaEventView> events(AdminActor actor, UUID tenantId, String kind, long afterId, int limit)
             throws SQLException {
         access.requireBillingRead(actor, tenantId);
+        tenants.requireExists(tenantId);
         List<QuotaEventView> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(EVENTS)) {
@@ -86,6 +91,7 @@ public class QuotaAdminService {
     /** The tenant's shadow limits. */
     public List<ShadowLimitView> shadowLimits(AdminActor actor, UUID tenantId) throws SQLException {
         access.requireManage(actor, tenantId);
+        tenants.requireExists(tenantId);
         List<ShadowLimitView> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(SHADOWS)) {
