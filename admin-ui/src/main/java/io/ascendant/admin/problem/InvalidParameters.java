@@ -11,9 +11,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The answer to a path or query parameter whose value did not convert (a malformed id, a number that is not one). */
 final class InvalidParameters {
@@ -80,6 +82,12 @@ final class InvalidParameters {
         String textual = type == null ? null : ExpectedValues.textual(type);
         if (textual != null) {
             expected = textual;
+        } else if (type != null && type.isEnum()) {
+            // A status filter (?status=BOGUS) is told the values it takes.
+            expected = "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(c -> ((Enum<?>) c).name())
+                            .collect(Collectors.joining(", "));
         }
         return ProblemMappers.toResponse(
                 Problem.ofField(ProblemType.INVALID_INPUT, name, name + " must be " + expected));

@@ -28,8 +28,11 @@ final class MalformedBodies {
         Throwable cause = innermostJacksonCause(e);
         String detail;
         if (e instanceof UnrecognizedPropertyException upe) {
-            detail = "unknown field " + (field == null ? upe.getPropertyName() : field) + "; this request accepts "
-                    + upe.getKnownPropertyIds();
+            detail = "unknown field " + (field == null ? upe.getPropertyName() : field)
+                    + (upe.getKnownPropertyIds() == null
+                                    || upe.getKnownPropertyIds().isEmpty()
+                            ? "; this request takes no fields (send no body, or {})"
+                            : "; this request accepts " + upe.getKnownPropertyIds());
             field = field == null ? upe.getPropertyName() : field;
         } else if (e instanceof StrictAdminBodies.Refusal && field != null) {
             detail = field + ": " + e.getOriginalMessage();

@@ -1,5 +1,7 @@
 package io.ascendant.admin.tenancy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ascendant.tenancy.access.AdminRole;
 import io.ascendant.tenancy.common.Page;
 import io.ascendant.tenancy.tenant.CreateTenantRequest;
@@ -63,6 +65,9 @@ public class TenantResource {
 
     @Inject
     TenantAuditResource audit;
+
+    @Inject
+    ObjectMapper json;
 
     // Sub-resources: one root class per path prefix, so JAX-RS never picks a class that cannot serve the path.
 
@@ -149,7 +154,8 @@ public class TenantResource {
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Suspend: every key of the tenant is refused within a second")
-    public TenantView suspend(@PathParam("tenantId") UUID tenantId) {
+    public TenantView suspend(@PathParam("tenantId") UUID tenantId, String body) throws JsonProcessingException {
+        requireNoFields(body);
         return tenants.changeStatus(current.actor(), tenantId, TenantStatus.SUSPENDED);
     }
 
@@ -158,7 +164,8 @@ public class TenantResource {
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Re-activate a suspended tenant")
-    public TenantView activate(@PathParam("tenantId") UUID tenantId) {
+    public TenantView activate(@PathParam("tenantId") UUID tenantId, String body) throws JsonProcessingException {
+        requireNoFields(body);
         return tenants.changeStatus(current.actor(), tenantId, TenantStatus.ACTIVE);
     }
 
@@ -167,7 +174,23 @@ public class TenantResource {
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(AdminRole.PLATFORM_ADMIN)
     @Operation(summary = "Close a tenant (final; kept for invoices)")
-    public TenantView close(@PathParam("tenantId") UUID tenantId) {
+    public TenantView close(@PathParam("tenantId") UUID tenantId, String body) throws JsonProcessingException {
+        requireNoFields(body);
         return tenants.changeStatus(current.actor(), tenantId, TenantStatus.CLOSED);
     }
+
+    /**
+     * The status actions take no fields. A body sent anyway is read as strictly as every admin body
+     * ({@code StrictAdminBodies}): none, or {@code {}}, is accepted; one that is not JSON, or that names a field
+     * ({@code {"reason":"..."}}), is a 400 problem and the action is not taken, instead of the body being ignored.
+     * Read as text so that a body-less request needs no content type.
+     */
+    private void requireNoFields(String body) throws JsonProcessingException {
+        if (body != null && !body.isBlank()) {
+            json.readValue(body, NoFields.class);
+        }
+    }
+
+    /** The body of an action that takes no fields. */
+    record NoFields() {}
 }
