@@ -52,7 +52,6 @@ public class BudgetStatusResource {
             @QueryParam("level") @DefaultValue("tenant") String level,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        guard.requireTenant(tenantId);
         BudgetStatusQueries.Level l = BudgetStatusQueries.Level.parse(level)
                 .orElseThrow(() -> ProblemException.invalid("level", "level must be tenant, project or key"));
         if (limit < 1 || limit > BudgetStatusQueries.MAX_PAGE) {
@@ -63,6 +62,8 @@ public class BudgetStatusResource {
         if (cursor != null && !l.accepts(cursor)) {
             throw ProblemException.invalid("cursor", Page.invalidCursor(cursor));
         }
+        // After the parameters, as quota-events does: a malformed query is a 400 naming it before any lookup.
+        guard.requireTenant(tenantId);
         return budgets.current(tenantId, l, cursor, limit);
     }
 }
