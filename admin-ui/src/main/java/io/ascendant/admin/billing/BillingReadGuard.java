@@ -2,6 +2,7 @@ package io.ascendant.admin.billing;
 
 import io.ascendant.admin.tenancy.CurrentAdmin;
 import io.ascendant.billing.BillingException;
+import io.ascendant.billing.account.BillingAccountService;
 import io.ascendant.billing.invoice.Invoice;
 import io.ascendant.billing.invoice.InvoiceService;
 import io.ascendant.tenancy.access.AdminActor;
@@ -31,13 +32,19 @@ public class BillingReadGuard {
     @Inject
     TenantService tenants;
 
+    @Inject
+    BillingAccountService accounts;
+
     /**
      * Refuses (403) reading {@code tenantId}'s billing data unless allowed, then (404, "tenant <id> does not exist") a
-     * tenant that does not exist, so its usage and budgets are not an empty list.
+     * tenant that does not exist, so its usage and budgets are not an empty list. A billing account counts as the
+     * tenant existing: its ledger and rollups stay readable (billing keeps them, by id, for as long as the account).
      */
     public void requireTenant(UUID tenantId) {
         policy.requireBillingRead(current.actor(), tenantId);
-        tenants.requireExists(tenantId);
+        if (accounts.find(tenantId).isEmpty()) {
+            tenants.requireExists(tenantId);
+        }
     }
 
     /**
