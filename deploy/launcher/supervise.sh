@@ -25,9 +25,15 @@ supervision_note() {
 
 # How part $1 ended: "exit status N" or "killed by SIGNAME". Reaps its waiter (WAITERS, see spawn), then reads the
 # status the waiter wrote to run/$1.pid.exit; bash's own `wait` status for the waiter is only the fallback, since it
-# can come back as -1 when the waiter's end races the shell's child bookkeeping.
+# can come back as -1 when the waiter's end races the shell's child bookkeeping, or when the file is not written yet.
 how_it_ended() {
-    local status=0 recorded
+    local status=0 recorded i
+    # Callers run this in $(...), a subshell, where `wait` cannot wait for the launcher's waiter: give the waiter
+    # up to 5 s to record the status it saw (it writes it the moment the part ends).
+    for ((i = 0; i < 100; i++)); do
+        [ -s "$RUN_DIR/$1.pid.exit" ] && break
+        sleep 0.05
+    done
     wait "${WAITERS[$1]}" 2>/dev/null || status=$?
     recorded="$(cat "$RUN_DIR/$1.pid.exit" 2>/dev/null || true)"
     [[ "$recorded" =~ ^[0-9]{1,3}$ ]] && status="$recorded"
